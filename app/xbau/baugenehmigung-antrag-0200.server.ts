@@ -1,0 +1,546 @@
+import { createHash } from "node:crypto";
+import {
+  type Address,
+  type ApplicationData,
+  type Bauherr,
+  type Entwurfsverfasser,
+  type Land,
+  MEASURE_TYPE_LABELS,
+  PLANNING_AREA_LABELS,
+  USE_TYPE_LABELS,
+} from "~/domain/application-data";
+import { anlagenCodelist } from "./codelists.server";
+import {
+  BUNDESLAND_CODES,
+  CHANNEL_EMAIL,
+  CHANNEL_PHONE,
+  CODELISTS,
+  MEASURE_TYPE_CODES,
+  XBAU_NS,
+  XBAU_STANDARD,
+  XBAU_VERSION,
+} from "./codes";
+import { toDin91379 } from "./din91379.server";
+import { el, toXml, type XmlElement } from "./xml-builder";
+
+/**
+ * Builds the XBau 2.6 message `baugenehmigung.antrag.0200` (Bauantrag with its Bauvorlagen) from a
+ * submitted application. The structure follows xbau-nachrichten-baugenehmigung.xsd and the types of
+ * xbau-baukasten.xsd / xbau-kernmodul-datentypen.xsd. Elements of the XBau namespace are written
+ * with the `xbau:` prefix; Kernmodul and XÖV base elements (and those declared `form="unqualified"`)
+ * carry no namespace.
+ *
+ * The input must describe a complete application: missing mandatory parts (Bauherr name and
+ * address, at least one Flurstück, Art der Maßnahme, at least one document) raise an
+ * `Xbau0200InputError` listing them. Free text is normalised to DIN 91379 (see din91379.server.ts).
+ */
+
+export interface XbauAuthority {
+  /** Display name, e.g. "Landkreis Vorpommern-Greifswald, Bauaufsicht". */
+  name: string;
+  /** Identifier in the directory service, e.g. DVDV "psw:01003000" (`^[a-z]{3}:\d+$`). */
+  id: string;
+  /** Directory service code; default "DVDV". */
+  directory?: string;
+}
+
+export interface Antrag0200Document {
+  /** Our Document id (UUID): referenced when no file is attached. */
+  documentId: string;
+  title: string;
+  /** XBau anlagen 3.0 code, e.g. "1803" (Lageplan). */
+  typeCode: string;
+  /** Version number of the (latest) version; 1 for a document that is handed in later. */
+  versionNumber: number;
+  /** Date of the version (upload) or of the declaration "wird nachgereicht". */
+  date: Date | string;
+  /** MIME type of the file; for a later document the expected type (default application/pdf). */
+  mimeType?: string;
+  toBeSubmittedLater: boolean;
+  /** Present when a file exists. */
+  file?: {
+    /** DocumentVersion id (UUID). */
+    versionId: string;
+    filename: string;
+    sizeBytes: number | bigint;
+    /** Hex SHA-256 of the stored bytes. */
+    sha256: string;
+  };
+  /** Link to the document in the portal (used when there is no file). */
+  url?: string;
+}
+
+export interface Antrag0200Input {
+  /** UUID of this message. */
+  messageId: string;
+  createdAt: Date;
+  /** The sending service (the portal acting for the applicant). */
+  sender: XbauAuthority;
+  /** The Bauaufsichtsbehörde receiving the application. */
+  authority: XbauAuthority;
+  /** Our application id (UUID); becomes `referenzAntragsservice`. */
+  applicationId: string;
+  /** Land of the plot (Flurstück Bundesland); defaults to the one of the Gemeindeschlüssel. */
+  land: Land;
+  /** Aktenzeichen, when already assigned (carried as additional information). */
+  fileNumber?: string | null;
+  submittedAt?: Date | null;
+  /** Bezeichnung des Bauvorhabens; derived from the data when absent. */
+  title?: string | null;
+  /** Verfahrensart code from the Land profile (or `defaultProcedure()`). */
+  procedure: { code: string; listUri: string; listVersionId: string; name?: string };
+  data: ApplicationData;
+  documents: Antrag0200Document[];
+  product?: { name: string; vendor: string; version?: string };
+  /** Marks the message as a test message (attribute `test`). */
+  test?: boolean;
+}
+
+export class Xbau0200InputError extends Error {
+  override name = "Xbau0200InputError";
+  constructor(readonly problems: string[]) {
+    super(`XBau 0200 kann nicht erzeugt werden: ${problems.join("; ")}`);
+  }
+}
+
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const DVDV_RE = /^[a-z]{3}:\d+$/;
+const DEFAULT_PRODUCT = { name: "Bauantrag", vendor: "Bauantrag-Projekt", version: "0.1.0" };
+
+/** Deterministic UUID (v4 layout) derived from a seed, so the same input gives the same message. */
+export function derivedUuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  const variant = ((Number.parseInt(h[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const c = (value: string) => toDin91379(value, "datatypeC");
+
+function isoDate(value: Date | string): string {
+  if (typeof value === "string") {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+    return new Date(value).toISOString().slice(0, 10);
+  }
+  return value.toISOString().slice(0, 10);
+}
+
+function dateTime(value: Date): string {
+  return value.toISOString();
+}
+
+/** A code-typed element (xoev-code:Code): attributes listURI/listVersionID and an unqualified <code>. */
+function codeEl(name: string, value: string, attrs: { listURI?: string; listVersionID?: string } = {}): XmlElement {
+  return el(name, attrs, el("code", null, value));
+}
+
+function behoerde(name: string, a: XbauAuthority): XmlElement {
+  return el(
+    name,
+    null,
+    codeEl("verzeichnisdienst", a.directory ?? "DVDV", { listVersionID: CODELISTS.verzeichnisdienst.version }),
+    el("kennung", null, c(a.id)),
+    el("name", null, c(a.name)),
+  );
+}
+
+function anschrift(name: string, address: Address | undefined): XmlElement | null {
+  if (!address) return null;
+  const parts = [
+    address.street && el("strasse", null, c(address.street)),
+    address.houseNumber && el("hausnummer", null, c(address.houseNumber)),
+    address.postalCode && el("postleitzahl", null, c(address.postalCode)),
+    address.city && el("ort", null, c(address.city)),
+  ].filter((p): p is XmlElement => Boolean(p));
+  return parts.length > 0 ? el(name, null, parts) : null;
+}
+
+function kommunikation(email: string | undefined, phone: string | undefined): XmlElement[] {
+  const out: XmlElement[] = [];
+  if (email)
+    out.push(
+      el(
+        "kommunikation",
+        null,
+        codeEl("kanal", CHANNEL_EMAIL, { listVersionID: CODELISTS.erreichbarkeit.version }),
+        el("kennung", null, c(email)),
+      ),
+    );
+  if (phone)
+    out.push(
+      el(
+        "kommunikation",
+        null,
+        codeEl("kanal", CHANNEL_PHONE, { listVersionID: CODELISTS.erreichbarkeit.version }),
+        el("kennung", null, c(phone)),
+      ),
+    );
+  return out;
+}
+
+function allgemeinerName(name: string, value: string | undefined): XmlElement {
+  return value ? el(name, null, el("name", null, c(value))) : el(name, null, el("nichtVorhanden", null, "true"));
+}
+
+/** Splits a single "Vorname Nachname" field: the last word is the family name. */
+export function splitPersonName(full: string): { first?: string; last: string } {
+  const words = full.trim().split(/\s+/);
+  if (words.length === 1) return { last: words[0] ?? full };
+  return { first: words.slice(0, -1).join(" "), last: words[words.length - 1] ?? full };
+}
+
+/** Akteur (Kernmodul): natuerlichePerson or organisation; all child elements unqualified. */
+function akteurContent(
+  id: string,
+  person: { first?: string; last: string } | null,
+  organisationName: string | null,
+  address: Address | undefined,
+  email: string | undefined,
+  phone: string | undefined,
+): XmlElement {
+  if (organisationName) {
+    return el(
+      "organisation",
+      null,
+      el("id", null, id),
+      el("name", null, el("name", null, c(organisationName))),
+      anschrift("anschrift", address),
+      kommunikation(email, phone),
+    );
+  }
+  if (!person) throw new Error("person or organisation required");
+  const addr = anschrift("anschrift", address);
+  if (!addr) throw new Error("natuerlichePerson requires an address");
+  return el(
+    "natuerlichePerson",
+    null,
+    el("id", null, id),
+    el("name", null, allgemeinerName("familienname", person.last), allgemeinerName("vorname", person.first)),
+    addr,
+    kommunikation(email, phone),
+  );
+}
+
+function bauherrAkteur(b: Bauherr, id: string): XmlElement {
+  if (b.kind === "COMPANY") return akteurContent(id, null, b.companyName ?? "", b.address, b.email, b.phone);
+  return akteurContent(id, { first: b.firstName, last: b.lastName ?? "" }, null, b.address, b.email, b.phone);
+}
+
+function hasAddress(a: Address | undefined): boolean {
+  return Boolean(a && (a.street || a.houseNumber || a.postalCode || a.city));
+}
+
+function checkInput(input: Antrag0200Input): string[] {
+  const problems: string[] = [];
+  const { data } = input;
+  if (!UUID_RE.test(input.messageId)) problems.push("Nachrichten-ID ist keine UUID");
+  if (!UUID_RE.test(input.applicationId)) problems.push("Antrags-ID ist keine UUID");
+  for (const [label, a] of [
+    ["Absender", input.sender],
+    ["Bauaufsichtsbehörde", input.authority],
+  ] as const) {
+    if (!a.name.trim()) problems.push(`${label}: Name fehlt`);
+    if ((a.directory ?? "DVDV") === "DVDV" && !DVDV_RE.test(a.id))
+      problems.push(`${label}: DVDV-Kennung muss die Form "abc:123" haben`);
+  }
+  const b = data.bauherr;
+  if (!b) problems.push("Bauherr fehlt");
+  else if (b.kind === "COMPANY") {
+    if (!b.companyName) problems.push("Bauherr: Firmenname fehlt");
+  } else {
+    if (!b.lastName) problems.push("Bauherr: Nachname fehlt");
+    if (!hasAddress(b.address)) problems.push("Bauherr: Anschrift fehlt");
+  }
+  const parcels = data.plot?.parcels ?? [];
+  if (parcels.length === 0) problems.push("Baugrundstück: mindestens ein Flurstück ist anzugeben");
+  parcels.forEach((p, i) => {
+    if (!p.gemarkung) problems.push(`Flurstück ${i + 1}: Gemarkung fehlt`);
+    if (!p.zaehler) problems.push(`Flurstück ${i + 1}: Flurstücksnummer (Zähler) fehlt`);
+  });
+  if (!data.project?.measureType) problems.push("Art der Maßnahme fehlt");
+  if (input.documents.length === 0) problems.push("Mindestens eine Anlage ist erforderlich");
+  const anlagen = anlagenCodelist();
+  for (const d of input.documents) {
+    if (!anlagen.entries.has(d.typeCode)) problems.push(`Anlage "${d.title}": unbekannte Anlagenart ${d.typeCode}`);
+    if (!Number.isInteger(d.versionNumber) || d.versionNumber < 1)
+      problems.push(`Anlage "${d.title}": Versionsnummer muss positiv sein`);
+    if (!d.file && !d.toBeSubmittedLater) problems.push(`Anlage "${d.title}": Datei fehlt`);
+    if (d.file && !/^[0-9a-fA-F]{64}$/.test(d.file.sha256)) problems.push(`Anlage "${d.title}": SHA-256 ungültig`);
+  }
+  if (!input.procedure.code || !input.procedure.listUri || !input.procedure.listVersionId)
+    problems.push("Verfahrensart (Code, Liste, Version) fehlt");
+  return problems;
+}
+
+/**
+ * File names as XBau allows them (Dateiname pattern): unsupported characters become "_", an
+ * extension is ensured, and names are made unique within the message.
+ */
+export function xbauFilename(filename: string, mimeType: string, used: Set<string>): string {
+  const fallbackExt = mimeType === "application/pdf" ? "pdf" : (mimeType.split("/")[1]?.replace(/[^a-z0-9]/gi, "") ?? "bin");
+  const allowed = /^[-a-zA-Z0-9ÄÖÜäöüß _!=+~,;.#°§$%()[\]]$/;
+  let name = [...filename.normalize("NFC")]
+    .map((ch) => {
+      if (allowed.test(ch)) return ch;
+      const plain = ch.normalize("NFD").replace(/\p{M}/gu, "");
+      return allowed.test(plain) ? plain : "_";
+    })
+    .join("")
+    .replace(/_{2,}/g, "_")
+    .trim();
+  let dot = name.lastIndexOf(".");
+  if (dot <= 0 || !/^[a-zA-Z0-9]+$/.test(name.slice(dot + 1))) {
+    name = `${name.replace(/\.+$/, "") || "anlage"}.${fallbackExt || "bin"}`;
+    dot = name.lastIndexOf(".");
+  }
+  const base = name.slice(0, dot);
+  const ext = name.slice(dot + 1);
+  let candidate = name;
+  for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = `${base} (${n}).${ext}`;
+  used.add(candidate.toLowerCase());
+  return candidate;
+}
+
+function anlagen(input: Antrag0200Input): XmlElement {
+  const used = new Set<string>();
+  return el(
+    "xbau:anlagen",
+    null,
+    input.documents.map((d) => {
+      const mimeType = d.mimeType || "application/pdf";
+      const link = d.file
+        ? el(
+            "anhang",
+            { filesize: d.file.sizeBytes.toString(), hashValue: d.file.sha256.toLowerCase() },
+            el("dokumentid", null, `urn:uuid:${d.file.versionId}`),
+            el("dateiname", null, xbauFilename(d.file.filename, mimeType, used)),
+          )
+        : el("verlinkung", null, el("uriVerlinkung", null, d.url ?? `urn:uuid:${d.documentId}`));
+      return el(
+        "anlage",
+        null,
+        el("bezeichnung", null, toDin91379(d.title, "datatypeD")),
+        el("versionsnummer", null, d.versionNumber),
+        el("datum", null, isoDate(d.date)),
+        codeEl("anlageart", d.typeCode, { listVersionID: CODELISTS.anlagen.version }),
+        codeEl("mimeType", mimeType, { listURI: CODELISTS.mimeTypes.uri, listVersionID: CODELISTS.mimeTypes.version }),
+        el("anhangOderVerlinkung", null, link),
+        el("xbau:wirdNachgereicht", null, String(d.toBeSubmittedLater)),
+      );
+    }),
+  );
+}
+
+function projectTitle(input: Antrag0200Input): string {
+  if (input.title?.trim()) return input.title.trim();
+  const p = input.data.project;
+  const measure = p?.measureType ? MEASURE_TYPE_LABELS[p.measureType] : "Bauvorhaben";
+  const use = p?.use ? ` (${USE_TYPE_LABELS[p.use]})` : "";
+  const a = input.data.plot?.address;
+  const where = a?.street ? `, ${[a.street, a.houseNumber].filter(Boolean).join(" ")}${a.city ? `, ${a.city}` : ""}` : "";
+  return `${measure}${use}${where}`;
+}
+
+function entwurfsverfasser(e: Entwurfsverfasser | undefined, messageId: string): XmlElement | null {
+  if (!e?.name || !hasAddress(e.address)) return null;
+  const berechtigung =
+    e.chamberNumber && e.chamberLand
+      ? el(
+          "xbau:berechtigung",
+          null,
+          el(
+            "xbau:mitgliedschaftInland",
+            null,
+            el(
+              "xbau:mitgliedsnummerBundesland",
+              null,
+              el("xbau:mitgliedsnummer", null, e.chamberNumber.replace(/\s+/g, " ").trim()),
+              codeEl("xbau:bundesland", BUNDESLAND_CODES[e.chamberLand], {
+                listVersionID: CODELISTS.bundesland.version,
+              }),
+            ),
+          ),
+        )
+      : null;
+  return el(
+    "xbau:entwurfsverfasser",
+    null,
+    el(
+      "xbau:personendaten",
+      null,
+      akteurContent(
+        derivedUuid(`${messageId}:entwurfsverfasser`),
+        splitPersonName(e.name),
+        null,
+        e.address,
+        e.email,
+        e.phone,
+      ),
+    ),
+    berechtigung,
+  );
+}
+
+function gemarkung(value: string): XmlElement {
+  return /^\d{1,4}$/.test(value)
+    ? el("gemarkung", null, el("nummer", null, value))
+    : el("gemarkung", null, el("bezeichnung", null, c(value)));
+}
+
+function grundstueck(input: Antrag0200Input): XmlElement {
+  const plot = input.data.plot ?? {};
+  const land = input.land;
+  const a = plot.address;
+  const addressParts = [
+    a?.street && el("strasse", null, c(a.street)),
+    a?.houseNumber && el("hausnummer", null, c(a.houseNumber)),
+    a?.postalCode && el("postleitzahl", null, c(a.postalCode)),
+    a?.city && el("ort", null, c(a.city)),
+    plot.municipalityAgs &&
+      codeEl("xbau:gemeindeschluessel", plot.municipalityAgs, { listVersionID: CODELISTS.ags.version }),
+  ].filter((p): p is XmlElement => Boolean(p));
+  return el(
+    "xbau:grundstueck",
+    null,
+    addressParts.length > 0 ? el("xbau:anschrift", null, addressParts) : null,
+    (plot.parcels ?? []).map((p) =>
+      el(
+        "xbau:flurstueck",
+        null,
+        codeEl("bundesland", BUNDESLAND_CODES[land], { listVersionID: CODELISTS.bundesland.version }),
+        el(
+          "kodierungFlurstueck",
+          null,
+          gemarkung((p.gemarkung ?? "").trim()),
+          p.flur && el("flur", null, p.flur.trim()),
+          el("zaehler", null, (p.zaehler ?? "").trim()),
+          p.nenner && el("nenner", null, p.nenner.trim()),
+        ),
+      ),
+    ),
+    plot.planningArea === "BEBAUUNGSPLAN" && plot.developmentPlanName
+      ? el("xbau:bebauungsplan", null, el("xbau:bezeichnungBebauungsplan", null, c(plot.developmentPlanName)))
+      : null,
+  );
+}
+
+function gegenstand(input: Antrag0200Input): XmlElement {
+  const p = input.data.project ?? {};
+  const measure = p.measureType ? MEASURE_TYPE_CODES[p.measureType] : "10";
+  const klassifikation =
+    p.buildingClass !== undefined || p.largeGarage !== undefined
+      ? el(
+          "xbau:bauordnungsrechtlicheKlassifikation",
+          null,
+          p.buildingClass !== undefined && codeEl("xbau:gebaeudeklasse", String(p.buildingClass)),
+          p.largeGarage !== undefined && el("xbau:mittelOderGrossGarage", null, String(p.largeGarage)),
+        )
+      : null;
+  const denkmal = p.monument
+    ? el(
+        "xbau:baudenkmalBetroffen",
+        null,
+        el(
+          "xbau:begruendung",
+          null,
+          el("text", null, Buffer.from("Nach Angabe des Antragstellers ist ein Baudenkmal betroffen.").toString("base64")),
+        ),
+      )
+    : null;
+  return el(
+    "xbau:gegenstand",
+    null,
+    el("xbau:anzahlDerGebaeude", null, el("xbau:anzahlDerGebaeudeImBauvorhaben", null, 1)),
+    codeEl("xbau:artDerMassnahme", measure),
+    klassifikation,
+    denkmal,
+    p.estimatedCosts && p.estimatedCosts > 0
+      ? el("xbau:herstellungskosten", null, el("xbau:summeHerstellungskosten", null, p.estimatedCosts))
+      : null,
+  );
+}
+
+function weitereAngaben(input: Antrag0200Input): string[] {
+  const out: string[] = [];
+  const p = input.data.project;
+  const plot = input.data.plot;
+  if (input.fileNumber) out.push(`Aktenzeichen: ${input.fileNumber}`);
+  if (input.submittedAt) out.push(`Eingereicht am: ${input.submittedAt.toISOString()}`);
+  if (p?.description) out.push(`Beschreibung: ${p.description}`);
+  if (p?.use) out.push(`Nutzung: ${USE_TYPE_LABELS[p.use]}`);
+  if (plot?.planningArea) out.push(`Planungsrechtliche Lage: ${PLANNING_AREA_LABELS[plot.planningArea]}`);
+  if (p?.specialBuilding) out.push("Sonderbau (§ 2 Abs. 4 MBO)");
+  if (p?.heatedRooms) out.push("Beheizte Räume vorhanden");
+  if (p?.newSewerConnection) out.push("Neuer Anschluss an die öffentliche Entwässerung");
+  if (plot?.nextToMajorRoad) out.push("Grundstück liegt an einer Bundes- oder Landesstraße");
+  return out.map(c).filter((s) => s.trim().length > 0);
+}
+
+/** Builds the 0200 message as an element tree (see `buildAntrag0200Xml` for the string). */
+export function buildAntrag0200(input: Antrag0200Input): XmlElement {
+  const problems = checkInput(input);
+  if (problems.length > 0) throw new Xbau0200InputError(problems);
+  const { data } = input;
+  const bauherr = data.bauherr as Bauherr;
+  const bauherrId = derivedUuid(`${input.messageId}:bauherr`);
+  const product = input.product ?? DEFAULT_PRODUCT;
+
+  return el(
+    "xbau:baugenehmigung.antrag.0200",
+    {
+      "xmlns:xbau": XBAU_NS,
+      produkt: c(product.name),
+      produkthersteller: c(product.vendor),
+      produktversion: product.version ? c(product.version) : undefined,
+      standard: XBAU_STANDARD,
+      test: input.test ? "true" : undefined,
+      version: XBAU_VERSION,
+    },
+    el(
+      "nachrichtenkopf.g2g",
+      null,
+      el(
+        "identifikation.nachricht",
+        null,
+        el("nachrichtenUUID", null, input.messageId.toLowerCase()),
+        codeEl("nachrichtentyp", "0200", {
+          listURI: CODELISTS.nachrichten.uri,
+          listVersionID: CODELISTS.nachrichten.version,
+        }),
+        el("erstellungszeitpunkt", null, dateTime(input.createdAt)),
+      ),
+      behoerde("leser", input.authority),
+      behoerde("autor", input.sender),
+    ),
+    el("xbau:referenzAntragsservice", null, el("referenzAntragsservice", null, input.applicationId.toLowerCase())),
+    el("xbau:antragsteller", null, bauherrAkteur(bauherr, bauherrId)),
+    el(
+      "xbau:prozessmerkmale",
+      null,
+      codeEl("xbau:verfahrensart", input.procedure.code, {
+        listURI: input.procedure.listUri,
+        listVersionID: input.procedure.listVersionId,
+      }),
+    ),
+    el(
+      "xbau:bauvorhaben",
+      null,
+      el("xbau:bezeichnungDesBauvorhabens", null, c(projectTitle(input))),
+      el(
+        "xbau:beteiligte",
+        null,
+        el("xbau:bauherr", null, el("xbau:bauherr", null, bauherrAkteur(bauherr, bauherrId))),
+        entwurfsverfasser(data.entwurfsverfasser, input.messageId),
+        el("xbau:gebuehrenpflichtiger", null, bauherrAkteur(bauherr, bauherrId)),
+      ),
+      gegenstand(input),
+      el("xbau:verortung", null, el("xbau:baugrundstueck", null, grundstueck(input))),
+      weitereAngaben(input).map((text) => el("xbau:weitereAngaben", null, text)),
+    ),
+    anlagen(input),
+  );
+}
+
+/** Builds the 0200 message as an XML string (UTF-8, indented). */
+export function buildAntrag0200Xml(input: Antrag0200Input): string {
+  return toXml(buildAntrag0200(input));
+}
