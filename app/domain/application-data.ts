@@ -117,6 +117,8 @@ export const bauherrSchema = z.object({
   email: z.email("Keine gültige E-Mail-Adresse").optional(),
   phone: optText(40),
   address: addressSchema.optional(),
+  /** A Bevollmächtigter acts for the Bauherr (a Vollmacht must be attached). */
+  hasRepresentative: z.boolean().optional(),
 });
 
 export const entwurfsverfasserSchema = z.object({
@@ -153,6 +155,8 @@ export const plotSchema = z.object({
   developmentPlanName: optText(),
   /** Directly next to a Bundes- or Landesstraße (Straßenbaulastträger takes part). */
   nextToMajorRoad: z.boolean().optional(),
+  /** The Bauherr owns the plot; if not, the owner's consent (Zustimmung) may be required. */
+  applicantIsOwner: z.boolean().optional(),
 });
 
 export const projectSchema = z.object({
@@ -171,6 +175,14 @@ export const projectSchema = z.object({
   largeGarage: z.boolean().optional(),
   /** Estimated construction costs in whole euros. */
   estimatedCosts: z.number().int().min(0).max(10_000_000_000).optional(),
+  /** Minor or technically simple project: no bauvorlageberechtigter Entwurfsverfasser needed (§ 65 MBO). */
+  minorWork: z.boolean().optional(),
+  /** Beseitigung of a building that is not free-standing (§ 61 Abs. 3 Satz 3 MBO). */
+  attachedBuilding: z.boolean().optional(),
+  /** Neighbours consented by signing the plans (their signed plans are attached). */
+  neighbourConsent: z.boolean().optional(),
+  /** Abweichungen, Ausnahmen or Befreiungen are applied for (§ 67 MBO, § 31 BauGB). */
+  deviationsRequested: z.boolean().optional(),
 });
 
 export const applicationDataSchema = z.object({

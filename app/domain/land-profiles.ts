@@ -1,0 +1,204 @@
+/**
+ * Land profiles: what differs between Länder is configuration, not forks. `MBO` is the
+ * Musterbauordnung model (default); `MV` is Mecklenburg-Vorpommern (LBauO M-V, BauVorlVO M-V).
+ *
+ * Pure data: runs in the browser, on the server and in workers.
+ */
+import type { Land, ProcedureType } from "./application-data";
+
+export const PROFILE_IDS = ["MBO", "MV"] as const;
+export type ProfileId = (typeof PROFILE_IDS)[number];
+
+/** Which completeness catalog a profile uses (see app/domain/completeness/catalogs). */
+export type CatalogId = "MBO" | "MV";
+
+export interface ProcedureTypeEntry {
+  readonly type: ProcedureType;
+  /** Code in the profile's own Verfahrensart codelist (XBau Code.Verfahrensart is Land-defined). */
+  readonly code: string;
+  readonly label: string;
+  readonly legalBasis: string;
+}
+
+export interface MonthDeadline {
+  readonly months: number;
+  /** Silence past the deadline counts as consent / approval. */
+  readonly fiction: boolean;
+  readonly legalBasis: string;
+}
+
+export interface DecisionDeadline extends MonthDeadline {
+  /** Extension the authority may grant once, in writing, for an important reason. */
+  readonly extensionMonths: number;
+  /** Procedure types the decision deadline (and the fiction) applies to. */
+  readonly procedureTypes: readonly ProcedureType[];
+}
+
+export interface ProfileDeadlines {
+  /** Completeness check by the authority; none fixed in the MBO. */
+  readonly completenessCheckDays: number | null;
+  /** Decision deadline / Genehmigungsfiktion; none in the MBO. */
+  readonly decision: DecisionDeadline | null;
+  /** Statement of a Fachstelle (agency). */
+  readonly agencyStatement: MonthDeadline;
+  /** Einvernehmen of the Gemeinde (§ 36 BauGB). */
+  readonly municipalConsent: MonthDeadline;
+  /** Waiting period after filing a Genehmigungsfreistellung with the Gemeinde. */
+  readonly exemptionWaitingPeriod: MonthDeadline;
+  /** Validity of a Baugenehmigung / Vorbescheid. */
+  readonly permitValidity: {
+    readonly years: number;
+    readonly extensionYears: number;
+    readonly legalBasis: string;
+  };
+}
+
+export interface LandProfile {
+  readonly id: ProfileId;
+  readonly name: string;
+  /** The Land, or null for the model profile. */
+  readonly land: Land | null;
+  /** Short name of the building code as cited ("MBO", "LBauO M-V"). */
+  readonly buildingCode: string;
+  readonly buildingCodeName: string;
+  /** Short name of the Bauvorlagen ordinance as cited. */
+  readonly bauvorlagenOrdinance: string;
+  readonly bauvorlagenOrdinanceName: string;
+  /**
+   * Replacements applied to the legal bases of the model catalog, in order, on whole words
+   * (e.g. "MBO" -> "LBauO M-V"). Valid where the Land follows the MBO numbering.
+   */
+  readonly legalSubstitutions: readonly (readonly [from: string, to: string])[];
+  readonly procedureTypes: {
+    readonly listURI: string;
+    readonly listVersionID: string;
+    readonly entries: readonly ProcedureTypeEntry[];
+  };
+  readonly deadlines: ProfileDeadlines;
+  readonly catalog: CatalogId;
+}
+
+function procedureEntries(code: string): ProcedureTypeEntry[] {
+  return [
+    {
+      type: "BAUGENEHMIGUNG",
+      code: "64",
+      label: "Baugenehmigungsverfahren",
+      legalBasis: `§ 64 ${code}`,
+    },
+    {
+      type: "VEREINFACHT",
+      code: "63",
+      label: "Vereinfachtes Baugenehmigungsverfahren",
+      legalBasis: `§ 63 ${code}`,
+    },
+    {
+      type: "GENEHMIGUNGSFREISTELLUNG",
+      code: "62",
+      label: "Genehmigungsfreistellung",
+      legalBasis: `§ 62 ${code}`,
+    },
+    { type: "VORBESCHEID", code: "75", label: "Vorbescheid", legalBasis: `§ 75 ${code}` },
+    {
+      type: "BESEITIGUNG",
+      code: "61",
+      label: "Beseitigung / Abbruch (Anzeige)",
+      legalBasis: `§ 61 Abs. 3 ${code}`,
+    },
+  ];
+}
+
+export const MBO_PROFILE: LandProfile = {
+  id: "MBO",
+  name: "Musterbauordnung (Modell)",
+  land: null,
+  buildingCode: "MBO",
+  buildingCodeName: "Musterbauordnung",
+  bauvorlagenOrdinance: "MBauVorlV",
+  bauvorlagenOrdinanceName: "Muster-Bauvorlagenverordnung",
+  legalSubstitutions: [],
+  procedureTypes: {
+    listURI: "urn:bauantrag:codeliste:verfahrensart:mbo",
+    listVersionID: "1.0",
+    entries: procedureEntries("MBO"),
+  },
+  deadlines: {
+    completenessCheckDays: null,
+    decision: null,
+    agencyStatement: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 MBO" },
+    municipalConsent: { months: 2, fiction: true, legalBasis: "§ 36 Abs. 2 Satz 2 BauGB" },
+    exemptionWaitingPeriod: { months: 1, fiction: false, legalBasis: "§ 62 Abs. 3 MBO" },
+    permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 MBO" },
+  },
+  catalog: "MBO",
+};
+
+export const MV_PROFILE: LandProfile = {
+  id: "MV",
+  name: "Mecklenburg-Vorpommern",
+  land: "MV",
+  buildingCode: "LBauO M-V",
+  buildingCodeName: "Landesbauordnung Mecklenburg-Vorpommern",
+  bauvorlagenOrdinance: "BauVorlVO M-V",
+  bauvorlagenOrdinanceName: "Bauvorlagenverordnung Mecklenburg-Vorpommern",
+  legalSubstitutions: [
+    ["MBauVorlV", "BauVorlVO M-V"],
+    ["MBO", "LBauO M-V"],
+  ],
+  procedureTypes: {
+    listURI: "urn:bauantrag:codeliste:verfahrensart:mv",
+    listVersionID: "1.0",
+    entries: procedureEntries("LBauO M-V"),
+  },
+  deadlines: {
+    completenessCheckDays: null,
+    decision: {
+      months: 3,
+      extensionMonths: 1,
+      fiction: true,
+      procedureTypes: ["VEREINFACHT"],
+      legalBasis: "§ 63 Abs. 2 LBauO M-V",
+    },
+    agencyStatement: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
+    municipalConsent: { months: 2, fiction: true, legalBasis: "§ 36 Abs. 2 Satz 2 BauGB" },
+    exemptionWaitingPeriod: { months: 1, fiction: false, legalBasis: "§ 62 Abs. 3 LBauO M-V" },
+    permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 LBauO M-V" },
+  },
+  catalog: "MV",
+};
+
+export const LAND_PROFILES: Readonly<Record<ProfileId, LandProfile>> = { MBO: MBO_PROFILE, MV: MV_PROFILE };
+
+export function isProfileId(id: unknown): id is ProfileId {
+  return typeof id === "string" && (PROFILE_IDS as readonly string[]).includes(id);
+}
+
+/** The profile with this id; unknown, empty or missing ids resolve to the MBO model. */
+export function resolveProfile(id: string | null | undefined): LandProfile {
+  return isProfileId(id) ? LAND_PROFILES[id] : MBO_PROFILE;
+}
+
+export function procedureTypeEntry(profile: LandProfile, type: ProcedureType): ProcedureTypeEntry {
+  const entry = profile.procedureTypes.entries.find((e) => e.type === type);
+  if (!entry) throw new Error(`Procedure type ${type} not configured for profile ${profile.id}`);
+  return entry;
+}
+
+/** "Vereinfachtes Baugenehmigungsverfahren (§ 63 LBauO M-V)". */
+export function procedureTypeLabel(profile: LandProfile, type: ProcedureType): string {
+  const e = procedureTypeEntry(profile, type);
+  return `${e.label} (${e.legalBasis})`;
+}
+
+/** Apply the profile's legal substitutions to a legal basis written against the MBO model. */
+export function localizeLegalBasis(profile: LandProfile, legalBasis: string): string {
+  let out = legalBasis;
+  for (const [from, to] of profile.legalSubstitutions) {
+    out = out.replace(new RegExp(`(?<![\\p{L}\\d-])${escapeRegExp(from)}(?![\\p{L}\\d-])`, "gu"), to);
+  }
+  return out;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
