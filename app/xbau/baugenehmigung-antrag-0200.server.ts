@@ -129,7 +129,11 @@ function dateTime(value: Date): string {
 }
 
 /** A code-typed element (xoev-code:Code): attributes listURI/listVersionID and an unqualified <code>. */
-function codeEl(name: string, value: string, attrs: { listURI?: string; listVersionID?: string } = {}): XmlElement {
+function codeEl(
+  name: string,
+  value: string,
+  attrs: { listURI?: string; listVersionID?: string } = {},
+): XmlElement {
   return el(name, attrs, el("code", null, value));
 }
 
@@ -137,7 +141,9 @@ function behoerde(name: string, a: XbauAuthority): XmlElement {
   return el(
     name,
     null,
-    codeEl("verzeichnisdienst", a.directory ?? "DVDV", { listVersionID: CODELISTS.verzeichnisdienst.version }),
+    codeEl("verzeichnisdienst", a.directory ?? "DVDV", {
+      listVersionID: CODELISTS.verzeichnisdienst.version,
+    }),
     el("kennung", null, c(a.id)),
     el("name", null, c(a.name)),
   );
@@ -178,7 +184,9 @@ function kommunikation(email: string | undefined, phone: string | undefined): Xm
 }
 
 function allgemeinerName(name: string, value: string | undefined): XmlElement {
-  return value ? el(name, null, el("name", null, c(value))) : el(name, null, el("nichtVorhanden", null, "true"));
+  return value
+    ? el(name, null, el("name", null, c(value)))
+    : el(name, null, el("nichtVorhanden", null, "true"));
 }
 
 /** Splits a single "Vorname Nachname" field: the last word is the family name. */
@@ -260,11 +268,13 @@ function checkInput(input: Antrag0200Input): string[] {
   if (input.documents.length === 0) problems.push("Mindestens eine Anlage ist erforderlich");
   const anlagen = anlagenCodelist();
   for (const d of input.documents) {
-    if (!anlagen.entries.has(d.typeCode)) problems.push(`Anlage "${d.title}": unbekannte Anlagenart ${d.typeCode}`);
+    if (!anlagen.entries.has(d.typeCode))
+      problems.push(`Anlage "${d.title}": unbekannte Anlagenart ${d.typeCode}`);
     if (!Number.isInteger(d.versionNumber) || d.versionNumber < 1)
       problems.push(`Anlage "${d.title}": Versionsnummer muss positiv sein`);
     if (!d.file && !d.toBeSubmittedLater) problems.push(`Anlage "${d.title}": Datei fehlt`);
-    if (d.file && !/^[0-9a-fA-F]{64}$/.test(d.file.sha256)) problems.push(`Anlage "${d.title}": SHA-256 ungültig`);
+    if (d.file && !/^[0-9a-fA-F]{64}$/.test(d.file.sha256))
+      problems.push(`Anlage "${d.title}": SHA-256 ungültig`);
   }
   if (!input.procedure.code || !input.procedure.listUri || !input.procedure.listVersionId)
     problems.push("Verfahrensart (Code, Liste, Version) fehlt");
@@ -276,7 +286,8 @@ function checkInput(input: Antrag0200Input): string[] {
  * extension is ensured, and names are made unique within the message.
  */
 export function xbauFilename(filename: string, mimeType: string, used: Set<string>): string {
-  const fallbackExt = mimeType === "application/pdf" ? "pdf" : (mimeType.split("/")[1]?.replace(/[^a-z0-9]/gi, "") ?? "bin");
+  const fallbackExt =
+    mimeType === "application/pdf" ? "pdf" : (mimeType.split("/")[1]?.replace(/[^a-z0-9]/gi, "") ?? "bin");
   const allowed = /^[-a-zA-Z0-9ÄÖÜäöüß _!=+~,;.#°§$%()[\]]$/;
   let name = [...filename.normalize("NFC")]
     .map((ch) => {
@@ -322,7 +333,10 @@ function anlagen(input: Antrag0200Input): XmlElement {
         el("versionsnummer", null, d.versionNumber),
         el("datum", null, isoDate(d.date)),
         codeEl("anlageart", d.typeCode, { listVersionID: CODELISTS.anlagen.version }),
-        codeEl("mimeType", mimeType, { listURI: CODELISTS.mimeTypes.uri, listVersionID: CODELISTS.mimeTypes.version }),
+        codeEl("mimeType", mimeType, {
+          listURI: CODELISTS.mimeTypes.uri,
+          listVersionID: CODELISTS.mimeTypes.version,
+        }),
         el("anhangOderVerlinkung", null, link),
         el("xbau:wirdNachgereicht", null, String(d.toBeSubmittedLater)),
       );
@@ -336,7 +350,9 @@ function projectTitle(input: Antrag0200Input): string {
   const measure = p?.measureType ? MEASURE_TYPE_LABELS[p.measureType] : "Bauvorhaben";
   const use = p?.use ? ` (${USE_TYPE_LABELS[p.use]})` : "";
   const a = input.data.plot?.address;
-  const where = a?.street ? `, ${[a.street, a.houseNumber].filter(Boolean).join(" ")}${a.city ? `, ${a.city}` : ""}` : "";
+  const where = a?.street
+    ? `, ${[a.street, a.houseNumber].filter(Boolean).join(" ")}${a.city ? `, ${a.city}` : ""}`
+    : "";
   return `${measure}${use}${where}`;
 }
 
@@ -442,7 +458,11 @@ function gegenstand(input: Antrag0200Input): XmlElement {
         el(
           "xbau:begruendung",
           null,
-          el("text", null, Buffer.from("Nach Angabe des Antragstellers ist ein Baudenkmal betroffen.").toString("base64")),
+          el(
+            "text",
+            null,
+            Buffer.from("Nach Angabe des Antragstellers ist ein Baudenkmal betroffen.").toString("base64"),
+          ),
         ),
       )
     : null;
@@ -511,7 +531,11 @@ export function buildAntrag0200(input: Antrag0200Input): XmlElement {
       behoerde("leser", input.authority),
       behoerde("autor", input.sender),
     ),
-    el("xbau:referenzAntragsservice", null, el("referenzAntragsservice", null, input.applicationId.toLowerCase())),
+    el(
+      "xbau:referenzAntragsservice",
+      null,
+      el("referenzAntragsservice", null, input.applicationId.toLowerCase()),
+    ),
     el("xbau:antragsteller", null, bauherrAkteur(bauherr, bauherrId)),
     el(
       "xbau:prozessmerkmale",

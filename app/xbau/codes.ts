@@ -16,7 +16,10 @@ export const CODELISTS = {
   /** KoSIT Verzeichnisdienst (DVDV, ...). */
   verzeichnisdienst: { uri: "urn:xoev-de:kosit:codeliste:verzeichnisdienst", version: "3" },
   /** Destatis Bundesland key. */
-  bundesland: { uri: "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:bundesland", version: "2010-04-01" },
+  bundesland: {
+    uri: "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:bundesland",
+    version: "2010-04-01",
+  },
   /** Destatis Amtlicher Gemeindeschlüssel. */
   ags: { uri: "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags", version: "2024-01-31" },
   /** XÖV Erreichbarkeit (communication channel). */
@@ -68,7 +71,10 @@ export const CHANNEL_PHONE = "02";
  * The product's own Verfahrensart list, used when a Land profile does not define its own
  * (the XBau Verfahrensart codelist is Land-defined; listURI and version travel with the code).
  */
-export const DEFAULT_PROCEDURE_CODELIST = { uri: "urn:bauantrag:codeliste:verfahrensart", version: "1.0" } as const;
+export const DEFAULT_PROCEDURE_CODELIST = {
+  uri: "urn:bauantrag:codeliste:verfahrensart",
+  version: "1.0",
+} as const;
 export const DEFAULT_PROCEDURE_CODES: Record<ProcedureType, { code: string; name: string }> = {
   BAUGENEHMIGUNG: { code: "64", name: "Baugenehmigungsverfahren" },
   VEREINFACHT: { code: "63", name: "Vereinfachtes Baugenehmigungsverfahren" },

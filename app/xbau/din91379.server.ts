@@ -92,7 +92,7 @@ export function toDin91379(value: string, type: DinDatatype = "datatypeC"): stri
       out += stripped;
       continue;
     }
-    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u.test(segment)) continue;
+    if (/^\p{Cc}+$/u.test(segment)) continue; // other control characters carry no text
     out += "?";
   }
   return out;

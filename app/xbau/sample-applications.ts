@@ -1,6 +1,6 @@
 import type { ApplicationData } from "~/domain/application-data";
-import { defaultProcedure } from "./codes";
 import type { Antrag0200Document, Antrag0200Input } from "./baugenehmigung-antrag-0200.server";
+import { defaultProcedure } from "./codes";
 
 /**
  * Sample 0200 inputs used by the XBau tests and bench/xbau.ts: a minimal application, a full one
@@ -34,7 +34,11 @@ export function sampleDocument(i: number, overrides: Partial<Antrag0200Document>
   };
 }
 
-function base(data: ApplicationData, documents: Antrag0200Document[], extra: Partial<Antrag0200Input> = {}): Antrag0200Input {
+function base(
+  data: ApplicationData,
+  documents: Antrag0200Document[],
+  extra: Partial<Antrag0200Input> = {},
+): Antrag0200Input {
   return {
     messageId: "1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed",
     createdAt: new Date("2026-03-15T10:30:00.000Z"),
@@ -83,7 +87,7 @@ export const fullApplication: Antrag0200Input = base(
         { gemarkung: "Eldena", flur: "12", zaehler: "7", nenner: "12" },
       ],
       planningArea: "BEBAUUNGSPLAN",
-      developmentPlanName: "B-Plan Nr. 55 \"Am Ryck\"",
+      developmentPlanName: 'B-Plan Nr. 55 "Am Ryck"',
       nextToMajorRoad: true,
     },
     project: {
@@ -100,7 +104,11 @@ export const fullApplication: Antrag0200Input = base(
     },
   },
   Array.from({ length: 9 }, (_, i) => sampleDocument(i)),
-  { fileNumber: "63-2026-00042", submittedAt: new Date("2026-03-15T10:29:00.000Z"), procedure: defaultProcedure("VEREINFACHT") },
+  {
+    fileNumber: "63-2026-00042",
+    submittedAt: new Date("2026-03-15T10:29:00.000Z"),
+    procedure: defaultProcedure("VEREINFACHT"),
+  },
 );
 
 export const laterDocumentsApplication: Antrag0200Input = base(
@@ -116,7 +124,12 @@ export const laterDocumentsApplication: Antrag0200Input = base(
   },
   [
     sampleDocument(0),
-    sampleDocument(6, { toBeSubmittedLater: true, file: undefined, versionNumber: 1, title: "Standsicherheitsnachweis" }),
+    sampleDocument(6, {
+      toBeSubmittedLater: true,
+      file: undefined,
+      versionNumber: 1,
+      title: "Standsicherheitsnachweis",
+    }),
     sampleDocument(7, {
       toBeSubmittedLater: true,
       file: undefined,
@@ -130,10 +143,15 @@ export const specialCharsApplication: Antrag0200Input = base(
   {
     bauherr: {
       kind: "PERSON",
-      firstName: "Zoë & \"Jürgen\"",
+      firstName: 'Zoë & "Jürgen"',
       lastName: "Größe-Übel <Bau> 'Süd'",
       email: "zoe.groesse@example.org",
-      address: { street: "Straße des 17. Juni & Co <1>", houseNumber: "1–3", postalCode: "10623", city: "Berlin" },
+      address: {
+        street: "Straße des 17. Juni & Co <1>",
+        houseNumber: "1–3",
+        postalCode: "10623",
+        city: "Berlin",
+      },
     },
     entwurfsverfasser: {
       name: "Łukasz Ćwikła",
@@ -156,7 +174,7 @@ export const specialCharsApplication: Antrag0200Input = base(
       title: "Grundriss EG „Café“ <alt> & neu",
       file: {
         versionId: "5e6f7a8b-0000-4000-9000-00000000aaaa",
-        filename: "Grundriss EG: \"Café\" <v2>.pdf",
+        filename: 'Grundriss EG: "Café" <v2>.pdf',
         sizeBytes: 2048,
         sha256: SHA.toUpperCase(),
       },
@@ -165,13 +183,17 @@ export const specialCharsApplication: Antrag0200Input = base(
       title: "Grundriss EG (Kopie)",
       file: {
         versionId: "5e6f7a8b-0000-4000-9000-00000000bbbb",
-        filename: "Grundriss EG: \"Café\" <v2>.pdf",
+        filename: 'Grundriss EG: "Café" <v2>.pdf',
         sizeBytes: 2049,
         sha256: SHA,
       },
     }),
   ],
-  { land: "BE", title: "Nutzungsänderung \"Café <Süß & Sauer>\"", authority: { name: "Bezirksamt Mitte – Bau & Wohnen", id: "psw:11000001" } },
+  {
+    land: "BE",
+    title: 'Nutzungsänderung "Café <Süß & Sauer>"',
+    authority: { name: "Bezirksamt Mitte – Bau & Wohnen", id: "psw:11000001" },
+  },
 );
 
 /** A large application: `parcels` Flurstücke and `documents` Anlagen (bench). */
@@ -190,6 +212,8 @@ export function largeApplication(parcels: number, documents: number): Antrag0200
         })),
       },
     },
-    documents: Array.from({ length: documents }, (_, i) => sampleDocument(i, { toBeSubmittedLater: i % 10 === 9 })),
+    documents: Array.from({ length: documents }, (_, i) =>
+      sampleDocument(i, { toBeSubmittedLater: i % 10 === 9 }),
+    ),
   };
 }

@@ -91,7 +91,9 @@ function write(node: XmlElement, indent: string, step: string, out: string[]): v
   }
   const onlyText = node.children.every((c) => typeof c === "string");
   if (onlyText) {
-    out.push(`${indent}<${node.name}${attrs}>${(node.children as string[]).map(escapeText).join("")}</${node.name}>`);
+    out.push(
+      `${indent}<${node.name}${attrs}>${(node.children as string[]).map(escapeText).join("")}</${node.name}>`,
+    );
     return;
   }
   // Mixed content is not used by XBau; text between elements would change meaning with indentation.

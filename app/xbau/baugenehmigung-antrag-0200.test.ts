@@ -1,0 +1,184 @@
+import { XmlDocument } from "libxml2-wasm";
+import { describe, expect, it } from "vitest";
+import {
+  type Antrag0200Input,
+  buildAntrag0200Xml,
+  derivedUuid,
+  splitPersonName,
+  Xbau0200InputError,
+  xbauFilename,
+} from "./baugenehmigung-antrag-0200.server";
+import { toDin91379 } from "./din91379.server";
+import {
+  fullApplication,
+  largeApplication,
+  laterDocumentsApplication,
+  minimalApplication,
+  specialCharsApplication,
+} from "./sample-applications";
+import { validateXml } from "./validate.server";
+
+const ENTRY = "xbau-nachrichten-baugenehmigung.xsd";
+const NS = { xbau: "http://www.xleitstelle.de/xbau/2/6" };
+
+function expectValid(input: Antrag0200Input): string {
+  const xml = buildAntrag0200Xml(input);
+  const result = validateXml(xml, ENTRY);
+  if (!result.valid) console.error(result.errors, xml);
+  expect(result.errors).toEqual([]);
+  expect(result.valid).toBe(true);
+  return xml;
+}
+
+function query(xml: string, xpath: string): string[] {
+  const doc = XmlDocument.fromString(xml);
+  try {
+    return doc.find(xpath, NS).map((n) => n.content);
+  } finally {
+    doc.dispose();
+  }
+}
+
+/** Schematron rule sch-xbau-gen-001: no element may be empty or whitespace only. */
+function emptyElements(xml: string): string[] {
+  const doc = XmlDocument.fromString(xml);
+  try {
+    return doc
+      .find("//*[not(*) and normalize-space(.) = '']")
+      .map((n) => (n as { name?: string }).name ?? "?");
+  } finally {
+    doc.dispose();
+  }
+}
+
+describe("baugenehmigung.antrag.0200", () => {
+  it("minimal application validates against the XSD", () => {
+    const xml = expectValid(minimalApplication);
+    expect(query(xml, "//nachrichtentyp/code")).toEqual(["0200"]);
+    expect(query(xml, "//xbau:flurstueck//zaehler")).toEqual(["17"]);
+    expect(query(xml, "//xbau:antragsteller/natuerlichePerson/name/familienname/name")).toEqual([
+      "Musterfrau",
+    ]);
+    expect(emptyElements(xml)).toEqual([]);
+  });
+
+  it("full application (company Bauherr, several Flurstücke, architect) validates and carries the data", () => {
+    const xml = expectValid(fullApplication);
+    expect(query(xml, "//xbau:bauherr/xbau:bauherr/organisation/name/name")).toEqual([
+      "Wohnbau Nordost GmbH & Co. KG",
+    ]);
+    expect(query(xml, "//xbau:flurstueck")).toHaveLength(3);
+    expect(query(xml, "//xbau:flurstueck/kodierungFlurstueck/gemarkung/*")).toEqual([
+      "1302",
+      "1302",
+      "Eldena",
+    ]);
+    expect(query(xml, "//xbau:flurstueck[1]/kodierungFlurstueck/nenner")).toEqual(["3"]);
+    expect(query(xml, "//xbau:flurstueck/bundesland/code")).toEqual(["13", "13", "13"]);
+    expect(query(xml, "//xbau:gebaeudeklasse/code")).toEqual(["4"]);
+    expect(query(xml, "//xbau:artDerMassnahme/code")).toEqual(["11"]);
+    expect(query(xml, "//xbau:verfahrensart/code")).toEqual(["63"]);
+    expect(query(xml, "//xbau:gemeindeschluessel/code")).toEqual(["13075039"]);
+    expect(query(xml, "//xbau:mitgliedsnummerBundesland/xbau:mitgliedsnummer")).toEqual(["AK-MV 2041"]);
+    expect(query(xml, "//xbau:summeHerstellungskosten")).toEqual(["3450000"]);
+    expect(query(xml, "//xbau:weitereAngaben")).toContain("Aktenzeichen: 63-2026-00042");
+    expect(query(xml, "//xbau:anlagen/anlage")).toHaveLength(9);
+    expect(query(xml, "//anlage/anlageart/code")).toEqual([
+      "1802",
+      "1803",
+      "2001",
+      "2002",
+      "2003",
+      "1502",
+      "2801",
+      "2701",
+      "0401",
+    ]);
+    expect(emptyElements(xml)).toEqual([]);
+  });
+
+  it("documents handed in later are marked wirdNachgereicht and linked instead of attached", () => {
+    const xml = expectValid(laterDocumentsApplication);
+    expect(query(xml, "//anlage/xbau:wirdNachgereicht")).toEqual(["false", "true", "true"]);
+    expect(
+      query(xml, "//anlage[xbau:wirdNachgereicht='true']/anhangOderVerlinkung/verlinkung/uriVerlinkung"),
+    ).toEqual([
+      "urn:uuid:7d4c2b1a-0000-4000-8000-000000000006",
+      "https://bauantrag.example/antraege/6ec0bd7f/dokumente/2701",
+    ]);
+    expect(
+      query(xml, "//anlage[xbau:wirdNachgereicht='false']/anhangOderVerlinkung/anhang/dateiname"),
+    ).toEqual(["bauvorlage-1.pdf"]);
+  });
+
+  it("names with umlauts and & < \" ' are escaped and survive a round trip", () => {
+    const xml = expectValid(specialCharsApplication);
+    expect(query(xml, "//xbau:antragsteller//familienname/name")).toEqual(["Größe-Übel <Bau> 'Süd'"]);
+    expect(query(xml, "//xbau:antragsteller//vorname/name")).toEqual(['Zoë & "Jürgen"']);
+    expect(query(xml, "//xbau:bezeichnungDesBauvorhabens")).toEqual([
+      'Nutzungsänderung "Café <Süß & Sauer>"',
+    ]);
+    // Typographic quotes/dash are not in DIN 91379 datatypeC: normalised; the emoji is dropped.
+    const description = query(xml, "//xbau:weitereAngaben").find((s) => s.startsWith("Beschreibung"));
+    expect(description).toContain('"Café <Süß & Sauer>" - Nutzungsänderung');
+    expect(description).not.toMatch(/🏠/u);
+    expect(query(xml, "//leser/name")).toEqual(["Bezirksamt Mitte - Bau & Wohnen"]);
+    // Attachment titles are datatypeD, where „“ are allowed.
+    expect(query(xml, "//anlage/bezeichnung")[0]).toBe("Grundriss EG „Café“ <alt> & neu");
+    // File names follow the XBau Dateiname pattern and are unique within the message.
+    expect(query(xml, "//anhang/dateiname")).toEqual([
+      "Grundriss EG_ _Cafe_ _v2_.pdf",
+      "Grundriss EG_ _Cafe_ _v2_ (2).pdf",
+    ]);
+    expect(query(xml, "//anhang/@hashValue")[0]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("a large application (20 Flurstücke, 50 documents) validates", () => {
+    const xml = expectValid(largeApplication(20, 50));
+    expect(query(xml, "//xbau:flurstueck")).toHaveLength(20);
+    expect(query(xml, "//anlage")).toHaveLength(50);
+  });
+
+  it("is deterministic for the same input", () => {
+    expect(buildAntrag0200Xml(fullApplication)).toBe(buildAntrag0200Xml(fullApplication));
+  });
+
+  it("refuses incomplete input with the missing parts listed", () => {
+    const broken: Antrag0200Input = {
+      ...minimalApplication,
+      sender: { name: "Portal", id: "not a dvdv id" },
+      data: { bauherr: { kind: "PERSON", firstName: "Erika" }, plot: { parcels: [] }, project: {} },
+      documents: [{ ...minimalApplication.documents[0]!, typeCode: "9998", file: undefined }],
+    };
+    try {
+      buildAntrag0200Xml(broken);
+      expect.unreachable("should have thrown");
+    } catch (error) {
+      expect(error).toBeInstanceOf(Xbau0200InputError);
+      const problems = (error as Xbau0200InputError).problems.join("\n");
+      expect(problems).toMatch(/DVDV-Kennung/);
+      expect(problems).toMatch(/Bauherr: Nachname fehlt/);
+      expect(problems).toMatch(/Bauherr: Anschrift fehlt/);
+      expect(problems).toMatch(/Flurstück/);
+      expect(problems).toMatch(/Art der Maßnahme/);
+      expect(problems).toMatch(/unbekannte Anlagenart 9998/);
+      expect(problems).toMatch(/Datei fehlt/);
+    }
+  });
+
+  it("helpers: person names, file names, derived UUIDs, DIN 91379", () => {
+    expect(splitPersonName("Dipl.-Ing. Jana Beispiel")).toEqual({
+      first: "Dipl.-Ing. Jana",
+      last: "Beispiel",
+    });
+    expect(splitPersonName("Madonna")).toEqual({ last: "Madonna" });
+    const used = new Set<string>();
+    expect(xbauFilename("plan", "application/pdf", used)).toBe("plan.pdf");
+    expect(xbauFilename("plan.pdf", "application/pdf", used)).toBe("plan (2).pdf");
+    expect(xbauFilename("Ansicht/Süd*.PDF", "application/pdf", used)).toBe("Ansicht_Süd_.PDF");
+    expect(derivedUuid("a")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(derivedUuid("a")).not.toBe(derivedUuid("b"));
+    expect(toDin91379("Müller „Bau“ – Ǆ")).toBe('Müller "Bau" - ?');
+    expect(toDin91379("Zeile\tmit Tab", "datatypeD")).toBe("Zeile mit Tab");
+  });
+});
