@@ -40,7 +40,15 @@ export async function createServer() {
     express.static(path.join(root, "node_modules/@kern-ux/native/dist"), { maxAge: "1d", index: false }),
   );
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.NODE_ENV,
+      // The client address (login rate limiting, session records); honours the trusted proxy hop.
+      getLoadContext: (req) => ({ clientIp: req.ip }),
+    }),
+  );
 
   return app;
 }

@@ -1,0 +1,113 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { Alert } from "~/components/alert";
+import { TextField } from "~/components/text-field";
+import { clientIp, getUser, login, safeRedirect } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Anmelden – Bauantrag" }];
+
+const loginSchema = z.object({
+  email: z
+    .string({ error: "Bitte geben Sie Ihre E-Mail-Adresse ein." })
+    .trim()
+    .max(254, "Die E-Mail-Adresse ist zu lang.")
+    .pipe(z.email("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
+  password: z.string({ error: "Bitte geben Sie Ihr Passwort ein." }).max(1024, "Das Passwort ist zu lang."),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"), "/");
+  if (await getUser(request)) throw redirect(redirectTo);
+  return { loggedOut: url.searchParams.get("abgemeldet") === "1" };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: loginSchema });
+  if (submission.status !== "success") {
+    return submission.reply({ hideFields: ["password"] });
+  }
+  const result = await login({
+    email: submission.value.email,
+    password: submission.value.password,
+    ip: clientIp(context),
+    userAgent: request.headers.get("User-Agent"),
+  });
+  if (!result.ok) {
+    return submission.reply({ formErrors: [result.message], hideFields: ["password"] });
+  }
+  throw redirect(safeRedirect(submission.value.redirectTo, "/"), {
+    headers: { "Set-Cookie": result.setCookie },
+  });
+}
+
+export default function Login() {
+  const { loggedOut } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting";
+  const [form, fields] = useForm({
+    id: "anmelden",
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const redirectTo = searchParams.get("redirectTo") ?? "";
+
+  return (
+    <div className="app-narrow">
+      <h1 className="kern-heading-large">Anmelden</h1>
+      <p className="kern-body kern-body--large app-lead">
+        Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an, um Bauanträge zu stellen oder zu
+        bearbeiten.
+      </p>
+      <div className="app-section app-stack">
+        {loggedOut && !form.errors ? (
+          <Alert tone="success" title="Sie haben sich abgemeldet." announce />
+        ) : null}
+        {form.errors ? (
+          <Alert tone="danger" title="Anmeldung nicht möglich" id={form.errorId}>
+            <p className="kern-body" data-testid="login-error">
+              {form.errors[0]}
+            </p>
+          </Alert>
+        ) : null}
+        <Form method="post" {...getFormProps(form)} className="app-stack">
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <TextField
+            id={fields.email.id}
+            name={fields.email.name}
+            type="email"
+            defaultValue={fields.email.initialValue}
+            label="E-Mail-Adresse"
+            autoComplete="username"
+            inputMode="email"
+            spellCheck={false}
+            errors={fields.email.errors}
+          />
+          <TextField
+            id={fields.password.id}
+            name={fields.password.name}
+            type="password"
+            label="Passwort"
+            autoComplete="current-password"
+            errors={fields.password.errors}
+          />
+          <div>
+            <button type="submit" className="kern-btn kern-btn--primary" disabled={submitting}>
+              <span className="kern-label">{submitting ? "Anmeldung läuft …" : "Anmelden"}</span>
+            </button>
+          </div>
+        </Form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { PageHeader } from "~/components/app-shell";
+import { DescriptionList } from "~/components/description-list";
+import { getAuthoritySettings } from "~/models/authority.server";
+import { listUsersOfAuthority } from "~/models/user.server";
+import { rolesLabel } from "~/utils/permissions";
+import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
+
+export const meta: MetaFunction = () => [{ title: "Verwaltung – Bauantrag" }];
+
+const KIND_LABELS: Record<string, string> = {
+  BAUAUFSICHT: "Untere Bauaufsichtsbehörde",
+  GEMEINDE: "Gemeinde",
+  FACHSTELLE: "Fachstelle",
+};
+
+const AGENCY_LABELS: Record<string, string> = {
+  DENKMALSCHUTZ: "Denkmalschutz",
+  BRANDSCHUTZ: "Brandschutz",
+  NATURSCHUTZ: "Naturschutz",
+  STRASSENBAU: "Straßenbau",
+  IMMISSIONSSCHUTZ: "Immissionsschutz",
+  SONSTIGE: "Sonstige",
+};
+
+const LAND_PROFILE_LABELS: Record<string, string> = {
+  MV: "Mecklenburg-Vorpommern (LBauO M-V)",
+  MBO: "Musterbauordnung (MBO)",
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "manage:authority:own");
+  const [authority, users] = await Promise.all([
+    getAuthoritySettings(user.authorityId),
+    listUsersOfAuthority(user.authorityId),
+  ]);
+  if (!authority) notFound();
+  return { authority, users };
+}
+
+export default function AdminOverview() {
+  const { authority, users } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHeader title="Verwaltung" lead={`Einstellungen und Benutzer:innen von ${authority.name}.`} />
+      <section aria-labelledby="einstellungen">
+        <h2 className="kern-heading-medium" id="einstellungen">
+          Einstellungen der Behörde
+        </h2>
+        <DescriptionList
+          items={[
+            { label: "Name", value: authority.name },
+            { label: "Art", value: KIND_LABELS[authority.kind] ?? authority.kind },
+            {
+              label: "Landesprofil",
+              value: LAND_PROFILE_LABELS[authority.landProfile] ?? authority.landProfile,
+            },
+            { label: "Format des Aktenzeichens", value: <code>{authority.fileNumberFormat}</code> },
+            { label: "Amtlicher Gemeindeschlüssel", value: authority.ags ?? "–" },
+            { label: "E-Mail", value: authority.email ?? "–" },
+            { label: "Anschrift", value: authority.addressLine ?? "–" },
+          ]}
+        />
+      </section>
+      <section className="app-section" aria-labelledby="benutzer">
+        <h2 className="kern-heading-medium" id="benutzer">
+          Benutzer:innen
+        </h2>
+        <div className="kern-table-responsive">
+          <table className="kern-table">
+            <caption className="kern-title kern-sr-only">Benutzer:innen der Behörde</caption>
+            <thead className="kern-table__head">
+              <tr className="kern-table__row">
+                <th scope="col" className="kern-table__header">
+                  Name
+                </th>
+                <th scope="col" className="kern-table__header">
+                  E-Mail-Adresse
+                </th>
+                <th scope="col" className="kern-table__header">
+                  Rolle
+                </th>
+                <th scope="col" className="kern-table__header">
+                  Zugang
+                </th>
+              </tr>
+            </thead>
+            <tbody className="kern-table__body">
+              {users.map((u) => (
+                <tr key={u.id} className="kern-table__row">
+                  <td className="kern-table__cell">{u.displayName}</td>
+                  <td className="kern-table__cell">{u.email}</td>
+                  <td className="kern-table__cell">{rolesLabel(u.roles)}</td>
+                  <td className="kern-table__cell">{u.disabledAt ? "gesperrt" : "aktiv"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      {authority.children.length > 0 ? (
+        <section className="app-section" aria-labelledby="beteiligte-stellen">
+          <h2 className="kern-heading-medium" id="beteiligte-stellen">
+            Gemeinden und Fachstellen im Zuständigkeitsbereich
+          </h2>
+          <ul className="kern-list">
+            {authority.children.map((child) => (
+              <li key={child.id}>
+                {child.name} –{" "}
+                {child.kind === "FACHSTELLE"
+                  ? `Fachstelle ${AGENCY_LABELS[child.agencyType ?? ""] ?? ""}`.trim()
+                  : KIND_LABELS[child.kind]}
+                {child.ags ? ` (AGS ${child.ags})` : ""}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}

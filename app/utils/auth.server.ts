@@ -1,0 +1,160 @@
+import { hash, verify } from "@node-rs/argon2";
+import { redirect } from "@remix-run/node";
+import { findUserForLogin, normalizeEmail, type SessionUser } from "~/models/user.server";
+import { logger } from "./logger.server";
+import { createLoginLimiter, type LoginLimiter, tooManyAttemptsMessage } from "./rate-limit.server";
+import { createSession, destroySession, getSession } from "./session.server";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** Client address as Express sees it (honours one trusted proxy hop); set by server.ts. */
+    clientIp?: string;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords: argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane).
+
+const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  // @node-rs/argon2 defaults to argon2id (algorithm 2); the test asserts the "$argon2id$" prefix.
+  return hash(password, ARGON2_OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    // A malformed hash in the database is a failed login, not a crash.
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+/** Verified against when the user does not exist, so both paths cost one argon2 run. */
+function getDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword("dummy-password-for-constant-time-login");
+  return dummyHash;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity providers. Password login is the only one today; an external provider (e.g. a
+// Servicekonto/BundID via OIDC or SAML) implements the same interface and returns a user id.
+
+export type AuthFailure = "invalid_credentials" | "disabled";
+export type AuthResult = { ok: true; userId: string } | { ok: false; reason: AuthFailure };
+
+export interface IdentityProvider<Input> {
+  readonly id: string;
+  authenticate(input: Input): Promise<AuthResult>;
+}
+
+export interface PasswordCredentials {
+  email: string;
+  password: string;
+}
+
+export const passwordProvider: IdentityProvider<PasswordCredentials> = {
+  id: "password",
+  async authenticate({ email, password }) {
+    const user = await findUserForLogin(email);
+    if (!user?.passwordHash) {
+      await verifyPassword(await getDummyHash(), password);
+      return { ok: false, reason: "invalid_credentials" };
+    }
+    const valid = await verifyPassword(user.passwordHash, password);
+    if (!valid) return { ok: false, reason: "invalid_credentials" };
+    // Checked only after the password: a disabled account is not revealed to someone guessing.
+    if (user.disabledAt) return { ok: false, reason: "disabled" };
+    return { ok: true, userId: user.id };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Login / logout
+
+export const INVALID_CREDENTIALS_MESSAGE = "E-Mail-Adresse oder Passwort ist falsch.";
+export const DISABLED_MESSAGE =
+  "Ihr Zugang ist gesperrt. Bitte wenden Sie sich an die Administration Ihrer Behörde.";
+
+export type LoginResult = { ok: true; setCookie: string; userId: string } | { ok: false; message: string };
+
+let defaultLimiter: LoginLimiter | undefined;
+function loginLimiter(): LoginLimiter {
+  defaultLimiter ??= createLoginLimiter();
+  return defaultLimiter;
+}
+
+export async function login(
+  input: PasswordCredentials & { ip: string | null; userAgent: string | null },
+  limiter: LoginLimiter = loginLimiter(),
+): Promise<LoginResult> {
+  const email = normalizeEmail(input.email);
+  const gate = await limiter.check({ email, ip: input.ip });
+  if (!gate.allowed) {
+    logger.warn({ ip: input.ip }, "login throttled");
+    return { ok: false, message: tooManyAttemptsMessage(gate.retryAfterSeconds) };
+  }
+  const result = await passwordProvider.authenticate({ email, password: input.password });
+  if (!result.ok) {
+    await limiter.recordFailure({ email, ip: input.ip });
+    logger.info({ ip: input.ip, reason: result.reason }, "login failed");
+    return {
+      ok: false,
+      message: result.reason === "disabled" ? DISABLED_MESSAGE : INVALID_CREDENTIALS_MESSAGE,
+    };
+  }
+  await limiter.recordSuccess({ email });
+  const session = await createSession(result.userId, { ip: input.ip, userAgent: input.userAgent });
+  logger.info({ userId: result.userId }, "login");
+  return { ok: true, setCookie: session.cookie, userId: result.userId };
+}
+
+export async function logout(request: Request): Promise<string> {
+  return destroySession(request);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request helpers
+
+export async function getUser(request: Request): Promise<SessionUser | null> {
+  const session = await getSession(request);
+  return session?.user ?? null;
+}
+
+/**
+ * Only same-site relative paths are accepted as redirect targets ("/antraege?x=1"); anything else
+ * (absolute URLs, protocol-relative "//evil", backslash tricks) falls back to `fallback`.
+ */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;
+  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  for (const ch of to) {
+    if (ch === "\\" || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) return fallback;
+  }
+  try {
+    const url = new URL(to, "http://same.invalid");
+    if (url.origin !== "http://same.invalid") return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return fallback;
+  }
+}
+
+export function loginPath(request: Request): string {
+  const url = new URL(request.url);
+  const target = `${url.pathname}${url.search}`;
+  return target === "/" ? "/anmelden" : `/anmelden?${new URLSearchParams({ redirectTo: target })}`;
+}
+
+/** The signed-in user, or a redirect to the login page that comes back here afterwards. */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getUser(request);
+  if (!user) throw redirect(loginPath(request));
+  return user;
+}
+
+export function clientIp(context?: { clientIp?: string }): string | null {
+  return context?.clientIp ?? null;
+}
