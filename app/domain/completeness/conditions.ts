@@ -6,13 +6,23 @@ export type Getter = (root: unknown, item: unknown) => unknown;
 
 const ALWAYS: CompiledCondition = () => true;
 
-/** Compile a dotted path; a leading `item` segment reads from the current element. */
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Compile a dotted path; a leading `item` segment reads from the current element. Numeric
+ * segments index arrays. Segments naming Object.prototype members are rejected here, so reads
+ * can be plain property accesses (this is the evaluator's hot path).
+ */
 export function compilePath(path: string): Getter {
   if (!/^[A-Za-z_$][\w$]*(\.[\w$]+)*$/.test(path)) throw new Error(`Invalid condition path: "${path}"`);
   const segments = path.split(".");
+  for (const s of segments) {
+    if (FORBIDDEN_SEGMENTS.has(s)) throw new Error(`Invalid condition path segment "${s}" in "${path}"`);
+  }
   const fromItem = segments[0] === "item";
   const rest = fromItem ? segments.slice(1) : segments;
   const n = rest.length;
+  if (n === 0) return (_r, item) => item;
   if (n === 1) {
     const k = rest[0] as string;
     return fromItem ? (_r, item) => read(item, k) : (root) => read(root, k);
@@ -20,6 +30,12 @@ export function compilePath(path: string): Getter {
   if (n === 2) {
     const [a, b] = rest as [string, string];
     return fromItem ? (_r, item) => read(read(item, a), b) : (root) => read(read(root, a), b);
+  }
+  if (n === 3) {
+    const [a, b, c] = rest as [string, string, string];
+    return fromItem
+      ? (_r, item) => read(read(read(item, a), b), c)
+      : (root) => read(read(read(root, a), b), c);
   }
   return (root, item) => {
     let v: unknown = fromItem ? item : root;
@@ -29,18 +45,16 @@ export function compilePath(path: string): Getter {
 }
 
 function read(obj: unknown, key: string): unknown {
-  if (obj === null || typeof obj !== "object") return undefined;
-  if (Array.isArray(obj)) {
-    if (!/^\d+$/.test(key)) return key === "length" ? obj.length : undefined;
-    return obj[Number(key)];
-  }
-  return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+  // Arrays are indexed by numeric segments; any other key on an array reads undefined.
+  return obj !== null && typeof obj === "object" ? (obj as Record<string, unknown>)[key] : undefined;
 }
+
+const NON_BLANK = /\S/;
 
 /** A value counts as present when set and not blank (strings are trimmed, arrays non-empty). */
 export function isPresent(v: unknown): boolean {
   if (v === undefined || v === null) return false;
-  if (typeof v === "string") return v.trim().length > 0;
+  if (typeof v === "string") return NON_BLANK.test(v);
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === "number") return Number.isFinite(v);
   return true;
