@@ -2,4 +2,21 @@ export { MBO_RULES } from "./catalog-mbo";
 export { MV_CATALOG } from "./catalog-mv";
 export { compileCondition, isPresent } from "./conditions";
 export { type Catalog, type EvaluateInput, evaluateCompleteness, getCatalog, hasRule } from "./evaluate";
-export type * from "./types";
+export type {
+  CatalogOverlay,
+  CompletenessCounts,
+  CompletenessResult,
+  Condition,
+  DocumentInput,
+  DocumentRule,
+  DocumentStatus,
+  FieldRule,
+  Finding,
+  FindingSection,
+  NoticeRule,
+  PlausibilityRule,
+  Rule,
+  RuleKind,
+  Scalar,
+  Severity,
+} from "./types";
