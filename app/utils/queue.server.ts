@@ -1,0 +1,184 @@
+import { createHash } from "node:crypto";
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { env } from "./env.server";
+import { closeClient, createRedis } from "./redis.server";
+
+/**
+ * Queues and the job registry. Producers never call `queue.add` directly: they write an outbox row
+ * in the same transaction as the change (app/models/outbox.server.ts, ADR 0002) and the relay adds
+ * it here. Jobs are named `domain.verb-noun`; every job name maps to exactly one queue and one zod
+ * payload schema, checked when the row is written and again by the worker.
+ */
+
+/** One BullMQ queue (and one Worker per process) per kind of work, so a flood of one kind cannot starve another. */
+export const queueNames = [
+  /** Mail and other housekeeping. */
+  "system",
+  /** Rendering PDFs (Bescheide, Eingangsbestätigungen): CPU heavy. */
+  "documents",
+  /** Sending packages to participating agencies and collecting their statements. */
+  "participation",
+  /** Deadline watch (Fristen). */
+  "deadlines",
+  /** XBau message export. */
+  "xbau",
+] as const;
+export type QueueName = (typeof queueNames)[number];
+
+// ---- payload schemas ----------------------------------------------------------------------------
+
+export const sendEmailPayload = z.object({
+  to: z.union([z.email(), z.array(z.email()).min(1).max(50)]),
+  subject: z.string().trim().min(1).max(300),
+  text: z.string().min(1).max(200_000),
+  html: z.string().max(1_000_000).optional(),
+  replyTo: z.email().optional(),
+});
+export type SendEmailPayload = z.infer<typeof sendEmailPayload>;
+
+// ---- registry -----------------------------------------------------------------------------------
+
+interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  queue: QueueName;
+  schema: S;
+  /** Overrides of `defaultJobOptions` for this job (e.g. fewer attempts). */
+  options?: JobsOptions;
+}
+
+function defineJobs<T extends Record<string, JobDefinition>>(jobs: T): T {
+  for (const name of Object.keys(jobs)) {
+    if (!/^[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)+$/.test(name)) {
+      throw new Error(`Job-Name "${name}" folgt nicht dem Muster domain.verb-noun`);
+    }
+  }
+  return jobs;
+}
+
+export const jobs = defineJobs({
+  "system.send-email": { queue: "system", schema: sendEmailPayload },
+});
+
+export type JobName = keyof typeof jobs;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobs)[N]["schema"]>;
+
+export const jobNames = Object.keys(jobs) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobs, name);
+}
+
+export function queueOf(jobName: JobName): QueueName {
+  return jobs[jobName].queue;
+}
+
+/** Validates (and normalises, e.g. trims) a payload; throws a ZodError when it does not fit. */
+export function parsePayload<N extends JobName>(jobName: N, payload: unknown): JobPayload<N> {
+  return jobs[jobName].schema.parse(payload) as JobPayload<N>;
+}
+
+export function safeParsePayload<N extends JobName>(
+  jobName: N,
+  payload: unknown,
+): { success: true; data: JobPayload<N> } | { success: false; error: z.ZodError } {
+  const result = jobs[jobName].schema.safeParse(payload);
+  return result.success
+    ? { success: true, data: result.data as JobPayload<N> }
+    : { success: false, error: result.error };
+}
+
+// ---- job options and ids ------------------------------------------------------------------------
+
+/**
+ * Completed jobs are kept for a day: BullMQ ignores an add whose job id already exists, which is
+ * what makes the relay exactly-once — but only while the job is still stored. A day is far longer
+ * than any relay retry window; the count bound keeps Redis memory flat under load.
+ */
+export const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 5_000 },
+  removeOnComplete: { age: 24 * 3600, count: 20_000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+};
+
+export function jobOptions(jobName: JobName): JobsOptions {
+  return { ...defaultJobOptions, ...(jobs[jobName] as JobDefinition).options };
+}
+
+const MAX_JOB_ID_LENGTH = 200;
+
+/**
+ * Deterministic job id from the job name and the parts that make the work unique, e.g.
+ * `buildJobId("system.send-email", applicationId, "eingang")` →
+ * `system.send-email__<applicationId>__eingang`. Never contains ':' (BullMQ uses it in keys) and
+ * never is a bare integer (BullMQ rejects those); very long ids are shortened with a hash.
+ */
+export function buildJobId(jobName: JobName, ...parts: (string | number | bigint)[]): string {
+  if (parts.length === 0) throw new Error("buildJobId braucht mindestens einen Bestandteil");
+  const clean = [jobName, ...parts].map((p) => {
+    const s = String(p)
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/_{2,}/g, "_");
+    if (s === "") throw new Error("buildJobId: leerer Bestandteil");
+    return s;
+  });
+  const id = clean.join("__");
+  if (id.length <= MAX_JOB_ID_LENGTH) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 32);
+  return `${id.slice(0, MAX_JOB_ID_LENGTH - 34)}__${hash}`;
+}
+
+// ---- queues -------------------------------------------------------------------------------------
+
+export interface Queues {
+  readonly prefix: string;
+  get(name: QueueName): Queue;
+  close(): Promise<void>;
+}
+
+export interface CreateQueuesOptions {
+  /** Key prefix in Redis; defaults to env().QUEUE_PREFIX. Tests pass a random one. */
+  prefix?: string;
+  /** Shared producer connection; when omitted one is created (and closed by `close()`). */
+  connection?: Redis;
+}
+
+export function createQueues({ prefix = env().QUEUE_PREFIX, connection }: CreateQueuesOptions = {}): Queues {
+  const ownConnection = connection ? undefined : createRedis({ connectionName: "bauantrag-producer" });
+  const conn = connection ?? (ownConnection as Redis);
+  const open = new Map<QueueName, Queue>();
+  return {
+    prefix,
+    get(name) {
+      let queue = open.get(name);
+      if (!queue) {
+        queue = new Queue(name, { connection: conn, prefix, defaultJobOptions });
+        // Errors surface on the add() promise; without a listener EventEmitter would throw.
+        queue.on("error", () => {});
+        open.set(name, queue);
+      }
+      return queue;
+    },
+    async close() {
+      const all = [...open.values()];
+      open.clear();
+      await Promise.allSettled(all.map((q) => q.close()));
+      if (ownConnection) await closeClient(ownConnection);
+    },
+  };
+}
+
+const g = globalThis as unknown as { __queues?: Queues };
+
+/** Process-wide producer queues with env().QUEUE_PREFIX. */
+export function queues(): Queues {
+  g.__queues ??= createQueues();
+  return g.__queues;
+}
+
+export async function closeQueues(): Promise<void> {
+  const q = g.__queues;
+  g.__queues = undefined;
+  await q?.close();
+}
