@@ -159,3 +159,57 @@ export function conditionPaths(c: Condition | undefined, out: string[] = []): st
   else out.push(c.path);
   return out;
 }
+
+const PATH_LABELS: Readonly<Record<string, string>> = {
+  procedureType: "Verfahrensart",
+  "project.measureType": "Art der Maßnahme",
+  "project.buildingClass": "Gebäudeklasse",
+  "project.specialBuilding": "Sonderbau",
+  "project.monument": "Baudenkmal",
+  "project.use": "Nutzung",
+  "project.heatedRooms": "beheizte Räume",
+  "project.newSewerConnection": "neuer Kanalanschluss",
+  "project.largeGarage": "Mittel-/Großgarage",
+  "project.minorWork": "geringfügiges Vorhaben",
+  "project.attachedBuilding": "nicht freistehendes Gebäude",
+  "project.neighbourConsent": "Nachbarzustimmung",
+  "project.deviationsRequested": "Abweichungen beantragt",
+  "project.estimatedCosts": "Baukosten",
+  "plot.planningArea": "planungsrechtliche Lage",
+  "plot.applicantIsOwner": "Bauherr ist Eigentümer",
+  "bauherr.kind": "Art des Bauherrn",
+  "bauherr.hasRepresentative": "Bevollmächtigte Person",
+};
+
+function label(path: string): string {
+  return PATH_LABELS[path] ?? path;
+}
+
+function scalar(v: Scalar): string {
+  if (v === true) return "ja";
+  if (v === false) return "nein";
+  if (v === null) return "leer";
+  return String(v);
+}
+
+/** A readable (German) rendering of a condition, for the admin page that shows the catalog. */
+export function describeCondition(c: Condition | undefined): string {
+  if (!c) return "immer";
+  if ("all" in c) return c.all.length === 0 ? "immer" : c.all.map((p) => wrap(p)).join(" und ");
+  if ("any" in c) return c.any.map((p) => wrap(p)).join(" oder ");
+  if ("not" in c) return `nicht ${wrap(c.not)}`;
+  const l = label(c.path);
+  if ("present" in c) return c.present ? `${l} angegeben` : `${l} nicht angegeben`;
+  if ("equals" in c) return `${l} = ${scalar(c.equals)}`;
+  if ("in" in c) return `${l} ∈ {${c.in.map(scalar).join(", ")}}`;
+  if ("matches" in c) return `${l} entspricht /${c.matches}/`;
+  if ("gt" in c) return `${l} > ${c.gt}`;
+  if ("gte" in c) return `${l} ≥ ${c.gte}`;
+  if ("lt" in c) return `${l} < ${c.lt}`;
+  return `${l} ≤ ${c.lte}`;
+}
+
+function wrap(c: Condition): string {
+  const s = describeCondition(c);
+  return "all" in c || "any" in c ? `(${s})` : s;
+}

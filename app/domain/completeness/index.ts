@@ -1,6 +1,6 @@
 export { MBO_RULES } from "./catalog-mbo";
 export { MV_CATALOG } from "./catalog-mv";
-export { compileCondition, isPresent } from "./conditions";
+export { compileCondition, describeCondition, isPresent } from "./conditions";
 export { type Catalog, type EvaluateInput, evaluateCompleteness, getCatalog, hasRule } from "./evaluate";
 export type {
   CatalogOverlay,
