@@ -68,7 +68,7 @@ export function startWorkers(options: StartWorkersOptions = {}): RunningWorkers 
   const producerConnection = createRedis({ url: options.redisUrl, connectionName: "bauantrag-relay" });
   const queues = createQueues({ prefix, connection: producerConnection });
 
-  const process = async (job: Job) => {
+  const processJob = async (job: Job) => {
     const jobLog = log.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
     if (!isJobName(job.name)) throw new UnrecoverableError(`Unbekannter Job "${job.name}"`);
     const parsed = safeParsePayload(job.name, job.data);
@@ -84,7 +84,7 @@ export function startWorkers(options: StartWorkersOptions = {}): RunningWorkers 
     ...new Set((Object.keys(processors) as JobName[]).map((n) => jobs[n].queue)),
   ] as QueueName[];
   const workers = queueNames.map((queueName) => {
-    const worker = new Worker(queueName, process, { connection: workerConnection, prefix, concurrency });
+    const worker = new Worker(queueName, processJob, { connection: workerConnection, prefix, concurrency });
     worker.on("failed", (job, err) => {
       const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       log[final ? "error" : "warn"](
