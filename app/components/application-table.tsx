@@ -30,7 +30,7 @@ export function ApplicationTable({
 }) {
   return (
     <div className="kern-table-responsive">
-      <table className="kern-table">
+      <table className="kern-table app-table-stack">
         <caption className="kern-title kern-sr-only">{caption}</caption>
         <thead className="kern-table__head">
           <tr className="kern-table__row">
@@ -71,15 +71,23 @@ export function ApplicationTable({
                     {procedureLabel(row.procedureType)}
                   </div>
                 </td>
-                <td className="kern-table__cell">{row.fileNumber ?? "noch keins"}</td>
-                <td className="kern-table__cell">
+                <td className="kern-table__cell" data-label="Aktenzeichen">
+                  {row.fileNumber ?? "noch keins"}
+                </td>
+                <td className="kern-table__cell" data-label="Status">
                   <StatusBadge status={row.status} />
                 </td>
                 {showApplicant ? (
-                  <td className="kern-table__cell">{row.createdBy?.displayName ?? "–"}</td>
+                  <td className="kern-table__cell" data-label="Eingereicht von">
+                    {row.createdBy?.displayName ?? "–"}
+                  </td>
                 ) : null}
-                {showAuthority ? <td className="kern-table__cell">{row.authority.name}</td> : null}
-                <td className="kern-table__cell">
+                {showAuthority ? (
+                  <td className="kern-table__cell" data-label="Behörde">
+                    {row.authority.name}
+                  </td>
+                ) : null}
+                <td className="kern-table__cell" data-label={showApplicant ? "Eingang" : "Zuletzt geändert"}>
                   {date ? <time dateTime={isoString(date)}>{formatDate(date)}</time> : "–"}
                 </td>
               </tr>

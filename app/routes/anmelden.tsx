@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import { Alert } from "~/components/alert";
 import { TextField } from "~/components/text-field";
@@ -61,6 +62,11 @@ export default function Login() {
     shouldRevalidate: "onInput",
   });
   const redirectTo = searchParams.get("redirectTo") ?? "";
+  // After a failed attempt the password field starts empty again, as it does without JavaScript.
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (lastResult) setAttempt((n) => n + 1);
+  }, [lastResult]);
 
   return (
     <div className="app-narrow">
@@ -94,6 +100,7 @@ export default function Login() {
             errors={fields.email.errors}
           />
           <TextField
+            key={`password-${attempt}`}
             id={fields.password.id}
             name={fields.password.name}
             type="password"

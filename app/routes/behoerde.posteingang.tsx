@@ -19,7 +19,10 @@ export default function Inbox() {
   const { authorityName, cases } = useLoaderData<typeof loader>();
   return (
     <>
-      <PageHeader title="Posteingang" lead={`Eingereichte Bauanträge bei ${authorityName}.`} />
+      <PageHeader
+        title="Posteingang"
+        lead={`Bei Ihrer Behörde eingegangene Bauanträge (${authorityName}).`}
+      />
       {cases.length === 0 ? (
         <EmptyState title="Keine eingegangenen Anträge">
           Zurzeit liegen keine eingereichten Bauanträge vor. Neue Anträge erscheinen hier, sobald sie

@@ -1,0 +1,77 @@
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests against the built app (`npm run build` first; `npm test` does that) in
+ * Debian's Chromium. Playwright never downloads a browser here.
+ *
+ * The web server runs on its own port with its own database (bauantrag_e2e, dropped, migrated and
+ * seeded afresh by e2e/support/prepare-db.ts before the server starts) and its own Redis key
+ * prefix, so a run never touches development data and never inherits login throttling from an
+ * earlier run.
+ */
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const BASE_URL = `http://localhost:${PORT}`;
+const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e";
+// Evaluated once in the runner process, which is the one that starts the web server.
+const QUEUE_PREFIX = process.env.E2E_QUEUE_PREFIX ?? `e2e-${process.pid}-${Date.now()}`;
+
+const serverEnv: Record<string, string> = {
+  NODE_ENV: "production",
+  PORT: String(PORT),
+  APP_URL: BASE_URL,
+  DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  QUEUE_PREFIX,
+  SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
+  LOG_LEVEL: "warn",
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: BASE_URL,
+    locale: "de-DE",
+    timezoneId: "Europe/Berlin",
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+          ],
+        },
+      },
+    },
+  ],
+  globalSetup: "./e2e/support/global-setup.ts",
+  webServer: {
+    command: "npx tsx e2e/support/prepare-db.ts && npx tsx server.ts",
+    url: `${BASE_URL}/anmelden`,
+    env: serverEnv,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});
