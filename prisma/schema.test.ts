@@ -263,6 +263,37 @@ describe("freshly migrated database and the generated Prisma client", () => {
     ).rejects.toThrow(); // same (documentId, versionNumber)
   });
 
+  it("stores generated documents immutably and deduplicated notifications", async () => {
+    const generated = await prisma.generatedDocument.create({
+      data: {
+        applicationId: ids.application,
+        kind: "RECEIPT",
+        title: "Eingangsbestätigung",
+        filename: "eingangsbestaetigung.pdf",
+        mimeType: "application/pdf",
+        sizeBytes: 1234n,
+        sha256: "c".repeat(64),
+        storageKey: `generated-${tag}`,
+        sourceKey: `receipt__${tag}`,
+      },
+    });
+    await expect(
+      prisma.generatedDocument.update({ where: { id: generated.id }, data: { sha256: "d".repeat(64) } }),
+    ).rejects.toThrow();
+    const note = {
+      userId: ids.user,
+      applicationId: ids.application,
+      type: "application.submitted",
+      title: "Antrag eingegangen",
+      link: `/antraege/${ids.application}`,
+      dedupeKey: `n__${tag}`,
+    };
+    await prisma.notification.create({ data: note });
+    await expect(prisma.notification.create({ data: note })).rejects.toThrow();
+    const unread = await prisma.notification.count({ where: { userId: ids.user, readAt: null } });
+    expect(unread).toBe(1);
+  });
+
   it("writes outbox rows with unique job ids", async () => {
     const jobId = `schema__${tag}`;
     const row = await prisma.outboxMessage.create({
