@@ -8,7 +8,7 @@ import { closeClient, createRedis } from "./redis.server";
 /**
  * Queues and the job registry. Producers never call `queue.add` directly: they write an outbox row
  * in the same transaction as the change (app/models/outbox.server.ts, ADR 0002) and the relay adds
- * it here. Jobs are named `domain.verb-noun`; every job name maps to exactly one queue and one zod
+ * it here. Jobs are named `domain.verb-noun` (or `domain.verb`, e.g. `system.notify`); every job name maps to exactly one queue and one zod
  * payload schema, checked when the row is written and again by the worker.
  */
 
@@ -38,6 +38,35 @@ export const sendEmailPayload = z.object({
 });
 export type SendEmailPayload = z.infer<typeof sendEmailPayload>;
 
+/** Renders the Eingangsbestätigung (receipt PDF) of a submitted application from its snapshot. */
+export const renderReceiptPayload = z.object({
+  applicationId: z.uuid(),
+});
+export type RenderReceiptPayload = z.infer<typeof renderReceiptPayload>;
+
+/** Builds, validates and stores the XBau baugenehmigung.antrag.0200 message from the snapshot. */
+export const exportApplicationPayload = z.object({
+  applicationId: z.uuid(),
+});
+export type ExportApplicationPayload = z.infer<typeof exportApplicationPayload>;
+
+/** Case events that notify people (in-app + e-mail when SMTP is configured). */
+export const notifyEvents = ["application.submitted"] as const;
+export type NotifyEvent = (typeof notifyEvents)[number];
+
+/**
+ * Notifies the members of an application and the clerks of its authority about an event. The
+ * worker derives recipients and texts from the application; `actorId` is the user who caused it
+ * (left out of the recipients), `details` carries event-specific values (e.g. the Aktenzeichen).
+ */
+export const notifyPayload = z.object({
+  applicationId: z.uuid(),
+  event: z.enum(notifyEvents),
+  actorId: z.uuid().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type NotifyPayload = z.infer<typeof notifyPayload>;
+
 // ---- registry -----------------------------------------------------------------------------------
 
 interface JobDefinition<S extends z.ZodType = z.ZodType> {
@@ -49,8 +78,8 @@ interface JobDefinition<S extends z.ZodType = z.ZodType> {
 
 function defineJobs<T extends Record<string, JobDefinition>>(jobs: T): T {
   for (const name of Object.keys(jobs)) {
-    if (!/^[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)+$/.test(name)) {
-      throw new Error(`Job-Name "${name}" folgt nicht dem Muster domain.verb-noun`);
+    if (!/^[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)*$/.test(name)) {
+      throw new Error(`Job-Name "${name}" folgt nicht dem Muster domain.verb(-noun)`);
     }
   }
   return jobs;
@@ -58,6 +87,9 @@ function defineJobs<T extends Record<string, JobDefinition>>(jobs: T): T {
 
 export const jobs = defineJobs({
   "system.send-email": { queue: "system", schema: sendEmailPayload },
+  "system.notify": { queue: "system", schema: notifyPayload },
+  "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
+  "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
 });
 
 export type JobName = keyof typeof jobs;
