@@ -12,6 +12,8 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Shell, type ShellUser } from "~/components/app-shell";
+import { unreadCount } from "~/models/notification.server";
+import antragStyles from "~/styles/antrag.css";
 import appStyles from "~/styles/app.css";
 import { getUser } from "~/utils/auth.server";
 
@@ -19,6 +21,7 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: "/kern/fonts/fira-sans.css" },
   { rel: "stylesheet", href: "/kern/kern.min.css" },
   { rel: "stylesheet", href: appStyles },
+  { rel: "stylesheet", href: antragStyles },
 ];
 
 export const meta: MetaFunction = ({ error }) => {
@@ -36,6 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         email: user.email,
         roles: [...user.roles],
         authority: user.authority ? { name: user.authority.name } : null,
+        unreadNotifications: await unreadCount(user.id),
       }
     : null;
   return { user: shellUser };

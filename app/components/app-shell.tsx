@@ -8,6 +8,8 @@ export interface ShellUser {
   email: string;
   roles: string[];
   authority: { name: string } | null;
+  /** Unread in-app notifications (badge next to the bell link). */
+  unreadNotifications?: number;
 }
 
 export function SkipLink() {
@@ -43,6 +45,7 @@ export function Header({ user }: { user: ShellUser | null }) {
                 {user.authority ? ` · ${user.authority.name}` : ""}
               </span>
             </div>
+            <NotificationLink count={user.unreadNotifications ?? 0} />
             <Form method="post" action="/abmelden">
               <button type="submit" className="kern-btn kern-btn--secondary">
                 <span className="kern-icon kern-icon--logout" aria-hidden="true" />
@@ -68,6 +71,27 @@ export function Header({ user }: { user: ShellUser | null }) {
         </nav>
       ) : null}
     </header>
+  );
+}
+
+function NotificationLink({ count }: { count: number }) {
+  return (
+    <Link
+      to="/benachrichtigungen"
+      className="kern-link app-header__notifications"
+      data-testid="notifications-link"
+    >
+      <span className="kern-icon kern-icon--mail" aria-hidden="true" />
+      <span>Benachrichtigungen</span>
+      {count > 0 ? (
+        <span className="kern-badge kern-badge--danger app-header__badge" data-testid="unread-count">
+          <span className="kern-label">
+            {count}
+            <span className="kern-sr-only"> ungelesen</span>
+          </span>
+        </span>
+      ) : null}
+    </Link>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/app-shell";
 import { DescriptionList } from "~/components/description-list";
 import { getAuthoritySettings } from "~/models/authority.server";
@@ -43,7 +43,11 @@ export default function AdminOverview() {
   const { authority, users } = useLoaderData<typeof loader>();
   return (
     <>
-      <PageHeader title="Verwaltung" lead={`Einstellungen und Benutzer:innen von ${authority.name}.`} />
+      <PageHeader title="Verwaltung" lead={`Einstellungen und Benutzer:innen von ${authority.name}.`}>
+        <Link className="kern-btn kern-btn--secondary" to="/verwaltung/regeln">
+          <span className="kern-label">Vollständigkeitsregeln ansehen</span>
+        </Link>
+      </PageHeader>
       <section aria-labelledby="einstellungen">
         <h2 className="kern-heading-medium" id="einstellungen">
           Einstellungen der Behörde
