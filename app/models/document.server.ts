@@ -1,0 +1,494 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileTypeFromBuffer } from "file-type";
+import { getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
+import type { Prisma } from "~/generated/prisma/client";
+import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
+import type { SessionUser } from "~/models/user.server";
+import { db, type Tx } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { logger } from "~/utils/logger.server";
+import { inspectPdf, PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
+import { can } from "~/utils/permissions";
+import { documentVersionKey, getStorage, type Storage, sanitizeFilename } from "../../storage/index";
+
+/**
+ * Bauvorlagen uploads. The pipeline never holds a file in memory:
+ *
+ *   request part -> temp file in os.tmpdir() (sha256 + byte count + size limit while writing,
+ *   the first bytes kept for sniffing) -> magic-byte check against the document type's allowed
+ *   MIME types -> qpdf for PDFs (encrypted/damaged rejected, page count) -> stream to object
+ *   storage under documentVersionKey -> ONE transaction: Document (if new) + DocumentVersion
+ *   (next versionNumber) + CaseEvent "document.uploaded".
+ *
+ * Any failure removes the temp file and the stored object; no database row is written before
+ * the object is safely stored, and the transaction is the last step.
+ */
+
+export type UploadResult =
+  | { ok: true; documentId: string; versionId: string; versionNumber: number }
+  | { ok: false; message: string };
+
+export interface UploadInput {
+  typeCode: string;
+  filename: string;
+  /** What the browser claimed; informational only, the stored MIME type comes from the bytes. */
+  contentType: string;
+  body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
+}
+
+export interface UploadOptions {
+  /** Defaults to getStorage(). */
+  storage?: Storage;
+  /** Defaults to env().UPLOAD_MAX_BYTES. */
+  maxBytes?: number;
+  /** Directory for the temp file; defaults to os.tmpdir(). */
+  tmpDir?: string;
+}
+
+const SNIFF_BYTES = 4100; // what file-type needs for every format it knows
+
+export const NOT_FOUND_MESSAGE = "Diesen Antrag gibt es nicht oder Sie sind an ihm nicht beteiligt.";
+export const NOT_EDITABLE_MESSAGE =
+  "Der Antrag ist bereits eingereicht. Unterlagen können jetzt nicht mehr geändert werden.";
+const UNKNOWN_TYPE_MESSAGE = "Bitte wählen Sie eine gültige Art der Unterlage aus.";
+const NO_FILE_MESSAGE = "Bitte wählen Sie eine Datei aus.";
+const FAILED_MESSAGE =
+  "Die Datei konnte nicht gespeichert werden. Bitte versuchen Sie es erneut; Ihre übrigen Angaben bleiben erhalten.";
+
+const MIME_LABELS: Record<string, string> = {
+  [MIME_PDF]: "PDF-Dokument",
+  [MIME_PNG]: "PNG-Bild",
+  [MIME_JPEG]: "JPEG-Bild",
+  "image/gif": "GIF-Bild",
+  "image/webp": "WebP-Bild",
+  "image/tiff": "TIFF-Bild",
+  "image/bmp": "BMP-Bild",
+  "image/heic": "HEIC-Bild",
+  "image/svg+xml": "SVG-Grafik",
+  "application/zip": "ZIP-Archiv",
+  "application/x-rar-compressed": "RAR-Archiv",
+  "application/x-7z-compressed": "7z-Archiv",
+  "application/gzip": "gzip-Archiv",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word-Dokument",
+  "application/msword": "Word-Dokument",
+  "application/x-cfb": "Office-Dokument",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel-Tabelle",
+  "application/x-msdownload": "ausführbare Windows-Datei",
+  "application/x-elf": "ausführbare Datei",
+  "application/x-mach-binary": "ausführbare Datei",
+  "application/postscript": "PostScript-Datei",
+  "image/vnd.dwg": "DWG-Zeichnung",
+};
+
+function mimeLabel(mime: string | undefined): string {
+  if (!mime) return "unbekanntes Format";
+  return MIME_LABELS[mime] ?? `Format ${mime}`;
+}
+
+/** 250 MiB -> "250 MB", 1.5 MiB -> "1,5 MB", 2048 -> "2 KB" (German decimal comma). */
+export function formatLimit(bytes: number): string {
+  const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 1 });
+  return bytes >= 1024 * 1024 ? `${fmt.format(bytes / (1024 * 1024))} MB` : `${fmt.format(bytes / 1024)} KB`;
+}
+
+export const uploadMessages = {
+  empty: (f: string) => `${quoteFilename(f)} ist leer.`,
+  tooLarge: (f: string, maxBytes: number) =>
+    `${quoteFilename(f)} ist zu groß. Erlaubt sind höchstens ${formatLimit(maxBytes)} je Datei.`,
+  wrongType: (f: string, detected: string | undefined, typeCode: string) => {
+    const type = getDocumentType(typeCode);
+    const found = `(erkannt: ${mimeLabel(detected)})`;
+    if (!type || type.mimeTypes.length === 1) {
+      const rule = type?.isPlan
+        ? type.group === "lageplan"
+          ? "Für Lagepläne ist PDF vorgeschrieben."
+          : "Für Bauzeichnungen ist PDF vorgeschrieben."
+        : `Für „${type?.shortLabel ?? typeCode}“ ist PDF vorgeschrieben.`;
+      return `${quoteFilename(f)} ist keine PDF-Datei ${found}. ${rule}`;
+    }
+    return `${quoteFilename(f)} hat ein nicht zulässiges Format ${found}. Zulässig sind PDF, JPEG und PNG.`;
+  },
+} as const;
+
+class UploadRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UploadRejected";
+  }
+}
+
+/**
+ * Stable id of the one Document row per (application, document type). Derived, not random, so
+ * two uploads racing to create the Document agree on its id (and on the storage key prefix).
+ */
+export function documentIdFor(applicationId: string, typeCode: string): string {
+  const h = createHash("sha256").update(`document:${applicationId}:${typeCode}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50; // version 5 layout (name-based)
+  h[8] = (h[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = h.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** An application the user may change documents of: applicant-side access and still a draft. */
+async function loadEditableApplication(
+  user: SessionUser,
+  applicationId: string,
+  client: Tx = db(),
+): Promise<{ ok: true; authorityId: string } | { ok: false; message: string }> {
+  if (!can(user, "upload:document:own") || !isUuid(applicationId)) {
+    return { ok: false, message: NOT_FOUND_MESSAGE };
+  }
+  const app = await client.application.findFirst({
+    where: { AND: [{ id: applicationId }, applicantScope(user.id)] },
+    select: { authorityId: true, status: true },
+  });
+  if (!app) return { ok: false, message: NOT_FOUND_MESSAGE };
+  if (app.status !== "DRAFT") return { ok: false, message: NOT_EDITABLE_MESSAGE };
+  return { ok: true, authorityId: app.authorityId };
+}
+
+/** Whether the user may upload to this application now (used by routes before reading a body). */
+export async function canUploadDocuments(user: SessionUser, applicationId: string) {
+  return loadEditableApplication(user, applicationId);
+}
+
+function toReadable(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): Readable {
+  if (body instanceof Readable) return body;
+  return Readable.from(body as AsyncIterable<Uint8Array>, { objectMode: false });
+}
+
+/**
+ * Reads and discards what is left of a body (bounded), so a multipart parser can go on to the
+ * next part after a rejection. A body that fails or goes on for too long is abandoned.
+ */
+async function discard(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, limit: number) {
+  let n = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      n += chunk.length;
+      if (n > limit) break;
+    }
+  } catch {
+    // the body failed: nothing left to discard
+  }
+}
+
+/** Counts, hashes and limits the bytes on their way to the temp file; keeps the first bytes. */
+class Measure extends Transform {
+  readonly hash = createHash("sha256");
+  size = 0;
+  head: Buffer = Buffer.alloc(0);
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      callback(new SizeLimitExceeded());
+      return;
+    }
+    this.hash.update(chunk);
+    if (this.head.length < SNIFF_BYTES) {
+      this.head = Buffer.concat([this.head, chunk.subarray(0, SNIFF_BYTES - this.head.length)]);
+    }
+    callback(null, chunk);
+  }
+}
+
+class SizeLimitExceeded extends Error {
+  constructor() {
+    super("size limit exceeded");
+  }
+}
+
+export async function uploadDocumentVersion(
+  user: SessionUser,
+  applicationId: string,
+  input: UploadInput,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
+  const maxBytes = options.maxBytes ?? env().UPLOAD_MAX_BYTES;
+  const filename = sanitizeFilename(input.filename);
+  const docType = getDocumentType(String(input.typeCode ?? ""));
+
+  const access = await loadEditableApplication(user, applicationId);
+  if (!access.ok || !docType || !input.filename) {
+    await discard(input.body, maxBytes);
+    if (!access.ok) return access;
+    return { ok: false, message: docType ? NO_FILE_MESSAGE : UNKNOWN_TYPE_MESSAGE };
+  }
+
+  const storage = options.storage ?? getStorage();
+  const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), "bauantrag-upload-"));
+  const tmpFile = path.join(tmp, "upload");
+  let storedKey: string | undefined;
+
+  try {
+    // 1. Body -> temp file, measured on the way.
+    const measure = new Measure(maxBytes);
+    try {
+      await pipeline(toReadable(input.body), measure, createWriteStream(tmpFile, { mode: 0o600 }));
+    } catch (error) {
+      if (error instanceof SizeLimitExceeded) {
+        await discard(input.body, maxBytes);
+        throw new UploadRejected(uploadMessages.tooLarge(filename, maxBytes));
+      }
+      throw error;
+    }
+    const sha256 = measure.hash.digest("hex");
+    const sizeBytes = measure.size;
+    if (sizeBytes === 0) throw new UploadRejected(uploadMessages.empty(filename));
+
+    // 2. What the bytes are, not what the name or the browser claims.
+    const detected = (await fileTypeFromBuffer(measure.head))?.mime;
+    if (!detected || !docType.mimeTypes.includes(detected)) {
+      throw new UploadRejected(uploadMessages.wrongType(filename, detected, docType.code));
+    }
+
+    // 3. PDFs: encrypted or damaged files are refused; page count recorded.
+    let pageCount: number | null = null;
+    if (detected === MIME_PDF) {
+      const inspection = await inspectPdf(tmpFile, filename);
+      if (!inspection.ok) throw new UploadRejected(inspection.message);
+      pageCount = inspection.pageCount;
+    }
+
+    // 4. Into object storage under the case's tenant prefix.
+    const existing = await db().document.findFirst({
+      where: { applicationId, typeCode: docType.code },
+      select: { id: true },
+      orderBy: { createdAt: "asc" },
+    });
+    const documentId = existing?.id ?? documentIdFor(applicationId, docType.code);
+    const versionId = randomUUID();
+    const key = documentVersionKey({ authorityId: access.authorityId, applicationId, documentId, versionId });
+    storedKey = key;
+    const put = await storage.putStream(key, createReadStream(tmpFile), { contentType: detected, maxBytes });
+    if (put.sha256 !== sha256 || put.sizeBytes !== sizeBytes) {
+      throw new Error(`stored object differs from the upload (${put.sha256} vs ${sha256})`);
+    }
+
+    // 5. One transaction: rows only for a stored object, and only while the draft is editable.
+    const result = await db().$transaction(async (tx) => {
+      // Blocks a concurrent submission's status change until this commits (and sees it if first).
+      const rows = await tx.$queryRaw<{ status: string }[]>`
+        SELECT status::text AS status FROM "Application" WHERE id = ${applicationId}::uuid FOR SHARE`;
+      if (rows[0]?.status !== "DRAFT") throw new UploadRejected(NOT_EDITABLE_MESSAGE);
+      // Serialises uploads of the same document type: version numbers are assigned in order.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`document:${applicationId}:${docType.code}`}, 0))`;
+
+      const doc =
+        (await tx.document.findFirst({
+          where: { applicationId, typeCode: docType.code },
+          select: { id: true },
+          orderBy: { createdAt: "asc" },
+        })) ??
+        (await tx.document.create({
+          data: { id: documentId, applicationId, typeCode: docType.code, title: docType.shortLabel },
+          select: { id: true },
+        }));
+      const last = await tx.documentVersion.aggregate({
+        where: { documentId: doc.id },
+        _max: { versionNumber: true },
+      });
+      const versionNumber = (last._max.versionNumber ?? 0) + 1;
+      await tx.documentVersion.create({
+        data: {
+          id: versionId,
+          documentId: doc.id,
+          versionNumber,
+          filename,
+          mimeType: detected,
+          sizeBytes: BigInt(sizeBytes),
+          sha256,
+          storageKey: key,
+          pageCount,
+          uploadedById: user.id,
+        },
+      });
+      // A file has arrived: the document is no longer an open "wird nachgereicht" item.
+      await tx.document.update({ where: { id: doc.id }, data: { toBeSubmittedLater: false } });
+      await tx.caseEvent.create({
+        data: {
+          applicationId,
+          actorId: user.id,
+          type: "document.uploaded",
+          payload: {
+            typeCode: docType.code,
+            versionNumber,
+            filename,
+            sha256,
+            versionId,
+            sizeBytes,
+            pageCount,
+          },
+        },
+      });
+      return { documentId: doc.id, versionNumber };
+    });
+    storedKey = undefined; // committed: the object belongs to the row now
+    logger.info(
+      { applicationId, typeCode: docType.code, versionId, sizeBytes, pageCount },
+      "document version uploaded",
+    );
+    return { ok: true, documentId: result.documentId, versionId, versionNumber: result.versionNumber };
+  } catch (error) {
+    if (error instanceof UploadRejected) return { ok: false, message: error.message };
+    if (error instanceof PdfInspectorUnavailableError) {
+      logger.error({ err: error }, "upload: PDF inspection unavailable");
+      return {
+        ok: false,
+        message: "Die PDF-Prüfung ist gerade nicht verfügbar. Bitte versuchen Sie es später erneut.",
+      };
+    }
+    logger.warn({ err: error, applicationId, typeCode: docType.code }, "upload failed");
+    return { ok: false, message: FAILED_MESSAGE };
+  } finally {
+    if (storedKey !== undefined) {
+      const key = storedKey;
+      await storage.remove(key).catch((error: unknown) => {
+        logger.error({ err: error, key }, "upload: removing the stored object after a failure failed");
+      });
+    }
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Marks (or unmarks) a document type as "wird nachgereicht" for a draft. */
+export async function setToBeSubmittedLater(
+  user: SessionUser,
+  applicationId: string,
+  typeCode: string,
+  flag: boolean,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const docType = getDocumentType(String(typeCode ?? ""));
+  if (!docType) return { ok: false, message: UNKNOWN_TYPE_MESSAGE };
+  const access = await loadEditableApplication(user, applicationId);
+  if (!access.ok) return access;
+
+  return db().$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ status: string }[]>`
+      SELECT status::text AS status FROM "Application" WHERE id = ${applicationId}::uuid FOR SHARE`;
+    if (rows[0]?.status !== "DRAFT") return { ok: false as const, message: NOT_EDITABLE_MESSAGE };
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`document:${applicationId}:${docType.code}`}, 0))`;
+    const doc = await tx.document.findFirst({
+      where: { applicationId, typeCode: docType.code },
+      select: { id: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
+      orderBy: { createdAt: "asc" },
+    });
+    if (flag && doc && doc._count.versions > 0) {
+      return {
+        ok: false as const,
+        message: `Für „${docType.shortLabel}“ ist bereits eine Datei hochgeladen; sie muss nicht nachgereicht werden.`,
+      };
+    }
+    if ((doc?.toBeSubmittedLater ?? false) === flag) return { ok: true as const };
+    if (doc) {
+      await tx.document.update({ where: { id: doc.id }, data: { toBeSubmittedLater: flag } });
+    } else {
+      await tx.document.create({
+        data: {
+          id: documentIdFor(applicationId, docType.code),
+          applicationId,
+          typeCode: docType.code,
+          title: docType.shortLabel,
+          toBeSubmittedLater: true,
+        },
+      });
+    }
+    await tx.caseEvent.create({
+      data: {
+        applicationId,
+        actorId: user.id,
+        type: flag ? "document.marked-later" : "document.unmarked-later",
+        payload: { typeCode: docType.code },
+      },
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * Documents of an application for its members (newest version last), with the data the
+ * completeness evaluation needs. null when the user is not a member.
+ */
+export async function listDocumentsForMember(user: SessionUser, applicationId: string) {
+  if (!isUuid(applicationId) || !can(user, "read:document:own")) return null;
+  return db().application.findFirst({
+    where: { AND: [{ id: applicationId }, applicantScope(user.id)] },
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      procedureType: true,
+      data: true,
+      authority: { select: { id: true, name: true, landProfile: true } },
+      documents: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true,
+          typeCode: true,
+          title: true,
+          toBeSubmittedLater: true,
+          versions: {
+            orderBy: { versionNumber: "asc" },
+            select: {
+              id: true,
+              versionNumber: true,
+              filename: true,
+              mimeType: true,
+              sizeBytes: true,
+              sha256: true,
+              pageCount: true,
+              createdAt: true,
+              uploadedBy: { select: { displayName: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+export interface DownloadableVersion {
+  stream: Readable;
+  filename: string;
+  mimeType: string;
+  sizeBytes: number;
+}
+
+/**
+ * A stored document version for download: members of the application (applicant side), or
+ * clerks of the application's authority once it is no longer a draft. null otherwise (also for
+ * malformed ids), so a caller cannot tell "forbidden" from "does not exist".
+ */
+export async function openDocumentVersionForDownload(
+  user: SessionUser,
+  versionId: string,
+  options: { storage?: Storage } = {},
+): Promise<DownloadableVersion | null> {
+  if (!isUuid(versionId)) return null;
+  const scopes: Prisma.ApplicationWhereInput[] = [];
+  if (can(user, "read:document:own")) scopes.push(applicantScope(user.id));
+  if (can(user, "read:document:authority") && user.authorityId) scopes.push(authorityScope(user.authorityId));
+  if (scopes.length === 0) return null;
+
+  const version = await db().documentVersion.findFirst({
+    where: { id: versionId, document: { application: { OR: scopes } } },
+    select: { filename: true, mimeType: true, sizeBytes: true, storageKey: true },
+  });
+  if (!version) return null;
+  const stream = await (options.storage ?? getStorage()).getStream(version.storageKey);
+  return {
+    stream,
+    filename: version.filename,
+    mimeType: version.mimeType,
+    sizeBytes: Number(version.sizeBytes),
+  };
+}
