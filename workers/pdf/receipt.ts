@@ -1,0 +1,568 @@
+import { PDFDocument, type PDFFont, type PDFPage } from "pdf-lib";
+import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, wrap } from "./layout";
+
+/**
+ * Eingangsbestätigung (receipt of a submitted Bauantrag) as PDF. A pure function of its input:
+ * the same data renders to the same bytes (fixed metadata dates from the input, fixed font names,
+ * pdf-lib's seeded id generator), so a golden test can compare output and a stored receipt can be
+ * reproduced. Bump RECEIPT_RENDERER_VERSION whenever the output changes for the same input.
+ */
+export const RECEIPT_RENDERER_VERSION = "1.0.0";
+
+export interface ReceiptParty {
+  name: string;
+  /** Further lines: address, Kammer number, e-mail. */
+  details: string[];
+}
+
+export interface ReceiptParcel {
+  gemarkung?: string;
+  flur?: string;
+  zaehler?: string;
+  nenner?: string;
+}
+
+export interface ReceiptDocument {
+  typeCode: string;
+  /** Human name of the document type ("Lageplan"). */
+  typeLabel: string;
+  /** Title of the document slot, shown when it says more than the type label. */
+  title: string;
+  filename: string;
+  versionNumber: number;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface ReceiptOpenItem {
+  typeCode: string;
+  typeLabel: string;
+  title: string;
+}
+
+export interface ReceiptData {
+  authority: { name: string; addressLine?: string | null; email?: string | null };
+  fileNumber: string;
+  applicationId: string;
+  /** Bezeichnung des Vorhabens. */
+  projectTitle: string;
+  /** Art der Maßnahme, e.g. "Errichtung". */
+  measure?: string | null;
+  /** Moment of receipt (submission); also the PDF's creation date. */
+  receivedAt: Date;
+  /** Verfahrensart with its legal basis. */
+  procedureLabel: string;
+  bauherr: ReceiptParty;
+  entwurfsverfasser: ReceiptParty | null;
+  plot: { address: string | null; municipality?: string | null; parcels: ReceiptParcel[] };
+  documents: ReceiptDocument[];
+  openItems: ReceiptOpenItem[];
+  /** Name of the member who submitted, if known. */
+  submittedBy?: string | null;
+  /** Absolute link to the case in the portal (APP_URL/antraege/<id>). */
+  caseUrl: string;
+}
+
+const TIME_ZONE = "Europe/Berlin";
+
+/** "15.03.2026, 11:29 Uhr" in German local time, whatever the server's time zone. */
+export function formatReceivedAt(date: Date): string {
+  const parts = new Intl.DateTimeFormat("de-DE", {
+    timeZone: TIME_ZONE,
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${get("day")}.${get("month")}.${get("year")}, ${get("hour")}:${get("minute")} Uhr`;
+}
+
+export function formatDate(date: Date): string {
+  return formatReceivedAt(date).slice(0, 10);
+}
+
+/** "Gemarkung Eldena, Flur 12, Flurstück 7/12". */
+export function formatParcel(p: ReceiptParcel): string {
+  const parts: string[] = [];
+  if (p.gemarkung) parts.push(`Gemarkung ${p.gemarkung}`);
+  if (p.flur) parts.push(`Flur ${p.flur}`);
+  if (p.zaehler) parts.push(`Flurstück ${p.zaehler}${p.nenner ? `/${p.nenner}` : ""}`);
+  return parts.join(", ") || "–";
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} Byte`;
+  const kb = bytes / 1024;
+  if (kb < 1024) return `${kb.toLocaleString("de-DE", { maximumFractionDigits: 0 })} KB`;
+  return `${(kb / 1024).toLocaleString("de-DE", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB`;
+}
+
+// ---- layout constants (points; A4 is 595 x 842) -------------------------------------------------
+
+const MARGIN = { top: 48, bottom: 64, left: 56, right: 56 };
+const BODY = 9.5;
+const LEADING = 1.38;
+const SMALL = 7.5;
+const LABEL_WIDTH = 128;
+/** Table columns: Nr. | Unterlage | Datei | Version. */
+const COLS = { nr: 22, type: 158, file: 245 } as const;
+
+export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const fonts = await embedFonts(doc);
+  const { regular, bold } = fonts;
+
+  const dateLabel = formatDate(data.receivedAt);
+  const cursor = new PageCursor({
+    doc,
+    margin: MARGIN,
+    onContinuationPage: (page) => drawContinuationHeader(page, fonts, data),
+  });
+
+  drawLetterhead(cursor, fonts, data);
+
+  // Title and the two facts people look for first.
+  cursor.y -= 30;
+  cursor.text("Eingangsbestätigung", { font: bold, size: 21, color: COLORS.accent });
+  cursor.y -= 18;
+  paragraph(
+    cursor,
+    regular,
+    BODY,
+    "Ihr Bauantrag ist bei uns eingegangen. Wir bestätigen den Eingang der unten aufgeführten Angaben und Unterlagen.",
+  );
+  cursor.y -= 8;
+  drawKeyPanel(cursor, fonts, data);
+
+  // Angaben zum Antrag
+  sectionTitle(cursor, bold, "Angaben zum Antrag");
+  labelled(cursor, fonts, "Vorhaben", [
+    data.projectTitle || "–",
+    ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
+  ]);
+  labelled(cursor, fonts, "Verfahrensart", [data.procedureLabel]);
+  labelled(cursor, fonts, "Bauherr / Bauherrin", [data.bauherr.name || "–", ...data.bauherr.details]);
+  labelled(
+    cursor,
+    fonts,
+    "Entwurfsverfasser/in",
+    data.entwurfsverfasser
+      ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
+      : ["nicht angegeben"],
+  );
+  labelled(cursor, fonts, "Baugrundstück", [
+    data.plot.address || "ohne Anschrift",
+    ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
+  ]);
+  labelled(
+    cursor,
+    fonts,
+    data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
+    data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
+    "none",
+  );
+  if (data.submittedBy) labelled(cursor, fonts, "Eingereicht von", [data.submittedBy], "none");
+
+  drawDocumentTable(cursor, fonts, data.documents);
+  if (data.openItems.length > 0) drawOpenItems(cursor, fonts, data.openItems);
+
+  // How to follow the case.
+  sectionTitle(cursor, bold, "Ihren Antrag online verfolgen");
+  paragraph(
+    cursor,
+    regular,
+    BODY,
+    "Den Stand der Bearbeitung, den Verlauf und alle eingereichten Unterlagen sehen Sie jederzeit im Portal. " +
+      "Dort können Sie auch Unterlagen nachreichen und erhalten Nachrichten der Bauaufsichtsbehörde:",
+  );
+  cursor.y -= 2;
+  paragraph(cursor, bold, BODY, data.caseUrl);
+  cursor.y -= 4;
+  paragraph(
+    cursor,
+    regular,
+    BODY,
+    `Bitte geben Sie bei Rückfragen immer das Aktenzeichen ${data.fileNumber} an.`,
+  );
+
+  cursor.y -= 10;
+  paragraph(
+    cursor,
+    regular,
+    SMALL,
+    "Diese Bestätigung wurde maschinell erstellt und ist ohne Unterschrift gültig. Sie bestätigt nur den Eingang; " +
+      "über die Vollständigkeit und die Genehmigungsfähigkeit des Antrags wird gesondert entschieden. " +
+      "Die SHA-256-Prüfsummen weisen nach, welche Dateien genau eingegangen sind.",
+    COLORS.muted,
+  );
+
+  // Footers need the page count, so they are drawn last.
+  const total = cursor.pages.length;
+  cursor.pages.forEach((page, i) => {
+    drawFooter(page, fonts, `Eingangsbestätigung vom ${dateLabel} · Az. ${data.fileNumber}`, i + 1, total);
+  });
+
+  doc.setTitle(`Eingangsbestätigung ${data.fileNumber}`, { showInWindowTitleBar: true });
+  doc.setAuthor(clean(regular, data.authority.name));
+  doc.setSubject(`Eingangsbestätigung zum Bauantrag ${data.fileNumber}`);
+  doc.setKeywords([data.fileNumber, data.applicationId, "Eingangsbestätigung"]);
+  doc.setCreator(`Bauantrag Eingangsbestätigung ${RECEIPT_RENDERER_VERSION}`);
+  doc.setProducer("Bauantrag (pdf-lib)");
+  doc.setLanguage("de-DE");
+  doc.setCreationDate(data.receivedAt);
+  doc.setModificationDate(data.receivedAt);
+  return doc.save({ useObjectStreams: true });
+}
+
+// ---- parts --------------------------------------------------------------------------------------
+
+function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, data: ReceiptData) {
+  const { page, left, right } = cursor;
+  page.drawRectangle({ x: left, y: cursor.y - 4, width: 4, height: 30, color: COLORS.accent });
+  const x = left + 12;
+  const nameLines = wrap(bold, 12.5, data.authority.name, cursor.contentWidth - 150);
+  let y = cursor.y + 14;
+  for (const line of nameLines) {
+    cursor.text(line, { x, y, font: bold, size: 12.5, color: COLORS.accent });
+    y -= 15;
+  }
+  const sub = [data.authority.addressLine, data.authority.email].filter((s): s is string => Boolean(s));
+  for (const line of sub) {
+    cursor.text(line, { x, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
+    y -= 11;
+  }
+  const tag = "Digitaler Bauantrag";
+  cursor.text(tag, {
+    x: right - regular.widthOfTextAtSize(tag, 8.5),
+    y: cursor.y + 14,
+    font: regular,
+    size: 8.5,
+    color: COLORS.muted,
+  });
+  cursor.y = Math.min(y, cursor.y - 16) - 4;
+  page.drawLine({
+    start: { x: left, y: cursor.y },
+    end: { x: right, y: cursor.y },
+    thickness: 0.6,
+    color: COLORS.rule,
+  });
+}
+
+function drawKeyPanel(cursor: PageCursor, { regular, bold }: Fonts, data: ReceiptData) {
+  const height = 58;
+  const { page, left } = cursor;
+  const top = cursor.y;
+  page.drawRectangle({
+    x: left,
+    y: top - height,
+    width: cursor.contentWidth,
+    height,
+    color: COLORS.panel,
+  });
+  page.drawRectangle({ x: left, y: top - height, width: 3, height, color: COLORS.accent });
+  const col2 = left + cursor.contentWidth * 0.56;
+  cursor.text("Aktenzeichen", { x: left + 14, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+  const az = clean(bold, data.fileNumber);
+  const azSize = Math.min(19, fitSize(bold, az, col2 - left - 28, 19));
+  cursor.text(az, { x: left + 14, y: top - 36, font: bold, size: azSize, color: COLORS.text });
+  cursor.text("Bitte bei allen Rückfragen angeben", {
+    x: left + 14,
+    y: top - 49,
+    font: regular,
+    size: 7,
+    color: COLORS.muted,
+  });
+  cursor.text("Eingegangen am", { x: col2, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+  cursor.text(formatReceivedAt(data.receivedAt), {
+    x: col2,
+    y: top - 33,
+    font: bold,
+    size: 12.5,
+    color: COLORS.text,
+  });
+  cursor.text("Ortszeit (Europe/Berlin), elektronisch über das Portal", {
+    x: col2,
+    y: top - 49,
+    font: regular,
+    size: 7,
+    color: COLORS.muted,
+  });
+  cursor.y = top - height;
+}
+
+function fitSize(font: PDFFont, text: string, width: number, size: number): number {
+  const w = font.widthOfTextAtSize(text, size);
+  return w <= width ? size : Math.max(9, (size * width) / w);
+}
+
+function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string) {
+  // Keep a title together with at least a few lines of its content.
+  cursor.y -= 20;
+  if (cursor.ensure(60)) cursor.y -= 4;
+  cursor.text(title, { font: bold, size: 12, color: COLORS.accent });
+  cursor.y -= 5;
+  cursor.page.drawLine({
+    start: { x: cursor.left, y: cursor.y },
+    end: { x: cursor.right, y: cursor.y },
+    thickness: 0.5,
+    color: COLORS.rule,
+  });
+  cursor.y -= 13;
+}
+
+function lineHeight(size: number): number {
+  return size * LEADING;
+}
+
+function paragraph(
+  cursor: PageCursor,
+  font: PDFFont,
+  size: number,
+  text: string,
+  color: (typeof COLORS)[keyof typeof COLORS] = COLORS.text,
+) {
+  for (const line of wrap(font, size, text, cursor.contentWidth)) {
+    cursor.ensure(lineHeight(size));
+    cursor.text(line, { font, size, color });
+    cursor.y -= lineHeight(size);
+  }
+}
+
+/** A label/value row; the first value is bold (unless emphasis "none"), the rest regular. */
+function labelled(
+  cursor: PageCursor,
+  { regular, bold }: Fonts,
+  label: string,
+  values: string[],
+  emphasis: "first" | "none" = "first",
+) {
+  const valueX = cursor.left + LABEL_WIDTH;
+  const valueWidth = cursor.right - valueX;
+  const fontOf = (i: number) => (i === 0 && emphasis === "first" ? bold : regular);
+  const lines = values.flatMap((v, i) =>
+    wrap(fontOf(i), BODY, v, valueWidth).map((text) => ({ text, font: fontOf(i) })),
+  );
+  const lh = lineHeight(BODY);
+  // Rows of up to six lines stay on one page; longer ones (many Flurstücke) may break.
+  cursor.ensure(Math.min(lines.length, 6) * lh);
+  cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted });
+  for (const line of lines) {
+    if (cursor.ensure(lh))
+      cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted });
+    cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
+    cursor.y -= lh;
+  }
+  cursor.y -= 4;
+}
+
+function drawTableHeader(cursor: PageCursor, { bold }: Fonts) {
+  const { left } = cursor;
+  const y = cursor.y;
+  cursor.page.drawRectangle({
+    x: left,
+    y: y - 5,
+    width: cursor.contentWidth,
+    height: 17,
+    color: COLORS.panel,
+  });
+  const size = 8;
+  cursor.text("Nr.", { x: left + 3, y: y + 0.5, font: bold, size });
+  cursor.text("Unterlage", { x: left + COLS.nr, y: y + 0.5, font: bold, size });
+  cursor.text("Datei und SHA-256-Prüfsumme", { x: left + COLS.nr + COLS.type, y: y + 0.5, font: bold, size });
+  const version = "Version";
+  cursor.text(version, {
+    x: cursor.right - 3 - bold.widthOfTextAtSize(version, size),
+    y: y + 0.5,
+    font: bold,
+    size,
+  });
+  cursor.y -= 20;
+}
+
+function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptDocument[]) {
+  const { regular, bold, mono } = fonts;
+  sectionTitle(cursor, bold, `Eingereichte Bauvorlagen (${documents.length})`);
+  if (documents.length === 0) {
+    paragraph(cursor, regular, BODY, "Mit dem Antrag wurden keine Dateien eingereicht.");
+    return;
+  }
+  drawTableHeader(cursor, fonts);
+  const size = 8.5;
+  const lh = lineHeight(size);
+  const shaSize = 6.4;
+  const typeX = cursor.left + COLS.nr;
+  const fileX = typeX + COLS.type;
+  const typeWidth = COLS.type - 10;
+  const fileWidth = COLS.file - 8;
+
+  documents.forEach((d, i) => {
+    const subtitle =
+      d.title && d.title.trim() !== d.typeLabel.trim()
+        ? `${d.title} · Code ${d.typeCode}`
+        : `Code ${d.typeCode}`;
+    const typeLines = [
+      ...wrap(bold, size, d.typeLabel, typeWidth).map((text) => ({ text, font: bold, color: COLORS.text })),
+      ...wrap(regular, size, subtitle, typeWidth).map((text) => ({
+        text,
+        font: regular,
+        color: COLORS.muted,
+      })),
+    ];
+    const fileLines = wrap(regular, size, d.filename, fileWidth);
+    const fileBlock = fileLines.length * lh + 11; // filename lines + checksum line
+    const rowHeight = Math.max(typeLines.length * lh, fileBlock) + 6;
+    if (cursor.ensure(rowHeight)) drawTableHeader(cursor, fonts);
+    const top = cursor.y;
+
+    cursor.text(String(i + 1), { x: cursor.left + 3, y: top, font: regular, size, color: COLORS.muted });
+    typeLines.forEach((line, n) => {
+      cursor.text(line.text, { x: typeX, y: top - n * lh, font: line.font, size, color: line.color });
+    });
+    fileLines.forEach((line, n) => {
+      cursor.text(line, { x: fileX, y: top - n * lh, font: regular, size });
+    });
+    const shaY = top - fileLines.length * lh - 1;
+    cursor.text(d.sha256, { x: fileX, y: shaY, font: mono, size: shaSize, color: COLORS.muted });
+
+    const version = String(d.versionNumber);
+    cursor.text(version, {
+      x: cursor.right - 3 - regular.widthOfTextAtSize(version, size),
+      y: top,
+      font: regular,
+      size,
+    });
+    const sizeLabel = formatSize(d.sizeBytes);
+    cursor.text(sizeLabel, {
+      x: cursor.right - 3 - regular.widthOfTextAtSize(sizeLabel, 6.5),
+      y: top - lh,
+      font: regular,
+      size: 6.5,
+      color: COLORS.muted,
+    });
+
+    cursor.y = top - rowHeight + 4;
+    cursor.page.drawLine({
+      start: { x: cursor.left, y: cursor.y + 6 },
+      end: { x: cursor.right, y: cursor.y + 6 },
+      thickness: 0.3,
+      color: COLORS.rule,
+    });
+    cursor.y -= 6;
+  });
+}
+
+function drawOpenItems(cursor: PageCursor, fonts: Fonts, items: ReceiptOpenItem[]) {
+  const { regular, bold } = fonts;
+  sectionTitle(cursor, bold, `Noch nachzureichende Unterlagen (${items.length})`);
+  const note =
+    "Diese Unterlagen haben Sie mit „wird nachgereicht“ gekennzeichnet. Sie gehören zum Antrag und müssen noch " +
+    "eingereicht werden. Die Prüfung auf Vollständigkeit kann erst abgeschlossen werden, wenn alle Unterlagen vorliegen. " +
+    "Bitte reichen Sie sie über das Portal nach.";
+  const size = BODY;
+  const lh = lineHeight(size);
+  const innerX = cursor.left + 12;
+  const innerWidth = cursor.contentWidth - 20;
+  const noteLines = wrap(regular, size, note, innerWidth);
+  const itemLines = items.map((item) => {
+    const label =
+      item.title && item.title.trim() !== item.typeLabel.trim()
+        ? `${item.typeLabel} – ${item.title}`
+        : item.typeLabel;
+    return wrap(bold, size, `${label} (Code ${item.typeCode})`, innerWidth - 12);
+  });
+
+  // The note is drawn in a tinted box; items follow, breaking across pages if there are many.
+  const noteHeight = noteLines.length * lh + 10;
+  cursor.ensure(noteHeight + lh * Math.min(3, itemLines.length) + 10);
+  const boxTop = cursor.y + 11;
+  let boxStartY = boxTop;
+  const drawBox = (page: PDFPage, top: number, bottom: number) => {
+    page.drawRectangle({
+      x: cursor.left,
+      y: bottom,
+      width: cursor.contentWidth,
+      height: top - bottom,
+      color: COLORS.warnPanel,
+    });
+    page.drawRectangle({ x: cursor.left, y: bottom, width: 3, height: top - bottom, color: COLORS.warnRule });
+  };
+  // Draw the box behind the text: pdf-lib paints in call order, so measure first, then draw.
+  const blocks: { page: PDFPage; top: number; bottom: number }[] = [];
+  let y = cursor.y;
+  let page = cursor.page;
+  const lines: { page: PDFPage; y: number; text: string; font: PDFFont; x: number; bullet?: boolean }[] = [];
+  for (const line of noteLines) {
+    lines.push({ page, y, text: line, font: regular, x: innerX });
+    y -= lh;
+  }
+  y -= 4;
+  for (const block of itemLines) {
+    block.forEach((text, n) => {
+      if (y - lh < MARGIN.bottom) {
+        blocks.push({ page, top: boxStartY, bottom: y + lh - 6 });
+        cursor.newPage();
+        page = cursor.page;
+        y = cursor.y;
+        boxStartY = y + 11;
+      }
+      lines.push({ page, y, text, font: bold, x: innerX + 12, bullet: n === 0 });
+      y -= lh;
+    });
+  }
+  const boxBottom = y + lh - 8;
+  blocks.push({ page, top: boxStartY, bottom: boxBottom });
+  for (const b of blocks) drawBox(b.page, b.top, b.bottom);
+  for (const l of lines) {
+    if (l.bullet) {
+      l.page.drawCircle({ x: innerX + 3.5, y: l.y + 3, size: 1.8, color: COLORS.warnRule });
+    }
+    l.page.drawText(l.text, { x: l.x, y: l.y, font: l.font, size, color: COLORS.text });
+  }
+  cursor.y = boxBottom - 4;
+}
+
+function drawContinuationHeader(page: PDFPage, { regular, bold }: Fonts, data: ReceiptData): number {
+  const y = A4.height - MARGIN.top + 8;
+  page.drawText("Eingangsbestätigung", { x: MARGIN.left, y, font: bold, size: 9, color: COLORS.accent });
+  const right = clean(regular, `Az. ${data.fileNumber} · ${data.authority.name}`);
+  const size = 8;
+  const maxWidth = A4.width - MARGIN.left - MARGIN.right - 110;
+  const text = wrap(regular, size, right, maxWidth)[0] ?? "";
+  page.drawText(text, {
+    x: A4.width - MARGIN.right - regular.widthOfTextAtSize(text, size),
+    y,
+    font: regular,
+    size,
+    color: COLORS.muted,
+  });
+  page.drawLine({
+    start: { x: MARGIN.left, y: y - 7 },
+    end: { x: A4.width - MARGIN.right, y: y - 7 },
+    thickness: 0.5,
+    color: COLORS.rule,
+  });
+  return y - 28;
+}
+
+function drawFooter(page: PDFPage, { regular }: Fonts, left: string, n: number, total: number) {
+  const y = MARGIN.bottom - 30;
+  page.drawLine({
+    start: { x: MARGIN.left, y: y + 12 },
+    end: { x: A4.width - MARGIN.right, y: y + 12 },
+    thickness: 0.5,
+    color: COLORS.rule,
+  });
+  const size = 7.5;
+  page.drawText(clean(regular, left), { x: MARGIN.left, y, font: regular, size, color: COLORS.muted });
+  const label = `Seite ${n} von ${total}`;
+  page.drawText(label, {
+    x: A4.width - MARGIN.right - regular.widthOfTextAtSize(label, size),
+    y,
+    font: regular,
+    size,
+    color: COLORS.muted,
+  });
+}
