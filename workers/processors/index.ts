@@ -1,7 +1,13 @@
 import type { ProcessorMap } from "../types";
+import { exportXbauProcessor } from "./export-xbau";
+import { notifyProcessor } from "./notify";
+import { renderReceiptProcessor } from "./render-receipt";
 import { sendEmail } from "./send-email";
 
 /** Job name -> processor. One file per processor in this folder. */
 export const processors: ProcessorMap = {
   "system.send-email": sendEmail,
+  "system.notify": notifyProcessor,
+  "documents.render-receipt": renderReceiptProcessor,
+  "xbau.export-application": exportXbauProcessor,
 };

@@ -1,0 +1,166 @@
+import { createHash } from "node:crypto";
+import { UnrecoverableError } from "bullmq";
+import {
+  type ApplicationData,
+  applicationDataSchema,
+  type Land,
+  PROCEDURE_TYPES,
+  type ProcedureType,
+} from "~/domain/application-data";
+import { procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
+import {
+  type Antrag0200Input,
+  buildAntrag0200Xml,
+  derivedUuid,
+  Xbau0200InputError,
+  type XbauAuthority,
+} from "~/xbau/baugenehmigung-antrag-0200.server";
+import { landFromAgs } from "~/xbau/codes";
+import { validateXml } from "~/xbau/validate.server";
+import type { Processor } from "../types";
+import {
+  findGenerated,
+  type GeneratedDeps,
+  loadSubmittedApplication,
+  type SubmittedApplication,
+  storageOf,
+  storeGenerated,
+} from "./generated";
+import { caseUrl } from "./render-receipt";
+
+export const XBAU_0200_ENTRY = "xbau-nachrichten-baugenehmigung.xsd" as const;
+
+/** The portal as the sending party of XBau messages (acts for the applicant). */
+export const PORTAL_SENDER: XbauAuthority = { name: "Bauantrag Portal", id: "bap:1000001" };
+
+export function xbauSourceKey(applicationId: string): string {
+  return `xbau-0200__${applicationId}`;
+}
+
+/**
+ * DVDV identifier of the receiving authority. The Authority row has no DVDV field yet; the
+ * Amtlicher Gemeindeschlüssel is the usual basis ("psw:<AGS>"). Without one, a stable number
+ * derived from the authority id keeps the message valid and traceable.
+ */
+export function authorityDvdvId(authority: { id: string; ags: string | null }): string {
+  if (authority.ags && /^\d{8}$/.test(authority.ags)) return `psw:${authority.ags}`;
+  const n = BigInt(`0x${createHash("sha256").update(authority.id).digest("hex").slice(0, 12)}`);
+  return `psw:${(n % 10_000_000_000n).toString().padStart(10, "0")}`;
+}
+
+/** Builds the 0200 input from a submitted application. Pure; throws UnrecoverableError when it cannot. */
+export function antrag0200InputFromApplication(app: SubmittedApplication, appUrl?: string): Antrag0200Input {
+  const s = app.parsedSnapshot;
+  const parsed = applicationDataSchema.safeParse(s.data ?? {});
+  const data: ApplicationData = parsed.success ? parsed.data : ((s.data ?? {}) as ApplicationData);
+  const profile = resolveProfile(app.authority.landProfile);
+  if (!(PROCEDURE_TYPES as readonly string[]).includes(s.procedureType)) {
+    throw new UnrecoverableError(`Unbekannte Verfahrensart ${s.procedureType}`);
+  }
+  const entry = procedureTypeEntry(profile, s.procedureType as ProcedureType);
+  const land: Land | undefined =
+    landFromAgs(data.plot?.municipalityAgs) ?? profile.land ?? landFromAgs(app.authority.ags ?? undefined);
+  if (!land) {
+    throw new UnrecoverableError(
+      "Bundesland des Baugrundstücks unbekannt (kein Gemeindeschlüssel, Land-Profil ohne Land)",
+    );
+  }
+  const submittedAt = new Date(s.submittedAt);
+  const link = caseUrl(app.id, appUrl);
+  return {
+    // Same application, same message id: a re-export is recognisably the same message.
+    messageId: derivedUuid(`xbau-0200:${app.id}`),
+    createdAt: submittedAt,
+    sender: PORTAL_SENDER,
+    authority: { name: app.authority.name, id: authorityDvdvId(app.authority) },
+    applicationId: app.id,
+    land,
+    fileNumber: s.fileNumber,
+    submittedAt,
+    title: s.title || null,
+    procedure: {
+      code: entry.code,
+      listUri: profile.procedureTypes.listURI,
+      listVersionId: profile.procedureTypes.listVersionID,
+      name: entry.label,
+    },
+    data,
+    documents: s.documents.map((d) => ({
+      documentId: d.documentId,
+      title: d.title,
+      typeCode: d.typeCode,
+      versionNumber: d.versionNumber ?? 1,
+      date: submittedAt,
+      mimeType: d.mimeType ?? "application/pdf",
+      toBeSubmittedLater: !d.versionId,
+      file:
+        d.versionId && d.filename && d.sha256
+          ? { versionId: d.versionId, filename: d.filename, sizeBytes: d.sizeBytes ?? 0, sha256: d.sha256 }
+          : undefined,
+      url: d.versionId ? undefined : link,
+    })),
+  };
+}
+
+/**
+ * `xbau.export-application`: the XBau 2.6 `baugenehmigung.antrag.0200` message of a submitted
+ * application, validated against the shipped XSDs and stored as GeneratedDocument kind XBAU_0200
+ * (event "xbau.exported"). An input the builder rejects or an invalid message is a permanent
+ * failure: retrying cannot fix it, the log carries the reasons.
+ */
+export function createExportXbau(deps: GeneratedDeps = {}): Processor<"xbau.export-application"> {
+  return async ({ applicationId }, _job, { db, log }) => {
+    const sourceKey = xbauSourceKey(applicationId);
+    const existing = await findGenerated(db, sourceKey);
+    if (existing) {
+      log.info({ generatedDocumentId: existing.id }, "XBau 0200 already exported");
+      return { created: false, generatedDocumentId: existing.id };
+    }
+    const app = await loadSubmittedApplication(db, applicationId);
+    let xml: string;
+    try {
+      xml = buildAntrag0200Xml(antrag0200InputFromApplication(app));
+    } catch (err) {
+      if (err instanceof Xbau0200InputError) {
+        log.error({ problems: err.problems }, "XBau 0200 input incomplete");
+        throw new UnrecoverableError(err.message);
+      }
+      throw err;
+    }
+    const result = validateXml(xml, XBAU_0200_ENTRY);
+    if (!result.valid) {
+      log.error({ errors: result.errors.slice(0, 50) }, "XBau 0200 message does not validate");
+      throw new UnrecoverableError(
+        `XBau 0200 ungültig: ${result.errors
+          .slice(0, 5)
+          .map((e) => `Zeile ${e.line}: ${e.message}`)
+          .join("; ")}`,
+      );
+    }
+    const fileNumber = app.parsedSnapshot.fileNumber;
+    const stored = await storeGenerated({
+      db,
+      storage: storageOf(deps),
+      log,
+      app,
+      kind: "XBAU_0200",
+      keyKind: "xbau",
+      keyId: "baugenehmigung-antrag-0200",
+      ext: "xml",
+      sourceKey,
+      title: `XBau-Nachricht baugenehmigung.antrag.0200 (${fileNumber})`,
+      filename: `XBau_0200_${fileNumber.replace(/[^A-Za-z0-9._-]+/g, "-")}.xml`,
+      mimeType: "application/xml",
+      bytes: new TextEncoder().encode(xml),
+      eventType: "xbau.exported",
+      eventPayload: { message: "baugenehmigung.antrag.0200", xbauVersion: "2.6" },
+    });
+    return {
+      created: stored.created,
+      generatedDocumentId: stored.generatedDocumentId,
+      sha256: stored.sha256,
+    };
+  };
+}
+
+export const exportXbauProcessor = createExportXbau();
