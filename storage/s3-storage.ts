@@ -1,0 +1,247 @@
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { Client } from "minio";
+import { logger } from "~/utils/logger.server";
+import type { StorageConfig } from "./config.ts";
+import { contentDisposition } from "./content-disposition.ts";
+import { StorageLimitError, StorageNotFoundError } from "./errors.ts";
+import { assertSafeKey } from "./keys.ts";
+import type {
+  PresignOptions,
+  PutOptions,
+  PutResult,
+  Storage,
+  StorageBody,
+  StoredObjectInfo,
+} from "./types.ts";
+
+const MIB = 1024 * 1024;
+const DEFAULT_PART_SIZE = 5 * MIB; // the S3 minimum: least memory per concurrent upload
+const MIN_PART_SIZE = 5 * MIB; // S3 rejects smaller parts (except the last one)
+const MAX_PARTS = 10_000; // S3 limit per multipart upload
+
+/**
+ * S3/MinIO implementation over the `minio` client.
+ *
+ * Uploads do their own multipart loop instead of client.putObject(stream): for a stream of
+ * unknown length putObject picks a ~530 MiB part size and buffers a whole part (so the whole
+ * file) in memory, and when the source stream fails it never settles. Here at most one part is
+ * being read while the previous one is on the wire, the sha256 and byte count are taken as the
+ * bytes pass, and every failure path aborts the upload so no object is left behind.
+ */
+export class S3Storage implements Storage {
+  readonly bucket: string;
+  private readonly client: Client;
+  private readonly region: string;
+  private readonly partSize: number;
+
+  constructor(config: StorageConfig) {
+    this.bucket = config.bucket;
+    this.region = config.region;
+    this.partSize = config.partSizeBytes ?? DEFAULT_PART_SIZE;
+    if (this.partSize < MIN_PART_SIZE) {
+      throw new Error(`partSizeBytes muss mindestens ${MIN_PART_SIZE} sein`);
+    }
+    this.client = new Client({
+      endPoint: config.endPoint,
+      port: config.port,
+      useSSL: config.useSSL,
+      accessKey: config.accessKey,
+      secretKey: config.secretKey,
+      // A fixed region saves the GetBucketLocation round trip before the first request.
+      region: config.region,
+      // Path-style works with MinIO, s3rver and IP endpoints alike.
+      pathStyle: true,
+    });
+  }
+
+  async putStream(key: string, body: StorageBody, options: PutOptions): Promise<PutResult> {
+    assertSafeKey(key);
+    const { contentType, maxBytes } = options;
+    const source = toNodeReadable(body);
+    const hash = createHash("sha256");
+    const headers = { "Content-Type": contentType };
+
+    let sizeBytes = 0;
+    // The part being filled: one buffer that incoming chunks are copied into. Together with the
+    // part on the wire that is all the memory an upload holds (no chunk lists, no concat).
+    let part: Buffer | undefined;
+    let partFill = 0;
+    let uploadId: string | undefined;
+    let nextPartNumber = 1;
+    const parts: { part: number; etag: string }[] = [];
+    let inflight: Promise<void> | undefined;
+    let completing = false;
+
+    const sendPart = async (buf: Buffer) => {
+      uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
+      // Back-pressure: the previous part must be stored before this one goes out, so reading
+      // the source pauses while the server is behind.
+      await inflight;
+      const partNumber = nextPartNumber++;
+      if (partNumber > MAX_PARTS) throw new Error("Zu viele Teile für einen Multipart-Upload");
+      const p = this.client
+        .uploadPart(
+          { bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber, headers: {} },
+          buf,
+        )
+        .then((res) => {
+          parts.push({ part: partNumber, etag: res.etag });
+        });
+      // Handled when awaited; this only keeps a failure from being reported as unhandled meanwhile.
+      p.catch(() => {});
+      inflight = p;
+    };
+
+    try {
+      for await (const chunk of source) {
+        const buf = toBuffer(chunk);
+        sizeBytes += buf.length;
+        if (maxBytes !== undefined && sizeBytes > maxBytes) throw new StorageLimitError(maxBytes);
+        hash.update(buf);
+        let offset = 0;
+        while (offset < buf.length) {
+          // Allocated only after the previous part was handed over, so at most two exist.
+          part ??= Buffer.allocUnsafe(this.partSize);
+          const n = buf.copy(part, partFill, offset);
+          partFill += n;
+          offset += n;
+          if (partFill === this.partSize) {
+            const full = part;
+            part = undefined;
+            partFill = 0;
+            await sendPart(full);
+          }
+        }
+      }
+
+      if (uploadId === undefined) {
+        // Small file: one plain PUT, no multipart bookkeeping.
+        const buf = part ? part.subarray(0, partFill) : Buffer.alloc(0);
+        await this.client.putObject(this.bucket, key, buf, buf.length, headers);
+      } else {
+        if (part && partFill > 0) await sendPart(part.subarray(0, partFill));
+        await inflight;
+        completing = true;
+        parts.sort((a, b) => a.part - b.part);
+        await this.client.completeMultipartUpload(this.bucket, key, uploadId, parts);
+      }
+      return { sizeBytes, sha256: hash.digest("hex") };
+    } catch (err) {
+      if (!source.destroyed) source.destroy();
+      await this.cleanupFailedUpload(key, uploadId, inflight, completing);
+      throw err;
+    }
+  }
+
+  private async cleanupFailedUpload(
+    key: string,
+    uploadId: string | undefined,
+    inflight: Promise<void> | undefined,
+    completing: boolean,
+  ): Promise<void> {
+    // Let a part that is still on the wire finish first, or the server could store it after
+    // the abort.
+    await inflight?.catch(() => {});
+    if (uploadId !== undefined) {
+      await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch((error: unknown) => {
+        logger.warn({ err: error, key }, "storage: aborting multipart upload failed");
+      });
+    }
+    if (completing) {
+      // The complete call may have succeeded server-side even though we saw an error.
+      await this.client.removeObject(this.bucket, key).catch(() => {});
+    }
+  }
+
+  async getStream(key: string): Promise<Readable> {
+    assertSafeKey(key);
+    try {
+      return await this.client.getObject(this.bucket, key);
+    } catch (err) {
+      if (isNotFound(err)) throw new StorageNotFoundError(key);
+      throw err;
+    }
+  }
+
+  async stat(key: string): Promise<StoredObjectInfo | null> {
+    assertSafeKey(key);
+    try {
+      const info = await this.client.statObject(this.bucket, key);
+      const meta = info.metaData as Record<string, string | undefined>;
+      return {
+        sizeBytes: info.size,
+        contentType: meta["content-type"] ?? "application/octet-stream",
+        etag: info.etag,
+      };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    assertSafeKey(key);
+    // S3 DELETE is idempotent: removing a missing object is not an error.
+    await this.client.removeObject(this.bucket, key);
+  }
+
+  async presignedGetUrl(key: string, options: PresignOptions): Promise<string> {
+    assertSafeKey(key);
+    const { expirySeconds, downloadFilename, inline = false } = options;
+    if (!Number.isInteger(expirySeconds) || expirySeconds < 1 || expirySeconds > 7 * 24 * 3600) {
+      throw new Error("expirySeconds muss zwischen 1 und 604800 liegen");
+    }
+    const respHeaders: Record<string, string> = {};
+    if (downloadFilename !== undefined || inline) {
+      respHeaders["response-content-disposition"] = downloadFilename
+        ? contentDisposition(downloadFilename, inline)
+        : inline
+          ? "inline"
+          : "attachment";
+    }
+    return this.client.presignedGetObject(this.bucket, key, expirySeconds, respHeaders);
+  }
+
+  async ensureBucket(): Promise<void> {
+    if (await this.client.bucketExists(this.bucket)) return;
+    try {
+      await this.client.makeBucket(this.bucket, this.region);
+    } catch (err) {
+      // Another process may have created it between the check and the create.
+      const code = (err as { code?: string }).code;
+      if (code !== "BucketAlreadyOwnedByYou" && code !== "BucketAlreadyExists") throw err;
+    }
+  }
+
+  async ping(): Promise<true> {
+    if (!(await this.client.bucketExists(this.bucket))) {
+      throw new Error(`Bucket "${this.bucket}" existiert nicht`);
+    }
+    return true;
+  }
+}
+
+function toNodeReadable(body: StorageBody): Readable {
+  if (body instanceof Readable) return body;
+  if (isWebReadableStream(body)) return Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>);
+  // Old-style NodeJS.ReadableStream (pre-streams2 API).
+  return new Readable().wrap(body);
+}
+
+function isWebReadableStream(body: StorageBody): body is ReadableStream<Uint8Array> {
+  return typeof (body as ReadableStream).getReader === "function";
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === "string") return Buffer.from(chunk);
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError("Der Datenstrom liefert keine Bytes");
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === "NoSuchKey" || code === "NotFound" || code === "NoSuchObject";
+}
