@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import { getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
 import type { Prisma } from "~/generated/prisma/client";
@@ -490,5 +491,117 @@ export async function openDocumentVersionForDownload(
     filename: version.filename,
     mimeType: version.mimeType,
     sizeBytes: Number(version.sizeBytes),
+  };
+}
+
+// ---- HTTP: multipart upload requests -------------------------------------------------------------
+
+/** Room for the multipart framing and the small fields around the file. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+const MAX_FIELD_BYTES = 1024;
+
+export type UploadRequestResult =
+  | { ok: true; typeCode: string; versionNumber: number; versionId: string; status: 200 }
+  | { ok: false; typeCode: string | null; message: string; status: 400 | 404 | 409 | 413 };
+
+async function readField(data: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of data) {
+    n += chunk.length;
+    // Keep reading (the parser needs the part consumed), but keep no more than the limit.
+    if (n <= MAX_FIELD_BYTES) chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString("utf8").slice(0, MAX_FIELD_BYTES);
+}
+
+/**
+ * Handles a `multipart/form-data` upload request (fields `typeCode` before `file`): the file part
+ * is streamed straight into uploadDocumentVersion; the request body is never buffered. Used by the
+ * page's no-JavaScript form and by the upload component's XMLHttpRequest alike.
+ */
+export async function handleUploadRequest(
+  request: Request,
+  user: SessionUser,
+  applicationId: string,
+  options: UploadOptions = {},
+): Promise<UploadRequestResult> {
+  const maxBytes = options.maxBytes ?? env().UPLOAD_MAX_BYTES;
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) {
+    return {
+      ok: false,
+      typeCode: null,
+      status: 413,
+      message: `Die Datei ist zu groß. Erlaubt sind höchstens ${formatLimit(maxBytes)} je Datei.`,
+    };
+  }
+  const access = await canUploadDocuments(user, applicationId);
+  if (!access.ok) {
+    return {
+      ok: false,
+      typeCode: null,
+      status: access.message === NOT_FOUND_MESSAGE ? 404 : 409,
+      message: access.message,
+    };
+  }
+
+  const fields: Record<string, string> = {};
+  let result: UploadResult | undefined;
+  try {
+    await unstable_parseMultipartFormData(request, async (part) => {
+      if (part.name === "file" && typeof part.filename === "string") {
+        if (result) {
+          await discard(part.data, maxBytes); // one file per request
+          return undefined;
+        }
+        result = await uploadDocumentVersion(
+          user,
+          applicationId,
+          {
+            typeCode: fields.typeCode ?? "",
+            filename: part.filename,
+            contentType: part.contentType,
+            body: part.data,
+          },
+          { ...options, maxBytes },
+        );
+        return undefined;
+      }
+      const value = await readField(part.data);
+      if (!(part.name in fields)) fields[part.name] = value;
+      return value;
+    });
+  } catch (error) {
+    logger.warn({ err: error, applicationId }, "upload request could not be read");
+    if (result?.ok) {
+      // The file is stored and recorded; only the rest of the request was broken.
+      return {
+        ok: true,
+        typeCode: fields.typeCode ?? "",
+        versionNumber: result.versionNumber,
+        versionId: result.versionId,
+        status: 200,
+      };
+    }
+    return {
+      ok: false,
+      typeCode: fields.typeCode ?? null,
+      status: 400,
+      message: result?.message ?? FAILED_MESSAGE,
+    };
+  }
+  const typeCode = fields.typeCode ?? null;
+  if (!result) return { ok: false, typeCode, status: 400, message: NO_FILE_MESSAGE };
+  if (!result.ok) {
+    const status = result.message.includes("zu groß") ? 413 : 400;
+    return { ok: false, typeCode, status, message: result.message };
+  }
+  return {
+    ok: true,
+    typeCode: typeCode ?? "",
+    versionNumber: result.versionNumber,
+    versionId: result.versionId,
+    status: 200,
   };
 }

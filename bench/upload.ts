@@ -1,0 +1,290 @@
+/**
+ * 200 MB Bauvorlage through the real web server: `node --import tsx server.ts` (Remix build from
+ * `npm run build`) as a child process, an embedded S3 server (s3rver) and the test database.
+ * The upload is a streamed multipart POST to the upload endpoint the browser's progress bar
+ * uses; the whole pipeline runs (temp file + sha256, magic bytes, qpdf --check, multipart upload
+ * to S3, one transaction). Reports throughput and the web process's RSS growth (target < 50 MB).
+ *
+ *   npx tsx bench/upload.ts [sizeMB=200]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const MB = 1024 * 1024;
+const sizeMb = Number(process.argv[2] ?? 200);
+
+process.env.DATABASE_URL ??=
+  process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_test";
+process.env.SESSION_SECRET ??= `bench-${randomUUID()}-${randomUUID()}`;
+process.env.NODE_ENV = "production";
+process.env.LOG_LEVEL ??= "warn";
+
+const { startEmbeddedS3 } = await import("../storage/embedded.ts");
+const { generatedStream, sha256OfStream } = await import("../storage/test-support.ts");
+const { db } = await import("~/utils/db.server");
+const { createTestTenant, createTestUser } = await import("~/utils/test-tenant.server");
+const { createSession } = await import("~/utils/session.server");
+
+/**
+ * A valid PDF of about `bytes`: one A4 page whose resources hold one large uncompressed RGB image
+ * (8192 px wide), written as it is generated, with a correct cross-reference table.
+ */
+async function writeLargePdf(file: string, bytes: number): Promise<number> {
+  const width = 8192;
+  const height = Math.max(1, Math.floor(bytes / (width * 3)));
+  const imageLength = width * height * 3;
+  const out = createWriteStream(file);
+  let offset = 0;
+  const offsets: number[] = [];
+  const write = async (chunk: string | Buffer) => {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk;
+    offset += buf.length;
+    if (!out.write(buf)) await new Promise((r) => out.once("drain", r));
+  };
+  const obj = async (n: number, body: string) => {
+    offsets[n] = offset;
+    await write(`${n} 0 obj\n${body}\nendobj\n`);
+  };
+  await write("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+  await obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
+  await obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  await obj(
+    3,
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+  );
+  const content = "q 500 0 0 500 47 171 cm /Im1 Do Q";
+  await obj(4, `<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  offsets[5] = offset;
+  await write(
+    `5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length ${imageLength} >>\nstream\n`,
+  );
+  for await (const chunk of generatedStream(imageLength, "bench-upload")) await write(chunk as Buffer);
+  await write("\nendstream\nendobj\n");
+  const xref = offset;
+  let table = `xref\n0 6\n0000000000 65535 f \n`;
+  for (let i = 1; i <= 5; i++) table += `${String(offsets[i]).padStart(10, "0")} 00000 n \n`;
+  await write(`${table}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+  return offset;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? "0");
+  return kb * 1024;
+}
+
+function multipart(file: string, size: number, fields: Record<string, string>, filename: string) {
+  const boundary = `----bauantrag-bench-${randomUUID()}`;
+  let head = "";
+  for (const [name, value] of Object.entries(fields)) {
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  }
+  head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  const length = Buffer.byteLength(head) + size + Buffer.byteLength(tail);
+  async function* body() {
+    yield Buffer.from(head);
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
+    yield Buffer.from(tail);
+  }
+  return { boundary, length, body: Readable.toWeb(Readable.from(body())) as ReadableStream<Uint8Array> };
+}
+
+async function upload(
+  port: number,
+  cookie: string,
+  applicationId: string,
+  file: string,
+  size: number,
+  filename: string,
+) {
+  const { boundary, length, body } = multipart(file, size, { intent: "upload", typeCode: "2001" }, filename);
+  const res = await fetch(`http://127.0.0.1:${port}/antraege/${applicationId}/unterlagen/hochladen`, {
+    method: "POST",
+    headers: {
+      Cookie: cookie,
+      "Content-Type": `multipart/form-data; boundary=${boundary}`,
+      "Content-Length": String(length),
+      Accept: "application/json",
+    },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const tmp = await mkdtemp(path.join(os.tmpdir(), "bauantrag-bench-upload-"));
+let server: ChildProcess | undefined;
+let s3: Awaited<ReturnType<typeof startEmbeddedS3>> | undefined;
+try {
+  const pdfFile = path.join(tmp, "grundriss-gross.pdf");
+  const t0 = performance.now();
+  const pdfSize = await writeLargePdf(pdfFile, sizeMb * MB);
+  const genMs = performance.now() - t0;
+  const { sha256: expectedSha } = await sha256OfStream(createReadStream(pdfFile));
+
+  const bucket = `bench-${randomUUID().slice(0, 8)}`;
+  s3 = await startEmbeddedS3({
+    dir: path.join(tmp, "s3"),
+    port: 0,
+    bucket,
+    accessKey: "S3RVER",
+    secretKey: "S3RVER",
+  });
+
+  const tenant = await createTestTenant("bench-upload");
+  const architect = await createTestUser({ roles: ["ARCHITECT"] });
+  const application = await db().application.create({
+    data: {
+      authorityId: tenant.id,
+      createdById: architect.id,
+      procedureType: "VEREINFACHT",
+      title: "Bench: 200-MB-Upload",
+      members: {
+        create: {
+          userId: architect.id,
+          email: architect.email,
+          role: "ENTWURFSVERFASSER",
+          invitationState: "ACCEPTED",
+          acceptedAt: new Date(),
+        },
+      },
+    },
+    select: { id: true },
+  });
+  const session = await createSession(architect.id);
+  const cookie = session.cookie.split(";")[0]!;
+
+  const port = await freePort();
+  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      APP_URL: `http://127.0.0.1:${port}`,
+      S3_ENDPOINT: "127.0.0.1",
+      S3_PORT: String(s3.port),
+      S3_USE_SSL: "false",
+      S3_BUCKET: bucket,
+      UPLOAD_MAX_BYTES: String(Math.max(250 * MB, pdfSize + MB)),
+      TMPDIR: tmp,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const pid = server.pid!;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error("web server did not start");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  // Warm-up: a small fixture through the same path, so module loading and pools are not counted.
+  const small = path.join(root, "fixtures/bauvorlagen/grundriss-eg.pdf");
+  const warm = await upload(
+    port,
+    cookie,
+    application.id,
+    small,
+    (await stat(small)).size,
+    "grundriss-eg.pdf",
+  );
+  if (warm.status !== 200) throw new Error(`warm-up failed: ${JSON.stringify(warm)}`);
+  await new Promise((r) => setTimeout(r, 500));
+
+  const baseRss = await rssOf(pid);
+  let peakRss = baseRss;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peakRss = Math.max(peakRss, await rssOf(pid).catch(() => 0));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const t1 = performance.now();
+  const result = await upload(port, cookie, application.id, pdfFile, pdfSize, "Grundriss groß.pdf");
+  const uploadMs = performance.now() - t1;
+  sampling = false;
+  await sampler;
+  if (result.status !== 200 || result.json.ok !== true) {
+    throw new Error(`upload failed: ${result.status} ${JSON.stringify(result.json)}`);
+  }
+  const version = await db().documentVersion.findUniqueOrThrow({
+    where: { id: String(result.json.versionId) },
+    select: { sizeBytes: true, sha256: true, pageCount: true, versionNumber: true, filename: true },
+  });
+  if (version.sha256 !== expectedSha || Number(version.sizeBytes) !== pdfSize) {
+    throw new Error("stored version does not match the uploaded file");
+  }
+
+  // Download it back through /dateien/:id (streamed) and check the bytes.
+  const t2 = performance.now();
+  const dl = await fetch(`http://127.0.0.1:${port}/dateien/${result.json.versionId}`, {
+    headers: { Cookie: cookie },
+  });
+  const dlHash = await sha256OfStream(Readable.fromWeb(dl.body! as never));
+  const downloadMs = performance.now() - t2;
+  const rssAfterDownload = await rssOf(pid);
+  if (dlHash.sha256 !== expectedSha) throw new Error("downloaded bytes differ");
+
+  const mbps = (bytes: number, ms: number) => (bytes / MB / (ms / 1000)).toFixed(1);
+  const rows: [string, string][] = [
+    ["file (valid PDF, 1 page, uncompressed image)", `${(pdfSize / MB).toFixed(1)} MiB`],
+    ["generate file", `${(genMs / 1000).toFixed(2)} s`],
+    ["upload: HTTP multipart -> stored + recorded", `${(uploadMs / 1000).toFixed(2)} s`],
+    ["upload throughput (end to end)", `${mbps(pdfSize, uploadMs)} MiB/s`],
+    ["stored: version / pages / sha256 ok", `${version.versionNumber} / ${version.pageCount} / yes`],
+    ["server RSS before upload", `${(baseRss / MB).toFixed(1)} MiB`],
+    ["server RSS peak during upload", `${(peakRss / MB).toFixed(1)} MiB`],
+    ["server RSS growth (target < 50 MiB)", `${((peakRss - baseRss) / MB).toFixed(1)} MiB`],
+    [
+      "download /dateien/:id (sha256 ok)",
+      `${(downloadMs / 1000).toFixed(2)} s, ${mbps(pdfSize, downloadMs)} MiB/s`,
+    ],
+    ["server RSS after download", `${(rssAfterDownload / MB).toFixed(1)} MiB`],
+    ["Content-Disposition", dl.headers.get("content-disposition") ?? "-"],
+    [
+      "Content-Security-Policy / nosniff",
+      `${dl.headers.get("content-security-policy")} / ${dl.headers.get("x-content-type-options")}`,
+    ],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`\nbench/upload.ts — ${os.cpus().length} cores, node ${process.version}\n`);
+  console.log(`| ${"measure".padEnd(w)} | value |`);
+  console.log(`| ${"-".repeat(w)} | ----- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
+  const growth = peakRss - baseRss;
+  console.log(`\n${growth < 50 * MB ? "OK" : "OVER TARGET"}: RSS growth ${(growth / MB).toFixed(1)} MiB`);
+} finally {
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server!.once("exit", r));
+  }
+  await s3?.close();
+  await db().$disconnect();
+  await rm(tmp, { recursive: true, force: true });
+}
