@@ -1,0 +1,110 @@
+import { createHash, randomUUID } from "node:crypto";
+import { evaluateCompleteness } from "~/domain/completeness";
+import { einfamilienhaus } from "~/domain/completeness/fixtures";
+import { documentTypeLabel } from "~/domain/document-types";
+import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
+import { getSessionUserById, type SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
+
+/**
+ * Test helpers for drafts and submissions (integration tests against the real test database):
+ * a Bauaufsicht with a Gemeinde, session users, complete drafts and document versions.
+ */
+
+export async function createTestDistrict(label: string, fileNumberFormat?: string) {
+  const tenant = await createTestTenant(label);
+  if (fileNumberFormat) {
+    await db().authority.update({ where: { id: tenant.id }, data: { fileNumberFormat } });
+  }
+  const suffix = randomUUID().slice(0, 8);
+  const gemeinde = await db().authority.create({
+    data: {
+      slug: `${label}-gemeinde-${suffix}`,
+      name: `Gemeinde ${label} ${suffix}`,
+      kind: "GEMEINDE",
+      landProfile: "MV",
+      parentId: tenant.id,
+    },
+    select: { id: true, name: true },
+  });
+  return { authority: tenant, gemeinde };
+}
+
+export async function sessionUser(options: Parameters<typeof createTestUser>[0]): Promise<SessionUser> {
+  const u = await createTestUser(options);
+  const s = await getSessionUserById(u.id);
+  if (!s) throw new Error("test user vanished");
+  return s;
+}
+
+/** Document type codes a complete Einfamilienhaus needs (first code of every required document). */
+export function requiredDocumentCodes(procedureType = "VEREINFACHT"): string[] {
+  const r = evaluateCompleteness({ profile: "MV", procedureType, data: einfamilienhaus(), documents: [] });
+  return r.missingDocuments.map((f) => f.documentTypeCodes?.[0] as string);
+}
+
+/** A new version of a document (creating the document when needed), as the upload would store it. */
+export async function addDocumentVersion(applicationId: string, typeCode: string, uploadedById: string) {
+  let doc = await db().document.findFirst({ where: { applicationId, typeCode }, select: { id: true } });
+  doc ??= await db().document.create({
+    data: { applicationId, typeCode, title: documentTypeLabel(typeCode) },
+    select: { id: true },
+  });
+  const last = await db().documentVersion.findFirst({
+    where: { documentId: doc.id },
+    orderBy: { versionNumber: "desc" },
+    select: { versionNumber: true },
+  });
+  const versionNumber = (last?.versionNumber ?? 0) + 1;
+  const content = `${applicationId}/${typeCode}/${versionNumber}/${randomUUID()}`;
+  return db().documentVersion.create({
+    data: {
+      documentId: doc.id,
+      versionNumber,
+      filename: `${typeCode}-v${versionNumber}.pdf`,
+      mimeType: "application/pdf",
+      sizeBytes: BigInt(content.length),
+      sha256: createHash("sha256").update(content).digest("hex"),
+      storageKey: `test/${randomUUID()}`,
+      pageCount: 1,
+      uploadedById,
+    },
+    select: { id: true, versionNumber: true, sha256: true, documentId: true },
+  });
+}
+
+/**
+ * A draft with every form section of the Einfamilienhaus filled in and (unless `withoutDocuments`)
+ * every required document uploaded except those in `skipDocuments`. Returns id and version.
+ */
+export async function createCompleteDraft(
+  user: SessionUser,
+  municipalityId: string,
+  options: {
+    skipDocuments?: string[];
+    withoutDocuments?: boolean;
+    memberRole?: "BAUHERR" | "ENTWURFSVERFASSER";
+  } = {},
+) {
+  const { id } = await createDraft(user, {
+    municipalityId,
+    procedureType: "VEREINFACHT",
+    title: `Einfamilienhaus ${randomUUID().slice(0, 6)}`,
+    memberRole: options.memberRole ?? "ENTWURFSVERFASSER",
+  });
+  const data = einfamilienhaus();
+  let version = 1;
+  for (const section of DRAFT_SECTIONS) {
+    const r = await saveDraftSection(user, id, { section, value: data[section], expectedVersion: version });
+    if (!r.ok) throw new Error(`saving ${section} failed: ${JSON.stringify(r)}`);
+    version = r.version;
+  }
+  if (!options.withoutDocuments) {
+    for (const code of requiredDocumentCodes()) {
+      if (options.skipDocuments?.includes(code)) continue;
+      await addDocumentVersion(id, code, user.id);
+    }
+  }
+  return { id, version };
+}
