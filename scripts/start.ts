@@ -29,7 +29,9 @@ const { ensureDatabase, migrate } = await import("../prisma/migrate.ts");
 try {
   await ensureDatabase(config.DATABASE_URL);
   const result = await migrate(config.DATABASE_URL);
-  say(`Datenbank bereit (${result.applied.length} neue, ${result.alreadyApplied.length} vorhandene Migrationen).`);
+  say(
+    `Datenbank bereit (${result.applied.length} neue, ${result.alreadyApplied.length} vorhandene Migrationen).`,
+  );
 } catch (err) {
   console.error(
     `PostgreSQL unter ${redactUrl(config.DATABASE_URL)} ist nicht erreichbar oder die Migration schlug fehl:\n  ${(err as Error).message}`,
@@ -39,7 +41,9 @@ try {
 
 const { pingRedis, closeRedis } = await import("../app/utils/redis.server.ts");
 if (!(await pingRedis().catch(() => false))) {
-  console.error(`Redis unter ${redactUrl(config.REDIS_URL)} antwortet nicht. Bitte Redis starten oder REDIS_URL setzen.`);
+  console.error(
+    `Redis unter ${redactUrl(config.REDIS_URL)} antwortet nicht. Bitte Redis starten oder REDIS_URL setzen.`,
+  );
   process.exit(1);
 }
 await closeRedis();
