@@ -88,8 +88,8 @@ function FindingList({
 }) {
   return (
     <ul className="app-findings">
-      {findings.map((f, i) => (
-        <li key={`${f.ruleId}-${f.path ?? ""}-${i}`} className={`app-finding app-finding--${f.severity}`}>
+      {findings.map((f) => (
+        <li key={`${f.ruleId}-${f.path ?? ""}`} className={`app-finding app-finding--${f.severity}`}>
           <Link className="kern-link" to={findingHref(applicationId, f)}>
             {f.message}
           </Link>

@@ -56,6 +56,14 @@ export function procedureLabel(code: string): string {
 /** History event types; unknown types are shown as they are. Other features add theirs here. */
 export const CASE_EVENT_LABELS: Record<string, string> = {
   "application.created": "Antrag angelegt",
+  "application.section-saved": "Angaben gespeichert",
+  "member.invited": "Person eingeladen",
+  "member.accepted": "Einladung angenommen",
+  "document.uploaded": "Unterlage hochgeladen",
+  "document.marked-later": "Unterlage wird nachgereicht",
+  "document.unmarked-later": "Nachreichung zurückgenommen",
+  "receipt.rendered": "Eingangsbestätigung erstellt",
+  "xbau.exported": "XBau-Nachricht erstellt",
   "application.submitted": "Antrag eingereicht",
   "application.file-number-assigned": "Aktenzeichen vergeben",
   "application.receipt-sent": "Eingangsbestätigung versandt",
@@ -69,4 +77,44 @@ export const CASE_EVENT_LABELS: Record<string, string> = {
 
 export function eventLabel(type: string): string {
   return CASE_EVENT_LABELS[type] ?? type;
+}
+
+const SECTION_LABELS: Record<string, string> = {
+  general: "Allgemeines",
+  bauherr: "Bauherr:in",
+  entwurfsverfasser: "Entwurfsverfasser:in",
+  plot: "Baugrundstück",
+  project: "Vorhaben",
+};
+
+const MEMBER_ROLE_NAMES: Record<string, string> = {
+  BAUHERR: "Bauherr:in",
+  ENTWURFSVERFASSER: "Entwurfsverfasser:in",
+  BEVOLLMAECHTIGTER: "Bevollmächtigte:r",
+};
+
+/** One line of detail for a history event from its payload (German; empty when there is nothing to add). */
+export function eventDetail(type: string, payload: unknown): string {
+  const p = (payload && typeof payload === "object" ? payload : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+  switch (type) {
+    case "application.section-saved": {
+      const section = SECTION_LABELS[str(p.section)] ?? str(p.section);
+      const fields = Array.isArray(p.fields) ? p.fields.length : 0;
+      return `${section}${fields ? ` (${fields === 1 ? "1 Feld" : `${fields} Felder`} geändert)` : ""}`;
+    }
+    case "application.submitted":
+      return p.fileNumber ? `Aktenzeichen ${str(p.fileNumber)}` : "";
+    case "member.invited":
+    case "member.accepted":
+      return [str(p.email), MEMBER_ROLE_NAMES[str(p.role)] ?? ""].filter(Boolean).join(" als ");
+    case "document.uploaded":
+      return [str(p.filename), p.versionNumber ? `Version ${str(p.versionNumber)}` : ""]
+        .filter(Boolean)
+        .join(", ");
+    case "application.created":
+      return str(p.municipality) ? `Gemeinde ${str(p.municipality)}` : "";
+    default:
+      return "";
+  }
 }

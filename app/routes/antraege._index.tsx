@@ -1,37 +1,147 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/app-shell";
-import { ApplicationTable, EmptyState } from "~/components/application-table";
-import { listApplicationsForApplicant } from "~/models/application.server";
+import { EmptyState } from "~/components/application-table";
+import { formatDateTime, isoString } from "~/components/format";
+import { procedureLabel, StatusBadge } from "~/components/status";
+import { evaluateCompleteness } from "~/domain/completeness";
+import { applicantScope } from "~/models/application.server";
+import { readApplicationData } from "~/models/draft.server";
+import { db } from "~/utils/db.server";
+import { can } from "~/utils/permissions";
 import { requirePermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Meine Anträge – Bauantrag" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:application:own");
-  return { applications: await listApplicationsForApplicant(user.id) };
+  const rows = await db().application.findMany({
+    where: applicantScope(user.id),
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      fileNumber: true,
+      procedureType: true,
+      updatedAt: true,
+      data: true,
+      authority: { select: { name: true, landProfile: true } },
+      municipality: { select: { name: true } },
+      documents: {
+        select: { typeCode: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
+      },
+    },
+    orderBy: { updatedAt: "desc" },
+  });
+  const applications = rows.map((r) => {
+    const documents = r.documents.map((d) => ({
+      typeCode: d.typeCode,
+      hasFile: d._count.versions > 0,
+      toBeSubmittedLater: d.toBeSubmittedLater,
+    }));
+    // Drafts: what still blocks submission. Submitted: documents still to be handed in.
+    const openItems =
+      r.status === "DRAFT"
+        ? evaluateCompleteness({
+            profile: r.authority.landProfile,
+            procedureType: r.procedureType,
+            data: readApplicationData(r.data),
+            documents,
+          }).counts.blocking
+        : documents.filter((d) => d.toBeSubmittedLater && !d.hasFile).length;
+    return {
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      fileNumber: r.fileNumber,
+      procedureType: r.procedureType,
+      updatedAt: r.updatedAt,
+      authority: r.authority.name,
+      municipality: r.municipality?.name ?? null,
+      openItems,
+    };
+  });
+  return { applications, mayCreate: can(user, "create:application:own") };
 }
 
 export default function MyApplications() {
-  const { applications } = useLoaderData<typeof loader>();
+  const { applications, mayCreate } = useLoaderData<typeof loader>();
   return (
     <>
       <PageHeader
         title="Meine Anträge"
         lead="Bauanträge, die Sie angelegt haben oder an denen Sie als Bauherr:in oder Entwurfsverfasser:in beteiligt sind."
-      />
+      >
+        {mayCreate ? (
+          <Link className="kern-btn kern-btn--primary" to="/antraege/neu">
+            <span className="kern-icon kern-icon--add" aria-hidden="true" />
+            <span className="kern-label">Neuer Antrag</span>
+          </Link>
+        ) : null}
+      </PageHeader>
       {applications.length === 0 ? (
         <EmptyState title="Noch keine Anträge">
           Sie haben noch keinen Bauantrag. Sobald Sie einen Antrag anlegen oder eine Einladung zu einem Antrag
           annehmen, erscheint er hier mit seinem Bearbeitungsstand.
         </EmptyState>
       ) : (
-        <ApplicationTable
-          caption="Meine Anträge"
-          rows={applications}
-          hrefFor={(id) => `/antraege/${id}`}
-          showAuthority
-        />
+        <div className="kern-table-responsive">
+          <table className="kern-table app-table-stack" data-testid="my-applications">
+            <caption className="kern-title kern-sr-only">Meine Anträge</caption>
+            <thead className="kern-table__head">
+              <tr className="kern-table__row">
+                <th scope="col" className="kern-table__header">
+                  Vorhaben
+                </th>
+                <th scope="col" className="kern-table__header">
+                  Aktenzeichen
+                </th>
+                <th scope="col" className="kern-table__header">
+                  Status
+                </th>
+                <th scope="col" className="kern-table__header">
+                  Gemeinde
+                </th>
+                <th scope="col" className="kern-table__header kern-table__header--numeric">
+                  Offene Punkte
+                </th>
+                <th scope="col" className="kern-table__header">
+                  Zuletzt geändert
+                </th>
+              </tr>
+            </thead>
+            <tbody className="kern-table__body">
+              {applications.map((a) => (
+                <tr key={a.id} className="kern-table__row">
+                  <td className="kern-table__cell">
+                    <Link className="kern-link" to={`/antraege/${a.id}`}>
+                      {a.title || "Ohne Titel"}
+                    </Link>
+                    <div className="kern-body kern-body--small kern-body--muted">
+                      {procedureLabel(a.procedureType)}
+                    </div>
+                  </td>
+                  <td className="kern-table__cell" data-label="Aktenzeichen">
+                    {a.fileNumber ?? "noch keins"}
+                  </td>
+                  <td className="kern-table__cell" data-label="Status">
+                    <StatusBadge status={a.status} />
+                  </td>
+                  <td className="kern-table__cell" data-label="Gemeinde">
+                    {a.municipality ?? "–"}
+                    <div className="kern-body kern-body--small kern-body--muted">{a.authority}</div>
+                  </td>
+                  <td className="kern-table__cell kern-table__cell--numeric" data-label="Offene Punkte">
+                    {a.openItems}
+                  </td>
+                  <td className="kern-table__cell" data-label="Zuletzt geändert">
+                    <time dateTime={isoString(a.updatedAt)}>{formatDateTime(a.updatedAt)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );

@@ -1,0 +1,290 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert } from "~/components/alert";
+import { PageHeader } from "~/components/app-shell";
+import {
+  evaluateBase,
+  groupFindings,
+  openCountText,
+  toCompletenessBase,
+} from "~/components/completeness-panel";
+import { findingHref, stepForSection } from "~/components/draft/steps";
+import { DataSummary } from "~/components/draft/summary";
+import { procedureLabel } from "~/components/status";
+import { StepIndicator } from "~/components/step-indicator";
+import { documentTypeLabel } from "~/domain/document-types";
+import { completenessInputFor, getDraftForMember } from "~/models/draft.server";
+import { submitApplication } from "~/models/submission.server";
+import { requireUser } from "~/utils/auth.server";
+import { notFound } from "~/utils/permissions.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Prüfen und einreichen – ${data?.application.title || "Antrag"} – Bauantrag` },
+];
+
+const NOT_FOUND = "Diesen Antrag gibt es nicht oder Sie sind an ihm nicht beteiligt.";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const view = await getDraftForMember(user, params.id ?? "");
+  if (!view) notFound(NOT_FOUND);
+  if (!view.editable) throw redirect(`/antraege/${view.id}`);
+  const base = toCompletenessBase(completenessInputFor(view));
+  return {
+    application: {
+      id: view.id,
+      title: view.title,
+      version: view.version,
+      procedureType: view.procedureType,
+      authority: view.authority.name,
+      municipality: view.municipality?.name ?? null,
+      maySubmit: view.maySubmit,
+      myRole: view.myRole,
+    },
+    data: view.data,
+    documents: view.documents.map((d) => ({
+      typeCode: d.typeCode,
+      title: d.title || documentTypeLabel(d.typeCode),
+      latest: d.versions[0]
+        ? {
+            id: d.versions[0].id,
+            versionNumber: d.versions[0].versionNumber,
+            filename: d.versions[0].filename,
+            pageCount: d.versions[0].pageCount,
+          }
+        : null,
+    })),
+    base,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const applicationId = params.id ?? "";
+  const form = await request.formData();
+  const result = await submitApplication(user, applicationId, {
+    expectedVersion: Number(form.get("expectedVersion")),
+    laterDocumentTypeCodes: form.getAll("later").map(String),
+  });
+  if (result.ok) return redirect(`/antraege/${applicationId}?eingereicht=1`);
+  if (result.reason === "not-editable") return redirect(`/antraege/${applicationId}`);
+  if (result.reason === "incomplete") {
+    return {
+      message:
+        "Der Antrag ist noch nicht vollständig. Bitte ergänzen Sie die unten aufgeführten Angaben oder markieren Sie fehlende Unterlagen als „wird nachgereicht“.",
+      findings: result.findings.filter((f) => f.blocking).map((f) => f.message),
+    };
+  }
+  if (result.reason === "conflict") {
+    return {
+      message:
+        "Der Antrag wurde zwischenzeitlich von einer anderen beteiligten Person geändert. Bitte prüfen Sie die Zusammenfassung unten erneut und reichen Sie dann ein.",
+      findings: [],
+    };
+  }
+  return {
+    message:
+      "Einreichen dürfen nur Bauherr:innen, Entwurfsverfasser:innen oder Bevollmächtigte, die am Antrag beteiligt sind.",
+    findings: [],
+  };
+}
+
+export default function ReviewAndSubmit() {
+  const { application, data, documents, base } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const result = evaluateBase(base);
+  const groups = groupFindings(result.findings);
+  const docFindings = [...groups.missingDocuments, ...groups.laterDocuments];
+  const fieldsMissing = groups.missingFields.length > 0;
+  const canSubmit = application.maySubmit && !fieldsMissing;
+  const id = application.id;
+
+  return (
+    <>
+      <p className="kern-body">
+        <Link className="kern-link" to={`/antraege/${id}`}>
+          Zur Übersicht des Antrags
+        </Link>
+      </p>
+      <PageHeader
+        title="Prüfen und einreichen"
+        lead={`${application.title} · ${procedureLabel(application.procedureType)} · ${application.authority}`}
+      />
+      <StepIndicator applicationId={id} current="pruefen" />
+
+      {actionData ? (
+        <Alert tone="danger" title="Der Antrag wurde nicht eingereicht">
+          <p className="kern-body" data-testid="submit-error">
+            {actionData.message}
+          </p>
+          {actionData.findings.length > 0 ? (
+            <ul className="kern-list">
+              {actionData.findings.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          ) : null}
+        </Alert>
+      ) : null}
+
+      <section className="app-section" aria-labelledby="stand">
+        <h2 className="kern-heading-medium" id="stand">
+          Stand der Vollständigkeit
+        </h2>
+        <p
+          className="kern-body kern-body--large"
+          data-testid="completeness-count"
+          data-count={result.counts.blocking}
+        >
+          {openCountText(result.counts.blocking)}
+        </p>
+
+        {groups.missingFields.length > 0 ? (
+          <div data-testid="missing-fields">
+            <h3 className="kern-heading-small">Pflichtangaben fehlen ({groups.missingFields.length})</h3>
+            <ul className="app-findings">
+              {groups.missingFields.map((f) => (
+                <li key={`${f.ruleId}-${f.path ?? ""}`} className="app-finding app-finding--error">
+                  <Link className="kern-link" to={findingHref(id, f)}>
+                    {f.message}
+                  </Link>
+                  <span className="app-finding__basis">
+                    {f.section !== "procedure" && f.section !== "documents"
+                      ? `${stepForSection(f.section).title} · `
+                      : ""}
+                    {f.legalBasis}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+
+        {groups.notices.length > 0 ? (
+          <div>
+            <h3 className="kern-heading-small">Hinweise ({groups.notices.length})</h3>
+            <ul className="app-findings">
+              {groups.notices.map((f) => (
+                <li key={`${f.ruleId}-${f.path ?? ""}`} className={`app-finding app-finding--${f.severity}`}>
+                  {f.message}
+                  <span className="app-finding__basis">{f.legalBasis}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </section>
+
+      <Form method="post" className="app-section">
+        <input type="hidden" name="expectedVersion" value={application.version} />
+        <section aria-labelledby="unterlagen-fehlen">
+          <h2 className="kern-heading-medium" id="unterlagen-fehlen">
+            Unterlagen
+          </h2>
+          {docFindings.length === 0 ? (
+            <p className="kern-body">Alle erforderlichen Unterlagen sind hochgeladen.</p>
+          ) : (
+            <>
+              <p className="kern-body">
+                Für jede fehlende Unterlage: jetzt hochladen oder ankreuzen, dass Sie sie nachreichen.
+                Nachgereichte Unterlagen bleiben als offene Punkte beim Antrag vermerkt.
+              </p>
+              {docFindings.map((f) => {
+                const code = f.documentTypeCodes?.[0] ?? "";
+                const checkboxId = `later-${code}`;
+                return (
+                  <div key={f.ruleId} className="app-doc-choice" data-testid={`missing-document-${code}`}>
+                    <p className="kern-body kern-body--bold">{f.message}</p>
+                    <p className="app-finding__basis">{f.legalBasis}</p>
+                    <div className="app-doc-choice__actions">
+                      <Link className="kern-link" to={`/antraege/${id}/unterlagen#dokument-${code}`}>
+                        jetzt hochladen<span className="kern-sr-only">: {documentTypeLabel(code)}</span>
+                      </Link>
+                      <div className="kern-form-check">
+                        <input
+                          className="kern-form-check__checkbox"
+                          type="checkbox"
+                          id={checkboxId}
+                          name="later"
+                          value={code}
+                          defaultChecked={f.status === "to-be-submitted-later"}
+                        />
+                        <label className="kern-label" htmlFor={checkboxId}>
+                          wird nachgereicht<span className="kern-sr-only">: {documentTypeLabel(code)}</span>
+                        </label>
+                      </div>
+                    </div>
+                  </div>
+                );
+              })}
+            </>
+          )}
+          {documents.some((d) => d.latest) ? (
+            <>
+              <h3 className="kern-heading-small">Hochgeladen</h3>
+              <ul className="kern-list" data-testid="uploaded-documents">
+                {documents
+                  .filter((d) => d.latest)
+                  .map((d) => (
+                    <li key={d.typeCode}>
+                      {d.title}: {d.latest!.filename} (Version {d.latest!.versionNumber}
+                      {d.latest!.pageCount ? `, ${d.latest!.pageCount} Seiten` : ""})
+                    </li>
+                  ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+
+        <section className="app-section" aria-labelledby="angaben">
+          <h2 className="kern-heading-medium" id="angaben">
+            Ihre Angaben
+          </h2>
+          <DataSummary
+            data={data}
+            headingLevel={3}
+            editHref={(section) => `${stepForSection(section).href(id)}`}
+          />
+        </section>
+
+        <section className="app-section" aria-labelledby="einreichen">
+          <h2 className="kern-heading-medium" id="einreichen">
+            Einreichen
+          </h2>
+          {!application.maySubmit ? (
+            <p className="kern-body" id="einreichen-hinweis">
+              Einreichen dürfen nur Beteiligte in der Rolle Bauherr:in, Entwurfsverfasser:in oder
+              Bevollmächtigte:r.
+            </p>
+          ) : fieldsMissing ? (
+            <p className="kern-body" id="einreichen-hinweis">
+              Sie können den Antrag einreichen, sobald alle Pflichtangaben vollständig sind (oben{" "}
+              {groups.missingFields.length === 1
+                ? "1 fehlende Angabe"
+                : `${groups.missingFields.length} fehlende Angaben`}
+              ).
+            </p>
+          ) : (
+            <p className="kern-body" id="einreichen-hinweis">
+              Mit dem Einreichen geht der Antrag mit den oben aufgeführten Angaben und Unterlagen an{" "}
+              {application.authority}. Danach erhalten Sie ein Aktenzeichen und eine Eingangsbestätigung. Die
+              Angaben können dann nicht mehr geändert werden.
+            </p>
+          )}
+          <div className="app-form-actions">
+            <button
+              type="submit"
+              className="kern-btn kern-btn--primary"
+              disabled={!canSubmit || busy}
+              aria-describedby="einreichen-hinweis"
+            >
+              <span className="kern-label">Antrag verbindlich einreichen</span>
+            </button>
+          </div>
+        </section>
+      </Form>
+    </>
+  );
+}
