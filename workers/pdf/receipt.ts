@@ -1,5 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage } from "pdf-lib";
-import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, wrap } from "./layout";
+import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
 
 /**
  * Eingangsbestätigung (receipt of a submitted Bauantrag) as PDF. A pure function of its input:
@@ -35,6 +35,7 @@ export interface ReceiptDocument {
 }
 
 export interface ReceiptOpenItem {
+  /** Anlagen code; empty for an open item that is not a single document type. */
   typeCode: string;
   typeLabel: string;
   title: string;
@@ -236,7 +237,7 @@ function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, data: Rece
   }
   const tag = "Digitaler Bauantrag";
   cursor.text(tag, {
-    x: right - regular.widthOfTextAtSize(tag, 8.5),
+    x: right - textWidth(regular, tag, 8.5),
     y: cursor.y + 14,
     font: regular,
     size: 8.5,
@@ -294,7 +295,7 @@ function drawKeyPanel(cursor: PageCursor, { regular, bold }: Fonts, data: Receip
 }
 
 function fitSize(font: PDFFont, text: string, width: number, size: number): number {
-  const w = font.widthOfTextAtSize(text, size);
+  const w = textWidth(font, text, size);
   return w <= width ? size : Math.max(9, (size * width) / w);
 }
 
@@ -374,7 +375,7 @@ function drawTableHeader(cursor: PageCursor, { bold }: Fonts) {
   cursor.text("Datei und SHA-256-Prüfsumme", { x: left + COLS.nr + COLS.type, y: y + 0.5, font: bold, size });
   const version = "Version";
   cursor.text(version, {
-    x: cursor.right - 3 - bold.widthOfTextAtSize(version, size),
+    x: cursor.right - 3 - textWidth(bold, version, size),
     y: y + 0.5,
     font: bold,
     size,
@@ -429,14 +430,14 @@ function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptD
 
     const version = String(d.versionNumber);
     cursor.text(version, {
-      x: cursor.right - 3 - regular.widthOfTextAtSize(version, size),
+      x: cursor.right - 3 - textWidth(regular, version, size),
       y: top,
       font: regular,
       size,
     });
     const sizeLabel = formatSize(d.sizeBytes);
     cursor.text(sizeLabel, {
-      x: cursor.right - 3 - regular.widthOfTextAtSize(sizeLabel, 6.5),
+      x: cursor.right - 3 - textWidth(regular, sizeLabel, 6.5),
       y: top - lh,
       font: regular,
       size: 6.5,
@@ -471,7 +472,7 @@ function drawOpenItems(cursor: PageCursor, fonts: Fonts, items: ReceiptOpenItem[
       item.title && item.title.trim() !== item.typeLabel.trim()
         ? `${item.typeLabel} – ${item.title}`
         : item.typeLabel;
-    return wrap(bold, size, `${label} (Code ${item.typeCode})`, innerWidth - 12);
+    return wrap(bold, size, item.typeCode ? `${label} (Code ${item.typeCode})` : label, innerWidth - 12);
   });
 
   // The note is drawn in a tinted box; items follow, breaking across pages if there are many.
@@ -532,7 +533,7 @@ function drawContinuationHeader(page: PDFPage, { regular, bold }: Fonts, data: R
   const maxWidth = A4.width - MARGIN.left - MARGIN.right - 110;
   const text = wrap(regular, size, right, maxWidth)[0] ?? "";
   page.drawText(text, {
-    x: A4.width - MARGIN.right - regular.widthOfTextAtSize(text, size),
+    x: A4.width - MARGIN.right - textWidth(regular, text, size),
     y,
     font: regular,
     size,
@@ -559,7 +560,7 @@ function drawFooter(page: PDFPage, { regular }: Fonts, left: string, n: number, 
   page.drawText(clean(regular, left), { x: MARGIN.left, y, font: regular, size, color: COLORS.muted });
   const label = `Seite ${n} von ${total}`;
   page.drawText(label, {
-    x: A4.width - MARGIN.right - regular.widthOfTextAtSize(label, size),
+    x: A4.width - MARGIN.right - textWidth(regular, label, size),
     y,
     font: regular,
     size,
