@@ -16,6 +16,8 @@ const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.
 // Evaluated once in the runner process, which is the one that starts the web server.
 const QUEUE_PREFIX = process.env.E2E_QUEUE_PREFIX ?? `e2e-${process.pid}-${Date.now()}`;
 
+const S3_PORT = Number(process.env.E2E_S3_PORT ?? 9110);
+
 const serverEnv: Record<string, string> = {
   NODE_ENV: "production",
   PORT: String(PORT),
@@ -25,6 +27,13 @@ const serverEnv: Record<string, string> = {
   QUEUE_PREFIX,
   SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
   LOG_LEVEL: "warn",
+  // Embedded S3 server started by e2e/support/start-stack.ts (fresh folder per run).
+  S3_ENDPOINT: "127.0.0.1",
+  S3_PORT: String(S3_PORT),
+  S3_USE_SSL: "false",
+  S3_BUCKET: "bauantrag-e2e",
+  S3_ACCESS_KEY: "S3RVER",
+  S3_SECRET_KEY: "S3RVER",
 };
 
 export default defineConfig({
@@ -65,13 +74,26 @@ export default defineConfig({
     },
   ],
   globalSetup: "./e2e/support/global-setup.ts",
-  webServer: {
-    command: "npx tsx e2e/support/prepare-db.ts && npx tsx server.ts",
-    url: `${BASE_URL}/anmelden`,
-    env: serverEnv,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "npx tsx e2e/support/prepare-db.ts && npx tsx server.ts",
+      url: `${BASE_URL}/anmelden`,
+      env: serverEnv,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // Embedded S3 + the worker process (started once the web server, which re-creates the
+      // database, answers). Same environment as the web server.
+      command: "node --import tsx e2e/support/start-stack.ts",
+      port: S3_PORT,
+      env: serverEnv,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });
