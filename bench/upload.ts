@@ -47,7 +47,7 @@ async function writeLargePdf(file: string, bytes: number): Promise<number> {
   const write = async (chunk: string | Buffer) => {
     const buf = typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk;
     offset += buf.length;
-    if (!out.write(buf)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(buf)) await new Promise<void>((r) => out.once("drain", () => r()));
   };
   const obj = async (n: number, body: string) => {
     offsets[n] = offset;
@@ -190,6 +190,8 @@ try {
       S3_BUCKET: bucket,
       UPLOAD_MAX_BYTES: String(Math.max(250 * MB, pdfSize + MB)),
       TMPDIR: tmp,
+      // The upload pipeline logs its stage timings (receive, inspect, store, commit) at info.
+      LOG_LEVEL: "info",
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
