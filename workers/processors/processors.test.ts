@@ -142,11 +142,7 @@ async function createApplication(status: "DRAFT" | "SUBMITTED" = "SUBMITTED") {
       submittedAt: status === "SUBMITTED" ? submittedAt : null,
       snapshot:
         status === "SUBMITTED"
-          ? (snapshotFor(
-              id,
-              `${fileNumber}-${id.slice(9, 13)}`,
-              submittedAt,
-            ) as unknown as Prisma.InputJsonValue)
+          ? (snapshotFor(`${fileNumber}-${id.slice(9, 13)}`, submittedAt) as unknown as Prisma.InputJsonValue)
           : undefined,
       members: {
         create: [
