@@ -2,7 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { Alert } from "~/components/alert";
@@ -114,6 +114,15 @@ export default function Login() {
             </button>
           </div>
         </Form>
+        <p className="kern-body">
+          Noch kein Konto?{" "}
+          <Link
+            className="kern-link"
+            to={redirectTo ? `/registrieren?${new URLSearchParams({ redirectTo })}` : "/registrieren"}
+          >
+            Konto anlegen
+          </Link>
+        </p>
       </div>
     </div>
   );
