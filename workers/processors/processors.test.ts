@@ -182,13 +182,12 @@ async function finished(jobName: JobName, jobId: string) {
   const queue = workers.queues.get(queueOf(jobName));
   return waitFor(
     async () => {
-      const job = await queue.getJob(jobId);
-      if (!job) return undefined;
-      const state = await job.getState();
-      if (state === "completed") return { state, job } as const;
+      // State first, then the job: a job read while still active has no return value yet.
+      const state = await queue.getJobState(jobId);
       // A failure that will be retried waits in "delayed"; "failed" means failed for good.
-      if (state === "failed") return { state, job } as const;
-      return undefined;
+      if (state !== "completed" && state !== "failed") return undefined;
+      const job = await queue.getJob(jobId);
+      return job ? ({ state, job } as const) : undefined;
     },
     { timeoutMs: 45_000, what: `${jobId} to finish` },
   );
