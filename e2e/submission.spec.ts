@@ -50,7 +50,8 @@ async function openCount(page: Page): Promise<number> {
 
 async function createDraft(page: Page, title: string): Promise<string> {
   await page.goto("/antraege");
-  await page.getByRole("link", { name: "Neuer Antrag" }).click();
+  await expect(page.getByRole("link", { name: "Neuer Antrag" })).toHaveAttribute("href", "/antraege/neu");
+  await page.goto("/antraege/neu");
   await expect(page.getByRole("heading", { level: 1, name: "Neuer Bauantrag" })).toBeVisible();
   const select = page.getByLabel("Gemeinde des Baugrundstücks");
   const value = await select.locator("option", { hasText: "Stadt Grevesmühlen" }).getAttribute("value");
@@ -184,7 +185,7 @@ test.describe("Bauantrag einreichen", () => {
       await card
         .locator('input[type="file"]')
         .setInputFiles(path.join(FIXTURES, FIXTURE_FOR[code] ?? "baubeschreibung.pdf"));
-      await card.getByRole("button", { name: "Hochladen" }).click();
+      await card.getByRole("button", { name: "Hochladen", exact: true }).click();
       await expect(page.getByTestId(`dokument-${code}`)).toHaveAttribute("data-status", "vorhanden", {
         timeout: 20_000,
       });

@@ -114,6 +114,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: e.createdAt,
     })),
     justSubmitted: url.searchParams.get("eingereicht") === "1",
+    roleOptions: MEMBER_ROLES.map((r) => ({ value: r, label: MEMBER_ROLE_LABELS[r] })),
   };
 }
 
@@ -324,7 +325,7 @@ function SubmittedOverview() {
 }
 
 function Members() {
-  const { application, members } = useLoaderData<typeof loader>();
+  const { application, members, roleOptions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -372,7 +373,7 @@ function Members() {
               label="Rolle"
               placeholder="Rolle wählen"
               defaultValue={actionData?.values?.role ?? "BAUHERR"}
-              options={MEMBER_ROLES.map((r) => ({ value: r, label: MEMBER_ROLE_LABELS[r] }))}
+              options={roleOptions}
             />
             <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
               <span className="kern-icon kern-icon--mail" aria-hidden="true" />
