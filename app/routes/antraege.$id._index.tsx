@@ -303,8 +303,8 @@ function SubmittedOverview() {
                         {v.filename}
                       </a>{" "}
                       – Version {v.versionNumber}, {v.size}
-                      {v.pageCount ? `, ${v.pageCount} Seiten` : ""}, {formatDateTime(v.createdAt)},{" "}
-                      {v.uploadedBy}
+                      {v.pageCount ? `, ${v.pageCount} ${v.pageCount === 1 ? "Seite" : "Seiten"}` : ""},{" "}
+                      {formatDateTime(v.createdAt)}, {v.uploadedBy}
                       <span className="app-finding__basis">SHA-256: {v.sha256}</span>
                     </li>
                   ))}

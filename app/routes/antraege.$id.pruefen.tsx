@@ -230,7 +230,10 @@ export default function ReviewAndSubmit() {
                   .map((d) => (
                     <li key={d.typeCode}>
                       {d.title}: {d.latest!.filename} (Version {d.latest!.versionNumber}
-                      {d.latest!.pageCount ? `, ${d.latest!.pageCount} Seiten` : ""})
+                      {d.latest!.pageCount
+                        ? `, ${d.latest!.pageCount} ${d.latest!.pageCount === 1 ? "Seite" : "Seiten"}`
+                        : ""}
+                      )
                     </li>
                   ))}
               </ul>
