@@ -7,7 +7,7 @@ import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap 
  * pdf-lib's seeded id generator), so a golden test can compare output and a stored receipt can be
  * reproduced. Bump RECEIPT_RENDERER_VERSION whenever the output changes for the same input.
  */
-export const RECEIPT_RENDERER_VERSION = "1.0.0";
+export const RECEIPT_RENDERER_VERSION = "1.1.0";
 
 export interface ReceiptParty {
   name: string;
@@ -126,7 +126,7 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   drawLetterhead(cursor, fonts, data);
 
   // Title and the two facts people look for first.
-  cursor.y -= 30;
+  cursor.y -= 26;
   cursor.text("Eingangsbestätigung", { font: bold, size: 21, color: COLORS.accent });
   cursor.y -= 18;
   paragraph(
@@ -170,8 +170,8 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   drawDocumentTable(cursor, fonts, data.documents);
   if (data.openItems.length > 0) drawOpenItems(cursor, fonts, data.openItems);
 
-  // How to follow the case.
-  sectionTitle(cursor, bold, "Ihren Antrag online verfolgen");
+  // How to follow the case: title and text stay together.
+  sectionTitle(cursor, bold, "Ihren Antrag online verfolgen", 95);
   paragraph(
     cursor,
     regular,
@@ -189,7 +189,7 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
     `Bitte geben Sie bei Rückfragen immer das Aktenzeichen ${data.fileNumber} an.`,
   );
 
-  cursor.y -= 10;
+  cursor.y -= 8;
   paragraph(
     cursor,
     regular,
@@ -299,10 +299,10 @@ function fitSize(font: PDFFont, text: string, width: number, size: number): numb
   return w <= width ? size : Math.max(9, (size * width) / w);
 }
 
-function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string) {
-  // Keep a title together with at least a few lines of its content.
-  cursor.y -= 20;
-  if (cursor.ensure(60)) cursor.y -= 4;
+function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string, keepWith = 60) {
+  // Keep a title together with at least a few lines (or all) of its content.
+  cursor.y -= 17;
+  if (cursor.ensure(keepWith)) cursor.y -= 4;
   cursor.text(title, { font: bold, size: 12, color: COLORS.accent });
   cursor.y -= 5;
   cursor.page.drawLine({
@@ -325,7 +325,10 @@ function paragraph(
   text: string,
   color: (typeof COLORS)[keyof typeof COLORS] = COLORS.text,
 ) {
-  for (const line of wrap(font, size, text, cursor.contentWidth)) {
+  const lines = wrap(font, size, text, cursor.contentWidth);
+  // Short paragraphs are never split across pages (no lonely last lines on a new page).
+  if (lines.length <= 5) cursor.ensure(lines.length * lineHeight(size));
+  for (const line of lines) {
     cursor.ensure(lineHeight(size));
     cursor.text(line, { font, size, color });
     cursor.y -= lineHeight(size);
@@ -356,7 +359,7 @@ function labelled(
     cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
     cursor.y -= lh;
   }
-  cursor.y -= 4;
+  cursor.y -= 3;
 }
 
 function drawTableHeader(cursor: PageCursor, { bold }: Fonts) {
