@@ -5,9 +5,15 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
+import {
+  createCompleteDraft,
+  createTestDistrict,
+  sessionUser as draftSessionUser,
+  requiredDocumentCodes,
+} from "~/models/draft-fixtures.server";
 import { listGeneratedDocuments, openGeneratedDocumentForDownload } from "~/models/generated-document.server";
 import { enqueueInTx } from "~/models/outbox.server";
-import type { ApplicationSnapshot } from "~/models/submission.server";
+import { type ApplicationSnapshot, submitApplication } from "~/models/submission.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { createPrisma } from "~/utils/db.server";
 import { createMailer } from "~/utils/mail.server";
@@ -465,5 +471,78 @@ describe("edge cases", () => {
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toContain("Flurstück");
     expect(await db.generatedDocument.count({ where: { applicationId: id } })).toBe(0);
+  });
+});
+
+describe("after a real submission (backend's submitApplication)", () => {
+  it("turns the snapshot into a receipt, a valid XBau 0200 and notifications", async () => {
+    const district = await createTestDistrict("gen-real");
+    const submitter = await draftSessionUser({ roles: ["ARCHITECT"], displayName: "Anna Architektin" });
+    const districtClerk = await draftSessionUser({ roles: ["CLERK"], authorityId: district.authority.id });
+    const skipped = requiredDocumentCodes()[0] as string;
+    const { id, version } = await createCompleteDraft(submitter, district.gemeinde.id, {
+      skipDocuments: [skipped],
+    });
+    const submitted = await submitApplication(submitter, id, {
+      expectedVersion: version,
+      laterDocumentTypeCodes: [skipped],
+    });
+    if (!submitted.ok) throw new Error(`submission failed: ${JSON.stringify(submitted)}`);
+
+    const own = startWorkers({
+      prefix: randomPrefix(),
+      concurrency: 2,
+      db,
+      mailer: null,
+      relay: { intervalMs: 100, jobIdLike: `%__${id}%`, listenUrl: false },
+      processors: {
+        ...processors,
+        "documents.render-receipt": createRenderReceipt({ storage }),
+        "xbau.export-application": createExportXbau({ storage }),
+      },
+    });
+    try {
+      await own.ready;
+      await waitFor(async () => (await db.generatedDocument.count({ where: { applicationId: id } })) === 2, {
+        what: "receipt and XBau export",
+        timeoutMs: 45_000,
+      });
+      await waitFor(async () => (await db.notification.count({ where: { applicationId: id } })) === 2, {
+        what: "notifications",
+      });
+    } finally {
+      await own.close();
+      await deletePrefix(own.queues.prefix);
+      await db.outboxMessage.deleteMany({ where: { jobId: { contains: id } } });
+    }
+
+    const receipt = await db.generatedDocument.findFirstOrThrow({
+      where: { applicationId: id, kind: "RECEIPT" },
+    });
+    const file = await openGeneratedDocumentForDownload(submitter, receipt.id, { storage });
+    const chunks: Buffer[] = [];
+    for await (const c of file!.stream) chunks.push(c as Buffer);
+    const text = await pdfText(Buffer.concat(chunks));
+    expect(text).toContain(submitted.fileNumber);
+    expect(text).toContain("Noch nachzureichende Unterlagen");
+
+    const xbau = await db.generatedDocument.findFirstOrThrow({
+      where: { applicationId: id, kind: "XBAU_0200" },
+    });
+    const xmlFile = await openGeneratedDocumentForDownload(districtClerk, xbau.id, { storage });
+    const xmlChunks: Buffer[] = [];
+    for await (const c of xmlFile!.stream) xmlChunks.push(c as Buffer);
+    const xml = Buffer.concat(xmlChunks).toString("utf8");
+    expect(validateXml(xml, XBAU_0200_ENTRY).valid).toBe(true);
+    expect(xml).toContain(submitted.fileNumber);
+
+    const notified = await db.notification.findMany({
+      where: { applicationId: id },
+      orderBy: { link: "asc" },
+    });
+    expect(notified.map((n) => [n.userId, n.link])).toEqual([
+      [submitter.id, `/antraege/${id}`],
+      [districtClerk.id, `/behoerde/faelle/${id}`],
+    ]);
   });
 });
