@@ -93,7 +93,6 @@ describe("submitApplication", () => {
           applicationId: id,
           event: "application.submitted",
           actorId: architect.id,
-          details: { fileNumber: r.fileNumber },
         },
         queue: "system",
       },

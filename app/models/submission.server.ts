@@ -166,8 +166,6 @@ export async function submitApplication(
         }
 
         const submittedAt = new Date();
-        // Taken last: the counter row stays locked until commit, so keep the rest of the work before it.
-        const { fileNumber } = await allocateFileNumber(tx, app.authority, submittedAt);
 
         const openItems: SnapshotOpenItem[] = completeness.openItems.map((f) => ({
           ruleId: f.ruleId,
@@ -175,9 +173,8 @@ export async function submitApplication(
           legalBasis: f.legalBasis,
           documentTypeCodes: [...(f.documentTypeCodes ?? [])],
         }));
-        const snapshot: ApplicationSnapshot = {
+        const snapshotWithout: Omit<ApplicationSnapshot, "fileNumber"> = {
           schemaVersion: 1,
-          fileNumber,
           title: app.title,
           procedureType: app.procedureType,
           data: app.data,
@@ -217,6 +214,32 @@ export async function submitApplication(
           submittedBy: { userId: user.id, displayName: user.displayName, email: user.email, role: me.role },
         };
 
+        // Follow-up work first: everything from the counter on holds the authority's counter row lock,
+        // which every other submission to this authority waits for, so that part is kept to three
+        // statements (counter, application, event) plus the commit.
+        await enqueueInTx(tx, {
+          jobName: "documents.render-receipt",
+          jobId: buildJobId("documents.render-receipt", app.id),
+          payload: { applicationId: app.id },
+        });
+        await enqueueInTx(tx, {
+          jobName: "xbau.export-application",
+          jobId: buildJobId("xbau.export-application", app.id),
+          payload: { applicationId: app.id },
+        });
+        await enqueueInTx(tx, {
+          jobName: "system.notify",
+          jobId: buildJobId("system.notify", app.id, "application.submitted"),
+          payload: {
+            applicationId: app.id,
+            event: "application.submitted",
+            actorId: user.id,
+          },
+        });
+
+        const { fileNumber } = await allocateFileNumber(tx, app.authority, submittedAt);
+        const snapshot: ApplicationSnapshot = { ...snapshotWithout, fileNumber };
+
         const { count } = await tx.application.updateMany({
           where: { id: app.id, status: "DRAFT", version: input.expectedVersion },
           data: {
@@ -242,31 +265,10 @@ export async function submitApplication(
           },
         });
 
-        await enqueueInTx(tx, {
-          jobName: "documents.render-receipt",
-          jobId: buildJobId("documents.render-receipt", app.id),
-          payload: { applicationId: app.id },
-        });
-        await enqueueInTx(tx, {
-          jobName: "xbau.export-application",
-          jobId: buildJobId("xbau.export-application", app.id),
-          payload: { applicationId: app.id },
-        });
-        await enqueueInTx(tx, {
-          jobName: "system.notify",
-          jobId: buildJobId("system.notify", app.id, "application.submitted"),
-          payload: {
-            applicationId: app.id,
-            event: "application.submitted",
-            actorId: user.id,
-            details: { fileNumber },
-          },
-        });
-
         return { ok: true, fileNumber } as const;
       },
       // Many submissions at once wait for a pool connection and for the authority's counter row.
-      { maxWait: 15_000, timeout: 30_000 },
+      { maxWait: 30_000, timeout: 30_000 },
     );
   } catch (err) {
     if (err instanceof Abort) return err.result;
