@@ -4,7 +4,10 @@ import { Prisma } from "~/generated/prisma/client";
 import { normalizeEmail } from "~/models/user.server";
 import { hashPassword } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
+import { FixedWindowLimiter } from "~/utils/rate-limit.server";
+import { redis } from "~/utils/redis.server";
 import { createSession } from "~/utils/session.server";
 
 /**
@@ -68,6 +71,25 @@ export const registrationSchema = z
 
 export type RegistrationInput = z.infer<typeof registrationSchema>;
 
+/** Registration attempts per client IP and hour (stops account spam and probing for addresses). */
+export const REGISTRATIONS_PER_IP_AND_HOUR = 20;
+
+let defaultLimiter: FixedWindowLimiter | undefined;
+function registrationLimiter(): FixedWindowLimiter {
+  defaultLimiter ??= new FixedWindowLimiter(redis(), {
+    prefix: `${env().QUEUE_PREFIX}:ratelimit:register`,
+    // `blocked` means "this hit reached max": one more than allowed.
+    max: REGISTRATIONS_PER_IP_AND_HOUR + 1,
+    windowSeconds: 3600,
+  });
+  return defaultLimiter;
+}
+
+export function tooManyRegistrationsMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Von Ihrem Anschluss wurden zu viele Konten angelegt. Bitte versuchen Sie es in ${minutes} ${minutes === 1 ? "Minute" : "Minuten"} erneut.`;
+}
+
 export type RegisterResult = { ok: true; userId: string; setCookie: string } | { ok: false; message: string };
 
 /**
@@ -78,7 +100,20 @@ export type RegisterResult = { ok: true; userId: string; setCookie: string } | {
 export async function registerUser(
   input: RegistrationInput,
   meta: { ip: string | null; userAgent: string | null },
+  limiter: FixedWindowLimiter = registrationLimiter(),
 ): Promise<RegisterResult> {
+  if (meta.ip) {
+    try {
+      const state = await limiter.hit(meta.ip);
+      if (state.blocked) {
+        logger.warn({ ip: meta.ip }, "registration throttled");
+        return { ok: false, message: tooManyRegistrationsMessage(Math.ceil(state.resetInMs / 1000)) };
+      }
+    } catch (err) {
+      // Fail open like the login limiter: a Redis outage must not stop registrations.
+      logger.error({ err }, "registration rate limiter unavailable");
+    }
+  }
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   const architect = input.role === "ARCHITECT";

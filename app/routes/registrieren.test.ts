@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EMAIL_NOT_AVAILABLE_MESSAGE } from "~/models/registration.server";
+import { EMAIL_NOT_AVAILABLE_MESSAGE, registerUser } from "~/models/registration.server";
 import { verifyPassword } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import { FixedWindowLimiter } from "~/utils/rate-limit.server";
+import { redis } from "~/utils/redis.server";
 import { getSession } from "~/utils/session.server";
 import { action, loader } from "./registrieren";
+
+const rnd = () => Math.floor(Math.random() * 256);
 
 /** Posts the registration form as a browser without JavaScript would. */
 async function post(fields: Record<string, string>) {
@@ -14,7 +18,9 @@ async function post(fields: Record<string, string>) {
     headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "vitest" },
   });
   try {
-    return { reply: await action({ request, params: {}, context: { clientIp: "127.0.0.1" } }) };
+    return {
+      reply: await action({ request, params: {}, context: { clientIp: `10.${rnd()}.${rnd()}.${rnd()}` } }),
+    };
   } catch (thrown) {
     if (thrown instanceof Response) return { response: thrown };
     throw thrown;
@@ -24,6 +30,36 @@ async function post(fields: Record<string, string>) {
 const newEmail = () => `Neu-${randomUUID().slice(0, 12)}@Test.Bauantrag.invalid`;
 
 describe("/registrieren", () => {
+  it("throttles registrations per client address", async () => {
+    const limiter = new FixedWindowLimiter(redis(), {
+      prefix: `test:register:${randomUUID()}`,
+      max: 3,
+      windowSeconds: 60,
+    });
+    const meta = { ip: "192.0.2.7", userAgent: null };
+    const attempt = () =>
+      registerUser(
+        { displayName: "Viele Konten", email: newEmail(), password: "sehr-geheim-123", role: "APPLICANT" },
+        meta,
+        limiter,
+      );
+    expect((await attempt()).ok).toBe(true);
+    expect((await attempt()).ok).toBe(true);
+    const third = await attempt();
+    expect(third.ok).toBe(false);
+    expect(third.ok ? "" : third.message).toMatch(/^Von Ihrem Anschluss wurden zu viele Konten angelegt/);
+    // Another address is not affected.
+    expect(
+      (
+        await registerUser(
+          { displayName: "Andere", email: newEmail(), password: "sehr-geheim-123", role: "APPLICANT" },
+          { ip: "192.0.2.8", userAgent: null },
+          limiter,
+        )
+      ).ok,
+    ).toBe(true);
+  });
+
   it("creates a Bauherr account with an argon2id hash, logs in and goes back to redirectTo", async () => {
     const email = newEmail();
     const { response } = await post({
