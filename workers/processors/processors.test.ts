@@ -524,7 +524,7 @@ describe("after a real submission (backend's submitApplication)", () => {
     for await (const c of file!.stream) chunks.push(c as Buffer);
     const text = await pdfText(Buffer.concat(chunks));
     expect(text).toContain(submitted.fileNumber);
-    expect(text).toContain("Noch nachzureichende Unterlagen");
+    expect(text).toContain("Noch nachzureichende Unterlagen (1)");
 
     const xbau = await db.generatedDocument.findFirstOrThrow({
       where: { applicationId: id, kind: "XBAU_0200" },
