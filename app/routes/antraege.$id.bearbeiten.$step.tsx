@@ -290,9 +290,9 @@ function StepForm({
           value="save-next"
           className="kern-btn kern-btn--primary"
           disabled={busy}
+          aria-label={`Speichern und weiter zu „${nextTitle}“`}
         >
           <span className="kern-label">Speichern und weiter</span>
-          <span className="kern-sr-only">: {nextTitle}</span>
           <span className="kern-icon kern-icon--arrow-forward" aria-hidden="true" />
         </button>
       </div>

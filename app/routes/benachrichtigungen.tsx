@@ -73,10 +73,12 @@ export default function Notifications() {
               {n.readAt ? null : (
                 <Form method="post">
                   <input type="hidden" name="id" value={n.id} />
-                  <button type="submit" className="kern-btn kern-btn--tertiary">
-                    <span className="kern-label">
-                      Als gelesen markieren<span className="kern-sr-only">: {n.title}</span>
-                    </span>
+                  <button
+                    type="submit"
+                    className="kern-btn kern-btn--tertiary"
+                    aria-label={`Als gelesen markieren: ${n.title}`}
+                  >
+                    <span className="kern-label">Als gelesen markieren</span>
                   </button>
                 </Form>
               )}
