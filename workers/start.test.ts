@@ -62,8 +62,9 @@ describe("system.send-email", () => {
     await waitFor(() => smtp.mails.length > 0, { what: "mail" });
     const job = await waitFor(
       async () => {
-        const j = await workers.queues.get("system").getJob(jobId);
-        return j && (await j.isCompleted()) ? j : undefined;
+        // State first, then read: a job read before it finished carries stale fields.
+        const state = await workers.queues.get("system").getJobState(jobId);
+        return state === "completed" ? workers.queues.get("system").getJob(jobId) : undefined;
       },
       { what: "job completed" },
     );
@@ -89,8 +90,9 @@ describe("system.send-email", () => {
       .add("system.send-email", { to: "nicht-eine-adresse", subject: "" }, { ...defaultJobOptions, jobId });
     const job = await waitFor(
       async () => {
-        const j = await workers.queues.get("system").getJob(jobId);
-        return j && (await j.isFailed()) ? j : undefined;
+        // State first, then read: a job read before it finished carries stale fields.
+        const state = await workers.queues.get("system").getJobState(jobId);
+        return state === "failed" ? workers.queues.get("system").getJob(jobId) : undefined;
       },
       { what: "job failed" },
     );
@@ -105,8 +107,9 @@ describe("system.send-email", () => {
     await workers.queues.get("system").add("system.do-magic", {}, { ...defaultJobOptions, jobId });
     const job = await waitFor(
       async () => {
-        const j = await workers.queues.get("system").getJob(jobId);
-        return j && (await j.isFailed()) ? j : undefined;
+        // State first, then read: a job read before it finished carries stale fields.
+        const state = await workers.queues.get("system").getJobState(jobId);
+        return state === "failed" ? workers.queues.get("system").getJob(jobId) : undefined;
       },
       { what: "job failed" },
     );
@@ -125,8 +128,9 @@ describe("system.send-email", () => {
         .add("system.send-email", { to: "a@example.org", subject: "x", text: "y" }, { jobId });
       const job = await waitFor(
         async () => {
-          const j = await noMail.queues.get("system").getJob(jobId);
-          return j && (await j.isCompleted()) ? j : undefined;
+          // State first, then read: a job read before it finished carries stale fields.
+          const state = await noMail.queues.get("system").getJobState(jobId);
+          return state === "completed" ? noMail.queues.get("system").getJob(jobId) : undefined;
         },
         { what: "job completed" },
       );
@@ -158,8 +162,8 @@ describe("system.send-email", () => {
         );
       const job = await waitFor(
         async () => {
-          const j = await broken.queues.get("system").getJob(jobId);
-          return j && (await j.isDelayed()) ? j : undefined;
+          const state = await broken.queues.get("system").getJobState(jobId);
+          return state === "delayed" ? broken.queues.get("system").getJob(jobId) : undefined;
         },
         { what: "job waiting for retry" },
       );
