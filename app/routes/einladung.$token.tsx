@@ -9,11 +9,8 @@ import { getUser, requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Einladung zu einem Bauantrag – Bauantrag" }];
 
-/** The token in the URL is a secret: never send it on as a referrer. */
-export const headers: HeadersFunction = () => ({
-  "Referrer-Policy": "no-referrer",
-  "Cache-Control": "no-store",
-});
+/** The page carries a secret token: not for shared caches (the app already sends Referrer-Policy same-origin). */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 const dateFormat = new Intl.DateTimeFormat("de-DE", { dateStyle: "long", timeZone: "Europe/Berlin" });
 
