@@ -294,6 +294,68 @@ describe("freshly migrated database and the generated Prisma client", () => {
     expect(unread).toBe(1);
   });
 
+  it("stores requests with items and threaded, pinned comments", async () => {
+    const request = await prisma.request.create({
+      data: {
+        applicationId: ids.application,
+        createdById: ids.user,
+        message: "Bitte reichen Sie den Brandschutznachweis nach.",
+        internalNote: "nur intern",
+        deadline: new Date("2026-12-31T23:59:59Z"),
+        baseline: { version: 1 },
+        items: {
+          create: [
+            { position: 1, category: "05", message: "Brandschutznachweis fehlt", documentTypeCode: "2701" },
+          ],
+        },
+      },
+      include: { items: true },
+    });
+    expect(request.status).toBe("OPEN");
+    expect(request.items[0]?.category).toBe("05");
+    const version = await prisma.documentVersion.findFirstOrThrow({ where: { documentId: ids.document } });
+    const root = await prisma.comment.create({
+      data: {
+        applicationId: ids.application,
+        authorId: ids.user,
+        visibility: "INTERNAL",
+        body: "Abstandsfläche prüfen",
+        documentVersionId: version.id,
+        page: 1,
+        posX: 0.25,
+        posY: 0.75,
+      },
+    });
+    await prisma.comment.create({
+      data: {
+        applicationId: ids.application,
+        authorId: ids.user,
+        visibility: "INTERNAL",
+        body: "Erledigt",
+        parentId: root.id,
+      },
+    });
+    const thread = await prisma.comment.findUniqueOrThrow({
+      where: { id: root.id },
+      include: { replies: true },
+    });
+    expect(thread.replies).toHaveLength(1);
+    expect(thread.posY).toBe(0.75);
+    await prisma.application.update({
+      where: { id: ids.application },
+      data: {
+        assignedClerkId: ids.user,
+        searchText: "anna architektin am markt 1",
+        nextDeadlineAt: request.deadline,
+      },
+    });
+    const found = await prisma.application.findMany({
+      where: { authorityId: ids.authority, searchText: { contains: "markt" } },
+      select: { id: true },
+    });
+    expect(found.map((a) => a.id)).toContain(ids.application);
+  });
+
   it("writes outbox rows with unique job ids", async () => {
     const jobId = `schema__${tag}`;
     const row = await prisma.outboxMessage.create({
