@@ -35,7 +35,8 @@ async function prepare(count: number) {
   for (let i = 0; i < plan.length; i += 10) {
     const batch = plan.slice(i, i + 10);
     const made = await Promise.all(batch.map((d) => createCompleteDraft(architect, d.gemeinde.id)));
-    made.forEach((m, j) => drafts.push({ ...m, authorityId: (batch[j] as typeof a).authority.id }));
+    for (const [j, m] of made.entries())
+      drafts.push({ ...m, authorityId: (batch[j] as typeof a).authority.id });
   }
   return { drafts, authorities: [a.authority.id, b.authority.id] };
 }

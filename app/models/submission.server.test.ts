@@ -321,9 +321,9 @@ describe("concurrent submissions", () => {
     for (let i = 0; i < plan.length; i += 8) {
       const batch = plan.slice(i, i + 8);
       const created = await Promise.all(batch.map((d) => createCompleteDraft(architect, d.gemeinde.id)));
-      created.forEach((draft, j) =>
-        drafts.push({ ...draft, authorityId: (batch[j] as typeof a).authority.id }),
-      );
+      for (const [j, draft] of created.entries()) {
+        drafts.push({ ...draft, authorityId: (batch[j] as typeof a).authority.id });
+      }
     }
     const results = await Promise.all(
       drafts.map((d) =>
