@@ -407,10 +407,7 @@ describe("helpers", () => {
       e: 0,
       f: false,
     });
-    expect(changedPaths({ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3 }, d: [1] }, "s")).toEqual([
-      "s.b.c",
-      "s.d",
-    ]);
+    expect(changedPaths({ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3 }, d: [1] }, "s")).toEqual(["s.b.c", "s.d"]);
     expect(changedPaths(undefined, undefined)).toEqual([]);
   });
 });
