@@ -5,6 +5,7 @@ import { isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData, SUBMITTING_ROLES } from "~/models/draft.server";
 import { allocateFileNumber } from "~/models/file-number.server";
+import { buildSearchText } from "~/models/inbox.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -247,6 +248,7 @@ export async function submitApplication(
             fileNumber,
             submittedAt,
             snapshot: snapshot as unknown as Prisma.InputJsonValue,
+            searchText: buildSearchText({ fileNumber, title: app.title, data: app.data }),
             version: { increment: 1 },
           },
         });

@@ -1,0 +1,222 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ApplicationStatus } from "~/generated/prisma/client";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
+import { submitApplication } from "~/models/submission.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { buildSearchText, escapeLike, listInbox } from "./inbox.server";
+
+const DAY = 24 * 60 * 60 * 1000;
+const now = new Date("2026-11-22T10:00:00Z");
+
+let district: Awaited<ReturnType<typeof createTestDistrict>>;
+let other: Awaited<ReturnType<typeof createTestDistrict>>;
+let clerk: SessionUser;
+let clerk2: SessionUser;
+let foreignClerk: SessionUser;
+let architect: SessionUser;
+const ids: Record<string, string> = {};
+
+async function makeCase(
+  key: string,
+  authorityId: string,
+  opts: {
+    status?: ApplicationStatus;
+    procedureType?: string;
+    municipalityId?: string | null;
+    assignedClerkId?: string | null;
+    nextDeadlineAt?: Date | null;
+    submittedAt?: Date;
+    lastName?: string;
+    street?: string;
+  } = {},
+) {
+  const fileNumber = `63-2026-${key}-${randomUUID().slice(0, 6)}`;
+  const data = {
+    bauherr: { firstName: "Erika", lastName: opts.lastName ?? "Mustermann" },
+    plot: { address: { street: opts.street ?? "Hauptstraße", houseNumber: "1", city: "Teststadt" } },
+  };
+  const row = await db().application.create({
+    data: {
+      authorityId,
+      municipalityId: opts.municipalityId ?? null,
+      createdById: architect.id,
+      status: opts.status ?? "SUBMITTED",
+      procedureType: opts.procedureType ?? "VEREINFACHT",
+      fileNumber: opts.status === "DRAFT" ? null : fileNumber,
+      title: `Fall ${key}`,
+      data,
+      submittedAt: opts.status === "DRAFT" ? null : (opts.submittedAt ?? new Date(now.getTime() - DAY)),
+      assignedClerkId: opts.assignedClerkId ?? null,
+      nextDeadlineAt: opts.nextDeadlineAt ?? null,
+      searchText: buildSearchText({ fileNumber, title: `Fall ${key}`, data }),
+    },
+    select: { id: true },
+  });
+  ids[key] = row.id;
+  return row.id;
+}
+
+beforeAll(async () => {
+  district = await createTestDistrict("inbox");
+  other = await createTestDistrict("inbox-other");
+  architect = await sessionUser({ roles: ["ARCHITECT"] });
+  clerk = await sessionUser({
+    roles: ["CLERK"],
+    authorityId: district.authority.id,
+    displayName: "Clara Clerk",
+  });
+  clerk2 = await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id });
+  foreignClerk = await sessionUser({ roles: ["CLERK"], authorityId: other.authority.id });
+  const A = district.authority.id;
+  await makeCase("overdue", A, { nextDeadlineAt: new Date(now.getTime() - 2 * DAY), status: "INCOMPLETE" });
+  await makeCase("week", A, {
+    nextDeadlineAt: new Date(now.getTime() + 3 * DAY),
+    assignedClerkId: clerk.id,
+    municipalityId: district.gemeinde.id,
+    lastName: "Schwarzkopf",
+  });
+  await makeCase("later", A, {
+    nextDeadlineAt: new Date(now.getTime() + 30 * DAY),
+    assignedClerkId: clerk2.id,
+    status: "COMPLETE",
+    procedureType: "REGULAER",
+    street: "Lindenallee",
+  });
+  await makeCase("nodeadline-old", A, { submittedAt: new Date(now.getTime() - 10 * DAY) });
+  await makeCase("nodeadline-new", A, {
+    submittedAt: new Date(now.getTime() - 1 * DAY),
+    lastName: "O'Brien_100%",
+  });
+  await makeCase("draft", A, { status: "DRAFT", lastName: "Schwarzkopf" });
+  await makeCase("foreign", other.authority.id, { lastName: "Schwarzkopf", nextDeadlineAt: new Date(now) });
+});
+
+function keys(rows: { id: string }[]): string[] {
+  return rows.map((r) => Object.entries(ids).find(([, id]) => id === r.id)?.[0] ?? "?");
+}
+
+describe("listInbox", () => {
+  it("lists the own authority's submitted cases only, by next deadline (none last), then submission", async () => {
+    const r = await listInbox(clerk, { page: 1, pageSize: 25 }, { now });
+    expect(keys(r.rows)).toEqual(["overdue", "week", "later", "nodeadline-old", "nodeadline-new"]);
+    expect(r.total).toBe(5);
+    const week = r.rows[1];
+    expect(week).toMatchObject({
+      status: "SUBMITTED",
+      assignedClerkName: "Clara Clerk",
+      municipalityName: district.gemeinde.name,
+      applicantName: "Erika Schwarzkopf",
+      plotAddress: "Hauptstraße 1, Teststadt",
+    });
+  });
+
+  it("never shows another authority's cases, whatever the filters say", async () => {
+    const r = await listInbox(foreignClerk, { q: "schwarzkopf", page: 1, pageSize: 25 }, { now });
+    expect(keys(r.rows)).toEqual(["foreign"]);
+    const mine = await listInbox(clerk, { q: "schwarzkopf", page: 1, pageSize: 25 }, { now });
+    expect(keys(mine.rows)).toEqual(["week"]);
+    const applicant = await listInbox(architect, { page: 1, pageSize: 25 }, { now });
+    expect(applicant).toMatchObject({ rows: [], total: 0 });
+  });
+
+  it("filters by status, procedure type, Gemeinde and assignment", async () => {
+    const byStatus = await listInbox(clerk, { status: "INCOMPLETE", page: 1, pageSize: 25 }, { now });
+    expect(keys(byStatus.rows)).toEqual(["overdue"]);
+    const bogus = await listInbox(clerk, { status: "DRAFT", page: 1, pageSize: 25 }, { now });
+    expect(bogus.total).toBe(0);
+    const byType = await listInbox(clerk, { procedureType: "REGULAER", page: 1, pageSize: 25 }, { now });
+    expect(keys(byType.rows)).toEqual(["later"]);
+    const byGemeinde = await listInbox(
+      clerk,
+      { municipalityId: district.gemeinde.id, page: 1, pageSize: 25 },
+      { now },
+    );
+    expect(keys(byGemeinde.rows)).toEqual(["week"]);
+    const mine = await listInbox(clerk, { assignedClerkId: clerk.id, page: 1, pageSize: 25 }, { now });
+    expect(keys(mine.rows)).toEqual(["week"]);
+    const unassigned = await listInbox(clerk, { assignedClerkId: "none", page: 1, pageSize: 25 }, { now });
+    expect(keys(unassigned.rows)).toEqual(["overdue", "nodeadline-old", "nodeadline-new"]);
+    const malformed = await listInbox(
+      clerk,
+      { assignedClerkId: "x' OR 1=1", page: 1, pageSize: 25 },
+      { now },
+    );
+    expect(malformed.total).toBe(0);
+  });
+
+  it("filters overdue and due within a week", async () => {
+    const overdue = await listInbox(clerk, { due: "overdue", page: 1, pageSize: 25 }, { now });
+    expect(keys(overdue.rows)).toEqual(["overdue"]);
+    const week = await listInbox(clerk, { due: "week", page: 1, pageSize: 25 }, { now });
+    expect(keys(week.rows)).toEqual(["week"]);
+  });
+
+  it("searches Aktenzeichen fragments, names and addresses case-insensitively; wildcards are literal", async () => {
+    const fileNumber = (
+      await db().application.findUniqueOrThrow({ where: { id: ids.later }, select: { fileNumber: true } })
+    ).fileNumber as string;
+    const byAz = await listInbox(
+      clerk,
+      { q: fileNumber.slice(8).toUpperCase(), page: 1, pageSize: 25 },
+      { now },
+    );
+    expect(keys(byAz.rows)).toEqual(["later"]);
+    const byStreet = await listInbox(clerk, { q: "  LINDEN  ", page: 1, pageSize: 25 }, { now });
+    expect(keys(byStreet.rows)).toEqual(["later"]);
+    const literal = await listInbox(clerk, { q: "brien_100%", page: 1, pageSize: 25 }, { now });
+    expect(keys(literal.rows)).toEqual(["nodeadline-new"]);
+    const wildcard = await listInbox(clerk, { q: "%", page: 1, pageSize: 25 }, { now });
+    expect(keys(wildcard.rows)).toEqual(["nodeadline-new"]);
+    expect(escapeLike("a_b%c\\")).toBe("a\\_b\\%c\\\\");
+  });
+
+  it("pages with a total; page size is clamped", async () => {
+    const p2 = await listInbox(clerk, { page: 2, pageSize: 2 }, { now });
+    expect(p2).toMatchObject({ total: 5, page: 2, pageSize: 2 });
+    expect(keys(p2.rows)).toEqual(["later", "nodeadline-old"]);
+    const p3 = await listInbox(clerk, { page: 3, pageSize: 2 }, { now });
+    expect(keys(p3.rows)).toEqual(["nodeadline-new"]);
+    const huge = await listInbox(clerk, { page: 0, pageSize: 10_000 }, { now });
+    expect(huge).toMatchObject({ page: 1, pageSize: 100, total: 5 });
+  });
+});
+
+describe("buildSearchText", () => {
+  it("joins Aktenzeichen, names, addresses and Flurstücke lower-case", () => {
+    const text = buildSearchText({
+      fileNumber: "63-2026-00042",
+      title: "Einfamilienhaus",
+      data: {
+        bauherr: { firstName: "Erika", lastName: "Müller", address: { street: "Weg", city: "Rostock" } },
+        entwurfsverfasser: { name: "Architektur Nord GmbH" },
+        plot: {
+          address: { street: "Am See", houseNumber: "3a", postalCode: "18055", city: "Rostock" },
+          parcels: [{ gemarkung: "Warnemünde", flur: "2", zaehler: "17", nenner: "4" }],
+        },
+      },
+    });
+    expect(text).toContain("63-2026-00042");
+    expect(text).toContain("müller");
+    expect(text).toContain("architektur nord gmbh");
+    expect(text).toContain("am see");
+    expect(text).toContain("warnemünde flur 2 flurstück 17/4");
+    expect(text).toBe(text.toLowerCase());
+    expect(buildSearchText({ fileNumber: null, data: null })).toBe("");
+  });
+
+  it("is written at submission, so the new case is found by Aktenzeichen and Bauherr", async () => {
+    const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
+    const r = await submitApplication(architect, id, {
+      expectedVersion: version,
+      laterDocumentTypeCodes: [],
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    const row = await db().application.findUniqueOrThrow({ where: { id }, select: { searchText: true } });
+    expect(row.searchText).toContain(r.fileNumber.toLowerCase());
+    expect(row.searchText).toContain("mustermann");
+    const found = await listInbox(clerk, { q: r.fileNumber, page: 1, pageSize: 25 });
+    expect(found.rows.map((x) => x.id)).toEqual([id]);
+  });
+});

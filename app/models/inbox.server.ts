@@ -1,0 +1,251 @@
+import { Prisma } from "~/generated/prisma/client";
+import { isUuid } from "~/models/application.server";
+import type { SessionUser } from "~/models/user.server";
+import { db, type Tx } from "~/utils/db.server";
+import { can } from "~/utils/permissions";
+
+/**
+ * The clerk's inbox: the submitted cases of the clerk's own authority, filtered, searched, sorted by
+ * the nearest deadline and paged. The authority is part of every WHERE (never a filter the caller
+ * chooses), drafts are never listed. The query is plain SQL built here so the bench (bench/inbox.ts)
+ * can EXPLAIN ANALYZE exactly what listInbox runs.
+ *
+ * Search: `Application.searchText` holds Aktenzeichen, title, Bauherr, Entwurfsverfasser, address and
+ * Flurstücke as one lower-case text (buildSearchText, written at submission); `LIKE '%…%'` on it is
+ * served by the trigram GIN index of migration 20261122020000_review.
+ */
+
+/** Statuses a case can have in the inbox (drafts are private to the applicant side). */
+export const INBOX_STATUSES = [
+  "SUBMITTED",
+  "IN_REVIEW",
+  "INCOMPLETE",
+  "COMPLETE",
+  "PARTICIPATION",
+  "DECISION_PENDING",
+  "DECIDED",
+  "WITHDRAWN",
+  "DEEMED_WITHDRAWN",
+] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
+export const INBOX_PAGE_SIZE_MAX = 100;
+export const INBOX_SEARCH_MAX = 100;
+
+export interface InboxFilters {
+  status?: string;
+  procedureType?: string;
+  municipalityId?: string;
+  /** A clerk's user id, or "none" for unassigned cases. */
+  assignedClerkId?: string | "none";
+  due?: "overdue" | "week";
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface InboxRow {
+  id: string;
+  fileNumber: string | null;
+  title: string;
+  status: InboxStatus;
+  procedureType: string;
+  submittedAt: Date | null;
+  nextDeadlineAt: Date | null;
+  decisionDueAt: Date | null;
+  municipalityName: string | null;
+  assignedClerkId: string | null;
+  assignedClerkName: string | null;
+  /** Bauherr as entered (company, or first and last name); null when the form has none. */
+  applicantName: string | null;
+  /** Street, house number and city of the plot. */
+  plotAddress: string | null;
+}
+
+export interface InboxPage {
+  rows: InboxRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Filters after validation: anything malformed is dropped or turns into "matches nothing". */
+export interface NormalizedInboxFilters {
+  status: InboxStatus | null;
+  procedureType: string | null;
+  municipalityId: string | null;
+  assignedClerkId: string | "none" | null;
+  due: "overdue" | "week" | null;
+  q: string | null;
+  page: number;
+  pageSize: number;
+  /** A filter value that can never match (e.g. a malformed id): the result is empty. */
+  impossible: boolean;
+}
+
+function toInt(value: unknown, fallback: number): number {
+  const n = typeof value === "number" ? value : Number.parseInt(String(value ?? ""), 10);
+  return Number.isFinite(n) ? Math.trunc(n) : fallback;
+}
+
+export function normalizeInboxFilters(filters: InboxFilters): NormalizedInboxFilters {
+  let impossible = false;
+  const status = filters.status ? String(filters.status) : null;
+  if (status && !(INBOX_STATUSES as readonly string[]).includes(status)) impossible = true;
+  const municipalityId = filters.municipalityId || null;
+  if (municipalityId && !isUuid(municipalityId)) impossible = true;
+  const assigned = filters.assignedClerkId || null;
+  if (assigned && assigned !== "none" && !isUuid(assigned)) impossible = true;
+  const q = (filters.q ?? "").trim().toLowerCase().replace(/\s+/g, " ").slice(0, INBOX_SEARCH_MAX);
+  return {
+    status: status && !impossible ? (status as InboxStatus) : null,
+    procedureType: filters.procedureType ? String(filters.procedureType).slice(0, 60) : null,
+    municipalityId,
+    assignedClerkId: assigned,
+    due: filters.due === "overdue" || filters.due === "week" ? filters.due : null,
+    q: q === "" ? null : q,
+    page: Math.max(1, toInt(filters.page, 1)),
+    pageSize: Math.min(INBOX_PAGE_SIZE_MAX, Math.max(1, toInt(filters.pageSize, 25))),
+    impossible,
+  };
+}
+
+/** Escapes LIKE wildcards so a search for "63_2026" or "100%" means those characters. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The WHERE of the inbox. The authority comes from the clerk, never from the filters. */
+export function inboxWhere(authorityId: string, f: NormalizedInboxFilters, now: Date): Prisma.Sql {
+  const parts: Prisma.Sql[] = [
+    Prisma.sql`a."authorityId" = ${authorityId}::uuid`,
+    Prisma.sql`a."status" <> 'DRAFT'::"ApplicationStatus"`,
+  ];
+  if (f.status) parts.push(Prisma.sql`a."status" = ${f.status}::"ApplicationStatus"`);
+  if (f.procedureType) parts.push(Prisma.sql`a."procedureType" = ${f.procedureType}`);
+  if (f.municipalityId) parts.push(Prisma.sql`a."municipalityId" = ${f.municipalityId}::uuid`);
+  if (f.assignedClerkId === "none") parts.push(Prisma.sql`a."assignedClerkId" IS NULL`);
+  else if (f.assignedClerkId) parts.push(Prisma.sql`a."assignedClerkId" = ${f.assignedClerkId}::uuid`);
+  if (f.due === "overdue") parts.push(Prisma.sql`a."nextDeadlineAt" < ${now}`);
+  else if (f.due === "week") {
+    parts.push(
+      Prisma.sql`a."nextDeadlineAt" >= ${now} AND a."nextDeadlineAt" < ${new Date(now.getTime() + WEEK_MS)}`,
+    );
+  }
+  if (f.q) parts.push(Prisma.sql`a."searchText" LIKE ${`%${escapeLike(f.q)}%`}`);
+  return Prisma.join(parts, " AND ");
+}
+
+/** The two statements listInbox runs (exported for bench/inbox.ts, which EXPLAIN ANALYZEs them). */
+export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now: Date) {
+  const where = inboxWhere(authorityId, f, now);
+  const offset = (f.page - 1) * f.pageSize;
+  const rows = Prisma.sql`
+    SELECT a."id", a."fileNumber", a."title", a."status"::text AS "status", a."procedureType",
+           a."submittedAt", a."nextDeadlineAt", a."decisionDueAt",
+           m."name" AS "municipalityName",
+           a."assignedClerkId", u."displayName" AS "assignedClerkName",
+           NULLIF(COALESCE(NULLIF(a."data" #>> '{bauherr,companyName}', ''),
+                  trim(concat_ws(' ', a."data" #>> '{bauherr,firstName}', a."data" #>> '{bauherr,lastName}'))), '')
+             AS "applicantName",
+           NULLIF(concat_ws(', ',
+                    NULLIF(trim(concat_ws(' ', a."data" #>> '{plot,address,street}',
+                                               a."data" #>> '{plot,address,houseNumber}')), ''),
+                    NULLIF(a."data" #>> '{plot,address,city}', '')), '') AS "plotAddress"
+      FROM "Application" a
+      LEFT JOIN "Authority" m ON m."id" = a."municipalityId"
+      LEFT JOIN "User" u ON u."id" = a."assignedClerkId"
+     WHERE ${where}
+     ORDER BY a."nextDeadlineAt" ASC NULLS LAST, a."submittedAt" ASC NULLS LAST, a."id" ASC
+     LIMIT ${f.pageSize} OFFSET ${offset}`;
+  const count = Prisma.sql`SELECT count(*)::int AS "total" FROM "Application" a WHERE ${where}`;
+  return { rows, count };
+}
+
+/** May this user see an inbox at all: a clerk of some authority. */
+function clerkAuthority(clerk: SessionUser | null | undefined): string | null {
+  if (!clerk?.authorityId || !can(clerk, "read:application:authority")) return null;
+  return clerk.authorityId;
+}
+
+export async function listInbox(
+  clerk: SessionUser,
+  filters: InboxFilters,
+  options: { now?: Date; client?: Tx } = {},
+): Promise<InboxPage> {
+  const f = normalizeInboxFilters(filters);
+  const authorityId = clerkAuthority(clerk);
+  if (!authorityId || f.impossible) return { rows: [], total: 0, page: f.page, pageSize: f.pageSize };
+  const client = options.client ?? db();
+  const { rows, count } = inboxQueries(authorityId, f, options.now ?? new Date());
+  // One after the other: `client` may be a transaction (one connection).
+  const list = await client.$queryRaw<InboxRow[]>(rows);
+  const totals = await client.$queryRaw<{ total: number }[]>(count);
+  return { rows: list, total: totals[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
+}
+
+// ---- search text ---------------------------------------------------------------------------------
+
+export interface SearchTextSource {
+  fileNumber: string | null;
+  title?: string | null;
+  /** Application.data (form data); read defensively, any shape. */
+  data: unknown;
+}
+
+function obj(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function str(value: unknown): string {
+  return typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
+}
+
+function addressText(value: unknown): string[] {
+  const a = obj(value);
+  return [str(a.street), str(a.houseNumber), str(a.postalCode), str(a.city)];
+}
+
+/**
+ * One lower-case line with everything the inbox search finds a case by: Aktenzeichen, title,
+ * Bauherr (name or company, address), Entwurfsverfasser, plot address and Flurstücke
+ * ("gemarkung flur 3 flurstück 12/4").
+ */
+export function buildSearchText(application: SearchTextSource): string {
+  const data = obj(application.data);
+  const bauherr = obj(data.bauherr);
+  const architect = obj(data.entwurfsverfasser);
+  const plot = obj(data.plot);
+  const parcels = Array.isArray(plot.parcels) ? plot.parcels : [];
+  const parts = [
+    str(application.fileNumber),
+    str(application.title),
+    str(bauherr.firstName),
+    str(bauherr.lastName),
+    str(bauherr.companyName),
+    ...addressText(bauherr.address),
+    str(architect.name),
+    ...addressText(plot.address),
+    ...parcels.map((p) => {
+      const parcel = obj(p);
+      const nr = [str(parcel.zaehler), str(parcel.nenner)].filter((s) => s !== "").join("/");
+      return [
+        str(parcel.gemarkung),
+        parcel.flur ? `flur ${str(parcel.flur)}` : "",
+        nr ? `flurstück ${nr}` : "",
+      ]
+        .filter((s) => s !== "")
+        .join(" ");
+    }),
+  ];
+  return parts
+    .map((s) => s.trim().replace(/\s+/g, " "))
+    .filter((s) => s !== "")
+    .join(" | ")
+    .toLowerCase()
+    .slice(0, 4000);
+}
