@@ -142,6 +142,7 @@ export function inboxWhere(authorityId: string, f: NormalizedInboxFilters, now: 
 export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now: Date) {
   const where = inboxWhere(authorityId, f, now);
   const offset = (f.page - 1) * f.pageSize;
+  // Page first (only Application, in index order), then the joins and JSON extraction for its rows.
   const rows = Prisma.sql`
     SELECT a."id", a."fileNumber", a."title", a."status"::text AS "status", a."procedureType",
            a."submittedAt", a."nextDeadlineAt", a."decisionDueAt",
@@ -154,12 +155,15 @@ export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now
                     NULLIF(trim(concat_ws(' ', a."data" #>> '{plot,address,street}',
                                                a."data" #>> '{plot,address,houseNumber}')), ''),
                     NULLIF(a."data" #>> '{plot,address,city}', '')), '') AS "plotAddress"
-      FROM "Application" a
+      FROM (SELECT a."id", a."fileNumber", a."title", a."status", a."procedureType", a."submittedAt",
+                   a."nextDeadlineAt", a."decisionDueAt", a."municipalityId", a."assignedClerkId", a."data"
+              FROM "Application" a
+             WHERE ${where}
+             ORDER BY a."nextDeadlineAt" ASC NULLS LAST, a."submittedAt" ASC NULLS LAST, a."id" ASC
+             LIMIT ${f.pageSize} OFFSET ${offset}) a
       LEFT JOIN "Authority" m ON m."id" = a."municipalityId"
       LEFT JOIN "User" u ON u."id" = a."assignedClerkId"
-     WHERE ${where}
-     ORDER BY a."nextDeadlineAt" ASC NULLS LAST, a."submittedAt" ASC NULLS LAST, a."id" ASC
-     LIMIT ${f.pageSize} OFFSET ${offset}`;
+     ORDER BY a."nextDeadlineAt" ASC NULLS LAST, a."submittedAt" ASC NULLS LAST, a."id" ASC`;
   const count = Prisma.sql`SELECT count(*)::int AS "total" FROM "Application" a WHERE ${where}`;
   return { rows, count };
 }
