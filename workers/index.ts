@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { closeRedis } from "~/utils/redis.server";
+import { scheduleDeadlineChecks } from "./processors/check-deadlines";
 import { startWorkers } from "./start";
 
 export { startWorkers };
@@ -43,6 +44,10 @@ async function main() {
   process.on("SIGINT", (s) => void shutdown(s));
 
   await running.ready;
+  // Repeatable deadline watch; a Redis hiccup here is retried on the next start, not fatal.
+  await scheduleDeadlineChecks(running.queues).catch((err: unknown) => {
+    logger.error({ err }, "could not schedule the deadline check");
+  });
 }
 
 const isEntry =

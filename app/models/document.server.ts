@@ -10,6 +10,7 @@ import { fileTypeFromBuffer } from "file-type";
 import { getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
 import type { Prisma } from "~/generated/prisma/client";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
+import { lockApplicantEditable } from "~/models/draft.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -136,10 +137,14 @@ export function documentIdFor(applicationId: string, typeCode: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** An application the user may change documents of: applicant-side access and still a draft. */
+/**
+ * An application the user may change documents of: applicant-side access, and a draft — or, for
+ * uploads (`duringRequest`), a submitted case with an open request (Nachforderung).
+ */
 async function loadEditableApplication(
   user: SessionUser,
   applicationId: string,
+  { duringRequest = false }: { duringRequest?: boolean } = {},
   client: Tx = db(),
 ): Promise<{ ok: true; authorityId: string } | { ok: false; message: string }> {
   if (!can(user, "upload:document:own") || !isUuid(applicationId)) {
@@ -147,16 +152,21 @@ async function loadEditableApplication(
   }
   const app = await client.application.findFirst({
     where: { AND: [{ id: applicationId }, applicantScope(user.id)] },
-    select: { authorityId: true, status: true },
+    select: {
+      authorityId: true,
+      status: true,
+      requests: { where: { status: "OPEN" }, select: { id: true }, take: 1 },
+    },
   });
   if (!app) return { ok: false, message: NOT_FOUND_MESSAGE };
-  if (app.status !== "DRAFT") return { ok: false, message: NOT_EDITABLE_MESSAGE };
+  const requestOpen = duringRequest && app.status === "INCOMPLETE" && app.requests.length > 0;
+  if (app.status !== "DRAFT" && !requestOpen) return { ok: false, message: NOT_EDITABLE_MESSAGE };
   return { ok: true, authorityId: app.authorityId };
 }
 
 /** Whether the user may upload to this application now (used by routes before reading a body). */
 export async function canUploadDocuments(user: SessionUser, applicationId: string) {
-  return loadEditableApplication(user, applicationId);
+  return loadEditableApplication(user, applicationId, { duringRequest: true });
 }
 
 function toReadable(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): Readable {
@@ -218,7 +228,7 @@ export async function uploadDocumentVersion(
   const filename = sanitizeFilename(input.filename);
   const docType = getDocumentType(String(input.typeCode ?? ""));
 
-  const access = await loadEditableApplication(user, applicationId);
+  const access = await loadEditableApplication(user, applicationId, { duringRequest: true });
   if (!access.ok || !docType || !input.filename) {
     await discard(input.body, maxBytes);
     if (!access.ok) return access;
@@ -289,9 +299,9 @@ export async function uploadDocumentVersion(
     // 5. One transaction: rows only for a stored object, and only while the draft is editable.
     const result = await db().$transaction(async (tx) => {
       // Blocks a concurrent submission's status change until this commits (and sees it if first).
-      const rows = await tx.$queryRaw<{ status: string }[]>`
-        SELECT status::text AS status FROM "Application" WHERE id = ${applicationId}::uuid FOR SHARE`;
-      if (rows[0]?.status !== "DRAFT") throw new UploadRejected(NOT_EDITABLE_MESSAGE);
+      // A draft, or a case with an open request; FOR SHARE also holds off sending the answer.
+      if (!(await lockApplicantEditable(tx, applicationId)).editable)
+        throw new UploadRejected(NOT_EDITABLE_MESSAGE);
       // Serialises uploads of the same document type: version numbers are assigned in order.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`document:${applicationId}:${docType.code}`}, 0))`;
 

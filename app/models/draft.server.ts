@@ -10,7 +10,7 @@ import {
   projectSchema,
 } from "~/domain/application-data";
 import type { EvaluateInput } from "~/domain/completeness";
-import type { MemberRole, Prisma } from "~/generated/prisma/client";
+import { type MemberRole, Prisma } from "~/generated/prisma/client";
 import { applicantScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import type { SessionUser } from "~/models/user.server";
@@ -335,6 +335,7 @@ const draftSelect = {
   createdById: true,
   authority: { select: { id: true, name: true, landProfile: true } },
   municipality: { select: { id: true, name: true } },
+  requests: { where: { status: "OPEN" }, select: { id: true }, take: 1 },
   members: {
     where: { invitationState: { in: ["PENDING", "ACCEPTED"] } },
     select: {
@@ -430,6 +431,11 @@ export interface DraftView {
   myRole: MemberRole | null;
   /** Sections can still be changed (status DRAFT). */
   editable: boolean;
+  /**
+   * A request (Nachforderung) is open: the applicant side may change the form sections (not the
+   * procedure) and upload new document versions until the answer is sent.
+   */
+  requestOpen: boolean;
   /** The caller's role allows submitting (the completeness check decides the rest). */
   maySubmit: boolean;
 }
@@ -503,6 +509,7 @@ export async function getDraftForMember(
     ],
     myRole: mine?.role ?? null,
     editable: row.status === "DRAFT",
+    requestOpen: row.status === "INCOMPLETE" && row.requests.length > 0,
     maySubmit:
       row.status === "DRAFT" &&
       !!mine &&
@@ -525,6 +532,32 @@ export function completenessInputFor(
       toBeSubmittedLater: d.toBeSubmittedLater,
     })),
   };
+}
+
+// ---- who may change a submitted case ----------------------------------------------------------------
+
+/**
+ * Whether the applicant side may change the application now: a draft, or a submitted case while a
+ * request (Nachforderung) is open — never otherwise. With `lock` (default) the application row is
+ * locked FOR SHARE for the rest of the transaction, so sending the answer (which locks it FOR
+ * UPDATE) waits for the change; callers that update the row themselves pass `lock: false` and keep
+ * the status in their UPDATE's WHERE instead (two FOR SHARE holders upgrading would deadlock).
+ */
+export async function lockApplicantEditable(
+  tx: Tx,
+  applicationId: string,
+  { lock = true }: { lock?: boolean } = {},
+): Promise<{ status: string | null; draft: boolean; requestOpen: boolean; editable: boolean }> {
+  const forShare = lock ? Prisma.sql`FOR SHARE OF a` : Prisma.empty;
+  const rows = await tx.$queryRaw<{ status: string; openRequest: boolean }[]>`
+    SELECT a."status"::text AS "status",
+      EXISTS (SELECT 1 FROM "Request" r WHERE r."applicationId" = a."id" AND r."status" = 'OPEN') AS "openRequest"
+    FROM "Application" a WHERE a."id" = ${applicationId}::uuid
+    ${forShare}`;
+  const row = rows[0];
+  const draft = row?.status === "DRAFT";
+  const requestOpen = row?.status === "INCOMPLETE" && row.openRequest === true;
+  return { status: row?.status ?? null, draft, requestOpen, editable: draft || requestOpen };
 }
 
 // ---- saving a section --------------------------------------------------------------------------------
@@ -578,7 +611,12 @@ export async function saveDraftSection(
       },
     });
     if (!current) notFound();
-    if (current.status !== "DRAFT") return { ok: false, reason: "not-editable" } as const;
+    // Outside a draft only while a request is open, and never the procedure ("general").
+    const access = await lockApplicantEditable(tx, current.id, { lock: false });
+    if (!access.draft && !(access.requestOpen && section !== "general")) {
+      return { ok: false, reason: "not-editable" } as const;
+    }
+    const status = access.draft ? ("DRAFT" as const) : ("INCOMPLETE" as const);
     if (!validated.success)
       return { ok: false, reason: "invalid", fieldErrors: validated.fieldErrors } as const;
     if (current.version !== input.expectedVersion) return conflict(tx, current);
@@ -605,7 +643,7 @@ export async function saveDraftSection(
     // The version guard in the WHERE makes a concurrent save that got here first win: this update
     // then matches no row (PostgreSQL re-checks the condition after waiting for the row lock).
     const { count } = await tx.application.updateMany({
-      where: { id: current.id, version: input.expectedVersion, status: "DRAFT" },
+      where: { id: current.id, version: input.expectedVersion, status },
       data: { ...update, version: { increment: 1 } },
     });
     if (count === 0) {
@@ -613,7 +651,7 @@ export async function saveDraftSection(
         where: { id: current.id },
         select: { id: true, status: true, version: true, updatedAt: true },
       });
-      if (now.status !== "DRAFT") return { ok: false, reason: "not-editable" } as const;
+      if (now.status !== status) return { ok: false, reason: "not-editable" } as const;
       return conflict(tx, now);
     }
     const version = input.expectedVersion + 1;
@@ -621,7 +659,12 @@ export async function saveDraftSection(
       applicationId: current.id,
       actorId: user.id,
       type: "application.section-saved",
-      payload: { section, fields: changed.slice(0, 200), version },
+      payload: {
+        section,
+        fields: changed.slice(0, 200),
+        version,
+        ...(access.requestOpen ? { duringRequest: true } : {}),
+      },
     });
     return { ok: true, version } as const;
   });

@@ -51,7 +51,15 @@ export const exportApplicationPayload = z.object({
 export type ExportApplicationPayload = z.infer<typeof exportApplicationPayload>;
 
 /** Case events that notify people (in-app + e-mail when SMTP is configured). */
-export const notifyEvents = ["application.submitted"] as const;
+export const notifyEvents = [
+  "application.submitted",
+  "request.sent",
+  "request.answered",
+  "request.expired",
+  "application.withdrawn",
+  "application.complete",
+  "comment.created",
+] as const;
 export type NotifyEvent = (typeof notifyEvents)[number];
 
 /**
@@ -63,9 +71,26 @@ export const notifyPayload = z.object({
   applicationId: z.uuid(),
   event: z.enum(notifyEvents),
   actorId: z.uuid().optional(),
+  /**
+   * Distinguishes repeated events of the same kind on one application (e.g. the request id for
+   * "request.sent"); part of the notification dedupe key and the mail job id.
+   */
+  scope: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 export type NotifyPayload = z.infer<typeof notifyPayload>;
+
+/**
+ * Deadline watch: marks open requests whose deadline passed (once) and notifies both sides.
+ * Repeatable (scheduled by the worker process); `now` (ISO) only for tests and manual runs.
+ */
+export const checkRequestDeadlinesPayload = z.object({
+  now: z.iso.datetime({ offset: true }).optional(),
+});
+export type CheckRequestDeadlinesPayload = z.infer<typeof checkRequestDeadlinesPayload>;
 
 // ---- registry -----------------------------------------------------------------------------------
 
@@ -90,6 +115,12 @@ export const jobs = defineJobs({
   "system.notify": { queue: "system", schema: notifyPayload },
   "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
+  "deadlines.check-requests": {
+    queue: "deadlines",
+    schema: checkRequestDeadlinesPayload,
+    // The next scheduled run retries anyway; keep the history short.
+    options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  },
 });
 
 export type JobName = keyof typeof jobs;

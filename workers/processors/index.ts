@@ -1,4 +1,5 @@
 import type { ProcessorMap } from "../types";
+import { checkDeadlinesProcessor } from "./check-deadlines";
 import { exportXbauProcessor } from "./export-xbau";
 import { notifyProcessor } from "./notify";
 import { renderReceiptProcessor } from "./render-receipt";
@@ -10,4 +11,5 @@ export const processors: ProcessorMap = {
   "system.notify": notifyProcessor,
   "documents.render-receipt": renderReceiptProcessor,
   "xbau.export-application": exportXbauProcessor,
+  "deadlines.check-requests": checkDeadlinesProcessor,
 };

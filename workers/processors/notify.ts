@@ -10,7 +10,7 @@ import type { Processor } from "../types";
  * What each event says to whom is the table NOTIFY_EVENTS below; a new event adds a row there
  * (and its name to `notifyEvents` in the job registry).
  *
- * Idempotent: every notification has the dedupeKey `<event>:<applicationId>:<userId>` and every
+ * Idempotent: every notification has the dedupeKey `<event>:<applicationId>[:<scope>]:<userId>` and every
  * mail a deterministic job id, both written in one transaction — a retried job adds nothing.
  */
 
@@ -31,6 +31,8 @@ export interface AudienceMessage {
   body(c: NotifyContext): string;
   /** Relative link inside the app. */
   link(c: NotifyContext): string;
+  /** Send this message only when it applies to the event's details (e.g. only to the other side). */
+  when?(c: NotifyContext): boolean;
 }
 
 export interface EventSpec {
@@ -59,7 +61,124 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
+  "request.sent": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "applicants",
+        title: (c) => `Nachforderung zu Ihrem Bauantrag – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${c.authorityName} benötigt zum Bauantrag „${c.title}“ weitere Angaben oder Unterlagen` +
+          `${c.details?.deadline ? ` bis zum ${formatDate(String(c.details.deadline))}` : ""}. ` +
+          "Bitte beantworten Sie die Nachforderung online.",
+        link: (c) => `/antraege/${c.applicationId}/nachforderung`,
+      },
+    ],
+  },
+  "request.answered": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) => `Nachforderung beantwortet – Az. ${c.fileNumber}`,
+        body: (c) => `Zu „${c.title}“ wurden Unterlagen oder Angaben nachgereicht. Bitte prüfen Sie erneut.`,
+        link: (c) => `/behoerde/faelle/${c.applicationId}`,
+      },
+      {
+        audience: "applicants",
+        title: (c) => `Nachreichung übermittelt – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Ihre Antwort zur Nachforderung für „${c.title}“ ist bei ${c.authorityName} eingegangen.`,
+        link: (c) => `/antraege/${c.applicationId}`,
+      },
+    ],
+  },
+  "request.expired": {
+    includeActor: true,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) => `Frist abgelaufen – gilt als zurückgenommen? Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Die Frist der Nachforderung zu „${c.title}“ ist abgelaufen, ohne dass eine Antwort eingegangen ist. ` +
+          "Bitte entscheiden Sie, ob der Antrag als zurückgenommen gilt.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}`,
+      },
+      {
+        audience: "applicants",
+        title: (c) => `Frist der Nachforderung abgelaufen – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Die Frist der Nachforderung zu „${c.title}“ ist abgelaufen. Der Antrag kann als zurückgenommen gelten. ` +
+          `Bitte wenden Sie sich umgehend an ${c.authorityName}.`,
+        link: (c) => `/antraege/${c.applicationId}/nachforderung`,
+      },
+    ],
+  },
+  "application.withdrawn": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) => `Antrag zurückgenommen – Az. ${c.fileNumber}`,
+        body: (c) => `Der Bauantrag „${c.title}“ wurde von der Antragsseite zurückgenommen.`,
+        link: (c) => `/behoerde/faelle/${c.applicationId}`,
+      },
+      {
+        audience: "applicants",
+        title: (c) => `Antrag zurückgenommen – Az. ${c.fileNumber}`,
+        body: (c) => `Der Bauantrag „${c.title}“ wurde zurückgenommen.`,
+        link: (c) => `/antraege/${c.applicationId}`,
+      },
+    ],
+  },
+  "application.complete": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "applicants",
+        title: (c) => `Ihr Bauantrag ist vollständig – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${c.authorityName} hat den Bauantrag „${c.title}“ als vollständig bestätigt.` +
+          (c.details?.decisionDueAt
+            ? ` Über den Antrag ist spätestens am ${formatDate(String(c.details.decisionDueAt))} zu entscheiden.`
+            : ""),
+        link: (c) => `/antraege/${c.applicationId}`,
+      },
+    ],
+  },
+  // Only SHARED comments are sent (comment.server.ts); each goes to the other side than its author's.
+  "comment.created": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "applicants",
+        when: (c) => c.details?.side === "authority",
+        title: (c) => `Neuer Kommentar der Behörde – Az. ${c.fileNumber}`,
+        body: (c) => `${c.authorityName} hat zum Bauantrag „${c.title}“ einen Kommentar geschrieben.`,
+        link: (c) => `/antraege/${c.applicationId}`,
+      },
+      {
+        audience: "clerks",
+        when: (c) => c.details?.side === "applicant",
+        title: (c) => `Neuer Kommentar der Antragsseite – Az. ${c.fileNumber}`,
+        body: (c) => `Zu „${c.title}“ hat die Antragsseite einen Kommentar geschrieben.`,
+        link: (c) => `/behoerde/faelle/${c.applicationId}`,
+      },
+    ],
+  },
 };
+
+/** "15.12.2026" in Berlin time for an ISO instant. */
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat("de-DE", {
+    timeZone: "Europe/Berlin",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  }).format(d);
+}
 
 interface Recipient {
   id: string;
@@ -120,6 +239,7 @@ export const notifyProcessor: Processor<"system.notify"> = async (payload, _job,
   const notifications: (NewNotification & { email: string })[] = [];
   const seen = new Set<string>();
   for (const message of spec.messages) {
+    if (message.when && !message.when(ctx)) continue;
     for (const r of await recipientsFor(db, message.audience, app)) {
       if (!spec.includeActor && r.id === payload.actorId) continue;
       // One notification per user and event, even if someone is both member and clerk.
@@ -133,7 +253,7 @@ export const notifyProcessor: Processor<"system.notify"> = async (payload, _job,
         title: message.title(ctx),
         body: message.body(ctx),
         link: message.link(ctx),
-        dedupeKey: `${payload.event}:${app.id}:${r.id}`,
+        dedupeKey: `${payload.event}:${app.id}:${payload.scope ? `${payload.scope}:` : ""}${r.id}`,
       });
     }
   }
@@ -150,7 +270,9 @@ export const notifyProcessor: Processor<"system.notify"> = async (payload, _job,
       for (const n of notifications) {
         const added = await enqueueInTx(tx, {
           jobName: "system.send-email",
-          jobId: buildJobId("system.send-email", app.id, payload.event, n.userId),
+          jobId: payload.scope
+            ? buildJobId("system.send-email", app.id, payload.event, payload.scope, n.userId)
+            : buildJobId("system.send-email", app.id, payload.event, n.userId),
           payload: {
             to: n.email,
             subject: n.title,

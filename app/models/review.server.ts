@@ -1,0 +1,436 @@
+import { evaluateCompleteness, type Finding } from "~/domain/completeness";
+import { decisionDeadline } from "~/domain/deadlines";
+import { documentTypeLabel } from "~/domain/document-types";
+import type { Prisma } from "~/generated/prisma/client";
+import { authorityScope, isUuid } from "~/models/application.server";
+import { appendEvent } from "~/models/case-event.server";
+import { readApplicationData } from "~/models/draft.server";
+import { enqueueInTx } from "~/models/outbox.server";
+import type { SessionUser } from "~/models/user.server";
+import { db, type Tx } from "~/utils/db.server";
+import { can } from "~/utils/permissions";
+import { notFound } from "~/utils/permissions.server";
+import { buildJobId } from "~/utils/queue.server";
+
+/**
+ * Formal review (Vollständigkeitsprüfung) by the clerks of the responsible authority. Every query
+ * is scoped to the clerk's authority in its WHERE: a case of another tenant is "not found".
+ *
+ *   SUBMITTED --startReview--> IN_REVIEW --sendRequest--> INCOMPLETE --sendAnswer--> IN_REVIEW
+ *   IN_REVIEW --confirmComplete--> COMPLETE (decision clock starts, Land profile)
+ */
+
+/** XBau code list formellebefundeart 2.0. */
+export const FINDING_CATEGORIES = {
+  "01": "Beteiligte",
+  "02": "Bauvorhaben",
+  "03": "Lokalisierung",
+  "04": "Bauvorlage mangelhaft",
+  "05": "Bauvorlage fehlt",
+  "06": "Abweichungsantrag fehlt",
+} as const;
+export type FindingCategory = keyof typeof FINDING_CATEGORIES;
+
+export function isFindingCategory(value: unknown): value is FindingCategory {
+  return typeof value === "string" && Object.hasOwn(FINDING_CATEGORIES, value);
+}
+
+export interface ProposedItem {
+  category: FindingCategory;
+  message: string;
+  ruleId: string;
+  documentTypeCode?: string;
+  fieldPath?: string;
+  legalBasis: string;
+  /** Why it is proposed: a missing field, a missing document, or a document marked "wird nachgereicht". */
+  source: "missing-field" | "missing-document" | "to-be-submitted-later";
+}
+
+export interface RequestItemInput {
+  category: string;
+  message: string;
+  ruleId?: string | null;
+  documentTypeCode?: string | null;
+  fieldPath?: string | null;
+}
+
+export interface SendRequestInput {
+  items: RequestItemInput[];
+  message: string;
+  internalNote: string;
+  bylawReference?: string | null;
+  deadline: Date;
+}
+
+/** Statuses in which a case is still under formal review (a request may be sent, completeness confirmed). */
+const REVIEWABLE = ["SUBMITTED", "IN_REVIEW"] as const;
+
+const NOT_FOUND = "Diesen Fall gibt es nicht oder er gehört nicht zu Ihrer Behörde.";
+
+/** The clerk's authority, or null for users who may not review. */
+export function reviewerAuthority(clerk: SessionUser): string | null {
+  if (!can(clerk, "review:application:authority") || !clerk.authorityId) return null;
+  return clerk.authorityId;
+}
+
+function caseWhere(authorityId: string, applicationId: string): Prisma.ApplicationWhereInput {
+  return { AND: [{ id: applicationId }, authorityScope(authorityId)] };
+}
+
+/** Locks the case row (authority-scoped) for the rest of the transaction; null when not visible. */
+async function lockCase(tx: Tx, authorityId: string, applicationId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Application"
+    WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
+    FOR UPDATE`;
+  if (rows.length === 0) return null;
+  return tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    select: {
+      id: true,
+      status: true,
+      procedureType: true,
+      decisionDueAt: true,
+      data: true,
+      authority: { select: { landProfile: true } },
+    },
+  });
+}
+
+/** SUBMITTED -> IN_REVIEW (idempotent for a case already in review). Throws 404 outside the clerk's authority. */
+export async function startReview(clerk: SessionUser, applicationId: string): Promise<void> {
+  const authorityId = reviewerAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) notFound(NOT_FOUND);
+  await db().$transaction(async (tx) => {
+    const app = await lockCase(tx, authorityId, applicationId);
+    if (!app) notFound(NOT_FOUND);
+    if (app.status !== "SUBMITTED") return;
+    await tx.application.update({ where: { id: app.id }, data: { status: "IN_REVIEW" } });
+    await appendEvent(tx, { applicationId: app.id, actorId: clerk.id, type: "review.started" });
+  });
+}
+
+/** Maps a completeness finding on a field to its befund category by the field's section. */
+export function categoryForPath(path: string | undefined): FindingCategory {
+  const head = (path ?? "").split(".")[0];
+  if (head === "bauherr" || head === "entwurfsverfasser") return "01";
+  if (head === "plot") return "03";
+  return "02";
+}
+
+/** The automatic findings as proposed request items; the clerk adds, edits or removes before sending. */
+export function proposeItems(findings: readonly Finding[], laterCodes: readonly string[]): ProposedItem[] {
+  const items: ProposedItem[] = [];
+  for (const f of findings) {
+    if ((f.kind === "field" || f.kind === "plausibility") && f.severity === "error") {
+      items.push({
+        category: categoryForPath(f.path),
+        message: f.message,
+        ruleId: f.ruleId,
+        fieldPath: f.path,
+        legalBasis: f.legalBasis,
+        source: "missing-field",
+      });
+    } else if (f.kind === "document" && f.severity === "missing-document") {
+      const later = f.status === "to-be-submitted-later";
+      items.push({
+        category: "05",
+        message: later ? `${f.message} (bei Antragstellung als „wird nachgereicht“ angegeben)` : f.message,
+        ruleId: f.ruleId,
+        documentTypeCode: f.documentTypeCodes?.[0],
+        legalBasis: f.legalBasis,
+        source: later ? "to-be-submitted-later" : "missing-document",
+      });
+    }
+  }
+  // Documents marked "wird nachgereicht" that no rule asked for are open items too.
+  for (const code of laterCodes) {
+    if (items.some((i) => i.documentTypeCode === code)) continue;
+    items.push({
+      category: "05",
+      message: `${documentTypeLabel(code)} (bei Antragstellung als „wird nachgereicht“ angegeben)`,
+      ruleId: `later.${code}`,
+      documentTypeCode: code,
+      legalBasis: "",
+      source: "to-be-submitted-later",
+    });
+  }
+  return items;
+}
+
+export async function getReviewProposal(
+  clerk: SessionUser,
+  applicationId: string,
+): Promise<{ items: ProposedItem[] } | null> {
+  const authorityId = reviewerAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return null;
+  const app = await db().application.findFirst({
+    where: caseWhere(authorityId, applicationId),
+    select: {
+      procedureType: true,
+      data: true,
+      authority: { select: { landProfile: true } },
+      documents: {
+        select: { typeCode: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
+      },
+    },
+  });
+  if (!app) return null;
+  const result = evaluateCompleteness({
+    profile: app.authority.landProfile,
+    procedureType: app.procedureType,
+    data: readApplicationData(app.data),
+    documents: app.documents.map((d) => ({
+      typeCode: d.typeCode,
+      hasFile: d._count.versions > 0,
+      toBeSubmittedLater: d.toBeSubmittedLater,
+    })),
+  });
+  const laterCodes = app.documents
+    .filter((d) => d.toBeSubmittedLater && d._count.versions === 0)
+    .map((d) => d.typeCode);
+  return { items: proposeItems(result.findings, laterCodes) };
+}
+
+/** What the case looked like when a request was sent: the answer is compared against it. */
+export interface RequestBaseline {
+  data: Prisma.JsonValue;
+  documents: { documentId: string; typeCode: string; title: string; versionIds: string[] }[];
+}
+
+export async function baselineOf(
+  tx: Tx,
+  applicationId: string,
+  data: Prisma.JsonValue,
+): Promise<RequestBaseline> {
+  const docs = await tx.document.findMany({
+    where: { applicationId },
+    select: { id: true, typeCode: true, title: true, versions: { select: { id: true } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return {
+    data,
+    documents: docs.map((d) => ({
+      documentId: d.id,
+      typeCode: d.typeCode,
+      title: d.title,
+      versionIds: d.versions.map((v) => v.id),
+    })),
+  };
+}
+
+class Refused extends Error {
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
+}
+
+function validateRequest(input: SendRequestInput, now: Date): string | null {
+  if (!Array.isArray(input.items) || input.items.length === 0) {
+    return "Bitte nennen Sie mindestens einen Punkt, der nachgefordert wird.";
+  }
+  if (input.items.length > 100) return "Eine Nachforderung kann höchstens 100 Punkte enthalten.";
+  for (const [i, item] of input.items.entries()) {
+    if (!isFindingCategory(item.category)) return `Punkt ${i + 1}: Bitte wählen Sie eine gültige Befundart.`;
+    const msg = String(item.message ?? "").trim();
+    if (!msg) return `Punkt ${i + 1}: Bitte beschreiben Sie, was fehlt.`;
+    if (msg.length > 2000) return `Punkt ${i + 1}: Die Beschreibung ist zu lang (höchstens 2000 Zeichen).`;
+  }
+  if (String(input.message ?? "").length > 5000)
+    return "Das Anschreiben ist zu lang (höchstens 5000 Zeichen).";
+  if (String(input.internalNote ?? "").length > 5000)
+    return "Der interne Vermerk ist zu lang (höchstens 5000 Zeichen).";
+  if (String(input.bylawReference ?? "").length > 300)
+    return "Die Satzungsangabe ist zu lang (höchstens 300 Zeichen).";
+  const deadline = input.deadline;
+  if (!(deadline instanceof Date) || Number.isNaN(deadline.getTime()))
+    return "Bitte geben Sie eine gültige Frist an.";
+  if (deadline.getTime() <= now.getTime()) return "Die Frist muss in der Zukunft liegen.";
+  if (deadline.getTime() > now.getTime() + 366 * 86_400_000)
+    return "Die Frist darf höchstens ein Jahr betragen.";
+  return null;
+}
+
+/**
+ * Sends a Nachforderung: the request with its items and the baseline (data and document versions
+ * now), status INCOMPLETE, the request deadline as the case's next deadline, a history event
+ * (without the internal note) and a notification job — one transaction.
+ */
+export async function sendRequest(
+  clerk: SessionUser,
+  applicationId: string,
+  input: SendRequestInput,
+): Promise<{ ok: true; requestId: string } | { ok: false; message: string }> {
+  const authorityId = reviewerAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
+  const now = new Date();
+  const invalid = validateRequest(input, now);
+  if (invalid) return { ok: false, message: invalid };
+  try {
+    return await db().$transaction(async (tx) => {
+      const app = await lockCase(tx, authorityId, applicationId);
+      if (!app) throw new Refused(NOT_FOUND);
+      if (!(REVIEWABLE as readonly string[]).includes(app.status)) {
+        throw new Refused(
+          app.status === "INCOMPLETE"
+            ? "Zu diesem Fall ist bereits eine Nachforderung offen."
+            : "In diesem Stand des Verfahrens kann keine Nachforderung gesendet werden.",
+        );
+      }
+      const baseline = await baselineOf(tx, app.id, app.data);
+      const request = await tx.request.create({
+        data: {
+          applicationId: app.id,
+          createdById: clerk.id,
+          status: "OPEN",
+          message: String(input.message ?? "").trim(),
+          internalNote: String(input.internalNote ?? "").trim(),
+          bylawReference: String(input.bylawReference ?? "").trim() || null,
+          deadline: input.deadline,
+          baseline: baseline as unknown as Prisma.InputJsonValue,
+          sentAt: now,
+          items: {
+            create: input.items.map((item, i) => ({
+              position: i + 1,
+              category: item.category,
+              message: String(item.message).trim(),
+              ruleId: item.ruleId?.trim() || null,
+              documentTypeCode: item.documentTypeCode?.trim() || null,
+              fieldPath: item.fieldPath?.trim() || null,
+            })),
+          },
+        },
+        select: { id: true },
+      });
+      await tx.application.update({
+        where: { id: app.id },
+        data: { status: "INCOMPLETE", nextDeadlineAt: input.deadline },
+      });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "request.sent",
+        payload: {
+          requestId: request.id,
+          deadline: input.deadline.toISOString(),
+          bylawReference: String(input.bylawReference ?? "").trim() || null,
+          items: input.items.map((i) => ({ category: i.category, message: String(i.message).trim() })),
+        },
+      });
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", app.id, "request.sent", request.id),
+        payload: {
+          applicationId: app.id,
+          event: "request.sent",
+          actorId: clerk.id,
+          scope: request.id,
+          details: { deadline: input.deadline.toISOString(), requestId: request.id },
+        },
+      });
+      return { ok: true as const, requestId: request.id };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
+
+/**
+ * Confirms the file complete: COMPLETE, completeAt now, the decision deadline from the Land profile
+ * (null where the profile sets none), which also becomes the case's next deadline.
+ */
+export async function confirmComplete(
+  clerk: SessionUser,
+  applicationId: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<{ ok: true; decisionDueAt: Date | null } | { ok: false; message: string }> {
+  const authorityId = reviewerAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
+  try {
+    return await db().$transaction(async (tx) => {
+      const app = await lockCase(tx, authorityId, applicationId);
+      if (!app) throw new Refused(NOT_FOUND);
+      if (app.status === "INCOMPLETE") {
+        throw new Refused(
+          "Es ist noch eine Nachforderung offen. Warten Sie die Antwort ab oder schließen Sie sie.",
+        );
+      }
+      if (!(REVIEWABLE as readonly string[]).includes(app.status)) {
+        throw new Refused("Dieser Fall ist nicht in der Vollständigkeitsprüfung.");
+      }
+      const deadline = decisionDeadline(app.authority.landProfile, app.procedureType, now);
+      const decisionDueAt = deadline?.dueAt ?? null;
+      await tx.application.update({
+        where: { id: app.id },
+        data: { status: "COMPLETE", completeAt: now, decisionDueAt, nextDeadlineAt: decisionDueAt },
+      });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "application.complete",
+        payload: {
+          completeAt: now.toISOString(),
+          decisionDueAt: decisionDueAt?.toISOString() ?? null,
+          legalBasis: deadline?.legalBasis ?? null,
+          fiction: deadline?.fiction ?? false,
+        },
+      });
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", app.id, "application.complete"),
+        payload: {
+          applicationId: app.id,
+          event: "application.complete",
+          actorId: clerk.id,
+          details: { decisionDueAt: decisionDueAt?.toISOString() ?? null },
+        },
+      });
+      return { ok: true as const, decisionDueAt };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
+
+/** Assigns the case to a clerk of the same authority (null: unassigned). */
+export async function assignCase(
+  clerk: SessionUser,
+  applicationId: string,
+  clerkUserId: string | null,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const authorityId = reviewerAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
+  if (clerkUserId !== null) {
+    const target = isUuid(clerkUserId)
+      ? await db().user.findFirst({
+          where: { id: clerkUserId, authorityId, roles: { has: "CLERK" }, disabledAt: null },
+          select: { id: true },
+        })
+      : null;
+    if (!target) return { ok: false, message: "Diese Person ist keine Sachbearbeiter:in Ihrer Behörde." };
+  }
+  try {
+    return await db().$transaction(async (tx) => {
+      const app = await lockCase(tx, authorityId, applicationId);
+      if (!app) throw new Refused(NOT_FOUND);
+      const before = await tx.application.findUniqueOrThrow({
+        where: { id: app.id },
+        select: { assignedClerkId: true },
+      });
+      if (before.assignedClerkId === clerkUserId) return { ok: true as const };
+      await tx.application.update({ where: { id: app.id }, data: { assignedClerkId: clerkUserId } });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "case.assigned",
+        payload: { from: before.assignedClerkId, to: clerkUserId },
+      });
+      return { ok: true as const };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}

@@ -1,0 +1,106 @@
+import { applicantScope, isUuid } from "~/models/application.server";
+import { appendEvent } from "~/models/case-event.server";
+import { SUBMITTING_ROLES } from "~/models/draft.server";
+import { enqueueInTx } from "~/models/outbox.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { can } from "~/utils/permissions";
+import { buildJobId } from "~/utils/queue.server";
+
+/**
+ * Withdrawal (Rücknahme) of a submitted application by the applicant side: status WITHDRAWN,
+ * withdrawnAt, open requests closed, no running deadline; recorded in the history and the clerks
+ * (and the other members) notified — one transaction.
+ */
+
+/** Statuses from which a case can still be withdrawn (before the decision). */
+export const WITHDRAWABLE_STATUSES = [
+  "SUBMITTED",
+  "IN_REVIEW",
+  "INCOMPLETE",
+  "COMPLETE",
+  "PARTICIPATION",
+  "DECISION_PENDING",
+] as const;
+
+const NOT_FOUND = "Diesen Antrag gibt es nicht oder Sie sind an ihm nicht beteiligt.";
+
+class Refused extends Error {
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
+}
+
+export async function withdrawApplication(
+  user: SessionUser,
+  applicationId: string,
+  { reason }: { reason?: string | null } = {},
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  if (!isUuid(applicationId) || !can(user, "withdraw:application:own"))
+    return { ok: false, message: NOT_FOUND };
+  const why = String(reason ?? "").trim();
+  if (why.length > 2000)
+    return { ok: false, message: "Die Begründung ist zu lang (höchstens 2000 Zeichen)." };
+  try {
+    return await db().$transaction(async (tx) => {
+      const visible = await tx.application.findFirst({
+        where: { AND: [{ id: applicationId }, applicantScope(user.id)] },
+        select: {
+          id: true,
+          members: { where: { userId: user.id, invitationState: "ACCEPTED" }, select: { role: true } },
+        },
+      });
+      if (!visible) throw new Refused(NOT_FOUND);
+      const role = visible.members[0]?.role;
+      if (!role || !SUBMITTING_ROLES.includes(role)) {
+        throw new Refused(
+          "Nur Bauherr:in, Entwurfsverfasser:in oder Bevollmächtigte können den Antrag zurücknehmen.",
+        );
+      }
+      await tx.$queryRaw`SELECT "id" FROM "Application" WHERE "id" = ${applicationId}::uuid FOR UPDATE`;
+      const app = await tx.application.findUniqueOrThrow({
+        where: { id: applicationId },
+        select: { status: true, fileNumber: true },
+      });
+      if (app.status === "DRAFT") {
+        throw new Refused("Ein Entwurf ist noch nicht eingereicht und muss nicht zurückgenommen werden.");
+      }
+      if (!(WITHDRAWABLE_STATUSES as readonly string[]).includes(app.status)) {
+        throw new Refused(
+          app.status === "WITHDRAWN" || app.status === "DEEMED_WITHDRAWN"
+            ? "Der Antrag ist bereits zurückgenommen."
+            : "Über den Antrag ist bereits entschieden; er kann nicht mehr zurückgenommen werden.",
+        );
+      }
+      const now = new Date();
+      const closed = await tx.request.updateMany({
+        where: { applicationId, status: "OPEN" },
+        data: { status: "CLOSED", closedAt: now },
+      });
+      await tx.application.update({
+        where: { id: applicationId },
+        data: { status: "WITHDRAWN", withdrawnAt: now, nextDeadlineAt: null },
+      });
+      await appendEvent(tx, {
+        applicationId,
+        actorId: user.id,
+        type: "application.withdrawn",
+        payload: { reason: why || null, role, previousStatus: app.status, closedRequests: closed.count },
+      });
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", applicationId, "application.withdrawn"),
+        payload: {
+          applicationId,
+          event: "application.withdrawn",
+          actorId: user.id,
+          details: { reason: why || null },
+        },
+      });
+      return { ok: true as const };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
