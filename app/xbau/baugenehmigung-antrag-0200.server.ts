@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   type Address,
   type ApplicationData,
@@ -10,18 +9,21 @@ import {
   USE_TYPE_LABELS,
 } from "~/domain/application-data";
 import { anlagenCodelist } from "./codelists.server";
-import {
-  BUNDESLAND_CODES,
-  CHANNEL_EMAIL,
-  CHANNEL_PHONE,
-  CODELISTS,
-  MEASURE_TYPE_CODES,
-  XBAU_NS,
-  XBAU_STANDARD,
-  XBAU_VERSION,
-} from "./codes";
+import { BUNDESLAND_CODES, CHANNEL_EMAIL, CHANNEL_PHONE, CODELISTS, MEASURE_TYPE_CODES } from "./codes";
 import { toDin91379 } from "./din91379.server";
+import {
+  c,
+  checkAuthorities,
+  codeEl,
+  derivedUuid,
+  isoDate,
+  messageRoot,
+  UUID_RE,
+  type XbauAuthority,
+} from "./message.server";
 import { el, toXml, type XmlElement } from "./xml-builder";
+
+export { derivedUuid, type XbauAuthority } from "./message.server";
 
 /**
  * Builds the XBau 2.6 message `baugenehmigung.antrag.0200` (Bauantrag with its Bauvorlagen) from a
@@ -34,15 +36,6 @@ import { el, toXml, type XmlElement } from "./xml-builder";
  * address, at least one Flurstück, Art der Maßnahme, at least one document) raise an
  * `Xbau0200InputError` listing them. Free text is normalised to DIN 91379 (see din91379.server.ts).
  */
-
-export interface XbauAuthority {
-  /** Display name, e.g. "Landkreis Vorpommern-Greifswald, Bauaufsicht". */
-  name: string;
-  /** Identifier in the directory service, e.g. DVDV "psw:01003000" (`^[a-z]{3}:\d+$`). */
-  id: string;
-  /** Directory service code; default "DVDV". */
-  directory?: string;
-}
 
 export interface Antrag0200Document {
   /** Our Document id (UUID): referenced when no file is attached. */
@@ -101,52 +94,6 @@ export class Xbau0200InputError extends Error {
   constructor(readonly problems: string[]) {
     super(`XBau 0200 kann nicht erzeugt werden: ${problems.join("; ")}`);
   }
-}
-
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const DVDV_RE = /^[a-z]{3}:\d+$/;
-const DEFAULT_PRODUCT = { name: "Bauantrag", vendor: "Bauantrag-Projekt", version: "0.1.0" };
-
-/** Deterministic UUID (v4 layout) derived from a seed, so the same input gives the same message. */
-export function derivedUuid(seed: string): string {
-  const h = createHash("sha256").update(seed).digest("hex");
-  const variant = ((Number.parseInt(h[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-const c = (value: string) => toDin91379(value, "datatypeC");
-
-function isoDate(value: Date | string): string {
-  if (typeof value === "string") {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-    return new Date(value).toISOString().slice(0, 10);
-  }
-  return value.toISOString().slice(0, 10);
-}
-
-function dateTime(value: Date): string {
-  return value.toISOString();
-}
-
-/** A code-typed element (xoev-code:Code): attributes listURI/listVersionID and an unqualified <code>. */
-function codeEl(
-  name: string,
-  value: string,
-  attrs: { listURI?: string; listVersionID?: string } = {},
-): XmlElement {
-  return el(name, attrs, el("code", null, value));
-}
-
-function behoerde(name: string, a: XbauAuthority): XmlElement {
-  return el(
-    name,
-    null,
-    codeEl("verzeichnisdienst", a.directory ?? "DVDV", {
-      listVersionID: CODELISTS.verzeichnisdienst.version,
-    }),
-    el("kennung", null, c(a.id)),
-    el("name", null, c(a.name)),
-  );
 }
 
 function anschrift(name: string, address: Address | undefined): XmlElement | null {
@@ -242,14 +189,12 @@ function checkInput(input: Antrag0200Input): string[] {
   const { data } = input;
   if (!UUID_RE.test(input.messageId)) problems.push("Nachrichten-ID ist keine UUID");
   if (!UUID_RE.test(input.applicationId)) problems.push("Antrags-ID ist keine UUID");
-  for (const [label, a] of [
-    ["Absender", input.sender],
-    ["Bauaufsichtsbehörde", input.authority],
-  ] as const) {
-    if (!a.name.trim()) problems.push(`${label}: Name fehlt`);
-    if ((a.directory ?? "DVDV") === "DVDV" && !DVDV_RE.test(a.id))
-      problems.push(`${label}: DVDV-Kennung muss die Form "abc:123" haben`);
-  }
+  problems.push(
+    ...checkAuthorities([
+      ["Absender", input.sender],
+      ["Bauaufsichtsbehörde", input.authority],
+    ]),
+  );
   const b = data.bauherr;
   if (!b) problems.push("Bauherr fehlt");
   else if (b.kind === "COMPANY") {
@@ -311,12 +256,13 @@ export function xbauFilename(filename: string, mimeType: string, used: Set<strin
   return candidate;
 }
 
-function anlagen(input: Antrag0200Input): XmlElement {
+/** xbau:anlagen for the given documents (0200; also the changed documents of a 0202). */
+export function anlagenElement(documents: readonly Antrag0200Document[]): XmlElement {
   const used = new Set<string>();
   return el(
     "xbau:anlagen",
     null,
-    input.documents.map((d) => {
+    documents.map((d) => {
       const mimeType = d.mimeType || "application/pdf";
       const link = d.file
         ? el(
@@ -344,7 +290,7 @@ function anlagen(input: Antrag0200Input): XmlElement {
   );
 }
 
-function projectTitle(input: Antrag0200Input): string {
+function projectTitle(input: BauvorhabenSource): string {
   if (input.title?.trim()) return input.title.trim();
   const p = input.data.project;
   const measure = p?.measureType ? MEASURE_TYPE_LABELS[p.measureType] : "Bauvorhaben";
@@ -402,7 +348,7 @@ function gemarkung(value: string): XmlElement {
     : el("gemarkung", null, el("bezeichnung", null, c(value)));
 }
 
-function grundstueck(input: Antrag0200Input): XmlElement {
+function grundstueck(input: BauvorhabenSource): XmlElement {
   const plot = input.data.plot ?? {};
   const land = input.land;
   const a = plot.address;
@@ -439,7 +385,7 @@ function grundstueck(input: Antrag0200Input): XmlElement {
   );
 }
 
-function gegenstand(input: Antrag0200Input): XmlElement {
+function gegenstand(input: BauvorhabenSource): XmlElement {
   const p = input.data.project ?? {};
   const measure = p.measureType ? MEASURE_TYPE_CODES[p.measureType] : "10";
   const klassifikation =
@@ -479,7 +425,7 @@ function gegenstand(input: Antrag0200Input): XmlElement {
   );
 }
 
-function weitereAngaben(input: Antrag0200Input): string[] {
+function weitereAngaben(input: BauvorhabenSource): string[] {
   const out: string[] = [];
   const p = input.data.project;
   const plot = input.data.plot;
@@ -502,35 +448,18 @@ export function buildAntrag0200(input: Antrag0200Input): XmlElement {
   const { data } = input;
   const bauherr = data.bauherr as Bauherr;
   const bauherrId = derivedUuid(`${input.messageId}:bauherr`);
-  const product = input.product ?? DEFAULT_PRODUCT;
 
-  return el(
-    "xbau:baugenehmigung.antrag.0200",
+  return messageRoot(
     {
-      "xmlns:xbau": XBAU_NS,
-      produkt: c(product.name),
-      produkthersteller: c(product.vendor),
-      produktversion: product.version ? c(product.version) : undefined,
-      standard: XBAU_STANDARD,
-      test: input.test ? "true" : undefined,
-      version: XBAU_VERSION,
+      element: "baugenehmigung.antrag.0200",
+      messageId: input.messageId,
+      typeCode: "0200",
+      createdAt: input.createdAt,
+      reader: input.authority,
+      author: input.sender,
+      product: input.product,
+      test: input.test,
     },
-    el(
-      "nachrichtenkopf.g2g",
-      null,
-      el(
-        "identifikation.nachricht",
-        null,
-        el("nachrichtenUUID", null, input.messageId.toLowerCase()),
-        codeEl("nachrichtentyp", "0200", {
-          listURI: CODELISTS.nachrichten.uri,
-          listVersionID: CODELISTS.nachrichten.version,
-        }),
-        el("erstellungszeitpunkt", null, dateTime(input.createdAt)),
-      ),
-      behoerde("leser", input.authority),
-      behoerde("autor", input.sender),
-    ),
     el(
       "xbau:referenzAntragsservice",
       null,
@@ -545,22 +474,38 @@ export function buildAntrag0200(input: Antrag0200Input): XmlElement {
         listVersionID: input.procedure.listVersionId,
       }),
     ),
+    bauvorhabenElement("xbau:bauvorhaben", input),
+    anlagenElement(input.documents),
+  );
+}
+
+/** What the Bauvorhaben part (xbau:Bauvorhaben) is built from. */
+export type BauvorhabenSource = Pick<
+  Antrag0200Input,
+  "messageId" | "land" | "data" | "title" | "fileNumber" | "submittedAt"
+>;
+
+/**
+ * xbau:Bauvorhaben (Bezeichnung, Beteiligte, Gegenstand, Verortung, weitere Angaben): the 0200's
+ * `bauvorhaben`, and the 0202's `bauvorhabenAenderungsdaten`. Needs a Bauherr in `data`.
+ */
+export function bauvorhabenElement(name: string, input: BauvorhabenSource): XmlElement {
+  const bauherr = input.data.bauherr as Bauherr;
+  const bauherrId = derivedUuid(`${input.messageId}:bauherr`);
+  return el(
+    name,
+    null,
+    el("xbau:bezeichnungDesBauvorhabens", null, c(projectTitle(input))),
     el(
-      "xbau:bauvorhaben",
+      "xbau:beteiligte",
       null,
-      el("xbau:bezeichnungDesBauvorhabens", null, c(projectTitle(input))),
-      el(
-        "xbau:beteiligte",
-        null,
-        el("xbau:bauherr", null, el("xbau:bauherr", null, bauherrAkteur(bauherr, bauherrId))),
-        entwurfsverfasser(data.entwurfsverfasser, input.messageId),
-        el("xbau:gebuehrenpflichtiger", null, bauherrAkteur(bauherr, bauherrId)),
-      ),
-      gegenstand(input),
-      el("xbau:verortung", null, el("xbau:baugrundstueck", null, grundstueck(input))),
-      weitereAngaben(input).map((text) => el("xbau:weitereAngaben", null, text)),
+      el("xbau:bauherr", null, el("xbau:bauherr", null, bauherrAkteur(bauherr, bauherrId))),
+      entwurfsverfasser(input.data.entwurfsverfasser, input.messageId),
+      el("xbau:gebuehrenpflichtiger", null, bauherrAkteur(bauherr, bauherrId)),
     ),
-    anlagen(input),
+    gegenstand(input),
+    el("xbau:verortung", null, el("xbau:baugrundstueck", null, grundstueck(input))),
+    weitereAngaben(input).map((text) => el("xbau:weitereAngaben", null, text)),
   );
 }
 
