@@ -1,3 +1,4 @@
+import "~/utils/check-env.server";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";

@@ -1,5 +1,6 @@
 // Must stay the first import: sets BAUANTRAG_PROCESS before the logger is created.
 import "./process-name";
+import "~/utils/check-env.server";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { db } from "~/utils/db.server";
