@@ -17,6 +17,7 @@ import { db } from "~/utils/db.server";
 import { buildJobId } from "~/utils/queue.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, type Storage } from "../../storage/index";
+import { checkExpiredRequests } from "../../workers/processors/check-deadlines";
 import { canUploadDocuments, uploadDocumentVersion } from "./document.server";
 import {
   answerItem,
@@ -28,6 +29,7 @@ import {
 } from "./request.server";
 import {
   assignCase,
+  closeRequest,
   confirmComplete,
   getReviewProposal,
   proposeItems,
@@ -35,7 +37,7 @@ import {
   startReview,
 } from "./review.server";
 import { submitApplication } from "./submission.server";
-import { withdrawApplication } from "./withdrawal.server";
+import { declareDeemedWithdrawn, withdrawApplication } from "./withdrawal.server";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
 const BRANDSCHUTZ = "2701";
@@ -546,5 +548,41 @@ describe("withdrawApplication", () => {
     const { id } = await createCompleteDraft(architect, district.gemeinde.id);
     expect(await withdrawApplication(architect, id, {})).toMatchObject({ ok: false });
     expect(await statusOf(id)).toBe("DRAFT");
+  });
+});
+
+describe("closeRequest and declareDeemedWithdrawn", () => {
+  it("closes an open request: back in review, no more applicant changes", async () => {
+    const id = await submittedCase();
+    const requestId = await openRequest(id);
+    expect(await closeRequest(foreignClerk, id, requestId)).toMatchObject({ ok: false });
+    expect(await closeRequest(clerk, id, requestId)).toEqual({ ok: true });
+    expect(await closeRequest(clerk, id, requestId)).toMatchObject({ ok: false });
+    expect(await statusOf(id)).toBe("IN_REVIEW");
+    expect(await canUploadDocuments(architect, id)).toMatchObject({ ok: false });
+    expect(await sendAnswer(architect, id, requestId)).toMatchObject({ ok: false });
+  });
+
+  it("declares a case deemed withdrawn only after the deadline job marked its request expired", async () => {
+    const id = await submittedCase();
+    const requestId = await openRequest(id);
+    expect(await declareDeemedWithdrawn(clerk, id)).toMatchObject({ ok: false });
+    const deadline = (await db().request.findUniqueOrThrow({ where: { id: requestId } })).deadline;
+    const r = await checkExpiredRequests(db(), {
+      authorityId: district.authority.id,
+      now: new Date(deadline.getTime() + 1000),
+    });
+    expect(r.requestIds).toContain(requestId);
+    expect(await declareDeemedWithdrawn(foreignClerk, id)).toMatchObject({ ok: false });
+    expect(await declareDeemedWithdrawn(architect, id)).toMatchObject({ ok: false });
+    expect(await declareDeemedWithdrawn(clerk, id)).toEqual({ ok: true });
+    expect(await statusOf(id)).toBe("DEEMED_WITHDRAWN");
+    expect((await db().request.findUniqueOrThrow({ where: { id: requestId } })).status).toBe("EXPIRED");
+    expect(await declareDeemedWithdrawn(clerk, id)).toMatchObject({ ok: false });
+    expect(
+      await db().outboxMessage.count({
+        where: { jobId: buildJobId("system.notify", id, "application.deemed-withdrawn") },
+      }),
+    ).toBe(1);
   });
 });

@@ -434,3 +434,43 @@ export async function assignCase(
     throw err;
   }
 }
+
+/**
+ * Closes an open request without an answer (e.g. the clerk obtained the missing item otherwise):
+ * CLOSED, the case back to IN_REVIEW, the applicant side can no longer change it.
+ */
+export async function closeRequest(
+  clerk: SessionUser,
+  applicationId: string,
+  requestId: string,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const authorityId = reviewerAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId) || !isUuid(requestId)) return { ok: false, message: NOT_FOUND };
+  try {
+    return await db().$transaction(async (tx) => {
+      const app = await lockCase(tx, authorityId, applicationId);
+      if (!app) throw new Refused(NOT_FOUND);
+      const { count } = await tx.request.updateMany({
+        where: { id: requestId, applicationId, status: "OPEN" },
+        data: { status: "CLOSED", closedAt: new Date() },
+      });
+      if (count !== 1) throw new Refused("Diese Nachforderung ist nicht offen.");
+      if (app.status === "INCOMPLETE") {
+        await tx.application.update({
+          where: { id: app.id },
+          data: { status: "IN_REVIEW", nextDeadlineAt: app.decisionDueAt },
+        });
+      }
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "request.closed",
+        payload: { requestId },
+      });
+      return { ok: true as const };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}

@@ -2,6 +2,7 @@ import { applicantScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { SUBMITTING_ROLES } from "~/models/draft.server";
 import { enqueueInTx } from "~/models/outbox.server";
+import { reviewerAuthority } from "~/models/review.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
@@ -96,6 +97,64 @@ export async function withdrawApplication(
           actorId: user.id,
           details: { reason: why || null },
         },
+      });
+      return { ok: true as const };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
+
+/**
+ * Clerk side: after the deadline job marked an unanswered request as expired ("Frist abgelaufen –
+ * gilt als zurückgenommen?"), the clerk declares the application deemed withdrawn: the request
+ * becomes EXPIRED, the case DEEMED_WITHDRAWN; recorded and the applicant side notified. Refused
+ * while the deadline has not passed, and for cases of another authority.
+ */
+export async function declareDeemedWithdrawn(
+  clerk: SessionUser,
+  applicationId: string,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const authorityId = reviewerAuthority(clerk);
+  const notFound = "Diesen Fall gibt es nicht oder er gehört nicht zu Ihrer Behörde.";
+  if (!authorityId || !isUuid(applicationId)) return { ok: false, message: notFound };
+  try {
+    return await db().$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Application"
+        WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
+        FOR UPDATE`;
+      if (locked.length === 0) throw new Refused(notFound);
+      const request = await tx.request.findFirst({
+        where: { applicationId, status: "OPEN", expiredAt: { not: null } },
+        select: { id: true, deadline: true },
+      });
+      const app = await tx.application.findUniqueOrThrow({
+        where: { id: applicationId },
+        select: { status: true },
+      });
+      if (app.status !== "INCOMPLETE" || !request) {
+        throw new Refused(
+          "Der Antrag kann erst als zurückgenommen gelten, wenn die Frist einer Nachforderung abgelaufen ist.",
+        );
+      }
+      const now = new Date();
+      await tx.request.update({ where: { id: request.id }, data: { status: "EXPIRED", closedAt: now } });
+      await tx.application.update({
+        where: { id: applicationId },
+        data: { status: "DEEMED_WITHDRAWN", withdrawnAt: now, nextDeadlineAt: null },
+      });
+      await appendEvent(tx, {
+        applicationId,
+        actorId: clerk.id,
+        type: "application.deemed-withdrawn",
+        payload: { requestId: request.id, deadline: request.deadline.toISOString() },
+      });
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", applicationId, "application.deemed-withdrawn"),
+        payload: { applicationId, event: "application.deemed-withdrawn", actorId: clerk.id },
       });
       return { ok: true as const };
     });

@@ -57,6 +57,7 @@ export const notifyEvents = [
   "request.answered",
   "request.expired",
   "application.withdrawn",
+  "application.deemed-withdrawn",
   "application.complete",
   "comment.created",
 ] as const;

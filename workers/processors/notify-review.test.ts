@@ -60,12 +60,20 @@ async function notificationsOf(type: string) {
 }
 
 describe("review notifications", () => {
+  it("application.deemed-withdrawn tells the applicant side only", async () => {
+    await run({ applicationId, event: "application.deemed-withdrawn", actorId: clerk.id });
+    const n = await notificationsOf("application.deemed-withdrawn");
+    expect(n.map((x) => x.userId).sort()).toEqual([architect.id, bauherr.id].sort());
+    expect(n[0]?.title).toContain("gilt als zurückgenommen");
+  });
+
   it("has a text for every review event", () => {
     for (const e of [
       "request.sent",
       "request.answered",
       "request.expired",
       "application.withdrawn",
+      "application.deemed-withdrawn",
       "application.complete",
     ] as const) {
       expect(NOTIFY_EVENTS[e].messages.length).toBeGreaterThan(0);

@@ -131,6 +131,19 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
+  "application.deemed-withdrawn": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "applicants",
+        title: (c) => `Antrag gilt als zurückgenommen – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Die Frist der Nachforderung zum Bauantrag „${c.title}“ ist ohne Antwort abgelaufen. ` +
+          `${c.authorityName} hat festgestellt, dass der Antrag als zurückgenommen gilt.`,
+        link: (c) => `/antraege/${c.applicationId}`,
+      },
+    ],
+  },
   "application.complete": {
     includeActor: false,
     messages: [
