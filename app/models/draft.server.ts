@@ -13,6 +13,7 @@ import type { EvaluateInput } from "~/domain/completeness";
 import { type MemberRole, Prisma } from "~/generated/prisma/client";
 import { applicantScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
+import { buildSearchText } from "~/models/inbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
@@ -607,6 +608,7 @@ export async function saveDraftSection(
         data: true,
         title: true,
         procedureType: true,
+        fileNumber: true,
         updatedAt: true,
       },
     });
@@ -638,6 +640,15 @@ export async function saveDraftSection(
       const value = validated.data as Record<string, unknown>;
       changed = changedPaths(data[section], value, section);
       update = { data: { ...data, [section]: value } as Prisma.InputJsonValue };
+    }
+
+    // A submitted case stays findable in the clerk's inbox under its current names and address.
+    if (!access.draft) {
+      update.searchText = buildSearchText({
+        fileNumber: current.fileNumber,
+        title: typeof update.title === "string" ? update.title : current.title,
+        data: update.data ?? data,
+      });
     }
 
     // The version guard in the WHERE makes a concurrent save that got here first win: this update

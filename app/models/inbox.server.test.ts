@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import type { ApplicationStatus } from "~/generated/prisma/client";
+import { saveDraftSection } from "~/models/draft.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
+import { sendRequest, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
@@ -218,5 +221,33 @@ describe("buildSearchText", () => {
     expect(row.searchText).toContain("mustermann");
     const found = await listInbox(clerk, { q: r.fileNumber, page: 1, pageSize: 25 });
     expect(found.rows.map((x) => x.id)).toEqual([id]);
+  });
+
+  it("follows the Bauherr's name when it is corrected during an open request", async () => {
+    const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
+    const r = await submitApplication(architect, id, {
+      expectedVersion: version,
+      laterDocumentTypeCodes: [],
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    await startReview(clerk, id);
+    const sent = await sendRequest(clerk, id, {
+      items: [{ category: "01", message: "Der Name der Bauherrin ist falsch geschrieben." }],
+      message: "Bitte korrigieren Sie den Namen.",
+      internalNote: "",
+      deadline: new Date(Date.now() + 14 * DAY),
+    });
+    if (!sent.ok) throw new Error(sent.message);
+    const current = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
+    const saved = await saveDraftSection(architect, id, {
+      section: "bauherr",
+      value: { ...einfamilienhaus().bauherr, lastName: "Quastenberg" },
+      expectedVersion: current.version,
+    });
+    expect(saved).toMatchObject({ ok: true });
+    const found = await listInbox(clerk, { q: "quastenberg", page: 1, pageSize: 25 });
+    expect(found.rows.map((x) => x.id)).toEqual([id]);
+    const row = await db().application.findUniqueOrThrow({ where: { id }, select: { searchText: true } });
+    expect(row.searchText).toContain(r.fileNumber.toLowerCase());
   });
 });
