@@ -58,7 +58,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!step) notFound("Diesen Schritt gibt es nicht.");
   const view = await getDraftForMember(user, params.id ?? "");
   if (!view) notFound(NOT_FOUND);
-  if (!view.editable) throw redirect(`/antraege/${view.id}`);
+  // A submitted case can be changed only while a request (Nachforderung) is open.
+  if (!view.editable && !view.requestOpen) throw redirect(`/antraege/${view.id}`);
   const base = toCompletenessBase(completenessInputFor(view));
   const saved = new URL(request.url).searchParams.get("gespeichert") === "1";
   return {
