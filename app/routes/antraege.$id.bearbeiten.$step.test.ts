@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDraftForMember, saveDraftSection } from "~/models/draft.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
+import { sendAnswer } from "~/models/request.server";
+import { sendRequest } from "~/models/review.server";
+import { submitApplication } from "~/models/submission.server";
+import type { SessionUser } from "~/models/user.server";
+import { createSession } from "~/utils/session.server";
+import { loader } from "./antraege.$id.bearbeiten.$step";
+
+// The form steps of a submitted case open only while a request (Nachforderung) is open.
+
+let district: Awaited<ReturnType<typeof createTestDistrict>>;
+let architect: SessionUser;
+let clerk: SessionUser;
+
+beforeAll(async () => {
+  district = await createTestDistrict("step-route");
+  architect = await sessionUser({ roles: ["ARCHITECT"] });
+  clerk = await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id });
+});
+
+async function load(
+  user: SessionUser,
+  id: string,
+  step: string,
+): Promise<{ status: number; location?: string }> {
+  const cookie = (await createSession(user.id)).cookie.split(";")[0] as string;
+  const request = new Request(`http://localhost/antraege/${id}/bearbeiten/${step}`, {
+    headers: { Cookie: cookie },
+  });
+  try {
+    await loader({ request, params: { id, step }, context: {} });
+    return { status: 200 };
+  } catch (thrown) {
+    if (thrown instanceof Response)
+      return { status: thrown.status, location: thrown.headers.get("Location") ?? "" };
+    const t = thrown as { type?: string; init?: { status?: number } };
+    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
+    throw thrown;
+  }
+}
+
+describe("/antraege/:id/bearbeiten/:step for a submitted case", () => {
+  it("redirects outside a request, opens during one, redirects again after the answer", async () => {
+    const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
+    expect(await load(architect, id, "vorhaben")).toEqual({ status: 200 });
+    const s = await submitApplication(architect, id, {
+      expectedVersion: version,
+      laterDocumentTypeCodes: [],
+    });
+    if (!s.ok) throw new Error(JSON.stringify(s));
+    expect(await load(architect, id, "vorhaben")).toEqual({ status: 302, location: `/antraege/${id}` });
+
+    const r = await sendRequest(clerk, id, {
+      items: [{ category: "02", message: "Bitte die Nutzung genauer beschreiben", fieldPath: "project.use" }],
+      message: "",
+      internalNote: "",
+      deadline: new Date(Date.now() + 7 * 86_400_000),
+    });
+    if (!r.ok) throw new Error(r.message);
+    expect(await load(architect, id, "vorhaben")).toEqual({ status: 200 });
+
+    const view = await getDraftForMember(architect, id);
+    const saved = await saveDraftSection(architect, id, {
+      section: "project",
+      value: { ...(view?.data.project as object), description: "Genauer beschrieben" },
+      expectedVersion: view?.version as number,
+    });
+    expect(saved.ok).toBe(true);
+    expect(await sendAnswer(architect, id, r.requestId)).toEqual({ ok: true });
+    expect(await load(architect, id, "vorhaben")).toEqual({ status: 302, location: `/antraege/${id}` });
+  });
+});
