@@ -424,6 +424,41 @@ describe("requests: applicant side and answers", () => {
     expect(await getOpenRequestForMember(architect, id)).toBeNull();
   });
 
+  it("an upload racing the answer is either in the answer's change set or refused, never lost", async () => {
+    const id = await submittedCase();
+    const requestId = await openRequest(id);
+    const item = (await getOpenRequestForMember(architect, id))?.items[0];
+    expect(await answerItem(architect, id, item?.id as string, { answerText: "Kommt gleich." })).toEqual({
+      ok: true,
+    });
+    const uploads = Array.from({ length: 4 }, () =>
+      upload(architect, id, BRANDSCHUTZ, "brandschutznachweis.pdf"),
+    );
+    const answer = sendAnswer(bauherr, id, requestId);
+    const [results, answered] = await Promise.all([Promise.all(uploads), answer]);
+    expect(answered).toEqual({ ok: true });
+    const event = await db().caseEvent.findFirstOrThrow({
+      where: { applicationId: id, type: "request.answered" },
+      select: { payload: true },
+    });
+    const inChangeSet = new Set(
+      (
+        (event.payload as { changes: { documents: { newVersions: { versionId: string }[] }[] } }).changes
+          .documents ?? []
+      ).flatMap((d) => d.newVersions.map((v) => v.versionId)),
+    );
+    const stored = await db().documentVersion.findMany({
+      where: { document: { applicationId: id, typeCode: BRANDSCHUTZ } },
+      select: { id: true },
+    });
+    for (const r of results) {
+      if (r.ok) expect(inChangeSet.has(r.versionId)).toBe(true);
+      else expect(r.message).toContain("eingereicht");
+    }
+    // Every stored version is one the clerk sees as new.
+    expect(stored.map((v) => v.id).sort()).toEqual([...inChangeSet].sort());
+  });
+
   it("refuses an empty answer", async () => {
     const id = await submittedCase();
     const requestId = await openRequest(id);
