@@ -1,4 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { Alert } from "~/components/alert";
@@ -8,14 +13,16 @@ import { DescriptionList } from "~/components/description-list";
 import { ALL_STEPS, stepForSection } from "~/components/draft/steps";
 import { DataSummary } from "~/components/draft/summary";
 import { SelectField } from "~/components/form-fields";
-import { formatDateTime, isoString } from "~/components/format";
+import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { eventDetail, eventLabel, procedureLabel, StatusBadge } from "~/components/status";
 import { TextField } from "~/components/text-field";
 import { documentTypeLabel } from "~/domain/document-types";
 import { listEvents } from "~/models/case-event.server";
 import { completenessInputFor, getDraftForMember, readApplicationData } from "~/models/draft.server";
 import { inviteMember, MEMBER_ROLE_LABELS, MEMBER_ROLES } from "~/models/member.server";
+import { getOpenRequestForMember } from "~/models/request.server";
 import { readSnapshot } from "~/models/submission.server";
+import { WITHDRAWABLE_STATUSES, withdrawApplication } from "~/models/withdrawal.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { notFound } from "~/utils/permissions.server";
@@ -42,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const view = await getDraftForMember(user, params.id ?? "");
   if (!view) notFound(NOT_FOUND);
   // Access is established above (membership); history and generated files of this application only.
-  const [events, generated] = await Promise.all([
+  const [events, generated, openRequest] = await Promise.all([
     listEvents(db(), view.id),
     view.editable
       ? Promise.resolve([])
@@ -51,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           select: { id: true, kind: true, title: true, filename: true, sizeBytes: true, createdAt: true },
           orderBy: { createdAt: "asc" },
         }),
+    view.editable ? Promise.resolve(null) : getOpenRequestForMember(user, view.id),
   ]);
   const snapshot = readSnapshot(
     view.editable
@@ -70,7 +78,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       submittedAt: view.submittedAt,
       updatedAt: view.updatedAt,
       editable: view.editable,
+      withdrawable: (WITHDRAWABLE_STATUSES as readonly string[]).includes(view.status),
     },
+    openRequest: openRequest
+      ? { deadline: openRequest.deadline, items: openRequest.items.length, sentAt: openRequest.sentAt }
+      : null,
+    justAnswered: url.searchParams.get("nachgereicht") === "1",
     me: { id: user.id, role: view.myRole },
     members: view.members.map((m) => ({
       id: m.id,
@@ -121,11 +134,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await request.formData();
+  if (form.get("intent") === "withdraw") {
+    if (form.get("confirm") !== "on") {
+      return {
+        invited: null,
+        error: null,
+        values: null,
+        withdrawError: "Bitte bestätigen Sie die Rücknahme.",
+      };
+    }
+    const result = await withdrawApplication(user, params.id ?? "", {
+      reason: String(form.get("reason") ?? ""),
+    });
+    if (result.ok) return redirect(`/antraege/${params.id}?zurueckgenommen=1`);
+    return { invited: null, error: null, values: null, withdrawError: result.message };
+  }
   const email = String(form.get("email") ?? "").trim();
   const role = String(form.get("role") ?? "");
   const result = await inviteMember(user, params.id ?? "", { email, role });
-  if (result.ok) return { invited: email, error: null, values: null };
-  return { invited: null, error: result.message, values: { email, role } };
+  if (result.ok) return { invited: email, error: null, values: null, withdrawError: null };
+  return { invited: null, error: result.message, values: { email, role }, withdrawError: null };
 }
 
 export default function ApplicationPage() {
@@ -165,8 +193,28 @@ export default function ApplicationPage() {
           { label: "Zuletzt geändert", value: formatDateTime(application.updatedAt) },
         ]}
       />
+      {data.openRequest ? (
+        <Alert tone="warning" title="Nachforderung der Bauaufsicht" announce>
+          <p className="kern-body" data-testid="open-request">
+            Die Bauaufsicht fordert{" "}
+            {data.openRequest.items === 1 ? "einen Punkt" : `${data.openRequest.items} Punkte`} nach. Frist:{" "}
+            {formatDate(data.openRequest.deadline)}.{" "}
+            <Link className="kern-link" to={`/antraege/${application.id}/nachforderung`}>
+              Nachforderung ansehen und beantworten
+            </Link>
+          </p>
+        </Alert>
+      ) : null}
+      {data.justAnswered ? (
+        <Alert tone="success" title="Nachreichung gesendet" announce>
+          <p className="kern-body" data-testid="answer-sent">
+            Ihre Nachreichung ist bei der Bauaufsicht eingegangen.
+          </p>
+        </Alert>
+      ) : null}
       {application.editable ? <DraftOverview /> : <SubmittedOverview />}
       <Members />
+      {application.withdrawable ? <Withdraw /> : null}
       <Timeline />
     </>
   );
@@ -382,6 +430,66 @@ function Members() {
           </Form>
         </>
       ) : null}
+    </section>
+  );
+}
+
+function Withdraw() {
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="app-section" aria-labelledby="ruecknahme">
+      <h2 className="kern-heading-medium" id="ruecknahme">
+        Antrag zurücknehmen
+      </h2>
+      <details className="kern-accordion" open={Boolean(actionData?.withdrawError)}>
+        <summary className="kern-accordion__header">
+          <span className="kern-title">Antrag zurücknehmen …</span>
+        </summary>
+        <div className="kern-accordion__body">
+          <p className="kern-body">
+            Mit der Rücknahme endet das Verfahren. Die Bauaufsicht wird benachrichtigt. Das lässt sich nicht
+            rückgängig machen.
+          </p>
+          {actionData?.withdrawError ? (
+            <Alert tone="danger" title="Nicht zurückgenommen" announce>
+              <p className="kern-body" data-testid="withdraw-error">
+                {actionData.withdrawError}
+              </p>
+            </Alert>
+          ) : null}
+          <Form method="post">
+            <input type="hidden" name="intent" value="withdraw" />
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor="withdraw-reason">
+                Grund (optional)
+              </label>
+              <textarea
+                id="withdraw-reason"
+                name="reason"
+                className="kern-form-input__input"
+                rows={2}
+                maxLength={2000}
+              />
+            </div>
+            <div className="kern-form-check">
+              <input
+                className="kern-form-check__input"
+                type="checkbox"
+                id="withdraw-confirm"
+                name="confirm"
+                required
+              />
+              <label className="kern-label" htmlFor="withdraw-confirm">
+                Ja, ich nehme den Antrag verbindlich zurück.
+              </label>
+            </div>
+            <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
+              <span className="kern-label">Antrag zurücknehmen</span>
+            </button>
+          </Form>
+        </div>
+      </details>
     </section>
   );
 }

@@ -1,0 +1,183 @@
+import { useEffect, useRef, useState } from "react";
+
+/** A comment pinned to a position on a page (posX/posY are fractions 0..1 of the page size). */
+export interface PagePin {
+  id: string;
+  page: number;
+  posX: number;
+  posY: number;
+  label: string;
+  resolved?: boolean;
+}
+
+export interface PdfViewerProps {
+  /** Download URL of the version (same origin). */
+  url: string;
+  title: string;
+  pins?: PagePin[];
+  /** When set, a click on the page reports the page and the relative position (for pinning). */
+  onPick?: (pick: { page: number; posX: number; posY: number }) => void;
+  picked?: { page: number; posX: number; posY: number } | null;
+  initialPage?: number;
+}
+
+const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2];
+
+/** In-browser PDF viewer (pdfjs-dist): one page on a canvas, page navigation and zoom. */
+export function PdfViewer({ url, title, pins = [], onPick, picked, initialPage = 1 }: PdfViewerProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [pageCount, setPageCount] = useState(0);
+  const [page, setPage] = useState(initialPage);
+  const [zoom, setZoom] = useState(2);
+  const [error, setError] = useState<string | null>(null);
+  const [rendered, setRendered] = useState<string | null>(null);
+
+  useEffect(() => {
+    setPage(initialPage);
+  }, [initialPage]);
+
+  useEffect(() => {
+    let cancelled = false;
+    let task: { cancel(): void } | null = null;
+    setError(null);
+    (async () => {
+      const { loadPdf, renderPage } = await import("./pdfjs.client");
+      const doc = await loadPdf(url);
+      if (cancelled) return;
+      setPageCount(doc.numPages);
+      const p = Math.min(Math.max(1, page), doc.numPages);
+      const canvas = canvasRef.current;
+      if (!canvas) return;
+      const r = await renderPage(doc, p, ZOOMS[zoom] ?? 1, canvas);
+      task = r.task;
+      if (cancelled) {
+        r.task.cancel();
+        return;
+      }
+      await r.task.promise;
+      if (!cancelled) setRendered(`${url}#${p}@${zoom}`);
+    })().catch((e: unknown) => {
+      if (cancelled) return;
+      if (e instanceof Error && e.name === "RenderingCancelledException") return;
+      console.error("pdf viewer", e);
+      setError("Das Dokument kann nicht angezeigt werden. Bitte laden Sie es herunter.");
+    });
+    return () => {
+      cancelled = true;
+      task?.cancel();
+    };
+  }, [url, page, zoom]);
+
+  const current = Math.min(page, Math.max(pageCount, 1));
+  const pagePins = pins.filter((p) => p.page === current);
+
+  return (
+    <div className="app-pdf" data-testid="pdf-viewer" data-page={current} data-rendered={rendered ?? ""}>
+      <div className="app-pdf__toolbar" role="toolbar" aria-label={`Ansicht ${title}`}>
+        <button
+          type="button"
+          className="kern-btn kern-btn--tertiary"
+          onClick={() => setPage((p) => Math.max(1, p - 1))}
+          disabled={current <= 1}
+        >
+          <span className="kern-label">Vorherige Seite</span>
+        </button>
+        <span className="kern-body" aria-live="polite" data-testid="pdf-page-label">
+          Seite {current} von {pageCount || "…"}
+        </span>
+        <button
+          type="button"
+          className="kern-btn kern-btn--tertiary"
+          onClick={() => setPage((p) => Math.min(pageCount || 1, p + 1))}
+          disabled={current >= pageCount}
+        >
+          <span className="kern-label">Nächste Seite</span>
+        </button>
+        <button
+          type="button"
+          className="kern-btn kern-btn--tertiary"
+          onClick={() => setZoom((z) => Math.max(0, z - 1))}
+          disabled={zoom <= 0}
+          aria-label="Verkleinern"
+        >
+          <span className="kern-label">−</span>
+        </button>
+        <span className="kern-body" data-testid="pdf-zoom">
+          {Math.round((ZOOMS[zoom] ?? 1) * 100)} %
+        </span>
+        <button
+          type="button"
+          className="kern-btn kern-btn--tertiary"
+          onClick={() => setZoom((z) => Math.min(ZOOMS.length - 1, z + 1))}
+          disabled={zoom >= ZOOMS.length - 1}
+          aria-label="Vergrößern"
+        >
+          <span className="kern-label">+</span>
+        </button>
+      </div>
+      {error ? (
+        <p className="kern-body" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div
+        className="app-pdf__scroll"
+        style={{ overflow: "auto", maxHeight: "80vh", border: "1px solid #ccc" }}
+      >
+        <div style={{ position: "relative", display: "inline-block" }}>
+          <canvas
+            ref={canvasRef}
+            aria-label={`${title}, Seite ${current}`}
+            role="img"
+            onClick={
+              onPick
+                ? (e) => {
+                    const rect = e.currentTarget.getBoundingClientRect();
+                    onPick({
+                      page: current,
+                      posX: Math.round(((e.clientX - rect.left) / rect.width) * 1000) / 1000,
+                      posY: Math.round(((e.clientY - rect.top) / rect.height) * 1000) / 1000,
+                    });
+                  }
+                : undefined
+            }
+            style={{ display: "block", cursor: onPick ? "crosshair" : undefined }}
+          />
+          {pagePins.map((p, i) => (
+            <span
+              key={p.id}
+              title={p.label}
+              data-testid="pdf-pin"
+              style={pinStyle(p.posX, p.posY, p.resolved ? "#6b7280" : "#b91c1c")}
+            >
+              {i + 1}
+            </span>
+          ))}
+          {picked && picked.page === current ? (
+            <span data-testid="pdf-pin-new" style={pinStyle(picked.posX, picked.posY, "#1d4ed8")}>
+              +
+            </span>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function pinStyle(x: number, y: number, color: string): React.CSSProperties {
+  return {
+    position: "absolute",
+    left: `calc(${x * 100}% - 12px)`,
+    top: `calc(${y * 100}% - 12px)`,
+    width: 24,
+    height: 24,
+    borderRadius: 12,
+    background: color,
+    color: "#fff",
+    fontSize: 13,
+    lineHeight: "24px",
+    textAlign: "center",
+    pointerEvents: "none",
+    fontWeight: 700,
+  };
+}

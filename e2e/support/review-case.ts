@@ -1,0 +1,71 @@
+/**
+ * Creates one submitted case for e2e/review.spec.ts in the e2e database, through the same model
+ * functions the pages use (draft, sections, real PDF uploads into the e2e S3 server, submission).
+ * Run with tsx and the e2e server's environment; prints {"id","fileNumber"} as JSON.
+ */
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { einfamilienhaus } from "~/domain/completeness/fixtures";
+import { uploadDocumentVersion } from "~/models/document.server";
+import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
+import { requiredDocumentCodes } from "~/models/draft-fixtures.server";
+import { submitApplication } from "~/models/submission.server";
+import { getSessionUserById } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
+const FIXTURE_FOR: Record<string, string> = {
+  "1803": "lageplan.pdf",
+  "1802": "liegenschaftskarte.pdf",
+  "2001": "grundriss-eg.pdf",
+  "2002": "schnitt.pdf",
+  "2003": "ansichten.pdf",
+};
+
+const title = process.argv[2] ?? `Review E2E ${Date.now()}`;
+const architectRow = await db().user.findUniqueOrThrow({
+  where: { email: "architektin@demo.bauantrag.de" },
+  select: { id: true },
+});
+const architect = await getSessionUserById(architectRow.id);
+if (!architect) throw new Error("demo architect missing");
+const gemeinde = await db().authority.findFirstOrThrow({
+  where: { name: "Stadt Grevesmühlen", kind: "GEMEINDE" },
+  select: { id: true },
+});
+const { id } = await createDraft(architect, {
+  municipalityId: gemeinde.id,
+  procedureType: "VEREINFACHT",
+  title,
+  memberRole: "ENTWURFSVERFASSER",
+});
+const data = einfamilienhaus();
+for (const section of DRAFT_SECTIONS) {
+  const { version } = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
+  const r = await saveDraftSection(architect, id, {
+    section,
+    value: data[section],
+    expectedVersion: version,
+  });
+  if (!r.ok) throw new Error(`saving ${section} failed: ${JSON.stringify(r)}`);
+}
+for (const code of requiredDocumentCodes()) {
+  const file = FIXTURE_FOR[code] ?? "baubeschreibung.pdf";
+  const r = await uploadDocumentVersion(architect, id, {
+    typeCode: code,
+    filename: file,
+    contentType: "application/pdf",
+    body: createReadStream(path.join(FIXTURES, file)),
+  });
+  if (!r.ok) throw new Error(`upload ${code} failed: ${r.message}`);
+}
+const { version } = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
+const submitted = await submitApplication(architect, id, {
+  expectedVersion: version,
+  laterDocumentTypeCodes: [],
+});
+if (!submitted.ok) throw new Error(`submission failed: ${JSON.stringify(submitted)}`);
+const row = await db().application.findUniqueOrThrow({ where: { id }, select: { fileNumber: true } });
+console.log(JSON.stringify({ id, fileNumber: row.fileNumber }));
+await db().$disconnect();
+process.exit(0);
