@@ -112,11 +112,11 @@ describe("S3 storage against a real s3rver", () => {
       expect(await pendingUploads(key)).toEqual([]);
       await storage.remove(key);
     }
-    // RSS also carries allocator noise (glibc keeps freed pages for reuse, JIT, GC pages), up to
-    // ~30 MB in single runs here; the better of two runs still shows what the transfer needs.
-    // Holding the file would put every run above 50 MB.
-    expect(Math.min(...rss.put)).toBeLessThan(30 * MB);
-    expect(Math.min(...rss.get)).toBeLessThan(30 * MB);
+    // RSS also carries allocator noise (glibc keeps freed pages for reuse, JIT, GC pages, and other
+    // test files running in parallel workers): up to ~37 MB in single runs seen in CI. The live
+    // buffer check above is the precise one; this only guards against holding the whole 50 MB file.
+    expect(Math.min(...rss.put)).toBeLessThan(45 * MB);
+    expect(Math.min(...rss.get)).toBeLessThan(45 * MB);
   });
 
   it("stores small files in one request and accepts a web ReadableStream", async () => {
