@@ -1,3 +1,4 @@
+import { formatDate } from "./format";
 /** German labels for ApplicationStatus and a KERN badge that shows one. */
 
 export const APPLICATION_STATUS_LABELS: Record<string, string> = {
@@ -68,11 +69,18 @@ export const CASE_EVENT_LABELS: Record<string, string> = {
   "application.file-number-assigned": "Aktenzeichen vergeben",
   "application.receipt-sent": "Eingangsbestätigung versandt",
   "review.started": "Vollständigkeitsprüfung begonnen",
-  "review.incomplete": "Nachforderung gestellt",
-  "review.complete": "Antrag vollständig",
+  "request.sent": "Nachforderung gestellt",
+  "request.answered": "Nachforderung beantwortet (Nachreichung)",
+  "request.item-answered": "Punkt der Nachforderung beantwortet",
+  "request.expired": "Frist der Nachforderung abgelaufen",
+  "request.closed": "Nachforderung geschlossen",
+  "application.complete": "Antrag vollständig",
+  "case.assigned": "Zuständigkeit geändert",
+  "comment.created": "Kommentar",
   "participation.requested": "Fachstelle beteiligt",
   "decision.made": "Entscheidung getroffen",
   "application.withdrawn": "Antrag zurückgenommen",
+  "application.deemed-withdrawn": "Antrag gilt als zurückgenommen",
 };
 
 export function eventLabel(type: string): string {
@@ -114,6 +122,14 @@ export function eventDetail(type: string, payload: unknown): string {
         .join(", ");
     case "application.created":
       return str(p.municipality) ? `Gemeinde ${str(p.municipality)}` : "";
+    case "application.complete":
+      return str(p.decisionDueAt)
+        ? `Entscheidung spätestens am ${formatDate(str(p.decisionDueAt))}`
+        : "keine gesetzliche Entscheidungsfrist";
+    case "request.sent":
+      return str(p.deadline) ? `Frist bis ${formatDate(str(p.deadline))}` : "";
+    case "application.withdrawn":
+      return str(p.reason) ? `Grund: ${str(p.reason)}` : "";
     default:
       return "";
   }

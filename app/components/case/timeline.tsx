@@ -1,39 +1,5 @@
-import { formatDate, formatDateTime, isoString } from "../format";
+import { formatDateTime, isoString } from "../format";
 import { eventDetail, eventLabel } from "../status";
-
-/** Labels of the review events (issue 4); everything else comes from status.tsx. */
-const REVIEW_EVENT_LABELS: Record<string, string> = {
-  "review.started": "Vollständigkeitsprüfung begonnen",
-  "request.sent": "Nachforderung gestellt",
-  "request.answered": "Nachforderung beantwortet (Nachreichung)",
-  "request.item-answered": "Punkt der Nachforderung beantwortet",
-  "request.expired": "Frist der Nachforderung abgelaufen",
-  "request.closed": "Nachforderung geschlossen",
-  "application.complete": "Antrag vollständig",
-  "case.assigned": "Zuständigkeit geändert",
-  "application.withdrawn": "Antrag zurückgenommen",
-  "comment.added": "Kommentar",
-};
-
-export function caseEventLabel(type: string): string {
-  return REVIEW_EVENT_LABELS[type] ?? eventLabel(type);
-}
-
-export function caseEventDetail(type: string, payload: unknown): string {
-  const p = (payload && typeof payload === "object" ? payload : {}) as Record<string, unknown>;
-  switch (type) {
-    case "application.complete":
-      return typeof p.decisionDueAt === "string"
-        ? `Entscheidung spätestens am ${formatDate(p.decisionDueAt)}`
-        : "keine gesetzliche Entscheidungsfrist";
-    case "request.sent":
-      return typeof p.deadline === "string" ? `Frist bis ${formatDate(p.deadline)}` : "";
-    case "application.withdrawn":
-      return typeof p.reason === "string" && p.reason ? `Grund: ${p.reason}` : "";
-    default:
-      return eventDetail(type, payload);
-  }
-}
 
 export interface TimelineEvent {
   id: string;
@@ -73,10 +39,10 @@ export function CaseTimeline({ events }: { events: TimelineEvent[] }) {
                 <time dateTime={isoString(e.createdAt)}>{formatDateTime(e.createdAt)}</time>
               </td>
               <td className="kern-table__cell" data-label="Ereignis">
-                {caseEventLabel(e.type)}
+                {eventLabel(e.type)}
               </td>
               <td className="kern-table__cell" data-label="Einzelheiten">
-                {caseEventDetail(e.type, e.payload) || "–"}
+                {eventDetail(e.type, e.payload) || "–"}
               </td>
               <td className="kern-table__cell" data-label="durch">
                 {e.actor}
