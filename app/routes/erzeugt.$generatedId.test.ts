@@ -20,7 +20,9 @@ import { loader } from "./erzeugt.$generatedId";
 // receipt rendered by the real processor. env() is read (and cached) while modules load, so the
 // storage settings go into process.env before any import: a random port and bucket of our own.
 const s3Env = vi.hoisted(() => {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // The env has to name the port before the storage module loads, so it can't be 0 (any free port).
+  // Stay below Linux's ephemeral range (32768+), where outgoing connections of parallel tests live.
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
   const bucket = `erzeugt-${Math.random().toString(16).slice(2, 10)}`;
   process.env.S3_ENDPOINT = `http://127.0.0.1:${port}`;
   process.env.S3_BUCKET = bucket;
