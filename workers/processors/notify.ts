@@ -14,7 +14,11 @@ import type { Processor } from "../types";
  * mail a deterministic job id, both written in one transaction — a retried job adds nothing.
  */
 
-export type Audience = "applicants" | "clerks";
+/**
+ * applicants = accepted members of the application; clerks = clerks of its authority; agency =
+ * the users of the agency (or Gemeinde) named by `details.agencyId` (participation events).
+ */
+export type Audience = "applicants" | "clerks" | "agency";
 
 export interface NotifyContext {
   applicationId: string;
@@ -202,7 +206,18 @@ async function recipientsFor(
   db: Parameters<Processor<"system.notify">>[2]["db"],
   audience: Audience,
   app: { id: string; authorityId: string },
+  details: NotifyPayload["details"],
 ): Promise<Recipient[]> {
+  if (audience === "agency") {
+    const agencyId = details?.agencyId;
+    if (typeof agencyId !== "string" || agencyId === "") {
+      throw new UnrecoverableError("Benachrichtigung an eine Fachstelle ohne details.agencyId");
+    }
+    return db.user.findMany({
+      where: { authorityId: agencyId, roles: { has: "AGENCY" }, disabledAt: null },
+      select: { id: true, email: true },
+    });
+  }
   if (audience === "applicants") {
     const members = await db.applicationMember.findMany({
       where: {
@@ -253,7 +268,7 @@ export const notifyProcessor: Processor<"system.notify"> = async (payload, _job,
   const seen = new Set<string>();
   for (const message of spec.messages) {
     if (message.when && !message.when(ctx)) continue;
-    for (const r of await recipientsFor(db, message.audience, app)) {
+    for (const r of await recipientsFor(db, message.audience, app, payload.details)) {
       if (!spec.includeActor && r.id === payload.actorId) continue;
       // One notification per user and event, even if someone is both member and clerk.
       if (seen.has(r.id)) continue;
