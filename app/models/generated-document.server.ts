@@ -7,9 +7,9 @@ import { getStorage, type Storage } from "../../storage/index";
 import { applicantScope, authorityScope, isUuid } from "./application.server";
 
 /**
- * Files the system produced for an application (Eingangsbestätigung, XBau 0200, later Bescheide).
- * Same access rule as the application itself: applicant-side members (creator or accepted
- * member) and the clerks of the application's authority; anyone else gets null ("not found").
+ * Files the system produced for an application (Eingangsbestätigung, XBau messages, participation
+ * packages, statements, Bescheide). Access: see readableGeneratedWhere; anyone else gets null
+ * ("not found").
  */
 
 export const GENERATED_KIND_LABELS: Record<string, string> = {
@@ -17,11 +17,19 @@ export const GENERATED_KIND_LABELS: Record<string, string> = {
   XBAU_0200: "XBau-Nachricht (Antrag 0200)",
 };
 
-function readableScopes(user: SessionUser): Prisma.ApplicationWhereInput[] {
-  const scopes: Prisma.ApplicationWhereInput[] = [];
-  if (can(user, "read:application:own")) scopes.push(applicantScope(user.id));
+/**
+ * Which generated files a user may read: applicant-side members see the case's CASE files; clerks
+ * of the case's authority see all; an agency sees the files linked to its own participations
+ * (package, its statement), also after the participation was closed. Empty = nothing.
+ */
+export function readableGeneratedWhere(user: SessionUser): Prisma.GeneratedDocumentWhereInput[] {
+  const scopes: Prisma.GeneratedDocumentWhereInput[] = [];
+  if (can(user, "read:application:own"))
+    scopes.push({ audience: "CASE", application: applicantScope(user.id) });
   if (can(user, "read:application:authority") && user.authorityId)
-    scopes.push(authorityScope(user.authorityId));
+    scopes.push({ application: authorityScope(user.authorityId) });
+  if (can(user, "read:participation:assigned") && user.authorityId)
+    scopes.push({ participation: { agencyId: user.authorityId } });
   return scopes;
 }
 
@@ -46,10 +54,10 @@ export async function listGeneratedDocuments(
   client: Tx = db(),
 ): Promise<GeneratedDocumentItem[]> {
   if (!isUuid(applicationId)) return [];
-  const scopes = readableScopes(user);
+  const scopes = readableGeneratedWhere(user);
   if (scopes.length === 0) return [];
   const rows = await client.generatedDocument.findMany({
-    where: { applicationId, application: { OR: scopes } },
+    where: { applicationId, OR: scopes },
     select: {
       id: true,
       kind: true,
@@ -85,10 +93,10 @@ export async function openGeneratedDocumentForDownload(
   options: { storage?: Storage; client?: Tx } = {},
 ): Promise<DownloadableGenerated | null> {
   if (!isUuid(generatedId)) return null;
-  const scopes = readableScopes(user);
+  const scopes = readableGeneratedWhere(user);
   if (scopes.length === 0) return null;
   const row = await (options.client ?? db()).generatedDocument.findFirst({
-    where: { id: generatedId, application: { OR: scopes } },
+    where: { id: generatedId, OR: scopes },
     select: { filename: true, mimeType: true, sizeBytes: true, sha256: true, storageKey: true },
   });
   if (!row) return null;

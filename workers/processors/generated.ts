@@ -87,6 +87,12 @@ export interface StoreGeneratedInput {
   filename: string;
   mimeType: string;
   bytes: Uint8Array;
+  /** Who may download it; CASE (applicant side + authority) unless given. */
+  audience?: "CASE" | "AUTHORITY";
+  /** Links the file to a participation: that participation's agency may read it. */
+  participationId?: string;
+  /** Links the file to a decision (Bescheid, approved plans, XBau 0205). */
+  decisionId?: string;
   /** Case event appended with the row, e.g. "receipt.rendered". */
   eventType: string;
   eventPayload?: Record<string, Prisma.InputJsonValue>;
@@ -129,6 +135,9 @@ export async function storeGenerated(input: StoreGeneratedInput): Promise<Stored
           sha256,
           storageKey,
           sourceKey: input.sourceKey,
+          audience: input.audience ?? "CASE",
+          participationId: input.participationId ?? null,
+          decisionId: input.decisionId ?? null,
         },
         select: { id: true },
       });
