@@ -8,7 +8,7 @@ import { AUTHORITIES, DEMO_APPLICATION_IDS, DEMO_LOGINS, DEMO_PASSWORD, USERS } 
 export { DEMO_APPLICATION_IDS, DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from "./seed-data.ts";
 
 /**
- * Demo data: Landkreis Nordwestmecklenburg (Bauaufsicht) with two Gemeinden and four Fachstellen,
+ * Demo data: Landkreis Nordwestmecklenburg (Bauaufsicht) with two Gemeinden and five Fachstellen,
  * a second Bauaufsicht (Landkreis Ludwigslust-Parchim) to show tenant isolation, one demo user
  * per role and three demo applications. Idempotent: authorities are upserted by slug, users by
  * e-mail, applications by fixed ids; running it again never duplicates or resets work done since.
@@ -234,5 +234,6 @@ if (isMain) {
     `Demodaten eingespielt (${Object.keys(result.authorities).length} Behörden, ${Object.keys(result.users).length} Benutzer:innen) in ${Date.now() - started} ms.`,
   );
   console.log(`Demo-Zugänge (Passwort für alle: ${DEMO_PASSWORD}):`);
-  for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(40)} ${l.label}`);
+  const width = Math.max(...DEMO_LOGINS.map((l) => l.email.length));
+  for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(width)}  ${l.label}`);
 }
