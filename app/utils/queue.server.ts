@@ -50,6 +50,15 @@ export const exportApplicationPayload = z.object({
 });
 export type ExportApplicationPayload = z.infer<typeof exportApplicationPayload>;
 
+/**
+ * Renders a decided Bescheid: the Bescheid PDF, the stamped approved plan set and the XBau
+ * baugenehmigung.bescheid.0205 message, then informs applicant side, clerks and participants.
+ */
+export const renderDecisionPayload = z.object({
+  decisionId: z.uuid(),
+});
+export type RenderDecisionPayload = z.infer<typeof renderDecisionPayload>;
+
 /** Case events that notify people (in-app + e-mail when SMTP is configured). */
 export const notifyEvents = [
   "application.submitted",
@@ -115,6 +124,7 @@ export const jobs = defineJobs({
   "system.send-email": { queue: "system", schema: sendEmailPayload },
   "system.notify": { queue: "system", schema: notifyPayload },
   "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
+  "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
   "deadlines.check-requests": {
     queue: "deadlines",

@@ -2,6 +2,7 @@ import type { ProcessorMap } from "../types";
 import { checkDeadlinesProcessor } from "./check-deadlines";
 import { exportXbauProcessor } from "./export-xbau";
 import { notifyProcessor } from "./notify";
+import { renderDecisionProcessor } from "./render-decision";
 import { renderReceiptProcessor } from "./render-receipt";
 import { sendEmail } from "./send-email";
 
@@ -10,6 +11,7 @@ export const processors: ProcessorMap = {
   "system.send-email": sendEmail,
   "system.notify": notifyProcessor,
   "documents.render-receipt": renderReceiptProcessor,
+  "documents.render-decision": renderDecisionProcessor,
   "xbau.export-application": exportXbauProcessor,
   "deadlines.check-requests": checkDeadlinesProcessor,
 };
