@@ -43,6 +43,11 @@ export interface ProfileDeadlines {
   readonly agencyStatement: MonthDeadline;
   /** Einvernehmen of the Gemeinde (§ 36 BauGB). */
   readonly municipalConsent: MonthDeadline;
+  /**
+   * Extra months a Denkmalschutzbehörde gets on top of `agencyStatement` where Land law allows
+   * it (e.g. Berlin +1); 0 or absent = none.
+   */
+  readonly monumentExtensionMonths?: number;
   /** Waiting period after filing a Genehmigungsfreistellung with the Gemeinde. */
   readonly exemptionWaitingPeriod: MonthDeadline;
   /** Validity of a Baugenehmigung / Vorbescheid. */
@@ -127,6 +132,7 @@ export const MBO_PROFILE: LandProfile = {
     decision: null,
     agencyStatement: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 MBO" },
     municipalConsent: { months: 2, fiction: true, legalBasis: "§ 36 Abs. 2 Satz 2 BauGB" },
+    monumentExtensionMonths: 0,
     exemptionWaitingPeriod: { months: 1, fiction: false, legalBasis: "§ 62 Abs. 3 MBO" },
     permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 MBO" },
   },
@@ -161,6 +167,7 @@ export const MV_PROFILE: LandProfile = {
     },
     agencyStatement: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
     municipalConsent: { months: 2, fiction: true, legalBasis: "§ 36 Abs. 2 Satz 2 BauGB" },
+    monumentExtensionMonths: 0,
     exemptionWaitingPeriod: { months: 1, fiction: false, legalBasis: "§ 62 Abs. 3 LBauO M-V" },
     permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 LBauO M-V" },
   },

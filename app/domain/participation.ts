@@ -1,0 +1,361 @@
+/**
+ * Participation (Beteiligung, "Sternverfahren"): which authorities a complete case should be sent
+ * to and why, with the deadline and the legal consequence of silence the Land profile gives.
+ * Pure and browser-safe: the clerk's form shows the same suggestions the server checks.
+ */
+import type { ApplicationData, ProcedureType } from "./application-data";
+import { addMonthsBerlin, daysLeft, endOfBerlinDay } from "./deadlines";
+import { type LandProfile, localizeLegalBasis, resolveProfile } from "./land-profiles";
+
+/** Subject area of a Fachstelle (mirrors the AgencyType enum of the schema). */
+export const AGENCY_TYPES = [
+  "DENKMALSCHUTZ",
+  "BRANDSCHUTZ",
+  "NATURSCHUTZ",
+  "STRASSENBAU",
+  "IMMISSIONSSCHUTZ",
+  "SONSTIGE",
+] as const;
+export type AgencyTypeName = (typeof AGENCY_TYPES)[number];
+
+export const AGENCY_TYPE_LABELS: Record<AgencyTypeName, string> = {
+  DENKMALSCHUTZ: "Denkmalschutz",
+  BRANDSCHUTZ: "Brandschutz",
+  NATURSCHUTZ: "Naturschutz",
+  STRASSENBAU: "Straßenbau",
+  IMMISSIONSSCHUTZ: "Immissionsschutz",
+  SONSTIGE: "Sonstige Fachstelle",
+};
+
+export type ParticipationKindName = "MUNICIPAL_CONSENT" | "AGENCY_STATEMENT";
+
+/**
+ * Rechtsbereich of a participation for XBau (Code.Rechtsbereich is a type without a fixed list; the
+ * product keeps its own small codelist, like the Verfahrensart).
+ */
+export const RECHTSBEREICH_CODELIST = {
+  uri: "urn:bauantrag:codeliste:rechtsbereich",
+  version: "1.0",
+  entries: {
+    BAUPLANUNGSRECHT: "Bauplanungsrecht",
+    DENKMALSCHUTZ: "Denkmalschutzrecht",
+    BRANDSCHUTZ: "Bauordnungsrecht – Brandschutz",
+    NATURSCHUTZ: "Naturschutzrecht",
+    STRASSENBAU: "Straßenrecht",
+    IMMISSIONSSCHUTZ: "Immissionsschutzrecht",
+    SONSTIGE: "Sonstiges Fachrecht",
+  },
+} as const;
+export type RechtsbereichCode = keyof typeof RECHTSBEREICH_CODELIST.entries;
+
+/**
+ * XBau Code.BeteiligungRolle 2.0: 1 = zuständige Stelle, 2 = sachverständige Stelle,
+ * 3 = betroffene Gemeinde.
+ */
+export type BeteiligungRolle = "1" | "2" | "3";
+
+/** Who is addressed: the Gemeinde of the plot or a Fachstelle of a subject area. */
+export type AgencyTarget = { kind: "GEMEINDE" } | { kind: "FACHSTELLE"; agencyType: AgencyTypeName };
+
+export interface ParticipationSuggestion {
+  /** Stable key of the rule ("GEMEINDE", "DENKMALSCHUTZ", ...): one suggestion per key. */
+  key: "GEMEINDE" | AgencyTypeName;
+  target: AgencyTarget;
+  participationKind: ParticipationKindName;
+  /** "Gemeinde (Einvernehmen)", "Denkmalschutz". */
+  label: string;
+  /** Why, in German, as shown to the clerk and printed in the cover letter. */
+  reason: string;
+  legalBasis: string;
+  /** What the agency is asked. */
+  question: string;
+  rolle: BeteiligungRolle;
+  rechtsbereich: RechtsbereichCode;
+  /** Deadline rule from the Land profile. */
+  deadlineMonths: number;
+  silenceIsConsent: boolean;
+  silenceConsequence: string;
+}
+
+export interface SuggestionInput {
+  data: ApplicationData;
+  procedureType: ProcedureType | string;
+  profile: LandProfile | string | null | undefined;
+  /** The case has a Gemeinde of its own (Application.municipalityId) that is not the Bauaufsicht. */
+  municipalityIsSeparate: boolean;
+}
+
+/** Procedures in which the Bauaufsicht decides on planning law and therefore needs § 36 BauGB. */
+const CONSENT_PROCEDURES: readonly string[] = ["BAUGENEHMIGUNG", "VEREINFACHT", "VORBESCHEID"];
+/** Procedures in which agencies are asked at all (no permit procedure, no participation). */
+const PARTICIPATION_PROCEDURES: readonly string[] = [
+  "BAUGENEHMIGUNG",
+  "VEREINFACHT",
+  "VORBESCHEID",
+  "BESEITIGUNG",
+];
+
+export function profileOf(profile: SuggestionInput["profile"]): LandProfile {
+  return typeof profile === "object" && profile !== null ? profile : resolveProfile(profile);
+}
+
+/** The German text of the legal consequence of silence past the deadline. */
+export function silenceConsequenceText(silenceIsConsent: boolean, legalBasis: string): string {
+  return silenceIsConsent
+    ? `Zustimmung gilt als erteilt: Geht bis zum Ablauf der Frist keine Stellungnahme ein, gilt die Zustimmung als erteilt (${legalBasis}).`
+    : "Geht bis zum Ablauf der Frist keine Stellungnahme ein, entscheidet die Bauaufsichtsbehörde ohne Stellungnahme.";
+}
+
+function fachstelle(
+  profile: LandProfile,
+  agencyType: AgencyTypeName,
+  reason: string,
+  legalBasis: string,
+  question: string,
+  rolle: BeteiligungRolle = "1",
+): ParticipationSuggestion {
+  const rule = profile.deadlines.agencyStatement;
+  const extra = agencyType === "DENKMALSCHUTZ" ? (profile.deadlines.monumentExtensionMonths ?? 0) : 0;
+  const ruleBasis = localizeLegalBasis(profile, rule.legalBasis);
+  return {
+    key: agencyType,
+    target: { kind: "FACHSTELLE", agencyType },
+    participationKind: "AGENCY_STATEMENT",
+    label: AGENCY_TYPE_LABELS[agencyType],
+    reason: localizeLegalBasis(profile, reason),
+    legalBasis: `${localizeLegalBasis(profile, legalBasis)}; Frist: ${ruleBasis}`,
+    question,
+    rolle,
+    rechtsbereich: agencyType,
+    deadlineMonths: rule.months + extra,
+    silenceIsConsent: rule.fiction,
+    silenceConsequence: silenceConsequenceText(rule.fiction, ruleBasis),
+  };
+}
+
+/** Default question when the clerk adds an agency that no rule suggested. */
+export function defaultQuestion(target: AgencyTarget): string {
+  return target.kind === "GEMEINDE"
+    ? "Wir bitten um Entscheidung über das gemeindliche Einvernehmen nach § 36 BauGB."
+    : `Wir bitten um Ihre Stellungnahme zum Vorhaben aus Sicht des ${AGENCY_TYPE_LABELS[target.agencyType]}es.`;
+}
+
+/**
+ * The participations the case data calls for, in a stable order (Gemeinde first). Rules:
+ * - Gemeinde (§ 36 BauGB): the Gemeinde is not itself the Bauaufsicht, the procedure decides on
+ *   planning law, and the plot is not simply within a B-Plan (§ 30 Abs. 1 BauGB needs no
+ *   Einvernehmen unless a Befreiung is asked for) — unknown planning area counts as "needed".
+ * - Denkmalschutz: a Baudenkmal is affected.
+ * - Brandschutz: Sonderbau or Gebäudeklasse 4–5.
+ * - Naturschutz: Außenbereich (§ 35 BauGB).
+ * - Straßenbau: directly next to a Bundes- or Landesstraße.
+ * - Immissionsschutz: commercial use (Gewerbe).
+ */
+export function suggestParticipations(input: SuggestionInput): ParticipationSuggestion[] {
+  const profile = profileOf(input.profile);
+  if (!PARTICIPATION_PROCEDURES.includes(input.procedureType)) return [];
+  const plot = input.data.plot ?? {};
+  const project = input.data.project ?? {};
+  const out: ParticipationSuggestion[] = [];
+
+  if (input.municipalityIsSeparate && CONSENT_PROCEDURES.includes(input.procedureType)) {
+    const area = plot.planningArea;
+    const needed =
+      area === undefined ||
+      area === "INNENBEREICH" ||
+      area === "AUSSENBEREICH" ||
+      project.deviationsRequested;
+    if (needed) {
+      const rule = profile.deadlines.municipalConsent;
+      const why =
+        area === "AUSSENBEREICH"
+          ? "Das Vorhaben liegt im Außenbereich (§ 35 BauGB)"
+          : area === "INNENBEREICH"
+            ? "Das Vorhaben liegt im unbeplanten Innenbereich (§ 34 BauGB)"
+            : area === "BEBAUUNGSPLAN"
+              ? "Für das Vorhaben im Bebauungsplangebiet wird eine Befreiung beantragt (§ 31 Abs. 2 BauGB)"
+              : "Die planungsrechtliche Lage ist nicht angegeben";
+      const paragraph =
+        area === "AUSSENBEREICH"
+          ? "§ 35"
+          : area === "INNENBEREICH"
+            ? "§ 34"
+            : area === "BEBAUUNGSPLAN"
+              ? "§ 31"
+              : "§§ 31, 33 bis 35";
+      out.push({
+        key: "GEMEINDE",
+        target: { kind: "GEMEINDE" },
+        participationKind: "MUNICIPAL_CONSENT",
+        label: "Gemeinde (Einvernehmen)",
+        reason: `${why}; die Bauaufsichtsbehörde ist nicht die Gemeinde, deren Einvernehmen ist erforderlich.`,
+        legalBasis: `§ 36 Abs. 1 i. V. m. ${paragraph} BauGB; Frist: ${rule.legalBasis}`,
+        question: defaultQuestion({ kind: "GEMEINDE" }),
+        rolle: "3",
+        rechtsbereich: "BAUPLANUNGSRECHT",
+        deadlineMonths: rule.months,
+        silenceIsConsent: rule.fiction,
+        silenceConsequence: rule.fiction
+          ? `Zustimmung gilt als erteilt: Das Einvernehmen gilt als erteilt, wenn es nicht binnen ${rule.months} Monaten verweigert wird (${rule.legalBasis}).`
+          : silenceConsequenceText(false, rule.legalBasis),
+      });
+    }
+  }
+
+  if (project.monument) {
+    out.push(
+      fachstelle(
+        profile,
+        "DENKMALSCHUTZ",
+        "Ein Baudenkmal ist betroffen.",
+        "Denkmalschutzgesetz des Landes",
+        "Wir bitten um Ihre denkmalrechtliche Stellungnahme (Genehmigungsfähigkeit, erforderliche Auflagen).",
+      ),
+    );
+  }
+  const gk = project.buildingClass;
+  if (project.specialBuilding || (gk !== undefined && gk >= 4)) {
+    const why = project.specialBuilding
+      ? "Das Vorhaben ist ein Sonderbau (§ 2 Abs. 4 MBO)."
+      : `Das Gebäude hat die Gebäudeklasse ${gk} (§ 2 Abs. 3 MBO).`;
+    out.push(
+      fachstelle(
+        profile,
+        "BRANDSCHUTZ",
+        why,
+        "§ 14 MBO",
+        "Wir bitten um Stellungnahme der Brandschutzdienststelle zum Brandschutznachweis, insbesondere zu Rettungswegen und Löschwasserversorgung.",
+        "2",
+      ),
+    );
+  }
+  if (plot.planningArea === "AUSSENBEREICH") {
+    out.push(
+      fachstelle(
+        profile,
+        "NATURSCHUTZ",
+        "Das Vorhaben liegt im Außenbereich (§ 35 BauGB); Eingriffe in Natur und Landschaft sind zu prüfen.",
+        "§§ 14, 17 BNatSchG",
+        "Wir bitten um Ihre naturschutzrechtliche Stellungnahme (Eingriffsregelung, Schutzgebiete, Artenschutz).",
+      ),
+    );
+  }
+  if (plot.nextToMajorRoad) {
+    out.push(
+      fachstelle(
+        profile,
+        "STRASSENBAU",
+        "Das Grundstück liegt unmittelbar an einer Bundes- oder Landesstraße.",
+        "§ 9 FStrG bzw. Landesstraßengesetz",
+        "Wir bitten um Stellungnahme des Straßenbaulastträgers zu Anbauverbot, Zufahrt und Sichtfeldern.",
+      ),
+    );
+  }
+  if (project.use === "GEWERBE") {
+    out.push(
+      fachstelle(
+        profile,
+        "IMMISSIONSSCHUTZ",
+        "Das Vorhaben dient einer gewerblichen Nutzung; Lärm- und Luftimmissionen sind zu prüfen.",
+        "§ 22 BImSchG",
+        "Wir bitten um Ihre immissionsschutzrechtliche Stellungnahme (Lärm, Gerüche, Betriebszeiten).",
+      ),
+    );
+  }
+  return out;
+}
+
+/** The suggestion rule for an agency the clerk picked without one (defaults of its kind). */
+export function manualSuggestion(
+  target: AgencyTarget,
+  profileInput: SuggestionInput["profile"],
+): ParticipationSuggestion {
+  const profile = profileOf(profileInput);
+  if (target.kind === "GEMEINDE") {
+    const rule = profile.deadlines.municipalConsent;
+    return {
+      key: "GEMEINDE",
+      target,
+      participationKind: "MUNICIPAL_CONSENT",
+      label: "Gemeinde (Einvernehmen)",
+      reason: "Von der Sachbearbeitung hinzugefügt.",
+      legalBasis: `§ 36 BauGB; Frist: ${rule.legalBasis}`,
+      question: defaultQuestion(target),
+      rolle: "3",
+      rechtsbereich: "BAUPLANUNGSRECHT",
+      deadlineMonths: rule.months,
+      silenceIsConsent: rule.fiction,
+      silenceConsequence: silenceConsequenceText(rule.fiction, rule.legalBasis),
+    };
+  }
+  return fachstelle(
+    profile,
+    target.agencyType,
+    "Von der Sachbearbeitung hinzugefügt.",
+    "§ 69 Abs. 1 MBO",
+    defaultQuestion(target),
+  );
+}
+
+/** Default deadline (end of the Berlin day) of a participation requested at `from`. */
+export function defaultDeadline(months: number, from: Date): Date {
+  return endOfBerlinDay(addMonthsBerlin(from, months));
+}
+
+// ---- board state --------------------------------------------------------------------------------
+
+export interface ParticipationStateInput {
+  status: "PENDING" | "SENT" | "OPENED" | "ANSWERED" | "DEEMED_CONSENT" | "CANCELLED";
+  deadline: Date;
+  closedAt: Date | null;
+  silenceIsConsent: boolean;
+  hasPendingExtension?: boolean;
+}
+
+export type ParticipationTone = "info" | "success" | "warning" | "danger";
+
+export interface ParticipationState {
+  label: string;
+  tone: ParticipationTone;
+  /** Calendar days to the deadline (negative = overdue); null once nothing is awaited. */
+  daysLeft: number | null;
+  overdue: boolean;
+}
+
+/**
+ * The state a clerk (and the agency) sees: "Wird versandt", "Versandt", "Geöffnet", "Beantwortet",
+ * "Überfällig", "Zustimmung gilt als erteilt", "Zurückgezogen"; a pending extension request is
+ * named, a closed participation stays with its outcome.
+ */
+export function participationState(p: ParticipationStateInput, now: Date = new Date()): ParticipationState {
+  if (p.status === "ANSWERED")
+    return { label: "Beantwortet", tone: "success", daysLeft: null, overdue: false };
+  if (p.status === "DEEMED_CONSENT")
+    return { label: "Zustimmung gilt als erteilt", tone: "success", daysLeft: null, overdue: false };
+  if (p.status === "CANCELLED")
+    return { label: "Zurückgezogen", tone: "info", daysLeft: null, overdue: false };
+  if (p.closedAt)
+    return { label: "Abgeschlossen ohne Stellungnahme", tone: "info", daysLeft: null, overdue: false };
+  const left = daysLeft(p.deadline, now);
+  const overdue = p.deadline.getTime() < now.getTime();
+  if (overdue) return { label: "Überfällig", tone: "danger", daysLeft: left, overdue };
+  if (p.hasPendingExtension)
+    return { label: "Fristverlängerung beantragt", tone: "warning", daysLeft: left, overdue };
+  if (p.status === "PENDING") return { label: "Wird versandt", tone: "info", daysLeft: left, overdue };
+  if (p.status === "OPENED") return { label: "Geöffnet", tone: "info", daysLeft: left, overdue };
+  return { label: "Versandt", tone: "info", daysLeft: left, overdue };
+}
+
+export const STATEMENT_OUTCOME_LABELS: Record<string, string> = {
+  CONSENT: "Zustimmung",
+  CONSENT_WITH_CONDITIONS: "Zustimmung mit Nebenbestimmungen",
+  REJECTION: "Ablehnung",
+  NOT_AFFECTED: "Nicht betroffen",
+};
+
+export const CONDITION_KIND_LABELS: Record<string, string> = {
+  BEDINGUNG: "Bedingung",
+  AUFLAGE: "Auflage",
+  VORBEHALT: "Vorbehalt",
+  HINWEIS: "Hinweis",
+};
