@@ -78,6 +78,10 @@ export const CASE_EVENT_LABELS: Record<string, string> = {
   "case.assigned": "Zuständigkeit geändert",
   "comment.created": "Kommentar",
   "participation.requested": "Fachstelle beteiligt",
+  "participation.opened": "Beteiligung von der Fachstelle geöffnet",
+  "participation.answered": "Stellungnahme abgegeben",
+  "participation.extension-requested": "Fristverlängerung beantragt",
+  "statement.rendered": "Stellungnahme als PDF erstellt",
   "decision.made": "Entscheidung getroffen",
   "application.withdrawn": "Antrag zurückgenommen",
   "application.deemed-withdrawn": "Antrag gilt als zurückgenommen",
@@ -99,6 +103,14 @@ const MEMBER_ROLE_NAMES: Record<string, string> = {
   BAUHERR: "Bauherr:in",
   ENTWURFSVERFASSER: "Entwurfsverfasser:in",
   BEVOLLMAECHTIGTER: "Bevollmächtigte:r",
+};
+
+/** Outcome of an agency statement (Stellungnahme), for history and pages. */
+export const STATEMENT_OUTCOME_LABELS: Record<string, string> = {
+  CONSENT: "Zustimmung",
+  CONSENT_WITH_CONDITIONS: "Zustimmung mit Nebenbestimmungen",
+  REJECTION: "Ablehnung",
+  NOT_AFFECTED: "nicht betroffen",
 };
 
 /** One line of detail for a history event from its payload (German; empty when there is nothing to add). */
@@ -130,6 +142,14 @@ export function eventDetail(type: string, payload: unknown): string {
       return str(p.deadline) ? `Frist bis ${formatDate(str(p.deadline))}` : "";
     case "application.withdrawn":
       return str(p.reason) ? `Grund: ${str(p.reason)}` : "";
+    case "participation.opened":
+      return str(p.agency);
+    case "participation.answered":
+      return [str(p.agency), STATEMENT_OUTCOME_LABELS[str(p.outcome)] ?? ""].filter(Boolean).join(": ");
+    case "participation.extension-requested":
+      return [str(p.agency), str(p.until) ? `bis ${formatDate(str(p.until))}` : ""]
+        .filter(Boolean)
+        .join(", ");
     default:
       return "";
   }

@@ -9,6 +9,7 @@ import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import { getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
 import type { Prisma } from "~/generated/prisma/client";
+import { sharedVersionWhere } from "~/models/agency-portal.server";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
 import { lockApplicantEditable } from "~/models/draft.server";
 import type { SessionUser } from "~/models/user.server";
@@ -487,8 +488,9 @@ export interface DownloadableVersion {
 }
 
 /**
- * A stored document version for download: members of the application (applicant side), or
- * clerks of the application's authority once it is no longer a draft. null otherwise (also for
+ * A stored document version for download: members of the application (applicant side), clerks
+ * of the application's authority once it is no longer a draft, or an agency for the versions
+ * shared with its participation while that is not closed (sharedVersionWhere). null otherwise (also for
  * malformed ids), so a caller cannot tell "forbidden" from "does not exist".
  */
 export async function openDocumentVersionForDownload(
@@ -500,10 +502,15 @@ export async function openDocumentVersionForDownload(
   const scopes: Prisma.ApplicationWhereInput[] = [];
   if (can(user, "read:document:own")) scopes.push(applicantScope(user.id));
   if (can(user, "read:document:authority") && user.authorityId) scopes.push(authorityScope(user.authorityId));
-  if (scopes.length === 0) return null;
+  const versionScopes: Prisma.DocumentVersionWhereInput[] = [];
+  if (scopes.length > 0) versionScopes.push({ document: { application: { OR: scopes } } });
+  // Agencies: exactly the versions shared with one of their open participations.
+  const shared = sharedVersionWhere(user);
+  if (shared) versionScopes.push(shared);
+  if (versionScopes.length === 0) return null;
 
   const version = await db().documentVersion.findFirst({
-    where: { id: versionId, document: { application: { OR: scopes } } },
+    where: { id: versionId, OR: versionScopes },
     select: { filename: true, mimeType: true, sizeBytes: true, storageKey: true },
   });
   if (!version) return null;

@@ -7,7 +7,8 @@ import { contentDisposition } from "../../storage/index";
 /**
  * Download of an uploaded document version. Always an attachment, never rendered inline:
  * uploaded bytes are untrusted, so the browser must neither sniff nor run anything
- * (nosniff, CSP sandbox). Members of the application and clerks of its authority only.
+ * (nosniff, CSP sandbox). Members of the application, clerks of its authority, and agencies for
+ * the versions shared with their open participation (openDocumentVersionForDownload).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
