@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { createSubmittedCase } from "./support/submitted-case.ts";
 
 /**
  * Issue 4's journey against the real stack: a submitted case (created through the model functions
@@ -21,30 +21,6 @@ const ARCHITECT = "architektin@demo.bauantrag.de";
 const CLERK = "sachbearbeiter@demo.bauantrag.de";
 const INTERNAL_NOTE = "Intern: Prüfstatiker vorab informieren";
 const ITEM_TEXT = "Bitte reichen Sie den Brandschutznachweis nach.";
-
-function createSubmittedCase(title: string): { id: string; fileNumber: string } {
-  const port = Number(process.env.E2E_PORT ?? 3100);
-  const out = execFileSync("npx", ["tsx", "e2e/support/review-case.ts", title], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e",
-      SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      S3_ENDPOINT: "127.0.0.1",
-      S3_PORT: String(Number(process.env.E2E_S3_PORT ?? 9110)),
-      S3_USE_SSL: "false",
-      S3_BUCKET: "bauantrag-e2e",
-      S3_ACCESS_KEY: "S3RVER",
-      S3_SECRET_KEY: "S3RVER",
-    },
-    encoding: "utf8",
-  });
-  const line = out.trim().split("\n").pop() ?? "";
-  return JSON.parse(line) as { id: string; fileNumber: string };
-}
 
 async function newPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();

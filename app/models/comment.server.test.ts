@@ -240,8 +240,8 @@ describe("notifications", () => {
     });
     expect(notes).toEqual(
       expect.arrayContaining([
-        { userId: architect.id, link: `/antraege/${appNo3}` },
-        { userId: clerk.id, link: `/behoerde/faelle/${appNo3}` },
+        { userId: architect.id, link: `/antraege/${appNo3}#kommentare` },
+        { userId: clerk.id, link: `/behoerde/faelle/${appNo3}#kommentare` },
       ]),
     );
     expect(notes).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { documentTypeLabel } from "~/domain/document-types";
 import type { CommentVisibility, Prisma } from "~/generated/prisma/client";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
 import { enqueueInTx } from "~/models/outbox.server";
@@ -282,4 +283,124 @@ export async function setCommentResolved(
       : { resolvedAt: null, resolvedById: null },
   });
   return { ok: true, id: comment.id };
+}
+
+/** A PDF version of the case a comment can be pinned to (for the pin picker and pin labels). */
+export interface PinnableVersion {
+  id: string;
+  label: string;
+  pageCount: number | null;
+}
+
+export interface CaseComments {
+  /** Whether the user may write INTERNAL comments (the authority side). */
+  canInternal: boolean;
+  threads: CommentThread[];
+  versions: PinnableVersion[];
+}
+
+/**
+ * Everything the comments section of a case page needs, loaded with the same visibility rules as
+ * listComments (the PDF versions are read through the same case scope).
+ */
+export async function loadCaseComments(user: SessionUser, applicationId: string): Promise<CaseComments> {
+  const { side, scope } = sideOf(user);
+  if (!isUuid(applicationId)) return { canInternal: side === "authority", threads: [], versions: [] };
+  const [threads, versions] = await Promise.all([
+    listComments(user, applicationId),
+    db().documentVersion.findMany({
+      where: { mimeType: "application/pdf", document: { applicationId, application: scope } },
+      select: {
+        id: true,
+        versionNumber: true,
+        pageCount: true,
+        document: { select: { typeCode: true, title: true } },
+      },
+      orderBy: [{ document: { typeCode: "asc" } }, { versionNumber: "asc" }],
+    }),
+  ]);
+  return {
+    canInternal: side === "authority",
+    threads,
+    versions: versions.map((v) => ({
+      id: v.id,
+      label: `${v.document.title || documentTypeLabel(v.document.typeCode)}, Version ${v.versionNumber}`,
+      pageCount: v.pageCount,
+    })),
+  };
+}
+
+export const COMMENT_INTENTS = {
+  add: "comment-add",
+  resolve: "comment-resolve",
+  reopen: "comment-reopen",
+} as const;
+
+/** Which form on the page a result belongs to: the new-comment form, a reply form or a thread. */
+export type CommentFormResult =
+  | { ok: true; form: string; id: string; message: string }
+  | { ok: false; form: string; message: string; values: { body: string; visibility: string } };
+
+function optionalNumber(value: FormDataEntryValue | null): number | null {
+  const s = typeof value === "string" ? value.trim() : "";
+  return s === "" ? null : Number(s);
+}
+
+/**
+ * The comment intents of a case page's action (plain form posts, so comments work without
+ * JavaScript). Returns null when the form is not about comments; the page's action goes on then.
+ */
+export async function commentAction(
+  user: SessionUser,
+  applicationId: string,
+  form: FormData,
+): Promise<{ comment: CommentFormResult } | null> {
+  const intent = String(form.get("intent") ?? "");
+  if (intent === COMMENT_INTENTS.add) {
+    const parentId = String(form.get("parentId") ?? "") || null;
+    const body = String(form.get("body") ?? "");
+    // The applicant side has no choice to make: its comments are always shared.
+    const visibility = String(form.get("visibility") ?? (sideOf(user).side === "applicant" ? "SHARED" : ""));
+    const formKey = parentId ? `reply:${parentId}` : "new";
+    const result = await addComment(user, applicationId, {
+      body,
+      visibility,
+      parentId,
+      documentVersionId: parentId ? null : String(form.get("documentVersionId") ?? "") || null,
+      page: optionalNumber(form.get("page")),
+      posX: optionalNumber(form.get("posX")),
+      posY: optionalNumber(form.get("posY")),
+    });
+    return {
+      comment: result.ok
+        ? {
+            ok: true,
+            form: formKey,
+            id: result.id,
+            message: parentId ? "Ihre Antwort ist gespeichert." : "Ihr Kommentar ist gespeichert.",
+          }
+        : { ok: false, form: formKey, message: result.message, values: { body, visibility } },
+    };
+  }
+  if (intent === COMMENT_INTENTS.resolve || intent === COMMENT_INTENTS.reopen) {
+    const commentId = String(form.get("commentId") ?? "");
+    const resolved = intent === COMMENT_INTENTS.resolve;
+    const result = await setCommentResolved(user, commentId, resolved);
+    return {
+      comment: result.ok
+        ? {
+            ok: true,
+            form: `thread:${commentId}`,
+            id: result.id,
+            message: resolved ? "Die Diskussion ist erledigt." : "Die Diskussion ist wieder offen.",
+          }
+        : {
+            ok: false,
+            form: `thread:${commentId}`,
+            message: result.message,
+            values: { body: "", visibility: "" },
+          },
+    };
+  }
+  return null;
 }

@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect } from "react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { CommentsSection } from "~/components/comments/comments-section";
 import { CompletenessPanel, evaluateBase, toCompletenessBase } from "~/components/completeness-panel";
 import { DescriptionList } from "~/components/description-list";
 import { ALL_STEPS, stepForSection } from "~/components/draft/steps";
@@ -18,6 +19,7 @@ import { eventDetail, eventLabel, procedureLabel, StatusBadge } from "~/componen
 import { TextField } from "~/components/text-field";
 import { documentTypeLabel } from "~/domain/document-types";
 import { listEvents } from "~/models/case-event.server";
+import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { completenessInputFor, getDraftForMember, readApplicationData } from "~/models/draft.server";
 import { inviteMember, MEMBER_ROLE_LABELS, MEMBER_ROLES } from "~/models/member.server";
 import { getOpenRequestForMember } from "~/models/request.server";
@@ -49,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const view = await getDraftForMember(user, params.id ?? "");
   if (!view) notFound(NOT_FOUND);
   // Access is established above (membership); history and generated files of this application only.
-  const [events, generated, openRequest] = await Promise.all([
+  const [events, generated, openRequest, comments] = await Promise.all([
     listEvents(db(), view.id),
     view.editable
       ? Promise.resolve([])
@@ -59,6 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           orderBy: { createdAt: "asc" },
         }),
     view.editable ? Promise.resolve(null) : getOpenRequestForMember(user, view.id),
+    // Comments start with the submission (the authority has nothing to talk about before).
+    view.status === "DRAFT" ? Promise.resolve(null) : loadCaseComments(user, view.id),
   ]);
   const snapshot = readSnapshot(
     view.editable
@@ -84,6 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? { deadline: openRequest.deadline, items: openRequest.items.length, sentAt: openRequest.sentAt }
       : null,
     justAnswered: url.searchParams.get("nachgereicht") === "1",
+    comments,
     me: { id: user.id, role: view.myRole },
     members: view.members.map((m) => ({
       id: m.id,
@@ -134,6 +139,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await request.formData();
+  const commented = await commentAction(user, params.id ?? "", form);
+  if (commented) return commented;
   if (form.get("intent") === "withdraw") {
     if (form.get("confirm") !== "on") {
       return {
@@ -213,6 +220,7 @@ export default function ApplicationPage() {
         </Alert>
       ) : null}
       {application.editable ? <DraftOverview /> : <SubmittedOverview />}
+      {data.comments ? <CommentsSection comments={data.comments} /> : null}
       <Members />
       {application.withdrawable ? <Withdraw /> : null}
       <Timeline />
@@ -372,9 +380,15 @@ function SubmittedOverview() {
   );
 }
 
+/** The result of the invitation / withdrawal forms (comment forms report in their own section). */
+function usePageActionData() {
+  const data = useActionData<typeof action>();
+  return data && "invited" in data ? data : null;
+}
+
 function Members() {
   const { application, members, roleOptions } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = usePageActionData();
   const busy = useNavigation().state === "submitting";
   return (
     <section className="app-section" aria-labelledby="beteiligte">
@@ -435,7 +449,7 @@ function Members() {
 }
 
 function Withdraw() {
-  const actionData = useActionData<typeof action>();
+  const actionData = usePageActionData();
   const busy = useNavigation().state === "submitting";
   return (
     <section className="app-section" aria-labelledby="ruecknahme">

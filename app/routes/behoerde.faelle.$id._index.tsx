@@ -4,6 +4,7 @@ import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { DocumentsPanel } from "~/components/case/documents-panel";
 import { CaseTimeline } from "~/components/case/timeline";
+import { CommentsSection } from "~/components/comments/comments-section";
 import { DescriptionList } from "~/components/description-list";
 import { DataSummary } from "~/components/draft/summary";
 import { formatDate, formatDateTime, isoString } from "~/components/format";
@@ -12,6 +13,7 @@ import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { listEvents } from "~/models/case-event.server";
+import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { readApplicationData } from "~/models/draft.server";
 import { getRequestForClerk } from "~/models/request.server";
 import { assignCase, confirmComplete, startReview } from "~/models/review.server";
@@ -97,13 +99,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
   });
   if (!c) notFound(NOT_FOUND);
-  const [events, clerks] = await Promise.all([
+  const [events, clerks, comments] = await Promise.all([
     listEvents(db(), c.id),
     db().user.findMany({
       where: { authorityId: user.authorityId, roles: { has: "CLERK" }, disabledAt: null },
       select: { id: true, displayName: true },
       orderBy: { displayName: "asc" },
     }),
+    loadCaseComments(user, c.id),
   ]);
   const latest = c.requests[0] ?? null;
   const req = latest ? await getRequestForClerk(user, c.id, latest.id) : null;
@@ -180,6 +183,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       actor: e.actor?.displayName ?? "System",
     })),
     clerks,
+    comments,
   };
 }
 
@@ -187,6 +191,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAuthorityPermission(request, "read:application:authority");
   const id = params.id ?? "";
   const form = await request.formData();
+  const commented = await commentAction(user, id, form);
+  if (commented) return commented;
   const intent = String(form.get("intent") ?? "");
   if (intent === "assign") {
     const to = String(form.get("clerkId") ?? "");
@@ -221,8 +227,11 @@ export default function CasePage() {
     events,
     clerks,
     me,
+    comments,
   } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const posted = useActionData<typeof action>();
+  // Comment forms report inside the comments section.
+  const actionData = posted && "ok" in posted ? posted : null;
   const busy = useNavigation().state === "submitting";
   const reviewable = c.status === "SUBMITTED" || c.status === "IN_REVIEW";
   return (
@@ -347,6 +356,7 @@ export default function CasePage() {
         </h2>
         <DocumentsPanel documents={documents} />
       </section>
+      <CommentsSection comments={comments} />
       <section className="app-section" aria-labelledby="angaben">
         <h2 className="kern-heading-medium" id="angaben">
           Angaben

@@ -7,7 +7,11 @@ export interface PagePin {
   posX: number;
   posY: number;
   label: string;
+  /** Shown in the pin; matches the thread's number in the comment list. Defaults to the order on the page. */
+  number?: number;
   resolved?: boolean;
+  /** The pin of the thread the user is looking at (drawn larger). */
+  active?: boolean;
 }
 
 export interface PdfViewerProps {
@@ -19,21 +23,42 @@ export interface PdfViewerProps {
   onPick?: (pick: { page: number; posX: number; posY: number }) => void;
   picked?: { page: number; posX: number; posY: number } | null;
   initialPage?: number;
+  /** Controlled page (e.g. to jump to a pinned comment); with it, navigation calls onPageChange. */
+  page?: number;
+  onPageChange?: (page: number) => void;
+  /** When set, pins are buttons (e.g. to show the pin's thread). */
+  onPinClick?: (pinId: string) => void;
 }
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
 /** In-browser PDF viewer (pdfjs-dist): one page on a canvas, page navigation and zoom. */
-export function PdfViewer({ url, title, pins = [], onPick, picked, initialPage = 1 }: PdfViewerProps) {
+export function PdfViewer({
+  url,
+  title,
+  pins = [],
+  onPick,
+  picked,
+  initialPage = 1,
+  page: controlledPage,
+  onPageChange,
+  onPinClick,
+}: PdfViewerProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [pageCount, setPageCount] = useState(0);
-  const [page, setPage] = useState(initialPage);
+  const [ownPage, setOwnPage] = useState(initialPage);
+  const page = controlledPage ?? ownPage;
+  const setPage = (next: (p: number) => number) => {
+    const value = next(page);
+    if (onPageChange) onPageChange(value);
+    if (controlledPage === undefined) setOwnPage(value);
+  };
   const [zoom, setZoom] = useState(2);
   const [error, setError] = useState<string | null>(null);
   const [rendered, setRendered] = useState<string | null>(null);
 
   useEffect(() => {
-    setPage(initialPage);
+    setOwnPage(initialPage);
   }, [initialPage]);
 
   useEffect(() => {
@@ -143,16 +168,36 @@ export function PdfViewer({ url, title, pins = [], onPick, picked, initialPage =
             }
             style={{ display: "block", cursor: onPick ? "crosshair" : undefined }}
           />
-          {pagePins.map((p, i) => (
-            <span
-              key={p.id}
-              title={p.label}
-              data-testid="pdf-pin"
-              style={pinStyle(p.posX, p.posY, p.resolved ? "#6b7280" : "#b91c1c")}
-            >
-              {i + 1}
-            </span>
-          ))}
+          {pagePins.map((p, i) =>
+            onPinClick ? (
+              <button
+                key={p.id}
+                type="button"
+                title={p.label}
+                aria-label={`Kommentar ${p.number ?? i + 1}: ${p.label}`}
+                data-testid="pdf-pin"
+                data-active={p.active ? "true" : undefined}
+                onClick={() => onPinClick(p.id)}
+                style={{
+                  ...pinStyle(p.posX, p.posY, pinColor(p), p.active),
+                  pointerEvents: "auto",
+                  border: 0,
+                }}
+              >
+                {p.number ?? i + 1}
+              </button>
+            ) : (
+              <span
+                key={p.id}
+                title={p.label}
+                data-testid="pdf-pin"
+                data-active={p.active ? "true" : undefined}
+                style={pinStyle(p.posX, p.posY, pinColor(p), p.active)}
+              >
+                {p.number ?? i + 1}
+              </span>
+            ),
+          )}
           {picked && picked.page === current ? (
             <span data-testid="pdf-pin-new" style={pinStyle(picked.posX, picked.posY, "#1d4ed8")}>
               +
@@ -164,18 +209,25 @@ export function PdfViewer({ url, title, pins = [], onPick, picked, initialPage =
   );
 }
 
-function pinStyle(x: number, y: number, color: string): React.CSSProperties {
+function pinColor(p: PagePin): string {
+  return p.resolved ? "#6b7280" : "#b91c1c";
+}
+
+function pinStyle(x: number, y: number, color: string, active = false): React.CSSProperties {
+  const size = active ? 32 : 24;
   return {
     position: "absolute",
-    left: `calc(${x * 100}% - 12px)`,
-    top: `calc(${y * 100}% - 12px)`,
-    width: 24,
-    height: 24,
-    borderRadius: 12,
+    left: `calc(${x * 100}% - ${size / 2}px)`,
+    top: `calc(${y * 100}% - ${size / 2}px)`,
+    width: size,
+    height: size,
+    borderRadius: size / 2,
+    boxShadow: active ? "0 0 0 3px #fbbf24" : undefined,
+    padding: 0,
     background: color,
     color: "#fff",
     fontSize: 13,
-    lineHeight: "24px",
+    lineHeight: `${size}px`,
     textAlign: "center",
     pointerEvents: "none",
     fontWeight: 700,
