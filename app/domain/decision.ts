@@ -165,7 +165,7 @@ export function reasonsSkeleton(input: ReasonsInput): string {
   const complete = input.completeAt
     ? ` Die Bauvorlagen sind seit dem ${input.formatDate(input.completeAt)} vollständig.`
     : "";
-  parts.push(`Der Antrag im ${input.procedureLabel} ist${filed} eingegangen.${complete}`);
+  parts.push(`Der Bauantrag (${input.procedureLabel}) ist${filed} eingegangen.${complete}`);
   if (input.participations.length > 0) {
     const lines = input.participations.map(
       (p) => `- ${p.agencyName} ${OUTCOME_PHRASES[p.outcome] ?? "wurde beteiligt"}.`,

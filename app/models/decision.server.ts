@@ -1,0 +1,890 @@
+import { type ApplicationData, applicationDataSchema } from "~/domain/application-data";
+import { berlinDate } from "~/domain/deadlines";
+import {
+  type ConditionKind,
+  DECISION_KIND_LABELS,
+  type DecisionKind,
+  defaultDecisionKind,
+  isConditionKind,
+  isDecisionKind,
+  legalRemedyFor,
+  permitValidUntil,
+  reasonsSkeleton,
+  requestedDeviationSkeleton,
+} from "~/domain/decision";
+import { getDocumentType } from "~/domain/document-types";
+import { computeFee, type FeeLine, resolveFeeSchedule } from "~/domain/fees";
+import { procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
+import type { Prisma } from "~/generated/prisma/client";
+import { authorityScope, isUuid } from "~/models/application.server";
+import { appendEvent } from "~/models/case-event.server";
+import { readableGeneratedWhere } from "~/models/generated-document.server";
+import { enqueueInTx } from "~/models/outbox.server";
+import type { SessionUser } from "~/models/user.server";
+import { db, type Tx } from "~/utils/db.server";
+import { can } from "~/utils/permissions";
+import { notFound } from "~/utils/permissions.server";
+import { buildJobId } from "~/utils/queue.server";
+
+/**
+ * The decision (Bescheid) on the authority side: a draft prefilled from the file, edited with
+ * optimistic concurrency, optionally approved by a second clerk (four-eyes), then decided in one
+ * transaction that closes the case and queues the rendering of the Bescheid.
+ *
+ * Every query is scoped to the clerk's authority in its WHERE; a decision or case of another
+ * authority is "not found" (404).
+ *
+ *   (none) --openDraft--> DRAFT --submitForApproval--> AWAITING_APPROVAL --approve--> (approvedAt set)
+ *   DRAFT | AWAITING_APPROVAL --updateDraft--> DRAFT (approval cleared)
+ *   DRAFT (no four-eyes) | approved --decide--> DECIDED (Application DECIDED)
+ */
+
+const NOT_FOUND = "Diesen Fall gibt es nicht oder er gehört nicht zu Ihrer Behörde.";
+export const ALREADY_DECIDED = "Für diesen Antrag wurde bereits entschieden.";
+
+/** Application statuses in which a decision may be prepared and made (the file is complete). */
+const DECIDABLE = ["COMPLETE", "PARTICIPATION", "DECISION_PENDING"] as const;
+/** Participations that still wait for a statement (and are not closed). */
+const OPEN_PARTICIPATION = ["PENDING", "SENT", "OPENED"] as const;
+
+const LIMITS = {
+  reasons: 20_000,
+  legalRemedy: 5_000,
+  conditionText: 4_000,
+  legalBasis: 300,
+  conditions: 200,
+  deviations: 50,
+  deviationText: 2_000,
+} as const;
+
+export type DecisionOutcome<T extends object = object> = ({ ok: true } & T) | { ok: false; message: string };
+
+class Refused extends Error {
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
+}
+
+async function refusable<T extends object>(fn: () => Promise<T>): Promise<DecisionOutcome<T>> {
+  try {
+    return { ok: true, ...(await fn()) };
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
+
+/** The clerk's authority when they may decide; otherwise the caller answers 404. */
+function deciderAuthority(clerk: SessionUser): string {
+  if (!can(clerk, "decide:application:authority") || !clerk.authorityId) notFound(NOT_FOUND);
+  return clerk.authorityId;
+}
+
+/** dd.mm.yyyy in Berlin time. */
+function germanDate(d: Date): string {
+  return berlinDate(d).split("-").reverse().join(".");
+}
+
+function readData(data: unknown): ApplicationData {
+  const parsed = applicationDataSchema.safeParse(data);
+  return parsed.success ? parsed.data : {};
+}
+
+/** Locks the case row (authority-scoped, submitted) for the rest of the transaction. */
+async function lockCase(tx: Tx, authorityId: string, applicationId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Application"
+    WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
+    FOR UPDATE`;
+  if (rows.length === 0) return null;
+  return tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    select: {
+      id: true,
+      status: true,
+      procedureType: true,
+      completeAt: true,
+      submittedAt: true,
+      fileNumber: true,
+      data: true,
+      authority: {
+        select: {
+          name: true,
+          addressLine: true,
+          landProfile: true,
+          legalRemedyText: true,
+          feeSchedule: true,
+          fourEyesDecision: true,
+        },
+      },
+    },
+  });
+}
+
+type LockedCase = NonNullable<Awaited<ReturnType<typeof lockCase>>>;
+
+function statusRefusal(app: { status: string; completeAt: Date | null }): string | null {
+  if (app.status === "DECIDED") return ALREADY_DECIDED;
+  if (app.status === "WITHDRAWN" || app.status === "DEEMED_WITHDRAWN")
+    return "Der Antrag wurde zurückgenommen; es kann nicht mehr entschieden werden.";
+  if (!app.completeAt || !(DECIDABLE as readonly string[]).includes(app.status))
+    return "Der Antrag ist noch nicht vollständig. Ein Bescheid kann erst vorbereitet und erlassen werden, wenn die Vollständigkeit bestätigt ist.";
+  return null;
+}
+
+// ---- participations as the decision sees them -----------------------------------------------------
+
+interface ParticipationFacts {
+  /** Distinct agencies actually asked (sent or later; not cancelled): charged per participation. */
+  chargedCount: number;
+  /** Latest round per agency, for the reasons. */
+  latest: { agencyName: string; outcome: string }[];
+  /** Conditions of the latest answered statement per agency. */
+  conditions: {
+    id: string;
+    kind: ConditionKind;
+    text: string;
+    legalBasis: string | null;
+    sourceLabel: string;
+  }[];
+}
+
+async function participationFacts(tx: Tx, applicationId: string): Promise<ParticipationFacts> {
+  const rows = await tx.participation.findMany({
+    where: { applicationId, status: { not: "CANCELLED" } },
+    select: {
+      agencyId: true,
+      status: true,
+      round: true,
+      agency: { select: { name: true } },
+      statement: {
+        select: {
+          outcome: true,
+          submittedAt: true,
+          conditions: {
+            select: { id: true, kind: true, text: true, legalBasis: true },
+            orderBy: { position: "asc" },
+          },
+        },
+      },
+    },
+    orderBy: [{ round: "desc" }, { createdAt: "asc" }],
+  });
+  const seen = new Set<string>();
+  const facts: ParticipationFacts = { chargedCount: 0, latest: [], conditions: [] };
+  for (const p of rows) {
+    if (seen.has(p.agencyId)) continue; // an earlier round, superseded by the latest
+    seen.add(p.agencyId);
+    if (p.status !== "PENDING") facts.chargedCount++;
+    const outcome =
+      p.status === "ANSWERED" && p.statement
+        ? p.statement.outcome
+        : p.status === "DEEMED_CONSENT"
+          ? "DEEMED_CONSENT"
+          : "PENDING";
+    facts.latest.push({ agencyName: p.agency.name, outcome });
+    if (p.status === "ANSWERED" && p.statement) {
+      const label = `${p.agency.name}, Stellungnahme vom ${germanDate(p.statement.submittedAt)}`;
+      for (const c of p.statement.conditions) {
+        facts.conditions.push({ ...c, sourceLabel: label });
+      }
+    }
+  }
+  return facts;
+}
+
+function feeFor(app: LockedCase, kind: DecisionKind, costCents: bigint | null, participations: number) {
+  const schedule = resolveFeeSchedule(app.authority.landProfile, app.authority.feeSchedule);
+  return {
+    schedule,
+    result: computeFee(schedule, {
+      kind,
+      procedureType: app.procedureType,
+      constructionCostCents: costCents,
+      participations,
+    }),
+  };
+}
+
+// ---- opening the draft --------------------------------------------------------------------------
+
+/**
+ * Opens the decision draft of a case: creates it once, prefilled from the file, or returns the
+ * existing one. The case row lock makes two clerks opening it at the same time create one draft.
+ */
+export async function openDraft(
+  clerk: SessionUser,
+  applicationId: string,
+): Promise<DecisionOutcome<{ decisionId: string; created: boolean }>> {
+  const authorityId = deciderAuthority(clerk);
+  if (!isUuid(applicationId)) notFound(NOT_FOUND);
+  return refusable(() =>
+    db().$transaction(async (tx) => {
+      const app = await lockCase(tx, authorityId, applicationId);
+      if (!app) notFound(NOT_FOUND);
+      const existing = await tx.decision.findUnique({ where: { applicationId }, select: { id: true } });
+      if (existing) return { decisionId: existing.id, created: false };
+      const refusal = statusRefusal(app);
+      if (refusal) throw new Refused(refusal);
+
+      const data = readData(app.data);
+      const profile = resolveProfile(app.authority.landProfile);
+      const kind = defaultDecisionKind(app.procedureType);
+      const facts = await participationFacts(tx, app.id);
+      const euros = data.project?.estimatedCosts;
+      const costCents = typeof euros === "number" ? BigInt(euros) * 100n : null;
+      const { result: fee } = feeFor(app, kind, costCents, facts.chargedCount);
+      const documents = await latestVersions(tx, app.id);
+      const procedureLabel = (() => {
+        try {
+          return procedureTypeEntry(profile, app.procedureType as never).label;
+        } catch {
+          return app.procedureType;
+        }
+      })();
+
+      const decision = await tx.decision.create({
+        data: {
+          applicationId: app.id,
+          kind,
+          status: "DRAFT",
+          draftedById: clerk.id,
+          constructionCostCents: costCents,
+          feeLines: fee.lines as unknown as Prisma.InputJsonValue,
+          feeTotalCents: fee.totalCents,
+          deviations: (data.project?.deviationsRequested
+            ? [requestedDeviationSkeleton(profile.id)]
+            : []) as unknown as Prisma.InputJsonValue,
+          legalRemedy: legalRemedyFor(app.authority),
+          reasons: reasonsSkeleton({
+            kind,
+            profileId: profile.id,
+            procedureLabel,
+            submittedAt: app.submittedAt,
+            completeAt: app.completeAt,
+            formatDate: germanDate,
+            participations: facts.latest,
+            deviationsRequested: data.project?.deviationsRequested === true,
+          }),
+          conditions: {
+            create: facts.conditions.map((c, i) => ({
+              position: i + 1,
+              kind: c.kind,
+              text: c.text,
+              legalBasis: c.legalBasis,
+              sourceStatementConditionId: c.id,
+              sourceLabel: c.sourceLabel,
+            })),
+          },
+          documents: {
+            create: documents.map((d, i) => ({
+              documentVersionId: d.versionId,
+              stamp: d.isPlan,
+              position: i + 1,
+            })),
+          },
+        },
+        select: { id: true },
+      });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "decision.drafted",
+        payload: { decisionId: decision.id, kind, conditions: facts.conditions.length },
+      });
+      return { decisionId: decision.id, created: true };
+    }),
+  );
+}
+
+/** The latest version of every document of the case, plans first (in codelist order). */
+async function latestVersions(tx: Tx, applicationId: string) {
+  const docs = await tx.document.findMany({
+    where: { applicationId, versions: { some: {} } },
+    select: {
+      typeCode: true,
+      title: true,
+      versions: { select: { id: true }, orderBy: { versionNumber: "desc" }, take: 1 },
+    },
+    orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
+  });
+  const rows = docs.map((d) => ({
+    versionId: (d.versions[0] as { id: string }).id,
+    isPlan: getDocumentType(d.typeCode)?.isPlan ?? false,
+  }));
+  return [...rows.filter((r) => r.isPlan), ...rows.filter((r) => !r.isPlan)];
+}
+
+// ---- reading --------------------------------------------------------------------------------------
+
+function jsonArray<T>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+export interface Deviation {
+  text: string;
+  legalBasis: string;
+}
+
+/** Everything the draft editor shows; null when the case has no decision yet. 404 outside the authority. */
+export async function getDecisionForClerk(clerk: SessionUser, applicationId: string) {
+  const authorityId = deciderAuthority(clerk);
+  if (!isUuid(applicationId)) notFound(NOT_FOUND);
+  const app = await db().application.findFirst({
+    where: { AND: [{ id: applicationId }, authorityScope(authorityId)] },
+    select: {
+      id: true,
+      title: true,
+      fileNumber: true,
+      status: true,
+      completeAt: true,
+      procedureType: true,
+      authority: { select: { fourEyesDecision: true, landProfile: true, feeSchedule: true } },
+      participations: {
+        where: { status: { in: [...OPEN_PARTICIPATION] }, closedAt: null },
+        select: { id: true, agency: { select: { name: true } }, deadline: true },
+      },
+      documents: {
+        where: { versions: { some: {} } },
+        select: {
+          id: true,
+          typeCode: true,
+          title: true,
+          versions: {
+            select: {
+              id: true,
+              versionNumber: true,
+              filename: true,
+              sha256: true,
+              pageCount: true,
+              createdAt: true,
+            },
+            orderBy: { versionNumber: "desc" },
+          },
+        },
+        orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
+      },
+      decision: {
+        select: {
+          id: true,
+          kind: true,
+          status: true,
+          reasons: true,
+          legalRemedy: true,
+          deviations: true,
+          constructionCostCents: true,
+          feeLines: true,
+          feeTotalCents: true,
+          version: true,
+          submittedForApprovalAt: true,
+          approvedAt: true,
+          decidedAt: true,
+          validUntil: true,
+          updatedAt: true,
+          draftedBy: { select: { id: true, displayName: true } },
+          approvedBy: { select: { id: true, displayName: true } },
+          decidedBy: { select: { id: true, displayName: true } },
+          conditions: {
+            select: {
+              id: true,
+              position: true,
+              kind: true,
+              text: true,
+              legalBasis: true,
+              sourceLabel: true,
+              sourceStatementConditionId: true,
+            },
+            orderBy: { position: "asc" },
+          },
+          documents: { select: { documentVersionId: true, stamp: true, position: true } },
+        },
+      },
+    },
+  });
+  if (!app) notFound(NOT_FOUND);
+  const d = app.decision;
+  return {
+    case: {
+      id: app.id,
+      title: app.title,
+      fileNumber: app.fileNumber,
+      status: app.status,
+      completeAt: app.completeAt,
+      procedureType: app.procedureType,
+      fourEyes: app.authority.fourEyesDecision,
+      landProfile: app.authority.landProfile,
+      refusal: statusRefusal(app),
+    },
+    openParticipations: app.participations.map((p) => ({
+      id: p.id,
+      agencyName: p.agency.name,
+      deadline: p.deadline,
+    })),
+    documents: app.documents.map((doc) => ({
+      id: doc.id,
+      typeCode: doc.typeCode,
+      title: doc.title,
+      isPlan: getDocumentType(doc.typeCode)?.isPlan ?? false,
+      versions: doc.versions,
+    })),
+    decision: d
+      ? {
+          ...d,
+          constructionCostCents: d.constructionCostCents === null ? null : Number(d.constructionCostCents),
+          deviations: jsonArray<Deviation>(d.deviations),
+          feeLines: jsonArray<FeeLine>(d.feeLines),
+        }
+      : null,
+  };
+}
+
+// ---- saving the draft ---------------------------------------------------------------------------
+
+export interface ConditionInput {
+  /** Id of an existing DecisionCondition (keeps its source); absent for a new one. */
+  id?: string | null;
+  kind: string;
+  text: string;
+  legalBasis?: string | null;
+}
+
+export interface DraftChanges {
+  kind: string;
+  reasons: string;
+  legalRemedy: string;
+  deviations: Deviation[];
+  /** Baukosten in cents; null = not known. */
+  constructionCostCents: number | null;
+  conditions: ConditionInput[];
+  documents: { documentVersionId: string; stamp: boolean }[];
+}
+
+export type UpdateDraftResult =
+  | { ok: true; version: number; feeTotalCents: number }
+  | { ok: false; reason: "invalid"; message: string }
+  | { ok: false; reason: "conflict"; message: string; currentVersion: number }
+  | { ok: false; reason: "not-editable"; message: string };
+
+function validateChanges(c: DraftChanges): string | null {
+  if (!isDecisionKind(c.kind)) return "Bitte wählen Sie die Art der Entscheidung.";
+  if (c.reasons.length > LIMITS.reasons)
+    return `Die Begründung ist zu lang (höchstens ${LIMITS.reasons} Zeichen).`;
+  if (!c.legalRemedy.trim()) return "Bitte geben Sie die Rechtsbehelfsbelehrung an.";
+  if (c.legalRemedy.length > LIMITS.legalRemedy)
+    return `Die Rechtsbehelfsbelehrung ist zu lang (höchstens ${LIMITS.legalRemedy} Zeichen).`;
+  if (c.constructionCostCents !== null) {
+    if (!Number.isSafeInteger(c.constructionCostCents) || c.constructionCostCents < 0)
+      return "Bitte geben Sie die Baukosten als Betrag in Euro an, z. B. 350.000,00.";
+    if (c.constructionCostCents > 1_000_000_000_000) return "Die Baukosten sind unplausibel hoch.";
+  }
+  if (c.conditions.length > LIMITS.conditions)
+    return `Es sind höchstens ${LIMITS.conditions} Nebenbestimmungen möglich.`;
+  for (const [i, cond] of c.conditions.entries()) {
+    if (!isConditionKind(cond.kind)) return `Nebenbestimmung ${i + 1}: Bitte wählen Sie die Art.`;
+    if (!cond.text.trim()) return `Nebenbestimmung ${i + 1}: Bitte geben Sie den Text ein.`;
+    if (cond.text.length > LIMITS.conditionText)
+      return `Nebenbestimmung ${i + 1}: Der Text ist zu lang (höchstens ${LIMITS.conditionText} Zeichen).`;
+    if ((cond.legalBasis ?? "").length > LIMITS.legalBasis)
+      return `Nebenbestimmung ${i + 1}: Die Rechtsgrundlage ist zu lang (höchstens ${LIMITS.legalBasis} Zeichen).`;
+  }
+  if (c.deviations.length > LIMITS.deviations)
+    return `Es sind höchstens ${LIMITS.deviations} Abweichungen möglich.`;
+  for (const [i, dev] of c.deviations.entries()) {
+    if (!dev.text.trim()) return `Abweichung ${i + 1}: Bitte beschreiben Sie die Abweichung.`;
+    if (dev.text.length > LIMITS.deviationText)
+      return `Abweichung ${i + 1}: Der Text ist zu lang (höchstens ${LIMITS.deviationText} Zeichen).`;
+    if (dev.legalBasis.length > LIMITS.legalBasis)
+      return `Abweichung ${i + 1}: Die Rechtsgrundlage ist zu lang (höchstens ${LIMITS.legalBasis} Zeichen).`;
+  }
+  const ids = c.documents.map((d) => d.documentVersionId);
+  if (ids.some((id) => !isUuid(id)) || new Set(ids).size !== ids.length)
+    return "Die Auswahl der Bauvorlagen ist ungültig.";
+  return null;
+}
+
+async function conflictMessage(tx: Tx, applicationId: string): Promise<string> {
+  const last = await tx.caseEvent.findFirst({
+    where: {
+      applicationId,
+      type: {
+        in: [
+          "decision.draft-saved",
+          "decision.drafted",
+          "decision.submitted-for-approval",
+          "decision.approved",
+        ],
+      },
+    },
+    select: { createdAt: true, actor: { select: { displayName: true } } },
+    orderBy: { id: "desc" },
+  });
+  const who = last?.actor?.displayName ? ` von ${last.actor.displayName}` : "";
+  const when = last
+    ? ` am ${germanDate(last.createdAt)} um ${last.createdAt.toLocaleTimeString("de-DE", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" })} Uhr`
+    : "";
+  return `Der Entwurf wurde inzwischen${who}${when} geändert. Ihre Eingaben sind unten erhalten; bitte vergleichen Sie sie mit der aktuellen Fassung (neu laden) und speichern Sie erneut.`;
+}
+
+/** Loads the decision with its locked case; 404 outside the clerk's authority. */
+async function lockDecision(tx: Tx, authorityId: string, decisionId: string) {
+  if (!isUuid(decisionId)) notFound(NOT_FOUND);
+  const found = await tx.decision.findFirst({
+    where: { id: decisionId, application: authorityScope(authorityId) },
+    select: { applicationId: true },
+  });
+  if (!found) notFound(NOT_FOUND);
+  const app = await lockCase(tx, authorityId, found.applicationId);
+  if (!app) notFound(NOT_FOUND);
+  const decision = await tx.decision.findUniqueOrThrow({
+    where: { id: decisionId },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      version: true,
+      draftedById: true,
+      approvedAt: true,
+      approvedById: true,
+      legalRemedy: true,
+      _count: { select: { documents: true } },
+    },
+  });
+  return { app, decision };
+}
+
+/**
+ * Saves the whole draft (what the editor shows). Only when the draft is still at
+ * `expectedVersion`; a stale save changes nothing and says who changed it when (the caller keeps
+ * the user's input). Saving clears a submission for approval and an approval: what is decided is
+ * what was approved. The fee is recomputed from kind, Baukosten and participations.
+ */
+export async function updateDraft(
+  clerk: SessionUser,
+  decisionId: string,
+  expectedVersion: number,
+  changes: DraftChanges,
+): Promise<UpdateDraftResult> {
+  const authorityId = deciderAuthority(clerk);
+  const invalid = validateChanges(changes);
+  if (invalid) return { ok: false, reason: "invalid", message: invalid };
+  return db().$transaction(async (tx) => {
+    const { app, decision } = await lockDecision(tx, authorityId, decisionId);
+    if (decision.status === "DECIDED")
+      return { ok: false, reason: "not-editable", message: ALREADY_DECIDED } as const;
+    if (decision.version !== expectedVersion)
+      return {
+        ok: false,
+        reason: "conflict",
+        message: await conflictMessage(tx, app.id),
+        currentVersion: decision.version,
+      } as const;
+
+    // Decisive documents: versions of this case only.
+    const versionIds = changes.documents.map((d) => d.documentVersionId);
+    const known = await tx.documentVersion.count({
+      where: { id: { in: versionIds }, document: { applicationId: app.id } },
+    });
+    if (known !== versionIds.length)
+      return { ok: false, reason: "invalid", message: "Die Auswahl der Bauvorlagen ist ungültig." } as const;
+
+    // Existing conditions keep their source; anything else from the form is a new condition.
+    const existing = await tx.decisionCondition.findMany({
+      where: { decisionId: decision.id },
+      select: { id: true, sourceStatementConditionId: true, sourceLabel: true },
+    });
+    const byId = new Map(existing.map((c) => [c.id, c]));
+
+    const kind = changes.kind as DecisionKind;
+    const facts = await participationFacts(tx, app.id);
+    const cost = changes.constructionCostCents === null ? null : BigInt(changes.constructionCostCents);
+    const { result: fee } = feeFor(app, kind, cost, facts.chargedCount);
+
+    const { count } = await tx.decision.updateMany({
+      where: { id: decision.id, version: expectedVersion, status: { not: "DECIDED" } },
+      data: {
+        kind,
+        status: "DRAFT",
+        reasons: changes.reasons.trim(),
+        legalRemedy: changes.legalRemedy.trim(),
+        deviations: changes.deviations.map((d) => ({
+          text: d.text.trim(),
+          legalBasis: d.legalBasis.trim(),
+        })) as unknown as Prisma.InputJsonValue,
+        constructionCostCents: cost,
+        feeLines: fee.lines as unknown as Prisma.InputJsonValue,
+        feeTotalCents: fee.totalCents,
+        draftedById: clerk.id,
+        submittedForApprovalAt: null,
+        approvedById: null,
+        approvedAt: null,
+        version: { increment: 1 },
+      },
+    });
+    if (count !== 1)
+      return {
+        ok: false,
+        reason: "conflict",
+        message: await conflictMessage(tx, app.id),
+        currentVersion: decision.version,
+      } as const;
+
+    await tx.decisionCondition.deleteMany({ where: { decisionId: decision.id } });
+    await tx.decisionCondition.createMany({
+      data: changes.conditions.map((c, i) => {
+        const kept = c.id ? byId.get(c.id) : undefined;
+        return {
+          decisionId: decision.id,
+          position: i + 1,
+          kind: c.kind as ConditionKind,
+          text: c.text.trim(),
+          legalBasis: c.legalBasis?.trim() || null,
+          sourceStatementConditionId: kept?.sourceStatementConditionId ?? null,
+          sourceLabel: kept?.sourceLabel ?? null,
+        };
+      }),
+    });
+    await tx.decisionDocument.deleteMany({ where: { decisionId: decision.id } });
+    await tx.decisionDocument.createMany({
+      data: changes.documents.map((d, i) => ({
+        decisionId: decision.id,
+        documentVersionId: d.documentVersionId,
+        stamp: d.stamp,
+        position: i + 1,
+      })),
+    });
+    const version = expectedVersion + 1;
+    await appendEvent(tx, {
+      applicationId: app.id,
+      actorId: clerk.id,
+      type: "decision.draft-saved",
+      payload: {
+        decisionId: decision.id,
+        version,
+        kind,
+        conditions: changes.conditions.length,
+        documents: changes.documents.length,
+        feeTotalCents: fee.totalCents,
+        ...(decision.approvedAt ? { approvalCleared: true } : {}),
+      },
+    });
+    return { ok: true, version, feeTotalCents: fee.totalCents } as const;
+  });
+}
+
+// ---- four-eyes ------------------------------------------------------------------------------------
+
+/** DRAFT -> AWAITING_APPROVAL (four-eyes authorities only). The submitter counts as drafter. */
+export async function submitForApproval(
+  clerk: SessionUser,
+  decisionId: string,
+  expectedVersion: number,
+): Promise<DecisionOutcome<{ version: number }>> {
+  const authorityId = deciderAuthority(clerk);
+  return refusable(() =>
+    db().$transaction(async (tx) => {
+      const { app, decision } = await lockDecision(tx, authorityId, decisionId);
+      if (!app.authority.fourEyesDecision)
+        throw new Refused(
+          "Ihre Behörde entscheidet ohne Vier-Augen-Freigabe; der Bescheid kann direkt erlassen werden.",
+        );
+      if (decision.status === "DECIDED") throw new Refused(ALREADY_DECIDED);
+      if (decision.status === "AWAITING_APPROVAL")
+        throw new Refused("Der Entwurf liegt bereits zur Freigabe vor.");
+      if (decision.version !== expectedVersion) throw new Refused(await conflictMessage(tx, app.id));
+      const refusal = statusRefusal(app);
+      if (refusal) throw new Refused(refusal);
+      await tx.decision.update({
+        where: { id: decision.id },
+        data: {
+          status: "AWAITING_APPROVAL",
+          submittedForApprovalAt: new Date(),
+          draftedById: clerk.id,
+          version: { increment: 1 },
+        },
+      });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "decision.submitted-for-approval",
+        payload: { decisionId: decision.id },
+      });
+      return { version: expectedVersion + 1 };
+    }),
+  );
+}
+
+/** Approval by a second clerk of the same authority (not the one who drafted / submitted it). */
+export async function approve(
+  clerk: SessionUser,
+  decisionId: string,
+  expectedVersion: number,
+): Promise<DecisionOutcome<{ version: number }>> {
+  const authorityId = deciderAuthority(clerk);
+  return refusable(() =>
+    db().$transaction(async (tx) => {
+      const { app, decision } = await lockDecision(tx, authorityId, decisionId);
+      if (decision.status === "DECIDED") throw new Refused(ALREADY_DECIDED);
+      if (decision.status !== "AWAITING_APPROVAL")
+        throw new Refused("Der Entwurf liegt nicht zur Freigabe vor.");
+      if (decision.approvedAt) throw new Refused("Der Entwurf ist bereits freigegeben.");
+      if (decision.version !== expectedVersion) throw new Refused(await conflictMessage(tx, app.id));
+      if (decision.draftedById === clerk.id)
+        throw new Refused(
+          "Vier-Augen-Prinzip: Die Freigabe muss eine andere Person erteilen als die, die den Entwurf erstellt und vorgelegt hat.",
+        );
+      await tx.decision.update({
+        where: { id: decision.id },
+        data: { approvedById: clerk.id, approvedAt: new Date(), version: { increment: 1 } },
+      });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "decision.approved",
+        payload: { decisionId: decision.id },
+      });
+      return { version: expectedVersion + 1 };
+    }),
+  );
+}
+
+// ---- deciding -------------------------------------------------------------------------------------
+
+export interface DecideOptions {
+  /** The clerk confirmed deciding although participations still wait for a statement. */
+  confirmOpenParticipations?: boolean;
+  now?: Date;
+}
+
+/**
+ * Makes the decision: guards (authority, complete case, participations, four-eyes approval, not
+ * yet decided), then in one transaction the decision DECIDED with validity, the case DECIDED,
+ * every participation closed (agencies' access to the case documents ends), a history event and
+ * the job that renders the Bescheid and the approved plans. A second decide, also a concurrent
+ * one, is refused: the case row is locked and the UPDATE only matches an undecided decision.
+ */
+export async function decide(
+  clerk: SessionUser,
+  decisionId: string,
+  { confirmOpenParticipations = false, now = new Date() }: DecideOptions = {},
+): Promise<DecisionOutcome<{ decidedAt: Date; validUntil: Date | null }>> {
+  const authorityId = deciderAuthority(clerk);
+  return refusable(() =>
+    db().$transaction(async (tx) => {
+      const { app, decision } = await lockDecision(tx, authorityId, decisionId);
+      if (decision.status === "DECIDED") throw new Refused(ALREADY_DECIDED);
+      const refusal = statusRefusal(app);
+      if (refusal) throw new Refused(refusal);
+      const open = await tx.participation.findMany({
+        where: { applicationId: app.id, status: { in: [...OPEN_PARTICIPATION] }, closedAt: null },
+        select: { agency: { select: { name: true } } },
+      });
+      if (open.length > 0 && !confirmOpenParticipations) {
+        throw new Refused(
+          `Es stehen noch Stellungnahmen aus (${open.map((p) => p.agency.name).join(", ")}). ` +
+            "Warten Sie sie ab oder bestätigen Sie ausdrücklich, dass ohne sie entschieden wird.",
+        );
+      }
+      if (
+        app.authority.fourEyesDecision &&
+        !(decision.status === "AWAITING_APPROVAL" && decision.approvedAt)
+      ) {
+        throw new Refused(
+          "Vier-Augen-Prinzip: Der Bescheid muss vor dem Erlass von einer zweiten Person freigegeben werden.",
+        );
+      }
+      const kind = decision.kind as DecisionKind;
+      if (kind !== "ABLEHNUNG" && decision._count.documents === 0)
+        throw new Refused(
+          "Bitte wählen Sie die maßgeblichen Bauvorlagen aus, bevor Sie den Bescheid erlassen.",
+        );
+      if (!decision.legalRemedy.trim()) throw new Refused("Bitte geben Sie die Rechtsbehelfsbelehrung an.");
+
+      const validUntil = permitValidUntil(app.authority.landProfile, kind, now);
+      const { count } = await tx.decision.updateMany({
+        where: { id: decision.id, status: { not: "DECIDED" } },
+        data: {
+          status: "DECIDED",
+          decidedAt: now,
+          decidedById: clerk.id,
+          validUntil,
+          version: { increment: 1 },
+        },
+      });
+      if (count !== 1) throw new Refused(ALREADY_DECIDED);
+      const updated = await tx.application.updateMany({
+        where: { id: app.id, status: { in: [...DECIDABLE] } },
+        data: { status: "DECIDED", nextDeadlineAt: null },
+      });
+      if (updated.count !== 1) throw new Refused(ALREADY_DECIDED);
+      const closed = await tx.participation.updateMany({
+        where: { applicationId: app.id, closedAt: null },
+        data: { closedAt: now },
+      });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: clerk.id,
+        type: "decision.decided",
+        payload: {
+          decisionId: decision.id,
+          kind,
+          kindLabel: DECISION_KIND_LABELS[kind],
+          decidedAt: now.toISOString(),
+          validUntil: validUntil?.toISOString() ?? null,
+          participationsClosed: closed.count,
+          ...(open.length > 0 ? { withoutStatements: open.map((p) => p.agency.name) } : {}),
+        },
+      });
+      await enqueueInTx(tx, {
+        jobName: "documents.render-decision",
+        jobId: buildJobId("documents.render-decision", decision.id),
+        payload: { decisionId: decision.id },
+      });
+      return { decidedAt: now, validUntil };
+    }),
+  );
+}
+
+// ---- applicant side -------------------------------------------------------------------------------
+
+/**
+ * The decision as the applicant side sees it once decided (null before): kind, dates and the
+ * generated files of the decision they may read (CASE audience; access by readableGeneratedWhere).
+ */
+export async function getDecidedDecision(user: SessionUser, applicationId: string, client: Tx = db()) {
+  if (!isUuid(applicationId)) return null;
+  const scopes = readableGeneratedWhere(user);
+  if (scopes.length === 0) return null;
+  const decision = await client.decision.findFirst({
+    where: {
+      applicationId,
+      status: "DECIDED",
+      // The same scopes that guard the files guard the decision itself (members of the case, its clerks).
+      application: {
+        OR: scopes.flatMap((s) => (s.application ? [s.application as Prisma.ApplicationWhereInput] : [])),
+      },
+    },
+    select: { id: true, kind: true, decidedAt: true, validUntil: true },
+  });
+  if (!decision) return null;
+  const files = await client.generatedDocument.findMany({
+    where: { decisionId: decision.id, OR: scopes },
+    select: {
+      id: true,
+      kind: true,
+      title: true,
+      filename: true,
+      sizeBytes: true,
+      sha256: true,
+      createdAt: true,
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return {
+    id: decision.id,
+    kind: decision.kind,
+    kindLabel: DECISION_KIND_LABELS[decision.kind as DecisionKind] ?? decision.kind,
+    decidedAt: decision.decidedAt,
+    validUntil: decision.validUntil,
+    files: files.map((f) => ({ ...f, sizeBytes: Number(f.sizeBytes), href: `/erzeugt/${f.id}` })),
+  };
+}
