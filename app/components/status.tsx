@@ -1,3 +1,4 @@
+import { STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
 import { formatDate } from "./format";
 /** German labels for ApplicationStatus and a KERN badge that shows one. */
 
@@ -105,14 +106,6 @@ const MEMBER_ROLE_NAMES: Record<string, string> = {
   BEVOLLMAECHTIGTER: "Bevollmächtigte:r",
 };
 
-/** Outcome of an agency statement (Stellungnahme), for history and pages. */
-export const STATEMENT_OUTCOME_LABELS: Record<string, string> = {
-  CONSENT: "Zustimmung",
-  CONSENT_WITH_CONDITIONS: "Zustimmung mit Nebenbestimmungen",
-  REJECTION: "Ablehnung",
-  NOT_AFFECTED: "nicht betroffen",
-};
-
 /** One line of detail for a history event from its payload (German; empty when there is nothing to add). */
 export function eventDetail(type: string, payload: unknown): string {
   const p = (payload && typeof payload === "object" ? payload : {}) as Record<string, unknown>;
@@ -145,7 +138,9 @@ export function eventDetail(type: string, payload: unknown): string {
     case "participation.opened":
       return str(p.agency);
     case "participation.answered":
-      return [str(p.agency), STATEMENT_OUTCOME_LABELS[str(p.outcome)] ?? ""].filter(Boolean).join(": ");
+      return [str(p.agency), (STATEMENT_OUTCOME_LABELS as Record<string, string>)[str(p.outcome)] ?? ""]
+        .filter(Boolean)
+        .join(": ");
     case "participation.extension-requested":
       return [str(p.agency), str(p.until) ? `bis ${formatDate(str(p.until))}` : ""]
         .filter(Boolean)

@@ -59,6 +59,15 @@ export const renderDecisionPayload = z.object({
 });
 export type RenderDecisionPayload = z.infer<typeof renderDecisionPayload>;
 
+/**
+ * Renders an agency's statement (Stellungnahme) to PDF and the XBau beteiligung.stellungnahme.0303
+ * message, both stored with the participation (workers/processors/render-statement.ts).
+ */
+export const renderStatementPayload = z.object({
+  statementId: z.uuid(),
+});
+export type RenderStatementPayload = z.infer<typeof renderStatementPayload>;
+
 /** Case events that notify people (in-app + e-mail when SMTP is configured). */
 export const notifyEvents = [
   "application.submitted",
@@ -125,6 +134,7 @@ export const jobs = defineJobs({
   "system.notify": { queue: "system", schema: notifyPayload },
   "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
   "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },
+  "documents.render-statement": { queue: "documents", schema: renderStatementPayload },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
   "deadlines.check-requests": {
     queue: "deadlines",

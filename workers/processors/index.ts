@@ -4,6 +4,7 @@ import { exportXbauProcessor } from "./export-xbau";
 import { notifyProcessor } from "./notify";
 import { renderDecisionProcessor } from "./render-decision";
 import { renderReceiptProcessor } from "./render-receipt";
+import { renderStatementProcessor } from "./render-statement";
 import { sendEmail } from "./send-email";
 
 /** Job name -> processor. One file per processor in this folder. */
@@ -12,6 +13,7 @@ export const processors: ProcessorMap = {
   "system.notify": notifyProcessor,
   "documents.render-receipt": renderReceiptProcessor,
   "documents.render-decision": renderDecisionProcessor,
+  "documents.render-statement": renderStatementProcessor,
   "xbau.export-application": exportXbauProcessor,
   "deadlines.check-requests": checkDeadlinesProcessor,
 };

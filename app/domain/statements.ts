@@ -1,0 +1,37 @@
+/**
+ * Vocabulary of agency statements (Stellungnahmen) in German, shared by pages, history, PDF and
+ * validation messages. Outcome and condition kinds are the schema's enums.
+ */
+
+export const STATEMENT_OUTCOMES = [
+  "CONSENT",
+  "CONSENT_WITH_CONDITIONS",
+  "REJECTION",
+  "NOT_AFFECTED",
+] as const;
+export type StatementOutcomeCode = (typeof STATEMENT_OUTCOMES)[number];
+
+export const STATEMENT_OUTCOME_LABELS: Record<StatementOutcomeCode, string> = {
+  CONSENT: "Zustimmung",
+  CONSENT_WITH_CONDITIONS: "Zustimmung mit Nebenbestimmungen",
+  REJECTION: "Ablehnung",
+  NOT_AFFECTED: "nicht betroffen",
+};
+
+export const CONDITION_KINDS = ["BEDINGUNG", "AUFLAGE", "VORBEHALT", "HINWEIS"] as const;
+export type ConditionKindValue = (typeof CONDITION_KINDS)[number];
+
+export const CONDITION_KIND_LABELS: Record<ConditionKindValue, string> = {
+  BEDINGUNG: "Bedingung",
+  AUFLAGE: "Auflage",
+  VORBEHALT: "Vorbehalt",
+  HINWEIS: "Hinweis",
+};
+
+export function isStatementOutcome(v: unknown): v is StatementOutcomeCode {
+  return typeof v === "string" && (STATEMENT_OUTCOMES as readonly string[]).includes(v);
+}
+
+export function isConditionKind(v: unknown): v is ConditionKindValue {
+  return typeof v === "string" && (CONDITION_KINDS as readonly string[]).includes(v);
+}
