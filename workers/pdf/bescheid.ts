@@ -1,0 +1,675 @@
+import { PDFDocument, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
+import { CONDITION_KINDS, type ConditionKind } from "~/domain/decision";
+import { CONDITION_GROUP_TITLES, type DecisionTenor } from "~/domain/decision-tenor";
+import { formatEuro } from "~/domain/fees";
+import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
+import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
+
+/**
+ * The Bescheid (decision letter) as PDF. A pure function of its input like the receipt: fixed
+ * metadata dates (the decision date), fixed font names, pdf-lib's seeded ids, so the same decision
+ * renders to the same bytes and a stored Bescheid can be reproduced and checked by its sha256.
+ * Bump BESCHEID_RENDERER_VERSION whenever the output changes for the same input.
+ */
+export const BESCHEID_RENDERER_VERSION = "1.0.0";
+
+export interface BescheidParty {
+  name: string;
+  /** Address lines, Kammer number, e-mail. */
+  details: string[];
+}
+
+export interface BescheidCondition {
+  kind: ConditionKind;
+  text: string;
+  legalBasis?: string | null;
+  /** Where it came from ("Untere Denkmalschutzbehörde, Stellungnahme vom 02.03.2026"). */
+  sourceLabel?: string | null;
+}
+
+export interface BescheidFeeLine {
+  label: string;
+  basis: string;
+  amountCents: number;
+}
+
+export interface BescheidDocument {
+  typeCode: string;
+  typeLabel: string;
+  title: string;
+  filename: string;
+  versionNumber: number;
+  sha256: string;
+  /** Stamped into the approved plan set. */
+  stamped: boolean;
+}
+
+export interface BescheidData {
+  authority: { name: string; addressLine?: string | null; email?: string | null };
+  fileNumber: string;
+  applicationId: string;
+  /** Date of the decision; also the PDF's creation date. */
+  decidedAt: Date;
+  receivedAt: Date;
+  /** Name of the clerk who decided (signature block). */
+  decidedBy: string | null;
+  tenor: DecisionTenor;
+  procedureLabel: string;
+  projectTitle: string;
+  measure?: string | null;
+  bauherr: BescheidParty;
+  entwurfsverfasser: BescheidParty | null;
+  plot: { address: string | null; municipality?: string | null; parcels: ReceiptParcel[] };
+  deviations: { text: string; legalBasis?: string | null }[];
+  conditions: BescheidCondition[];
+  fee: { lines: BescheidFeeLine[]; totalCents: number; constructionCostCents: number | null };
+  reasons: string;
+  legalRemedy: string;
+  documents: BescheidDocument[];
+  validUntil: Date | null;
+  caseUrl: string;
+}
+
+/** Roman numerals for the section headings (I.–XII. is all a Bescheid needs). */
+function roman(n: number): string {
+  const table: [number, string][] = [
+    [10, "X"],
+    [9, "IX"],
+    [5, "V"],
+    [4, "IV"],
+    [1, "I"],
+  ];
+  let out = "";
+  let rest = n;
+  for (const [value, sym] of table) {
+    while (rest >= value) {
+      out += sym;
+      rest -= value;
+    }
+  }
+  return out;
+}
+
+/** The conditions in Bescheid order (grouped by kind, stable inside a group) with their numbers. */
+export function numberConditions(
+  conditions: BescheidCondition[],
+): { kind: ConditionKind; items: { number: number; condition: BescheidCondition }[] }[] {
+  let n = 0;
+  return CONDITION_KINDS.map((kind) => ({
+    kind,
+    items: conditions.filter((c) => c.kind === kind).map((condition) => ({ number: ++n, condition })),
+  })).filter((g) => g.items.length > 0);
+}
+
+// ---- layout constants (points; A4 is 595 x 842) -------------------------------------------------
+
+const MARGIN = { top: 48, bottom: 66, left: 62, right: 56 };
+const BODY = 9.6;
+const LEADING = 1.4;
+const SMALL = 7.5;
+const LABEL_WIDTH = 122;
+const lineHeight = (size: number) => size * LEADING;
+
+export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const fonts = await embedFonts(doc);
+  const { regular, bold } = fonts;
+  const cursor = new PageCursor({
+    doc,
+    margin: MARGIN,
+    onContinuationPage: (page) => drawContinuationHeader(page, fonts, data),
+  });
+
+  drawLetterhead(cursor, fonts, data);
+  drawAddressAndInfo(cursor, fonts, data);
+
+  // Subject line and title.
+  cursor.y -= 30;
+  cursor.text(data.tenor.title, { font: bold, size: 19, color: COLORS.accent });
+  cursor.y -= 15;
+  paragraph(
+    cursor,
+    regular,
+    BODY,
+    `Bescheid nach ${data.tenor.legalBasis} · ${data.procedureLabel}`,
+    COLORS.muted,
+  );
+  cursor.y -= 6;
+
+  labelled(cursor, fonts, "Vorhaben", [
+    data.projectTitle || "–",
+    ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
+  ]);
+  labelled(cursor, fonts, "Bauherr / Bauherrin", [data.bauherr.name || "–", ...data.bauherr.details]);
+  if (data.entwurfsverfasser) {
+    labelled(cursor, fonts, "Entwurfsverfasser/in", [
+      data.entwurfsverfasser.name || "–",
+      ...data.entwurfsverfasser.details,
+    ]);
+  }
+  labelled(cursor, fonts, "Baugrundstück", [
+    data.plot.address || "ohne Anschrift",
+    ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
+  ]);
+  labelled(
+    cursor,
+    fonts,
+    data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
+    data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
+    "none",
+  );
+
+  let section = 0;
+  const next = (title: string) => `${roman(++section)}. ${title}`;
+
+  sectionTitle(cursor, bold, next("Entscheidung"));
+  paragraph(cursor, bold, BODY, data.tenor.text);
+  cursor.y -= 3;
+  paragraph(cursor, regular, SMALL + 0.5, `Rechtsgrundlage: ${data.tenor.legalBasis}`, COLORS.muted);
+
+  if (data.deviations.length > 0) {
+    sectionTitle(cursor, bold, next("Zugelassene Abweichungen"));
+    paragraph(
+      cursor,
+      regular,
+      BODY,
+      "Folgende Abweichungen von bauaufsichtlichen Anforderungen werden zugelassen:",
+    );
+    cursor.y -= 2;
+    data.deviations.forEach((d, i) => {
+      numberedItem(
+        cursor,
+        fonts,
+        `A${i + 1}`,
+        d.text,
+        d.legalBasis ? [`Rechtsgrundlage: ${d.legalBasis}`] : [],
+      );
+    });
+  }
+
+  const groups = numberConditions(data.conditions);
+  if (groups.length > 0) {
+    sectionTitle(cursor, bold, next("Nebenbestimmungen und Hinweise"));
+    for (const group of groups) {
+      cursor.ensure(lineHeight(BODY) * 4);
+      cursor.y -= 2;
+      cursor.text(CONDITION_GROUP_TITLES[group.kind], { font: bold, size: BODY + 0.5 });
+      cursor.y -= lineHeight(BODY) + 1;
+      for (const { number, condition } of group.items) {
+        const notes = [
+          ...(condition.legalBasis ? [`Rechtsgrundlage: ${condition.legalBasis}`] : []),
+          ...(condition.sourceLabel ? [`Quelle: ${condition.sourceLabel}`] : []),
+        ];
+        numberedItem(cursor, fonts, `${number}.`, condition.text, notes);
+      }
+    }
+  }
+
+  sectionTitle(cursor, bold, next("Gebühren"));
+  drawFeeTable(cursor, fonts, data.fee);
+
+  if (data.tenor.grants) {
+    sectionTitle(cursor, bold, next("Geltungsdauer"), 50);
+    paragraph(
+      cursor,
+      regular,
+      BODY,
+      data.validUntil
+        ? `Dieser Bescheid ist gültig bis ${formatDate(data.validUntil)}. Er erlischt, wenn innerhalb dieser Frist ` +
+            "mit der Ausführung des Vorhabens nicht begonnen oder die Ausführung länger als ein Jahr unterbrochen worden ist. " +
+            `Die Frist kann auf schriftlichen Antrag verlängert werden (${data.tenor.validityLegalBasis ?? ""}).`
+        : "Die Geltungsdauer richtet sich nach den gesetzlichen Bestimmungen.",
+    );
+  }
+
+  sectionTitle(cursor, bold, next("Begründung"));
+  paragraphs(cursor, regular, data.reasons || "–");
+
+  sectionTitle(cursor, bold, next("Rechtsbehelfsbelehrung"));
+  paragraphs(cursor, regular, data.legalRemedy || "–");
+
+  drawSignature(cursor, fonts, data);
+  drawDocumentList(cursor, fonts, data.documents);
+
+  const total = cursor.pages.length;
+  const footer = `${data.tenor.title} vom ${formatDate(data.decidedAt)} · Az. ${data.fileNumber}`;
+  cursor.pages.forEach((page, i) => {
+    drawFooter(page, fonts, footer, i + 1, total);
+  });
+
+  const title = `${data.tenor.title} ${data.fileNumber}`;
+  doc.setTitle(title, { showInWindowTitleBar: true });
+  doc.setAuthor(clean(regular, data.authority.name));
+  doc.setSubject(`${data.tenor.title} zum Bauantrag ${data.fileNumber}`);
+  doc.setKeywords([data.fileNumber, data.applicationId, "Bescheid"]);
+  doc.setCreator(`Bauantrag Bescheid ${BESCHEID_RENDERER_VERSION}`);
+  doc.setProducer("Bauantrag (pdf-lib)");
+  doc.setLanguage("de-DE");
+  doc.setCreationDate(data.decidedAt);
+  doc.setModificationDate(data.decidedAt);
+  return doc.save({ useObjectStreams: true });
+}
+
+// ---- parts --------------------------------------------------------------------------------------
+
+function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, data: BescheidData) {
+  const { page, left, right } = cursor;
+  const nameLines = wrap(bold, 13, data.authority.name, cursor.contentWidth - 120);
+  let y = cursor.y + 10;
+  page.drawRectangle({
+    x: left - 14,
+    y: y - (nameLines.length - 1) * 16 - 4,
+    width: 4,
+    height: nameLines.length * 16 + 2,
+    color: COLORS.accent,
+  });
+  for (const line of nameLines) {
+    cursor.text(line, { x: left, y, font: bold, size: 13, color: COLORS.accent });
+    y -= 16;
+  }
+  const tag = "Bauaufsichtsbehörde";
+  cursor.text(tag, {
+    x: right - textWidth(regular, tag, 8.5),
+    y: cursor.y + 10,
+    font: regular,
+    size: 8.5,
+    color: COLORS.muted,
+  });
+  cursor.y = y - 2;
+  page.drawLine({
+    start: { x: left, y: cursor.y },
+    end: { x: right, y: cursor.y },
+    thickness: 0.6,
+    color: COLORS.rule,
+  });
+}
+
+/** DIN 5008-like: addressee on the left (window position), the reference block on the right. */
+function drawAddressAndInfo(cursor: PageCursor, fonts: Fonts, data: BescheidData) {
+  const { regular, bold } = fonts;
+  const top = cursor.y - 26;
+  const addressWidth = 240;
+  // Return line above the address field.
+  const returnText = clean(
+    regular,
+    [data.authority.name, data.authority.addressLine].filter(Boolean).join(" · "),
+  );
+  // The return line is one line by convention: shrink it rather than wrap it.
+  const returnSize = Math.max(4.5, Math.min(6.5, (6.5 * addressWidth) / textWidth(regular, returnText, 6.5)));
+  const returnLine = wrap(regular, returnSize, returnText, addressWidth)[0];
+  cursor.text(returnLine ?? "", { y: top, font: regular, size: returnSize, color: COLORS.muted });
+  cursor.page.drawLine({
+    start: { x: cursor.left, y: top - 3 },
+    end: { x: cursor.left + addressWidth, y: top - 3 },
+    thickness: 0.4,
+    color: COLORS.rule,
+  });
+  let y = top - 18;
+  const addressLines = [data.bauherr.name, ...data.bauherr.details.filter((d) => !d.includes("@"))];
+  addressLines.forEach((line, i) => {
+    for (const part of wrap(i === 0 ? bold : regular, BODY + 0.5, line, addressWidth)) {
+      cursor.text(part, { y, font: i === 0 ? bold : regular, size: BODY + 0.5 });
+      y -= lineHeight(BODY + 0.5);
+    }
+  });
+  y -= 4;
+  cursor.text("Elektronisch zugestellt über das Bauantragsportal", {
+    y,
+    font: regular,
+    size: SMALL,
+    color: COLORS.muted,
+  });
+  const addressBottom = y;
+
+  // Reference block.
+  const infoX = cursor.left + 290;
+  const valueX = infoX + 70;
+  const valueWidth = cursor.right - valueX;
+  let iy = top;
+  const rows: [string, string, PDFFont][] = [
+    ["Aktenzeichen", data.fileNumber, bold],
+    ["Datum", formatDate(data.decidedAt), regular],
+    ["Antrag vom", formatDate(data.receivedAt), regular],
+    ...(data.decidedBy ? ([["Bearbeitet von", data.decidedBy, regular]] as [string, string, PDFFont][]) : []),
+    ...(data.authority.email
+      ? ([["E-Mail", data.authority.email, regular]] as [string, string, PDFFont][])
+      : []),
+  ];
+  for (const [label, value, font] of rows) {
+    cursor.text(label, { x: infoX, y: iy, font: regular, size: 8, color: COLORS.muted });
+    for (const part of wrap(font, 8.5, value, valueWidth)) {
+      cursor.text(part, { x: valueX, y: iy, font, size: 8.5 });
+      iy -= 12;
+    }
+    iy -= 1;
+  }
+  cursor.y = Math.min(addressBottom, iy);
+}
+
+function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string, keepWith = 64) {
+  cursor.y -= 16;
+  if (cursor.ensure(keepWith)) cursor.y -= 4;
+  cursor.text(title, { font: bold, size: 11.5, color: COLORS.accent });
+  cursor.y -= 5;
+  cursor.page.drawLine({
+    start: { x: cursor.left, y: cursor.y },
+    end: { x: cursor.right, y: cursor.y },
+    thickness: 0.5,
+    color: COLORS.rule,
+  });
+  cursor.y -= 13;
+}
+
+function paragraph(
+  cursor: PageCursor,
+  font: PDFFont,
+  size: number,
+  text: string,
+  color: RGB = COLORS.text,
+  indent = 0,
+) {
+  const lines = wrap(font, size, text, cursor.contentWidth - indent);
+  if (lines.length <= 4) cursor.ensure(lines.length * lineHeight(size));
+  for (const line of lines) {
+    cursor.ensure(lineHeight(size));
+    cursor.text(line, { x: cursor.left + indent, font, size, color });
+    cursor.y -= lineHeight(size);
+  }
+}
+
+/** Free text with blank-line separated paragraphs (reasons, legal remedy). */
+function paragraphs(cursor: PageCursor, font: PDFFont, text: string) {
+  const parts = text
+    .replace(/\r\n?/g, "\n")
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  parts.forEach((p, i) => {
+    if (i > 0) cursor.y -= 4;
+    for (const line of p.split("\n")) paragraph(cursor, font, BODY, line);
+  });
+}
+
+function labelled(
+  cursor: PageCursor,
+  { regular, bold }: Fonts,
+  label: string,
+  values: string[],
+  emphasis: "first" | "none" = "first",
+) {
+  const valueX = cursor.left + LABEL_WIDTH;
+  const valueWidth = cursor.right - valueX;
+  const fontOf = (i: number) => (i === 0 && emphasis === "first" ? bold : regular);
+  const lines = values.flatMap((v, i) =>
+    wrap(fontOf(i), BODY, v, valueWidth).map((text) => ({ text, font: fontOf(i) })),
+  );
+  const lh = lineHeight(BODY);
+  cursor.ensure(Math.min(lines.length, 6) * lh);
+  cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted });
+  for (const line of lines) {
+    if (cursor.ensure(lh))
+      cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted });
+    cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
+    cursor.y -= lh;
+  }
+  cursor.y -= 2;
+}
+
+/** "3.  Text …" with a hanging indent and muted note lines (legal basis, source). */
+function numberedItem(cursor: PageCursor, { regular }: Fonts, label: string, text: string, notes: string[]) {
+  const indent = 24;
+  const width = cursor.contentWidth - indent;
+  const lh = lineHeight(BODY);
+  const lines = wrap(regular, BODY, text, width);
+  const noteLines = notes.flatMap((n) => wrap(regular, SMALL, n, width));
+  // Keep short items together; long ones flow over pages line by line.
+  if (lines.length + noteLines.length <= 6)
+    cursor.ensure(lines.length * lh + noteLines.length * lineHeight(SMALL));
+  else cursor.ensure(lh * 2);
+  cursor.text(label, { font: regular, size: BODY });
+  for (const line of lines) {
+    cursor.ensure(lh);
+    cursor.text(line, { x: cursor.left + indent, font: regular, size: BODY });
+    cursor.y -= lh;
+  }
+  for (const line of noteLines) {
+    cursor.ensure(lineHeight(SMALL));
+    cursor.text(line, { x: cursor.left + indent, font: regular, size: SMALL, color: COLORS.muted });
+    cursor.y -= lineHeight(SMALL);
+  }
+  cursor.y -= 4;
+}
+
+function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]) {
+  const { regular, bold } = fonts;
+  const size = 8.8;
+  const lh = lineHeight(size);
+  const amountWidth = 80;
+  const labelWidth = 190;
+  const basisX = cursor.left + labelWidth + 8;
+  const basisWidth = cursor.right - amountWidth - basisX - 8;
+  const amountRight = cursor.right - 4;
+
+  const header = () => {
+    cursor.page.drawRectangle({
+      x: cursor.left,
+      y: cursor.y - 5,
+      width: cursor.contentWidth,
+      height: 17,
+      color: COLORS.panel,
+    });
+    cursor.text("Gebührentatbestand", { x: cursor.left + 4, y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.text("Berechnung", { x: basisX, y: cursor.y + 0.5, font: bold, size: 8 });
+    const a = "Betrag";
+    cursor.text(a, { x: amountRight - textWidth(bold, a, 8), y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.y -= 19;
+  };
+  if (fee.constructionCostCents !== null) {
+    paragraph(cursor, regular, BODY, `Festgesetzte Baukosten: ${formatEuro(fee.constructionCostCents)}`);
+    cursor.y -= 4;
+  }
+  cursor.ensure(17 + lh * 3);
+  header();
+  for (const line of fee.lines) {
+    const labelLines = wrap(regular, size, line.label, labelWidth);
+    const basisLines = wrap(regular, size, line.basis, basisWidth);
+    const rows = Math.max(labelLines.length, basisLines.length);
+    if (cursor.ensure(rows * lh + 6)) header();
+    const top = cursor.y;
+    labelLines.forEach((t, i) => {
+      cursor.text(t, { x: cursor.left + 4, y: top - i * lh, font: regular, size });
+    });
+    basisLines.forEach((t, i) => {
+      cursor.text(t, { x: basisX, y: top - i * lh, font: regular, size, color: COLORS.muted });
+    });
+    const amount = clean(regular, formatEuro(line.amountCents));
+    cursor.text(amount, { x: amountRight - textWidth(regular, amount, size), y: top, font: regular, size });
+    cursor.y = top - rows * lh - 2;
+    cursor.page.drawLine({
+      start: { x: cursor.left, y: cursor.y + 8 },
+      end: { x: cursor.right, y: cursor.y + 8 },
+      thickness: 0.3,
+      color: COLORS.rule,
+    });
+    cursor.y -= 3;
+  }
+  cursor.ensure(lh + 8);
+  const total = clean(bold, formatEuro(fee.totalCents));
+  cursor.text("Gesamtbetrag", { x: cursor.left + 4, font: bold, size: size + 0.4 });
+  cursor.text(total, { x: amountRight - textWidth(bold, total, size + 0.4), font: bold, size: size + 0.4 });
+  cursor.page.drawLine({
+    start: { x: cursor.right - amountWidth, y: cursor.y - 4 },
+    end: { x: cursor.right, y: cursor.y - 4 },
+    thickness: 0.8,
+    color: COLORS.text,
+  });
+  cursor.y -= lh + 4;
+  if (fee.totalCents > 0) {
+    paragraph(
+      cursor,
+      regular,
+      SMALL + 0.5,
+      "Die Gebühr wird mit der Bekanntgabe dieses Bescheids fällig. Bitte überweisen Sie den Betrag innerhalb eines Monats unter Angabe des Aktenzeichens.",
+      COLORS.muted,
+    );
+  }
+}
+
+function drawSignature(cursor: PageCursor, { regular, bold }: Fonts, data: BescheidData) {
+  cursor.y -= 18;
+  cursor.ensure(70);
+  cursor.text("Im Auftrag", { font: regular, size: BODY });
+  cursor.y -= lineHeight(BODY) + 2;
+  cursor.text(data.decidedBy ?? data.authority.name, { font: bold, size: BODY });
+  cursor.y -= lineHeight(BODY);
+  cursor.text(data.authority.name, { font: regular, size: SMALL + 0.5, color: COLORS.muted });
+  cursor.y -= lineHeight(SMALL) + 4;
+  paragraph(
+    cursor,
+    regular,
+    SMALL,
+    "Dieser Bescheid wurde elektronisch erlassen und ist ohne Unterschrift gültig. Die als zugehörig gekennzeichneten " +
+      "Bauvorlagen sind Bestandteil des Bescheids; ihre SHA-256-Prüfsummen weisen nach, welche Fassungen genau gemeint sind.",
+    COLORS.muted,
+  );
+}
+
+function drawDocumentList(cursor: PageCursor, fonts: Fonts, documents: BescheidDocument[]) {
+  const { regular, bold, mono } = fonts;
+  sectionTitle(cursor, bold, `Anlage: Zugehörige Bauvorlagen (${documents.length})`);
+  if (documents.length === 0) {
+    paragraph(cursor, regular, BODY, "Dem Bescheid sind keine Bauvorlagen zugeordnet.");
+    return;
+  }
+  const size = 8.5;
+  const lh = lineHeight(size);
+  const nrWidth = 22;
+  const typeWidth = 150;
+  const versionWidth = 60;
+  const typeX = cursor.left + nrWidth;
+  const fileX = typeX + typeWidth;
+  const fileWidth = cursor.right - versionWidth - fileX - 6;
+  const header = () => {
+    cursor.page.drawRectangle({
+      x: cursor.left,
+      y: cursor.y - 5,
+      width: cursor.contentWidth,
+      height: 17,
+      color: COLORS.panel,
+    });
+    cursor.text("Nr.", { x: cursor.left + 3, y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.text("Bauvorlage", { x: typeX, y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.text("Datei und SHA-256-Prüfsumme", { x: fileX, y: cursor.y + 0.5, font: bold, size: 8 });
+    const v = "Version";
+    cursor.text(v, { x: cursor.right - 3 - textWidth(bold, v, 8), y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.y -= 20;
+  };
+  header();
+  documents.forEach((d, i) => {
+    const typeLines = [
+      ...wrap(bold, size, d.typeLabel, typeWidth - 8).map((text) => ({
+        text,
+        font: bold,
+        color: COLORS.text,
+      })),
+      ...(d.title && d.title.trim() !== d.typeLabel.trim()
+        ? wrap(regular, size, d.title, typeWidth - 8).map((text) => ({
+            text,
+            font: regular,
+            color: COLORS.muted,
+          }))
+        : []),
+    ];
+    const fileLines = wrap(regular, size, d.filename, fileWidth);
+    const rowHeight = Math.max(typeLines.length * lh, fileLines.length * lh + 11) + 6;
+    if (cursor.ensure(rowHeight)) header();
+    const top = cursor.y;
+    cursor.text(String(i + 1), { x: cursor.left + 3, y: top, font: regular, size, color: COLORS.muted });
+    typeLines.forEach((l, n) => {
+      cursor.text(l.text, { x: typeX, y: top - n * lh, font: l.font, size, color: l.color });
+    });
+    fileLines.forEach((l, n) => {
+      cursor.text(l, { x: fileX, y: top - n * lh, font: regular, size });
+    });
+    cursor.text(d.sha256, {
+      x: fileX,
+      y: top - fileLines.length * lh - 1,
+      font: mono,
+      size: 6.3,
+      color: COLORS.muted,
+    });
+    const version = String(d.versionNumber);
+    cursor.text(version, {
+      x: cursor.right - 3 - textWidth(regular, version, size),
+      y: top,
+      font: regular,
+      size,
+    });
+    if (d.stamped) {
+      const s = "gestempelt";
+      cursor.text(s, {
+        x: cursor.right - 3 - textWidth(regular, s, 6.5),
+        y: top - lh,
+        font: regular,
+        size: 6.5,
+        color: COLORS.muted,
+      });
+    }
+    cursor.y = top - rowHeight + 4;
+    cursor.page.drawLine({
+      start: { x: cursor.left, y: cursor.y + 6 },
+      end: { x: cursor.right, y: cursor.y + 6 },
+      thickness: 0.3,
+      color: COLORS.rule,
+    });
+    cursor.y -= 6;
+  });
+}
+
+function drawContinuationHeader(page: PDFPage, { regular, bold }: Fonts, data: BescheidData): number {
+  const y = A4.height - MARGIN.top + 8;
+  page.drawText(clean(bold, data.tenor.title), {
+    x: MARGIN.left,
+    y,
+    font: bold,
+    size: 9,
+    color: COLORS.accent,
+  });
+  const size = 8;
+  const maxWidth = A4.width - MARGIN.left - MARGIN.right - 120;
+  const text = wrap(regular, size, `Az. ${data.fileNumber} · ${data.authority.name}`, maxWidth)[0] ?? "";
+  page.drawText(text, {
+    x: A4.width - MARGIN.right - textWidth(regular, text, size),
+    y,
+    font: regular,
+    size,
+    color: COLORS.muted,
+  });
+  page.drawLine({
+    start: { x: MARGIN.left, y: y - 7 },
+    end: { x: A4.width - MARGIN.right, y: y - 7 },
+    thickness: 0.5,
+    color: COLORS.rule,
+  });
+  return y - 28;
+}
+
+function drawFooter(page: PDFPage, { regular }: Fonts, left: string, n: number, total: number) {
+  const y = MARGIN.bottom - 32;
+  page.drawLine({
+    start: { x: MARGIN.left, y: y + 12 },
+    end: { x: A4.width - MARGIN.right, y: y + 12 },
+    thickness: 0.5,
+    color: COLORS.rule,
+  });
+  const size = 7.5;
+  page.drawText(clean(regular, left), { x: MARGIN.left, y, font: regular, size, color: COLORS.muted });
+  const label = `Seite ${n} von ${total}`;
+  page.drawText(label, {
+    x: A4.width - MARGIN.right - textWidth(regular, label, size),
+    y,
+    font: regular,
+    size,
+    color: COLORS.muted,
+  });
+}
