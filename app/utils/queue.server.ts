@@ -68,6 +68,15 @@ export const renderStatementPayload = z.object({
 });
 export type RenderStatementPayload = z.infer<typeof renderStatementPayload>;
 
+/**
+ * Routes one participation to its agency: package PDF, XBau 0300, status SENT, notification
+ * (workers/processors/route-participation.ts). Idempotent per participation.
+ */
+export const routeParticipationPayload = z.object({
+  participationId: z.uuid(),
+});
+export type RouteParticipationPayload = z.infer<typeof routeParticipationPayload>;
+
 /** Case events that notify people (in-app + e-mail when SMTP is configured). */
 export const notifyEvents = [
   "application.submitted",
@@ -78,6 +87,11 @@ export const notifyEvents = [
   "application.deemed-withdrawn",
   "application.complete",
   "comment.created",
+  "participation.requested",
+  "participation.reminder",
+  "participation.deemed-consent",
+  "participation.overdue",
+  "participation.extension-decided",
 ] as const;
 export type NotifyEvent = (typeof notifyEvents)[number];
 
@@ -136,6 +150,7 @@ export const jobs = defineJobs({
   "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },
   "documents.render-statement": { queue: "documents", schema: renderStatementPayload },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
+  "participation.route-package": { queue: "participation", schema: routeParticipationPayload },
   "deadlines.check-requests": {
     queue: "deadlines",
     schema: checkRequestDeadlinesPayload,

@@ -4,6 +4,7 @@ import { exportXbauProcessor } from "./export-xbau";
 import { notifyProcessor } from "./notify";
 import { renderDecisionProcessor } from "./render-decision";
 import { renderReceiptProcessor } from "./render-receipt";
+import { routeParticipationProcessor } from "./route-participation";
 import { renderStatementProcessor } from "./render-statement";
 import { sendEmail } from "./send-email";
 
@@ -15,5 +16,6 @@ export const processors: ProcessorMap = {
   "documents.render-decision": renderDecisionProcessor,
   "documents.render-statement": renderStatementProcessor,
   "xbau.export-application": exportXbauProcessor,
+  "participation.route-package": routeParticipationProcessor,
   "deadlines.check-requests": checkDeadlinesProcessor,
 };

@@ -45,6 +45,91 @@ export interface EventSpec {
   messages: AudienceMessage[];
 }
 
+/** Participation events (audience "agency" needs details.agencyId; links go to the portal's request). */
+export const PARTICIPATION_NOTIFY_EVENTS = {
+  "participation.requested": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "agency",
+        title: (c) => `Bitte um Stellungnahme – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${c.authorityName} beteiligt Sie am Bauantrag „${c.title}“ und bittet um Ihre Stellungnahme` +
+          `${c.details?.deadline ? ` bis zum ${formatDate(String(c.details.deadline))}` : ""}. ` +
+          "Das Beteiligungspaket mit den Unterlagen finden Sie im Portal.",
+        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+      },
+    ],
+  },
+  "participation.reminder": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "agency",
+        title: (c) => `Erinnerung: Frist zur Stellungnahme – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Die Frist für Ihre Stellungnahme zum Bauantrag „${c.title}“ endet am ${formatDate(String(c.details?.deadline ?? ""))}.` +
+          (c.details?.silenceIsConsent
+            ? " Geht bis dahin keine Stellungnahme ein, gilt Ihre Zustimmung als erteilt."
+            : ""),
+        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+      },
+    ],
+  },
+  "participation.deemed-consent": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) =>
+          `Zustimmung gilt als erteilt – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat sich zum Bauantrag „${c.title}“ nicht bis zum ` +
+          `${formatDate(String(c.details?.deadline ?? ""))} geäußert. Die Zustimmung gilt als erteilt (${String(c.details?.legalBasis ?? "")}).`,
+        link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
+      },
+      {
+        audience: "agency",
+        title: (c) => `Frist abgelaufen: Zustimmung gilt als erteilt – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Die Frist für Ihre Stellungnahme zum Bauantrag „${c.title}“ ist abgelaufen. Ihre Zustimmung gilt als erteilt.`,
+        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+      },
+    ],
+  },
+  "participation.overdue": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) =>
+          `Stellungnahme überfällig – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat zum Bauantrag „${c.title}“ bis zum ` +
+          `${formatDate(String(c.details?.deadline ?? ""))} keine Stellungnahme abgegeben. ` +
+          "Die Bauaufsichtsbehörde entscheidet ohne Stellungnahme oder fragt nach.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
+      },
+    ],
+  },
+  "participation.extension-decided": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "agency",
+        title: (c) =>
+          `${c.details?.granted ? "Fristverlängerung gewährt" : "Fristverlängerung abgelehnt"} – Az. ${c.fileNumber}`,
+        body: (c) =>
+          c.details?.granted
+            ? `${c.authorityName} hat Ihre Frist zum Bauantrag „${c.title}“ bis zum ${formatDate(String(c.details?.deadline ?? ""))} verlängert.`
+            : `${c.authorityName} hat Ihren Antrag auf Fristverlängerung zum Bauantrag „${c.title}“ abgelehnt. ` +
+              `Die Frist endet weiterhin am ${formatDate(String(c.details?.deadline ?? ""))}.`,
+        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+      },
+    ],
+  },
+} satisfies Record<string, EventSpec>;
+
 export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
   "application.submitted": {
     includeActor: true,
@@ -183,6 +268,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
+  ...PARTICIPATION_NOTIFY_EVENTS,
 };
 
 /** "15.12.2026" in Berlin time for an ISO instant. */

@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { ApplicationData } from "~/domain/application-data";
+import type { AgencyType } from "~/generated/prisma/client";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
+import { confirmComplete, startReview } from "~/models/review.server";
+import { submitApplication } from "~/models/submission.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import type { Storage } from "../../storage/index";
+
+/**
+ * Test and bench helpers for participations (real rows, nothing mocked): a district (Bauaufsicht +
+ * Gemeinde) with Fachstellen registered under it, each with an AGENCY user; a case confirmed
+ * complete whose data calls for participation; real PDF bytes behind its document versions.
+ */
+
+const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
+export const FIXTURE_PDF = (name = "lageplan.pdf") => readFileSync(path.join(FIXTURES, name));
+
+export const AGENCY_TYPES_FOR_TESTS: AgencyType[] = [
+  "DENKMALSCHUTZ",
+  "BRANDSCHUTZ",
+  "NATURSCHUTZ",
+  "STRASSENBAU",
+];
+
+export async function createParticipationDistrict(label: string, agencyTypes = AGENCY_TYPES_FOR_TESTS) {
+  const district = await createTestDistrict(label);
+  await db().authority.update({
+    where: { id: district.authority.id },
+    data: { addressLine: "Rostocker Straße 76, 23970 Wismar" },
+  });
+  await db().authority.update({
+    where: { id: district.gemeinde.id },
+    data: { addressLine: "Rathausplatz 1, 23936 Grevesmühlen" },
+  });
+  const agencies: Record<string, { id: string; name: string; user: SessionUser }> = {};
+  for (const agencyType of agencyTypes) {
+    const suffix = randomUUID().slice(0, 8);
+    const a = await db().authority.create({
+      data: {
+        slug: `${label}-${agencyType.toLowerCase()}-${suffix}`,
+        name: `Fachstelle ${agencyType} ${suffix}`,
+        kind: "FACHSTELLE",
+        agencyType,
+        landProfile: "MV",
+        parentId: district.authority.id,
+        addressLine: "Am Markt 1, 23936 Grevesmühlen",
+      },
+      select: { id: true, name: true },
+    });
+    agencies[agencyType] = { ...a, user: await sessionUser({ roles: ["AGENCY"], authorityId: a.id }) };
+  }
+  const gemeindeUser = await sessionUser({ roles: ["AGENCY"], authorityId: district.gemeinde.id });
+  const architect = await sessionUser({ roles: ["ARCHITECT"], displayName: "Anna Architektin" });
+  const clerk = await sessionUser({
+    roles: ["CLERK"],
+    authorityId: district.authority.id,
+    displayName: "Thomas Sachbearbeiter",
+  });
+  return { ...district, agencies, gemeindeUser, architect, clerk };
+}
+
+export type ParticipationDistrict = Awaited<ReturnType<typeof createParticipationDistrict>>;
+
+/** Außenbereich, Gebäudeklasse 4, Baudenkmal: suggests Gemeinde, Denkmalschutz, Brandschutz, Naturschutz. */
+export const PARTICIPATION_DATA_PATCH = {
+  plot: { planningArea: "AUSSENBEREICH" },
+  project: { buildingClass: 4, monument: true },
+} as const;
+
+/** A submitted case of the district with `patch` merged into its data, confirmed complete. */
+export async function createCompleteCase(
+  d: ParticipationDistrict,
+  patch: { plot?: object; project?: object } = PARTICIPATION_DATA_PATCH,
+  { complete = true }: { complete?: boolean } = {},
+) {
+  const { id, version } = await createCompleteDraft(d.architect, d.gemeinde.id);
+  const r = await submitApplication(d.architect, id, {
+    expectedVersion: version,
+    laterDocumentTypeCodes: [],
+  });
+  if (!r.ok) throw new Error(`submission failed: ${JSON.stringify(r)}`);
+  const row = await db().application.findUniqueOrThrow({ where: { id }, select: { data: true } });
+  const data = row.data as ApplicationData;
+  const merged = {
+    ...data,
+    plot: { ...data.plot, ...patch.plot },
+    project: { ...data.project, ...patch.project },
+  };
+  await db().application.update({ where: { id }, data: { data: merged } });
+  if (complete) {
+    await startReview(d.clerk, id);
+    const c = await confirmComplete(d.clerk, id);
+    if (!c.ok) throw new Error(c.message);
+  }
+  return db().application.findUniqueOrThrow({
+    where: { id },
+    select: { id: true, fileNumber: true, title: true, status: true },
+  });
+}
+
+/** Latest version ids of the case's documents. */
+export async function currentVersionIds(applicationId: string): Promise<string[]> {
+  const docs = await db().document.findMany({
+    where: { applicationId },
+    orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
+    select: { versions: { orderBy: { versionNumber: "desc" }, take: 1, select: { id: true } } },
+  });
+  return docs.flatMap((d) => d.versions.map((v) => v.id));
+}
+
+/**
+ * Stores real PDF bytes under every document version's storage key of the case (the draft
+ * fixtures create version rows only), so the routing worker can merge them.
+ */
+export async function storeFixturePdfs(
+  storage: Storage,
+  applicationId: string,
+  bytes: Uint8Array = FIXTURE_PDF(),
+) {
+  const versions = await db().documentVersion.findMany({
+    where: { document: { applicationId } },
+    select: { storageKey: true },
+  });
+  for (const v of versions) {
+    await storage.putStream(v.storageKey, Readable.from([Buffer.from(bytes)]), {
+      contentType: "application/pdf",
+    });
+  }
+  return versions.length;
+}

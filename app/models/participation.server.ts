@@ -1,0 +1,751 @@
+import { berlinDate, daysLeft, requestDeadlineFromDate } from "~/domain/deadlines";
+import { documentTypeLabel } from "~/domain/document-types";
+import {
+  type AgencyTarget,
+  type AgencyTypeName,
+  defaultDeadline,
+  manualSuggestion,
+  type ParticipationSuggestion,
+  participationState,
+  STATEMENT_OUTCOME_LABELS,
+  silenceConsequenceText,
+  suggestParticipations,
+} from "~/domain/participation";
+import { Prisma } from "~/generated/prisma/client";
+import { isUuid } from "~/models/application.server";
+import { appendEvent } from "~/models/case-event.server";
+import { readApplicationData } from "~/models/draft.server";
+import { GENERATED_KIND_LABELS } from "~/models/generated-document.server";
+import { enqueueInTx } from "~/models/outbox.server";
+import type { SessionUser } from "~/models/user.server";
+import { db, type Tx } from "~/utils/db.server";
+import { can } from "~/utils/permissions";
+import { buildJobId } from "~/utils/queue.server";
+
+/**
+ * Participation (Beteiligung) from the clerk's side: the proposal (suggested agencies matched to
+ * the agencies registered under the Bauaufsicht, current document versions, default deadlines),
+ * starting it in one transaction (rows + shared versions + case status + event + one routing job
+ * per participation through the outbox), the board, extension decisions and closing.
+ *
+ * Tenant scope: every query names the clerk's authority; a case of another authority, an agency
+ * that is not registered under it or a version of another case is "not found".
+ */
+
+export const ROUTE_PACKAGE_JOB = "participation.route-package" as const;
+
+const NOT_FOUND = "Diesen Fall gibt es nicht oder er gehört nicht zu Ihrer Behörde.";
+/** Case statuses in which agencies can be asked (COMPLETE to start, PARTICIPATION to add more). */
+const STARTABLE = ["COMPLETE", "PARTICIPATION"] as const;
+
+class Refused extends Error {
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
+}
+
+export type Result<T = object> = ({ ok: true } & T) | { ok: false; message: string };
+
+/** The clerk's authority, or null for users who may not request participations. */
+export function participationAuthority(user: SessionUser): string | null {
+  if (!can(user, "request:participation:authority") || !user.authorityId) return null;
+  return user.authorityId;
+}
+
+function targetOf(agency: { kind: string; agencyType: string | null }): AgencyTarget | null {
+  if (agency.kind === "GEMEINDE") return { kind: "GEMEINDE" };
+  if (agency.kind === "FACHSTELLE") {
+    return { kind: "FACHSTELLE", agencyType: (agency.agencyType ?? "SONSTIGE") as AgencyTypeName };
+  }
+  return null;
+}
+
+function sameTarget(a: AgencyTarget, b: AgencyTarget): boolean {
+  if (a.kind !== b.kind) return false;
+  return a.kind === "GEMEINDE" || (b.kind === "FACHSTELLE" && a.agencyType === b.agencyType);
+}
+
+const caseSelect = {
+  id: true,
+  status: true,
+  authorityId: true,
+  municipalityId: true,
+  procedureType: true,
+  fileNumber: true,
+  title: true,
+  data: true,
+  authority: { select: { id: true, name: true, landProfile: true } },
+} satisfies Prisma.ApplicationSelect;
+
+async function loadCase(client: Tx, authorityId: string, applicationId: string) {
+  return client.application.findFirst({
+    where: { id: applicationId, authorityId, status: { not: "DRAFT" } },
+    select: caseSelect,
+  });
+}
+
+type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCase>>>;
+
+/** Agencies registered as tenants under the Bauaufsicht (Fachstellen and Gemeinden), by name. */
+async function registeredAgencies(client: Tx, authorityId: string) {
+  return client.authority.findMany({
+    where: { parentId: authorityId, kind: { in: ["FACHSTELLE", "GEMEINDE"] } },
+    select: { id: true, name: true, kind: true, agencyType: true, addressLine: true },
+    orderBy: [{ kind: "asc" }, { name: "asc" }],
+  });
+}
+
+function suggestionsFor(app: CaseRow) {
+  return suggestParticipations({
+    data: readApplicationData(app.data),
+    procedureType: app.procedureType,
+    profile: app.authority.landProfile,
+    municipalityIsSeparate: app.municipalityId !== null && app.municipalityId !== app.authorityId,
+  });
+}
+
+/** Current (latest) version of every document of the case that has a file. */
+async function currentVersions(client: Tx, applicationId: string) {
+  const docs = await client.document.findMany({
+    where: { applicationId },
+    orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
+    select: {
+      id: true,
+      typeCode: true,
+      title: true,
+      versions: {
+        orderBy: { versionNumber: "desc" },
+        take: 1,
+        select: { id: true, versionNumber: true, filename: true, pageCount: true },
+      },
+    },
+  });
+  return docs.flatMap((d) =>
+    d.versions.map((v) => ({
+      versionId: v.id,
+      documentId: d.id,
+      typeCode: d.typeCode,
+      typeLabel: documentTypeLabel(d.typeCode),
+      title: d.title,
+      versionNumber: v.versionNumber,
+      filename: v.filename,
+      pageCount: v.pageCount,
+    })),
+  );
+}
+
+export interface ProposalRow {
+  suggestion: ParticipationSuggestion;
+  /** The registered agency this suggestion goes to; null when none is registered for it. */
+  agency: { id: string; name: string } | null;
+  /** Default deadline as a Berlin date (YYYY-MM-DD). */
+  deadlineDate: string;
+  /** Already asked in this case (an agency is asked once per round). */
+  alreadyParticipating: boolean;
+}
+
+export interface AgencyOption {
+  id: string;
+  name: string;
+  kindLabel: string;
+  defaults: ParticipationSuggestion;
+  deadlineDate: string;
+  alreadyParticipating: boolean;
+}
+
+/**
+ * What the clerk's form starts from. Null when the case is not the clerk's (404). `canStart`
+ * says whether the case is in a state that allows asking agencies.
+ */
+export async function getParticipationProposal(
+  clerk: SessionUser,
+  applicationId: string,
+  { now = new Date() }: { now?: Date } = {},
+) {
+  const authorityId = participationAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return null;
+  const client = db();
+  const app = await loadCase(client, authorityId, applicationId);
+  if (!app) return null;
+  const [agencies, documents, existing] = await Promise.all([
+    registeredAgencies(client, authorityId),
+    currentVersions(client, app.id),
+    client.participation.findMany({
+      where: { applicationId: app.id, round: 1 },
+      select: { agencyId: true, closedAt: true },
+    }),
+  ]);
+  const asked = new Set(existing.map((p) => p.agencyId));
+  const closed = existing.some((p) => p.closedAt !== null);
+  const suggestions = suggestionsFor(app);
+  const rows: ProposalRow[] = suggestions.map((s) => {
+    const agency =
+      s.target.kind === "GEMEINDE"
+        ? agencies.find((a) => a.kind === "GEMEINDE" && a.id === app.municipalityId)
+        : agencies.find((a) => {
+            const t = targetOf(a);
+            return t !== null && sameTarget(t, s.target);
+          });
+    return {
+      suggestion: s,
+      agency: agency ? { id: agency.id, name: agency.name } : null,
+      deadlineDate: berlinDate(defaultDeadline(s.deadlineMonths, now)),
+      alreadyParticipating: agency ? asked.has(agency.id) : false,
+    };
+  });
+  const options: AgencyOption[] = agencies.flatMap((a) => {
+    const target = targetOf(a);
+    if (!target) return [];
+    const defaults =
+      suggestions.find((s) =>
+        s.target.kind === "GEMEINDE" ? a.id === app.municipalityId : sameTarget(s.target, target),
+      ) ?? manualSuggestion(target, app.authority.landProfile);
+    return [
+      {
+        id: a.id,
+        name: a.name,
+        kindLabel: a.kind === "GEMEINDE" ? "Gemeinde" : "Fachstelle",
+        defaults,
+        deadlineDate: berlinDate(defaultDeadline(defaults.deadlineMonths, now)),
+        alreadyParticipating: asked.has(a.id),
+      },
+    ];
+  });
+  return {
+    application: {
+      id: app.id,
+      fileNumber: app.fileNumber,
+      title: app.title,
+      status: app.status,
+      authorityName: app.authority.name,
+    },
+    canStart: (STARTABLE as readonly string[]).includes(app.status) && !closed,
+    closed,
+    suggestions: rows,
+    agencies: options,
+    documents,
+  };
+}
+
+export type ParticipationProposal = NonNullable<Awaited<ReturnType<typeof getParticipationProposal>>>;
+
+export interface ParticipationSelection {
+  agencyId: string;
+  documentVersionIds: string[];
+  /** Deadline as a Berlin date (YYYY-MM-DD) or an instant. */
+  deadline: string | Date;
+  question: string;
+  /** Why (suggestion reason or the clerk's own); defaults to the rule's reason. */
+  reason?: string;
+  silenceIsConsent: boolean;
+  /** Overrides the derived text of the consequence of silence. */
+  silenceConsequence?: string;
+}
+
+const MAX_QUESTION = 4_000;
+
+function parseDeadline(value: string | Date, now: Date): Date | null {
+  const at = value instanceof Date ? value : requestDeadlineFromDate(value.trim());
+  if (!at || Number.isNaN(at.getTime())) return null;
+  if (at.getTime() <= now.getTime()) return null;
+  // A participation deadline beyond a year is a typo, not a plan.
+  if (at.getTime() > now.getTime() + 366 * 86_400_000) return null;
+  return at;
+}
+
+/**
+ * Starts the participation of the selected agencies, all or nothing, in ONE transaction:
+ * Participation rows (PENDING) with their shared versions, case status PARTICIPATION, one case
+ * event per agency and one routing job per participation in the outbox (job id = participation
+ * id, so a replayed row never routes twice). An agency already asked in this case (double click,
+ * second submit, two clerks at once) is refused with a message; the unique
+ * [applicationId, agencyId, round] backs that up against races.
+ */
+export async function startParticipation(
+  clerk: SessionUser,
+  applicationId: string,
+  selections: ParticipationSelection[],
+  { now = new Date() }: { now?: Date } = {},
+): Promise<Result<{ participationIds: string[] }>> {
+  const authorityId = participationAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
+  if (!Array.isArray(selections) || selections.length === 0) {
+    return { ok: false, message: "Bitte wählen Sie mindestens eine Stelle aus, die beteiligt werden soll." };
+  }
+  const ids = selections.map((s) => s.agencyId);
+  if (new Set(ids).size !== ids.length) {
+    return { ok: false, message: "Jede Stelle kann nur einmal ausgewählt werden." };
+  }
+  try {
+    return await db().$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Application"
+        WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
+        FOR UPDATE`;
+      if (locked.length === 0) throw new Refused(NOT_FOUND);
+      const app = (await loadCase(tx, authorityId, applicationId)) as CaseRow;
+      if (!(STARTABLE as readonly string[]).includes(app.status)) {
+        throw new Refused(
+          "Eine Beteiligung kann erst beginnen, wenn die Vollständigkeit des Antrags bestätigt ist.",
+        );
+      }
+      const existing = await tx.participation.findMany({
+        where: { applicationId: app.id, round: 1 },
+        select: { agencyId: true, closedAt: true, agency: { select: { name: true } } },
+      });
+      if (existing.some((p) => p.closedAt !== null)) {
+        throw new Refused("Die Beteiligung zu diesem Fall ist abgeschlossen.");
+      }
+      const agencies = await registeredAgencies(tx, authorityId);
+      const suggestions = suggestionsFor(app);
+      const versions = await currentVersionIdsOfCase(tx, app.id);
+
+      const created: string[] = [];
+      for (const [index, sel] of selections.entries()) {
+        const agency = isUuid(sel.agencyId) ? agencies.find((a) => a.id === sel.agencyId) : undefined;
+        const target = agency ? targetOf(agency) : null;
+        if (!agency || !target) {
+          throw new Refused(`Stelle ${index + 1}: Diese Stelle ist bei Ihrer Behörde nicht registriert.`);
+        }
+        const already = existing.find((p) => p.agencyId === agency.id);
+        if (already) {
+          throw new Refused(
+            `${agency.name} ist an diesem Fall bereits beteiligt. Die Beteiligung wurde nicht ein zweites Mal gestartet.`,
+          );
+        }
+        const rule =
+          suggestions.find((s) =>
+            s.target.kind === "GEMEINDE" ? agency.id === app.municipalityId : sameTarget(s.target, target),
+          ) ?? manualSuggestion(target, app.authority.landProfile);
+        const deadline = parseDeadline(sel.deadline, now);
+        if (!deadline) {
+          throw new Refused(
+            `${agency.name}: Bitte geben Sie eine Frist an, die in der Zukunft und höchstens ein Jahr entfernt liegt.`,
+          );
+        }
+        const question = String(sel.question ?? "").trim();
+        if (question === "" || question.length > MAX_QUESTION) {
+          throw new Refused(
+            `${agency.name}: Bitte formulieren Sie die Frage an die Stelle (höchstens 4.000 Zeichen).`,
+          );
+        }
+        const versionIds = [...new Set(sel.documentVersionIds ?? [])];
+        if (versionIds.length === 0) {
+          throw new Refused(`${agency.name}: Bitte wählen Sie mindestens eine Unterlage aus.`);
+        }
+        if (versionIds.some((v) => !versions.has(v))) {
+          throw new Refused(`${agency.name}: Eine ausgewählte Unterlage gehört nicht zu diesem Fall.`);
+        }
+        const reason = String(sel.reason ?? "").trim() || rule.reason;
+        const silenceIsConsent = Boolean(sel.silenceIsConsent);
+        const consequence =
+          String(sel.silenceConsequence ?? "").trim() ||
+          (silenceIsConsent === rule.silenceIsConsent
+            ? rule.silenceConsequence
+            : silenceConsequenceText(silenceIsConsent, rule.legalBasis));
+
+        const participation = await tx.participation.create({
+          data: {
+            applicationId: app.id,
+            agencyId: agency.id,
+            round: 1,
+            kind: agency.kind === "GEMEINDE" ? "MUNICIPAL_CONSENT" : "AGENCY_STATEMENT",
+            status: "PENDING",
+            question,
+            reason: reason.slice(0, 2_000),
+            legalBasis: rule.legalBasis,
+            deadline,
+            silenceIsConsent,
+            silenceConsequence: consequence.slice(0, 2_000),
+            startedById: clerk.id,
+            documents: {
+              create: versionIds.map((documentVersionId, position) => ({ documentVersionId, position })),
+            },
+          },
+          select: { id: true },
+        });
+        await appendEvent(tx, {
+          applicationId: app.id,
+          actorId: clerk.id,
+          type: "participation.started",
+          payload: {
+            participationId: participation.id,
+            agencyId: agency.id,
+            agencyName: agency.name,
+            deadline: deadline.toISOString(),
+            documents: versionIds.length,
+          },
+        });
+        await enqueueInTx(tx, {
+          jobName: ROUTE_PACKAGE_JOB,
+          jobId: buildJobId(ROUTE_PACKAGE_JOB, participation.id),
+          payload: { participationId: participation.id },
+        });
+        created.push(participation.id);
+      }
+      if (app.status !== "PARTICIPATION") {
+        await tx.application.update({ where: { id: app.id }, data: { status: "PARTICIPATION" } });
+      }
+      return { ok: true as const, participationIds: created };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      // A second submit that raced the first past the check above.
+      return {
+        ok: false,
+        message:
+          "Diese Stelle ist an diesem Fall bereits beteiligt. Die Beteiligung wurde nicht ein zweites Mal gestartet.",
+      };
+    }
+    throw err;
+  }
+}
+
+/** Ids of every document version of the case (a participation may share an older one on purpose). */
+async function currentVersionIdsOfCase(tx: Tx, applicationId: string): Promise<Set<string>> {
+  const rows = await tx.documentVersion.findMany({
+    where: { document: { applicationId } },
+    select: { id: true },
+  });
+  return new Set(rows.map((r) => r.id));
+}
+
+// ---- board ----------------------------------------------------------------------------------------
+
+export interface BoardRow {
+  id: string;
+  agencyId: string;
+  agencyName: string;
+  kind: "MUNICIPAL_CONSENT" | "AGENCY_STATEMENT";
+  status: string;
+  stateLabel: string;
+  stateTone: string;
+  deadline: Date;
+  deadlineDate: string;
+  daysLeft: number | null;
+  overdue: boolean;
+  question: string;
+  reason: string;
+  legalBasis: string;
+  silenceIsConsent: boolean;
+  silenceConsequence: string;
+  sentAt: Date | null;
+  openedAt: Date | null;
+  answeredAt: Date | null;
+  deemedConsentAt: Date | null;
+  closedAt: Date | null;
+  documentCount: number;
+  statement: {
+    outcome: string;
+    outcomeLabel: string;
+    reasons: string;
+    submittedAt: Date;
+    conditions: { kind: string; text: string; legalBasis: string | null }[];
+  } | null;
+  pendingExtensions: { id: string; reason: string; requestedDeadline: Date; createdAt: Date }[];
+  files: { id: string; kind: string; kindLabel: string; title: string; href: string }[];
+}
+
+/** Every participation of the case for the clerk's board; null when the case is not the clerk's. */
+export async function getParticipationBoard(
+  clerk: SessionUser,
+  applicationId: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<BoardRow[] | null> {
+  const authorityId = participationAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return null;
+  const app = await db().application.findFirst({
+    where: { id: applicationId, authorityId },
+    select: { id: true },
+  });
+  if (!app) return null;
+  const rows = await db().participation.findMany({
+    where: { applicationId: app.id, application: { authorityId } },
+    orderBy: [{ kind: "desc" }, { createdAt: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      agencyId: true,
+      agency: { select: { name: true } },
+      kind: true,
+      status: true,
+      question: true,
+      reason: true,
+      legalBasis: true,
+      deadline: true,
+      silenceIsConsent: true,
+      silenceConsequence: true,
+      sentAt: true,
+      openedAt: true,
+      answeredAt: true,
+      deemedConsentAt: true,
+      closedAt: true,
+      _count: { select: { documents: true } },
+      statement: {
+        select: {
+          outcome: true,
+          reasons: true,
+          submittedAt: true,
+          conditions: { orderBy: { position: "asc" }, select: { kind: true, text: true, legalBasis: true } },
+        },
+      },
+      extensions: {
+        where: { status: "PENDING" },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, reason: true, requestedDeadline: true, createdAt: true },
+      },
+      generatedDocuments: {
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, kind: true, title: true },
+      },
+    },
+  });
+  return rows.map((p) => {
+    const state = participationState(
+      {
+        status: p.status,
+        deadline: p.deadline,
+        closedAt: p.closedAt,
+        silenceIsConsent: p.silenceIsConsent,
+        hasPendingExtension: p.extensions.length > 0,
+      },
+      now,
+    );
+    return {
+      id: p.id,
+      agencyId: p.agencyId,
+      agencyName: p.agency.name,
+      kind: p.kind,
+      status: p.status,
+      stateLabel: state.label,
+      stateTone: state.tone,
+      deadline: p.deadline,
+      deadlineDate: berlinDate(p.deadline),
+      daysLeft: state.daysLeft,
+      overdue: state.overdue,
+      question: p.question,
+      reason: p.reason,
+      legalBasis: p.legalBasis,
+      silenceIsConsent: p.silenceIsConsent,
+      silenceConsequence: p.silenceConsequence,
+      sentAt: p.sentAt,
+      openedAt: p.openedAt,
+      answeredAt: p.answeredAt,
+      deemedConsentAt: p.deemedConsentAt,
+      closedAt: p.closedAt,
+      documentCount: p._count.documents,
+      statement: p.statement
+        ? {
+            outcome: p.statement.outcome,
+            outcomeLabel: STATEMENT_OUTCOME_LABELS[p.statement.outcome] ?? p.statement.outcome,
+            reasons: p.statement.reasons,
+            submittedAt: p.statement.submittedAt,
+            conditions: p.statement.conditions,
+          }
+        : null,
+      pendingExtensions: p.extensions,
+      files: p.generatedDocuments.map((g) => ({
+        id: g.id,
+        kind: g.kind,
+        kindLabel: GENERATED_KIND_LABELS[g.kind] ?? g.kind,
+        title: g.title,
+        href: `/erzeugt/${g.id}`,
+      })),
+    };
+  });
+}
+
+// ---- extensions and closing ---------------------------------------------------------------------
+
+/** The pending extension with its participation, locked, if the case belongs to the clerk's authority. */
+async function lockExtension(tx: Tx, authorityId: string, extensionId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT e."id" FROM "ParticipationExtension" e
+    JOIN "Participation" p ON p."id" = e."participationId"
+    JOIN "Application" a ON a."id" = p."applicationId"
+    WHERE e."id" = ${extensionId}::uuid AND a."authorityId" = ${authorityId}::uuid
+    FOR UPDATE OF e, p`;
+  if (rows.length === 0) return null;
+  return tx.participationExtension.findUniqueOrThrow({
+    where: { id: extensionId },
+    select: {
+      id: true,
+      status: true,
+      requestedDeadline: true,
+      participation: {
+        select: {
+          id: true,
+          applicationId: true,
+          agencyId: true,
+          status: true,
+          deadline: true,
+          closedAt: true,
+          agency: { select: { name: true } },
+        },
+      },
+    },
+  });
+}
+
+const EXTENSION_NOT_FOUND = "Diesen Antrag auf Fristverlängerung gibt es nicht.";
+
+/**
+ * Grants an agency's request for more time: the participation gets the new deadline (the
+ * requested one unless the clerk sets another), reminder and overdue marks start afresh, the
+ * case records it and the agency is told.
+ */
+export async function grantExtension(
+  clerk: SessionUser,
+  extensionId: string,
+  input: { deadline?: string | Date | null; note?: string } = {},
+  { now = new Date() }: { now?: Date } = {},
+): Promise<Result<{ deadline: Date }>> {
+  return decideExtension(clerk, extensionId, "GRANTED", input, now);
+}
+
+/** Refuses an agency's request for more time; the deadline stays, the agency is told. */
+export async function refuseExtension(
+  clerk: SessionUser,
+  extensionId: string,
+  input: { note?: string } = {},
+  { now = new Date() }: { now?: Date } = {},
+): Promise<Result<{ deadline: Date }>> {
+  return decideExtension(clerk, extensionId, "REFUSED", input, now);
+}
+
+async function decideExtension(
+  clerk: SessionUser,
+  extensionId: string,
+  decision: "GRANTED" | "REFUSED",
+  input: { deadline?: string | Date | null; note?: string },
+  now: Date,
+): Promise<Result<{ deadline: Date }>> {
+  const authorityId = participationAuthority(clerk);
+  if (!authorityId || !isUuid(extensionId)) return { ok: false, message: EXTENSION_NOT_FOUND };
+  const note = String(input.note ?? "")
+    .trim()
+    .slice(0, 2_000);
+  try {
+    return await db().$transaction(async (tx) => {
+      const ext = await lockExtension(tx, authorityId, extensionId);
+      if (!ext) throw new Refused(EXTENSION_NOT_FOUND);
+      if (ext.status !== "PENDING") throw new Refused("Über diesen Antrag wurde bereits entschieden.");
+      const p = ext.participation;
+      if (
+        p.closedAt ||
+        p.status === "ANSWERED" ||
+        p.status === "DEEMED_CONSENT" ||
+        p.status === "CANCELLED"
+      ) {
+        throw new Refused(
+          "Diese Beteiligung ist bereits erledigt; die Frist kann nicht mehr verlängert werden.",
+        );
+      }
+      let deadline = p.deadline;
+      if (decision === "GRANTED") {
+        const chosen = input.deadline ? parseDeadline(input.deadline, now) : ext.requestedDeadline;
+        if (!chosen || chosen.getTime() <= now.getTime()) {
+          throw new Refused("Bitte geben Sie eine neue Frist an, die in der Zukunft liegt.");
+        }
+        if (chosen.getTime() <= p.deadline.getTime()) {
+          throw new Refused("Die neue Frist muss nach der bisherigen Frist liegen.");
+        }
+        deadline = chosen;
+        await tx.participation.update({
+          where: { id: p.id },
+          // A new deadline gets its own reminder; an earlier overdue mark no longer applies.
+          data: { deadline, reminderSentAt: null, expiredAt: null },
+        });
+      }
+      await tx.participationExtension.update({
+        where: { id: ext.id },
+        data: { status: decision, decidedById: clerk.id, decidedAt: now, decisionNote: note },
+      });
+      await appendEvent(tx, {
+        applicationId: p.applicationId,
+        actorId: clerk.id,
+        type: decision === "GRANTED" ? "participation.extension-granted" : "participation.extension-refused",
+        payload: {
+          participationId: p.id,
+          extensionId: ext.id,
+          agencyName: p.agency.name,
+          deadline: deadline.toISOString(),
+          previousDeadline: p.deadline.toISOString(),
+        },
+      });
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", p.applicationId, "participation.extension-decided", ext.id),
+        payload: {
+          applicationId: p.applicationId,
+          event: "participation.extension-decided",
+          actorId: clerk.id,
+          scope: ext.id,
+          details: {
+            agencyId: p.agencyId,
+            participationId: p.id,
+            granted: decision === "GRANTED",
+            deadline: deadline.toISOString(),
+            note,
+          },
+        },
+      });
+      return { ok: true as const, deadline };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
+
+/**
+ * Closes the participation of a case: every participation gets closedAt (the agencies keep their
+ * statement and package but open no case documents any more; a statement can no longer be given).
+ * Idempotent: closing twice changes nothing and records nothing the second time.
+ */
+export async function closeParticipation(
+  clerk: SessionUser,
+  applicationId: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<Result<{ closed: number }>> {
+  const authorityId = participationAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
+  try {
+    return await db().$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Application"
+        WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
+        FOR UPDATE`;
+      if (locked.length === 0) throw new Refused(NOT_FOUND);
+      const open = await tx.participation.findMany({
+        where: { applicationId, closedAt: null },
+        select: { id: true, status: true },
+      });
+      if (open.length === 0) {
+        const any = await tx.participation.count({ where: { applicationId } });
+        if (any === 0) throw new Refused("Zu diesem Fall läuft keine Beteiligung.");
+        return { ok: true as const, closed: 0 };
+      }
+      await tx.participation.updateMany({
+        where: { applicationId, closedAt: null },
+        data: { closedAt: now },
+      });
+      const unanswered = open.filter((p) => !["ANSWERED", "DEEMED_CONSENT", "CANCELLED"].includes(p.status));
+      await appendEvent(tx, {
+        applicationId,
+        actorId: clerk.id,
+        type: "participation.closed",
+        payload: { participations: open.length, withoutStatement: unanswered.length },
+      });
+      return { ok: true as const, closed: open.length };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
+
+/** Days to a deadline for display (re-exported so routes need not import the domain twice). */
+export function participationDaysLeft(deadline: Date, now = new Date()): number {
+  return daysLeft(deadline, now);
+}

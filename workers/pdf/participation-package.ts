@@ -1,0 +1,356 @@
+import { degrees, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
+import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from "./receipt";
+
+/**
+ * Beteiligungspaket (participation package) as PDF: a cover letter on the authority's letterhead
+ * (addressee, Aktenzeichen, question, reason and legal basis, deadline, consequence of silence), a
+ * case summary page (parties, plot and Flurstücke, Vorhaben, procedure, list of enclosed
+ * documents), then the shared Bauvorlagen merged page by page. Every page of the whole package
+ * carries "Beteiligung · Az. … · Seite x/y" in its bottom margin, so a printed sheet can always be
+ * traced back. Deterministic for the same input (fixed dates, font names, pdf-lib's ids).
+ */
+export const PACKAGE_RENDERER_VERSION = "1.0.0";
+
+export interface PackageDocument {
+  typeLabel: string;
+  title: string;
+  filename: string;
+  versionNumber: number;
+  sha256: string;
+  /** The PDF bytes of this version (merged into the package). */
+  bytes: Uint8Array;
+}
+
+export interface PackageData {
+  authority: { name: string; addressLine?: string | null; email?: string | null };
+  agency: { name: string; addressLine?: string | null };
+  fileNumber: string;
+  participationId: string;
+  /** Date of the letter (the participation's creation: deterministic per participation). */
+  date: Date;
+  /** "Einvernehmen der Gemeinde (§ 36 BauGB)" or "Stellungnahme als Fachstelle". */
+  kindLabel: string;
+  question: string;
+  reason: string;
+  legalBasis: string;
+  deadline: Date;
+  silenceConsequence: string;
+  /** Name of the clerk who started the participation. */
+  clerkName: string;
+  portalUrl: string;
+  summary: {
+    projectTitle: string;
+    measure: string | null;
+    procedureLabel: string;
+    details: string[];
+    bauherr: ReceiptParty;
+    entwurfsverfasser: ReceiptParty | null;
+    plot: { address: string | null; municipality: string | null; parcels: ReceiptParcel[] };
+  };
+  documents: PackageDocument[];
+}
+
+const MARGIN = { top: 48, bottom: 64, left: 62, right: 56 };
+const BODY = 10;
+const LEADING = 1.4;
+const STAMP_SIZE = 7;
+
+function lh(size: number) {
+  return size * LEADING;
+}
+
+/** The stamp printed on every page. */
+export function stampText(fileNumber: string, page: number, total: number): string {
+  return `Beteiligung · Az. ${fileNumber} · Seite ${page}/${total}`;
+}
+
+/** Renders the cover letter and the case summary (no stamps yet). */
+export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDocument; fonts: Fonts }> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const fonts = await embedFonts(doc);
+  const { regular, bold } = fonts;
+  const cursor = new PageCursor({
+    doc,
+    margin: MARGIN,
+    onContinuationPage: () => A4.height - MARGIN.top - 10,
+  });
+
+  // Letterhead.
+  cursor.page.drawRectangle({ x: cursor.left, y: cursor.y - 4, width: 4, height: 30, color: COLORS.accent });
+  let y = cursor.y + 14;
+  for (const line of wrap(bold, 12.5, data.authority.name, cursor.contentWidth - 160)) {
+    cursor.text(line, { x: cursor.left + 12, y, font: bold, size: 12.5, color: COLORS.accent });
+    y -= 15;
+  }
+  for (const line of [data.authority.addressLine, data.authority.email].filter((s): s is string =>
+    Boolean(s),
+  )) {
+    cursor.text(line, { x: cursor.left + 12, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
+    y -= 11;
+  }
+  cursor.y = Math.min(y, cursor.y - 16) - 4;
+  rule(cursor);
+
+  // Addressee and the facts panel.
+  cursor.y -= 22;
+  cursor.text(data.agency.name, { font: bold, size: BODY });
+  cursor.y -= lh(BODY);
+  if (data.agency.addressLine) {
+    for (const part of data.agency.addressLine.split(/,\s*/)) {
+      cursor.text(part, { font: regular, size: BODY });
+      cursor.y -= lh(BODY);
+    }
+  }
+  cursor.y -= 14;
+  panel(cursor, fonts, [
+    ["Aktenzeichen", data.fileNumber],
+    ["Datum", formatDate(data.date)],
+    ["Frist (Eingang bei uns)", formatDate(data.deadline)],
+  ]);
+
+  cursor.y -= 24;
+  paragraph(cursor, bold, 14, `Beteiligung: ${data.kindLabel}`, COLORS.accent);
+  paragraph(cursor, bold, BODY, data.summary.projectTitle);
+  cursor.y -= 8;
+  paragraph(cursor, regular, BODY, "Sehr geehrte Damen und Herren,");
+  cursor.y -= 4;
+  paragraph(
+    cursor,
+    regular,
+    BODY,
+    `zu dem oben genannten Bauantrag beteiligen wir Sie im Verfahren. ${data.question}`,
+  );
+  cursor.y -= 6;
+  labelled(cursor, fonts, "Anlass", data.reason);
+  labelled(cursor, fonts, "Rechtsgrundlage", data.legalBasis);
+  labelled(cursor, fonts, "Frist", `Ihre Stellungnahme erbitten wir bis zum ${formatDate(data.deadline)}.`);
+  labelled(cursor, fonts, "Folge bei Fristablauf", data.silenceConsequence);
+  cursor.y -= 6;
+  paragraph(
+    cursor,
+    regular,
+    BODY,
+    `Die Unterlagen, die Sie für Ihre Stellungnahme benötigen, sind diesem Schreiben beigefügt (${data.documents.length} Bauvorlagen). ` +
+      "Bitte geben Sie Ihre Stellungnahme über das Portal ab; dort können Sie auch eine Fristverlängerung beantragen:",
+  );
+  paragraph(cursor, bold, BODY, data.portalUrl);
+  cursor.y -= 8;
+  paragraph(cursor, regular, BODY, "Mit freundlichen Grüßen");
+  paragraph(cursor, regular, BODY, `Im Auftrag ${data.clerkName}`);
+  paragraph(cursor, regular, BODY, data.authority.name, COLORS.muted);
+
+  // Case summary on its own page.
+  cursor.newPage();
+  paragraph(cursor, bold, 14, "Zusammenfassung des Falls", COLORS.accent);
+  cursor.y -= 4;
+  rule(cursor);
+  cursor.y -= 14;
+  labelled(cursor, fonts, "Aktenzeichen", data.fileNumber);
+  labelled(
+    cursor,
+    fonts,
+    "Vorhaben",
+    [
+      data.summary.projectTitle,
+      ...(data.summary.measure ? [`Art der Maßnahme: ${data.summary.measure}`] : []),
+    ].join("\n"),
+  );
+  labelled(cursor, fonts, "Verfahrensart", data.summary.procedureLabel);
+  if (data.summary.details.length > 0)
+    labelled(cursor, fonts, "Angaben zum Vorhaben", data.summary.details.join("\n"));
+  labelled(
+    cursor,
+    fonts,
+    "Bauherr / Bauherrin",
+    [data.summary.bauherr.name, ...data.summary.bauherr.details].join("\n"),
+  );
+  labelled(
+    cursor,
+    fonts,
+    "Entwurfsverfasser/in",
+    data.summary.entwurfsverfasser
+      ? [data.summary.entwurfsverfasser.name, ...data.summary.entwurfsverfasser.details].join("\n")
+      : "nicht angegeben",
+  );
+  labelled(
+    cursor,
+    fonts,
+    "Baugrundstück",
+    [
+      data.summary.plot.address ?? "ohne Anschrift",
+      ...(data.summary.plot.municipality ? [`Gemeinde ${data.summary.plot.municipality}`] : []),
+    ].join("\n"),
+  );
+  labelled(
+    cursor,
+    fonts,
+    data.summary.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
+    data.summary.plot.parcels.length > 0
+      ? data.summary.plot.parcels.map(formatParcel).join("\n")
+      : "keine angegeben",
+  );
+  cursor.y -= 10;
+  paragraph(cursor, bold, 11, `Beigefügte Bauvorlagen (${data.documents.length})`, COLORS.accent);
+  cursor.y -= 2;
+  data.documents.forEach((d, i) => {
+    const title = d.title && d.title !== d.typeLabel ? `${d.typeLabel} – ${d.title}` : d.typeLabel;
+    paragraph(cursor, regular, 9, `${i + 1}. ${title}, ${d.filename} (Version ${d.versionNumber})`);
+    paragraph(cursor, fonts.mono, 6.5, `SHA-256 ${d.sha256}`, COLORS.muted);
+  });
+
+  doc.setTitle(`Beteiligung ${data.fileNumber} – ${data.agency.name}`, { showInWindowTitleBar: true });
+  doc.setAuthor(clean(regular, data.authority.name));
+  doc.setSubject(`Beteiligung zum Bauantrag ${data.fileNumber}`);
+  doc.setKeywords([data.fileNumber, data.participationId, "Beteiligung"]);
+  doc.setCreator(`Bauantrag Beteiligungspaket ${PACKAGE_RENDERER_VERSION}`);
+  doc.setProducer("Bauantrag (pdf-lib)");
+  doc.setLanguage("de-DE");
+  doc.setCreationDate(data.date);
+  doc.setModificationDate(data.date);
+  return { doc, fonts };
+}
+
+/**
+ * Appends the pages of each source PDF to `target` (pdf-lib copyPages). Returns the number of
+ * pages added. A source that does not parse is a permanent problem of that file, reported by name.
+ */
+export async function mergeInto(
+  target: PDFDocument,
+  sources: { name: string; bytes: Uint8Array }[],
+): Promise<number> {
+  let added = 0;
+  for (const source of sources) {
+    let src: PDFDocument;
+    try {
+      src = await PDFDocument.load(source.bytes, { updateMetadata: false });
+    } catch (err) {
+      throw new Error(`Bauvorlage ${source.name} lässt sich nicht lesen: ${(err as Error).message}`);
+    }
+    const pages = await target.copyPages(src, src.getPageIndices());
+    for (const page of pages) target.addPage(page);
+    added += pages.length;
+  }
+  return added;
+}
+
+/** Stamps every page of the document in its bottom margin (respecting page rotation). */
+export function stampPages(doc: PDFDocument, font: PDFFont, fileNumber: string): void {
+  const pages = doc.getPages();
+  pages.forEach((page, i) => {
+    stampPage(page, font, stampText(fileNumber, i + 1, pages.length));
+  });
+}
+
+function stampPage(page: PDFPage, font: PDFFont, raw: string) {
+  const text = clean(font, raw);
+  const width = textWidth(font, text, STAMP_SIZE);
+  const { x: bx, y: by, width: w, height: h } = page.getMediaBox();
+  const rotation = ((page.getRotation().angle % 360) + 360) % 360;
+  // The stamp sits at the bottom left of the page as the reader sees it.
+  const pad = 3;
+  let x = bx + 14;
+  let y = by + 8;
+  if (rotation === 90) {
+    x = bx + w - 8;
+    y = by + 14;
+  } else if (rotation === 180) {
+    x = bx + w - 14;
+    y = by + h - 8;
+  } else if (rotation === 270) {
+    x = bx + 8;
+    y = by + h - 14;
+  }
+  if (rotation === 0) {
+    // A white backing keeps the stamp legible on plans drawn to the page edge.
+    page.drawRectangle({
+      x: x - pad,
+      y: y - pad,
+      width: width + 2 * pad,
+      height: STAMP_SIZE + 2 * pad,
+      color: rgb(1, 1, 1),
+      opacity: 0.85,
+    });
+  }
+  const rotate = degrees(rotation);
+  page.drawText(text, { x, y, size: STAMP_SIZE, font, color: COLORS.accent, rotate });
+}
+
+/** The whole package: cover + summary + merged Bauvorlagen, every page stamped. */
+export async function renderParticipationPackage(data: PackageData): Promise<Uint8Array> {
+  const { doc, fonts } = await renderCoverPages(data);
+  await mergeInto(
+    doc,
+    data.documents.map((d) => ({ name: d.filename, bytes: d.bytes })),
+  );
+  stampPages(doc, fonts.regular, data.fileNumber);
+  return doc.save({ useObjectStreams: true });
+}
+
+// ---- parts ----------------------------------------------------------------------------------------
+
+function rule(cursor: PageCursor) {
+  cursor.page.drawLine({
+    start: { x: cursor.left, y: cursor.y },
+    end: { x: cursor.right, y: cursor.y },
+    thickness: 0.6,
+    color: COLORS.rule,
+  });
+}
+
+function paragraph(
+  cursor: PageCursor,
+  font: PDFFont,
+  size: number,
+  text: string,
+  color: (typeof COLORS)[keyof typeof COLORS] = COLORS.text,
+) {
+  for (const block of text.split("\n")) {
+    for (const line of wrap(font, size, block, cursor.contentWidth)) {
+      cursor.ensure(lh(size));
+      cursor.text(line, { font, size, color });
+      cursor.y -= lh(size);
+    }
+  }
+}
+
+const LABEL_WIDTH = 130;
+
+function labelled(cursor: PageCursor, { regular, bold }: Fonts, label: string, value: string) {
+  const valueX = cursor.left + LABEL_WIDTH;
+  const width = cursor.right - valueX;
+  const lines = value
+    .split("\n")
+    .flatMap((v, i) =>
+      wrap(i === 0 ? bold : regular, BODY - 0.5, v, width).map((t) => ({ t, first: i === 0 })),
+    );
+  cursor.ensure(Math.min(lines.length, 5) * lh(BODY));
+  cursor.text(label, { font: regular, size: BODY - 1, color: COLORS.muted });
+  for (const line of lines) {
+    cursor.ensure(lh(BODY));
+    cursor.text(line.t, { x: valueX, font: line.first ? bold : regular, size: BODY - 0.5 });
+    cursor.y -= lh(BODY - 0.5);
+  }
+  cursor.y -= 4;
+}
+
+function panel(cursor: PageCursor, { regular, bold }: Fonts, cells: [string, string][]) {
+  const height = 46;
+  const top = cursor.y;
+  cursor.page.drawRectangle({
+    x: cursor.left,
+    y: top - height,
+    width: cursor.contentWidth,
+    height,
+    color: COLORS.panel,
+  });
+  cursor.page.drawRectangle({ x: cursor.left, y: top - height, width: 3, height, color: COLORS.accent });
+  const colWidth = (cursor.contentWidth - 14) / cells.length;
+  cells.forEach(([label, value], i) => {
+    const x = cursor.left + 14 + i * colWidth;
+    cursor.text(label, { x, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+    const v = wrap(bold, 11, value, colWidth - 8)[0] ?? "";
+    cursor.text(v, { x, y: top - 33, font: bold, size: 11 });
+  });
+  cursor.y = top - height;
+}

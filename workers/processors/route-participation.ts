@@ -1,0 +1,418 @@
+import { UnrecoverableError } from "bullmq";
+import {
+  type ApplicationData,
+  bauherrDisplayName,
+  LAND_NAMES,
+  MEASURE_TYPE_LABELS,
+  PLANNING_AREA_LABELS,
+  PROCEDURE_TYPES,
+  type ProcedureType,
+  USE_TYPE_LABELS,
+} from "~/domain/application-data";
+import { documentTypeLabel } from "~/domain/document-types";
+import { procedureTypeLabel, resolveProfile } from "~/domain/land-profiles";
+import { suggestParticipations } from "~/domain/participation";
+import type { PrismaClient } from "~/generated/prisma/client";
+import { appendEvent } from "~/models/case-event.server";
+import { readApplicationData } from "~/models/draft.server";
+import { enqueueInTx } from "~/models/outbox.server";
+import { env } from "~/utils/env.server";
+import { buildJobId } from "~/utils/queue.server";
+import { buildAufforderung0300Xml, Xbau0300InputError } from "~/xbau/beteiligung-aufforderung-0300.server";
+import { landFromAgs } from "~/xbau/codes";
+import { derivedUuid } from "~/xbau/message.server";
+import { validateXml } from "~/xbau/validate.server";
+import type { Storage } from "../../storage/index";
+import { type PackageData, renderParticipationPackage } from "../pdf/participation-package";
+import type { Processor } from "../types";
+import { authorityDvdvId } from "./export-xbau";
+import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
+import { formatAddress } from "./render-receipt";
+
+/**
+ * `participation.route-package`: delivers one participation to its agency.
+ *
+ *   1. render the package PDF (cover letter, case summary, the shared versions merged and
+ *      stamped) and store it (GeneratedDocument PARTICIPATION_PACKAGE, audience AUTHORITY, linked
+ *      to the participation, so the agency can read it);
+ *   2. build, validate and store the XBau beteiligung.aufforderung.0300 (XBAU_0300);
+ *   3. mark the participation SENT (from then on the agency's portal shows it with exactly the
+ *      ParticipationDocument versions) and, in the same transaction, enqueue the notification.
+ *
+ * Every step looks first at what is already done: the files by their unique sourceKey, the send
+ * by `status = PENDING` in the UPDATE's WHERE; the notification's job id and dedupe scope are the
+ * participation id. A crash or retry at any point repeats only the missing steps: one package,
+ * one message, one notification per participation.
+ */
+
+export function packageSourceKey(participationId: string): string {
+  return `participation-package__${participationId}`;
+}
+export function xbau0300SourceKey(participationId: string): string {
+  return `xbau-0300__${participationId}`;
+}
+
+export const XBAU_0300_ENTRY = "xbau-nachrichten-beteiligung.xsd" as const;
+
+/**
+ * Test hook: with NODE_ENV=test, PARTICIPATION_ROUTE_DELAY_MS makes the processor wait that long
+ * before rendering a package, so a reliability test can kill the worker process mid-routing.
+ * Ignored in any other environment.
+ */
+function testDelayMs(): number {
+  if (process.env.NODE_ENV !== "test") return 0;
+  const ms = Number(process.env.PARTICIPATION_ROUTE_DELAY_MS ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 120_000) : 0;
+}
+
+async function loadParticipation(db: PrismaClient, participationId: string) {
+  return db.participation.findUnique({
+    where: { id: participationId },
+    select: {
+      id: true,
+      status: true,
+      kind: true,
+      question: true,
+      reason: true,
+      legalBasis: true,
+      deadline: true,
+      silenceIsConsent: true,
+      silenceConsequence: true,
+      createdAt: true,
+      agency: {
+        select: {
+          id: true,
+          name: true,
+          addressLine: true,
+          email: true,
+          ags: true,
+          agencyType: true,
+          slug: true,
+        },
+      },
+      startedBy: { select: { displayName: true } },
+      application: {
+        select: {
+          id: true,
+          authorityId: true,
+          municipalityId: true,
+          fileNumber: true,
+          title: true,
+          procedureType: true,
+          data: true,
+          submittedAt: true,
+          authority: {
+            select: { id: true, name: true, addressLine: true, email: true, ags: true, landProfile: true },
+          },
+          municipality: { select: { name: true } },
+        },
+      },
+      documents: {
+        orderBy: { position: "asc" },
+        select: {
+          documentVersion: {
+            select: {
+              id: true,
+              versionNumber: true,
+              filename: true,
+              mimeType: true,
+              sizeBytes: true,
+              sha256: true,
+              storageKey: true,
+              createdAt: true,
+              document: { select: { id: true, typeCode: true, title: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+type LoadedParticipation = NonNullable<Awaited<ReturnType<typeof loadParticipation>>>;
+
+async function readBytes(storage: Storage, key: string): Promise<Uint8Array> {
+  const stream = await storage.getStream(key);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+function safeName(fileNumber: string): string {
+  return fileNumber.replace(/[^A-Za-z0-9._-]+/g, "-");
+}
+
+function procedureLabelOf(p: LoadedParticipation): string {
+  const profile = resolveProfile(p.application.authority.landProfile);
+  return (PROCEDURE_TYPES as readonly string[]).includes(p.application.procedureType)
+    ? procedureTypeLabel(profile, p.application.procedureType as ProcedureType)
+    : p.application.procedureType;
+}
+
+function projectDetails(data: ApplicationData): string[] {
+  const pr = data.project ?? {};
+  const plot = data.plot ?? {};
+  const out: string[] = [];
+  if (pr.description) out.push(pr.description);
+  if (pr.buildingClass) out.push(`Gebäudeklasse ${pr.buildingClass}`);
+  if (pr.specialBuilding) out.push("Sonderbau");
+  if (pr.monument) out.push("Baudenkmal betroffen");
+  if (pr.use) out.push(`Nutzung: ${USE_TYPE_LABELS[pr.use]}`);
+  if (plot.planningArea) out.push(PLANNING_AREA_LABELS[plot.planningArea]);
+  if (plot.developmentPlanName) out.push(plot.developmentPlanName);
+  if (plot.nextToMajorRoad) out.push("Grundstück an einer Bundes- oder Landesstraße");
+  if (pr.deviationsRequested) out.push("Abweichungen/Befreiungen beantragt");
+  return out;
+}
+
+export function packageFilename(fileNumber: string, agencyName: string): string {
+  return `Beteiligung_${safeName(fileNumber)}_${safeName(agencyName).slice(0, 60)}.pdf`;
+}
+
+async function packageData(p: LoadedParticipation, storage: Storage): Promise<PackageData> {
+  const app = p.application;
+  const data = readApplicationData(app.data);
+  const b = data.bauherr;
+  const e = data.entwurfsverfasser;
+  const fileNumber = app.fileNumber ?? "–";
+  const documents = [];
+  for (const { documentVersion: v } of p.documents) {
+    if (v.mimeType !== "application/pdf") continue; // only PDFs can be merged; the list names all
+    documents.push({
+      typeLabel: documentTypeLabel(v.document.typeCode),
+      title: v.document.title,
+      filename: v.filename,
+      versionNumber: v.versionNumber,
+      sha256: v.sha256,
+      bytes: await readBytes(storage, v.storageKey),
+    });
+  }
+  return {
+    authority: app.authority,
+    agency: { name: p.agency.name, addressLine: p.agency.addressLine },
+    fileNumber,
+    participationId: p.id,
+    date: p.createdAt,
+    kindLabel:
+      p.kind === "MUNICIPAL_CONSENT"
+        ? "Einvernehmen der Gemeinde (§ 36 BauGB)"
+        : "Bitte um fachliche Stellungnahme",
+    question: p.question,
+    reason: p.reason,
+    legalBasis: p.legalBasis,
+    deadline: p.deadline,
+    silenceConsequence: p.silenceConsequence,
+    clerkName: p.startedBy.displayName,
+    portalUrl: `${env().APP_URL.replace(/\/+$/, "")}/beteiligung/${p.id}`,
+    summary: {
+      projectTitle: app.title || data.project?.description?.slice(0, 200) || "Bauvorhaben",
+      measure: data.project?.measureType ? MEASURE_TYPE_LABELS[data.project.measureType] : null,
+      procedureLabel: procedureLabelOf(p),
+      details: projectDetails(data),
+      bauherr: {
+        name: bauherrDisplayName(b) || "nicht angegeben",
+        details: [formatAddress(b?.address), b?.email].filter((x): x is string => Boolean(x)),
+      },
+      entwurfsverfasser:
+        e && (e.name || e.chamberNumber)
+          ? {
+              name: e.name ?? "nicht angegeben",
+              details: [
+                e.chamberNumber
+                  ? `Kammer-Nr. ${e.chamberNumber}${e.chamberLand ? ` (${LAND_NAMES[e.chamberLand]})` : ""}`
+                  : null,
+                formatAddress(e.address),
+              ].filter((x): x is string => Boolean(x)),
+            }
+          : null,
+      plot: {
+        address: formatAddress(data.plot?.address),
+        municipality: app.municipality?.name ?? null,
+        parcels: data.plot?.parcels ?? [],
+      },
+    },
+    documents,
+  };
+}
+
+/** The 0300 of a participation as XML (validated by the caller). */
+export function aufforderung0300Xml(p: LoadedParticipation): string {
+  const app = p.application;
+  const data = readApplicationData(app.data);
+  const profile = resolveProfile(app.authority.landProfile);
+  const land =
+    landFromAgs(data.plot?.municipalityAgs) ?? profile.land ?? landFromAgs(app.authority.ags ?? undefined);
+  if (!land) throw new UnrecoverableError("Bundesland des Baugrundstücks unbekannt");
+  // Role and Rechtsbereich from the rule that fits this agency; a manual addition is "zuständig".
+  const rule = suggestParticipations({
+    data,
+    procedureType: app.procedureType,
+    profile,
+    municipalityIsSeparate: true,
+  }).find((s) =>
+    p.kind === "MUNICIPAL_CONSENT" ? s.key === "GEMEINDE" : s.key === (p.agency.agencyType ?? "SONSTIGE"),
+  );
+  return buildAufforderung0300Xml({
+    messageId: derivedUuid(`xbau-0300:${p.id}`),
+    createdAt: p.createdAt,
+    authority: { name: app.authority.name, id: authorityDvdvId(app.authority) },
+    agency: { name: p.agency.name, id: authorityDvdvId(p.agency) },
+    reference: { applicationId: app.id, fileNumber: app.fileNumber },
+    requestId: p.id,
+    agencyAddress: p.agency.email ?? p.agency.slug,
+    anliegen: [
+      {
+        rolle: p.kind === "MUNICIPAL_CONSENT" ? "3" : (rule?.rolle ?? "1"),
+        rechtsbereich:
+          p.kind === "MUNICIPAL_CONSENT" ? "BAUPLANUNGSRECHT" : (p.agency.agencyType ?? "SONSTIGE"),
+        grund: `${p.reason}\n\n${p.question}\n\nRechtsgrundlage: ${p.legalBasis}`,
+      },
+    ],
+    project: {
+      land,
+      data,
+      title: app.title || null,
+      fileNumber: app.fileNumber,
+      submittedAt: app.submittedAt,
+    },
+    documents: p.documents.map(({ documentVersion: v }) => ({
+      documentId: v.document.id,
+      title: v.document.title,
+      typeCode: v.document.typeCode,
+      versionNumber: v.versionNumber,
+      date: v.createdAt,
+      mimeType: v.mimeType,
+      toBeSubmittedLater: false,
+      file: { versionId: v.id, filename: v.filename, sizeBytes: v.sizeBytes, sha256: v.sha256 },
+    })),
+    deadline: p.deadline,
+    silenceConsequence: p.silenceConsequence,
+  });
+}
+
+export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"participation.route-package"> {
+  return async ({ participationId }, _job, { db, log }) => {
+    const p = await loadParticipation(db, participationId);
+    if (!p) throw new UnrecoverableError(`Beteiligung ${participationId} gibt es nicht`);
+    if (p.status === "CANCELLED") {
+      log.info("participation cancelled, nothing to route");
+      return { routed: false, reason: "cancelled" };
+    }
+    const app = p.application;
+    const fileNumber = app.fileNumber ?? "ohne-Az";
+    const storage = storageOf(deps);
+
+    // 1. Package.
+    let packageId = (await findGenerated(db, packageSourceKey(p.id)))?.id;
+    if (!packageId) {
+      const delay = testDelayMs();
+      if (delay > 0) {
+        log.info({ delay }, "test delay before rendering the package");
+        await new Promise((r) => setTimeout(r, delay));
+      }
+      const started = Date.now();
+      const bytes = await renderParticipationPackage(await packageData(p, storage));
+      const stored = await storeGenerated({
+        db,
+        storage,
+        log,
+        app,
+        kind: "PARTICIPATION_PACKAGE",
+        keyKind: "participation",
+        keyId: `paket-${p.id}`,
+        ext: "pdf",
+        sourceKey: packageSourceKey(p.id),
+        title: `Beteiligungspaket ${fileNumber} – ${p.agency.name}`,
+        filename: packageFilename(fileNumber, p.agency.name),
+        mimeType: "application/pdf",
+        bytes,
+        audience: "AUTHORITY",
+        participationId: p.id,
+        eventType: "participation.package-rendered",
+        eventPayload: { participationId: p.id, agencyName: p.agency.name, renderMs: Date.now() - started },
+      });
+      packageId = stored.generatedDocumentId;
+    }
+
+    // 2. XBau 0300.
+    let xbauId = (await findGenerated(db, xbau0300SourceKey(p.id)))?.id;
+    if (!xbauId) {
+      let xml: string;
+      try {
+        xml = aufforderung0300Xml(p);
+      } catch (err) {
+        if (err instanceof Xbau0300InputError) {
+          log.error({ problems: err.problems }, "XBau 0300 input incomplete");
+          throw new UnrecoverableError(err.message);
+        }
+        throw err;
+      }
+      const result = validateXml(xml, XBAU_0300_ENTRY);
+      if (!result.valid) {
+        log.error({ errors: result.errors.slice(0, 50) }, "XBau 0300 message does not validate");
+        throw new UnrecoverableError(
+          `XBau 0300 ungültig: ${result.errors
+            .slice(0, 5)
+            .map((e) => `Zeile ${e.line}: ${e.message}`)
+            .join("; ")}`,
+        );
+      }
+      const stored = await storeGenerated({
+        db,
+        storage,
+        log,
+        app,
+        kind: "XBAU_0300",
+        keyKind: "xbau",
+        keyId: `beteiligung-aufforderung-0300-${p.id}`,
+        ext: "xml",
+        sourceKey: xbau0300SourceKey(p.id),
+        title: `XBau-Nachricht beteiligung.aufforderung.0300 (${fileNumber}, ${p.agency.name})`,
+        filename: `XBau_0300_${safeName(fileNumber)}_${safeName(p.agency.name).slice(0, 60)}.xml`,
+        mimeType: "application/xml",
+        bytes: new TextEncoder().encode(xml),
+        audience: "AUTHORITY",
+        participationId: p.id,
+        eventType: "xbau.exported",
+        eventPayload: { message: "beteiligung.aufforderung.0300", xbauVersion: "2.6", participationId: p.id },
+      });
+      xbauId = stored.generatedDocumentId;
+    }
+
+    // 3. Send: access for the agency (status SENT) and its notification, once.
+    const sent = await db.$transaction(async (tx) => {
+      const now = new Date();
+      const { count } = await tx.participation.updateMany({
+        where: { id: p.id, status: "PENDING" },
+        data: { status: "SENT", sentAt: now },
+      });
+      if (count !== 1) return false;
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: null,
+        type: "participation.sent",
+        payload: { participationId: p.id, agencyId: p.agency.id, agencyName: p.agency.name },
+      });
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", app.id, "participation.requested", p.id),
+        payload: {
+          applicationId: app.id,
+          event: "participation.requested",
+          scope: p.id,
+          details: {
+            agencyId: p.agency.id,
+            participationId: p.id,
+            deadline: p.deadline.toISOString(),
+            agencyName: p.agency.name,
+          },
+        },
+      });
+      return true;
+    });
+    log.info({ participationId: p.id, packageId, xbauId, sent }, "participation routed");
+    return { routed: true, sent, packageId, xbauId };
+  };
+}
+
+export const routeParticipationProcessor = createRouteParticipation();
