@@ -388,6 +388,14 @@ export async function sendAnswer(
           details: { requestId: request.id },
         },
       });
+      // XBau 0202 carries changed data and new versions; an answer in text only has none.
+      if (changes.fields.length > 0 || changes.documents.length > 0) {
+        await enqueueInTx(tx, {
+          jobName: "xbau.export-review",
+          jobId: buildJobId("xbau.export-review", applicationId, "0202", request.id),
+          payload: { message: "0202", applicationId, requestId: request.id },
+        });
+      }
       return { ok: true as const };
     });
   } catch (err) {

@@ -328,6 +328,11 @@ export async function sendRequest(
           details: { deadline: input.deadline.toISOString(), requestId: request.id },
         },
       });
+      await enqueueInTx(tx, {
+        jobName: "xbau.export-review",
+        jobId: buildJobId("xbau.export-review", app.id, "0201-request", request.id),
+        payload: { message: "0201-request", applicationId: app.id, requestId: request.id },
+      });
       return { ok: true as const, requestId: request.id };
     });
   } catch (err) {
@@ -385,6 +390,11 @@ export async function confirmComplete(
           actorId: clerk.id,
           details: { decisionDueAt: decisionDueAt?.toISOString() ?? null },
         },
+      });
+      await enqueueInTx(tx, {
+        jobName: "xbau.export-review",
+        jobId: buildJobId("xbau.export-review", app.id, "0201-complete"),
+        payload: { message: "0201-complete", applicationId: app.id },
       });
       return { ok: true as const, decisionDueAt };
     });

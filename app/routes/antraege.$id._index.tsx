@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect } from "react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { GeneratedDocumentItems } from "~/components/case/generated-documents";
 import { CommentsSection } from "~/components/comments/comments-section";
 import { CompletenessPanel, evaluateBase, toCompletenessBase } from "~/components/completeness-panel";
 import { DescriptionList } from "~/components/description-list";
@@ -21,6 +22,7 @@ import { documentTypeLabel } from "~/domain/document-types";
 import { listEvents } from "~/models/case-event.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { completenessInputFor, getDraftForMember, readApplicationData } from "~/models/draft.server";
+import { listGeneratedDocuments } from "~/models/generated-document.server";
 import { inviteMember, MEMBER_ROLE_LABELS, MEMBER_ROLES } from "~/models/member.server";
 import { getOpenRequestForMember } from "~/models/request.server";
 import { readSnapshot } from "~/models/submission.server";
@@ -53,13 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Access is established above (membership); history and generated files of this application only.
   const [events, generated, openRequest, comments] = await Promise.all([
     listEvents(db(), view.id),
-    view.editable
-      ? Promise.resolve([])
-      : db().generatedDocument.findMany({
-          where: { applicationId: view.id },
-          select: { id: true, kind: true, title: true, filename: true, sizeBytes: true, createdAt: true },
-          orderBy: { createdAt: "asc" },
-        }),
+    // Only the files the applicant side may read (audience CASE).
+    view.editable ? Promise.resolve([]) : listGeneratedDocuments(user, view.id),
     view.editable ? Promise.resolve(null) : getOpenRequestForMember(user, view.id),
     // Comments start with the submission (the authority has nothing to talk about before).
     view.status === "DRAFT" ? Promise.resolve(null) : loadCaseComments(user, view.id),
@@ -124,6 +121,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         doc: doc ? { id: doc.id, filename: doc.filename, size: formatBytes(Number(doc.sizeBytes)) } : null,
       };
     }),
+    // Everything else produced later (XBau messages of the review, …), oldest first.
+    moreGenerated: generated.filter((d) => !GENERATED_KINDS.some((g) => g.kind === d.kind)),
     events: events.map((e) => ({
       id: String(e.id),
       label: eventLabel(e.type),
@@ -277,7 +276,8 @@ function DraftOverview() {
 }
 
 function SubmittedOverview() {
-  const { application, documents, openItems, generated, data } = useLoaderData<typeof loader>();
+  const { application, documents, openItems, generated, moreGenerated, data } =
+    useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const pending = generated.some((g) => !g.doc);
   // The worker renders the receipt and the XBau message after submission; poll until both are there.
@@ -317,6 +317,7 @@ function SubmittedOverview() {
               )}
             </li>
           ))}
+          <GeneratedDocumentItems documents={moreGenerated} />
         </ul>
       </section>
       {openItems.length > 0 ? (

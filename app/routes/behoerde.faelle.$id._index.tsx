@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { DocumentsPanel } from "~/components/case/documents-panel";
+import { GeneratedDocumentItems } from "~/components/case/generated-documents";
 import { CaseTimeline } from "~/components/case/timeline";
 import { CommentsSection } from "~/components/comments/comments-section";
 import { DescriptionList } from "~/components/description-list";
@@ -15,6 +16,7 @@ import { authorityScope, isUuid } from "~/models/application.server";
 import { listEvents } from "~/models/case-event.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { readApplicationData } from "~/models/draft.server";
+import { listGeneratedDocuments } from "~/models/generated-document.server";
 import { getRequestForClerk } from "~/models/request.server";
 import { assignCase, confirmComplete, startReview } from "~/models/review.server";
 import { db } from "~/utils/db.server";
@@ -99,7 +101,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
   });
   if (!c) notFound(NOT_FOUND);
-  const [events, clerks, comments] = await Promise.all([
+  const [events, clerks, comments, generated] = await Promise.all([
     listEvents(db(), c.id),
     db().user.findMany({
       where: { authorityId: user.authorityId, roles: { has: "CLERK" }, disabledAt: null },
@@ -107,6 +109,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       orderBy: { displayName: "asc" },
     }),
     loadCaseComments(user, c.id),
+    listGeneratedDocuments(user, c.id),
   ]);
   const latest = c.requests[0] ?? null;
   const req = latest ? await getRequestForClerk(user, c.id, latest.id) : null;
@@ -184,6 +187,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })),
     clerks,
     comments,
+    generated,
   };
 }
 
@@ -228,6 +232,7 @@ export default function CasePage() {
     clerks,
     me,
     comments,
+    generated,
   } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // Comment forms report inside the comments section.
@@ -355,6 +360,18 @@ export default function CasePage() {
           Unterlagen
         </h2>
         <DocumentsPanel documents={documents} />
+      </section>
+      <section className="app-section" aria-labelledby="erzeugt">
+        <h2 className="kern-heading-medium" id="erzeugt">
+          Erzeugte Dokumente und XBau-Nachrichten
+        </h2>
+        {generated.length === 0 ? (
+          <p className="kern-body">Noch keine.</p>
+        ) : (
+          <ul className="kern-list" data-testid="generated-documents">
+            <GeneratedDocumentItems documents={generated} />
+          </ul>
+        )}
       </section>
       <CommentsSection comments={comments} />
       <section className="app-section" aria-labelledby="angaben">

@@ -77,6 +77,18 @@ export const routeParticipationPayload = z.object({
 });
 export type RouteParticipationPayload = z.infer<typeof routeParticipationPayload>;
 
+/**
+ * The XBau messages of the formal review (workers/processors/export-review-xbau.ts): the 0201 of a
+ * Nachforderung (befundliste, frist) or of the confirmation "vollständig", and the 0202 of a
+ * Nachreichung. Written through the outbox with the state change it reports.
+ */
+export const exportReviewPayload = z.discriminatedUnion("message", [
+  z.object({ message: z.literal("0201-request"), applicationId: z.uuid(), requestId: z.uuid() }),
+  z.object({ message: z.literal("0201-complete"), applicationId: z.uuid() }),
+  z.object({ message: z.literal("0202"), applicationId: z.uuid(), requestId: z.uuid() }),
+]);
+export type ExportReviewPayload = z.infer<typeof exportReviewPayload>;
+
 /** Case events that notify people (in-app + e-mail when SMTP is configured). */
 export const notifyEvents = [
   "application.submitted",
@@ -150,6 +162,7 @@ export const jobs = defineJobs({
   "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },
   "documents.render-statement": { queue: "documents", schema: renderStatementPayload },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
+  "xbau.export-review": { queue: "xbau", schema: exportReviewPayload },
   "participation.route-package": { queue: "participation", schema: routeParticipationPayload },
   "deadlines.check-requests": {
     queue: "deadlines",

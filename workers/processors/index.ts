@@ -1,5 +1,6 @@
 import type { ProcessorMap } from "../types";
 import { checkDeadlinesProcessor } from "./check-deadlines";
+import { exportReviewXbauProcessor } from "./export-review-xbau";
 import { exportXbauProcessor } from "./export-xbau";
 import { notifyProcessor } from "./notify";
 import { renderDecisionProcessor } from "./render-decision";
@@ -16,6 +17,7 @@ export const processors: ProcessorMap = {
   "documents.render-decision": renderDecisionProcessor,
   "documents.render-statement": renderStatementProcessor,
   "xbau.export-application": exportXbauProcessor,
+  "xbau.export-review": exportReviewXbauProcessor,
   "participation.route-package": routeParticipationProcessor,
   "deadlines.check-requests": checkDeadlinesProcessor,
 };
