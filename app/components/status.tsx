@@ -84,6 +84,14 @@ export const CASE_EVENT_LABELS: Record<string, string> = {
   "participation.extension-requested": "Fristverlängerung beantragt",
   "statement.rendered": "Stellungnahme als PDF erstellt",
   "decision.made": "Entscheidung getroffen",
+  "decision.plan-stamped": "Genehmigte Bauvorlage gestempelt",
+  "decision.bescheid-rendered": "Bescheid erstellt",
+  "decision.delivered": "Bescheid zugestellt",
+  "decision.drafted": "Bescheidentwurf angelegt",
+  "decision.draft-saved": "Bescheidentwurf gespeichert",
+  "decision.submitted-for-approval": "Bescheid zur Freigabe vorgelegt",
+  "decision.approved": "Bescheid freigegeben (Vier-Augen-Prinzip)",
+  "decision.decided": "Bescheid erlassen",
   "application.withdrawn": "Antrag zurückgenommen",
   "application.deemed-withdrawn": "Antrag gilt als zurückgenommen",
 };
@@ -135,6 +143,10 @@ export function eventDetail(type: string, payload: unknown): string {
       return str(p.deadline) ? `Frist bis ${formatDate(str(p.deadline))}` : "";
     case "application.withdrawn":
       return str(p.reason) ? `Grund: ${str(p.reason)}` : "";
+    case "decision.decided":
+      return [str(p.kindLabel), str(p.validUntil) ? `gültig bis ${formatDate(str(p.validUntil))}` : ""]
+        .filter(Boolean)
+        .join(", ");
     case "participation.opened":
       return str(p.agency);
     case "participation.answered":
@@ -145,6 +157,16 @@ export function eventDetail(type: string, payload: unknown): string {
       return [str(p.agency), str(p.until) ? `bis ${formatDate(str(p.until))}` : ""]
         .filter(Boolean)
         .join(", ");
+    case "decision.plan-stamped":
+      return [p.pageCount ? `${str(p.pageCount)} Seiten` : "", str(p.sha256) ? `SHA-256 ${str(p.sha256)}` : ""]
+        .filter(Boolean)
+        .join(" · ");
+    case "decision.bescheid-rendered":
+      return str(p.sha256) ? `SHA-256 ${str(p.sha256)}` : "";
+    case "decision.delivered":
+      return typeof p.informedAgencies === "number" && p.informedAgencies > 0
+        ? `${p.informedAgencies === 1 ? "1 beteiligte Stelle" : `${p.informedAgencies} beteiligte Stellen`} informiert`
+        : "";
     default:
       return "";
   }

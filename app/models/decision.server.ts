@@ -403,7 +403,13 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
   });
   if (!app) notFound(NOT_FOUND);
   const d = app.decision;
+  const facts = await participationFacts(db(), app.id);
   return {
+    /** What the editor needs to recompute the fee live (the same pure calculator as the server). */
+    fee: {
+      schedule: resolveFeeSchedule(app.authority.landProfile, app.authority.feeSchedule),
+      participations: facts.chargedCount,
+    },
     case: {
       id: app.id,
       title: app.title,

@@ -1,0 +1,82 @@
+import { useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { formatDate, isoString } from "~/components/format";
+
+export interface DecidedDecisionView {
+  kind: string;
+  kindLabel: string;
+  decidedAt: Date | string | null;
+  validUntil: Date | string | null;
+  files: { id: string; kind: string; title: string; filename: string; sizeBytes: number; href: string }[];
+}
+
+/**
+ * The decision on a case page (applicant side; also usable by the authority): when it was decided,
+ * how long a permit is valid, and the Bescheid and approved plans to download once rendered.
+ */
+export function DecisionSection({ decision: d }: { decision: DecidedDecisionView }) {
+  const permit = d.kind !== "ABLEHNUNG";
+  const pending = d.files.length === 0;
+  const revalidator = useRevalidator();
+  // The worker renders the Bescheid and the stamped plans right after the decision: poll until they exist.
+  useEffect(() => {
+    if (!pending) return;
+    const t = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(t);
+  }, [pending, revalidator]);
+  return (
+    <section className="app-section" aria-labelledby="bescheid" data-testid="decision-section">
+      {pending ? (
+        <noscript>
+          <meta httpEquiv="refresh" content="5" />
+        </noscript>
+      ) : null}
+      <h2 className="kern-heading-medium" id="bescheid">
+        Bescheid
+      </h2>
+      <p className="kern-body" data-testid="decision-summary">
+        <strong>{d.kindLabel}</strong>
+        {d.decidedAt ? (
+          <>
+            {" "}
+            – entschieden am <time dateTime={isoString(d.decidedAt)}>{formatDate(d.decidedAt)}</time>
+          </>
+        ) : null}
+        {permit && d.validUntil ? (
+          <>
+            , {d.kindLabel} gültig bis{" "}
+            <time dateTime={isoString(d.validUntil)}>{formatDate(d.validUntil)}</time>
+          </>
+        ) : null}
+        .
+      </p>
+      {permit && d.validUntil ? (
+        <p className="kern-body">
+          Die Genehmigung erlischt, wenn bis dahin mit der Ausführung nicht begonnen oder die Ausführung
+          länger unterbrochen wurde; eine Verlängerung kann schriftlich beantragt werden.
+        </p>
+      ) : null}
+      {d.files.length === 0 ? (
+        <p className="kern-body" data-testid="decision-files-pending">
+          Der Bescheid und die genehmigten Bauvorlagen werden gerade erstellt. Bitte laden Sie die Seite in
+          einigen Augenblicken neu.
+        </p>
+      ) : (
+        <ul className="kern-list" data-testid="decision-files">
+          {d.files.map((f) => (
+            <li key={f.id}>
+              <a className="kern-link" href={f.href} download={f.filename} data-kind={f.kind}>
+                {f.title} herunterladen
+              </a>{" "}
+              <span className="kern-body kern-body--small">
+                ({f.filename}, {Math.max(1, Math.round(f.sizeBytes / 1024)).toLocaleString("de-DE")} KB)
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
