@@ -36,6 +36,19 @@ export function documentVersionKey(ids: {
   )}/versions/${assertSegment("versionId", ids.versionId)}`;
 }
 
+/** An attachment of an agency's statement, under the case: .../participations/<p>/attachments/<id>. */
+export function statementAttachmentKey(ids: {
+  authorityId: string;
+  applicationId: string;
+  participationId: string;
+  attachmentId: string;
+}): string {
+  return `${casePrefix(ids.authorityId, ids.applicationId)}/participations/${assertSegment(
+    "participationId",
+    ids.participationId,
+  )}/attachments/${assertSegment("attachmentId", ids.attachmentId)}`;
+}
+
 export function generatedKey(ids: {
   authorityId: string;
   applicationId: string;

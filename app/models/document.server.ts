@@ -89,7 +89,7 @@ const MIME_LABELS: Record<string, string> = {
   "image/vnd.dwg": "DWG-Zeichnung",
 };
 
-function mimeLabel(mime: string | undefined): string {
+export function mimeLabel(mime: string | undefined): string {
   if (!mime) return "unbekanntes Format";
   return MIME_LABELS[mime] ?? `Format ${mime}`;
 }
@@ -170,7 +170,7 @@ export async function canUploadDocuments(user: SessionUser, applicationId: strin
   return loadEditableApplication(user, applicationId, { duringRequest: true });
 }
 
-function toReadable(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): Readable {
+export function toReadable(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): Readable {
   if (body instanceof Readable) return body;
   return Readable.from(body as AsyncIterable<Uint8Array>, { objectMode: false });
 }
@@ -179,7 +179,7 @@ function toReadable(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): Re
  * Reads and discards what is left of a body (bounded), so a multipart parser can go on to the
  * next part after a rejection. A body that fails or goes on for too long is abandoned.
  */
-async function discard(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, limit: number) {
+export async function discard(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, limit: number) {
   let n = 0;
   try {
     for await (const chunk of body as AsyncIterable<Uint8Array>) {
@@ -192,7 +192,7 @@ async function discard(body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, 
 }
 
 /** Counts, hashes and limits the bytes on their way to the temp file; keeps the first bytes. */
-class Measure extends Transform {
+export class Measure extends Transform {
   readonly hash = createHash("sha256");
   size = 0;
   head: Buffer = Buffer.alloc(0);
@@ -213,7 +213,7 @@ class Measure extends Transform {
   }
 }
 
-class SizeLimitExceeded extends Error {
+export class SizeLimitExceeded extends Error {
   constructor() {
     super("size limit exceeded");
   }

@@ -99,6 +99,8 @@ export const notifyEvents = [
   "application.deemed-withdrawn",
   "application.complete",
   "comment.created",
+  "participation.answered",
+  "participation.extension-requested",
   "participation.requested",
   "participation.reminder",
   "participation.deemed-consent",

@@ -268,6 +268,35 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
+  "participation.answered": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) =>
+          `Stellungnahme eingegangen – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat zum Bauantrag „${c.title}“ Stellung genommen` +
+          `${c.details?.outcome ? ` (${String(c.details.outcome)})` : ""}. Die Stellungnahme liegt in der Akte.`,
+        link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
+      },
+    ],
+  },
+  "participation.extension-requested": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) =>
+          `Fristverlängerung beantragt – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} bittet zum Bauantrag „${c.title}“ um Verlängerung der Frist ` +
+          `vom ${formatDate(String(c.details?.deadline ?? ""))} bis zum ${formatDate(String(c.details?.until ?? ""))}. ` +
+          "Bitte entscheiden Sie über den Antrag.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
+      },
+    ],
+  },
   ...PARTICIPATION_NOTIFY_EVENTS,
 };
 
