@@ -11,6 +11,7 @@ import { PageHeader } from "~/components/app-shell";
 import { GeneratedDocumentItems } from "~/components/case/generated-documents";
 import { CommentsSection } from "~/components/comments/comments-section";
 import { CompletenessPanel, evaluateBase, toCompletenessBase } from "~/components/completeness-panel";
+import { DecisionSection } from "~/components/decision/decision-section";
 import { DescriptionList } from "~/components/description-list";
 import { ALL_STEPS, stepForSection } from "~/components/draft/steps";
 import { DataSummary } from "~/components/draft/summary";
@@ -21,6 +22,7 @@ import { TextField } from "~/components/text-field";
 import { documentTypeLabel } from "~/domain/document-types";
 import { listEvents } from "~/models/case-event.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
+import { getDecidedDecision } from "~/models/decision.server";
 import { completenessInputFor, getDraftForMember, readApplicationData } from "~/models/draft.server";
 import { listGeneratedDocuments } from "~/models/generated-document.server";
 import { inviteMember, MEMBER_ROLE_LABELS, MEMBER_ROLES } from "~/models/member.server";
@@ -131,6 +133,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: e.createdAt,
     })),
     justSubmitted: url.searchParams.get("eingereicht") === "1",
+    decision: view.status === "DECIDED" ? await getDecidedDecision(user, view.id) : null,
     roleOptions: MEMBER_ROLES.map((r) => ({ value: r, label: MEMBER_ROLE_LABELS[r] })),
   };
 }
@@ -276,7 +279,7 @@ function DraftOverview() {
 }
 
 function SubmittedOverview() {
-  const { application, documents, openItems, generated, moreGenerated, data } =
+  const { application, documents, openItems, generated, moreGenerated, data, decision } =
     useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const pending = generated.some((g) => !g.doc);
@@ -295,6 +298,7 @@ function SubmittedOverview() {
           <meta httpEquiv="refresh" content="5" />
         </noscript>
       ) : null}
+      {decision ? <DecisionSection decision={decision} /> : null}
       <section className="app-section" aria-labelledby="downloads">
         <h2 className="kern-heading-medium" id="downloads">
           Dokumente zum Antrag

@@ -352,6 +352,13 @@ export default function CasePage() {
               </button>
             </Form>
           ) : null}
+          {["COMPLETE", "PARTICIPATION", "DECISION_PENDING", "DECIDED"].includes(c.status) ? (
+            <Link className="kern-btn kern-btn--secondary" to={`/behoerde/faelle/${c.id}/bescheid`}>
+              <span className="kern-label">
+                {c.status === "DECIDED" ? "Bescheid ansehen" : "Bescheid vorbereiten"}
+              </span>
+            </Link>
+          ) : null}
         </div>
       </section>
       {latestRequest ? <RequestPanel request={latestRequest} /> : null}
