@@ -6,7 +6,10 @@ import { buildJobId, type Queues, queueOf } from "~/utils/queue.server";
 import type { Processor } from "../types";
 
 /**
- * `deadlines.check-requests` (repeatable): finds OPEN requests whose deadline has passed and not
+ * `deadlines.check-requests` (repeatable) watches the deadlines of requests and (below,
+ * checkParticipationDeadlines) of participations.
+ *
+ * Requests: finds OPEN requests whose deadline has passed and not
  * been handled yet, sets `expiredAt` once, records the event "request.expired" on the case (the
  * clerk's view shows "Frist abgelaufen – gilt als zurückgenommen?") and enqueues the notification
  * for both sides. The request stays OPEN: a late answer is still possible until the clerk decides.
@@ -24,6 +27,8 @@ export interface CheckRequestsOptions {
   now?: Date;
   /** Only cases of this authority (tests sharing a database). */
   authorityId?: string;
+  /** Only this case (participations; e2e time travel must not touch other specs' cases). */
+  applicationId?: string;
   batchSize?: number;
 }
 
@@ -85,6 +90,183 @@ export async function checkExpiredRequests(
   return { expired: requestIds.length, requestIds };
 }
 
+// ---- participations ------------------------------------------------------------------------------
+
+export interface CheckParticipationsResult {
+  reminded: string[];
+  deemedConsent: string[];
+  overdue: string[];
+}
+
+interface DueParticipation {
+  id: string;
+  applicationId: string;
+  agencyId: string;
+  agencyName: string;
+  deadline: Date;
+  legalBasis: string;
+  silenceIsConsent: boolean;
+}
+
+/**
+ * Participation deadlines (routed, not answered, not closed):
+ *
+ * - reminder: once `Authority.participationReminderDays` days (of the case's Bauaufsicht) before
+ *   the deadline, the agency is reminded; `reminderSentAt` marks it (a granted extension clears it,
+ *   so the new deadline gets its own reminder);
+ * - deadline passed with fiction (`silenceIsConsent`): status DEEMED_CONSENT with
+ *   `deemedConsentAt`, case event, clerks and agency are told "Zustimmung gilt als erteilt";
+ * - deadline passed without fiction: `expiredAt` is set once and the clerks are told.
+ *
+ * Same exactly-once pattern as for requests: rows claimed FOR UPDATE SKIP LOCKED, every UPDATE
+ * guarded by the state it changes, event and outbox row in the same transaction, notify job ids
+ * and scopes carry the participation id (and the deadline, for a reminder/overdue after an
+ * extension).
+ */
+export async function checkParticipationDeadlines(
+  db: PrismaClient,
+  { now = new Date(), authorityId, applicationId, batchSize = 200 }: CheckRequestsOptions = {},
+): Promise<CheckParticipationsResult> {
+  const result: CheckParticipationsResult = { reminded: [], deemedConsent: [], overdue: [] };
+  const tenant = Prisma.sql`${
+    authorityId === undefined ? Prisma.empty : Prisma.sql`AND a."authorityId" = ${authorityId}::uuid`
+  } ${applicationId === undefined ? Prisma.empty : Prisma.sql`AND p."applicationId" = ${applicationId}::uuid`}`;
+  const columns = Prisma.sql`p."id", p."applicationId", p."agencyId", ag."name" AS "agencyName", p."deadline",
+    p."legalBasis", p."silenceIsConsent"`;
+
+  // Reminders.
+  for (;;) {
+    const batch = await db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<DueParticipation[]>`
+        SELECT ${columns}
+        FROM "Participation" p
+        JOIN "Application" a ON a."id" = p."applicationId"
+        JOIN "Authority" ba ON ba."id" = a."authorityId"
+        JOIN "Authority" ag ON ag."id" = p."agencyId"
+        WHERE p."status" IN ('SENT', 'OPENED') AND p."closedAt" IS NULL AND p."reminderSentAt" IS NULL
+          AND ba."participationReminderDays" > 0
+          AND p."deadline" >= ${now}
+          AND p."deadline" - make_interval(days => ba."participationReminderDays") <= ${now} ${tenant}
+        ORDER BY p."deadline", p."id"
+        LIMIT ${batchSize}
+        FOR UPDATE OF p SKIP LOCKED`;
+      const done: string[] = [];
+      for (const row of rows) {
+        const { count } = await tx.participation.updateMany({
+          where: { id: row.id, reminderSentAt: null, status: { in: ["SENT", "OPENED"] }, closedAt: null },
+          data: { reminderSentAt: now },
+        });
+        if (count !== 1) continue;
+        const scope = `${row.id}.${row.deadline.getTime()}`;
+        await appendEvent(tx, {
+          applicationId: row.applicationId,
+          actorId: null,
+          type: "participation.reminded",
+          payload: {
+            participationId: row.id,
+            agencyName: row.agencyName,
+            deadline: row.deadline.toISOString(),
+          },
+        });
+        await enqueueInTx(tx, {
+          jobName: "system.notify",
+          jobId: buildJobId("system.notify", row.applicationId, "participation.reminder", scope),
+          payload: {
+            applicationId: row.applicationId,
+            event: "participation.reminder",
+            scope,
+            details: {
+              agencyId: row.agencyId,
+              participationId: row.id,
+              deadline: row.deadline.toISOString(),
+              silenceIsConsent: row.silenceIsConsent,
+            },
+          },
+        });
+        done.push(row.id);
+      }
+      return { claimed: rows.length, done };
+    });
+    result.reminded.push(...batch.done);
+    if (batch.claimed < batchSize) break;
+  }
+
+  // Deadline passed without a statement.
+  for (;;) {
+    const batch = await db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<DueParticipation[]>`
+        SELECT ${columns}
+        FROM "Participation" p
+        JOIN "Application" a ON a."id" = p."applicationId"
+        JOIN "Authority" ag ON ag."id" = p."agencyId"
+        WHERE p."status" IN ('SENT', 'OPENED') AND p."closedAt" IS NULL AND p."deadline" < ${now}
+          AND (p."silenceIsConsent" OR p."expiredAt" IS NULL) ${tenant}
+        ORDER BY p."deadline", p."id"
+        LIMIT ${batchSize}
+        FOR UPDATE OF p SKIP LOCKED`;
+      const deemed: string[] = [];
+      const overdue: string[] = [];
+      for (const row of rows) {
+        const details = {
+          agencyId: row.agencyId,
+          agencyName: row.agencyName,
+          participationId: row.id,
+          deadline: row.deadline.toISOString(),
+          legalBasis: row.legalBasis,
+        };
+        if (row.silenceIsConsent) {
+          const { count } = await tx.participation.updateMany({
+            where: { id: row.id, status: { in: ["SENT", "OPENED"] }, closedAt: null, deadline: { lt: now } },
+            data: { status: "DEEMED_CONSENT", deemedConsentAt: now, expiredAt: now },
+          });
+          if (count !== 1) continue;
+          await appendEvent(tx, {
+            applicationId: row.applicationId,
+            actorId: null,
+            type: "participation.deemed-consent",
+            payload: { ...details, label: "Zustimmung gilt als erteilt" },
+          });
+          await enqueueInTx(tx, {
+            jobName: "system.notify",
+            jobId: buildJobId("system.notify", row.applicationId, "participation.deemed-consent", row.id),
+            payload: {
+              applicationId: row.applicationId,
+              event: "participation.deemed-consent",
+              scope: row.id,
+              details,
+            },
+          });
+          deemed.push(row.id);
+        } else {
+          const { count } = await tx.participation.updateMany({
+            where: { id: row.id, status: { in: ["SENT", "OPENED"] }, closedAt: null, expiredAt: null },
+            data: { expiredAt: now },
+          });
+          if (count !== 1) continue;
+          const scope = `${row.id}.${row.deadline.getTime()}`;
+          await appendEvent(tx, {
+            applicationId: row.applicationId,
+            actorId: null,
+            type: "participation.overdue",
+            payload: { ...details, label: "Frist abgelaufen ohne Stellungnahme" },
+          });
+          await enqueueInTx(tx, {
+            jobName: "system.notify",
+            jobId: buildJobId("system.notify", row.applicationId, "participation.overdue", scope),
+            payload: { applicationId: row.applicationId, event: "participation.overdue", scope, details },
+          });
+          overdue.push(row.id);
+        }
+      }
+      return { claimed: rows.length, deemed, overdue };
+    });
+    result.deemedConsent.push(...batch.deemed);
+    result.overdue.push(...batch.overdue);
+    if (batch.claimed < batchSize) break;
+  }
+  return result;
+}
+
 export const checkDeadlinesProcessor: Processor<"deadlines.check-requests"> = async (
   payload,
   _job,
@@ -93,7 +275,15 @@ export const checkDeadlinesProcessor: Processor<"deadlines.check-requests"> = as
   const now = payload.now ? new Date(payload.now) : new Date();
   const result = await checkExpiredRequests(db, { now });
   if (result.expired > 0) log.info({ expired: result.expired }, "request deadlines passed");
-  return result;
+  const participations = await checkParticipationDeadlines(db, { now });
+  const { reminded, deemedConsent, overdue } = participations;
+  if (reminded.length + deemedConsent.length + overdue.length > 0) {
+    log.info(
+      { reminded: reminded.length, deemedConsent: deemedConsent.length, overdue: overdue.length },
+      "participation deadlines",
+    );
+  }
+  return { ...result, participations };
 };
 
 /**
