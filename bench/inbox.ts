@@ -166,6 +166,8 @@ const perAuthority = await db().application.count({ where: { authorityId } });
 const scenarios: { name: string; filters: InboxFilters }[] = [
   { name: "default (all, page 1)", filters: {} },
   { name: "default, page 40", filters: { page: 40 } },
+  { name: "sort newest submission", filters: { sort: "newest" } },
+  { name: "sort Aktenzeichen, page 40", filters: { sort: "fileNumber", page: 40 } },
   { name: "status IN_REVIEW", filters: { status: "IN_REVIEW" } },
   { name: "assigned to me, this week", filters: { assignedClerkId: clerk.id, due: "week" } },
   { name: "unassigned", filters: { assignedClerkId: "none" } },

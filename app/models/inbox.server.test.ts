@@ -186,6 +186,34 @@ describe("listInbox", () => {
   });
 });
 
+describe("listInbox sort", () => {
+  it("sorts by next deadline (default), newest or oldest submission, or Aktenzeichen; unknown sorts fall back", async () => {
+    const d = await createTestDistrict("inbox-sort");
+    const sorter = await sessionUser({ roles: ["CLERK"], authorityId: d.authority.id });
+    const A = d.authority.id;
+    await makeCase("s-b", A, {
+      submittedAt: new Date(now.getTime() - 5 * DAY),
+      nextDeadlineAt: new Date(now.getTime() + 2 * DAY),
+    });
+    await makeCase("s-a", A, { submittedAt: new Date(now.getTime() - 1 * DAY) });
+    await makeCase("s-c", A, {
+      submittedAt: new Date(now.getTime() - 9 * DAY),
+      nextDeadlineAt: new Date(now.getTime() + 10 * DAY),
+    });
+    const sorted = async (sort?: string) =>
+      keys((await listInbox(sorter, { sort, page: 1, pageSize: 25 }, { now })).rows);
+    expect(await sorted()).toEqual(["s-b", "s-c", "s-a"]);
+    expect(await sorted("deadline")).toEqual(["s-b", "s-c", "s-a"]);
+    expect(await sorted("newest")).toEqual(["s-a", "s-b", "s-c"]);
+    expect(await sorted("oldest")).toEqual(["s-c", "s-b", "s-a"]);
+    expect(await sorted("fileNumber")).toEqual(["s-a", "s-b", "s-c"]);
+    expect(await sorted('"id"; DROP TABLE "Application"')).toEqual(["s-b", "s-c", "s-a"]);
+    // Pages follow the chosen order.
+    const p2 = await listInbox(sorter, { sort: "newest", page: 2, pageSize: 2 }, { now });
+    expect(keys(p2.rows)).toEqual(["s-c"]);
+  });
+});
+
 describe("buildSearchText", () => {
   it("joins Aktenzeichen, names, addresses and Flurstücke lower-case", () => {
     const text = buildSearchText({

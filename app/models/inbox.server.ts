@@ -5,8 +5,8 @@ import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
 
 /**
- * The clerk's inbox: the submitted cases of the clerk's own authority, filtered, searched, sorted by
- * the nearest deadline and paged. The authority is part of every WHERE (never a filter the caller
+ * The clerk's inbox: the submitted cases of the clerk's own authority, filtered, searched, sorted
+ * (nearest deadline by default; newest or oldest submission, Aktenzeichen) and paged. The authority is part of every WHERE (never a filter the caller
  * chooses), drafts are never listed. The query is plain SQL built here so the bench (bench/inbox.ts)
  * can EXPLAIN ANALYZE exactly what listInbox runs.
  *
@@ -29,6 +29,23 @@ export const INBOX_STATUSES = [
 ] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
+/**
+ * Orders of the inbox. Each ends in the id, so pages never overlap or skip rows between ties.
+ * Constant SQL only (never built from input): the caller picks a key of this table.
+ */
+const INBOX_ORDER = {
+  deadline: `a."nextDeadlineAt" ASC NULLS LAST, a."submittedAt" ASC NULLS LAST, a."id" ASC`,
+  newest: `a."submittedAt" DESC NULLS LAST, a."id" DESC`,
+  oldest: `a."submittedAt" ASC NULLS LAST, a."id" ASC`,
+  fileNumber: `a."fileNumber" ASC NULLS LAST, a."id" ASC`,
+} as const;
+export type InboxSort = keyof typeof INBOX_ORDER;
+export const INBOX_SORTS = Object.keys(INBOX_ORDER) as InboxSort[];
+
+export function isInboxSort(value: unknown): value is InboxSort {
+  return typeof value === "string" && Object.hasOwn(INBOX_ORDER, value);
+}
+
 export const INBOX_PAGE_SIZE_MAX = 100;
 export const INBOX_SEARCH_MAX = 100;
 
@@ -40,6 +57,8 @@ export interface InboxFilters {
   assignedClerkId?: string | "none";
   due?: "overdue" | "week";
   q?: string;
+  /** Next deadline first unless given (unknown values fall back to that, too). */
+  sort?: string;
   page?: number;
   pageSize?: number;
 }
@@ -77,6 +96,7 @@ export interface NormalizedInboxFilters {
   assignedClerkId: string | "none" | null;
   due: "overdue" | "week" | null;
   q: string | null;
+  sort: InboxSort;
   page: number;
   pageSize: number;
   /** A filter value that can never match (e.g. a malformed id): the result is empty. */
@@ -104,6 +124,7 @@ export function normalizeInboxFilters(filters: InboxFilters): NormalizedInboxFil
     assignedClerkId: assigned,
     due: filters.due === "overdue" || filters.due === "week" ? filters.due : null,
     q: q === "" ? null : q,
+    sort: isInboxSort(filters.sort) ? filters.sort : "deadline",
     page: Math.max(1, toInt(filters.page, 1)),
     pageSize: Math.min(INBOX_PAGE_SIZE_MAX, Math.max(1, toInt(filters.pageSize, 25))),
     impossible,
@@ -142,6 +163,7 @@ export function inboxWhere(authorityId: string, f: NormalizedInboxFilters, now: 
 export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now: Date) {
   const where = inboxWhere(authorityId, f, now);
   const offset = (f.page - 1) * f.pageSize;
+  const order = Prisma.raw(INBOX_ORDER[f.sort]);
   // Page first (only Application, in index order), then the joins and JSON extraction for its rows.
   const rows = Prisma.sql`
     SELECT a."id", a."fileNumber", a."title", a."status"::text AS "status", a."procedureType",
@@ -159,11 +181,11 @@ export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now
                    a."nextDeadlineAt", a."decisionDueAt", a."municipalityId", a."assignedClerkId", a."data"
               FROM "Application" a
              WHERE ${where}
-             ORDER BY a."nextDeadlineAt" ASC NULLS LAST, a."submittedAt" ASC NULLS LAST, a."id" ASC
+             ORDER BY ${order}
              LIMIT ${f.pageSize} OFFSET ${offset}) a
       LEFT JOIN "Authority" m ON m."id" = a."municipalityId"
       LEFT JOIN "User" u ON u."id" = a."assignedClerkId"
-     ORDER BY a."nextDeadlineAt" ASC NULLS LAST, a."submittedAt" ASC NULLS LAST, a."id" ASC`;
+     ORDER BY ${order}`;
   const count = Prisma.sql`SELECT count(*)::int AS "total" FROM "Application" a WHERE ${where}`;
   return { rows, count };
 }

@@ -1,17 +1,26 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { EmptyState } from "~/components/application-table";
 import { formatDate, isoString } from "~/components/format";
 import { PROCEDURE_LABELS_SHORT, procedureLabel, StatusBadge, statusLabel } from "~/components/status";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
-import { INBOX_STATUSES, listInbox } from "~/models/inbox.server";
+import { INBOX_STATUSES, type InboxSort, isInboxSort, listInbox } from "~/models/inbox.server";
+import { assignCase } from "~/models/review.server";
 import { db } from "~/utils/db.server";
 import { requireAuthorityPermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Posteingang – Bauantrag" }];
 
 const PAGE_SIZE = 25;
+
+const SORT_LABELS: Record<InboxSort, string> = {
+  deadline: "nächste Frist zuerst",
+  newest: "neueste Eingänge zuerst",
+  oldest: "älteste Eingänge zuerst",
+  fileNumber: "Aktenzeichen",
+};
 
 function readFilters(url: URL) {
   const get = (k: string) => url.searchParams.get(k)?.trim() ?? "";
@@ -23,6 +32,7 @@ function readFilters(url: URL) {
     assignedClerkId: get("zustaendig"),
     due: due === "overdue" || due === "week" ? (due as "overdue" | "week") : undefined,
     q: get("q"),
+    sort: isInboxSort(get("sortierung")) ? (get("sortierung") as InboxSort) : "deadline",
     page: Math.max(1, Number.parseInt(get("seite") || "1", 10) || 1),
   };
 }
@@ -40,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       assignedClerkId: assigned || undefined,
       due: f.due,
       q: f.q || undefined,
+      sort: f.sort,
       page: f.page,
       pageSize: PAGE_SIZE,
     }),
@@ -73,11 +84,47 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** Assignment from the list (plain form post per row): to oneself or to a clerk of the authority. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "read:application:authority");
+  const form = await request.formData();
+  if (form.get("intent") !== "assign") return { ok: false as const, message: "Unbekannte Aktion." };
+  const caseId = String(form.get("caseId") ?? "");
+  const to = String(form.get("clerkId") ?? "");
+  const clerkId = to === "me" ? user.id : to === "" ? null : to;
+  const result = await assignCase(user, caseId, clerkId);
+  if (!result.ok) return { ok: false as const, message: result.message, caseId };
+  const fileNumber =
+    (
+      await db().application.findFirst({
+        where: { id: caseId, authorityId: user.authorityId },
+        select: { fileNumber: true },
+      })
+    )?.fileNumber ?? "";
+  const name =
+    clerkId === null
+      ? null
+      : clerkId === user.id
+        ? "Ihnen"
+        : ((await db().user.findFirst({ where: { id: clerkId }, select: { displayName: true } }))
+            ?.displayName ?? "");
+  return {
+    ok: true as const,
+    caseId,
+    message: name
+      ? `Der Fall ${fileNumber} ist ${name} zugewiesen.`
+      : `Der Fall ${fileNumber} ist niemandem mehr zugewiesen.`,
+  };
+}
+
 export default function Inbox() {
   const { authorityName, rows, total, page, pageCount, filters, clerks, municipalities, me, statuses } =
     useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const busy = useNavigation().state === "loading";
+  const navigation = useNavigation();
+  const busy = navigation.state === "loading";
+  const assigning = navigation.state === "submitting";
+  const assigned = useActionData<typeof action>();
   const hrefForPage = (p: number) => {
     const next = new URLSearchParams(params);
     next.set("seite", String(p));
@@ -92,7 +139,21 @@ export default function Inbox() {
     filters.q;
   return (
     <>
-      <PageHeader title="Posteingang" lead={`Bauanträge bei ${authorityName}, die nächste Frist zuerst.`} />
+      <PageHeader
+        title="Posteingang"
+        lead={`Bauanträge bei ${authorityName}, ${SORT_LABELS[filters.sort]}.`}
+      />
+      {assigned ? (
+        <Alert
+          tone={assigned.ok ? "success" : "danger"}
+          title={assigned.ok ? "Zugewiesen" : "Nicht zugewiesen"}
+          announce
+        >
+          <p className="kern-body" data-testid="inbox-assign-message">
+            {assigned.message}
+          </p>
+        </Alert>
+      ) : null}
       <Form method="get" className="app-section" aria-label="Posteingang filtern" data-testid="inbox-filters">
         <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "end" }}>
           <div className="kern-form-input">
@@ -150,6 +211,25 @@ export default function Inbox() {
               { value: "week", label: "fällig in 7 Tagen" },
             ]}
           />
+          <div className="kern-form-input">
+            <label className="kern-label" htmlFor="f-sortierung">
+              Sortierung
+            </label>
+            <div className="kern-form-input__select-wrapper">
+              <select
+                id="f-sortierung"
+                name="sortierung"
+                className="kern-form-input__select"
+                defaultValue={filters.sort}
+              >
+                {(Object.keys(SORT_LABELS) as InboxSort[]).map((k) => (
+                  <option key={k} value={k}>
+                    {SORT_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
           <button type="submit" className="kern-btn kern-btn--primary">
             <span className="kern-label">Filtern</span>
           </button>
@@ -240,7 +320,17 @@ export default function Inbox() {
                     )}
                   </td>
                   <td className="kern-table__cell" data-label="Zuständig">
-                    {r.assignedClerkId === me ? "ich" : (r.assignedClerkName ?? "nicht zugewiesen")}
+                    <span data-testid="inbox-assignee">
+                      {r.assignedClerkId === me ? "ich" : (r.assignedClerkName ?? "nicht zugewiesen")}
+                    </span>
+                    <AssignForms
+                      caseId={r.id}
+                      fileNumber={r.fileNumber ?? r.title}
+                      assignedClerkId={r.assignedClerkId}
+                      me={me}
+                      clerks={clerks}
+                      disabled={assigning}
+                    />
                   </td>
                 </tr>
               ))}
@@ -271,6 +361,75 @@ export default function Inbox() {
           </ul>
         </nav>
       ) : null}
+    </>
+  );
+}
+
+/** "Mir zuweisen" and a choice of any clerk of the authority, each a plain form post. */
+function AssignForms({
+  caseId,
+  fileNumber,
+  assignedClerkId,
+  me,
+  clerks,
+  disabled,
+}: {
+  caseId: string;
+  fileNumber: string;
+  assignedClerkId: string | null;
+  me: string;
+  clerks: { id: string; displayName: string }[];
+  disabled: boolean;
+}) {
+  return (
+    <>
+      {assignedClerkId !== me ? (
+        <Form method="post" preventScrollReset>
+          <input type="hidden" name="intent" value="assign" />
+          <input type="hidden" name="caseId" value={caseId} />
+          <input type="hidden" name="clerkId" value="me" />
+          <button
+            type="submit"
+            className="kern-btn kern-btn--tertiary"
+            disabled={disabled}
+            aria-label={`Fall ${fileNumber} mir zuweisen`}
+          >
+            <span className="kern-label">Mir zuweisen</span>
+          </button>
+        </Form>
+      ) : null}
+      <details>
+        <summary className="kern-body kern-body--small">Zuweisung ändern</summary>
+        <Form method="post" preventScrollReset style={{ display: "flex", gap: "0.5rem", alignItems: "end" }}>
+          <input type="hidden" name="intent" value="assign" />
+          <input type="hidden" name="caseId" value={caseId} />
+          <div className="kern-form-input">
+            <label className="kern-label" htmlFor={`assign-${caseId}`}>
+              Zuständig für {fileNumber}
+            </label>
+            <div className="kern-form-input__select-wrapper">
+              <select
+                id={`assign-${caseId}`}
+                name="clerkId"
+                className="kern-form-input__select"
+                defaultValue={assignedClerkId ?? ""}
+                key={assignedClerkId ?? "none"}
+              >
+                <option value="">nicht zugewiesen</option>
+                {clerks.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.displayName}
+                    {c.id === me ? " (ich)" : ""}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <button type="submit" className="kern-btn kern-btn--secondary" disabled={disabled}>
+            <span className="kern-label">Zuweisen</span>
+          </button>
+        </Form>
+      </details>
     </>
   );
 }
