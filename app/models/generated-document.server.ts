@@ -15,6 +15,9 @@ import { applicantScope, authorityScope, isUuid } from "./application.server";
 export const GENERATED_KIND_LABELS: Record<string, string> = {
   RECEIPT: "Eingangsbestätigung",
   XBAU_0200: "XBau-Nachricht (Antrag 0200)",
+  BESCHEID: "Bescheid",
+  APPROVED_PLAN: "Genehmigte Bauvorlage (gestempelt)",
+  XBAU_0205: "XBau-Nachricht (Bescheid 0205)",
   XBAU_0201: "XBau-Nachricht (Formelle Prüfung 0201)",
   XBAU_0202: "XBau-Nachricht (Antrag geändert 0202)",
   PARTICIPATION_PACKAGE: "Beteiligungspaket",

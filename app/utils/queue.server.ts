@@ -99,6 +99,8 @@ export const notifyEvents = [
   "application.deemed-withdrawn",
   "application.complete",
   "comment.created",
+  "decision.delivered",
+  "decision.announced",
   "participation.answered",
   "participation.extension-requested",
   "participation.requested",

@@ -268,6 +268,43 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
+  // Written by documents.render-decision once the Bescheid and the approved plans are stored.
+  "decision.delivered": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "applicants",
+        title: (c) => `Ihr Bescheid liegt vor – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${c.authorityName} hat über den Bauantrag „${c.title}“ entschieden` +
+          `${c.details?.kindLabel ? ` (${String(c.details.kindLabel)})` : ""}. ` +
+          "Den Bescheid und die genehmigten Bauvorlagen können Sie auf der Seite des Antrags herunterladen.",
+        link: (c) => `/antraege/${c.applicationId}`,
+      },
+      {
+        audience: "clerks",
+        title: (c) => `Bescheid zugestellt – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Der Bescheid zu „${c.title}“ ist erstellt und der Antragsseite zugestellt; ` +
+          "die genehmigten Bauvorlagen sind gestempelt.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}`,
+      },
+    ],
+  },
+  // One job per Gemeinde/agency that was asked in the case (scope = agencyId).
+  "decision.announced": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "agency",
+        title: (c) => `Entscheidung zum Bauantrag Az. ${c.fileNumber} getroffen`,
+        body: (c) =>
+          `${c.authorityName} hat über den Bauantrag „${c.title}“, an dem Sie beteiligt waren, entschieden` +
+          `${c.details?.kindLabel ? `: ${String(c.details.kindLabel)}` : ""}.`,
+        link: () => "/beteiligung",
+      },
+    ],
+  },
   "participation.answered": {
     includeActor: false,
     messages: [

@@ -1,17 +1,100 @@
+import { createHash } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
+import { type DecisionKind, decisionKindLabel, legalRemedyFor } from "~/domain/decision";
+import { decisionTenor } from "~/domain/decision-tenor";
+import { documentTypeLabel } from "~/domain/document-types";
+import { formatEuro } from "~/domain/fees";
+import { resolveProfile } from "~/domain/land-profiles";
+import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
 import type { PrismaClient } from "~/generated/prisma/client";
-import type { Processor } from "../types";
-import type { GeneratedDeps } from "./generated";
+import { appendEvent } from "~/models/case-event.server";
+import { enqueueInTx } from "~/models/outbox.server";
+import { buildJobId } from "~/utils/queue.server";
+import type { Antrag0200Document } from "~/xbau/baugenehmigung-antrag-0200.server";
+import { buildBescheid0205Xml, Xbau0205InputError } from "~/xbau/baugenehmigung-bescheid-0205.server";
+import { anlagenCodelist } from "~/xbau/codelists.server";
+import { derivedUuid } from "~/xbau/message.server";
+import { validateXml } from "~/xbau/validate.server";
+import type { Storage } from "../../storage/index";
+import { BESCHEID_RENDERER_VERSION, type BescheidData, renderBescheid } from "../pdf/bescheid";
+import { formatDate } from "../pdf/receipt";
+import { STAMP_RENDERER_VERSION, stampHeadline, stampPdf } from "../pdf/stamp";
+import type { Processor, ProcessorContext } from "../types";
+import { authorityDvdvId, PORTAL_SENDER, XBAU_0200_ENTRY } from "./export-xbau";
+import {
+  findGenerated,
+  type GeneratedDeps,
+  loadSubmittedApplication,
+  type SubmittedApplication,
+  storageOf,
+  storeGenerated,
+} from "./generated";
+import { receiptDataFromApplication } from "./render-receipt";
+
+/**
+ * `documents.render-decision`: everything a decided Bescheid consists of, in this order:
+ *
+ * 1. the approved plan set: every decisive PDF marked "stamp" (not for an Ablehnung), streamed from
+ *    storage one at a time, checked against its sha256, stamped and stored as APPROVED_PLAN;
+ * 2. the Bescheid PDF (BESCHEID);
+ * 3. the XBau baugenehmigung.bescheid.0205 (XBAU_0205), XSD-validated, listing the stored files;
+ * 4. delivery: notifications to the applicant side and the clerks, and to every Gemeinde/agency
+ *    that took part, plus the case event "decision.delivered" — all in one transaction.
+ *
+ * Every file is stored through storeGenerated with a deterministic sourceKey and records its sha256
+ * in the case history. A retried, duplicated or half-finished run skips what is stored and writes
+ * the rest; the outbox job ids make each notification happen once.
+ */
+
+export const decisionSourceKeys = {
+  bescheid: (decisionId: string) => `decision__${decisionId}__bescheid`,
+  plan: (decisionId: string, versionId: string) => `decision__${decisionId}__plan__${versionId}`,
+  xbau: (decisionId: string) => `decision__${decisionId}__xbau-0205`,
+};
+
+const feeLinesSchema = z.array(
+  z.object({ label: z.string(), basis: z.string(), amountCents: z.number().int() }),
+);
+const deviationsSchema = z.array(z.object({ text: z.string(), legalBasis: z.string().nullish() }));
 
 /** The decision with everything the Bescheid, the stamped plans and the XBau message need. */
 export async function loadDecidedDecision(db: PrismaClient, decisionId: string) {
   const decision = await db.decision.findUnique({
     where: { id: decisionId },
     include: {
-      conditions: { orderBy: { position: "asc" } },
+      decidedBy: { select: { displayName: true } },
+      conditions: {
+        orderBy: { position: "asc" },
+        include: {
+          sourceStatementCondition: {
+            select: {
+              statement: {
+                select: {
+                  participation: { select: { agency: { select: { kind: true, agencyType: true } } } },
+                },
+              },
+            },
+          },
+        },
+      },
       documents: {
         orderBy: { position: "asc" },
-        include: { documentVersion: { include: { document: true } } },
+        include: {
+          documentVersion: {
+            select: {
+              id: true,
+              versionNumber: true,
+              filename: true,
+              mimeType: true,
+              sizeBytes: true,
+              sha256: true,
+              storageKey: true,
+              createdAt: true,
+              document: { select: { id: true, typeCode: true, title: true, applicationId: true } },
+            },
+          },
+        },
       },
     },
   });
@@ -19,19 +102,423 @@ export async function loadDecidedDecision(db: PrismaClient, decisionId: string) 
   if (decision.status !== "DECIDED" || !decision.decidedAt) {
     throw new UnrecoverableError(`Entscheidung ${decisionId} ist noch nicht getroffen (${decision.status})`);
   }
-  return decision;
+  for (const d of decision.documents) {
+    if (d.documentVersion.document.applicationId !== decision.applicationId) {
+      throw new UnrecoverableError(`Bauvorlage ${d.documentVersionId} gehört nicht zu diesem Antrag`);
+    }
+  }
+  const feeLines = feeLinesSchema.safeParse(decision.feeLines);
+  const deviations = deviationsSchema.safeParse(decision.deviations);
+  if (!feeLines.success || !deviations.success) {
+    throw new UnrecoverableError(`Entscheidung ${decisionId}: Gebühren oder Abweichungen nicht lesbar`);
+  }
+  return {
+    ...decision,
+    decidedAt: decision.decidedAt,
+    feeLines: feeLines.data,
+    deviations: deviations.data,
+  };
+}
+type DecidedDecision = Awaited<ReturnType<typeof loadDecidedDecision>>;
+type DecisionVersion = DecidedDecision["documents"][number]["documentVersion"];
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "Datei";
+}
+
+function isPdf(v: DecisionVersion): boolean {
+  return v.mimeType === "application/pdf" || v.filename.toLowerCase().endsWith(".pdf");
+}
+
+/** Which decisive versions go into the approved plan set. */
+export function versionsToStamp(decision: DecidedDecision): DecisionVersion[] {
+  if (decision.kind === "ABLEHNUNG") return [];
+  return decision.documents.filter((d) => d.stamp && isPdf(d.documentVersion)).map((d) => d.documentVersion);
 }
 
 /**
- * `documents.render-decision`: renders and stores everything a decided Bescheid consists of.
- * Each output has its own deterministic sourceKey, so a retried or duplicated run skips what is
- * already stored and produces each file once.
+ * Reads a stored Bauvorlage (one at a time; pdf-lib needs the whole file) and checks it is
+ * byte for byte the version the decision names: a changed object in storage is refused.
  */
-export function createRenderDecision(_deps: GeneratedDeps = {}): Processor<"documents.render-decision"> {
-  return async ({ decisionId }, _job, { db, log }) => {
-    const decision = await loadDecidedDecision(db, decisionId);
-    log.info({ decisionId, applicationId: decision.applicationId }, "decision loaded");
-    return { decisionId };
+async function readVerified(storage: Storage, v: DecisionVersion): Promise<Uint8Array> {
+  const stream = await storage.getStream(v.storageKey);
+  const hash = createHash("sha256");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    hash.update(buf);
+    chunks.push(buf);
+    size += buf.length;
+  }
+  const sha256 = hash.digest("hex");
+  if (sha256 !== v.sha256) {
+    throw new UnrecoverableError(
+      `Bauvorlage ${v.filename} (Version ${v.versionNumber}) weicht von ihrer Prüfsumme ab (${sha256} statt ${v.sha256})`,
+    );
+  }
+  return Buffer.concat(chunks, size);
+}
+
+interface DecisionContext {
+  app: SubmittedApplication;
+  decision: DecidedDecision;
+  fileNumber: string;
+  decidedOn: string;
+  kindTitle: string;
+}
+
+function planTitle(v: DecisionVersion): string {
+  return `Genehmigte Bauvorlage: ${v.document.title} (Version ${v.versionNumber})`;
+}
+
+async function stampPlans(ctx: DecisionContext, storage: Storage, pc: ProcessorContext): Promise<number> {
+  const { app, decision, fileNumber } = ctx;
+  let created = 0;
+  for (const v of versionsToStamp(decision)) {
+    const sourceKey = decisionSourceKeys.plan(decision.id, v.id);
+    if (await findGenerated(pc.db, sourceKey)) continue;
+    const source = await readVerified(storage, v);
+    const { bytes, pageCount } = await stampPdf(source, {
+      headline: stampHeadline(ctx.kindTitle, fileNumber, ctx.decidedOn),
+      authority: app.authority.name,
+      detail: `${v.document.title}, Version ${v.versionNumber}`,
+    });
+    const stored = await storeGenerated({
+      db: pc.db,
+      storage,
+      log: pc.log,
+      app,
+      kind: "APPROVED_PLAN",
+      keyKind: "approved-plan",
+      keyId: v.id,
+      ext: "pdf",
+      sourceKey,
+      title: planTitle(v),
+      filename: `${safeName(v.filename.replace(/\.pdf$/i, ""))}_genehmigt_${safeName(fileNumber)}.pdf`,
+      mimeType: "application/pdf",
+      bytes,
+      audience: "CASE",
+      decisionId: decision.id,
+      eventType: "decision.plan-stamped",
+      eventPayload: {
+        decisionId: decision.id,
+        documentVersionId: v.id,
+        sourceSha256: v.sha256,
+        pageCount,
+        rendererVersion: STAMP_RENDERER_VERSION,
+      },
+    });
+    if (stored.created) created++;
+  }
+  return created;
+}
+
+/** Maps the decision and its application to the Bescheid renderer's input. Pure. */
+export function bescheidDataFrom(ctx: DecisionContext): BescheidData {
+  const { app, decision } = ctx;
+  const receipt = receiptDataFromApplication(app);
+  const profile = resolveProfile(app.authority.landProfile);
+  const tenor = decisionTenor(decision.kind as DecisionKind, profile, formatDate(receipt.receivedAt));
+  const stamped = new Set(versionsToStamp(decision).map((v) => v.id));
+  return {
+    authority: receipt.authority,
+    fileNumber: ctx.fileNumber,
+    applicationId: app.id,
+    decidedAt: decision.decidedAt,
+    receivedAt: receipt.receivedAt,
+    decidedBy: decision.decidedBy?.displayName ?? null,
+    tenor,
+    procedureLabel: receipt.procedureLabel,
+    projectTitle: receipt.projectTitle,
+    measure: receipt.measure,
+    bauherr: receipt.bauherr,
+    entwurfsverfasser: receipt.entwurfsverfasser,
+    plot: receipt.plot,
+    deviations: decision.deviations,
+    conditions: decision.conditions.map((c) => ({
+      kind: c.kind,
+      text: c.text,
+      legalBasis: c.legalBasis,
+      sourceLabel: c.sourceLabel,
+    })),
+    fee: {
+      lines: decision.feeLines,
+      totalCents: decision.feeTotalCents,
+      constructionCostCents:
+        decision.constructionCostCents === null ? null : Number(decision.constructionCostCents),
+    },
+    reasons: decision.reasons,
+    legalRemedy:
+      decision.legalRemedy.trim() ||
+      legalRemedyFor({
+        name: app.authority.name,
+        addressLine: app.authority.addressLine,
+        landProfile: app.authority.landProfile,
+      }),
+    documents: decision.documents.map(({ documentVersion: v }) => ({
+      typeCode: v.document.typeCode,
+      typeLabel: documentTypeLabel(v.document.typeCode),
+      title: v.document.title,
+      filename: v.filename,
+      versionNumber: v.versionNumber,
+      sha256: v.sha256,
+      stamped: stamped.has(v.id),
+    })),
+    validUntil: decision.validUntil,
+    caseUrl: receipt.caseUrl,
+  };
+}
+
+async function renderAndStoreBescheid(ctx: DecisionContext, storage: Storage, pc: ProcessorContext) {
+  const sourceKey = decisionSourceKeys.bescheid(ctx.decision.id);
+  if (await findGenerated(pc.db, sourceKey)) return false;
+  const data = bescheidDataFrom(ctx);
+  const bytes = await renderBescheid(data);
+  const stored = await storeGenerated({
+    db: pc.db,
+    storage,
+    log: pc.log,
+    app: ctx.app,
+    kind: "BESCHEID",
+    keyKind: "bescheid",
+    keyId: ctx.decision.id,
+    ext: "pdf",
+    sourceKey,
+    title: `${data.tenor.title} ${ctx.fileNumber}`,
+    filename: `${safeName(data.tenor.title)}_${safeName(ctx.fileNumber)}.pdf`,
+    mimeType: "application/pdf",
+    bytes,
+    audience: "CASE",
+    decisionId: ctx.decision.id,
+    eventType: "decision.bescheid-rendered",
+    eventPayload: {
+      decisionId: ctx.decision.id,
+      kind: ctx.decision.kind,
+      rendererVersion: BESCHEID_RENDERER_VERSION,
+    },
+  });
+  return stored.created;
+}
+
+function rechtsbereichOfCondition(c: DecidedDecision["conditions"][number]): RechtsbereichCode {
+  const agency = c.sourceStatementCondition?.statement.participation.agency;
+  if (!agency) return "SONSTIGE";
+  if (agency.kind === "GEMEINDE") return "BAUPLANUNGSRECHT";
+  const type = agency.agencyType ?? "";
+  return Object.hasOwn(RECHTSBEREICH_CODELIST.entries, type) ? (type as RechtsbereichCode) : "SONSTIGE";
+}
+
+async function exportXbau0205(ctx: DecisionContext, storage: Storage, pc: ProcessorContext) {
+  const { app, decision } = ctx;
+  const sourceKey = decisionSourceKeys.xbau(decision.id);
+  if (await findGenerated(pc.db, sourceKey)) return false;
+  // The files as stored (also by an earlier, interrupted run): their ids, sizes and hashes.
+  const files = await pc.db.generatedDocument.findMany({
+    where: { decisionId: decision.id, kind: { in: ["BESCHEID", "APPROVED_PLAN"] } },
+    select: {
+      id: true,
+      kind: true,
+      title: true,
+      filename: true,
+      sizeBytes: true,
+      sha256: true,
+      sourceKey: true,
+    },
+  });
+  const bescheid = files.find((f) => f.kind === "BESCHEID");
+  if (!bescheid) throw new Error("Bescheid ist noch nicht gespeichert");
+  const bySource = new Map(files.map((f) => [f.sourceKey, f]));
+  const codes = anlagenCodelist();
+  const attachments: Antrag0200Document[] = [
+    {
+      documentId: bescheid.id,
+      title: bescheid.title,
+      typeCode: "5200",
+      versionNumber: 1,
+      date: decision.decidedAt,
+      mimeType: "application/pdf",
+      toBeSubmittedLater: false,
+      file: {
+        versionId: bescheid.id,
+        filename: bescheid.filename,
+        sizeBytes: bescheid.sizeBytes,
+        sha256: bescheid.sha256,
+      },
+    },
+    ...decision.documents.map(({ documentVersion: v }) => {
+      const plan = bySource.get(decisionSourceKeys.plan(decision.id, v.id));
+      return {
+        documentId: v.document.id,
+        title: plan ? plan.title : v.document.title,
+        typeCode: codes.entries.has(v.document.typeCode) ? v.document.typeCode : "9999",
+        versionNumber: v.versionNumber,
+        date: plan ? decision.decidedAt : v.createdAt,
+        mimeType: v.mimeType,
+        toBeSubmittedLater: false,
+        file: plan
+          ? { versionId: plan.id, filename: plan.filename, sizeBytes: plan.sizeBytes, sha256: plan.sha256 }
+          : { versionId: v.id, filename: v.filename, sizeBytes: v.sizeBytes, sha256: v.sha256 },
+      };
+    }),
+  ];
+  const data = bescheidDataFrom(ctx);
+  const notes = [
+    data.validUntil && data.tenor.grants
+      ? `Der Bescheid ist gültig bis ${formatDate(data.validUntil)} (${data.tenor.validityLegalBasis}).`
+      : null,
+    `Gebühren: ${data.fee.lines.map((l) => `${l.label} (${l.basis}): ${formatEuro(l.amountCents)}`).join("; ")}` +
+      `${data.fee.lines.length > 0 ? "; " : ""}Gesamtbetrag ${formatEuro(data.fee.totalCents)}.`,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+  let xml: string;
+  try {
+    xml = buildBescheid0205Xml({
+      messageId: derivedUuid(`xbau-0205:${decision.id}`),
+      createdAt: decision.decidedAt,
+      authority: { name: app.authority.name, id: authorityDvdvId(app.authority) },
+      recipient: PORTAL_SENDER,
+      reference: {
+        applicationId: app.id,
+        fileNumber: ctx.fileNumber,
+        message: {
+          messageId: derivedUuid(`xbau-0200:${app.id}`),
+          typeCode: "0200",
+          createdAt: new Date(app.parsedSnapshot.submittedAt),
+        },
+      },
+      approved: decision.kind !== "ABLEHNUNG",
+      tenorText: `${data.tenor.text}\n\nRechtsgrundlage: ${data.tenor.legalBasis}`,
+      deviations: decision.deviations.map((d, i) => ({
+        id: derivedUuid(`abweichung:${decision.id}:${i}`),
+        text: d.text,
+        legalBasis: d.legalBasis,
+      })),
+      conditions: decision.conditions.map((c) => ({
+        kind: c.kind,
+        rechtsbereich: rechtsbereichOfCondition(c),
+        text: c.sourceLabel ? `${c.text}\n\nQuelle: ${c.sourceLabel}` : c.text,
+        legalBasis: c.legalBasis,
+      })),
+      reasons: decision.reasons,
+      legalRemedy: data.legalRemedy,
+      notes,
+      attachments,
+    });
+  } catch (err) {
+    if (err instanceof Xbau0205InputError) {
+      pc.log.error({ problems: err.problems }, "XBau 0205 input incomplete");
+      throw new UnrecoverableError(err.message);
+    }
+    throw err;
+  }
+  const result = validateXml(xml, XBAU_0200_ENTRY);
+  if (!result.valid) {
+    pc.log.error({ errors: result.errors.slice(0, 50) }, "XBau 0205 message does not validate");
+    throw new UnrecoverableError(
+      `XBau 0205 ungültig: ${result.errors
+        .slice(0, 5)
+        .map((e) => `Zeile ${e.line}: ${e.message}`)
+        .join("; ")}`,
+    );
+  }
+  const stored = await storeGenerated({
+    db: pc.db,
+    storage,
+    log: pc.log,
+    app,
+    kind: "XBAU_0205",
+    keyKind: "xbau",
+    keyId: `baugenehmigung-bescheid-0205-${decision.id}`,
+    ext: "xml",
+    sourceKey,
+    title: `XBau-Nachricht baugenehmigung.bescheid.0205 (${ctx.fileNumber})`,
+    filename: `XBau_0205_${safeName(ctx.fileNumber)}.xml`,
+    mimeType: "application/xml",
+    bytes: new TextEncoder().encode(xml),
+    audience: "CASE",
+    decisionId: decision.id,
+    eventType: "xbau.exported",
+    eventPayload: { message: "baugenehmigung.bescheid.0205", xbauVersion: "2.6", decisionId: decision.id },
+  });
+  return stored.created;
+}
+
+/**
+ * Notifies the applicant side and the clerks ("decision.delivered") and every Gemeinde/agency
+ * that was asked in this case ("decision.announced", one job per agency), and records the
+ * delivery — once: the outbox ignores a job id it already has, and the event is only written by
+ * the run that wrote the applicant notification.
+ */
+async function deliver(
+  ctx: DecisionContext,
+  pc: ProcessorContext,
+): Promise<{ delivered: boolean; agencies: number }> {
+  const { app, decision } = ctx;
+  const participations = await pc.db.participation.findMany({
+    where: { applicationId: app.id, sentAt: { not: null } },
+    select: { agencyId: true },
+    distinct: ["agencyId"],
+    orderBy: { agencyId: "asc" },
+  });
+  const bescheid = await findGenerated(pc.db, decisionSourceKeys.bescheid(decision.id));
+  const details = { decisionId: decision.id, kindLabel: decisionKindLabel(decision.kind) };
+  const delivered = await pc.db.$transaction(async (tx) => {
+    const fresh = await enqueueInTx(tx, {
+      jobName: "system.notify",
+      jobId: buildJobId("system.notify", app.id, "decision.delivered", decision.id),
+      payload: { applicationId: app.id, event: "decision.delivered", details },
+    });
+    for (const { agencyId } of participations) {
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", app.id, "decision.announced", agencyId),
+        payload: {
+          applicationId: app.id,
+          event: "decision.announced",
+          scope: agencyId,
+          details: { ...details, agencyId },
+        },
+      });
+    }
+    if (fresh) {
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: null,
+        type: "decision.delivered",
+        payload: {
+          decisionId: decision.id,
+          kind: decision.kind,
+          bescheidSha256: bescheid?.sha256 ?? null,
+          informedAgencies: participations.length,
+        },
+      });
+    }
+    return fresh;
+  });
+  return { delivered, agencies: participations.length };
+}
+
+export function createRenderDecision(deps: GeneratedDeps = {}): Processor<"documents.render-decision"> {
+  return async ({ decisionId }, _job, pc) => {
+    const decision = await loadDecidedDecision(pc.db, decisionId);
+    const app = await loadSubmittedApplication(pc.db, decision.applicationId);
+    const storage = storageOf(deps);
+    const ctx: DecisionContext = {
+      app,
+      decision,
+      fileNumber: app.fileNumber ?? app.parsedSnapshot.fileNumber,
+      decidedOn: formatDate(decision.decidedAt),
+      kindTitle: decisionTenor(decision.kind as DecisionKind, resolveProfile(app.authority.landProfile), "")
+        .title,
+    };
+    const plansCreated = await stampPlans(ctx, storage, pc);
+    const bescheidCreated = await renderAndStoreBescheid(ctx, storage, pc);
+    const xbauCreated = await exportXbau0205(ctx, storage, pc);
+    const delivery = await deliver(ctx, pc);
+    pc.log.info({ decisionId, plansCreated, bescheidCreated, xbauCreated, ...delivery }, "decision rendered");
+    return { decisionId, plansCreated, bescheidCreated, xbauCreated, ...delivery };
   };
 }
 
