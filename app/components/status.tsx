@@ -82,6 +82,15 @@ export const CASE_EVENT_LABELS: Record<string, string> = {
   "participation.opened": "Beteiligung von der Fachstelle geöffnet",
   "participation.answered": "Stellungnahme abgegeben",
   "participation.extension-requested": "Fristverlängerung beantragt",
+  "participation.started": "Beteiligung gestartet",
+  "participation.package-rendered": "Beteiligungspaket erstellt",
+  "participation.sent": "Beteiligung zugestellt",
+  "participation.reminded": "Erinnerung an die Frist der Stellungnahme",
+  "participation.deemed-consent": "Zustimmung gilt als erteilt (Fristablauf)",
+  "participation.overdue": "Frist der Stellungnahme abgelaufen",
+  "participation.extension-granted": "Fristverlängerung gewährt",
+  "participation.extension-refused": "Fristverlängerung abgelehnt",
+  "participation.closed": "Beteiligung abgeschlossen",
   "statement.rendered": "Stellungnahme als PDF erstellt",
   "decision.made": "Entscheidung getroffen",
   "decision.plan-stamped": "Genehmigte Bauvorlage gestempelt",
@@ -153,6 +162,26 @@ export function eventDetail(type: string, payload: unknown): string {
       return [str(p.agency), (STATEMENT_OUTCOME_LABELS as Record<string, string>)[str(p.outcome)] ?? ""]
         .filter(Boolean)
         .join(": ");
+    case "participation.started":
+      return [str(p.agencyName), str(p.deadline) ? `Frist bis ${formatDate(str(p.deadline))}` : ""]
+        .filter(Boolean)
+        .join(", ");
+    case "participation.package-rendered":
+    case "participation.sent":
+    case "participation.reminded":
+    case "participation.deemed-consent":
+    case "participation.overdue":
+      return str(p.agencyName);
+    case "participation.extension-granted":
+      return [str(p.agencyName), str(p.deadline) ? `neue Frist ${formatDate(str(p.deadline))}` : ""]
+        .filter(Boolean)
+        .join(", ");
+    case "participation.extension-refused":
+      return str(p.agencyName);
+    case "participation.closed":
+      return typeof p.withoutStatement === "number" && p.withoutStatement > 0
+        ? `${p.withoutStatement === 1 ? "1 Stelle" : `${p.withoutStatement} Stellen`} ohne Stellungnahme`
+        : "";
     case "participation.extension-requested":
       return [str(p.agency), str(p.until) ? `bis ${formatDate(str(p.until))}` : ""]
         .filter(Boolean)

@@ -353,6 +353,13 @@ export default function CasePage() {
             </Form>
           ) : null}
           {["COMPLETE", "PARTICIPATION", "DECISION_PENDING", "DECIDED"].includes(c.status) ? (
+            <Link className="kern-btn kern-btn--primary" to={`/behoerde/faelle/${c.id}/beteiligung`}>
+              <span className="kern-label">
+                {c.status === "COMPLETE" ? "Beteiligung vorbereiten" : "Beteiligung (Stellen und Stellungnahmen)"}
+              </span>
+            </Link>
+          ) : null}
+          {["COMPLETE", "PARTICIPATION", "DECISION_PENDING", "DECIDED"].includes(c.status) ? (
             <Link className="kern-btn kern-btn--secondary" to={`/behoerde/faelle/${c.id}/bescheid`}>
               <span className="kern-label">
                 {c.status === "DECIDED" ? "Bescheid ansehen" : "Bescheid vorbereiten"}

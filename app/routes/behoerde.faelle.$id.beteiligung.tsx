@@ -1,0 +1,637 @@
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { Alert } from "~/components/alert";
+import { PageHeader } from "~/components/app-shell";
+import { formatDate } from "~/components/format";
+import { StatusBadge } from "~/components/status";
+import { berlinDate } from "~/domain/deadlines";
+import { CONDITION_KIND_LABELS } from "~/domain/participation";
+import { isUuid } from "~/models/application.server";
+import {
+  closeParticipation,
+  getParticipationBoard,
+  getParticipationProposal,
+  grantExtension,
+  type ParticipationProposal,
+  refuseExtension,
+  startParticipation,
+} from "~/models/participation.server";
+import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
+
+/**
+ * Beteiligung of a case (clerk): the suggested agencies with their reasons as pre-checked rows,
+ * agencies added from the ones registered under the authority, documents per agency (current
+ * versions, all by default), deadline, question and consequence of silence; "Beteiligung
+ * starten". Below, the board with each agency's state, deadline, days left, statement, pending
+ * extension requests (grant/refuse) and packages, and "Beteiligung abschließen". Plain forms:
+ * everything works without JavaScript (adding an agency is then a round trip).
+ */
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Beteiligung ${data?.proposal.application.fileNumber ?? ""} – Bauantrag` },
+];
+
+const NOT_FOUND = "Diesen Fall gibt es in Ihrer Behörde nicht.";
+const MAX_ROWS = 40;
+
+interface Row {
+  agencyId: string;
+  keep: boolean;
+  deadline: string;
+  question: string;
+  reason: string;
+  silenceIsConsent: boolean;
+  documentVersionIds: string[];
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "request:participation:authority");
+  const id = params.id ?? "";
+  if (!isUuid(id)) notFound(NOT_FOUND);
+  const [proposal, board] = await Promise.all([
+    getParticipationProposal(user, id),
+    getParticipationBoard(user, id),
+  ]);
+  if (!proposal || !board) notFound(NOT_FOUND);
+  const url = new URL(request.url);
+  return { proposal, board, today: berlinDate(new Date()), notice: url.searchParams.get("ok") };
+}
+
+/** The rows the form starts with: every suggestion that has a registered agency, not yet asked. */
+function initialRows(p: ParticipationProposal): Row[] {
+  const all = p.documents.map((d) => d.versionId);
+  return p.suggestions.flatMap((s) =>
+    s.agency && !s.alreadyParticipating
+      ? [
+          {
+            agencyId: s.agency.id,
+            keep: true,
+            deadline: s.deadlineDate,
+            question: s.suggestion.question,
+            reason: s.suggestion.reason,
+            silenceIsConsent: s.suggestion.silenceIsConsent,
+            documentVersionIds: all,
+          },
+        ]
+      : [],
+  );
+}
+
+function rowFor(p: ParticipationProposal, agencyId: string): Row | null {
+  const a = p.agencies.find((x) => x.id === agencyId);
+  if (!a) return null;
+  return {
+    agencyId: a.id,
+    keep: true,
+    deadline: a.deadlineDate,
+    question: a.defaults.question,
+    reason: a.defaults.reason,
+    silenceIsConsent: a.defaults.silenceIsConsent,
+    documentVersionIds: p.documents.map((d) => d.versionId),
+  };
+}
+
+function readRows(form: FormData): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < MAX_ROWS; i++) {
+    const agencyId = form.get(`rows[${i}].agencyId`);
+    if (agencyId === null) continue;
+    rows.push({
+      agencyId: String(agencyId),
+      keep: form.get(`rows[${i}].keep`) === "on",
+      deadline: String(form.get(`rows[${i}].deadline`) ?? ""),
+      question: String(form.get(`rows[${i}].question`) ?? ""),
+      reason: String(form.get(`rows[${i}].reason`) ?? ""),
+      silenceIsConsent: form.get(`rows[${i}].silence`) === "consent",
+      documentVersionIds: form.getAll(`rows[${i}].docs`).map(String),
+    });
+  }
+  return rows;
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "request:participation:authority");
+  const id = params.id ?? "";
+  if (!isUuid(id)) notFound(NOT_FOUND);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const back = (ok: string) => redirect(`/behoerde/faelle/${id}/beteiligung?ok=${ok}`);
+
+  if (intent === "add" || intent === "start") {
+    const rows = readRows(form);
+    if (intent === "add") {
+      // Without JavaScript: adding an agency is a round trip that keeps everything typed so far.
+      const proposal = await getParticipationProposal(user, id);
+      if (!proposal) notFound(NOT_FOUND);
+      const added = rowFor(proposal, String(form.get("addAgencyId") ?? ""));
+      if (added && !rows.some((r) => r.agencyId === added.agencyId)) rows.push(added);
+      return { rows, message: null, boardMessage: null };
+    }
+    const chosen = rows.filter((r) => r.keep);
+    const result = await startParticipation(
+      user,
+      id,
+      chosen.map((r) => ({
+        agencyId: r.agencyId,
+        documentVersionIds: r.documentVersionIds,
+        deadline: r.deadline,
+        question: r.question,
+        reason: r.reason,
+        silenceIsConsent: r.silenceIsConsent,
+      })),
+    );
+    if (!result.ok) return { rows, message: result.message, boardMessage: null };
+    return back("gestartet");
+  }
+  if (intent === "grant" || intent === "refuse") {
+    const extensionId = String(form.get("extensionId") ?? "");
+    const note = String(form.get("note") ?? "");
+    const result =
+      intent === "grant"
+        ? await grantExtension(user, extensionId, {
+            deadline: String(form.get("deadline") ?? "") || null,
+            note,
+          })
+        : await refuseExtension(user, extensionId, { note });
+    if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
+    return back(intent === "grant" ? "verlaengert" : "abgelehnt");
+  }
+  if (intent === "close") {
+    const result = await closeParticipation(user, id);
+    if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
+    return back("abgeschlossen");
+  }
+  return { rows: null, message: null, boardMessage: "Unbekannte Aktion." };
+}
+
+const NOTICES: Record<string, string> = {
+  gestartet: "Die Beteiligung wurde gestartet. Die Pakete werden erstellt und den Stellen zugestellt.",
+  verlaengert: "Die Frist wurde verlängert; die Stelle wurde benachrichtigt.",
+  abgelehnt: "Die Fristverlängerung wurde abgelehnt; die Stelle wurde benachrichtigt.",
+  abgeschlossen: "Die Beteiligung ist abgeschlossen. Die Stellen können keine neuen Unterlagen mehr öffnen.",
+};
+
+export default function ParticipationPage() {
+  const { proposal, board, today, notice } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const app = proposal.application;
+  const anyOpen = board.some((b) => !b.closedAt);
+
+  return (
+    <>
+      <p className="kern-body">
+        <Link className="kern-link" to={`/behoerde/faelle/${app.id}`}>
+          Zurück zum Fall
+        </Link>
+      </p>
+      <PageHeader
+        title="Beteiligung"
+        lead={`${app.title || "Antrag ohne Titel"}, Aktenzeichen ${app.fileNumber ?? "–"}`}
+      />
+      <p className="kern-body">
+        Status: <StatusBadge status={app.status} />
+      </p>
+      {notice && NOTICES[notice] ? (
+        <Alert tone="success" title="Erledigt" announce>
+          <p className="kern-body" data-testid="participation-notice">
+            {NOTICES[notice]}
+          </p>
+        </Alert>
+      ) : null}
+
+      {board.length > 0 ? (
+        <section className="app-section" aria-labelledby="board-title">
+          <h2 className="kern-heading-medium" id="board-title">
+            Beteiligte Stellen
+          </h2>
+          {actionData?.boardMessage ? (
+            <Alert tone="danger" title="Nicht ausgeführt" announce>
+              <p className="kern-body" data-testid="board-error">
+                {actionData.boardMessage}
+              </p>
+            </Alert>
+          ) : null}
+          <div style={{ overflowX: "auto" }}>
+            <table className="kern-table" data-testid="participation-board">
+              <caption className="kern-title">Stand der Beteiligung</caption>
+              <thead className="kern-table__head">
+                <tr className="kern-table__row">
+                  <th className="kern-table__header" scope="col">
+                    Stelle
+                  </th>
+                  <th className="kern-table__header" scope="col">
+                    Status
+                  </th>
+                  <th className="kern-table__header" scope="col">
+                    Frist
+                  </th>
+                  <th className="kern-table__header" scope="col">
+                    Tage
+                  </th>
+                  <th className="kern-table__header" scope="col">
+                    Stellungnahme
+                  </th>
+                  <th className="kern-table__header" scope="col">
+                    Aktionen
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="kern-table__body">
+                {board.map((b) => (
+                  <tr
+                    className="kern-table__row"
+                    key={b.id}
+                    data-testid="board-row"
+                    data-agency={b.agencyName}
+                  >
+                    <th className="kern-table__cell" scope="row">
+                      {b.agencyName}
+                      <br />
+                      <small className="kern-body kern-body--small">
+                        {b.kind === "MUNICIPAL_CONSENT" ? "Einvernehmen" : "Stellungnahme"} ·{" "}
+                        {b.documentCount} Unterlagen
+                      </small>
+                    </th>
+                    <td className="kern-table__cell">
+                      <span className={`kern-badge kern-badge--${b.stateTone}`} data-testid="board-state">
+                        <span className="kern-label">{b.stateLabel}</span>
+                      </span>
+                    </td>
+                    <td className="kern-table__cell">{formatDate(b.deadline)}</td>
+                    <td className="kern-table__cell" data-testid="board-days">
+                      {b.daysLeft === null ? "–" : b.daysLeft < 0 ? `${-b.daysLeft} überfällig` : b.daysLeft}
+                    </td>
+                    <td className="kern-table__cell" data-testid="board-statement">
+                      {b.statement ? (
+                        <>
+                          <strong>{b.statement.outcomeLabel}</strong>
+                          {b.statement.conditions.length > 0 ? (
+                            <ul className="kern-list">
+                              {b.statement.conditions.map((c, i) => (
+                                // biome-ignore lint/suspicious/noArrayIndexKey: conditions are immutable and ordered
+                                <li key={i}>
+                                  {CONDITION_KIND_LABELS[c.kind] ?? c.kind}: {c.text}
+                                </li>
+                              ))}
+                            </ul>
+                          ) : null}
+                          {b.statement.reasons ? (
+                            <p className="kern-body kern-body--small">{b.statement.reasons}</p>
+                          ) : null}
+                        </>
+                      ) : b.status === "DEEMED_CONSENT" ? (
+                        <span>Keine Stellungnahme – Zustimmung gilt als erteilt</span>
+                      ) : (
+                        "–"
+                      )}
+                      {b.files.length > 0 ? (
+                        <ul className="kern-list" data-testid="board-files">
+                          {b.files.map((f) => (
+                            <li key={f.id}>
+                              <a className="kern-link" href={f.href} download>
+                                {f.kindLabel}
+                              </a>
+                            </li>
+                          ))}
+                        </ul>
+                      ) : null}
+                    </td>
+                    <td className="kern-table__cell">
+                      {b.pendingExtensions.map((e) => (
+                        <div key={e.id} data-testid="extension-request">
+                          <p className="kern-body kern-body--small">
+                            Fristverlängerung bis {formatDate(e.requestedDeadline)} beantragt: „{e.reason}“
+                          </p>
+                          <Form method="post">
+                            <input type="hidden" name="extensionId" value={e.id} />
+                            <div className="kern-form-input">
+                              <label className="kern-label" htmlFor={`ext-${e.id}-deadline`}>
+                                Neue Frist
+                              </label>
+                              <input
+                                id={`ext-${e.id}-deadline`}
+                                name="deadline"
+                                type="date"
+                                className="kern-form-input__input"
+                                min={today}
+                                defaultValue={berlinDate(new Date(e.requestedDeadline))}
+                              />
+                            </div>
+                            <div className="kern-form-input">
+                              <label className="kern-label" htmlFor={`ext-${e.id}-note`}>
+                                Vermerk an die Stelle (optional)
+                              </label>
+                              <input
+                                id={`ext-${e.id}-note`}
+                                name="note"
+                                className="kern-form-input__input"
+                                maxLength={2000}
+                              />
+                            </div>
+                            <button
+                              type="submit"
+                              name="intent"
+                              value="grant"
+                              className="kern-btn kern-btn--primary"
+                              disabled={busy}
+                            >
+                              <span className="kern-label">Fristverlängerung gewähren</span>
+                            </button>{" "}
+                            <button
+                              type="submit"
+                              name="intent"
+                              value="refuse"
+                              className="kern-btn kern-btn--secondary"
+                              disabled={busy}
+                            >
+                              <span className="kern-label">Fristverlängerung ablehnen</span>
+                            </button>
+                          </Form>
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {anyOpen ? (
+            <Form method="post" className="app-section">
+              <p className="kern-body">
+                Schließen Sie die Beteiligung, wenn alle Stellungnahmen vorliegen oder die Fristen abgelaufen
+                sind. Die Stellen behalten ihre Stellungnahme und das Paket, können aber keine Unterlagen des
+                Falls mehr öffnen.
+              </p>
+              <button
+                type="submit"
+                name="intent"
+                value="close"
+                className="kern-btn kern-btn--secondary"
+                disabled={busy}
+              >
+                <span className="kern-label">Beteiligung abschließen</span>
+              </button>
+            </Form>
+          ) : (
+            <p className="kern-body" data-testid="participation-closed">
+              Die Beteiligung ist abgeschlossen.
+            </p>
+          )}
+        </section>
+      ) : null}
+
+      {!proposal.canStart ? (
+        board.length === 0 ? (
+          <Alert tone="info" title="Beteiligung noch nicht möglich">
+            <p className="kern-body">
+              Eine Beteiligung kann beginnen, sobald die Vollständigkeit des Antrags bestätigt ist.
+            </p>
+          </Alert>
+        ) : null
+      ) : (
+        <StartForm
+          // A fresh form after each start: the agencies just asked are no longer offered.
+          key={board.map((b) => b.id).join(",")}
+          proposal={proposal as unknown as ParticipationProposal}
+          initial={actionData?.rows ?? null}
+          message={actionData?.message ?? null}
+          today={today}
+          busy={busy}
+          boardCount={board.length}
+        />
+      )}
+    </>
+  );
+}
+
+function StartForm({
+  proposal,
+  initial,
+  message,
+  today,
+  busy,
+  boardCount,
+}: {
+  proposal: ParticipationProposal;
+  initial: Row[] | null;
+  message: string | null;
+  today: string;
+  busy: boolean;
+  boardCount: number;
+}) {
+  const p = proposal;
+  const [rows, setRows] = useState<Row[]>(() => initial ?? initialRows(p));
+  const [addId, setAddId] = useState("");
+  const agencyName = (id: string) => proposal.agencies.find((a) => a.id === id)?.name ?? "Unbekannte Stelle";
+  const suggestionFor = (agencyId: string) => proposal.suggestions.find((s) => s.agency?.id === agencyId);
+  const addable = proposal.agencies.filter(
+    (a) => !a.alreadyParticipating && !rows.some((r) => r.agencyId === a.id),
+  );
+  const update = (agencyId: string, patch: Partial<Row>) =>
+    setRows((rs) => rs.map((r) => (r.agencyId === agencyId ? { ...r, ...patch } : r)));
+  return (
+    <Form method="post" data-testid="participation-form">
+      <section className="app-section" aria-labelledby="start-title">
+        <h2 className="kern-heading-medium" id="start-title">
+          {boardCount > 0 ? "Weitere Stellen beteiligen" : "Stellen beteiligen"}
+        </h2>
+        <p className="kern-body">
+          Vorgeschlagen aus den Angaben des Antrags. Entfernen Sie Stellen, die nicht beteiligt werden sollen,
+          und fügen Sie weitere hinzu. Jede Stelle erhält ein Paket mit Anschreiben, Zusammenfassung und den
+          ausgewählten Unterlagen.
+        </p>
+        {proposal.suggestions
+          .filter((s) => !s.agency)
+          .map((s) => (
+            <Alert
+              key={s.suggestion.key}
+              tone="warning"
+              title={`${s.suggestion.label}: keine Stelle registriert`}
+            >
+              <p className="kern-body">
+                {s.suggestion.reason} Für diese Stelle ist bei Ihrer Behörde kein Mandant eingerichtet.
+              </p>
+            </Alert>
+          ))}
+        {message ? (
+          <Alert tone="danger" title="Beteiligung nicht gestartet" announce>
+            <p className="kern-body" data-testid="participation-error">
+              {message}
+            </p>
+          </Alert>
+        ) : null}
+        {rows.length === 0 ? <p className="kern-body">Keine Stelle ausgewählt.</p> : null}
+        <ol className="app-findings" data-testid="participation-rows">
+          {rows.map((r, i) => {
+            const s = suggestionFor(r.agencyId);
+            const name = agencyName(r.agencyId);
+            const key = r.agencyId;
+            return (
+              <li key={key} className="app-finding" data-testid="participation-row" data-agency={name}>
+                <input type="hidden" name={`rows[${i}].agencyId`} value={r.agencyId} />
+                <input type="hidden" name={`rows[${i}].reason`} value={r.reason} />
+                <div className="kern-form-check">
+                  <input
+                    className="kern-form-check__input"
+                    type="checkbox"
+                    id={`row-${key}-keep`}
+                    name={`rows[${i}].keep`}
+                    checked={r.keep}
+                    onChange={(e) => update(key, { keep: e.target.checked })}
+                  />
+                  <label className="kern-label" htmlFor={`row-${key}-keep`}>
+                    {name} beteiligen
+                  </label>
+                </div>
+                <p className="kern-body kern-body--small">
+                  {s ? <strong>{s.suggestion.label}: </strong> : null}
+                  {r.reason}
+                  {s ? ` (${s.suggestion.legalBasis})` : ""}
+                </p>
+                <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }}>
+                  <div className="kern-form-input">
+                    <label className="kern-label" htmlFor={`row-${key}-deadline`}>
+                      Frist
+                    </label>
+                    <input
+                      id={`row-${key}-deadline`}
+                      name={`rows[${i}].deadline`}
+                      type="date"
+                      className="kern-form-input__input"
+                      min={today}
+                      value={r.deadline}
+                      onChange={(e) => update(key, { deadline: e.target.value })}
+                    />
+                  </div>
+                  <div className="kern-form-input">
+                    <label className="kern-label" htmlFor={`row-${key}-silence`}>
+                      Folge bei Schweigen
+                    </label>
+                    <div className="kern-form-input__select-wrapper">
+                      <select
+                        id={`row-${key}-silence`}
+                        name={`rows[${i}].silence`}
+                        className="kern-form-input__select"
+                        value={r.silenceIsConsent ? "consent" : "none"}
+                        onChange={(e) => update(key, { silenceIsConsent: e.target.value === "consent" })}
+                      >
+                        <option value="consent">Zustimmung gilt als erteilt</option>
+                        <option value="none">Entscheidung ohne Stellungnahme</option>
+                      </select>
+                    </div>
+                  </div>
+                </div>
+                <div className="kern-form-input">
+                  <label className="kern-label" htmlFor={`row-${key}-question`}>
+                    Frage an die Stelle
+                  </label>
+                  <textarea
+                    id={`row-${key}-question`}
+                    name={`rows[${i}].question`}
+                    className="kern-form-input__input"
+                    rows={2}
+                    maxLength={4000}
+                    value={r.question}
+                    onChange={(e) => update(key, { question: e.target.value })}
+                  />
+                </div>
+                <fieldset className="kern-fieldset">
+                  <legend className="kern-label">Unterlagen für {name}</legend>
+                  {proposal.documents.map((d) => (
+                    <div className="kern-form-check" key={d.versionId}>
+                      <input
+                        className="kern-form-check__input"
+                        type="checkbox"
+                        id={`row-${key}-doc-${d.versionId}`}
+                        name={`rows[${i}].docs`}
+                        value={d.versionId}
+                        checked={r.documentVersionIds.includes(d.versionId)}
+                        onChange={(e) =>
+                          update(key, {
+                            documentVersionIds: e.target.checked
+                              ? [...r.documentVersionIds, d.versionId]
+                              : r.documentVersionIds.filter((v) => v !== d.versionId),
+                          })
+                        }
+                      />
+                      <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
+                        {d.typeLabel}
+                        {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version {d.versionNumber}
+                        , {d.filename})
+                      </label>
+                    </div>
+                  ))}
+                </fieldset>
+                <button
+                  type="button"
+                  className="kern-btn kern-btn--tertiary"
+                  onClick={() => setRows((rs) => rs.filter((x) => x.agencyId !== key))}
+                >
+                  <span className="kern-label">{name} entfernen</span>
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+        {addable.length > 0 ? (
+          <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "flex-end" }}>
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor="addAgencyId">
+                Weitere Stelle
+              </label>
+              <div className="kern-form-input__select-wrapper">
+                <select
+                  id="addAgencyId"
+                  name="addAgencyId"
+                  className="kern-form-input__select"
+                  value={addId}
+                  onChange={(e) => setAddId(e.target.value)}
+                >
+                  <option value="">Bitte wählen</option>
+                  {addable.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.name} ({a.kindLabel})
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <button
+              type="submit"
+              name="intent"
+              value="add"
+              className="kern-btn kern-btn--secondary"
+              onClick={(e) => {
+                // With JavaScript the row is added here; without, the action adds it.
+                e.preventDefault();
+                const row = rowFor(p, addId);
+                if (row) setRows((rs) => [...rs, row]);
+                setAddId("");
+              }}
+            >
+              <span className="kern-label">Stelle hinzufügen</span>
+            </button>
+          </div>
+        ) : null}
+        <p className="kern-body">
+          <button
+            type="submit"
+            name="intent"
+            value="start"
+            className="kern-btn kern-btn--primary"
+            disabled={busy || rows.every((r) => !r.keep)}
+          >
+            <span className="kern-label">Beteiligung starten</span>
+          </button>
+        </p>
+      </section>
+    </Form>
+  );
+}
