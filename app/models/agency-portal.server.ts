@@ -273,6 +273,20 @@ const detailSelect = {
   },
 } satisfies Prisma.ParticipationSelect;
 
+/** Whether the participation is one of the user's agency's routed ones (checked before reading a body). */
+export async function agencyParticipationExists(
+  user: SessionUser,
+  participationId: string,
+): Promise<boolean> {
+  const agencyId = agencyOf(user);
+  if (!agencyId || !isUuid(participationId)) return false;
+  const found = await db().participation.findFirst({
+    where: { AND: [{ id: participationId }, agencyParticipationWhere(agencyId)] },
+    select: { id: true },
+  });
+  return found !== null;
+}
+
 /**
  * One participation of the user's agency with the case summary, the shared versions (downloadable
  * only while not closed), the generated files linked to it (package, own statement PDF/XBau) and

@@ -16,9 +16,9 @@ import {
   STATEMENT_OUTCOME_LABELS,
   type StatementOutcomeCode,
 } from "~/domain/statements";
-import type { ParticipationStatus } from "~/generated/prisma/client";
+import type { ParticipationStatus, Prisma } from "~/generated/prisma/client";
 import { agencyOf, agencyParticipationWhere, PARTICIPATION_NOT_FOUND } from "~/models/agency-portal.server";
-import { isUuid } from "~/models/application.server";
+import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import {
   discard,
@@ -612,4 +612,32 @@ export async function readStatementForm(
   form.reasons = form.fields.reasons ?? "";
   form.conditions = conditionsFromFields(form.fields);
   return form;
+}
+
+// ---- attachment downloads -----------------------------------------------------------------------
+
+/**
+ * A statement attachment for download: the agency that gave the statement (also after the
+ * participation was closed: it is its own statement) and the clerks of the case's authority.
+ * null otherwise, so "forbidden" and "does not exist" look the same.
+ */
+export async function openStatementAttachmentForDownload(
+  user: SessionUser,
+  attachmentId: string,
+  options: { storage?: Storage } = {},
+) {
+  if (!isUuid(attachmentId)) return null;
+  const scopes: Prisma.StatementAttachmentWhereInput[] = [];
+  const agencyId = agencyOf(user);
+  if (agencyId) scopes.push({ statement: { participation: agencyParticipationWhere(agencyId) } });
+  if (can(user, "read:application:authority") && user.authorityId)
+    scopes.push({ statement: { participation: { application: authorityScope(user.authorityId) } } });
+  if (scopes.length === 0) return null;
+  const row = await db().statementAttachment.findFirst({
+    where: { id: attachmentId, OR: scopes },
+    select: { filename: true, mimeType: true, sizeBytes: true, storageKey: true },
+  });
+  if (!row) return null;
+  const stream = await (options.storage ?? getStorage()).getStream(row.storageKey);
+  return { stream, filename: row.filename, mimeType: row.mimeType, sizeBytes: Number(row.sizeBytes) };
 }
