@@ -36,7 +36,7 @@ describe("Rechtsbehelfsbelehrung", () => {
     });
     expect(text).toContain("innerhalb eines Monats nach seiner Bekanntgabe Widerspruch");
     expect(text).toContain(
-      "zur Niederschrift bei der Landkreis Rostock, Bauamt, August-Bebel-Straße 3, 18209 Bad Doberan",
+      "zur Niederschrift bei der Bauaufsichtsbehörde (Landkreis Rostock, Bauamt, August-Bebel-Straße 3, 18209 Bad Doberan) einzulegen",
     );
     expect(text).not.toMatch(/\{behoerde\}|\{anschrift\}/);
   });
@@ -50,7 +50,7 @@ describe("Rechtsbehelfsbelehrung", () => {
       }),
     ).toBe("Widerspruch bei Stadt X, (Anschrift der Behörde).");
     expect(fillLegalRemedy(defaultLegalRemedyTemplate("unknown"), { name: "B", addressLine: "A" })).toContain(
-      "bei der B, A,",
+      "Bauaufsichtsbehörde (B, A)",
     );
   });
 });

@@ -80,7 +80,7 @@ export const LEGAL_REMEDY_PLACEHOLDERS = {
 const WIDERSPRUCH_TEXT =
   "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch erhoben " +
   "werden. Der Widerspruch ist schriftlich, in elektronischer Form nach § 3a Abs. 2 des " +
-  "Verwaltungsverfahrensgesetzes oder zur Niederschrift bei der {behoerde}, {anschrift}, einzulegen.";
+  "Verwaltungsverfahrensgesetzes oder zur Niederschrift bei der Bauaufsichtsbehörde ({behoerde}, {anschrift}) einzulegen.";
 
 const THIRD_PARTY_NOTE =
   "Hinweis: Widerspruch und Anfechtungsklage eines Dritten gegen die bauaufsichtliche Zulassung " +

@@ -231,7 +231,9 @@ describe("openDraft", () => {
     expect(d.feeLines).toEqual(expected.lines);
     expect(d.feeTotalCents).toBe(280_000 + 15_000);
 
-    expect(d.legalRemedy).toContain(`Niederschrift bei der ${district.authority.name}`);
+    expect(d.legalRemedy).toContain(
+      `Bauaufsichtsbehörde (${district.authority.name}, (Anschrift der Behörde))`,
+    );
     expect(d.reasons).toContain(
       "Untere Denkmalschutzbehörde Testkreis hat unter Nebenbestimmungen zugestimmt.",
     );

@@ -396,7 +396,10 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
             },
             orderBy: { position: "asc" },
           },
-          documents: { select: { documentVersionId: true, stamp: true, position: true } },
+          documents: {
+            select: { documentVersionId: true, stamp: true, position: true },
+            orderBy: { position: "asc" },
+          },
         },
       },
     },

@@ -748,6 +748,7 @@ function EditorForm({
               name="reasons"
               className="kern-form-input__input"
               rows={14}
+              style={{ minHeight: "18rem" }}
               maxLength={20000}
               aria-describedby="reasons-hint"
               defaultValue={initial.reasons}
@@ -762,6 +763,7 @@ function EditorForm({
               name="legalRemedy"
               className="kern-form-input__input"
               rows={6}
+              style={{ minHeight: "9rem" }}
               maxLength={5000}
               defaultValue={initial.legalRemedy}
             />

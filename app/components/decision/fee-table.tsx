@@ -36,7 +36,11 @@ export function FeeTable({
               <td className="kern-table__cell" data-label="Berechnung">
                 {l.basis}
               </td>
-              <td className="kern-table__cell" data-label="Betrag" style={{ textAlign: "right" }}>
+              <td
+                className="kern-table__cell"
+                data-label="Betrag"
+                style={{ textAlign: "right", whiteSpace: "nowrap" }}
+              >
                 {formatEuro(l.amountCents)}
               </td>
             </tr>
@@ -48,7 +52,7 @@ export function FeeTable({
             <td
               className="kern-table__cell kern-body--bold"
               data-label="Gesamt"
-              style={{ textAlign: "right" }}
+              style={{ textAlign: "right", whiteSpace: "nowrap" }}
               data-testid="fee-total"
             >
               {formatEuro(totalCents)}
