@@ -32,10 +32,20 @@ test.describe("Kommentare zum Fall", () => {
   test.describe.configure({ timeout: 180_000 });
 
   test("intern und geteilt, Markierung im Plan, Antwort, erledigt", async ({ browser }) => {
-    const { id } = createSubmittedCase(`Kommentare E2E ${Date.now()}`);
+    const { id, fileNumber } = createSubmittedCase(`Kommentare E2E ${Date.now()}`);
 
-    // Clerk: a shared comment pinned on page 1 of the Lageplan.
+    // Clerk: takes the case from the inbox (newest first) ...
     const clerk = await newPage(browser, CLERK);
+    await clerk.goto(`/behoerde/posteingang?q=${encodeURIComponent(fileNumber)}&sortierung=newest`);
+    const row = clerk.getByTestId("inbox-row").filter({ hasText: fileNumber });
+    await row.getByRole("button", { name: `Fall ${fileNumber} mir zuweisen` }).click();
+    await expect(clerk.getByTestId("inbox-assign-message")).toContainText(
+      `${fileNumber} ist Ihnen zugewiesen`,
+    );
+    await expect(row.getByTestId("inbox-assignee")).toHaveText("ich");
+    await clerk.screenshot({ path: path.join(ARTIFACTS, "comments-inbox.png"), fullPage: true });
+
+    // ... and writes a shared comment pinned on page 1 of the Lageplan.
     await clerk.goto(`/behoerde/faelle/${id}`);
     const comments = clerk.getByTestId("comments");
     await comments.getByLabel("Plan ansehen und kommentieren").selectOption({ label: "Lageplan, Version 1" });

@@ -138,5 +138,26 @@ test.describe("Bauamt: formelle Prüfung mit Nachforderung", () => {
     await expect(clerk.getByTestId("deadline-decision")).toBeVisible();
     await expect(clerk.getByTestId("deadline-decision")).toContainText(/noch \d+ Tage/);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "review-case-complete.png"), fullPage: true });
+
+    // --- XBau: the worker exported 0201 (request, complete) and 0202 (Nachreichung); both sides list them.
+    await expect
+      .poll(
+        async () => {
+          await clerk.reload();
+          return clerk
+            .locator('[data-testid="generated-XBAU_0201"], [data-testid="generated-XBAU_0202"]')
+            .count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(3);
+    await architect.goto(`/antraege/${id}`);
+    await expect(architect.getByTestId("generated-XBAU_0202")).toContainText("antragGeaendert.0202");
+    const download = architect.waitForEvent("download");
+    await architect.getByTestId("generated-XBAU_0202").getByRole("link").click();
+    const xml = await (await download)
+      .path()
+      .then((p) => import("node:fs").then((fs) => fs.readFileSync(p, "utf8")));
+    expect(xml).toContain("baugenehmigung.antragGeaendert.0202");
   });
 });
