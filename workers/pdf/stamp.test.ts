@@ -128,6 +128,16 @@ describe("stamping approved plans", () => {
     expect((await pdfPages(stamped.bytes))[0]?.replace(/\s+/g, " ")).toContain("Az. 63-2026-00042");
   });
 
+  it("falls back to the embedded font for names beyond WinAnsi and keeps them readable", async () => {
+    const { bytes } = await stampPdf(fixture("grundriss-eg.pdf"), {
+      ...text,
+      authority: "Gmina Łukasz – Bauaufsicht",
+    });
+    const [page] = await pdfPages(bytes);
+    expect(page).toContain("Gmina Łukasz – Bauaufsicht");
+    expect(page?.replace(/\s+/g, " ")).toContain("Zugehörig zur Baugenehmigung Az. 63-2026-00042");
+  });
+
   it("matches the golden image of a stamped plan page (pdftoppm -r 50)", async () => {
     const { bytes } = await stampPdf(fixture("grundriss-eg.pdf"), text);
     const png = await renderPagePng(bytes, { dpi: 50 });
