@@ -602,3 +602,37 @@ describe("applicant side", () => {
     expect(await getDecidedDecision(foreignClerk, id)).toBeNull();
   });
 });
+
+describe("fee schedule of the authority", () => {
+  it("an authority's own schedule overrides the Land profile's in the draft", async () => {
+    const own = await createTestDistrict("decision-fees");
+    await db().authority.update({
+      where: { id: own.authority.id },
+      data: {
+        feeSchedule: {
+          ...MV_FEE_SCHEDULE,
+          permit: {
+            ...MV_FEE_SCHEDULE.permit,
+            byProcedureType: {
+              VEREINFACHT: { perMille: 20, minimumCents: 0, maximumCents: null, legalBasis: "Satzung Nr. 7" },
+            },
+          },
+        },
+      },
+    });
+    const k = await sessionUser({ roles: ["CLERK"], authorityId: own.authority.id });
+    const { id, version } = await createCompleteDraft(architect, own.gemeinde.id);
+    const s = await submitApplication(architect, id, {
+      expectedVersion: version,
+      laterDocumentTypeCodes: [],
+    });
+    if (!s.ok) throw new Error("submit failed");
+    await startReview(k, id);
+    await confirmComplete(k, id);
+    await openOrThrow(k, id);
+    const d = (await getDecisionForClerk(k, id)).decision;
+    expect(d?.feeLines).toEqual([
+      expect.objectContaining({ amountCents: 700_000, basis: expect.stringContaining("Satzung Nr. 7") }),
+    ]);
+  });
+});

@@ -47,6 +47,9 @@ export default function AdminOverview() {
         <Link className="kern-btn kern-btn--secondary" to="/verwaltung/regeln">
           <span className="kern-label">Vollständigkeitsregeln ansehen</span>
         </Link>
+        <Link className="kern-btn kern-btn--secondary" to="/verwaltung/bescheide">
+          <span className="kern-label">Bescheide: Vier-Augen-Prinzip, Gebühren</span>
+        </Link>
       </PageHeader>
       <section aria-labelledby="einstellungen">
         <h2 className="kern-heading-medium" id="einstellungen">
