@@ -7,6 +7,7 @@ import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { closeRedis } from "~/utils/redis.server";
 import { scheduleDeadlineChecks } from "./processors/check-deadlines";
+import { scheduleSessionCleanup } from "./processors/delete-expired-sessions";
 import { startWorkers } from "./start";
 
 export { startWorkers };
@@ -48,6 +49,9 @@ async function main() {
   // Repeatable deadline watch; a Redis hiccup here is retried on the next start, not fatal.
   await scheduleDeadlineChecks(running.queues).catch((err: unknown) => {
     logger.error({ err }, "could not schedule the deadline check");
+  });
+  await scheduleSessionCleanup(running.queues).catch((err: unknown) => {
+    logger.error({ err }, "could not schedule the session cleanup");
   });
 }
 

@@ -141,6 +141,12 @@ export const checkRequestDeadlinesPayload = z.object({
 });
 export type CheckRequestDeadlinesPayload = z.infer<typeof checkRequestDeadlinesPayload>;
 
+/** Daily housekeeping: deletes expired sessions. `now` (ISO) only for tests and manual runs. */
+export const deleteExpiredSessionsPayload = z.object({
+  now: z.iso.datetime({ offset: true }).optional(),
+});
+export type DeleteExpiredSessionsPayload = z.infer<typeof deleteExpiredSessionsPayload>;
+
 // ---- registry -----------------------------------------------------------------------------------
 
 interface JobDefinition<S extends z.ZodType = z.ZodType> {
@@ -162,6 +168,12 @@ function defineJobs<T extends Record<string, JobDefinition>>(jobs: T): T {
 export const jobs = defineJobs({
   "system.send-email": { queue: "system", schema: sendEmailPayload },
   "system.notify": { queue: "system", schema: notifyPayload },
+  "system.delete-expired-sessions": {
+    queue: "system",
+    schema: deleteExpiredSessionsPayload,
+    // The next night's run retries anyway.
+    options: { attempts: 1, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
+  },
   "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
   "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },
   "documents.render-statement": { queue: "documents", schema: renderStatementPayload },

@@ -1,5 +1,6 @@
 import type { ProcessorMap } from "../types";
 import { checkDeadlinesProcessor } from "./check-deadlines";
+import { deleteExpiredSessionsProcessor } from "./delete-expired-sessions";
 import { exportReviewXbauProcessor } from "./export-review-xbau";
 import { exportXbauProcessor } from "./export-xbau";
 import { notifyProcessor } from "./notify";
@@ -13,6 +14,7 @@ import { sendEmail } from "./send-email";
 export const processors: ProcessorMap = {
   "system.send-email": sendEmail,
   "system.notify": notifyProcessor,
+  "system.delete-expired-sessions": deleteExpiredSessionsProcessor,
   "documents.render-receipt": renderReceiptProcessor,
   "documents.render-decision": renderDecisionProcessor,
   "documents.render-statement": renderStatementProcessor,
