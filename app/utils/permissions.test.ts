@@ -75,7 +75,12 @@ describe("permissions", () => {
     expect(navigationFor({ roles: ["CLERK", "ADMIN"] }).map((n) => n.label)).toEqual([
       "Posteingang",
       "Verwaltung",
+      "Statistik",
     ]);
+    // The authority's statistics: for its clerks and admins, not for applicants or agencies.
+    expect(navigationFor({ roles: ["ADMIN"] }).map((n) => n.label)).toEqual(["Verwaltung", "Statistik"]);
+    expect(navigationFor({ roles: ["AGENCY"] }).map((n) => n.label)).toEqual(["Beteiligungen"]);
+    expect(navigationFor({ roles: ["ARCHITECT"] }).map((n) => n.label)).toEqual(["Meine Anträge"]);
     expect(navigationFor(null)).toEqual([]);
   });
 

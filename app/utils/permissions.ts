@@ -40,9 +40,16 @@ export const ROLE_PERMISSIONS = {
     "decide:application:authority",
     "write:note:authority",
     "read:document:authority",
+    "read:statistics:authority",
   ],
   AGENCY: ["read:participation:assigned", "write:statement:assigned", "read:document:shared"],
-  ADMIN: ["manage:authority:own", "read:authority:own", "manage:user:authority", "configure:rules:authority"],
+  ADMIN: [
+    "manage:authority:own",
+    "read:authority:own",
+    "manage:user:authority",
+    "configure:rules:authority",
+    "read:statistics:authority",
+  ],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Permission = (typeof ROLE_PERMISSIONS)[Role][number];
@@ -100,6 +107,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/antraege", label: "Meine Anträge", permission: "read:application:own" },
   { to: "/beteiligung", label: "Beteiligungen", permission: "read:participation:assigned" },
   { to: "/verwaltung", label: "Verwaltung", permission: "manage:authority:own" },
+  // Last: clerks and admins keep their own home page (Posteingang, Verwaltung).
+  { to: "/behoerde/statistik", label: "Statistik", permission: "read:statistics:authority" },
 ];
 
 export function navigationFor(user: HasRoles | null | undefined): NavItem[] {
