@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
@@ -20,6 +21,17 @@ const INTERNAL = "Intern: Abstandsfläche mit dem Prüfingenieur klären";
 const SHARED = "Bitte die Maßkette zur Grundstücksgrenze ergänzen.";
 const REPLY = "Wird im nächsten Planstand ergänzt.";
 const NO_JS = "Frage ohne JavaScript: Reicht eine Kopie des Lageplans?";
+
+/** Serious WCAG 2.1 AA problems inside `selector` (the parts this spec is about). */
+async function seriousViolations(page: Page, selector: string) {
+  const result = await new AxeBuilder({ page })
+    .include(selector)
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+}
 
 async function newPage(browser: Browser, email: string, javaScriptEnabled = true): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled });
@@ -43,6 +55,7 @@ test.describe("Kommentare zum Fall", () => {
       `${fileNumber} ist Ihnen zugewiesen`,
     );
     await expect(row.getByTestId("inbox-assignee")).toHaveText("ich");
+    expect(await seriousViolations(clerk, "main")).toEqual([]);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "comments-inbox.png"), fullPage: true });
 
     // ... and writes a shared comment pinned on page 1 of the Lageplan.
@@ -62,8 +75,11 @@ test.describe("Kommentare zum Fall", () => {
     await expect(sharedThread).toHaveAttribute("data-visibility", "SHARED");
     await expect(sharedThread.getByTestId("comment-pin")).toContainText("Zu: Lageplan, Version 1, Seite 1");
     await expect(comments.getByTestId("comment-pin-picked")).toHaveCount(0);
-    // The pin in the plan carries the thread's number.
+    // The pin in the plan carries the thread's number; the case's document viewer shows it too.
     await expect(viewer.getByTestId("pdf-pin")).toHaveText("1");
+    const lageplan = clerk.getByTestId("case-document-1803");
+    await lageplan.getByRole("button", { name: /Version 1 anzeigen/ }).click();
+    await expect(clerk.getByTestId("document-view").getByTestId("pdf-pin")).toHaveText("1");
 
     // ...and an internal case-level comment.
     await comments.getByLabel("Kommentar", { exact: true }).fill(INTERNAL);
@@ -72,6 +88,7 @@ test.describe("Kommentare zum Fall", () => {
     const internalThread = comments.getByTestId("comment-thread").filter({ hasText: INTERNAL });
     await expect(internalThread).toHaveAttribute("data-visibility", "INTERNAL");
     await expect(internalThread.getByTestId("comment-internal")).toBeVisible();
+    expect(await seriousViolations(clerk, '[data-testid="comments"]')).toEqual([]);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "comments-clerk.png"), fullPage: true });
 
     // Architect: only the shared comment; the pin shows in the plan; a reply.
@@ -92,6 +109,7 @@ test.describe("Kommentare zum Fall", () => {
     await thread.getByRole("button", { name: "Antwort senden" }).click();
     await expect(mine.getByTestId("comment-message")).toHaveText("Ihre Antwort ist gespeichert.");
     await expect(thread.getByTestId("comment-reply")).toContainText(REPLY);
+    expect(await seriousViolations(architect, '[data-testid="comments"]')).toEqual([]);
     await architect.screenshot({ path: path.join(ARTIFACTS, "comments-architect.png"), fullPage: true });
 
     // Without JavaScript a case-level comment is a plain form post.

@@ -6,6 +6,7 @@ import { DocumentsPanel } from "~/components/case/documents-panel";
 import { GeneratedDocumentItems } from "~/components/case/generated-documents";
 import { CaseTimeline } from "~/components/case/timeline";
 import { CommentsSection } from "~/components/comments/comments-section";
+import { pinsForVersion } from "~/components/comments/pins";
 import { DescriptionList } from "~/components/description-list";
 import { DataSummary } from "~/components/draft/summary";
 import { formatDate, formatDateTime, isoString } from "~/components/format";
@@ -355,7 +356,9 @@ export default function CasePage() {
           {["COMPLETE", "PARTICIPATION", "DECISION_PENDING", "DECIDED"].includes(c.status) ? (
             <Link className="kern-btn kern-btn--primary" to={`/behoerde/faelle/${c.id}/beteiligung`}>
               <span className="kern-label">
-                {c.status === "COMPLETE" ? "Beteiligung vorbereiten" : "Beteiligung (Stellen und Stellungnahmen)"}
+                {c.status === "COMPLETE"
+                  ? "Beteiligung vorbereiten"
+                  : "Beteiligung (Stellen und Stellungnahmen)"}
               </span>
             </Link>
           ) : null}
@@ -373,7 +376,7 @@ export default function CasePage() {
         <h2 className="kern-heading-medium" id="unterlagen">
           Unterlagen
         </h2>
-        <DocumentsPanel documents={documents} />
+        <DocumentsPanel documents={documents} pinsFor={(v) => pinsForVersion(comments.threads, v)} />
       </section>
       <section className="app-section" aria-labelledby="erzeugt">
         <h2 className="kern-heading-medium" id="erzeugt">

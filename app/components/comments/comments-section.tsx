@@ -167,6 +167,18 @@ export function CommentsSection({ comments }: { comments: CaseCommentsData }) {
                   onPick={(p) => setPicked({ versionId: viewed.versionId, ...p })}
                   picked={picked?.versionId === viewed.versionId ? picked : null}
                 />
+                {/* Without a pointer: a pin in the middle of the page shown. */}
+                <button
+                  type="button"
+                  className="kern-btn kern-btn--tertiary"
+                  onClick={() =>
+                    setPicked({ versionId: viewed.versionId, page: viewed.page, posX: 0.5, posY: 0.5 })
+                  }
+                >
+                  <span className="kern-label">
+                    Kommentar zu dieser Seite (Markierung in der Seitenmitte)
+                  </span>
+                </button>
               </>
             ) : null}
           </div>
