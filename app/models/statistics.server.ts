@@ -92,6 +92,18 @@ export function berlinMonthStart(month: string): Date {
   return new Date(endOfBerlinDay(lastDayBefore).getTime() + 1);
 }
 
+/**
+ * The decision of case `a`, when decided in the window. Decision has no authority column, so the
+ * tenant's cases drive the query and each looks up its decision by the unique applicationId index;
+ * OFFSET 0 keeps the planner from flattening this into a hash join over every tenant's decisions
+ * (a sequential scan that grows with the whole installation, not with the authority).
+ */
+function decidedIn(from: Date, to: Date): Prisma.Sql {
+  return Prisma.sql`SELECT d."decidedAt" FROM "Decision" d
+     WHERE d."applicationId" = a."id" AND d."status" = 'DECIDED' AND d."decidedAt" >= ${from} AND d."decidedAt" < ${to}
+    OFFSET 0`;
+}
+
 /** The raw statements (tenant and window as parameters); exported so they can be EXPLAINed. */
 export const statisticsSql = {
   /** Received (submittedAt), complete (completeAt), decided (Decision.decidedAt) per Berlin month. */
@@ -104,28 +116,42 @@ export const statisticsSql = {
           SELECT 'complete', a."completeAt" FROM "Application" a
            WHERE a."authorityId" = ${authorityId}::uuid AND a."completeAt" >= ${from} AND a."completeAt" < ${to}
           UNION ALL
-          SELECT 'decided', d."decidedAt" FROM "Decision" d JOIN "Application" a ON a."id" = d."applicationId"
-           WHERE a."authorityId" = ${authorityId}::uuid AND d."status" = 'DECIDED'
-             AND d."decidedAt" >= ${from} AND d."decidedAt" < ${to}
+          SELECT 'decided', d."decidedAt" FROM "Application" a
+           CROSS JOIN LATERAL (${decidedIn(from, to)}) d
+           WHERE a."authorityId" = ${authorityId}::uuid
         ) x
        GROUP BY 1, 2`,
   /** Median days submission -> complete and submission -> decision, with the number of cases. */
   medians: (authorityId: string, from: Date, to: Date) => Prisma.sql`
-      SELECT
-        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a."completeAt" - a."submittedAt") / 86400)
-           FROM "Application" a
-          WHERE a."authorityId" = ${authorityId}::uuid AND a."completeAt" >= ${from} AND a."completeAt" < ${to}
-            AND a."submittedAt" IS NOT NULL) AS complete_days,
-        (SELECT count(*)::int FROM "Application" a
-          WHERE a."authorityId" = ${authorityId}::uuid AND a."completeAt" >= ${from} AND a."completeAt" < ${to}
-            AND a."submittedAt" IS NOT NULL) AS complete_n,
-        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d."decidedAt" - a."submittedAt") / 86400)
-           FROM "Decision" d JOIN "Application" a ON a."id" = d."applicationId"
-          WHERE a."authorityId" = ${authorityId}::uuid AND d."status" = 'DECIDED'
-            AND d."decidedAt" >= ${from} AND d."decidedAt" < ${to} AND a."submittedAt" IS NOT NULL) AS decision_days,
-        (SELECT count(*)::int FROM "Decision" d JOIN "Application" a ON a."id" = d."applicationId"
-          WHERE a."authorityId" = ${authorityId}::uuid AND d."status" = 'DECIDED'
-            AND d."decidedAt" >= ${from} AND d."decidedAt" < ${to} AND a."submittedAt" IS NOT NULL) AS decision_n`,
+      SELECT c.days AS complete_days, c.n AS complete_n, d.days AS decision_days, d.n AS decision_n
+        FROM (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a."completeAt" - a."submittedAt") / 86400) AS days,
+                     count(*)::int AS n
+                FROM "Application" a
+               WHERE a."authorityId" = ${authorityId}::uuid AND a."completeAt" >= ${from} AND a."completeAt" < ${to}
+                 AND a."submittedAt" IS NOT NULL) c
+       CROSS JOIN
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d."decidedAt" - a."submittedAt") / 86400) AS days,
+                     count(*)::int AS n
+                FROM "Application" a
+               CROSS JOIN LATERAL (${decidedIn(from, to)}) d
+               WHERE a."authorityId" = ${authorityId}::uuid AND a."submittedAt" IS NOT NULL) d`,
+  /**
+   * Participations sent or opened, without statement, past their deadline (oldest first, with the
+   * total). Driven by the tenant's cases like decidedIn: the (status, deadline) index would read
+   * every authority's overdue participations.
+   */
+  overdue: (authorityId: string, now: Date, limit: number) => Prisma.sql`
+      SELECT p."id", a."id" AS "applicationId", a."fileNumber", a."title", ag."name" AS "agencyName",
+             p."kind"::text AS "kind", p."status"::text AS "status", p."deadline", count(*) OVER ()::int AS total
+        FROM "Application" a
+       CROSS JOIN LATERAL (
+             SELECT q."id", q."agencyId", q."kind", q."status", q."deadline" FROM "Participation" q
+              WHERE q."applicationId" = a."id" AND q."status" IN ('SENT', 'OPENED') AND q."deadline" < ${now}
+             OFFSET 0) p
+        JOIN "Authority" ag ON ag."id" = p."agencyId"
+       WHERE a."authorityId" = ${authorityId}::uuid
+       ORDER BY p."deadline", p."id"
+       LIMIT ${limit}`,
   /** Nachforderungen of the cases received in the window. */
   requests: (authorityId: string, from: Date, to: Date) => Prisma.sql`
       SELECT count(*)::int AS cases,
@@ -149,7 +175,7 @@ export async function authorityStatistics(
   const from = berlinMonthStart(keys[0] as string);
   const to = now;
 
-  const [perMonth, medians, requestRows, overdueItems, overdueCount] = await Promise.all([
+  const [perMonth, medians, requestRows, overdueRows] = await Promise.all([
     client.$queryRaw<{ kind: string; month: string; n: number }[]>(
       statisticsSql.perMonth(authorityId, from, to),
     ),
@@ -159,20 +185,9 @@ export async function authorityStatistics(
     client.$queryRaw<{ cases: number; requests: number; with_request: number }[]>(
       statisticsSql.requests(authorityId, from, to),
     ),
-    client.participation.findMany({
-      where: overdueWhere(authorityId, now),
-      orderBy: [{ deadline: "asc" }, { id: "asc" }],
-      take: overdueLimit,
-      select: {
-        id: true,
-        kind: true,
-        status: true,
-        deadline: true,
-        agency: { select: { name: true } },
-        application: { select: { id: true, fileNumber: true, title: true } },
-      },
-    }),
-    client.participation.count({ where: overdueWhere(authorityId, now) }),
+    client.$queryRaw<(Omit<OverdueParticipation, "deadline"> & { deadline: Date; total: number })[]>(
+      statisticsSql.overdue(authorityId, now, overdueLimit),
+    ),
   ]);
 
   const byMonth = new Map<string, MonthRow>(
@@ -208,24 +223,10 @@ export async function authorityStatistics(
       share: r.cases > 0 ? r.with_request / r.cases : null,
     },
     overdue: {
-      count: overdueCount,
-      items: overdueItems.map((p) => ({
-        id: p.id,
-        applicationId: p.application.id,
-        fileNumber: p.application.fileNumber,
-        title: p.application.title,
-        agencyName: p.agency.name,
-        kind: p.kind,
-        status: p.status,
-        deadline: p.deadline,
-      })),
+      count: overdueRows[0]?.total ?? 0,
+      items: overdueRows.map(({ total: _total, ...p }) => p),
     },
   };
-}
-
-/** Sent or opened, no statement, deadline passed: waiting on the agency. */
-function overdueWhere(authorityId: string, now: Date): Prisma.ParticipationWhereInput {
-  return { status: { in: ["SENT", "OPENED"] }, deadline: { lt: now }, application: { authorityId } };
 }
 
 function sum(xs: number[]): number {
