@@ -208,9 +208,21 @@ describe("threads, pins and resolving", () => {
 });
 
 describe("notifications", () => {
-  it("only shared comments notify, and only the other side", async () => {
+  it("shared comments reach the applicant side (not the author), internal ones the clerks only", async () => {
     const appNo3 = await submitted(architect, district.gemeinde.id);
-    await ok(addComment(clerk, appNo3, { body: "intern", visibility: "INTERNAL" }));
+    // A second accepted member on the applicant side (the Bauherr).
+    const bauherr = await sessionUser({ roles: ["APPLICANT"] });
+    await db().applicationMember.create({
+      data: {
+        applicationId: appNo3,
+        userId: bauherr.id,
+        email: bauherr.email,
+        role: "BAUHERR",
+        invitationState: "ACCEPTED",
+      },
+    });
+    const clerk2 = await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id });
+    const internal = await ok(addComment(clerk, appNo3, { body: "intern", visibility: "INTERNAL" }));
     const fromClerk = await ok(
       addComment(clerk, appNo3, { body: "Bitte unterschreiben", visibility: "SHARED" }),
     );
@@ -219,13 +231,18 @@ describe("notifications", () => {
     expect(rows.map((r) => r.payload)).toEqual([
       expect.objectContaining({
         event: "comment.created",
+        scope: internal,
+        details: { side: "authority", visibility: "INTERNAL", commentId: internal },
+      }),
+      expect.objectContaining({
+        event: "comment.created",
         scope: fromClerk,
-        details: { side: "authority", commentId: fromClerk },
+        details: { side: "authority", visibility: "SHARED", commentId: fromClerk },
       }),
       expect.objectContaining({
         event: "comment.created",
         scope: fromArchitect,
-        details: { side: "applicant", commentId: fromArchitect },
+        details: { side: "applicant", visibility: "SHARED", commentId: fromArchitect },
       }),
     ]);
 
@@ -236,14 +253,23 @@ describe("notifications", () => {
     }
     const notes = await db().notification.findMany({
       where: { applicationId: appNo3, type: "comment.created" },
-      select: { userId: true, link: true },
+      select: { userId: true, link: true, title: true, dedupeKey: true },
     });
-    expect(notes).toEqual(
-      expect.arrayContaining([
-        { userId: architect.id, link: `/antraege/${appNo3}#kommentare` },
-        { userId: clerk.id, link: `/behoerde/faelle/${appNo3}#kommentare` },
-      ]),
+    const to = (commentId: string) =>
+      notes
+        .filter((n) => n.dedupeKey.includes(commentId))
+        .map((n) => n.userId)
+        .sort();
+    // Internal: the other clerks, nobody on the applicant side.
+    expect(to(internal)).toEqual([clerk2.id]);
+    expect(notes.find((n) => n.dedupeKey.includes(internal))?.title).toContain("interner Kommentar");
+    // The clerk's shared comment: the applicant side.
+    expect(to(fromClerk)).toEqual([architect.id, bauherr.id].sort());
+    // The architect's: the Bauherr and the clerks, not the architect.
+    expect(to(fromArchitect)).toEqual([bauherr.id, clerk.id, clerk2.id].sort());
+    expect(notes.find((n) => n.userId === bauherr.id && n.dedupeKey.includes(fromClerk))?.link).toBe(
+      `/antraege/${appNo3}#kommentare`,
     );
-    expect(notes).toHaveLength(2);
+    expect(notes.find((n) => n.userId === clerk.id)?.link).toBe(`/behoerde/faelle/${appNo3}#kommentare`);
   });
 });

@@ -13,8 +13,9 @@ import { buildJobId } from "~/utils/queue.server";
  * - the authority side (clerks of the case's authority) sees SHARED and INTERNAL comments;
  * - the applicant side (creator and accepted members) sees and writes SHARED comments only — an
  *   INTERNAL comment is never loaded for them, not even as the parent of a reply.
- * A SHARED comment notifies those involved (outbox `system.notify`, event "comment.created");
- * INTERNAL comments notify nobody on the applicant side, so nothing about them leaves the authority.
+ * Every comment notifies those involved (outbox `system.notify`, event "comment.created"): a SHARED
+ * one the applicant side (but its author) and, from the applicant side, the clerks; an INTERNAL one
+ * the clerks only, so nothing about it reaches the applicant side.
  */
 
 export const COMMENT_MAX_LENGTH = 5000;
@@ -247,19 +248,18 @@ export async function addComment(
       data: { applicationId: app.id, authorId: user.id, parentId, visibility, body, ...pin },
       select: { id: true },
     });
-    if (visibility === "SHARED") {
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", app.id, "comment.created", created.id),
-        payload: {
-          applicationId: app.id,
-          event: "comment.created",
-          actorId: user.id,
-          scope: created.id,
-          details: { side, commentId: created.id },
-        },
-      });
-    }
+    // The notify table (NOTIFY_EVENTS "comment.created") sends INTERNAL ones to clerks only.
+    await enqueueInTx(tx, {
+      jobName: "system.notify",
+      jobId: buildJobId("system.notify", app.id, "comment.created", created.id),
+      payload: {
+        applicationId: app.id,
+        event: "comment.created",
+        actorId: user.id,
+        scope: created.id,
+        details: { side, visibility, commentId: created.id },
+      },
+    });
     return created.id;
   });
   return { ok: true, id };

@@ -248,22 +248,35 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
-  // Only SHARED comments are sent (comment.server.ts); each goes to the other side than its author's.
+  // A SHARED comment goes to the applicant side (except its author) and, when the applicant side
+  // wrote it, to the clerks; an INTERNAL one to the clerks only — never to the applicant side.
   "comment.created": {
     includeActor: false,
     messages: [
       {
         audience: "applicants",
-        when: (c) => c.details?.side === "authority",
-        title: (c) => `Neuer Kommentar der Behörde – Az. ${c.fileNumber}`,
-        body: (c) => `${c.authorityName} hat zum Bauantrag „${c.title}“ einen Kommentar geschrieben.`,
+        when: (c) => c.details?.visibility !== "INTERNAL",
+        title: (c) =>
+          c.details?.side === "authority"
+            ? `Neuer Kommentar der Behörde – Az. ${c.fileNumber}`
+            : `Neuer Kommentar zu Ihrem Bauantrag – Az. ${c.fileNumber}`,
+        body: (c) =>
+          c.details?.side === "authority"
+            ? `${c.authorityName} hat zum Bauantrag „${c.title}“ einen Kommentar geschrieben.`
+            : `Zum Bauantrag „${c.title}“ hat eine beteiligte Person einen Kommentar geschrieben.`,
         link: (c) => `/antraege/${c.applicationId}#kommentare`,
       },
       {
         audience: "clerks",
-        when: (c) => c.details?.side === "applicant",
-        title: (c) => `Neuer Kommentar der Antragsseite – Az. ${c.fileNumber}`,
-        body: (c) => `Zu „${c.title}“ hat die Antragsseite einen Kommentar geschrieben.`,
+        when: (c) => c.details?.side === "applicant" || c.details?.visibility === "INTERNAL",
+        title: (c) =>
+          c.details?.visibility === "INTERNAL"
+            ? `Neuer interner Kommentar – Az. ${c.fileNumber}`
+            : `Neuer Kommentar der Antragsseite – Az. ${c.fileNumber}`,
+        body: (c) =>
+          c.details?.visibility === "INTERNAL"
+            ? `Zu „${c.title}“ gibt es einen neuen internen Kommentar (nur Behörde).`
+            : `Zu „${c.title}“ hat die Antragsseite einen Kommentar geschrieben.`,
         link: (c) => `/behoerde/faelle/${c.applicationId}#kommentare`,
       },
     ],
