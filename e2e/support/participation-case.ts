@@ -1,0 +1,96 @@
+/**
+ * Creates one case for e2e/participation.spec.ts in the e2e database, through the model functions
+ * the pages use: the demo architect's draft (Stadt Grevesmühlen), real PDF uploads, submission;
+ * then the plot is moved to the Außenbereich and the building to Gebäudeklasse 4 (suggests the
+ * Gemeinde, Brandschutz and Naturschutz) and the demo clerk confirms the file complete.
+ * Run with tsx and the e2e server's environment; prints {"id","fileNumber"} as JSON.
+ */
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import type { ApplicationData } from "~/domain/application-data";
+import { einfamilienhaus } from "~/domain/completeness/fixtures";
+import { uploadDocumentVersion } from "~/models/document.server";
+import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
+import { requiredDocumentCodes } from "~/models/draft-fixtures.server";
+import { confirmComplete, startReview } from "~/models/review.server";
+import { submitApplication } from "~/models/submission.server";
+import { getSessionUserById } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
+const FIXTURE_FOR: Record<string, string> = {
+  "1803": "lageplan.pdf",
+  "1802": "liegenschaftskarte.pdf",
+  "2001": "grundriss-eg.pdf",
+  "2002": "schnitt.pdf",
+  "2003": "ansichten.pdf",
+};
+
+async function demoUser(email: string) {
+  const row = await db().user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+  const user = await getSessionUserById(row.id);
+  if (!user) throw new Error(`demo user ${email} missing`);
+  return user;
+}
+
+const title = process.argv[2] ?? `Beteiligung E2E ${Date.now()}`;
+const architect = await demoUser("architektin@demo.bauantrag.de");
+const clerk = await demoUser("sachbearbeiter@demo.bauantrag.de");
+const gemeinde = await db().authority.findUniqueOrThrow({
+  where: { slug: "stadt-grevesmuehlen" },
+  select: { id: true },
+});
+const { id } = await createDraft(architect, {
+  municipalityId: gemeinde.id,
+  procedureType: "VEREINFACHT",
+  title,
+  memberRole: "ENTWURFSVERFASSER",
+});
+const data = einfamilienhaus();
+for (const section of DRAFT_SECTIONS) {
+  const { version } = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
+  const r = await saveDraftSection(architect, id, {
+    section,
+    value: data[section],
+    expectedVersion: version,
+  });
+  if (!r.ok) throw new Error(`saving ${section} failed: ${JSON.stringify(r)}`);
+}
+for (const code of requiredDocumentCodes()) {
+  const file = FIXTURE_FOR[code] ?? "baubeschreibung.pdf";
+  const r = await uploadDocumentVersion(architect, id, {
+    typeCode: code,
+    filename: file,
+    contentType: "application/pdf",
+    body: createReadStream(path.join(FIXTURES, file)),
+  });
+  if (!r.ok) throw new Error(`upload ${code} failed: ${r.message}`);
+}
+const { version } = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
+const submitted = await submitApplication(architect, id, {
+  expectedVersion: version,
+  laterDocumentTypeCodes: [],
+});
+if (!submitted.ok) throw new Error(`submission failed: ${JSON.stringify(submitted)}`);
+
+// The facts that call for participation (as a Nachreichung during the review would have set them).
+const current = (await db().application.findUniqueOrThrow({ where: { id }, select: { data: true } }))
+  .data as ApplicationData;
+await db().application.update({
+  where: { id },
+  data: {
+    data: {
+      ...current,
+      plot: { ...current.plot, planningArea: "AUSSENBEREICH", developmentPlanName: undefined },
+      project: { ...current.project, buildingClass: 4 },
+    },
+  },
+});
+await startReview(clerk, id);
+const complete = await confirmComplete(clerk, id);
+if (!complete.ok) throw new Error(complete.message);
+
+const row = await db().application.findUniqueOrThrow({ where: { id }, select: { fileNumber: true } });
+console.log(JSON.stringify({ id, fileNumber: row.fileNumber }));
+await db().$disconnect();
+process.exit(0);
