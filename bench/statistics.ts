@@ -152,3 +152,6 @@ for (const months of [12, 24]) {
 }
 console.table(rows);
 await db().$disconnect();
+
+// A module (top-level await) without static imports.
+export {};
