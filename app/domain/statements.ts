@@ -3,6 +3,10 @@
  * validation messages. Outcome and condition kinds are the schema's enums.
  */
 
+/** Limits of one statement (checked by the server; the form shows them). */
+export const MAX_CONDITIONS = 50;
+export const MAX_ATTACHMENTS = 10;
+
 export const STATEMENT_OUTCOMES = [
   "CONSENT",
   "CONSENT_WITH_CONDITIONS",

@@ -13,6 +13,8 @@ import {
   type ConditionKindValue,
   isConditionKind,
   isStatementOutcome,
+  MAX_ATTACHMENTS,
+  MAX_CONDITIONS,
   STATEMENT_OUTCOME_LABELS,
   type StatementOutcomeCode,
 } from "~/domain/statements";
@@ -50,8 +52,6 @@ import { getStorage, type Storage, sanitizeFilename, statementAttachmentKey } fr
  * jobs (statement PDF/XBau 0303, notification of the clerks).
  */
 
-export const MAX_CONDITIONS = 50;
-export const MAX_ATTACHMENTS = 10;
 const MAX_REASONS = 20_000;
 const MAX_CONDITION_TEXT = 5_000;
 const MAX_LEGAL_BASIS = 300;

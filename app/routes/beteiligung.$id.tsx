@@ -13,13 +13,17 @@ import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { procedureLabel } from "~/components/status";
 import { TextField } from "~/components/text-field";
 import { berlinDate } from "~/domain/deadlines";
-import { CONDITION_KIND_LABELS, CONDITION_KINDS, STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
+import {
+  CONDITION_KIND_LABELS,
+  CONDITION_KINDS,
+  MAX_ATTACHMENTS,
+  MAX_CONDITIONS,
+  STATEMENT_OUTCOME_LABELS,
+} from "~/domain/statements";
 import { agencyParticipationExists, getParticipationForAgency } from "~/models/agency-portal.server";
 import { formatLimit } from "~/models/document.server";
 import {
   type ConditionInput,
-  MAX_ATTACHMENTS,
-  MAX_CONDITIONS,
   readStatementForm,
   requestExtension,
   submitStatement,
@@ -642,7 +646,7 @@ function ExtensionForm({
               name="until"
               type="date"
               label="Gewünschtes Fristende"
-              min={minDate}
+              hint={`Frühestens der ${formatDate(minDate)}; die Bauaufsichtsbehörde entscheidet über den Antrag.`}
               defaultValue={data?.values.until ?? ""}
               errors={errors.until ? [errors.until] : undefined}
             />
