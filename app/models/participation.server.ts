@@ -462,7 +462,7 @@ export async function getParticipationBoard(
   if (!app) return null;
   const rows = await db().participation.findMany({
     where: { applicationId: app.id, application: { authorityId } },
-    orderBy: [{ kind: "desc" }, { createdAt: "asc" }, { id: "asc" }],
+    orderBy: [{ kind: "asc" }, { createdAt: "asc" }, { id: "asc" }],
     select: {
       id: true,
       agencyId: true,

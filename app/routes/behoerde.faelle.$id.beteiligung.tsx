@@ -544,30 +544,32 @@ function StartForm({
                 </div>
                 <fieldset className="kern-fieldset">
                   <legend className="kern-label">Unterlagen für {name}</legend>
-                  {proposal.documents.map((d) => (
-                    <div className="kern-form-check" key={d.versionId}>
-                      <input
-                        className="kern-form-check__input"
-                        type="checkbox"
-                        id={`row-${key}-doc-${d.versionId}`}
-                        name={`rows[${i}].docs`}
-                        value={d.versionId}
-                        checked={r.documentVersionIds.includes(d.versionId)}
-                        onChange={(e) =>
-                          update(key, {
-                            documentVersionIds: e.target.checked
-                              ? [...r.documentVersionIds, d.versionId]
-                              : r.documentVersionIds.filter((v) => v !== d.versionId),
-                          })
-                        }
-                      />
-                      <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
-                        {d.typeLabel}
-                        {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version {d.versionNumber}
-                        , {d.filename})
-                      </label>
-                    </div>
-                  ))}
+                  <div className="kern-fieldset__body">
+                    {proposal.documents.map((d) => (
+                      <div className="kern-form-check" key={d.versionId}>
+                        <input
+                          className="kern-form-check__input"
+                          type="checkbox"
+                          id={`row-${key}-doc-${d.versionId}`}
+                          name={`rows[${i}].docs`}
+                          value={d.versionId}
+                          checked={r.documentVersionIds.includes(d.versionId)}
+                          onChange={(e) =>
+                            update(key, {
+                              documentVersionIds: e.target.checked
+                                ? [...r.documentVersionIds, d.versionId]
+                                : r.documentVersionIds.filter((v) => v !== d.versionId),
+                            })
+                          }
+                        />
+                        <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
+                          {d.typeLabel}
+                          {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version{" "}
+                          {d.versionNumber}, {d.filename})
+                        </label>
+                      </div>
+                    ))}
+                  </div>
                 </fieldset>
                 <button
                   type="button"
