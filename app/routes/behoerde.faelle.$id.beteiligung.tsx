@@ -12,7 +12,7 @@ import { formatDate } from "~/components/format";
 import { StatusBadge } from "~/components/status";
 import { berlinDate } from "~/domain/deadlines";
 import { CONDITION_KIND_LABELS } from "~/domain/participation";
-import { isUuid } from "~/models/application.server";
+import { authorityScope, isUuid } from "~/models/application.server";
 import {
   closeParticipation,
   getParticipationBoard,
@@ -22,6 +22,7 @@ import {
   refuseExtension,
   startParticipation,
 } from "~/models/participation.server";
+import { db } from "~/utils/db.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
 
 /**
@@ -119,6 +120,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAuthorityPermission(request, "request:participation:authority");
   const id = params.id ?? "";
   if (!isUuid(id)) notFound(NOT_FOUND);
+  // Every intent is about this case: a case of another authority is "not found" before anything.
+  const own = await db().application.findFirst({
+    where: { AND: [{ id }, authorityScope(user.authorityId)] },
+    select: { id: true },
+  });
+  if (!own) notFound(NOT_FOUND);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const back = (ok: string) => redirect(`/behoerde/faelle/${id}/beteiligung?ok=${ok}`);

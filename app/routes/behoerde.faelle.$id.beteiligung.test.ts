@@ -1,0 +1,210 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  createCompleteCase,
+  createParticipationDistrict,
+  type ParticipationDistrict,
+} from "~/models/participation-fixtures.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { createSession } from "~/utils/session.server";
+import { action, loader } from "./behoerde.faelle.$id.beteiligung";
+
+// The clerk's participation page as a browser without JavaScript uses it: real sessions, plain
+// form posts, the real database.
+
+let d: ParticipationDistrict;
+let other: ParticipationDistrict;
+
+beforeAll(async () => {
+  d = await createParticipationDistrict("pa-route-ui", [
+    "DENKMALSCHUTZ",
+    "BRANDSCHUTZ",
+    "NATURSCHUTZ",
+    "STRASSENBAU",
+  ]);
+  other = await createParticipationDistrict("pa-route-ui-other", ["BRANDSCHUTZ"]);
+});
+
+async function cookieFor(user: SessionUser) {
+  return (await createSession(user.id)).cookie.split(";")[0] as string;
+}
+
+async function call(
+  fn: () => Promise<unknown>,
+): Promise<{ status: number; data?: unknown; response?: Response }> {
+  try {
+    const result = await fn();
+    if (result instanceof Response) return { status: result.status, response: result };
+    return { status: 200, data: result };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status, response: thrown };
+    const t = thrown as { type?: string; init?: { status?: number } };
+    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
+    throw thrown;
+  }
+}
+
+async function get(user: SessionUser, id: string) {
+  const request = new Request(`http://localhost/behoerde/faelle/${id}/beteiligung`, {
+    headers: { Cookie: await cookieFor(user) },
+  });
+  return call(() => loader({ request, params: { id }, context: {} }));
+}
+
+async function post(user: SessionUser, id: string, fields: [string, string][]) {
+  const body = new URLSearchParams(fields);
+  const request = new Request(`http://localhost/behoerde/faelle/${id}/beteiligung`, {
+    method: "POST",
+    headers: { Cookie: await cookieFor(user), "Content-Type": "application/x-www-form-urlencoded" },
+    body,
+  });
+  return call(() => action({ request, params: { id }, context: {} }));
+}
+
+type LoaderData = Awaited<ReturnType<typeof loader>>;
+
+/** The form fields the page renders for its initial rows (every suggested agency, all documents). */
+function formFields(data: LoaderData, rows = data.proposal.suggestions.filter((s) => s.agency)) {
+  const fields: [string, string][] = [];
+  rows.forEach((s, i) => {
+    fields.push([`rows[${i}].agencyId`, s.agency!.id]);
+    fields.push([`rows[${i}].keep`, "on"]);
+    fields.push([`rows[${i}].deadline`, s.deadlineDate]);
+    fields.push([`rows[${i}].question`, s.suggestion.question]);
+    fields.push([`rows[${i}].reason`, s.suggestion.reason]);
+    fields.push([`rows[${i}].silence`, s.suggestion.silenceIsConsent ? "consent" : "none"]);
+    for (const doc of data.proposal.documents) fields.push([`rows[${i}].docs`, doc.versionId]);
+  });
+  return fields;
+}
+
+describe("/behoerde/faelle/:id/beteiligung", () => {
+  it("shows the suggestions to the case's clerk and answers 404 to anyone else", async () => {
+    const app = await createCompleteCase(d);
+    const page = await get(d.clerk, app.id);
+    expect(page.status).toBe(200);
+    const data = page.data as LoaderData;
+    expect(data.proposal.suggestions.map((s) => s.suggestion.key)).toEqual([
+      "GEMEINDE",
+      "DENKMALSCHUTZ",
+      "BRANDSCHUTZ",
+      "NATURSCHUTZ",
+    ]);
+    expect(data.board).toEqual([]);
+    expect((await get(other.clerk, app.id)).status).toBe(404);
+    expect([403, 404]).toContain((await get(d.agencies.BRANDSCHUTZ!.user, app.id)).status);
+    expect([403, 404]).toContain((await get(d.architect, app.id)).status);
+    expect((await get(d.clerk, "not-a-uuid")).status).toBe(404);
+  });
+
+  it("starts with plain form posts; a second submit keeps the input and explains; a foreign clerk starts nothing", async () => {
+    const app = await createCompleteCase(d);
+    const data = (await get(d.clerk, app.id)).data as LoaderData;
+    const fields = formFields(data);
+
+    expect((await post(other.clerk, app.id, [["intent", "start"], ...fields])).status).toBe(404);
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+
+    const started = await post(d.clerk, app.id, [["intent", "start"], ...fields]);
+    expect(started.status).toBe(302);
+    expect(started.response?.headers.get("Location")).toBe(
+      `/behoerde/faelle/${app.id}/beteiligung?ok=gestartet`,
+    );
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(4);
+
+    const again = await post(d.clerk, app.id, [["intent", "start"], ...fields]);
+    expect(again.status).toBe(200);
+    const result = again.data as { message: string; rows: { agencyId: string; question: string }[] };
+    expect(result.message).toMatch(/bereits beteiligt/);
+    expect(result.rows).toHaveLength(4);
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(4);
+
+    const board = ((await get(d.clerk, app.id)).data as LoaderData).board;
+    expect(board.map((b) => b.stateLabel)).toEqual([
+      "Wird versandt",
+      "Wird versandt",
+      "Wird versandt",
+      "Wird versandt",
+    ]);
+  });
+
+  it("adds an agency without JavaScript (round trip keeps what was typed) and reports bad input", async () => {
+    const app = await createCompleteCase(d);
+    const data = (await get(d.clerk, app.id)).data as LoaderData;
+    const fields = formFields(data).map(([k, v]): [string, string] =>
+      k === "rows[0].question" ? [k, "Eigene Frage der Sachbearbeitung"] : [k, v],
+    );
+    const strassenbau = d.agencies.STRASSENBAU!.id;
+    const added = await post(d.clerk, app.id, [["intent", "add"], ["addAgencyId", strassenbau], ...fields]);
+    const rows = (
+      added.data as { rows: { agencyId: string; question: string; documentVersionIds: string[] }[] }
+    ).rows;
+    expect(rows.map((r) => r.agencyId)).toEqual([
+      ...data.proposal.suggestions.map((s) => s.agency!.id),
+      strassenbau,
+    ]);
+    expect(rows[0]?.question).toBe("Eigene Frage der Sachbearbeitung");
+    expect(rows[4]?.documentVersionIds).toHaveLength(data.proposal.documents.length);
+
+    const bad = fields.map(([k, v]): [string, string] =>
+      k === "rows[1].deadline" ? [k, "2020-01-01"] : [k, v],
+    );
+    const refused = await post(d.clerk, app.id, [["intent", "start"], ...bad]);
+    const r = refused.data as { message: string; rows: { deadline: string }[] };
+    expect(r.message).toMatch(/Frist/);
+    expect(r.rows[1]?.deadline).toBe("2020-01-01");
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+  });
+
+  it("grants an extension and closes the participation", async () => {
+    const app = await createCompleteCase(d);
+    const data = (await get(d.clerk, app.id)).data as LoaderData;
+    const fields = formFields(
+      data,
+      data.proposal.suggestions.filter((s) => s.suggestion.key === "BRANDSCHUTZ"),
+    );
+    expect((await post(d.clerk, app.id, [["intent", "start"], ...fields])).status).toBe(302);
+    const p = await db().participation.findFirstOrThrow({
+      where: { applicationId: app.id },
+      select: { id: true, deadline: true },
+    });
+    await db().participation.update({ where: { id: p.id }, data: { status: "OPENED", sentAt: new Date() } });
+    const ext = await db().participationExtension.create({
+      data: {
+        participationId: p.id,
+        requestedById: d.agencies.BRANDSCHUTZ!.user.id,
+        reason: "Ortstermin",
+        requestedDeadline: new Date(p.deadline.getTime() + 20 * 86_400_000),
+      },
+    });
+    // A foreign clerk cannot decide it.
+    const foreign = await post(other.clerk, app.id, [
+      ["intent", "grant"],
+      ["extensionId", ext.id],
+    ]);
+    expect(foreign.status).toBe(404);
+    const pastDeadline = await post(d.clerk, app.id, [
+      ["intent", "grant"],
+      ["extensionId", ext.id],
+      ["deadline", "2020-01-01"],
+    ]);
+    expect((pastDeadline.data as { boardMessage: string }).boardMessage).toMatch(/Frist/);
+    const granted = await post(d.clerk, app.id, [
+      ["intent", "grant"],
+      ["extensionId", ext.id],
+      ["deadline", ""],
+    ]);
+    expect(granted.response?.headers.get("Location")).toContain("ok=verlaengert");
+    const after = await db().participation.findUniqueOrThrow({
+      where: { id: p.id },
+      select: { deadline: true },
+    });
+    expect(after.deadline.toISOString()).toBe(ext.requestedDeadline.toISOString());
+
+    const closed = await post(d.clerk, app.id, [["intent", "close"]]);
+    expect(closed.response?.headers.get("Location")).toContain("ok=abgeschlossen");
+    const board = ((await get(d.clerk, app.id)).data as LoaderData).board;
+    expect(board.every((b) => b.closedAt !== null)).toBe(true);
+    expect(((await get(d.clerk, app.id)).data as LoaderData).proposal.canStart).toBe(false);
+  });
+});
