@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
 
@@ -17,6 +18,15 @@ const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/bauvorlagen");
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const AUFLAGE = "Rauchwarnmelder sind in allen Aufenthaltsräumen einzubauen.";
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+}
 
 interface Seeded {
   agencyEmail: string;
@@ -54,6 +64,7 @@ test.describe("Fachstelle: Beteiligung beantworten", () => {
 
   test("sieht nur eigene Anfragen, gibt eine Stellungnahme mit Auflage ab und beantragt Fristverlängerung", async ({
     page,
+    browser,
   }) => {
     const stamp = Date.now();
     const first = createSubmittedCase(`Fachstelle E2E A ${stamp}`);
@@ -74,6 +85,7 @@ test.describe("Fachstelle: Beteiligung beantworten", () => {
     await expect(rows.first()).toContainText(first.fileNumber);
     await expect(rows.first()).toContainText(/noch \d+ Tage/);
     await expect(rows.nth(1)).toContainText(second.fileNumber);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, "agency-list.png"), fullPage: true });
 
     // Foreign and not-yet-routed participations are not found.
@@ -113,6 +125,7 @@ test.describe("Fachstelle: Beteiligung beantworten", () => {
     await formAfter
       .getByLabel("Anlagen (optional)")
       .setInputFiles(path.join(FIXTURES, "brandschutznachweis.pdf"));
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, "agency-statement-form.png"), fullPage: true });
     await formAfter.getByRole("button", { name: "Stellungnahme abgeben" }).click();
 
@@ -143,34 +156,44 @@ test.describe("Fachstelle: Beteiligung beantworten", () => {
     const text = execFileSync("pdftotext", [pdfFile, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
     expect(text).toContain(first.fileNumber);
     expect(text).toContain(AUFLAGE);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, "agency-statement-done.png"), fullPage: true });
 
-    // --- Second request: ask for more time.
-    await page.goto(`/beteiligung/${extendP.id}`);
-    const ext = page.getByRole("form", { name: "Fristverlängerung beantragen" });
+    // --- Second request, without JavaScript: rows, a refused statement, then more time.
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await loginAs(plain, seeded.agencyEmail);
+    await plain.goto(`/beteiligung/${extendP.id}`);
+    const plainForm = () => plain.getByRole("form", { name: "Stellungnahme abgeben" });
+    await plainForm().getByLabel("Ablehnung").check();
+    await plainForm().getByRole("button", { name: "Weitere Nebenbestimmung hinzufügen" }).click();
+    await expect(plain.getByTestId("condition-row")).toHaveCount(2);
+    await expect(plainForm().getByLabel("Ablehnung")).toBeChecked();
+    await plainForm().getByRole("button", { name: "Nebenbestimmung 2 entfernen" }).click();
+    await expect(plain.getByTestId("condition-row")).toHaveCount(1);
+    await plainForm().getByRole("button", { name: "Stellungnahme abgeben" }).click();
+    await expect(plain.getByText("Bitte begründen Sie die Ablehnung.")).toBeVisible();
+
+    const ext = () => plain.getByRole("form", { name: "Fristverlängerung beantragen" });
     // A date before the deadline is refused with a message; the reason stays.
-    await ext.getByLabel("Gewünschtes Fristende").fill(new Date().toISOString().slice(0, 10));
-    await ext.getByLabel("Begründung der Fristverlängerung").fill("Ortstermin erst nächsten Monat möglich.");
-    await ext.getByRole("button", { name: "Fristverlängerung beantragen" }).click();
-    await expect(page.getByText(/muss nach der aktuellen Frist/)).toBeVisible();
-    await expect(
-      page
-        .getByRole("form", { name: "Fristverlängerung beantragen" })
-        .getByLabel("Begründung der Fristverlängerung"),
-    ).toHaveValue("Ortstermin erst nächsten Monat möglich.");
+    await ext().getByLabel("Gewünschtes Fristende").fill(new Date().toISOString().slice(0, 10));
+    await ext()
+      .getByLabel("Begründung der Fristverlängerung")
+      .fill("Ortstermin erst nächsten Monat möglich.");
+    await ext().getByRole("button", { name: "Fristverlängerung beantragen" }).click();
+    await expect(plain.getByText(/muss nach der aktuellen Frist/)).toBeVisible();
+    await expect(ext().getByLabel("Begründung der Fristverlängerung")).toHaveValue(
+      "Ortstermin erst nächsten Monat möglich.",
+    );
     const later = new Date(new Date(extendP.deadline).getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
-    await page
-      .getByRole("form", { name: "Fristverlängerung beantragen" })
-      .getByLabel("Gewünschtes Fristende")
-      .fill(later);
-    await page
-      .getByRole("form", { name: "Fristverlängerung beantragen" })
-      .getByRole("button", { name: "Fristverlängerung beantragen" })
-      .click();
-    await expect(page.getByText("Fristverlängerung beantragt", { exact: true })).toBeVisible();
-    await expect(page.getByRole("region", { name: "Fristverlängerung beantragen" })).toContainText(
+    await ext().getByLabel("Gewünschtes Fristende").fill(later);
+    await ext().getByRole("button", { name: "Fristverlängerung beantragen" }).click();
+    await expect(plain.getByText("Fristverlängerung beantragt", { exact: true })).toBeVisible();
+    await expect(plain.getByRole("region", { name: "Fristverlängerung beantragen" })).toContainText(
       "noch nicht entschieden",
     );
+    await plain.screenshot({ path: path.join(ARTIFACTS, "agency-extension.png"), fullPage: true });
+    await noJs.close();
 
     // The list now shows the answered request after the open one.
     await page.goto("/beteiligung");
