@@ -1,4 +1,3 @@
-import { STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
 import { formatDate } from "./format";
 /** German labels for ApplicationStatus and a KERN badge that shows one. */
 
@@ -156,12 +155,11 @@ export function eventDetail(type: string, payload: unknown): string {
       return [str(p.kindLabel), str(p.validUntil) ? `gültig bis ${formatDate(str(p.validUntil))}` : ""]
         .filter(Boolean)
         .join(", ");
+    // The history is shown to the applicant side too: the outcome of a statement stays with the
+    // authority (statement files are audience AUTHORITY); only who answered is named.
     case "participation.opened":
-      return str(p.agency);
     case "participation.answered":
-      return [str(p.agency), (STATEMENT_OUTCOME_LABELS as Record<string, string>)[str(p.outcome)] ?? ""]
-        .filter(Boolean)
-        .join(": ");
+      return str(p.agency);
     case "participation.started":
       return [str(p.agencyName), str(p.deadline) ? `Frist bis ${formatDate(str(p.deadline))}` : ""]
         .filter(Boolean)
