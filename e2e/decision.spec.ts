@@ -106,6 +106,11 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     await clerk.getByRole("button", { name: "Jetzt verbindlich erlassen" }).click();
     await expect(clerk.getByRole("heading", { level: 1, name: "Bescheid" })).toBeVisible();
     await expect(clerk.getByTestId("decision-notice")).toContainText("Die Entscheidung ist getroffen");
+    // The worker renders the files; the page polls until the Bescheid is there.
+    await expect(clerk.getByTestId("decision-files").locator('a[data-kind="BESCHEID"]')).toHaveCount(1, {
+      timeout: 60_000,
+    });
+    await expect(clerk.getByTestId("decision-files-pending")).toHaveCount(0);
     await expect(clerk.getByTestId("decided-conditions")).toContainText(OWN_CONDITION);
     await expect(clerk.getByTestId("fee-total")).toHaveText("800,00 €");
     await clerk.screenshot({ path: path.join(ARTIFACTS, "decision-decided.png"), fullPage: true });
@@ -120,5 +125,8 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     await expect(architect.getByTestId("decision-summary")).toContainText(
       /Baugenehmigung gültig bis \d{2}\.\d{2}\.\d{4}/,
     );
+    await expect(architect.getByTestId("decision-files").locator('a[data-kind="BESCHEID"]')).toHaveCount(1, {
+      timeout: 60_000,
+    });
   });
 });

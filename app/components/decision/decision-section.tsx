@@ -16,7 +16,8 @@ export interface DecidedDecisionView {
  */
 export function DecisionSection({ decision: d }: { decision: DecidedDecisionView }) {
   const permit = d.kind !== "ABLEHNUNG";
-  const pending = d.files.length === 0;
+  // The worker stores the stamped plans first and the Bescheid after them: complete once the Bescheid is there.
+  const pending = !d.files.some((f) => f.kind === "BESCHEID");
   const revalidator = useRevalidator();
   // The worker renders the Bescheid and the stamped plans right after the decision: poll until they exist.
   useEffect(() => {
@@ -58,12 +59,13 @@ export function DecisionSection({ decision: d }: { decision: DecidedDecisionView
           länger unterbrochen wurde; eine Verlängerung kann schriftlich beantragt werden.
         </p>
       ) : null}
-      {d.files.length === 0 ? (
+      {pending ? (
         <p className="kern-body" data-testid="decision-files-pending">
           Der Bescheid und die genehmigten Bauvorlagen werden gerade erstellt. Bitte laden Sie die Seite in
           einigen Augenblicken neu.
         </p>
-      ) : (
+      ) : null}
+      {d.files.length === 0 ? null : (
         <ul className="kern-list" data-testid="decision-files">
           {d.files.map((f) => (
             <li key={f.id}>
