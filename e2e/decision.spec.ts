@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
@@ -18,6 +19,15 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const ARCHITECT = "architektin@demo.bauantrag.de";
 const CLERK = "sachbearbeiter@demo.bauantrag.de";
 const OWN_CONDITION = "Die Zufahrt ist während der Bauzeit für Rettungsfahrzeuge freizuhalten.";
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+}
 
 async function newPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();
@@ -87,6 +97,14 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     await expect(clerk.getByTestId("fee-total")).toHaveText("800,00 €");
     await expect(clerk.getByLabel("Text der Nebenbestimmung 1")).toHaveValue(OWN_CONDITION);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "decision-editor.png"), fullPage: true });
+    expect(await seriousViolations(clerk)).toEqual([]);
+    // On a phone nothing sticks out sideways.
+    await clerk.setViewportSize({ width: 390, height: 844 });
+    expect(
+      await clerk.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await clerk.screenshot({ path: path.join(ARTIFACTS, "decision-editor-phone.png"), fullPage: true });
+    await clerk.setViewportSize({ width: 1280, height: 720 });
 
     // Bad input keeps what was typed.
     await clerk.getByLabel("Baukosten in Euro").fill("viel");
@@ -103,6 +121,7 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     // Decide after a confirmation step.
     await clerk.getByRole("button", { name: "Bescheid erlassen …" }).click();
     await expect(clerk.getByTestId("decide-confirmation")).toContainText("Nebenbestimmungen1");
+    expect(await seriousViolations(clerk)).toEqual([]);
     await clerk.getByRole("button", { name: "Jetzt verbindlich erlassen" }).click();
     await expect(clerk.getByRole("heading", { level: 1, name: "Bescheid" })).toBeVisible();
     await expect(clerk.getByTestId("decision-notice")).toContainText("Die Entscheidung ist getroffen");
@@ -114,6 +133,7 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     await expect(clerk.getByTestId("decided-conditions")).toContainText(OWN_CONDITION);
     await expect(clerk.getByTestId("fee-total")).toHaveText("800,00 €");
     await clerk.screenshot({ path: path.join(ARTIFACTS, "decision-decided.png"), fullPage: true });
+    expect(await seriousViolations(clerk)).toEqual([]);
 
     // The applicant side sees the decision and the validity.
     const architect = await newPage(browser, ARCHITECT);
@@ -128,5 +148,6 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     await expect(architect.getByTestId("decision-files").locator('a[data-kind="BESCHEID"]')).toHaveCount(1, {
       timeout: 60_000,
     });
+    expect(await seriousViolations(architect)).toEqual([]);
   });
 });
