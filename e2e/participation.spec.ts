@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
 import { createParticipationCase, runParticipationDeadlines } from "./support/participation.ts";
@@ -30,6 +31,15 @@ async function newPage(browser: Browser, email: string): Promise<Page> {
   const page = await context.newPage();
   await loginAs(page, email);
   return page;
+}
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
 }
 
 /** "12.12.2026" → "2026-12-12". */
@@ -83,6 +93,7 @@ test.describe("Beteiligung (Sternverfahren)", () => {
         rows.filter({ hasText: name }).getByRole("checkbox", { name: /beteiligen$/ }),
       ).toBeChecked();
     }
+    expect(await seriousViolations(clerk)).toEqual([]);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "participation-form.png"), fullPage: true });
     await clerk.getByRole("button", { name: "Beteiligung starten" }).click();
     await expect(clerk.getByTestId("participation-notice")).toContainText("gestartet");
@@ -97,17 +108,24 @@ test.describe("Beteiligung (Sternverfahren)", () => {
       });
     }).toPass({ timeout: 90_000, intervals: [1_000, 2_000] });
     await expect(board.getByTestId("board-state").filter({ hasText: "Versandt" })).toHaveCount(3);
-    const deadlineGemeinde = (
-      await board
-        .getByTestId("board-row")
-        .filter({ hasText: "Grevesmühlen" })
-        .locator("td")
-        .nth(1)
-        .innerText()
-    ).trim();
-    const deadlineNatur = (
-      await board.getByTestId("board-row").filter({ hasText: "Naturschutz" }).locator("td").nth(1).innerText()
-    ).trim();
+    const deadlineGemeinde =
+      (
+        await board
+          .getByTestId("board-row")
+          .filter({ hasText: "Grevesmühlen" })
+          .locator("td")
+          .nth(1)
+          .textContent()
+      )?.trim() ?? "";
+    const deadlineNatur =
+      (
+        await board
+          .getByTestId("board-row")
+          .filter({ hasText: "Naturschutz" })
+          .locator("td")
+          .nth(1)
+          .textContent()
+      )?.trim() ?? "";
     expect(deadlineNatur).toMatch(/^\d{2}\.\d{2}\.\d{4}$/);
 
     // --- Each agency: only its request; the package names the Aktenzeichen and the deadline.
@@ -163,8 +181,8 @@ test.describe("Beteiligung (Sternverfahren)", () => {
           .filter({ hasText: "Brandschutz" })
           .locator("td")
           .nth(1)
-          .innerText()
-      ).trim(),
+          .textContent()
+      )?.trim() ?? "",
     );
     const until = new Date(`${brandDeadline}T12:00:00Z`);
     until.setUTCDate(until.getUTCDate() + 30);
@@ -207,6 +225,7 @@ test.describe("Beteiligung (Sternverfahren)", () => {
     await expect(brandRow.locator("td").nth(1)).toHaveText(
       `${String(until.getUTCDate()).padStart(2, "0")}.${String(until.getUTCMonth() + 1).padStart(2, "0")}.${until.getUTCFullYear()}`,
     );
+    expect(await seriousViolations(clerk)).toEqual([]);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "participation-board.png"), fullPage: true });
   });
 });
