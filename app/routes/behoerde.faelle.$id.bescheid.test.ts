@@ -1,0 +1,214 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
+import { confirmComplete, startReview } from "~/models/review.server";
+import { submitApplication } from "~/models/submission.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { createSession } from "~/utils/session.server";
+import { action, loader } from "./behoerde.faelle.$id.bescheid";
+
+// The Bescheid editor as a browser without JavaScript uses it: plain form posts, the action's
+// answer rendered as the next page. Real sessions, real database.
+
+let district: Awaited<ReturnType<typeof createTestDistrict>>;
+let architect: SessionUser;
+let clerk: SessionUser;
+let clerk2: SessionUser;
+let foreignClerk: SessionUser;
+
+beforeAll(async () => {
+  district = await createTestDistrict("bescheid-route");
+  const other = await createTestDistrict("bescheid-route-other");
+  architect = await sessionUser({ roles: ["ARCHITECT"] });
+  clerk = await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id, displayName: "Erste" });
+  clerk2 = await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id, displayName: "Zweite" });
+  foreignClerk = await sessionUser({ roles: ["CLERK"], authorityId: other.authority.id });
+});
+
+async function completeCase() {
+  const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
+  const r = await submitApplication(architect, id, { expectedVersion: version, laterDocumentTypeCodes: [] });
+  if (!r.ok) throw new Error("submit failed");
+  await startReview(clerk, id);
+  await confirmComplete(clerk, id);
+  return id;
+}
+
+async function cookieFor(user: SessionUser) {
+  return (await createSession(user.id)).cookie.split(";")[0] as string;
+}
+
+async function call(
+  fn: () => Promise<unknown>,
+): Promise<{ status: number; data?: unknown; location?: string }> {
+  try {
+    const result = await fn();
+    if (result instanceof Response)
+      return { status: result.status, location: result.headers.get("Location") ?? undefined };
+    return { status: 200, data: result };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status };
+    const t = thrown as { type?: string; init?: { status?: number } };
+    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
+    throw thrown;
+  }
+}
+
+async function getPage(user: SessionUser, id: string) {
+  const request = new Request(`http://localhost/behoerde/faelle/${id}/bescheid`, {
+    headers: { Cookie: await cookieFor(user) },
+  });
+  return call(() => loader({ request, params: { id }, context: {} }));
+}
+
+async function post(user: SessionUser, id: string, form: FormData) {
+  const request = new Request(`http://localhost/behoerde/faelle/${id}/bescheid`, {
+    method: "POST",
+    headers: { Cookie: await cookieFor(user) },
+    body: form,
+  });
+  return call(() => action({ request, params: { id }, context: {} }));
+}
+
+type Page = Awaited<ReturnType<typeof loader>>;
+
+/** The editor's form as the browser posts it, from what the page shows. */
+function editorForm(page: Page, intent: string, patch: (f: FormData) => void = () => {}) {
+  const d = page.decision;
+  if (!d) throw new Error("no draft");
+  const f = new FormData();
+  f.set("intent", intent);
+  f.set("version", String(d.version));
+  f.set("kind", d.kind);
+  f.set("constructionCost", d.constructionCostCents === null ? "" : String(d.constructionCostCents / 100));
+  d.conditions.forEach((c, i) => {
+    f.set(`conditions[${i}].id`, c.id);
+    f.set(`conditions[${i}].kind`, c.kind);
+    f.set(`conditions[${i}].text`, c.text);
+    f.set(`conditions[${i}].legalBasis`, c.legalBasis ?? "");
+    f.set(`conditions[${i}].sourceLabel`, c.sourceLabel ?? "");
+  });
+  for (const x of d.documents) {
+    f.append("document", x.documentVersionId);
+    if (x.stamp) f.append("stamp", x.documentVersionId);
+  }
+  f.set("reasons", d.reasons);
+  f.set("legalRemedy", d.legalRemedy);
+  patch(f);
+  return f;
+}
+
+describe("Bescheid route", () => {
+  it("is only for clerks of the case's authority", async () => {
+    const id = await completeCase();
+    expect((await getPage(foreignClerk, id)).status).toBe(404);
+    expect((await getPage(architect, id)).status).toBe(403);
+    const page = await getPage(clerk, id);
+    expect(page.status).toBe(200);
+    expect((page.data as Page).decision).toBeNull();
+    const open = new FormData();
+    open.set("intent", "open");
+    expect((await post(foreignClerk, id, open)).status).toBe(404);
+    expect(await db().decision.count({ where: { applicationId: id } })).toBe(0);
+  });
+
+  it("works without JavaScript: add and remove rows without saving, save, stale save keeps the input, decide", async () => {
+    const id = await completeCase();
+    const open = new FormData();
+    open.set("intent", "open");
+    expect(await post(clerk, id, open)).toMatchObject({
+      status: 302,
+      location: `/behoerde/faelle/${id}/bescheid`,
+    });
+    const page = (await getPage(clerk, id)).data as Page;
+    const v = page.decision?.version as number;
+
+    // Adding a row answers with the form's values plus an empty row; nothing is saved.
+    const added = await post(
+      clerk,
+      id,
+      editorForm(page, "add-condition", (f) => f.set("reasons", "Getippt, nicht gespeichert")),
+    );
+    const addedValues = (added.data as { values: { conditions: unknown[]; reasons: string } }).values;
+    expect(addedValues.conditions).toEqual([
+      { id: "", kind: "AUFLAGE", text: "", legalBasis: "", sourceLabel: "" },
+    ]);
+    expect(addedValues.reasons).toBe("Getippt, nicht gespeichert");
+    expect((await db().decision.findFirstOrThrow({ where: { applicationId: id } })).version).toBe(v);
+
+    // The next post carries that row: fill one, leave one blank (dropped), then remove nothing and save.
+    const saved = await post(
+      clerk,
+      id,
+      editorForm(page, "save", (f) => {
+        f.set("conditions[0].id", "");
+        f.set("conditions[0].kind", "HINWEIS");
+        f.set("conditions[0].text", "Baubeginn ist anzuzeigen.");
+        f.set("conditions[0].legalBasis", "§ 72 Abs. 6 LBauO M-V");
+        f.set("conditions[0].sourceLabel", "gefälscht");
+        f.set("conditions[1].id", "");
+        f.set("conditions[1].kind", "AUFLAGE");
+        f.set("conditions[1].text", "  ");
+        f.set("constructionCost", "100.000,00");
+      }),
+    );
+    expect(saved).toMatchObject({ status: 302, location: `/behoerde/faelle/${id}/bescheid?gespeichert=1` });
+    const row = await db().decision.findFirstOrThrow({
+      where: { applicationId: id },
+      include: { conditions: true },
+    });
+    expect(row.version).toBe(v + 1);
+    expect(row.constructionCostCents).toBe(10_000_000n);
+    expect(row.feeTotalCents).toBe(80_000);
+    // A source label cannot be posted: own conditions have none.
+    expect(row.conditions.map((c) => [c.kind, c.text, c.sourceLabel])).toEqual([
+      ["HINWEIS", "Baubeginn ist anzuzeigen.", null],
+    ]);
+
+    // Removing answers without the row and saves nothing.
+    const page2 = (await getPage(clerk, id)).data as Page;
+    const removed = await post(clerk, id, editorForm(page2, "remove-condition-0"));
+    expect((removed.data as { values: { conditions: unknown[] } }).values.conditions).toEqual([]);
+    expect(await db().decisionCondition.count({ where: { decisionId: row.id } })).toBe(1);
+
+    // A stale save (another clerk saved meanwhile) keeps the input and moves to the current version.
+    await post(
+      clerk2,
+      id,
+      editorForm(page2, "save", (f) => f.set("reasons", "Fassung der Zweiten")),
+    );
+    const stale = await post(
+      clerk,
+      id,
+      editorForm(page2, "save", (f) => f.set("reasons", "Meine Fassung")),
+    );
+    const staleData = stale.data as { message: string; values: { reasons: string; version: number } };
+    expect(staleData.message).toMatch(/inzwischen von Zweite .* geändert/);
+    expect(staleData.values).toMatchObject({ reasons: "Meine Fassung", version: v + 2 });
+    expect((await db().decision.findUniqueOrThrow({ where: { id: row.id } })).reasons).toBe(
+      "Fassung der Zweiten",
+    );
+
+    // Invalid Baukosten: message, input kept, nothing saved.
+    const bad = await post(
+      clerk,
+      id,
+      editorForm(page2, "save", (f) => f.set("constructionCost", "viel")),
+    );
+    expect(
+      (bad.data as { message: string; values: { constructionCost: string } }).values.constructionCost,
+    ).toBe("viel");
+    expect((bad.data as { message: string }).message).toContain("Baukosten");
+
+    const decide = new FormData();
+    decide.set("intent", "decide");
+    expect((await post(foreignClerk, id, decide)).status).toBe(404);
+    expect(await post(clerk, id, decide)).toMatchObject({
+      status: 302,
+      location: `/behoerde/faelle/${id}/bescheid?erlassen=ok`,
+    });
+    expect((await db().application.findUniqueOrThrow({ where: { id } })).status).toBe("DECIDED");
+    const again = await post(clerk, id, decide);
+    expect((again.data as { message: string }).message).toBe("Für diesen Antrag wurde bereits entschieden.");
+  });
+});
