@@ -1,4 +1,5 @@
 import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
+import { anlagenElement } from "./baugenehmigung-antrag-0200.server";
 import { toDin91379 } from "./din91379.server";
 import {
   bezug,
@@ -17,7 +18,7 @@ import { el, toXml, type XmlElement } from "./xml-builder";
  * participating agency or Gemeinde sends back to the Bauaufsichtsbehörde. One
  * `stellungnahmeStrukturiert` with the tenor (`istZustimmung`), the Rechtsbereich of the agency,
  * one `nebenbestimmung` per condition (art from the codelist nebenbestimmungart 3.0) and the
- * reasons (`begruendung`). XBau texts of type TextFormatiert carry HTML body content, base64.
+ * reasons (`begruendung`) and the attachments (`anlagen`, type 5201). XBau texts of type TextFormatiert carry HTML body content, base64.
  */
 
 export const NEBENBESTIMMUNG_ART = {
@@ -45,6 +46,19 @@ export interface Stellungnahme0303Condition {
   legalBasis?: string | null;
 }
 
+/** A file handed in with the statement; sent as anlage of type 5201 (Stellungnahme, anlagen 3.0). */
+export interface Stellungnahme0303Attachment {
+  /** StatementAttachment id (UUID). */
+  id: string;
+  filename: string;
+  mimeType: string;
+  sizeBytes: number | bigint;
+  sha256: string;
+  date: Date;
+}
+
+export const STATEMENT_ATTACHMENT_TYPE = "5201";
+
 export interface Stellungnahme0303Input {
   /** UUID of this message. */
   messageId: string;
@@ -63,6 +77,7 @@ export interface Stellungnahme0303Input {
   conditions: Stellungnahme0303Condition[];
   /** Begründung; for "nicht betroffen" the statement says so here. */
   reasons: string;
+  attachments?: Stellungnahme0303Attachment[];
   product?: XbauProduct;
   test?: boolean;
 }
@@ -159,6 +174,20 @@ export function buildStellungnahme0303(input: Stellungnahme0303Input): XmlElemen
         rechtsbereichEl(input.rechtsbereich),
         input.conditions.map((c) => nebenbestimmung(c, input.rechtsbereich)),
         input.reasons.trim() ? textFormatiert("xbau:begruendung", input.reasons) : null,
+        input.attachments?.length
+          ? anlagenElement(
+              input.attachments.map((a) => ({
+                documentId: a.id,
+                title: a.filename,
+                typeCode: STATEMENT_ATTACHMENT_TYPE,
+                versionNumber: 1,
+                date: a.date,
+                mimeType: a.mimeType,
+                toBeSubmittedLater: false,
+                file: { versionId: a.id, filename: a.filename, sizeBytes: a.sizeBytes, sha256: a.sha256 },
+              })),
+            )
+          : null,
       ),
     ),
   );

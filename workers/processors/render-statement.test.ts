@@ -146,6 +146,10 @@ describe("documents.render-statement", () => {
     expect(xml).toContain(`<vorgang>${a.application.fileNumber}</vorgang>`);
     expect(xml).toContain("<code>BRANDSCHUTZ</code>");
     expect(xml.match(/<xbau:art /g)).toHaveLength(2);
+    // The attachment as anlage of type 5201 (Stellungnahme) with its SHA-256.
+    expect(xml).toMatch(/<anlageart listVersionID="3.0">\s*<code>5201<\/code>/);
+    expect(xml).toContain("<dateiname>Lageplan-Feuerwehr.pdf</dateiname>");
+    expect(xml).toContain(`hashValue="${"a".repeat(64)}"`);
     const texts = [...xml.matchAll(/<text>([^<]+)<\/text>/g)].map((m) =>
       Buffer.from(m[1] as string, "base64").toString("utf8"),
     );

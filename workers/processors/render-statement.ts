@@ -42,7 +42,7 @@ async function loadStatement(db: PrismaClient, statementId: string) {
       },
       attachments: {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        select: { filename: true, sizeBytes: true, sha256: true },
+        select: { id: true, filename: true, mimeType: true, sizeBytes: true, sha256: true, createdAt: true },
       },
       participation: {
         select: {
@@ -98,7 +98,11 @@ export function statementPdfData(s: LoadedStatement): StatementPdfData {
       legalBasis: c.legalBasis,
     })),
     reasons: s.reasons,
-    attachments: s.attachments.map((a) => ({ ...a, sizeBytes: Number(a.sizeBytes) })),
+    attachments: s.attachments.map((a) => ({
+      filename: a.filename,
+      sizeBytes: Number(a.sizeBytes),
+      sha256: a.sha256,
+    })),
     submittedAt: s.submittedAt,
     author: s.author.displayName,
   };
@@ -189,6 +193,14 @@ export function createRenderStatement(deps: GeneratedDeps = {}): Processor<"docu
             kind: c.kind as ConditionKindCode,
             text: c.text,
             legalBasis: c.legalBasis,
+          })),
+          attachments: s.attachments.map((a) => ({
+            id: a.id,
+            filename: a.filename,
+            mimeType: a.mimeType,
+            sizeBytes: a.sizeBytes,
+            sha256: a.sha256,
+            date: a.createdAt,
           })),
           reasons:
             s.outcome === "NOT_AFFECTED"
