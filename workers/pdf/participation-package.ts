@@ -18,8 +18,17 @@ export interface PackageDocument {
   filename: string;
   versionNumber: number;
   sha256: string;
-  /** The PDF bytes of this version (merged into the package). */
-  bytes: Uint8Array;
+  /** MIME type: PDFs are merged page by page, PNG/JPEG become a page each, anything else is only listed. */
+  mimeType?: string;
+  /** The bytes of this version (null for a format that is only listed). */
+  bytes: Uint8Array | null;
+}
+
+/** Formats the package can carry as pages. */
+export const MERGEABLE_TYPES = ["application/pdf", "image/png", "image/jpeg"] as const;
+
+export function isMergeable(mimeType: string | undefined): boolean {
+  return (MERGEABLE_TYPES as readonly string[]).includes(mimeType ?? "application/pdf");
 }
 
 export interface PackageData {
@@ -131,7 +140,7 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
     cursor,
     regular,
     BODY,
-    `Die Unterlagen, die Sie für Ihre Stellungnahme benötigen, sind diesem Schreiben beigefügt (${data.documents.length} Bauvorlagen). ` +
+    `Die Unterlagen, die Sie für Ihre Stellungnahme benötigen, sind diesem Schreiben beigefügt (${data.documents.length === 1 ? "1 Bauvorlage" : `${data.documents.length} Bauvorlagen`}). ` +
       "Bitte geben Sie Ihre Stellungnahme über das Portal ab; dort können Sie auch eine Fristverlängerung beantragen:",
   );
   paragraph(cursor, bold, BODY, data.portalUrl);
@@ -195,7 +204,8 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
   cursor.y -= 2;
   data.documents.forEach((d, i) => {
     const title = d.title && d.title !== d.typeLabel ? `${d.typeLabel} – ${d.title}` : d.typeLabel;
-    paragraph(cursor, regular, 9, `${i + 1}. ${title}, ${d.filename} (Version ${d.versionNumber})`);
+    const listed = isMergeable(d.mimeType) ? "" : " – nicht eingebunden, im Portal abrufbar";
+    paragraph(cursor, regular, 9, `${i + 1}. ${title}, ${d.filename} (Version ${d.versionNumber})${listed}`);
     paragraph(cursor, fonts.mono, 6.5, `SHA-256 ${d.sha256}`, COLORS.muted);
   });
 
@@ -212,24 +222,39 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
 }
 
 /**
- * Appends the pages of each source PDF to `target` (pdf-lib copyPages). Returns the number of
- * pages added. A source that does not parse is a permanent problem of that file, reported by name.
+ * Appends each source to `target`: a PDF page by page (pdf-lib copyPages), a PNG or JPEG as one
+ * page of its own orientation within A4, scaled to fit. Returns the number of pages added. A
+ * source that does not parse is a permanent problem of that file, reported by name.
  */
 export async function mergeInto(
   target: PDFDocument,
-  sources: { name: string; bytes: Uint8Array }[],
+  sources: { name: string; bytes: Uint8Array; mimeType?: string }[],
 ): Promise<number> {
   let added = 0;
   for (const source of sources) {
-    let src: PDFDocument;
+    const mime = source.mimeType ?? "application/pdf";
     try {
-      src = await PDFDocument.load(source.bytes, { updateMetadata: false });
+      if (mime === "image/png" || mime === "image/jpeg") {
+        const image =
+          mime === "image/png" ? await target.embedPng(source.bytes) : await target.embedJpg(source.bytes);
+        const landscape = image.width > image.height;
+        const [w, h] = landscape ? [A4.height, A4.width] : [A4.width, A4.height];
+        const margin = 36;
+        const scale = Math.min((w - 2 * margin) / image.width, (h - 2 * margin - 14) / image.height);
+        const page = target.addPage([w, h]);
+        const dw = image.width * scale;
+        const dh = image.height * scale;
+        page.drawImage(image, { x: (w - dw) / 2, y: (h - dh) / 2 + 7, width: dw, height: dh });
+        added += 1;
+        continue;
+      }
+      const src = await PDFDocument.load(source.bytes, { updateMetadata: false });
+      const pages = await target.copyPages(src, src.getPageIndices());
+      for (const page of pages) target.addPage(page);
+      added += pages.length;
     } catch (err) {
-      throw new Error(`Bauvorlage ${source.name} lässt sich nicht lesen: ${(err as Error).message}`);
+      throw new Error(`Bauvorlage ${source.name} lässt sich nicht einbinden: ${(err as Error).message}`);
     }
-    const pages = await target.copyPages(src, src.getPageIndices());
-    for (const page of pages) target.addPage(page);
-    added += pages.length;
   }
   return added;
 }
@@ -281,7 +306,9 @@ export async function renderParticipationPackage(data: PackageData): Promise<Uin
   const { doc, fonts } = await renderCoverPages(data);
   await mergeInto(
     doc,
-    data.documents.map((d) => ({ name: d.filename, bytes: d.bytes })),
+    data.documents.flatMap((d) =>
+      d.bytes && isMergeable(d.mimeType) ? [{ name: d.filename, bytes: d.bytes, mimeType: d.mimeType }] : [],
+    ),
   );
   stampPages(doc, fonts.regular, data.fileNumber);
   return doc.save({ useObjectStreams: true });

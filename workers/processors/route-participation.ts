@@ -23,7 +23,7 @@ import { landFromAgs } from "~/xbau/codes";
 import { derivedUuid } from "~/xbau/message.server";
 import { validateXml } from "~/xbau/validate.server";
 import type { Storage } from "../../storage/index";
-import { type PackageData, renderParticipationPackage } from "../pdf/participation-package";
+import { isMergeable, type PackageData, renderParticipationPackage } from "../pdf/participation-package";
 import type { Processor } from "../types";
 import { authorityDvdvId } from "./export-xbau";
 import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
@@ -177,14 +177,15 @@ async function packageData(p: LoadedParticipation, storage: Storage): Promise<Pa
   const fileNumber = app.fileNumber ?? "–";
   const documents = [];
   for (const { documentVersion: v } of p.documents) {
-    if (v.mimeType !== "application/pdf") continue; // only PDFs can be merged; the list names all
+    // PDFs and images become pages; other formats are only listed (the agency opens them in the portal).
     documents.push({
       typeLabel: documentTypeLabel(v.document.typeCode),
       title: v.document.title,
       filename: v.filename,
       versionNumber: v.versionNumber,
       sha256: v.sha256,
-      bytes: await readBytes(storage, v.storageKey),
+      mimeType: v.mimeType,
+      bytes: isMergeable(v.mimeType) ? await readBytes(storage, v.storageKey) : null,
     });
   }
   return {
