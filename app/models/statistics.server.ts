@@ -13,13 +13,6 @@ import { db, type Tx } from "~/utils/db.server";
  * as UTC without zone, hence `AT TIME ZONE 'UTC'` before converting).
  */
 
-export const STATISTICS_MONTH_CHOICES = [6, 12, 24] as const;
-export type StatisticsMonths = (typeof STATISTICS_MONTH_CHOICES)[number];
-
-export function isStatisticsMonths(value: unknown): value is StatisticsMonths {
-  return (STATISTICS_MONTH_CHOICES as readonly number[]).includes(Number(value));
-}
-
 export interface MonthRow {
   /** "2026-03". */
   month: string;

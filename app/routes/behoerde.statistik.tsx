@@ -4,23 +4,20 @@ import { PageHeader } from "~/components/app-shell";
 import { DescriptionList } from "~/components/description-list";
 import { formatDate, isoString } from "~/components/format";
 import { daysLeft } from "~/domain/deadlines";
-import {
-  authorityStatistics,
-  isStatisticsMonths,
-  STATISTICS_MONTH_CHOICES,
-  type StatisticsMonths,
-} from "~/models/statistics.server";
+import { authorityStatistics } from "~/models/statistics.server";
 import { can } from "~/utils/permissions";
 import { requireAuthorityPermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Statistik – Bauantrag" }];
 
-const DEFAULT_MONTHS: StatisticsMonths = 12;
+/** Periods offered (months). Kept here, not in the .server model: the form renders them in the browser too. */
+const MONTH_CHOICES = [6, 12, 24] as const;
+const DEFAULT_MONTHS = 12;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAuthorityPermission(request, "read:statistics:authority");
   const requested = new URL(request.url).searchParams.get("zeitraum");
-  const months = isStatisticsMonths(requested) ? (Number(requested) as StatisticsMonths) : DEFAULT_MONTHS;
+  const months = MONTH_CHOICES.find((m) => String(m) === requested) ?? DEFAULT_MONTHS;
   const now = new Date();
   const stats = await authorityStatistics(user.authorityId, { months, now });
   return {
@@ -43,6 +40,11 @@ function monthLabel(key: string): string {
 const decimal = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 const percent = new Intl.NumberFormat("de-DE", { style: "percent", maximumFractionDigits: 0 });
 
+/** "8,0 Tage (aus 4 Fällen)"; without cases no number at all. */
+function basedOn(value: string, n: number): string {
+  return n === 0 ? "noch keine Fälle im Zeitraum" : `${value} (aus ${cases(n)})`;
+}
+
 function cases(n: number): string {
   return n === 1 ? "1 Fall" : `${n} Fällen`;
 }
@@ -60,6 +62,11 @@ const KIND_LABELS: Record<string, string> = {
 export default function Statistik() {
   const { months, now, stats, canOpenCases } = useLoaderData<typeof loader>();
   const r = stats.requests;
+  const overdueCaption =
+    "Versandte oder geöffnete Beteiligungen ohne Antwort nach Fristablauf, älteste Frist zuerst" +
+    (stats.overdue.count > stats.overdue.items.length
+      ? ` (die ${stats.overdue.items.length} ältesten von ${stats.overdue.count})`
+      : "");
   return (
     <>
       <PageHeader
@@ -78,7 +85,7 @@ export default function Statistik() {
           </label>
           <div className="kern-form-input__select-wrapper">
             <select id="zeitraum" name="zeitraum" className="kern-form-input__select" defaultValue={months}>
-              {STATISTICS_MONTH_CHOICES.map((m) => (
+              {MONTH_CHOICES.map((m) => (
                 <option key={m} value={m}>
                   letzte {m} Monate
                 </option>
@@ -104,11 +111,11 @@ export default function Statistik() {
               },
               {
                 label: "Median Eingang bis Vollständigkeit",
-                value: `${days(stats.medianDaysToComplete)} (aus ${cases(stats.completeCount)})`,
+                value: basedOn(days(stats.medianDaysToComplete), stats.completeCount),
               },
               {
                 label: "Median Eingang bis Entscheidung",
-                value: `${days(stats.medianDaysToDecision)} (aus ${cases(stats.decidedCount)})`,
+                value: basedOn(days(stats.medianDaysToDecision), stats.decidedCount),
               },
               {
                 label: "Nachforderungen je eingegangenem Fall",
@@ -128,10 +135,14 @@ export default function Statistik() {
         <h2 id="je-monat" className="kern-heading-medium">
           Je Monat
         </h2>
+        <p className="kern-body">
+          Eingegangene, vollständige und entschiedene Anträge der letzten {months} Monate, neuester Monat
+          zuerst.
+        </p>
         <div className="kern-table-responsive">
-          <table className="kern-table" data-testid="stat-months">
-            <caption className="kern-title">
-              Eingegangene, vollständige und entschiedene Anträge je Monat (letzte {months} Monate)
+          <table className="kern-table app-table-stack" data-testid="stat-months">
+            <caption className="kern-sr-only">
+              Eingegangene, vollständige und entschiedene Anträge je Monat, neuester zuerst
             </caption>
             <thead className="kern-table__head">
               <tr className="kern-table__row">
@@ -155,9 +166,15 @@ export default function Statistik() {
                   <th scope="row" className="kern-table__header">
                     {monthLabel(m.month)}
                   </th>
-                  <td className="kern-table__cell kern-table__cell--numeric">{m.received}</td>
-                  <td className="kern-table__cell kern-table__cell--numeric">{m.complete}</td>
-                  <td className="kern-table__cell kern-table__cell--numeric">{m.decided}</td>
+                  <td className="kern-table__cell kern-table__cell--numeric" data-label="Eingegangen">
+                    {m.received}
+                  </td>
+                  <td className="kern-table__cell kern-table__cell--numeric" data-label="Vollständig">
+                    {m.complete}
+                  </td>
+                  <td className="kern-table__cell kern-table__cell--numeric" data-label="Entschieden">
+                    {m.decided}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -166,9 +183,15 @@ export default function Statistik() {
                 <th scope="row" className="kern-table__header">
                   Summe
                 </th>
-                <td className="kern-table__cell kern-table__cell--numeric">{stats.totals.received}</td>
-                <td className="kern-table__cell kern-table__cell--numeric">{stats.totals.complete}</td>
-                <td className="kern-table__cell kern-table__cell--numeric">{stats.totals.decided}</td>
+                <td className="kern-table__cell kern-table__cell--numeric" data-label="Eingegangen">
+                  {stats.totals.received}
+                </td>
+                <td className="kern-table__cell kern-table__cell--numeric" data-label="Vollständig">
+                  {stats.totals.complete}
+                </td>
+                <td className="kern-table__cell kern-table__cell--numeric" data-label="Entschieden">
+                  {stats.totals.decided}
+                </td>
               </tr>
             </tfoot>
           </table>
@@ -191,13 +214,9 @@ export default function Statistik() {
           </p>
         ) : (
           <div className="kern-table-responsive">
+            <p className="kern-body">{overdueCaption}.</p>
             <table className="kern-table app-table-stack" data-testid="stat-overdue">
-              <caption className="kern-title">
-                Versandte oder geöffnete Beteiligungen ohne Antwort nach Fristablauf
-                {stats.overdue.count > stats.overdue.items.length
-                  ? ` (die ${stats.overdue.items.length} ältesten von ${stats.overdue.count})`
-                  : ""}
-              </caption>
+              <caption className="kern-sr-only">{overdueCaption}</caption>
               <thead className="kern-table__head">
                 <tr className="kern-table__row">
                   <th scope="col" className="kern-table__header">
