@@ -552,6 +552,22 @@ describe("four-eyes", () => {
       approvedById: a.id,
       decidedById: b.id,
     });
+    // Every submission and every approval notifies the other clerks (once each, through the outbox).
+    const notified = async (event: string) =>
+      db().outboxMessage.findMany({
+        where: { jobName: "system.notify", jobId: { contains: `${id}__${event}` } },
+        select: { payload: true },
+      });
+    const requested = await notified("decision.approval-requested");
+    expect(requested.map((r) => (r.payload as { actorId: string }).actorId).sort()).toEqual(
+      [a.id, b.id].sort(),
+    );
+    const approvedJobs = await notified("decision.approved");
+    expect(
+      approvedJobs
+        .map((r) => (r.payload as { details: { approverName: string } }).details.approverName)
+        .sort(),
+    ).toEqual(["Erste", "Zweite"]);
   });
 
   it("submitting for approval is refused where the authority decides without four-eyes", async () => {

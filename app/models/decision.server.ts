@@ -717,6 +717,23 @@ export async function submitForApproval(
         type: "decision.submitted-for-approval",
         payload: { decisionId: decision.id },
       });
+      // Each submission asks anew (scope: the version it was submitted at).
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId(
+          "system.notify",
+          app.id,
+          "decision.approval-requested",
+          String(expectedVersion + 1),
+        ),
+        payload: {
+          applicationId: app.id,
+          event: "decision.approval-requested",
+          actorId: clerk.id,
+          scope: `v${expectedVersion + 1}`,
+          details: { decisionId: decision.id, drafterName: clerk.displayName },
+        },
+      });
       return { version: expectedVersion + 1 };
     }),
   );
@@ -750,6 +767,17 @@ export async function approve(
         actorId: clerk.id,
         type: "decision.approved",
         payload: { decisionId: decision.id },
+      });
+      await enqueueInTx(tx, {
+        jobName: "system.notify",
+        jobId: buildJobId("system.notify", app.id, "decision.approved", String(expectedVersion + 1)),
+        payload: {
+          applicationId: app.id,
+          event: "decision.approved",
+          actorId: clerk.id,
+          scope: `v${expectedVersion + 1}`,
+          details: { decisionId: decision.id, approverName: clerk.displayName },
+        },
       });
       return { version: expectedVersion + 1 };
     }),

@@ -99,6 +99,8 @@ export const notifyEvents = [
   "application.deemed-withdrawn",
   "application.complete",
   "comment.created",
+  "decision.approval-requested",
+  "decision.approved",
   "decision.delivered",
   "decision.announced",
   "participation.answered",

@@ -281,6 +281,33 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
+  // Four-eyes: the other clerks of the authority learn that a draft waits for their approval.
+  "decision.approval-requested": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) => `Bescheidentwurf zur Freigabe – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${String(c.details?.drafterName ?? "Eine Kollegin oder ein Kollege")} bittet um die Freigabe des ` +
+          `Bescheidentwurfs zu „${c.title}“ (Vier-Augen-Prinzip).`,
+        link: (c) => `/behoerde/faelle/${c.applicationId}/bescheid`,
+      },
+    ],
+  },
+  "decision.approved": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) => `Bescheidentwurf freigegeben – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${String(c.details?.approverName ?? "Die zweite Person")} hat den Bescheidentwurf zu „${c.title}“ ` +
+          "freigegeben. Er kann jetzt erlassen werden.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}/bescheid`,
+      },
+    ],
+  },
   // Written by documents.render-decision once the Bescheid and the approved plans are stored.
   "decision.delivered": {
     includeActor: false,
