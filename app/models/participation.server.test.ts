@@ -214,6 +214,37 @@ describe("startParticipation", () => {
     });
   }
 
+  it("only the case's own Gemeinde gives the Einvernehmen; a neighbouring Gemeinde is asked for a statement", async () => {
+    const neighbour = await db().authority.create({
+      data: {
+        slug: `pa-neighbour-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`,
+        name: "Gemeinde Nachbarort",
+        kind: "GEMEINDE",
+        landProfile: "MV",
+        parentId: d.authority.id,
+      },
+      select: { id: true },
+    });
+    const app = await createCompleteCase(d);
+    const proposal = await getParticipationProposal(d.clerk, app.id);
+    const option = proposal?.agencies.find((a) => a.id === neighbour.id);
+    expect(option?.defaults).toMatchObject({ participationKind: "AGENCY_STATEMENT", deadlineMonths: 1 });
+    const r = await startParticipation(
+      d.clerk,
+      app.id,
+      await selectionsFor(app.id, [d.gemeinde.id, neighbour.id]),
+    );
+    if (!r.ok) throw new Error(r.message);
+    const kinds = await db().participation.findMany({
+      where: { applicationId: app.id },
+      select: { agencyId: true, kind: true },
+    });
+    expect(Object.fromEntries(kinds.map((k) => [k.agencyId, k.kind]))).toEqual({
+      [d.gemeinde.id]: "MUNICIPAL_CONSENT",
+      [neighbour.id]: "AGENCY_STATEMENT",
+    });
+  });
+
   it("refuses a case that is not complete yet", async () => {
     const app = await createCompleteCase(d, undefined, { complete: false });
     const r = await startParticipation(d.clerk, app.id, await selectionsFor(app.id, [d.gemeinde.id]));

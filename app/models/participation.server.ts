@@ -104,6 +104,36 @@ function suggestionsFor(app: CaseRow) {
   });
 }
 
+/**
+ * The rule an agency is asked under: its suggestion when one fits, else the defaults of its kind.
+ * Only the case's own Gemeinde gives the Einvernehmen (§ 36 BauGB); another Gemeinde (a
+ * neighbour) is asked for a statement like a Fachstelle.
+ */
+function ruleFor(
+  agency: { id: string; kind: string; agencyType: string | null },
+  app: Pick<CaseRow, "municipalityId" | "authority">,
+  suggestions: ParticipationSuggestion[],
+): ParticipationSuggestion {
+  const target = targetOf(agency);
+  if (target?.kind === "GEMEINDE") {
+    if (agency.id === app.municipalityId) {
+      return (
+        suggestions.find((s) => s.target.kind === "GEMEINDE") ??
+        manualSuggestion(target, app.authority.landProfile)
+      );
+    }
+    return {
+      ...manualSuggestion({ kind: "FACHSTELLE", agencyType: "SONSTIGE" }, app.authority.landProfile),
+      reason: "Von der Sachbearbeitung hinzugefügt (benachbarte Gemeinde).",
+      question: "Wir bitten um Ihre Stellungnahme als benachbarte Gemeinde (§ 2 Abs. 2 BauGB).",
+    };
+  }
+  return (
+    suggestions.find((s) => target !== null && sameTarget(s.target, target)) ??
+    manualSuggestion(target ?? { kind: "FACHSTELLE", agencyType: "SONSTIGE" }, app.authority.landProfile)
+  );
+}
+
 /** Current (latest) version of every document of the case that has a file. */
 async function currentVersions(client: Tx, applicationId: string) {
   const docs = await client.document.findMany({
@@ -196,10 +226,7 @@ export async function getParticipationProposal(
   const options: AgencyOption[] = agencies.flatMap((a) => {
     const target = targetOf(a);
     if (!target) return [];
-    const defaults =
-      suggestions.find((s) =>
-        s.target.kind === "GEMEINDE" ? a.id === app.municipalityId : sameTarget(s.target, target),
-      ) ?? manualSuggestion(target, app.authority.landProfile);
+    const defaults = ruleFor(a, app, suggestions);
     return [
       {
         id: a.id,
@@ -313,10 +340,7 @@ export async function startParticipation(
             `${agency.name} ist an diesem Fall bereits beteiligt. Die Beteiligung wurde nicht ein zweites Mal gestartet.`,
           );
         }
-        const rule =
-          suggestions.find((s) =>
-            s.target.kind === "GEMEINDE" ? agency.id === app.municipalityId : sameTarget(s.target, target),
-          ) ?? manualSuggestion(target, app.authority.landProfile);
+        const rule = ruleFor(agency, app, suggestions);
         const deadline = parseDeadline(sel.deadline, now);
         if (!deadline) {
           throw new Refused(
@@ -349,7 +373,7 @@ export async function startParticipation(
             applicationId: app.id,
             agencyId: agency.id,
             round: 1,
-            kind: agency.kind === "GEMEINDE" ? "MUNICIPAL_CONSENT" : "AGENCY_STATEMENT",
+            kind: rule.participationKind,
             status: "PENDING",
             question,
             reason: reason.slice(0, 2_000),
