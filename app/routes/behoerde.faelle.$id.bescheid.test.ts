@@ -212,3 +212,56 @@ describe("Bescheid route", () => {
     expect((again.data as { message: string }).message).toBe("Für diesen Antrag wurde bereits entschieden.");
   });
 });
+
+describe("Bescheid route with four-eyes", () => {
+  it("submit for approval saves first, the second clerk approves, then the approved draft is decided unchanged", async () => {
+    const fourEyes = await createTestDistrict("bescheid-route-4eyes");
+    await db().authority.update({ where: { id: fourEyes.authority.id }, data: { fourEyesDecision: true } });
+    const a = await sessionUser({ roles: ["CLERK"], authorityId: fourEyes.authority.id, displayName: "A" });
+    const b = await sessionUser({ roles: ["CLERK"], authorityId: fourEyes.authority.id, displayName: "B" });
+    const { id, version } = await createCompleteDraft(architect, fourEyes.gemeinde.id);
+    const s = await submitApplication(architect, id, {
+      expectedVersion: version,
+      laterDocumentTypeCodes: [],
+    });
+    if (!s.ok) throw new Error("submit failed");
+    await startReview(a, id);
+    await confirmComplete(a, id);
+    const open = new FormData();
+    open.set("intent", "open");
+    await post(a, id, open);
+    const page = (await getPage(a, id)).data as Page;
+
+    const decide = new FormData();
+    decide.set("intent", "decide");
+    expect(((await post(a, id, decide)).data as { message: string }).message).toContain("Vier-Augen-Prinzip");
+
+    const submitted = await post(
+      a,
+      id,
+      editorForm(page, "submit-approval", (f) => f.set("reasons", "Zur Freigabe")),
+    );
+    expect(submitted).toMatchObject({ status: 302, location: `/behoerde/faelle/${id}/bescheid?vorgelegt=1` });
+    const row = await db().decision.findFirstOrThrow({ where: { applicationId: id } });
+    expect(row).toMatchObject({ status: "AWAITING_APPROVAL", reasons: "Zur Freigabe", draftedById: a.id });
+
+    const approve = new FormData();
+    approve.set("intent", "approve");
+    approve.set("version", String(row.version));
+    expect(((await post(a, id, approve)).data as { message: string }).message).toContain("andere Person");
+    expect(await post(b, id, approve)).toMatchObject({
+      status: 302,
+      location: `/behoerde/faelle/${id}/bescheid?freigegeben=1`,
+    });
+    expect(await post(a, id, decide)).toMatchObject({
+      status: 302,
+      location: `/behoerde/faelle/${id}/bescheid?erlassen=ok`,
+    });
+    expect(await db().decision.findFirstOrThrow({ where: { applicationId: id } })).toMatchObject({
+      status: "DECIDED",
+      reasons: "Zur Freigabe",
+      approvedById: b.id,
+      decidedById: a.id,
+    });
+  });
+});
