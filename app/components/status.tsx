@@ -90,6 +90,7 @@ export const CASE_EVENT_LABELS: Record<string, string> = {
   "participation.extension-granted": "Fristverlängerung gewährt",
   "participation.extension-refused": "Fristverlängerung abgelehnt",
   "participation.closed": "Beteiligung abgeschlossen",
+  "participation.cancelled": "Beteiligung nicht versandt (Antrag zurückgenommen)",
   "statement.rendered": "Stellungnahme als PDF erstellt",
   "decision.made": "Entscheidung getroffen",
   "decision.plan-stamped": "Genehmigte Bauvorlage gestempelt",
@@ -165,6 +166,7 @@ export function eventDetail(type: string, payload: unknown): string {
         .filter(Boolean)
         .join(", ");
     case "participation.package-rendered":
+    case "participation.cancelled":
     case "participation.sent":
     case "participation.reminded":
     case "participation.deemed-consent":

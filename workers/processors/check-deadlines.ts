@@ -118,6 +118,8 @@ interface DueParticipation {
  *   `deemedConsentAt`, case event, clerks and agency are told "Zustimmung gilt als erteilt";
  * - deadline passed without fiction: `expiredAt` is set once and the clerks are told.
  *
+ * A withdrawn case is left alone: nobody is reminded or told about a procedure that ended.
+ *
  * Same exactly-once pattern as for requests: rows claimed FOR UPDATE SKIP LOCKED, every UPDATE
  * guarded by the state it changes, event and outbox row in the same transaction, notify job ids
  * and scopes carry the participation id (and the deadline, for a reminder/overdue after an
@@ -144,6 +146,7 @@ export async function checkParticipationDeadlines(
         JOIN "Authority" ba ON ba."id" = a."authorityId"
         JOIN "Authority" ag ON ag."id" = p."agencyId"
         WHERE p."status" IN ('SENT', 'OPENED') AND p."closedAt" IS NULL AND p."reminderSentAt" IS NULL
+          AND a."status" NOT IN ('WITHDRAWN', 'DEEMED_WITHDRAWN')
           AND ba."participationReminderDays" > 0
           AND p."deadline" >= ${now}
           AND p."deadline" - make_interval(days => ba."participationReminderDays") <= ${now} ${tenant}
@@ -200,6 +203,7 @@ export async function checkParticipationDeadlines(
         JOIN "Application" a ON a."id" = p."applicationId"
         JOIN "Authority" ag ON ag."id" = p."agencyId"
         WHERE p."status" IN ('SENT', 'OPENED') AND p."closedAt" IS NULL AND p."deadline" < ${now}
+          AND a."status" NOT IN ('WITHDRAWN', 'DEEMED_WITHDRAWN')
           AND (p."silenceIsConsent" OR p."expiredAt" IS NULL) ${tenant}
         ORDER BY p."deadline", p."id"
         LIMIT ${batchSize}

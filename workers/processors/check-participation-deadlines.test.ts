@@ -174,6 +174,15 @@ describe("participation deadlines", () => {
     expect(r2.reminded).toEqual([brand.id]);
     expect(await notifyJobs(app.id, "participation.reminder")).toHaveLength(3); // denkmal + brand (old), brand (new)
 
+    // A withdrawn case: no fiction, no reminder, nobody told.
+    const withdrawn = await routedCase();
+    await db().application.update({ where: { id: withdrawn.app.id }, data: { status: "WITHDRAWN" } });
+    const w = await checkParticipationDeadlines(db(), {
+      now: new Date(withdrawn.denkmal.deadline.getTime() + 60_000),
+      applicationId: withdrawn.app.id,
+    });
+    expect(w).toEqual({ reminded: [], deemedConsent: [], overdue: [] });
+
     await db().authority.update({ where: { id: d.authority.id }, data: { participationReminderDays: 0 } });
     try {
       const other = await routedCase();

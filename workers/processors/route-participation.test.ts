@@ -181,6 +181,26 @@ describe("participation.route-package", () => {
     expect(text).toMatch(/<xbau:rolle[^>]*>\s*<code>3<\/code>/);
   });
 
+  it("does not send to anyone once the case was withdrawn", async () => {
+    const { app, ids } = await started([d.agencies.NATURSCHUTZ!.id]);
+    await db().application.update({
+      where: { id: app.id },
+      data: { status: "WITHDRAWN", withdrawnAt: new Date() },
+    });
+    expect(await run(ids[0]!)).toMatchObject({ routed: false, reason: "withdrawn" });
+    const p = await db().participation.findUniqueOrThrow({
+      where: { id: ids[0]! },
+      select: { status: true },
+    });
+    expect(p.status).toBe("CANCELLED");
+    expect(await db().generatedDocument.count({ where: { participationId: ids[0]! } })).toBe(0);
+    expect(
+      await db().outboxMessage.count({
+        where: { jobName: "system.notify", payload: { path: ["scope"], equals: ids[0]! } },
+      }),
+    ).toBe(0);
+  });
+
   it("text of the package is readable by pdftotext as a whole", async () => {
     const { app, ids } = await started([d.agencies.DENKMALSCHUTZ!.id]);
     await run(ids[0]!);

@@ -94,6 +94,7 @@ async function loadParticipation(db: PrismaClient, participationId: string) {
       application: {
         select: {
           id: true,
+          status: true,
           authorityId: true,
           municipalityId: true,
           fileNumber: true,
@@ -300,6 +301,25 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
       return { routed: false, reason: "cancelled" };
     }
     const app = p.application;
+    if (app.status === "WITHDRAWN" || app.status === "DEEMED_WITHDRAWN") {
+      // The applicant withdrew before the package went out: nothing is sent, the row says so.
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.participation.updateMany({
+          where: { id: p.id, status: "PENDING" },
+          data: { status: "CANCELLED" },
+        });
+        if (count === 1) {
+          await appendEvent(tx, {
+            applicationId: app.id,
+            actorId: null,
+            type: "participation.cancelled",
+            payload: { participationId: p.id, agencyName: p.agency.name, reason: "application-withdrawn" },
+          });
+        }
+      });
+      log.info("case withdrawn, participation not routed");
+      return { routed: false, reason: "withdrawn" };
+    }
     const fileNumber = app.fileNumber ?? "ohne-Az";
     const storage = storageOf(deps);
 
