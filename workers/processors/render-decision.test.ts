@@ -82,10 +82,16 @@ async function storeFixture(applicationId: string, documentId: string, versionId
 interface CaseOptions {
   kind?: "BAUGENEHMIGUNG" | "ABLEHNUNG";
   status?: "DRAFT" | "DECIDED";
+  /** Store fixtures/bauvorlagen/broken.pdf as the Grundriss (versions are immutable afterwards). */
+  brokenPlan?: boolean;
 }
 
 /** A submitted case with three stored Bauvorlagen, two participations (and one never sent) and a decision. */
-async function createDecidedCase({ kind = "BAUGENEHMIGUNG", status = "DECIDED" }: CaseOptions = {}) {
+async function createDecidedCase({
+  kind = "BAUGENEHMIGUNG",
+  status = "DECIDED",
+  brokenPlan = false,
+}: CaseOptions = {}) {
   const applicationId = runId();
   const decisionId = runId();
   const fileNumber = `63-2026-${randomBytes(3).toString("hex")}`;
@@ -143,7 +149,7 @@ async function createDecidedCase({ kind = "BAUGENEHMIGUNG", status = "DECIDED" }
   const versions: { id: string; file: string; stamp: boolean }[] = [];
   for (const [typeCode, title, file, stamp] of [
     ["1803", "Lageplan", "lageplan.pdf", true],
-    ["2001", "Grundriss Erdgeschoss", "grundriss-eg.pdf", true],
+    ["2001", "Grundriss Erdgeschoss", brokenPlan ? "broken.pdf" : "grundriss-eg.pdf", true],
     ["1502", "Baubeschreibung", "baubeschreibung.pdf", false],
   ] as const) {
     const documentId = randomUUID();
@@ -523,5 +529,16 @@ describe("documents.render-decision", () => {
         where: { sourceKey: decisionSourceKeys.bescheid(c.decisionId) },
       }),
     ).toBeNull();
+
+    // A stored plan pdf-lib cannot read (checksum right, content broken): refused for good, nothing delivered.
+    const broken = await createDecidedCase({ brokenPlan: true });
+    await expect(
+      createRenderDecision({ storage })({ decisionId: broken.decisionId }, fakeJob, ctx()),
+    ).rejects.toMatchObject({
+      name: "UnrecoverableError",
+      message: expect.stringMatching(/lässt sich nicht stempeln/),
+    });
+    expect((await generatedOf(broken.decisionId)).map((f) => f.kind)).toEqual(["APPROVED_PLAN"]);
+    expect(await eventsOf(broken.applicationId, "decision.delivered")).toEqual([]);
   }, 60_000);
 });

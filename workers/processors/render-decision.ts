@@ -179,11 +179,20 @@ async function stampPlans(ctx: DecisionContext, storage: Storage, pc: ProcessorC
     const sourceKey = decisionSourceKeys.plan(decision.id, v.id);
     if (await findGenerated(pc.db, sourceKey)) continue;
     const source = await readVerified(storage, v);
-    const { bytes, pageCount } = await stampPdf(source, {
-      headline: stampHeadline(ctx.kindTitle, fileNumber, ctx.decidedOn),
-      authority: app.authority.name,
-      detail: `${v.document.title}, Version ${v.versionNumber}`,
-    });
+    let stamped: Awaited<ReturnType<typeof stampPdf>>;
+    try {
+      stamped = await stampPdf(source, {
+        headline: stampHeadline(ctx.kindTitle, fileNumber, ctx.decidedOn),
+        authority: app.authority.name,
+        detail: `${v.document.title}, Version ${v.versionNumber}`,
+      });
+    } catch (err) {
+      // The same bytes fail the same way on every retry; an incomplete plan set is never delivered.
+      throw new UnrecoverableError(
+        `Bauvorlage ${v.filename} (Version ${v.versionNumber}) lässt sich nicht stempeln: ${(err as Error).message}`,
+      );
+    }
+    const { bytes, pageCount } = stamped;
     const stored = await storeGenerated({
       db: pc.db,
       storage,
