@@ -26,6 +26,7 @@ const CLERK = "sachbearbeiter@demo.bauantrag.de";
 const AGENCY = "denkmalschutz@demo.bauantrag.de";
 const AGENCY_NAME = "Untere Denkmalschutzbehörde Nordwestmecklenburg";
 const REQUEST_TEXT = "Bitte reichen Sie den Brandschutznachweis nach.";
+const REASON = "Das Vorhaben fügt sich nach Art und Maß der baulichen Nutzung in die Umgebung ein.";
 const AUFLAGE = "Die straßenseitigen Fenster sind als Holzfenster mit stehendem Format auszuführen.";
 
 async function newPage(browser: Browser, email: string): Promise<Page> {
@@ -167,7 +168,14 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
     // One participation is charged on top of the permit fee.
     await expect(clerk.getByTestId("fee-line")).toHaveCount(2);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "journey-decision-draft.png"), fullPage: true });
+    // The clerk writes the reasons where the skeleton marks "[…]".
+    const reasons = clerk.getByRole("textbox", { name: "Begründung", exact: true });
+    const skeleton = await reasons.inputValue();
+    expect(skeleton).toContain("[…]");
+    await reasons.fill(skeleton.replaceAll("[…]", REASON));
     await clerk.getByRole("button", { name: "Bescheid erlassen …" }).click();
+    await expect(clerk.getByTestId("decide-confirmation")).toBeVisible();
+    await expect(clerk.getByTestId("placeholder-warning")).toHaveCount(0);
     await clerk.getByRole("button", { name: "Jetzt verbindlich erlassen" }).click();
     await expect(clerk.getByTestId("decision-notice")).toContainText("Die Entscheidung ist getroffen");
 
@@ -189,6 +197,8 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
     const bescheidText = pdfText(bescheidFile);
     expect(bescheidText).toContain(fileNumber);
     expect(bescheidText).toContain(AUFLAGE);
+    expect(bescheidText).toContain(REASON);
+    expect(bescheidText).not.toContain("[…]");
 
     const planHref = (await files
       .locator('a[data-kind="APPROVED_PLAN"]', { hasText: "Grundrisse" })

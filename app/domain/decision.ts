@@ -160,7 +160,7 @@ export function reasonsSkeleton(input: ReasonsInput): string {
   const profile = resolveProfile(input.profileId);
   const code = profile.buildingCode;
   const parts: string[] = [];
-  parts.push("I. Sachverhalt");
+  parts.push("1. Sachverhalt");
   const filed = input.submittedAt ? ` am ${input.formatDate(input.submittedAt)}` : "";
   const complete = input.completeAt
     ? ` Die Bauvorlagen sind seit dem ${input.formatDate(input.completeAt)} vollständig.`
@@ -173,7 +173,7 @@ export function reasonsSkeleton(input: ReasonsInput): string {
     parts.push(`Folgende Stellen wurden beteiligt:\n${lines.join("\n")}`);
   }
   parts.push("");
-  parts.push("II. Begründung");
+  parts.push("2. Rechtliche Würdigung");
   if (input.kind === "ABLEHNUNG") {
     parts.push(
       `Der Bauantrag ist abzulehnen, weil dem Vorhaben öffentlich-rechtliche Vorschriften entgegenstehen, ` +
@@ -197,12 +197,15 @@ export function reasonsSkeleton(input: ReasonsInput): string {
     }
   }
   parts.push("");
-  parts.push("III. Kosten");
+  parts.push("3. Kosten");
   parts.push(
     "Die Kostenentscheidung beruht auf der angegebenen Gebührenordnung; die Berechnung ist beigefügt.",
   );
   return parts.join("\n");
 }
+
+/** The marker the skeletons use where the clerk still has to write. */
+export const TO_BE_WRITTEN = "[…]";
 
 /** The Abweichung prefilled when the applicant requested deviations (text to complete by the clerk). */
 export function requestedDeviationSkeleton(profileId: string): { text: string; legalBasis: string } {

@@ -21,6 +21,7 @@ import {
   type DecisionKind,
   decisionKindLabel,
   isDecisionKind,
+  TO_BE_WRITTEN,
 } from "~/domain/decision";
 import { documentTypeLabel } from "~/domain/document-types";
 import { computeFee, parseEuroToCents } from "~/domain/fees";
@@ -843,6 +844,14 @@ function ConfirmDecide({ data, decision: d }: { data: Loaded; decision: LoadedDe
         werden informiert und verlieren den Zugriff auf die Unterlagen. Das kann nicht rückgängig gemacht
         werden.
       </p>
+      {d.reasons.includes(TO_BE_WRITTEN) || d.deviations.some((x) => x.text.includes(TO_BE_WRITTEN)) ? (
+        <Alert tone="warning" title="Noch Platzhalter im Entwurf">
+          <p className="kern-body" data-testid="placeholder-warning">
+            Begründung oder Abweichungen enthalten noch „{TO_BE_WRITTEN}“ an Stellen, die Sie ergänzen
+            wollten. Gehen Sie zurück zum Entwurf, wenn der Bescheid so nicht erlassen werden soll.
+          </p>
+        </Alert>
+      ) : null}
       <DescriptionList
         items={[
           { label: "Entscheidung", value: decisionKindLabel(d.kind) },
