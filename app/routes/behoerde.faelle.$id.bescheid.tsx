@@ -418,6 +418,13 @@ function EditorForm({
 
   return (
     <>
+      {c.refusal ? (
+        <Alert tone="warning" title="Keine Entscheidung möglich">
+          <p className="kern-body" data-testid="decision-refusal">
+            {c.refusal}
+          </p>
+        </Alert>
+      ) : null}
       <ApprovalState decision={d} fourEyes={c.fourEyes} />
       {canApprove ? (
         <Form method="post" className="app-section">
