@@ -20,6 +20,23 @@ describe("decision kinds", () => {
     expect(defaultDecisionKind(procedure)).toBe(kind);
   });
 
+  it("proposes an Ablehnung when the Gemeinde refused its Einvernehmen (not for a Vorbescheid)", () => {
+    expect(defaultDecisionKind("VEREINFACHT", { municipalConsentRefused: true })).toBe("ABLEHNUNG");
+    expect(defaultDecisionKind("VORBESCHEID", { municipalConsentRefused: true })).toBe("VORBESCHEID");
+    const text = reasonsSkeleton({
+      kind: "ABLEHNUNG",
+      profileId: "MV",
+      procedureLabel: "Baugenehmigungsverfahren",
+      submittedAt: null,
+      completeAt: null,
+      formatDate: (d) => d.toISOString(),
+      participations: [{ agencyName: "Gemeinde Testdorf", outcome: "REJECTION", municipal: true }],
+      deviationsRequested: false,
+    });
+    expect(text).toContain("- Gemeinde Testdorf hat das gemeindliche Einvernehmen (§ 36 BauGB) versagt.");
+    expect(text).toContain("§ 36 Abs. 2 Satz 3 BauGB");
+  });
+
   it("cites the Land's building code", () => {
     expect(decisionKindLegalBasis("MV", "BAUGENEHMIGUNG")).toBe("§ 72 Abs. 1 LBauO M-V");
     expect(decisionKindLegalBasis("MBO", "TEILBAUGENEHMIGUNG")).toBe("§ 74 MBO");

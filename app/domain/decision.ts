@@ -37,9 +37,17 @@ export function decisionKindLegalBasis(profile: LandProfile | string, kind: Deci
   return localizeLegalBasis(p, KIND_LEGAL_BASIS[kind]);
 }
 
-/** What the clerk most likely decides: a Vorbescheid for a Bauvoranfrage, a Baugenehmigung otherwise. */
-export function defaultDecisionKind(procedureType: string): DecisionKind {
-  return procedureType === "VORBESCHEID" ? "VORBESCHEID" : "BAUGENEHMIGUNG";
+/**
+ * What the clerk most likely decides: a Vorbescheid for a Bauvoranfrage; an Ablehnung when the
+ * Gemeinde refused its Einvernehmen (§ 36 BauGB binds the authority until it is replaced); a
+ * Baugenehmigung otherwise. Only a proposal: the clerk chooses.
+ */
+export function defaultDecisionKind(
+  procedureType: string,
+  { municipalConsentRefused = false }: { municipalConsentRefused?: boolean } = {},
+): DecisionKind {
+  if (procedureType === "VORBESCHEID") return "VORBESCHEID";
+  return municipalConsentRefused ? "ABLEHNUNG" : "BAUGENEHMIGUNG";
 }
 
 /** A permit (not an Ablehnung) has a validity period. */
@@ -140,7 +148,8 @@ export interface ReasonsInput {
   completeAt: Date | null;
   /** Formatted dates are passed in so server and browser print the same text. */
   formatDate: (d: Date) => string;
-  participations: { agencyName: string; outcome: string }[];
+  /** `municipal`: the Gemeinde's Einvernehmen (§ 36 BauGB) rather than an agency's statement. */
+  participations: { agencyName: string; outcome: string; municipal?: boolean }[];
   deviationsRequested: boolean;
 }
 
@@ -168,13 +177,24 @@ export function reasonsSkeleton(input: ReasonsInput): string {
   parts.push(`Der Bauantrag (${input.procedureLabel}) ist${filed} eingegangen.${complete}`);
   if (input.participations.length > 0) {
     const lines = input.participations.map(
-      (p) => `- ${p.agencyName} ${OUTCOME_PHRASES[p.outcome] ?? "wurde beteiligt"}.`,
+      (p) =>
+        `- ${p.agencyName} ${
+          p.municipal && p.outcome === "REJECTION"
+            ? "hat das gemeindliche Einvernehmen (§ 36 BauGB) versagt"
+            : (OUTCOME_PHRASES[p.outcome] ?? "wurde beteiligt")
+        }.`,
     );
     parts.push(`Folgende Stellen wurden beteiligt:\n${lines.join("\n")}`);
   }
   parts.push("");
   parts.push("2. Rechtliche Würdigung");
   if (input.kind === "ABLEHNUNG") {
+    if (input.participations.some((p) => p.municipal && p.outcome === "REJECTION")) {
+      parts.push(
+        "Die Gemeinde hat ihr Einvernehmen nach § 36 Abs. 1 BauGB versagt. Die Bauaufsichtsbehörde ist daran " +
+          "gebunden, solange das Einvernehmen nicht nach § 36 Abs. 2 Satz 3 BauGB ersetzt ist.",
+      );
+    }
     parts.push(
       `Der Bauantrag ist abzulehnen, weil dem Vorhaben öffentlich-rechtliche Vorschriften entgegenstehen, ` +
         `die im bauaufsichtlichen Genehmigungsverfahren zu prüfen sind (${decisionKindLegalBasis(profile, "ABLEHNUNG")}): […]`,

@@ -249,6 +249,34 @@ describe("openDraft", () => {
     expect(await db().caseEvent.count({ where: { applicationId: id, type: "decision.drafted" } })).toBe(1);
   });
 
+  it("proposes an Ablehnung when the Gemeinde refused its Einvernehmen", async () => {
+    const id = await completeCase();
+    const gemeinde = await agency("Gemeinde Versagt");
+    await db().participation.create({
+      data: {
+        applicationId: id,
+        agencyId: gemeinde.id,
+        kind: "MUNICIPAL_CONSENT",
+        status: "ANSWERED",
+        question: "Einvernehmen nach § 36 BauGB",
+        legalBasis: "§ 36 BauGB",
+        deadline: new Date(Date.now() + 60 * 86_400_000),
+        silenceIsConsent: true,
+        silenceConsequence: "Einvernehmen gilt als erteilt",
+        startedById: clerk.id,
+        statement: {
+          create: { outcome: "REJECTION", reasons: "Widerspricht dem B-Plan.", authorId: agencyAuthor.id },
+        },
+      },
+    });
+    await openOrThrow(clerk, id);
+    const d = (await draftOf(id)).decision;
+    expect(d?.kind).toBe("ABLEHNUNG");
+    expect(d?.reasons).toContain("Gemeinde Versagt hat das gemeindliche Einvernehmen (§ 36 BauGB) versagt.");
+    // Ablehnung: half of the permit fee (8 ‰ of 350,000 € = 2,800 €) plus one participation.
+    expect(d?.feeLines.map((l) => l.amountCents)).toEqual([140_000, 5_000]);
+  });
+
   it("creates one draft when two clerks open it at the same time", async () => {
     const id = await completeCase();
     const results = await Promise.all([openDraft(clerk, id), openDraft(clerk2, id), openDraft(clerk, id)]);

@@ -138,7 +138,9 @@ interface ParticipationFacts {
   /** Distinct agencies actually asked (sent or later; not cancelled): charged per participation. */
   chargedCount: number;
   /** Latest round per agency, for the reasons. */
-  latest: { agencyName: string; outcome: string }[];
+  latest: { agencyName: string; outcome: string; municipal: boolean }[];
+  /** The Gemeinde refused its Einvernehmen (latest round). */
+  municipalConsentRefused: boolean;
   /** Conditions of the latest answered statement per agency. */
   conditions: {
     id: string;
@@ -154,6 +156,7 @@ async function participationFacts(tx: Tx, applicationId: string): Promise<Partic
     where: { applicationId, status: { not: "CANCELLED" } },
     select: {
       agencyId: true,
+      kind: true,
       status: true,
       round: true,
       agency: { select: { name: true } },
@@ -171,7 +174,12 @@ async function participationFacts(tx: Tx, applicationId: string): Promise<Partic
     orderBy: [{ round: "desc" }, { createdAt: "asc" }],
   });
   const seen = new Set<string>();
-  const facts: ParticipationFacts = { chargedCount: 0, latest: [], conditions: [] };
+  const facts: ParticipationFacts = {
+    chargedCount: 0,
+    latest: [],
+    conditions: [],
+    municipalConsentRefused: false,
+  };
   for (const p of rows) {
     if (seen.has(p.agencyId)) continue; // an earlier round, superseded by the latest
     seen.add(p.agencyId);
@@ -182,7 +190,9 @@ async function participationFacts(tx: Tx, applicationId: string): Promise<Partic
         : p.status === "DEEMED_CONSENT"
           ? "DEEMED_CONSENT"
           : "PENDING";
-    facts.latest.push({ agencyName: p.agency.name, outcome });
+    const municipal = p.kind === "MUNICIPAL_CONSENT";
+    facts.latest.push({ agencyName: p.agency.name, outcome, municipal });
+    if (municipal && outcome === "REJECTION") facts.municipalConsentRefused = true;
     if (p.status === "ANSWERED" && p.statement) {
       const label = `${p.agency.name}, Stellungnahme vom ${germanDate(p.statement.submittedAt)}`;
       for (const c of p.statement.conditions) {
@@ -229,8 +239,10 @@ export async function openDraft(
 
       const data = readData(app.data);
       const profile = resolveProfile(app.authority.landProfile);
-      const kind = defaultDecisionKind(app.procedureType);
       const facts = await participationFacts(tx, app.id);
+      const kind = defaultDecisionKind(app.procedureType, {
+        municipalConsentRefused: facts.municipalConsentRefused,
+      });
       const euros = data.project?.estimatedCosts;
       const costCents = typeof euros === "number" ? BigInt(euros) * 100n : null;
       const { result: fee } = feeFor(app, kind, costCents, facts.chargedCount);
