@@ -187,7 +187,10 @@ export function eventDetail(type: string, payload: unknown): string {
         .filter(Boolean)
         .join(", ");
     case "decision.plan-stamped":
-      return [p.pageCount ? `${str(p.pageCount)} Seiten` : "", str(p.sha256) ? `SHA-256 ${str(p.sha256)}` : ""]
+      return [
+        p.pageCount ? `${str(p.pageCount)} Seiten` : "",
+        str(p.sha256) ? `SHA-256 ${str(p.sha256)}` : "",
+      ]
         .filter(Boolean)
         .join(" · ");
     case "decision.bescheid-rendered":

@@ -173,7 +173,12 @@ describe("stageAttachment", () => {
     expect((await stage("fake.pdf")).mimeType).toBe("image/png");
     const txt = path.join(tmpRoot, "notiz.txt");
     await writeFile(txt, "Nur ein Text, kein Dokument.\n");
-    const r = await stageAttachment(createReadStream(txt), "notiz.txt", path.join(tmpRoot, randomUUID()), 1024);
+    const r = await stageAttachment(
+      createReadStream(txt),
+      "notiz.txt",
+      path.join(tmpRoot, randomUUID()),
+      1024,
+    );
     expect(r).toMatchObject({ ok: false, message: expect.stringContaining("nicht zulässiges Format") });
     expect(await refuse("broken.pdf")).toBeTruthy();
     expect(await refuse("encrypted.pdf")).toMatch(/verschlüsselt|Passwort/);

@@ -6,8 +6,8 @@ import { exportXbauProcessor } from "./export-xbau";
 import { notifyProcessor } from "./notify";
 import { renderDecisionProcessor } from "./render-decision";
 import { renderReceiptProcessor } from "./render-receipt";
-import { routeParticipationProcessor } from "./route-participation";
 import { renderStatementProcessor } from "./render-statement";
+import { routeParticipationProcessor } from "./route-participation";
 import { sendEmail } from "./send-email";
 
 /** Job name -> processor. One file per processor in this folder. */
