@@ -258,7 +258,8 @@ test.describe("Bauantrag einreichen", () => {
     await loginAs(clerk, CLERK);
     await clerk.goto("/behoerde/posteingang");
     await expect(clerk.getByText(title)).toBeVisible();
-    await expect(clerk.getByText(fileNumber)).toBeVisible();
+    // The row links the case by its Aktenzeichen (the row's assign control names it too).
+    await expect(clerk.getByRole("link", { name: new RegExp(fileNumber) })).toBeVisible();
     await clerkContext.close();
   });
 
