@@ -23,5 +23,11 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && command -v redis-server >/de
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
 fi
 
-npm ci --no-audit --no-fund
+# Same install as .ci/run: `npm ci` refuses the lock file when the registry mirror lacks other
+# platforms' optional binaries; `npm install --no-save` then installs the same locked versions.
+if ! npm ci --no-audit --no-fund; then
+  echo "npm ci refused the lock file; installing the same locked versions with npm install --no-save"
+  rm -rf node_modules
+  npm install --no-audit --no-fund --no-save
+fi
 exec npm start
