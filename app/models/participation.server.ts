@@ -16,6 +16,7 @@ import { isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
 import { GENERATED_KIND_LABELS } from "~/models/generated-document.server";
+import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -311,17 +312,18 @@ export async function startParticipation(
         FOR UPDATE`;
       if (locked.length === 0) throw new Refused(NOT_FOUND);
       const app = (await loadCase(tx, authorityId, applicationId)) as CaseRow;
-      if (!(STARTABLE as readonly string[]).includes(app.status)) {
-        throw new Refused(
-          "Eine Beteiligung kann erst beginnen, wenn die Vollständigkeit des Antrags bestätigt ist.",
-        );
-      }
       const existing = await tx.participation.findMany({
         where: { applicationId: app.id, round: 1 },
         select: { agencyId: true, closedAt: true, agency: { select: { name: true } } },
       });
+      // Checked first: closing moved the case on to DECISION_PENDING, and that is the reason to name.
       if (existing.some((p) => p.closedAt !== null)) {
         throw new Refused("Die Beteiligung zu diesem Fall ist abgeschlossen.");
+      }
+      if (!(STARTABLE as readonly string[]).includes(app.status)) {
+        throw new Refused(
+          "Eine Beteiligung kann erst beginnen, wenn die Vollständigkeit des Antrags bestätigt ist.",
+        );
       }
       const agencies = await registeredAgencies(tx, authorityId);
       const suggestions = suggestionsFor(app);
@@ -410,6 +412,7 @@ export async function startParticipation(
       if (app.status !== "PARTICIPATION") {
         await tx.application.update({ where: { id: app.id }, data: { status: "PARTICIPATION" } });
       }
+      await refreshNextDeadline(tx, app.id);
       return { ok: true as const, participationIds: created };
     });
   } catch (err) {
@@ -680,6 +683,7 @@ async function decideExtension(
           // A new deadline gets its own reminder; an earlier overdue mark no longer applies.
           data: { deadline, reminderSentAt: null, expiredAt: null },
         });
+        await refreshNextDeadline(tx, p.applicationId);
       }
       await tx.participationExtension.update({
         where: { id: ext.id },
@@ -724,7 +728,8 @@ async function decideExtension(
 
 /**
  * Closes the participation of a case: every participation gets closedAt (the agencies keep their
- * statement and package but open no case documents any more; a statement can no longer be given).
+ * statement and package but open no case documents any more; a statement can no longer be given)
+ * and a case in PARTICIPATION moves on to DECISION_PENDING ("Entscheidung in Vorbereitung").
  * Idempotent: closing twice changes nothing and records nothing the second time.
  */
 export async function closeParticipation(
@@ -736,11 +741,12 @@ export async function closeParticipation(
   if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
   try {
     return await db().$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "Application"
+      const locked = await tx.$queryRaw<{ id: string; status: string }[]>`
+        SELECT "id", "status"::text AS "status" FROM "Application"
         WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
         FOR UPDATE`;
-      if (locked.length === 0) throw new Refused(NOT_FOUND);
+      const app = locked[0];
+      if (!app) throw new Refused(NOT_FOUND);
       const open = await tx.participation.findMany({
         where: { applicationId, closedAt: null },
         select: { id: true, status: true },
@@ -754,6 +760,11 @@ export async function closeParticipation(
         where: { applicationId, closedAt: null },
         data: { closedAt: now },
       });
+      // With the agencies heard, the case waits for the decision (a withdrawn case stays withdrawn).
+      if (app.status === "PARTICIPATION") {
+        await tx.application.update({ where: { id: applicationId }, data: { status: "DECISION_PENDING" } });
+      }
+      await refreshNextDeadline(tx, applicationId);
       const unanswered = open.filter((p) => !["ANSWERED", "DEEMED_CONSENT", "CANCELLED"].includes(p.status));
       await appendEvent(tx, {
         applicationId,

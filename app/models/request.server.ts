@@ -1,6 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
+import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { FINDING_CATEGORIES, type RequestBaseline, reviewerAuthority } from "~/models/review.server";
 import type { SessionUser } from "~/models/user.server";
@@ -345,7 +346,7 @@ export async function sendAnswer(
       if (request.status !== "OPEN") throw new Refused(NOT_OPEN);
       const app = await tx.application.findUniqueOrThrow({
         where: { id: applicationId },
-        select: { status: true, decisionDueAt: true },
+        select: { status: true },
       });
       if (app.status !== "INCOMPLETE") throw new Refused(NOT_OPEN);
 
@@ -365,8 +366,9 @@ export async function sendAnswer(
       if (count !== 1) throw new Refused(NOT_OPEN);
       await tx.application.update({
         where: { id: applicationId },
-        data: { status: "IN_REVIEW", nextDeadlineAt: app.decisionDueAt },
+        data: { status: "IN_REVIEW" },
       });
+      await refreshNextDeadline(tx, applicationId);
       await appendEvent(tx, {
         applicationId,
         actorId: user.id,

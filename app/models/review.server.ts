@@ -5,6 +5,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
+import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -304,8 +305,9 @@ export async function sendRequest(
       });
       await tx.application.update({
         where: { id: app.id },
-        data: { status: "INCOMPLETE", nextDeadlineAt: input.deadline },
+        data: { status: "INCOMPLETE" },
       });
+      await refreshNextDeadline(tx, app.id);
       await appendEvent(tx, {
         applicationId: app.id,
         actorId: clerk.id,
@@ -368,8 +370,9 @@ export async function confirmComplete(
       const decisionDueAt = deadline?.dueAt ?? null;
       await tx.application.update({
         where: { id: app.id },
-        data: { status: "COMPLETE", completeAt: now, decisionDueAt, nextDeadlineAt: decisionDueAt },
+        data: { status: "COMPLETE", completeAt: now, decisionDueAt },
       });
+      await refreshNextDeadline(tx, app.id);
       await appendEvent(tx, {
         applicationId: app.id,
         actorId: clerk.id,
@@ -468,9 +471,10 @@ export async function closeRequest(
       if (app.status === "INCOMPLETE") {
         await tx.application.update({
           where: { id: app.id },
-          data: { status: "IN_REVIEW", nextDeadlineAt: app.decisionDueAt },
+          data: { status: "IN_REVIEW" },
         });
       }
+      await refreshNextDeadline(tx, app.id);
       await appendEvent(tx, {
         applicationId: app.id,
         actorId: clerk.id,

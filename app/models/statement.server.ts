@@ -30,6 +30,7 @@ import {
   SizeLimitExceeded,
   toReadable,
 } from "~/models/document.server";
+import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -376,6 +377,7 @@ export async function submitStatement(
         where: { id: participationId },
         data: { status: "ANSWERED", answeredAt: now },
       });
+      await refreshNextDeadline(tx, p.applicationId);
       await appendEvent(tx, {
         applicationId: p.applicationId,
         actorId: user.id,

@@ -1,6 +1,7 @@
 import { applicantScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { SUBMITTING_ROLES } from "~/models/draft.server";
+import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { reviewerAuthority } from "~/models/review.server";
 import type { SessionUser } from "~/models/user.server";
@@ -80,8 +81,9 @@ export async function withdrawApplication(
       });
       await tx.application.update({
         where: { id: applicationId },
-        data: { status: "WITHDRAWN", withdrawnAt: now, nextDeadlineAt: null },
+        data: { status: "WITHDRAWN", withdrawnAt: now },
       });
+      await refreshNextDeadline(tx, applicationId);
       await appendEvent(tx, {
         applicationId,
         actorId: user.id,
@@ -143,8 +145,9 @@ export async function declareDeemedWithdrawn(
       await tx.request.update({ where: { id: request.id }, data: { status: "EXPIRED", closedAt: now } });
       await tx.application.update({
         where: { id: applicationId },
-        data: { status: "DEEMED_WITHDRAWN", withdrawnAt: now, nextDeadlineAt: null },
+        data: { status: "DEEMED_WITHDRAWN", withdrawnAt: now },
       });
+      await refreshNextDeadline(tx, applicationId);
       await appendEvent(tx, {
         applicationId,
         actorId: clerk.id,

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import { Prisma } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
+import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { buildJobId, type Queues, queueOf } from "~/utils/queue.server";
 import type { Processor } from "../types";
@@ -224,6 +225,7 @@ export async function checkParticipationDeadlines(
             data: { status: "DEEMED_CONSENT", deemedConsentAt: now, expiredAt: now },
           });
           if (count !== 1) continue;
+          await refreshNextDeadline(tx, row.applicationId);
           await appendEvent(tx, {
             applicationId: row.applicationId,
             actorId: null,
