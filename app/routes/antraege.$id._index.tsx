@@ -20,7 +20,7 @@ import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { eventDetail, eventLabel, procedureLabel, StatusBadge } from "~/components/status";
 import { TextField } from "~/components/text-field";
 import { documentTypeLabel } from "~/domain/document-types";
-import { listEvents } from "~/models/case-event.server";
+import { listEventsForApplicantSide } from "~/models/case-event.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { getDecidedDecision } from "~/models/decision.server";
 import { completenessInputFor, getDraftForMember, readApplicationData } from "~/models/draft.server";
@@ -39,6 +39,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 const NOT_FOUND = "Diesen Antrag gibt es nicht oder Sie sind an ihm nicht beteiligt.";
 
+/** Files of the Bescheid; the decision section lists them. */
+const DECISION_FILE_KINDS: ReadonlySet<string> = new Set(["BESCHEID", "APPROVED_PLAN", "XBAU_0205"]);
+
 const GENERATED_KINDS: { kind: string; label: string }[] = [
   { kind: "RECEIPT", label: "Eingangsbestätigung (PDF)" },
   { kind: "XBAU_0200", label: "XBau-Nachricht baugenehmigung.antrag.0200 (XML)" },
@@ -56,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!view) notFound(NOT_FOUND);
   // Access is established above (membership); history and generated files of this application only.
   const [events, generated, openRequest, comments] = await Promise.all([
-    listEvents(db(), view.id),
+    listEventsForApplicantSide(db(), view.id),
     // Only the files the applicant side may read (audience CASE).
     view.editable ? Promise.resolve([]) : listGeneratedDocuments(user, view.id),
     view.editable ? Promise.resolve(null) : getOpenRequestForMember(user, view.id),
@@ -123,8 +126,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         doc: doc ? { id: doc.id, filename: doc.filename, size: formatBytes(Number(doc.sizeBytes)) } : null,
       };
     }),
-    // Everything else produced later (XBau messages of the review, …), oldest first.
-    moreGenerated: generated.filter((d) => !GENERATED_KINDS.some((g) => g.kind === d.kind)),
+    // Everything else produced later (XBau messages of the review, …), oldest first; the decision's
+    // files are shown in the decision section instead.
+    moreGenerated: generated.filter(
+      (d) => !GENERATED_KINDS.some((g) => g.kind === d.kind) && !DECISION_FILE_KINDS.has(d.kind),
+    ),
     events: events.map((e) => ({
       id: String(e.id),
       label: eventLabel(e.type),
