@@ -186,9 +186,11 @@ export function eventDetail(type: string, payload: unknown): string {
       return [str(p.agency), str(p.until) ? `bis ${formatDate(str(p.until))}` : ""]
         .filter(Boolean)
         .join(", ");
+    case "xbau.exported":
+      return str(p.message);
     case "decision.plan-stamped":
       return [
-        p.pageCount ? `${str(p.pageCount)} Seiten` : "",
+        p.pageCount ? (p.pageCount === 1 ? "1 Seite" : `${str(p.pageCount)} Seiten`) : "",
         str(p.sha256) ? `SHA-256 ${str(p.sha256)}` : "",
       ]
         .filter(Boolean)
