@@ -50,6 +50,9 @@ export default function AdminOverview() {
         <Link className="kern-btn kern-btn--secondary" to="/verwaltung/bescheide">
           <span className="kern-label">Bescheide: Vier-Augen-Prinzip, Gebühren</span>
         </Link>
+        <Link className="kern-btn kern-btn--secondary" to="/verwaltung/beteiligung">
+          <span className="kern-label">Beteiligung: Erinnerung an Fachstellen</span>
+        </Link>
       </PageHeader>
       <section aria-labelledby="einstellungen">
         <h2 className="kern-heading-medium" id="einstellungen">
