@@ -87,7 +87,6 @@ describe("S3 storage against a real s3rver", () => {
   it("round-trips a 50 MB stream with matching sha256 and without buffering it", async () => {
     const size = 50 * MB;
     const expected = generatedSha256(size, "roundtrip");
-    const rss = { put: [] as number[], get: [] as number[] };
 
     for (let round = 0; round < 2; round++) {
       const key = newKey();
@@ -103,8 +102,6 @@ describe("S3 storage against a real s3rver", () => {
       // never by the file's size (an upload that buffered the stream would show >= 50 MB).
       expect(put.arrayBuffersGrowth).toBeLessThan(30 * MB);
       expect(get.arrayBuffersGrowth).toBeLessThan(30 * MB);
-      rss.put.push(put.rssGrowth);
-      rss.get.push(get.rssGrowth);
 
       const info = await storage.stat(key);
       expect(info).toMatchObject({ sizeBytes: size, contentType: "application/pdf" });
@@ -112,11 +109,10 @@ describe("S3 storage against a real s3rver", () => {
       expect(await pendingUploads(key)).toEqual([]);
       await storage.remove(key);
     }
-    // RSS also carries allocator noise (glibc keeps freed pages for reuse, JIT, GC pages, and other
-    // test files running in parallel workers): up to ~37 MB in single runs seen in CI. The live
-    // buffer check above is the precise one; this only guards against holding the whole 50 MB file.
-    expect(Math.min(...rss.put)).toBeLessThan(45 * MB);
-    expect(Math.min(...rss.get)).toBeLessThan(45 * MB);
+    // No RSS bound here: RSS carries allocator noise (freed pages kept for reuse, JIT, GC, other
+    // test files in parallel workers) and reached 49 MB in a CI run, indistinguishable from the
+    // 50 MB file. The live-buffer check above is the precise one (Buffers count there); RSS is
+    // reported by bench/storage.ts instead.
   });
 
   it("stores small files in one request and accepts a web ReadableStream", async () => {
