@@ -2,7 +2,17 @@ import { PDFDocument, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
 import { CONDITION_KINDS, type ConditionKind } from "~/domain/decision";
 import { CONDITION_GROUP_TITLES, type DecisionTenor } from "~/domain/decision-tenor";
 import { formatEuro } from "~/domain/fees";
-import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
+import {
+  A4,
+  COLORS,
+  clean,
+  drawPageFooter,
+  embedFonts,
+  type Fonts,
+  PageCursor,
+  textWidth,
+  wrap,
+} from "./layout";
 import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
 
 /**
@@ -654,22 +664,6 @@ function drawContinuationHeader(page: PDFPage, { regular, bold }: Fonts, data: B
   return y - 28;
 }
 
-function drawFooter(page: PDFPage, { regular }: Fonts, left: string, n: number, total: number) {
-  const y = MARGIN.bottom - 32;
-  page.drawLine({
-    start: { x: MARGIN.left, y: y + 12 },
-    end: { x: A4.width - MARGIN.right, y: y + 12 },
-    thickness: 0.5,
-    color: COLORS.rule,
-  });
-  const size = 7.5;
-  page.drawText(clean(regular, left), { x: MARGIN.left, y, font: regular, size, color: COLORS.muted });
-  const label = `Seite ${n} von ${total}`;
-  page.drawText(label, {
-    x: A4.width - MARGIN.right - textWidth(regular, label, size),
-    y,
-    font: regular,
-    size,
-    color: COLORS.muted,
-  });
+function drawFooter(page: PDFPage, { regular }: Fonts, label: string, n: number, total: number) {
+  drawPageFooter(page, regular, { margin: MARGIN, y: MARGIN.bottom - 32, label, page: n, total });
 }

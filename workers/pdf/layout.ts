@@ -253,3 +253,36 @@ export class PageCursor {
     });
   }
 }
+
+export interface PageFooterOptions {
+  /** Left and right page margins (the rule spans between them). */
+  margin: { left: number; right: number };
+  /** Baseline of the footer text. */
+  y: number;
+  /** Text on the left, e.g. "Bescheid vom … · Az. …". */
+  label: string;
+  page: number;
+  total: number;
+  /** Thickness of the rule above the footer. */
+  ruleThickness?: number;
+}
+
+/** The footer every rendered letter shares: a rule, the label on the left, "Seite n von m" on the right. */
+export function drawPageFooter(page: PDFPage, font: PDFFont, o: PageFooterOptions): void {
+  const size = 7.5;
+  page.drawLine({
+    start: { x: o.margin.left, y: o.y + 12 },
+    end: { x: A4.width - o.margin.right, y: o.y + 12 },
+    thickness: o.ruleThickness ?? 0.5,
+    color: COLORS.rule,
+  });
+  page.drawText(clean(font, o.label), { x: o.margin.left, y: o.y, font, size, color: COLORS.muted });
+  const pageLabel = `Seite ${o.page} von ${o.total}`;
+  page.drawText(pageLabel, {
+    x: A4.width - o.margin.right - textWidth(font, pageLabel, size),
+    y: o.y,
+    font,
+    size,
+    color: COLORS.muted,
+  });
+}

@@ -1,5 +1,15 @@
 import { PDFDocument, type PDFFont, type PDFPage } from "pdf-lib";
-import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
+import {
+  A4,
+  COLORS,
+  clean,
+  drawPageFooter,
+  embedFonts,
+  type Fonts,
+  PageCursor,
+  textWidth,
+  wrap,
+} from "./layout";
 import { formatDate, formatReceivedAt, formatSize } from "./receipt";
 
 /**
@@ -191,21 +201,13 @@ function continuationHeader(page: PDFPage, { regular }: Fonts, data: StatementPd
 }
 
 function footer(page: PDFPage, { regular }: Fonts, label: string, n: number, total: number) {
-  const y = MARGIN.bottom - 30;
-  page.drawLine({
-    start: { x: MARGIN.left, y: y + 12 },
-    end: { x: A4.width - MARGIN.right, y: y + 12 },
-    thickness: 0.4,
-    color: COLORS.rule,
-  });
-  page.drawText(clean(regular, label), { x: MARGIN.left, y, font: regular, size: 7.5, color: COLORS.muted });
-  const pageLabel = `Seite ${n} von ${total}`;
-  page.drawText(pageLabel, {
-    x: A4.width - MARGIN.right - textWidth(regular, pageLabel, 7.5),
-    y,
-    font: regular,
-    size: 7.5,
-    color: COLORS.muted,
+  drawPageFooter(page, regular, {
+    margin: MARGIN,
+    y: MARGIN.bottom - 30,
+    label,
+    page: n,
+    total,
+    ruleThickness: 0.4,
   });
 }
 
