@@ -30,7 +30,13 @@ afterAll(async () => {
 });
 
 const limiter = (maxAttempts = 5) =>
-  createLoginLimiter(redis, { prefix: `test:${randomUUID()}`, maxAttempts, windowSeconds: 600 });
+  createLoginLimiter(redis, {
+    prefix: `test:${randomUUID()}`,
+    maxAttempts,
+    backoffSeconds: 60,
+    windowSeconds: 600,
+    ipMaxAttempts: 50,
+  });
 
 const attempt = (email: string, password: string, l = limiter()) =>
   login({ email, password, ip: "127.0.0.1", userAgent: "vitest" }, l);
@@ -85,9 +91,29 @@ describe("login", () => {
     const blocked = await attempt(user.email, PASSWORD, l);
     expect(blocked).toEqual({
       ok: false,
-      message: "Zu viele Anmeldeversuche. Bitte versuchen Sie es in 10 Minuten erneut.",
+      message: "Zu viele Anmeldeversuche. Bitte versuchen Sie es in 1 Minute erneut.",
     });
     expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("of 25 parallel wrong guesses at most the limit reach the password check; the owner elsewhere still logs in", async () => {
+    const user = await createTestUser({ roles: ["CLERK"], passwordHash: hashed });
+    const l = limiter(5);
+    const guesses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        login({ email: user.email, password: `falsch-${i}`, ip: "203.0.113.66", userAgent: "attacker" }, l),
+      ),
+    );
+    const checked = guesses.filter((g) => !g.ok && g.message === INVALID_CREDENTIALS_MESSAGE);
+    const throttled = guesses.filter((g) => !g.ok && g.message.startsWith("Zu viele Anmeldeversuche"));
+    expect(checked).toHaveLength(5);
+    expect(throttled).toHaveLength(20);
+    // The real owner, from the office's address, is not locked out by the attacker's guesses.
+    const owner = await login(
+      { email: user.email, password: PASSWORD, ip: "198.51.100.23", userAgent: "owner" },
+      l,
+    );
+    expect(owner.ok).toBe(true);
   });
 });
 
@@ -110,7 +136,13 @@ describe("requireUser and safeRedirect", () => {
     ["https://evil.example/", "/"],
     ["//evil.example/", "/"],
     ["/\\evil.example", "/"],
-    ["/%5Cevil", "/%5Cevil"],
+    ["/%5Cevil", "/"],
+    ["/%5cevil.example", "/"],
+    ["/%2F%2Fevil.example", "/"],
+    ["/%255Cevil", "/"],
+    ["/\t/evil.example", "/"],
+    ["https:/evil.example", "/"],
+    ["/antraege/%C3%A4nderung", "/antraege/%C3%A4nderung"],
     ["javascript:alert(1)", "/"],
     ["antraege", "/"],
     ["/a\nb", "/"],

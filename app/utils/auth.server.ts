@@ -3,11 +3,12 @@ import { redirect } from "@remix-run/node";
 import { findUserForLogin, normalizeEmail, type SessionUser } from "~/models/user.server";
 import { logger } from "./logger.server";
 import { createLoginLimiter, type LoginLimiter, tooManyAttemptsMessage } from "./rate-limit.server";
+import { safeRedirect } from "./safe-redirect";
 import { createSession, destroySession, getSession } from "./session.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
-    /** Client address as Express sees it (honours one trusted proxy hop); set by server.ts. */
+    /** Client address as Express sees it (X-Forwarded-For only when TRUST_PROXY says so); set by server.ts. */
     clientIp?: string;
   }
 }
@@ -91,21 +92,21 @@ export async function login(
   limiter: LoginLimiter = loginLimiter(),
 ): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
-  const gate = await limiter.check({ email, ip: input.ip });
+  // Counted before the password check (atomically), so parallel guesses cannot exceed the limit.
+  const gate = await limiter.acquire({ email, ip: input.ip });
   if (!gate.allowed) {
     logger.warn({ ip: input.ip }, "login throttled");
     return { ok: false, message: tooManyAttemptsMessage(gate.retryAfterSeconds) };
   }
   const result = await passwordProvider.authenticate({ email, password: input.password });
   if (!result.ok) {
-    await limiter.recordFailure({ email, ip: input.ip });
     logger.info({ ip: input.ip, reason: result.reason }, "login failed");
     return {
       ok: false,
       message: result.reason === "disabled" ? DISABLED_MESSAGE : INVALID_CREDENTIALS_MESSAGE,
     };
   }
-  await limiter.recordSuccess({ email });
+  await limiter.recordSuccess({ email, ip: input.ip });
   const session = await createSession(result.userId, { ip: input.ip, userAgent: input.userAgent });
   logger.info({ userId: result.userId }, "login");
   return { ok: true, setCookie: session.cookie, userId: result.userId };
@@ -123,24 +124,8 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   return session?.user ?? null;
 }
 
-/**
- * Only same-site relative paths are accepted as redirect targets ("/antraege?x=1"); anything else
- * (absolute URLs, protocol-relative "//evil", backslash tricks) falls back to `fallback`.
- */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;
-  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  for (const ch of to) {
-    if (ch === "\\" || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) return fallback;
-  }
-  try {
-    const url = new URL(to, "http://same.invalid");
-    if (url.origin !== "http://same.invalid") return fallback;
-    return `${url.pathname}${url.search}${url.hash}`;
-  } catch {
-    return fallback;
-  }
-}
+/** Kept here so existing imports keep working; the helper lives in ./safe-redirect. */
+export { safeRedirect };
 
 export function loginPath(request: Request): string {
   const url = new URL(request.url);

@@ -52,14 +52,40 @@ export const envSchema = z
       .min(1)
       .max(24 * 30)
       .default(12),
-    LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
-    LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+    /** Free login attempts per (account, client address); then delays start (ADR 0007). */
+    LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+    /** First delay after the free attempts; doubles with every further attempt. */
+    LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+    /** Longest delay, and how long failed attempts are remembered. */
+    LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+    /** Login attempts per client address over all accounts within LOGIN_WINDOW_SECONDS. */
+    LOGIN_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(50),
+    /**
+     * Express `trust proxy`: unset = the client address is the TCP peer and X-Forwarded-For is
+     * ignored. Set it only when a reverse proxy you run sits in front: a hop count ("1"), or the
+     * proxy's addresses/subnets ("10.0.0.0/8", "loopback"). Never "true" on an open port.
+     */
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^(\d{1,2}|true|false|[0-9a-f:.,/\sA-Za-z]+)$/,
+          "Hop-Anzahl, true/false oder Adressen/Subnetze",
+        )
+        .optional(),
+    ),
 
     UPLOAD_MAX_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
       .default(250 * 1024 * 1024),
+    // Hostile-file limits (app/utils/file-checks.server.ts): pages per PDF, pixels per image,
+    // decoded/encoded size of a compressed PDF stream beyond a small floor.
+    UPLOAD_MAX_PDF_PAGES: z.coerce.number().int().min(1).max(100_000).default(500),
+    UPLOAD_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
+    UPLOAD_MAX_DECOMPRESSION_RATIO: z.coerce.number().int().min(2).max(100_000).default(100),
 
     SMTP_URL: z.preprocess(
       emptyToUndefined,
