@@ -7,7 +7,9 @@ import { broadcastDevReady } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { env } from "~/utils/env.server";
+import { securityHeaders, trustProxySetting } from "~/utils/http-security.server";
 import { logger } from "~/utils/logger.server";
+import { requestLimits } from "~/utils/request-limits.server";
 
 /**
  * The web process: Express serving the Remix build, static assets and the KERN design system files.
@@ -26,14 +28,11 @@ export async function createServer() {
   const build = await loadBuild();
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", 1);
-  app.use((_req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "same-origin");
-    res.setHeader("X-Frame-Options", "SAMEORIGIN");
-    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    next();
-  });
+  // X-Forwarded-For is believed only when TRUST_PROXY names the proxy in front (ADR 0007).
+  const trustProxy = trustProxySetting(config.TRUST_PROXY);
+  if (trustProxy !== undefined) app.set("trust proxy", trustProxy);
+  // CSP with a per-request nonce, COOP/CORP, HSTS when served over TLS.
+  app.use(securityHeaders({ appUrl: config.APP_URL }));
   app.use(compression());
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(
@@ -41,13 +40,15 @@ export async function createServer() {
     express.static(path.join(root, "node_modules/@kern-ux/native/dist"), { maxAge: "1d", index: false }),
   );
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+  // Every action's body is bounded and its field names checked before Remix parses it (issue 11).
+  app.use(requestLimits());
   app.all(
     "*",
     createRequestHandler({
       build,
       mode: config.NODE_ENV,
-      // The client address (login rate limiting, session records); honours the trusted proxy hop.
-      getLoadContext: (req) => ({ clientIp: req.ip }),
+      // The client address (login rate limiting, session records) and the CSP nonce.
+      getLoadContext: (req, res) => ({ clientIp: req.ip, cspNonce: res.locals.cspNonce as string }),
     }),
   );
 
