@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { formatDate, isoString } from "./format";
+import { formatDate, isoString } from "~/domain/format";
 import { procedureLabel, StatusBadge } from "./status";
 
 export interface ApplicationRow {

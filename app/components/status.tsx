@@ -1,4 +1,4 @@
-import { formatDate } from "./format";
+import { formatDate } from "~/domain/format";
 /** German labels for ApplicationStatus and a KERN badge that shows one. */
 
 export const APPLICATION_STATUS_LABELS: Record<string, string> = {

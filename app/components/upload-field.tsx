@@ -1,5 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { formatBytes } from "~/domain/format";
 
 /**
  * Upload of one Bauvorlage. Without JavaScript it is a plain multipart form posting to the
@@ -22,11 +23,6 @@ type UploadState =
   | { kind: "processing"; filename: string }
   | { kind: "done"; message: string }
   | { kind: "error"; message: string };
-
-function formatLimit(bytes: number): string {
-  const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 1 });
-  return bytes >= 1024 * 1024 ? `${fmt.format(bytes / (1024 * 1024))} MB` : `${fmt.format(bytes / 1024)} KB`;
-}
 
 export function UploadField({
   applicationId,
@@ -79,7 +75,7 @@ export function UploadField({
     if (file.size > maxBytes) {
       setState({
         kind: "error",
-        message: `„${file.name}“ ist zu groß. Erlaubt sind höchstens ${formatLimit(maxBytes)} je Datei.`,
+        message: `„${file.name}“ ist zu groß. Erlaubt sind höchstens ${formatBytes(maxBytes, { precise: true })} je Datei.`,
       });
       return;
     }
@@ -167,7 +163,8 @@ export function UploadField({
           {label}
         </label>
         <div className="kern-hint" id={`${id}-hinweis`}>
-          {accept.includes("image") ? "PDF, JPEG oder PNG" : "PDF"}, höchstens {formatLimit(maxBytes)}
+          {accept.includes("image") ? "PDF, JPEG oder PNG" : "PDF"}, höchstens{" "}
+          {formatBytes(maxBytes, { precise: true })}
         </div>
         <input
           className="kern-form-input__input app-upload__file"

@@ -57,19 +57,14 @@ export function grantsPermission(kind: DecisionKind): boolean {
 
 // ---- Nebenbestimmungen ---------------------------------------------------------------------------
 
-export const CONDITION_KINDS = ["BEDINGUNG", "AUFLAGE", "VORBEHALT", "HINWEIS"] as const;
-export type ConditionKind = (typeof CONDITION_KINDS)[number];
-
-export const CONDITION_KIND_LABELS: Record<ConditionKind, string> = {
-  BEDINGUNG: "Bedingung",
-  AUFLAGE: "Auflage",
-  VORBEHALT: "Vorbehalt",
-  HINWEIS: "Hinweis",
-};
-
-export function isConditionKind(value: unknown): value is ConditionKind {
-  return typeof value === "string" && (CONDITION_KINDS as readonly string[]).includes(value);
-}
+// The kinds and their labels are the statements' (one table): a statement's condition becomes the
+// Bescheid's Nebenbestimmung of the same kind.
+export {
+  CONDITION_KIND_LABELS,
+  CONDITION_KINDS,
+  type ConditionKindValue as ConditionKind,
+  isConditionKind,
+} from "./statements";
 
 // ---- Rechtsbehelfsbelehrung ----------------------------------------------------------------------
 

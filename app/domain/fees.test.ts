@@ -4,13 +4,13 @@ import {
   type FeeInput,
   type FeeSchedule,
   feeScheduleSchema,
-  formatEuro,
   MBO_FEE_SCHEDULE,
   MV_FEE_SCHEDULE,
   parseEuroToCents,
   parseFeeSchedule,
   resolveFeeSchedule,
 } from "./fees";
+import { formatEuro } from "./format";
 
 const EURO_ROUNDING: FeeSchedule = { ...MV_FEE_SCHEDULE, rounding: "EURO" };
 const PRECISE: FeeSchedule = {

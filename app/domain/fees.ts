@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ProcedureType } from "./application-data";
 import type { DecisionKind } from "./decision";
+import { formatEuro } from "./format";
 import type { ProfileId } from "./land-profiles";
 
 /**
@@ -114,14 +115,6 @@ export interface FeeResult {
 }
 
 // ---- formatting (German, used in `basis` and by the UI) -----------------------------------------
-
-const euro = new Intl.NumberFormat("de-DE", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** 123456 -> "1.234,56 €". */
-export function formatEuro(cents: number | bigint): string {
-  const n = typeof cents === "bigint" ? Number(cents) : cents;
-  return `${euro.format(n / 100)} €`;
-}
 
 function formatPerMille(perMille: number): string {
   return `${new Intl.NumberFormat("de-DE", { maximumFractionDigits: 3 }).format(perMille)} ‰`;

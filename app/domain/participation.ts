@@ -345,17 +345,3 @@ export function participationState(p: ParticipationStateInput, now: Date = new D
   if (p.status === "OPENED") return { label: "Geöffnet", tone: "info", daysLeft: left, overdue };
   return { label: "Versandt", tone: "info", daysLeft: left, overdue };
 }
-
-export const STATEMENT_OUTCOME_LABELS: Record<string, string> = {
-  CONSENT: "Zustimmung",
-  CONSENT_WITH_CONDITIONS: "Zustimmung mit Nebenbestimmungen",
-  REJECTION: "Ablehnung",
-  NOT_AFFECTED: "Nicht betroffen",
-};
-
-export const CONDITION_KIND_LABELS: Record<string, string> = {
-  BEDINGUNG: "Bedingung",
-  AUFLAGE: "Auflage",
-  VORBEHALT: "Vorbehalt",
-  HINWEIS: "Hinweis",
-};

@@ -14,6 +14,7 @@ import {
 } from "~/domain/decision";
 import { getDocumentType } from "~/domain/document-types";
 import { computeFee, type FeeLine, resolveFeeSchedule } from "~/domain/fees";
+import { formatDateNumeric, formatTime } from "~/domain/format";
 import { procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
 import type { Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
@@ -78,11 +79,6 @@ async function refusable<T extends object>(fn: () => Promise<T>): Promise<Decisi
 function deciderAuthority(clerk: SessionUser): string {
   if (!can(clerk, "decide:application:authority") || !clerk.authorityId) notFound(NOT_FOUND);
   return clerk.authorityId;
-}
-
-/** dd.mm.yyyy in Berlin time. */
-function germanDate(d: Date): string {
-  return berlinDate(d).split("-").reverse().join(".");
 }
 
 function readData(data: unknown): ApplicationData {
@@ -194,7 +190,7 @@ async function participationFacts(tx: Tx, applicationId: string): Promise<Partic
     facts.latest.push({ agencyName: p.agency.name, outcome, municipal });
     if (municipal && outcome === "REJECTION") facts.municipalConsentRefused = true;
     if (p.status === "ANSWERED" && p.statement) {
-      const label = `${p.agency.name}, Stellungnahme vom ${germanDate(p.statement.submittedAt)}`;
+      const label = `${p.agency.name}, Stellungnahme vom ${formatDateNumeric(p.statement.submittedAt)}`;
       for (const c of p.statement.conditions) {
         facts.conditions.push({ ...c, sourceLabel: label });
       }
@@ -274,7 +270,7 @@ export async function openDraft(
             procedureLabel,
             submittedAt: app.submittedAt,
             completeAt: app.completeAt,
-            formatDate: germanDate,
+            formatDate: formatDateNumeric,
             participations: facts.latest,
             deviationsRequested: data.project?.deviationsRequested === true,
           }),
@@ -540,9 +536,7 @@ async function conflictMessage(tx: Tx, applicationId: string): Promise<string> {
     orderBy: { id: "desc" },
   });
   const who = last?.actor?.displayName ? ` von ${last.actor.displayName}` : "";
-  const when = last
-    ? ` am ${germanDate(last.createdAt)} um ${last.createdAt.toLocaleTimeString("de-DE", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" })} Uhr`
-    : "";
+  const when = last ? ` am ${formatDateNumeric(last.createdAt)} um ${formatTime(last.createdAt)} Uhr` : "";
   return `Der Entwurf wurde inzwischen${who}${when} geändert. Ihre Eingaben sind unten erhalten; bitte vergleichen Sie sie mit der aktuellen Fassung (neu laden) und speichern Sie erneut.`;
 }
 

@@ -8,6 +8,7 @@ import { pipeline } from "node:stream/promises";
 import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import { getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
+import { formatBytes } from "~/domain/format";
 import type { Prisma } from "~/generated/prisma/client";
 import { sharedVersionWhere } from "~/models/agency-portal.server";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
@@ -96,8 +97,7 @@ export function mimeLabel(mime: string | undefined): string {
 
 /** 250 MiB -> "250 MB", 1.5 MiB -> "1,5 MB", 2048 -> "2 KB" (German decimal comma). */
 export function formatLimit(bytes: number): string {
-  const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 1 });
-  return bytes >= 1024 * 1024 ? `${fmt.format(bytes / (1024 * 1024))} MB` : `${fmt.format(bytes / 1024)} KB`;
+  return formatBytes(bytes, { precise: true });
 }
 
 export const uploadMessages = {

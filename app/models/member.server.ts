@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { formatDateLong } from "~/domain/format";
 import type { MemberRole } from "~/generated/prisma/client";
 import { applicantScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
@@ -44,8 +45,6 @@ const inviteSchema = z.object({
 });
 
 export type InviteResult = { ok: true } | { ok: false; message: string };
-
-const dateFormat = new Intl.DateTimeFormat("de-DE", { dateStyle: "long", timeZone: "Europe/Berlin" });
 
 /**
  * Invites someone by e-mail address. Only accepted members may invite. A pending invitation to the
@@ -161,7 +160,7 @@ export async function inviteMember(
           "Über diesen Link nehmen Sie die Einladung an:",
           link,
           "",
-          `Der Link ist bis zum ${dateFormat.format(expiresAt)} gültig. Melden Sie sich dazu mit dieser E-Mail-Adresse (${email}) an oder legen Sie ein Konto an.`,
+          `Der Link ist bis zum ${formatDateLong(expiresAt)} gültig. Melden Sie sich dazu mit dieser E-Mail-Adresse (${email}) an oder legen Sie ein Konto an.`,
           "",
           "Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.",
           "",

@@ -7,10 +7,10 @@ import {
   manualSuggestion,
   type ParticipationSuggestion,
   participationState,
-  STATEMENT_OUTCOME_LABELS,
   silenceConsequenceText,
   suggestParticipations,
 } from "~/domain/participation";
+import { STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
 import { Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
@@ -564,7 +564,7 @@ export async function getParticipationBoard(
       statement: p.statement
         ? {
             outcome: p.statement.outcome,
-            outcomeLabel: STATEMENT_OUTCOME_LABELS[p.statement.outcome] ?? p.statement.outcome,
+            outcomeLabel: STATEMENT_OUTCOME_LABELS[p.statement.outcome],
             reasons: p.statement.reasons,
             submittedAt: p.statement.submittedAt,
             conditions: p.statement.conditions,

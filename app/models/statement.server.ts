@@ -6,9 +6,9 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
-import { formatDate } from "~/components/format";
 import { berlinDate, requestDeadlineFromDate } from "~/domain/deadlines";
 import { MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
+import { formatDate } from "~/domain/format";
 import {
   type ConditionKindValue,
   isConditionKind,

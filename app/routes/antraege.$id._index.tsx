@@ -16,10 +16,10 @@ import { DescriptionList } from "~/components/description-list";
 import { ALL_STEPS, stepForSection } from "~/components/draft/steps";
 import { DataSummary } from "~/components/draft/summary";
 import { SelectField } from "~/components/form-fields";
-import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { eventDetail, eventLabel, procedureLabel, StatusBadge } from "~/components/status";
 import { TextField } from "~/components/text-field";
 import { documentTypeLabel } from "~/domain/document-types";
+import { formatBytes, formatDate, formatDateTime, isoString } from "~/domain/format";
 import { listEventsForApplicantSide } from "~/models/case-event.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { getDecidedDecision } from "~/models/decision.server";
@@ -46,12 +46,6 @@ const GENERATED_KINDS: { kind: string; label: string }[] = [
   { kind: "RECEIPT", label: "Eingangsbestätigung (PDF)" },
   { kind: "XBAU_0200", label: "XBau-Nachricht baugenehmigung.antrag.0200 (XML)" },
 ];
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} Byte`;
-  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("de-DE", { maximumFractionDigits: 0 })} KB`;
-  return `${(n / 1024 / 1024).toLocaleString("de-DE", { maximumFractionDigits: 1 })} MB`;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

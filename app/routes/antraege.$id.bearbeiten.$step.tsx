@@ -12,6 +12,7 @@ import { SectionFields, type Values } from "~/components/draft/step-fields";
 import { ALL_STEPS, FORM_STEPS, stepBySlug } from "~/components/draft/steps";
 import { procedureLabel } from "~/components/status";
 import { StepIndicator } from "~/components/step-indicator";
+import { formatDate, formatTime } from "~/domain/format";
 import { completenessInputFor, getDraftForMember, saveDraftSection } from "~/models/draft.server";
 import { requireUser } from "~/utils/auth.server";
 import { notFound } from "~/utils/permissions.server";
@@ -22,19 +23,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 const NOT_FOUND = "Diesen Antrag gibt es nicht oder Sie sind an ihm nicht beteiligt.";
 
-const timeFormat = new Intl.DateTimeFormat("de-DE", {
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "Europe/Berlin",
-});
-const dayFormat = new Intl.DateTimeFormat("de-DE", { dateStyle: "medium", timeZone: "Europe/Berlin" });
-
 function conflictMessage(changedBy: string | null, changedAt: Date): string {
   const who = changedBy ?? "einer anderen beteiligten Person";
-  const sameDay = dayFormat.format(changedAt) === dayFormat.format(new Date());
+  const sameDay = formatDate(changedAt) === formatDate(new Date());
   const when = sameDay
-    ? `um ${timeFormat.format(changedAt)} Uhr`
-    : `am ${dayFormat.format(changedAt)} um ${timeFormat.format(changedAt)} Uhr`;
+    ? `um ${formatTime(changedAt)} Uhr`
+    : `am ${formatDate(changedAt)} um ${formatTime(changedAt)} Uhr`;
   return `Dieser Abschnitt wurde zwischenzeitlich von ${who} ${when} gespeichert. Ihre Eingaben sind unten erhalten; bitte prüfen und erneut speichern.`;
 }
 

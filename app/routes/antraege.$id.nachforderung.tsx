@@ -8,9 +8,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { FORM_STEPS, type SectionKey, stepForSection } from "~/components/draft/steps";
-import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
+import { formatDate, formatDateTime, isoString } from "~/domain/format";
 import { handleUploadRequest } from "~/models/document.server";
 import { getDraftForMember } from "~/models/draft.server";
 import { answerItem, getOpenRequestForMember, sendAnswer } from "~/models/request.server";

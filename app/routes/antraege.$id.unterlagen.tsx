@@ -9,11 +9,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { CompletenessPanel, toCompletenessBase } from "~/components/completeness-panel";
-import { formatDateTime } from "~/components/format";
 import { StepIndicator } from "~/components/step-indicator";
 import { type TypeOption, UploadField } from "~/components/upload-field";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { DOCUMENT_TYPES, type DocumentType, getDocumentType } from "~/domain/document-types";
+import { formatBytes, formatDateTime } from "~/domain/format";
 import { handleUploadRequest, setToBeSubmittedLater } from "~/models/document.server";
 import { completenessInputFor, type DraftDocument, getDraftForMember } from "~/models/draft.server";
 import { env } from "~/utils/env.server";
@@ -114,13 +114,6 @@ function option(t: DocumentType): TypeOption {
   return { code: t.code, label: `${t.shortLabel} (${t.code})`, accept: acceptFor(t) };
 }
 
-function formatSize(bytes: number): string {
-  const fmt = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 1 });
-  if (bytes >= 1024 * 1024) return `${fmt.format(bytes / (1024 * 1024))} MB`;
-  if (bytes >= 1024) return `${fmt.format(bytes / 1024)} KB`;
-  return `${bytes} Byte`;
-}
-
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type DocumentRow = LoaderData["documents"][number];
 
@@ -165,7 +158,7 @@ function VersionTable({ doc }: { doc: DocumentRow | DraftDocument }) {
                 </a>
               </td>
               <td className="kern-table__cell" data-label="Größe">
-                {formatSize(Number(v.sizeBytes))}
+                {formatBytes(v.sizeBytes, { precise: true })}
               </td>
               <td className="kern-table__cell" data-label="Seiten">
                 {v.pageCount ?? "–"}

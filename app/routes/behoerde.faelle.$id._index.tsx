@@ -9,10 +9,10 @@ import { CommentsSection } from "~/components/comments/comments-section";
 import { pinsForVersion } from "~/components/comments/pins";
 import { DescriptionList } from "~/components/description-list";
 import { DataSummary } from "~/components/draft/summary";
-import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
+import { formatBytes, formatDate, formatDateTime, isoString } from "~/domain/format";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { listEvents } from "~/models/case-event.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
@@ -28,12 +28,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 const NOT_FOUND = "Diesen Fall gibt es in Ihrer Behörde nicht.";
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} Byte`;
-  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("de-DE", { maximumFractionDigits: 0 })} KB`;
-  return `${(n / 1024 / 1024).toLocaleString("de-DE", { maximumFractionDigits: 1 })} MB`;
-}
 
 function deadlineInfo(at: Date | null, now: Date) {
   return at ? { at, label: daysLeftLabel(at, now), overdue: daysLeft(at, now) < 0 } : null;

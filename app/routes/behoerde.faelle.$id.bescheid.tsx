@@ -11,7 +11,6 @@ import { PageHeader } from "~/components/app-shell";
 import { DecisionSection } from "~/components/decision/decision-section";
 import { FeeTable } from "~/components/decision/fee-table";
 import { DescriptionList } from "~/components/description-list";
-import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import {
   CONDITION_KIND_LABELS,
@@ -25,6 +24,7 @@ import {
 } from "~/domain/decision";
 import { documentTypeLabel } from "~/domain/document-types";
 import { computeFee, parseEuroToCents } from "~/domain/fees";
+import { formatDate, formatDateTime, isoString } from "~/domain/format";
 import { isUuid } from "~/models/application.server";
 import {
   approve,

@@ -8,10 +8,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
-import { formatDate } from "~/components/format";
 import { StatusBadge } from "~/components/status";
 import { berlinDate } from "~/domain/deadlines";
-import { CONDITION_KIND_LABELS } from "~/domain/participation";
+import { formatDate } from "~/domain/format";
+import { conditionKindLabel } from "~/domain/statements";
 import { authorityScope, isUuid } from "~/models/application.server";
 import {
   closeParticipation,
@@ -284,7 +284,7 @@ export default function ParticipationPage() {
                               {b.statement.conditions.map((c, i) => (
                                 // biome-ignore lint/suspicious/noArrayIndexKey: conditions are immutable and ordered
                                 <li key={i}>
-                                  {CONDITION_KIND_LABELS[c.kind] ?? c.kind}: {c.text}
+                                  {conditionKindLabel(c.kind)}: {c.text}
                                 </li>
                               ))}
                             </ul>

@@ -3,9 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { EmptyState } from "~/components/application-table";
-import { formatDate, isoString } from "~/components/format";
 import { PROCEDURE_LABELS_SHORT, procedureLabel, StatusBadge, statusLabel } from "~/components/status";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
+import { formatDate, isoString } from "~/domain/format";
 import { INBOX_STATUSES, type InboxSort, isInboxSort, listInbox } from "~/models/inbox.server";
 import { assignCase } from "~/models/review.server";
 import { db } from "~/utils/db.server";

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/app-shell";
 import { EmptyState } from "~/components/application-table";
-import { formatDateTime, isoString } from "~/components/format";
+import { formatDateTime, isoString } from "~/domain/format";
 import { listNotifications, markRead } from "~/models/notification.server";
 import { requireUser } from "~/utils/auth.server";
 

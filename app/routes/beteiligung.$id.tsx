@@ -9,16 +9,17 @@ import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { DescriptionList } from "~/components/description-list";
 import { FieldError, RadioGroup, SelectField, TextAreaField } from "~/components/form-fields";
-import { formatDate, formatDateTime, isoString } from "~/components/format";
 import { procedureLabel } from "~/components/status";
 import { TextField } from "~/components/text-field";
 import { berlinDate } from "~/domain/deadlines";
+import { formatBytes, formatDate, formatDateTime, isoString } from "~/domain/format";
 import {
   CONDITION_KIND_LABELS,
   CONDITION_KINDS,
   MAX_ATTACHMENTS,
   MAX_CONDITIONS,
   STATEMENT_OUTCOME_LABELS,
+  STATEMENT_OUTCOMES,
 } from "~/domain/statements";
 import { agencyParticipationExists, getParticipationForAgency } from "~/models/agency-portal.server";
 import { formatLimit } from "~/models/document.server";
@@ -153,20 +154,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const OUTCOME_OPTIONS = [
-  { value: "CONSENT", label: "Zustimmung" },
-  { value: "CONSENT_WITH_CONDITIONS", label: "Zustimmung mit Nebenbestimmungen" },
-  { value: "REJECTION", label: "Ablehnung" },
-  { value: "NOT_AFFECTED", label: "Nicht betroffen" },
-];
+const OUTCOME_OPTIONS = STATEMENT_OUTCOMES.map((o) => ({ value: o, label: STATEMENT_OUTCOME_LABELS[o] }));
 
 const KIND_OPTIONS = CONDITION_KINDS.map((k) => ({ value: k, label: CONDITION_KIND_LABELS[k] }));
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} Byte`;
-  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("de-DE", { maximumFractionDigits: 0 })} KB`;
-  return `${(n / 1024 / 1024).toLocaleString("de-DE", { maximumFractionDigits: 1 })} MB`;
-}
 
 function parcelLabel(p: { gemarkung?: string; flur?: string; zaehler?: string; nenner?: string }): string {
   return (

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/app-shell";
 import { EmptyState } from "~/components/application-table";
-import { formatDate, isoString } from "~/components/format";
+import { formatDate, isoString } from "~/domain/format";
 import { listParticipationsForAgency } from "~/models/agency-portal.server";
 import { requireAuthorityPermission } from "~/utils/permissions.server";
 

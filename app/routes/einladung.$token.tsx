@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { DescriptionList } from "~/components/description-list";
+import { formatDateLong } from "~/domain/format";
 import { acceptInvitation, getInvitation } from "~/models/member.server";
 import { normalizeEmail } from "~/models/user.server";
 import { getUser, requireUser } from "~/utils/auth.server";
@@ -11,8 +12,6 @@ export const meta: MetaFunction = () => [{ title: "Einladung zu einem Bauantrag 
 
 /** The page carries a secret token: not for shared caches (the app already sends Referrer-Policy same-origin). */
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
-
-const dateFormat = new Intl.DateTimeFormat("de-DE", { dateStyle: "long", timeZone: "Europe/Berlin" });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const token = params.token ?? "";
@@ -25,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     invitedBy: invitation.invitedBy,
     email: invitation.email,
     roleLabel: invitation.roleLabel,
-    expiresAt: invitation.expiresAt ? dateFormat.format(invitation.expiresAt) : null,
+    expiresAt: invitation.expiresAt ? formatDateLong(invitation.expiresAt) : null,
   };
   if (invitation.expired)
     return { state: "expired" as const, info, user: user ? { email: user.email } : null };

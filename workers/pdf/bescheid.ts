@@ -1,7 +1,7 @@
 import { PDFDocument, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
 import { CONDITION_KINDS, type ConditionKind } from "~/domain/decision";
 import { CONDITION_GROUP_TITLES, type DecisionTenor } from "~/domain/decision-tenor";
-import { formatEuro } from "~/domain/fees";
+import { formatEuro } from "~/domain/format";
 import {
   A4,
   COLORS,

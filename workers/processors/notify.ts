@@ -1,4 +1,5 @@
 import { UnrecoverableError } from "bullmq";
+import { formatDateNumeric as formatDate } from "~/domain/format";
 import { createNotificationsInTx, type NewNotification } from "~/models/notification.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { env } from "~/utils/env.server";
@@ -376,18 +377,6 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
   },
   ...PARTICIPATION_NOTIFY_EVENTS,
 };
-
-/** "15.12.2026" in Berlin time for an ISO instant. */
-function formatDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat("de-DE", {
-    timeZone: "Europe/Berlin",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-  }).format(d);
-}
 
 interface Recipient {
   id: string;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type DecisionKind, decisionKindLabel, legalRemedyFor } from "~/domain/decision";
 import { decisionTenor } from "~/domain/decision-tenor";
 import { documentTypeLabel } from "~/domain/document-types";
-import { formatEuro } from "~/domain/fees";
+import { formatEuro } from "~/domain/format";
 import { resolveProfile } from "~/domain/land-profiles";
 import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
 import type { PrismaClient } from "~/generated/prisma/client";

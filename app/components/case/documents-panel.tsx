@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { formatDateTime, isoString } from "../format";
+import { formatDateTime, isoString } from "~/domain/format";
 import { type PagePin, PdfViewer } from "../pdf/pdf-viewer";
 import { VersionCompare } from "../pdf/version-compare";
 

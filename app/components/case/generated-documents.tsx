@@ -1,4 +1,4 @@
-import { formatDateTime, isoString } from "../format";
+import { formatBytes, formatDateTime, isoString } from "~/domain/format";
 
 export interface GeneratedDocumentLink {
   id: string;
@@ -10,12 +10,6 @@ export interface GeneratedDocumentLink {
   href: string;
 }
 
-function formatSize(n: number): string {
-  if (n < 1024) return `${n} Byte`;
-  if (n < 1024 * 1024) return `${(n / 1024).toLocaleString("de-DE", { maximumFractionDigits: 0 })} KB`;
-  return `${(n / 1024 / 1024).toLocaleString("de-DE", { maximumFractionDigits: 1 })} MB`;
-}
-
 /** Files the system produced for a case (receipt, XBau messages, …) as download links; no JS needed. */
 export function GeneratedDocumentItems({ documents }: { documents: GeneratedDocumentLink[] }) {
   return (
@@ -25,7 +19,7 @@ export function GeneratedDocumentItems({ documents }: { documents: GeneratedDocu
           <a className="kern-link" href={d.href} download>
             <span className="kern-icon kern-icon--download" aria-hidden="true" /> {d.title}
           </a>{" "}
-          ({d.filename}, {formatSize(d.sizeBytes)},{" "}
+          ({d.filename}, {formatBytes(d.sizeBytes)},{" "}
           <time dateTime={isoString(d.createdAt)}>{formatDateTime(d.createdAt)}</time>)
         </li>
       ))}

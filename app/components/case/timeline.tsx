@@ -1,4 +1,4 @@
-import { formatDateTime, isoString } from "../format";
+import { formatDateTime, isoString } from "~/domain/format";
 import { eventDetail, eventLabel } from "../status";
 
 export interface TimelineEvent {

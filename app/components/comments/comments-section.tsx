@@ -1,7 +1,7 @@
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { formatDateTime, isoString } from "~/domain/format";
 import { Alert } from "../alert";
-import { formatDateTime, isoString } from "../format";
 import { PdfViewer } from "../pdf/pdf-viewer";
 import { pinsForVersion } from "./pins";
 

@@ -1,6 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { formatDate, isoString } from "~/components/format";
+import { formatBytes, formatDate, isoString } from "~/domain/format";
 
 export interface DecidedDecisionView {
   kind: string;
@@ -73,7 +73,7 @@ export function DecisionSection({ decision: d }: { decision: DecidedDecisionView
                 {f.title} herunterladen
               </a>{" "}
               <span className="kern-body kern-body--small">
-                ({f.filename}, {Math.max(1, Math.round(f.sizeBytes / 1024)).toLocaleString("de-DE")} KB)
+                ({f.filename}, {formatBytes(f.sizeBytes)})
               </span>
             </li>
           ))}

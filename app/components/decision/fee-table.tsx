@@ -1,4 +1,5 @@
-import { type FeeLine, formatEuro } from "~/domain/fees";
+import type { FeeLine } from "~/domain/fees";
+import { formatEuro } from "~/domain/format";
 
 /** The fee calculation line by line (draft editor, decided view). */
 export function FeeTable({

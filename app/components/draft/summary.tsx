@@ -7,6 +7,7 @@ import {
   PLANNING_AREA_LABELS,
   USE_TYPE_LABELS,
 } from "~/domain/application-data";
+import { formatEuroWhole } from "~/domain/format";
 import { DescriptionList } from "../description-list";
 import { FORM_STEPS, type SectionKey } from "./steps";
 
@@ -24,8 +25,6 @@ function address(
   const line2 = [a.postalCode, a.city].filter(Boolean).join(" ");
   return [line1, line2].filter(Boolean).join(", ") || "–";
 }
-
-const euro = new Intl.NumberFormat("de-DE", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
 
 export function sectionItems(section: SectionKey, data: ApplicationData): { label: string; value: string }[] {
   switch (section) {
@@ -89,7 +88,7 @@ export function sectionItems(section: SectionKey, data: ApplicationData): { labe
         { label: "Nutzung", value: v?.use ? USE_TYPE_LABELS[v.use] : "–" },
         {
           label: "Geschätzte Baukosten",
-          value: typeof v?.estimatedCosts === "number" ? euro.format(v.estimatedCosts) : "–",
+          value: typeof v?.estimatedCosts === "number" ? formatEuroWhole(v.estimatedCosts) : "–",
         },
         { label: "Sonderbau", value: yesNo(v?.specialBuilding) },
         { label: "Baudenkmal betroffen", value: yesNo(v?.monument) },
