@@ -16,6 +16,7 @@ import { unreadCount } from "~/models/notification.server";
 import antragStyles from "~/styles/antrag.css";
 import appStyles from "~/styles/app.css";
 import { getUser } from "~/utils/auth.server";
+import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: "/kern/fonts/fira-sans.css" },
@@ -47,6 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   return (
     <html lang="de" data-kern-theme="light">
       <head>
@@ -57,8 +59,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         <Shell user={data?.user ?? null}>{children}</Shell>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
