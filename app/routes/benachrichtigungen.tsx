@@ -6,6 +6,7 @@ import { EmptyState } from "~/components/application-table";
 import { formatDateTime, isoString } from "~/domain/format";
 import { listNotifications, markRead } from "~/models/notification.server";
 import { requireUser } from "~/utils/auth.server";
+import { safeRedirect } from "~/utils/safe-redirect";
 
 export const meta: MetaFunction = () => [{ title: "Benachrichtigungen – Bauantrag" }];
 
@@ -21,9 +22,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const id = String(form.get("id") ?? "");
   await markRead(user.id, id === "all" ? "all" : id);
   // Opening the linked page after marking it read ("Öffnen" posts with `open`).
-  const open = String(form.get("open") ?? "");
-  if (open.startsWith("/") && !open.startsWith("//")) return redirect(open);
-  return redirect("/benachrichtigungen");
+  return redirect(safeRedirect(form.get("open"), "/benachrichtigungen"));
 }
 
 export default function Notifications() {
