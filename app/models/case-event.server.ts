@@ -1,32 +1,80 @@
+import {
+  CASE_EVENTS,
+  type CaseEventPayload,
+  type CaseEventType,
+  type CaseNotification,
+  isApplicantVisibleEvent,
+} from "~/domain/case-events";
 import type { Prisma } from "~/generated/prisma/client";
+import { enqueueInTx } from "~/models/outbox.server";
 import type { Tx } from "~/utils/db.server";
+import { buildJobId, type NotifyEvent, type NotifyPayload } from "~/utils/queue.server";
+
+export { isApplicantVisibleEvent } from "~/domain/case-events";
 
 /**
  * The case history (Akte) is append-only: a database trigger refuses UPDATE and DELETE on
  * CaseEvent. Events are written in the same transaction as the change they describe, so the
- * history never claims something that was rolled back.
- *
- * Event types used so far: "application.created", "application.section-saved",
- * "application.submitted", "member.invited", "member.accepted", "document.marked-later".
+ * history never claims something that was rolled back. The event types, their labels, who sees
+ * them and their payload schemas are the catalogue in app/domain/case-events.ts.
  */
-export interface AppendEventInput {
+export interface AppendEventInput<T extends CaseEventType = CaseEventType> {
   applicationId: string;
   /** The user who caused it; null for system events (workers, deadlines). */
   actorId: string | null;
-  type: string;
-  payload?: Prisma.InputJsonValue;
+  type: T;
+  payload?: CaseEventPayload<T>;
 }
 
-export async function appendEvent(tx: Tx, input: AppendEventInput): Promise<{ id: bigint; createdAt: Date }> {
+export async function appendEvent<T extends CaseEventType>(
+  tx: Tx,
+  input: AppendEventInput<T>,
+): Promise<{ id: bigint; createdAt: Date }> {
+  // A payload that does not match the catalogue is a programming error: refuse before writing it.
+  const payload = CASE_EVENTS[input.type].schema.parse(input.payload ?? {}) as Prisma.InputJsonValue;
   return tx.caseEvent.create({
-    data: {
-      applicationId: input.applicationId,
-      actorId: input.actorId,
-      type: input.type,
-      payload: input.payload ?? {},
-    },
+    data: { applicationId: input.applicationId, actorId: input.actorId, type: input.type, payload },
     select: { id: true, createdAt: true },
   });
+}
+
+// Every notification the catalogue names must be one the notify job knows (compile-time check).
+type Assert<T extends true> = T;
+export type _CatalogueNotificationsAreJobEvents = Assert<CaseNotification extends NotifyEvent ? true : false>;
+
+export interface NotifyInput {
+  applicationId: string;
+  /** The user who caused it (left out of the recipients unless the event says otherwise). */
+  actorId?: string | null;
+  /** Distinguishes repeated notifications of one kind on a case (part of the dedupe key). */
+  scope?: string;
+  /** Part of the job id when it differs from the scope (kept so job ids stay what they were). */
+  jobKey?: string;
+  details?: NotifyPayload["details"];
+}
+
+/**
+ * The one way to cause a notification: a `system.notify` outbox row in the caller's transaction,
+ * job id `system.notify-<application>-<event>[-<scope>]`, so a repeated command notifies once.
+ */
+export async function notifyInTx(tx: Tx, event: NotifyEvent, input: NotifyInput): Promise<boolean> {
+  const key = input.jobKey ?? input.scope;
+  return enqueueInTx(tx, {
+    jobName: "system.notify",
+    jobId: buildJobId("system.notify", input.applicationId, event, ...(key === undefined ? [] : [key])),
+    payload: {
+      applicationId: input.applicationId,
+      event,
+      ...(input.actorId ? { actorId: input.actorId } : {}),
+      ...(input.scope === undefined ? {} : { scope: input.scope }),
+      ...(input.details === undefined ? {} : { details: input.details }),
+    },
+  });
+}
+
+/** The notification an event type causes according to the catalogue (null: none). */
+export function notificationOf(type: CaseEventType): NotifyEvent | null {
+  return CASE_EVENTS[type].notifies;
 }
 
 /** Events of one application in order (callers scope access before calling this). */
@@ -42,57 +90,6 @@ export async function listEvents(tx: Tx, applicationId: string) {
     },
     orderBy: { id: "asc" },
   });
-}
-
-/**
- * Event types the applicant side sees in its history. An allowlist, so that a new (possibly
- * authority-internal) event type stays hidden from applicants until someone decides otherwise:
- * assignment, agencies opening or answering, statements, extension requests, reminders and decision
- * drafts are the authority's business (need-to-know, DOMAIN.md).
- */
-export const APPLICANT_VISIBLE_EVENT_TYPES: ReadonlySet<string> = new Set([
-  "application.created",
-  "application.section-saved",
-  "member.invited",
-  "member.accepted",
-  "document.uploaded",
-  "document.marked-later",
-  "document.unmarked-later",
-  "receipt.rendered",
-  "application.submitted",
-  "application.file-number-assigned",
-  "application.receipt-sent",
-  "review.started",
-  "request.sent",
-  "request.answered",
-  "request.item-answered",
-  "request.expired",
-  "request.closed",
-  "application.complete",
-  "participation.started",
-  "participation.closed",
-  "decision.decided",
-  "decision.bescheid-rendered",
-  "decision.plan-stamped",
-  "decision.delivered",
-  "application.withdrawn",
-  "application.deemed-withdrawn",
-]);
-
-/** XBau messages the applicant side sees in its history (the others go between authorities). */
-const APPLICANT_VISIBLE_XBAU_MESSAGES: ReadonlySet<string> = new Set([
-  "baugenehmigung.antrag.0200",
-  "baugenehmigung.formellePruefung.0201",
-  "baugenehmigung.antragGeaendert.0202",
-  "baugenehmigung.bescheid.0205",
-]);
-
-export function isApplicantVisibleEvent(type: string, payload: unknown): boolean {
-  if (type === "xbau.exported") {
-    const message = (payload as { message?: unknown } | null)?.message;
-    return typeof message === "string" && APPLICANT_VISIBLE_XBAU_MESSAGES.has(message);
-  }
-  return APPLICANT_VISIBLE_EVENT_TYPES.has(type);
 }
 
 /** The history as the applicant side may see it (callers scope access before calling this). */

@@ -1,4 +1,10 @@
+import { ENDED_APPLICATION_STATUSES, OPEN_PARTICIPATION_STATUSES } from "~/domain/lifecycle";
+import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
+
+// The status sets come from the lifecycle tables (one definition, also for raw SQL).
+const ENDED = Prisma.join(ENDED_APPLICATION_STATUSES.map((s) => Prisma.sql`${s}::"ApplicationStatus"`));
+const OPEN = Prisma.join(OPEN_PARTICIPATION_STATUSES.map((s) => Prisma.sql`${s}::"ParticipationStatus"`));
 
 /**
  * `Application.nextDeadlineAt` is a denormalised copy of the nearest running deadline of a case,
@@ -8,20 +14,20 @@ import type { Tx } from "~/utils/db.server";
  *
  * Running deadlines: the decision deadline (decisionDueAt, until decided), an OPEN request's
  * deadline (also once passed: an overdue case must stay findable as overdue) and the deadline of
- * every participation still awaiting a statement (PENDING/SENT/OPENED, not closed). A decided or
- * withdrawn case has none. Postgres' LEAST ignores NULLs and is NULL only when all are NULL.
+ * every participation still open (OPEN_PARTICIPATION_STATUSES, not closed). A case whose procedure
+ * ended (ENDED_APPLICATION_STATUSES: decided, withdrawn) has none. Postgres' LEAST ignores NULLs and is NULL only when all are NULL.
  */
 export async function refreshNextDeadline(tx: Tx, applicationId: string): Promise<Date | null> {
   const rows = await tx.$queryRaw<{ nextDeadlineAt: Date | null }[]>`
     UPDATE "Application" a
     SET "nextDeadlineAt" = CASE
-      WHEN a."status" IN ('DECIDED', 'WITHDRAWN', 'DEEMED_WITHDRAWN') THEN NULL
+      WHEN a."status" IN (${ENDED}) THEN NULL
       ELSE LEAST(
         a."decisionDueAt",
         (SELECT min(r."deadline") FROM "Request" r
           WHERE r."applicationId" = a."id" AND r."status" = 'OPEN'),
         (SELECT min(p."deadline") FROM "Participation" p
-          WHERE p."applicationId" = a."id" AND p."status" IN ('PENDING', 'SENT', 'OPENED')
+          WHERE p."applicationId" = a."id" AND p."status" IN (${OPEN})
             AND p."closedAt" IS NULL)
       )
     END

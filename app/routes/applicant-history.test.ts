@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { appendEvent, isApplicantVisibleEvent } from "~/models/case-event.server";
+import { isApplicantVisibleEvent } from "~/models/case-event.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
@@ -46,7 +46,9 @@ beforeAll(async () => {
       ["xbau.exported", { message: "baugenehmigung.formellePruefung.0201" }],
       ["some.future-event", {}],
     ] as const) {
-      await appendEvent(tx, { applicationId: id, actorId: clerk.id, type, payload });
+      // Written as rows (not appendEvent): some payloads are left empty and one type is an older,
+      // uncatalogued one — the history must still hide what the applicant side may not see.
+      await tx.caseEvent.create({ data: { applicationId: id, actorId: clerk.id, type, payload } });
     }
   });
 });

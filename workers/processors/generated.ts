@@ -2,8 +2,21 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
+import type { CaseEventType } from "~/domain/case-events";
 import { Prisma, type PrismaClient } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
+
+/** Event types whose payload names the generated file (checked by the catalogue's schema). */
+type GeneratedEventType = Extract<
+  CaseEventType,
+  | "receipt.rendered"
+  | "xbau.exported"
+  | "statement.rendered"
+  | "participation.package-rendered"
+  | "decision.bescheid-rendered"
+  | "decision.plan-stamped"
+>;
+
 import { type ApplicationSnapshot, readSnapshot } from "~/models/submission.server";
 import { generatedKey, getStorage, type Storage } from "../../storage/index";
 
@@ -93,8 +106,8 @@ export interface StoreGeneratedInput {
   participationId?: string;
   /** Links the file to a decision (Bescheid, approved plans, XBau 0205). */
   decisionId?: string;
-  /** Case event appended with the row, e.g. "receipt.rendered". */
-  eventType: string;
+  /** Case event appended with the row, e.g. "receipt.rendered" (a catalogued type, app/domain/case-events.ts). */
+  eventType: GeneratedEventType;
   eventPayload?: Record<string, Prisma.InputJsonValue>;
 }
 
@@ -145,7 +158,7 @@ export async function storeGenerated(input: StoreGeneratedInput): Promise<Stored
         applicationId: app.id,
         actorId: null,
         type: input.eventType,
-        payload: { generatedDocumentId: created.id, sha256, ...input.eventPayload },
+        payload: { ...input.eventPayload, generatedDocumentId: created.id, sha256 },
       });
       return created;
     });

@@ -1,0 +1,331 @@
+import { z } from "zod";
+
+/**
+ * The catalogue of case events (the Akte): per type its German label, whether the applicant side
+ * sees it in its history, the zod schema of its payload and the notification it causes. Adding an
+ * event means adding one entry here; `appendEvent` accepts only these keys (a compile error
+ * otherwise), the history labels and the applicant-side filter come from here, and a transition
+ * that records an event sends its notification from here.
+ *
+ * Payload schemas are loose objects: they name and type the fields readers rely on (history
+ * details, XBau builders, statistics); extra fields are kept.
+ *
+ * Need-to-know (DOMAIN.md): assignment, agencies opening or answering, statements, extension
+ * requests, reminders and decision drafts are the authority's business; `applicantVisible` is
+ * false for them.
+ */
+
+/** Notifications of the `system.notify` job (texts in workers/processors/notify.ts). */
+export type CaseNotification =
+  | "application.submitted"
+  | "request.sent"
+  | "request.answered"
+  | "request.expired"
+  | "application.withdrawn"
+  | "application.deemed-withdrawn"
+  | "application.complete"
+  | "decision.approval-requested"
+  | "decision.approved"
+  | "decision.delivered"
+  | "participation.answered"
+  | "participation.extension-requested"
+  | "participation.requested"
+  | "participation.reminder"
+  | "participation.deemed-consent"
+  | "participation.overdue"
+  | "participation.extension-decided";
+
+export interface CaseEventSpec {
+  label: string;
+  /** true/false, or decided by the payload (XBau messages between authorities stay hidden). */
+  applicantVisible: boolean | ((payload: unknown) => boolean);
+  schema: z.ZodType;
+  /** The notification this event causes, if any. */
+  notifies: CaseNotification | null;
+}
+
+const iso = z.string();
+const id = z.string();
+const loose = z.looseObject;
+
+/** XBau messages the applicant side sees in its history (the others go between authorities). */
+const APPLICANT_VISIBLE_XBAU_MESSAGES: ReadonlySet<string> = new Set([
+  "baugenehmigung.antrag.0200",
+  "baugenehmigung.formellePruefung.0201",
+  "baugenehmigung.antragGeaendert.0202",
+  "baugenehmigung.bescheid.0205",
+]);
+
+const generated = { generatedDocumentId: id, sha256: z.string() };
+const participationRef = { participationId: id, agencyName: z.string().optional() };
+
+export const CASE_EVENTS = {
+  "application.created": {
+    label: "Antrag angelegt",
+    applicantVisible: true,
+    schema: loose({ municipality: z.string().optional() }),
+    notifies: null,
+  },
+  "application.section-saved": {
+    label: "Angaben gespeichert",
+    applicantVisible: true,
+    schema: loose({ section: z.string(), fields: z.array(z.string()).optional() }),
+    notifies: null,
+  },
+  "member.invited": {
+    label: "Person eingeladen",
+    applicantVisible: true,
+    schema: loose({ email: z.string(), role: z.string() }),
+    notifies: null,
+  },
+  "member.accepted": {
+    label: "Einladung angenommen",
+    applicantVisible: true,
+    schema: loose({ role: z.string().optional() }),
+    notifies: null,
+  },
+  "document.uploaded": {
+    label: "Unterlage hochgeladen",
+    applicantVisible: true,
+    schema: loose({ filename: z.string(), versionNumber: z.number() }),
+    notifies: null,
+  },
+  "document.marked-later": {
+    label: "Unterlage wird nachgereicht",
+    applicantVisible: true,
+    schema: loose({}),
+    notifies: null,
+  },
+  "document.unmarked-later": {
+    label: "Nachreichung zurückgenommen",
+    applicantVisible: true,
+    schema: loose({}),
+    notifies: null,
+  },
+  "receipt.rendered": {
+    label: "Eingangsbestätigung erstellt",
+    applicantVisible: true,
+    schema: loose(generated),
+    notifies: null,
+  },
+  "xbau.exported": {
+    label: "XBau-Nachricht erstellt",
+    applicantVisible: (payload) => {
+      const message = (payload as { message?: unknown } | null)?.message;
+      return typeof message === "string" && APPLICANT_VISIBLE_XBAU_MESSAGES.has(message);
+    },
+    schema: loose({ ...generated, message: z.string() }),
+    notifies: null,
+  },
+  "application.submitted": {
+    label: "Antrag eingereicht",
+    applicantVisible: true,
+    schema: loose({ fileNumber: z.string(), role: z.string() }),
+    notifies: "application.submitted",
+  },
+  "review.started": {
+    label: "Vollständigkeitsprüfung begonnen",
+    applicantVisible: true,
+    schema: loose({}),
+    notifies: null,
+  },
+  "request.sent": {
+    label: "Nachforderung gestellt",
+    applicantVisible: true,
+    schema: loose({ requestId: id, deadline: iso }),
+    notifies: "request.sent",
+  },
+  "request.answered": {
+    label: "Nachforderung beantwortet (Nachreichung)",
+    applicantVisible: true,
+    schema: loose({ requestId: id }),
+    notifies: "request.answered",
+  },
+  "request.expired": {
+    label: "Frist der Nachforderung abgelaufen",
+    applicantVisible: true,
+    schema: loose({ requestId: id, deadline: iso }),
+    notifies: "request.expired",
+  },
+  "request.closed": {
+    label: "Nachforderung geschlossen",
+    applicantVisible: true,
+    schema: loose({ requestId: id }),
+    notifies: null,
+  },
+  "application.complete": {
+    label: "Antrag vollständig",
+    applicantVisible: true,
+    schema: loose({ completeAt: iso, decisionDueAt: iso.nullable() }),
+    notifies: "application.complete",
+  },
+  "case.assigned": {
+    label: "Zuständigkeit geändert",
+    applicantVisible: false,
+    schema: loose({}),
+    notifies: null,
+  },
+  "participation.started": {
+    label: "Beteiligung gestartet",
+    applicantVisible: true,
+    schema: loose({ participationId: id, agencyId: id, agencyName: z.string(), deadline: iso }),
+    notifies: null,
+  },
+  "participation.package-rendered": {
+    label: "Beteiligungspaket erstellt",
+    applicantVisible: false,
+    schema: loose(generated),
+    notifies: null,
+  },
+  "participation.sent": {
+    label: "Beteiligung zugestellt",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, agencyId: id }),
+    notifies: "participation.requested",
+  },
+  "participation.opened": {
+    label: "Beteiligung von der Fachstelle geöffnet",
+    applicantVisible: false,
+    schema: loose({ participationId: id, agency: z.string() }),
+    notifies: null,
+  },
+  "participation.answered": {
+    label: "Stellungnahme abgegeben",
+    applicantVisible: false,
+    schema: loose({ participationId: id, statementId: id, agency: z.string(), outcome: z.string() }),
+    notifies: "participation.answered",
+  },
+  "participation.extension-requested": {
+    label: "Fristverlängerung beantragt",
+    applicantVisible: false,
+    schema: loose({ participationId: id, extensionId: id, agency: z.string(), until: iso }),
+    notifies: "participation.extension-requested",
+  },
+  "participation.reminded": {
+    label: "Erinnerung an die Frist der Stellungnahme",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, deadline: iso }),
+    notifies: "participation.reminder",
+  },
+  "participation.deemed-consent": {
+    label: "Zustimmung gilt als erteilt (Fristablauf)",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, deadline: iso }),
+    notifies: "participation.deemed-consent",
+  },
+  "participation.overdue": {
+    label: "Frist der Stellungnahme abgelaufen",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, deadline: iso }),
+    notifies: "participation.overdue",
+  },
+  "participation.extension-granted": {
+    label: "Fristverlängerung gewährt",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, extensionId: id, deadline: iso }),
+    notifies: "participation.extension-decided",
+  },
+  "participation.extension-refused": {
+    label: "Fristverlängerung abgelehnt",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, extensionId: id, deadline: iso }),
+    notifies: "participation.extension-decided",
+  },
+  "participation.closed": {
+    label: "Beteiligung abgeschlossen",
+    applicantVisible: true,
+    schema: loose({ participations: z.number(), withoutStatement: z.number() }),
+    notifies: null,
+  },
+  "participation.cancelled": {
+    label: "Beteiligung nicht versandt (Antrag zurückgenommen)",
+    applicantVisible: false,
+    schema: loose(participationRef),
+    notifies: null,
+  },
+  "statement.rendered": {
+    label: "Stellungnahme als PDF erstellt",
+    applicantVisible: false,
+    schema: loose(generated),
+    notifies: null,
+  },
+  "decision.drafted": {
+    label: "Bescheidentwurf angelegt",
+    applicantVisible: false,
+    schema: loose({ decisionId: id }),
+    notifies: null,
+  },
+  "decision.draft-saved": {
+    label: "Bescheidentwurf gespeichert",
+    applicantVisible: false,
+    schema: loose({ decisionId: id }),
+    notifies: null,
+  },
+  "decision.submitted-for-approval": {
+    label: "Bescheid zur Freigabe vorgelegt",
+    applicantVisible: false,
+    schema: loose({ decisionId: id }),
+    notifies: "decision.approval-requested",
+  },
+  "decision.approved": {
+    label: "Bescheid freigegeben (Vier-Augen-Prinzip)",
+    applicantVisible: false,
+    schema: loose({ decisionId: id }),
+    notifies: "decision.approved",
+  },
+  "decision.decided": {
+    label: "Bescheid erlassen",
+    applicantVisible: true,
+    schema: loose({ decisionId: id, kind: z.string(), kindLabel: z.string(), decidedAt: iso }),
+    notifies: null,
+  },
+  "decision.bescheid-rendered": {
+    label: "Bescheid erstellt",
+    applicantVisible: true,
+    schema: loose(generated),
+    notifies: null,
+  },
+  "decision.plan-stamped": {
+    label: "Genehmigte Bauvorlage gestempelt",
+    applicantVisible: true,
+    schema: loose(generated),
+    notifies: null,
+  },
+  "decision.delivered": {
+    label: "Bescheid zugestellt",
+    applicantVisible: true,
+    schema: loose({ decisionId: id }),
+    notifies: "decision.delivered",
+  },
+  "application.withdrawn": {
+    label: "Antrag zurückgenommen",
+    applicantVisible: true,
+    schema: loose({ reason: z.string().nullable(), previousStatus: z.string() }),
+    notifies: "application.withdrawn",
+  },
+  "application.deemed-withdrawn": {
+    label: "Antrag gilt als zurückgenommen",
+    applicantVisible: true,
+    schema: loose({ requestId: id, deadline: iso }),
+    notifies: "application.deemed-withdrawn",
+  },
+} as const satisfies Record<string, CaseEventSpec>;
+
+export type CaseEventType = keyof typeof CASE_EVENTS;
+export type CaseEventPayload<T extends CaseEventType> = z.input<(typeof CASE_EVENTS)[T]["schema"]>;
+
+export function isCaseEventType(type: string): type is CaseEventType {
+  return Object.hasOwn(CASE_EVENTS, type);
+}
+
+/** German label of an event type; an unknown (older) type is shown as it is. */
+export function caseEventLabel(type: string): string {
+  return isCaseEventType(type) ? CASE_EVENTS[type].label : type;
+}
+
+/** Whether the applicant side sees this event; unknown types stay hidden (need-to-know). */
+export function isApplicantVisibleEvent(type: string, payload: unknown): boolean {
+  if (!isCaseEventType(type)) return false;
+  const visible: CaseEventSpec["applicantVisible"] = CASE_EVENTS[type].applicantVisible;
+  return typeof visible === "function" ? visible(payload) : visible;
+}
