@@ -1,15 +1,29 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadOrCreateSessionSecret } from "./session-secret.ts";
+import { Supervisor } from "./supervisor.ts";
 
 /**
  * `npm start`: the whole product on embedded defaults, one command on a fresh machine.
  * Validates the configuration, creates and migrates the database, seeds the demo data, runs an
  * embedded S3 server when no S3 endpoint is configured, then starts the web and worker processes
  * (the same two processes docker-compose runs) and prints the demo logins once /healthz is green.
+ *
+ * Production by default (issue 11): NODE_ENV=production unless set otherwise, so errors never show
+ * stack traces; without SESSION_SECRET a secret is generated once into .data/session-secret (0600).
+ * Web and worker each run under their own Supervisor: a crash restarts that process with backoff.
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+process.env.NODE_ENV ??= "production";
+if (!process.env.SESSION_SECRET) {
+  const stored = loadOrCreateSessionSecret(path.join(root, ".data"));
+  process.env.SESSION_SECRET = stored.secret;
+  console.log(
+    `[bauantrag] Sitzungsgeheimnis ${stored.created ? "erzeugt und gespeichert in" : "aus"} ${path.relative(root, stored.file)}.`,
+  );
+}
 
 const { env, EnvError } = await import("../app/utils/env.server.ts");
 let config: ReturnType<typeof env>;
@@ -72,38 +86,25 @@ if (!config.S3_ENDPOINT) {
   say(`Eingebetteter S3-Speicher läuft auf 127.0.0.1:${s3.port} (Daten in ${config.EMBEDDED_S3_DIR}).`);
 }
 
-const children: ChildProcess[] = [];
 let stopping = false;
-
-function run(name: string, script: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    cwd: root,
-    env: { ...childEnv, BAUANTRAG_PROCESS: name },
-    stdio: "inherit",
-  });
-  child.on("exit", (code, signal) => {
-    if (!stopping) {
-      console.error(`[bauantrag] Prozess "${name}" wurde beendet (${signal ?? code}); alles wird gestoppt.`);
-      void stop(1);
-    }
-  });
-  children.push(child);
-}
+const supervisors = [
+  ["web", "server.ts"],
+  ["worker", "workers/index.ts"],
+].map(
+  ([name, script]) =>
+    new Supervisor({
+      name: name!,
+      command: process.execPath,
+      args: ["--import", "tsx", script!],
+      cwd: root,
+      env: childEnv,
+    }),
+);
 
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          c.once("exit", () => resolve());
-          c.kill("SIGTERM");
-          setTimeout(() => c.kill("SIGKILL"), 15_000).unref();
-        }),
-    ),
-  );
+  await Promise.all(supervisors.map((s) => s.stop()));
   await closeEmbeddedS3?.();
   process.exit(code);
 }
@@ -111,8 +112,7 @@ async function stop(code: number) {
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
-run("web", "server.ts");
-run("worker", "workers/index.ts");
+for (const s of supervisors) s.start();
 
 const healthUrl = `http://127.0.0.1:${config.PORT}/healthz`;
 const deadline = Date.now() + 60_000;

@@ -23,7 +23,9 @@ export function sessionCookie() {
   cookie ??= createCookie(SESSION_COOKIE_NAME, {
     httpOnly: true,
     sameSite: "lax",
-    secure: env().NODE_ENV === "production",
+    // Secure exactly when the app is served over https: a Secure cookie on http://<host> is dropped
+    // by browsers (and curl), which would make login impossible on a plain-http trial install.
+    secure: new URL(env().APP_URL).protocol === "https:",
     path: "/",
     secrets: [sessionSecret()],
     // No maxAge: a browser-session cookie; the server decides expiry (sliding, see above).
