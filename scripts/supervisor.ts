@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 
 /**
  * Keeps one child process running (issue 11): when it exits without being asked to, it is started
@@ -76,11 +76,12 @@ export class Supervisor {
     const { name, command, args, cwd, env } = this.options;
     this.startedAt = Date.now();
     this.starts += 1;
-    const child = spawn(command, args, {
+    const spawnOptions: SpawnOptions = {
       cwd,
-      env: { ...env, BAUANTRAG_PROCESS: name },
+      env: { ...(env ?? process.env), BAUANTRAG_PROCESS: name },
       stdio: this.options.stdio ?? "inherit",
-    });
+    };
+    const child = spawn(command, args, spawnOptions);
     this.child = child;
     child.on("error", (err) => {
       // spawn itself failed (e.g. binary missing); "exit" may not follow, so schedule here too.
