@@ -11,6 +11,7 @@ import {
 import { anlagenCodelist } from "./codelists.server";
 import { BUNDESLAND_CODES, CHANNEL_EMAIL, CHANNEL_PHONE, CODELISTS, MEASURE_TYPE_CODES } from "./codes";
 import { toDin91379 } from "./din91379.server";
+import { XbauInputError } from "./input-error";
 import {
   c,
   checkAuthorities,
@@ -34,7 +35,7 @@ export { derivedUuid, type XbauAuthority } from "./message.server";
  *
  * The input must describe a complete application: missing mandatory parts (Bauherr name and
  * address, at least one Flurstück, Art der Maßnahme, at least one document) raise an
- * `Xbau0200InputError` listing them. Free text is normalised to DIN 91379 (see din91379.server.ts).
+ * `XbauInputError` listing them. Free text is normalised to DIN 91379 (see din91379.server.ts).
  */
 
 export interface Antrag0200Document {
@@ -87,13 +88,6 @@ export interface Antrag0200Input {
   product?: { name: string; vendor: string; version?: string };
   /** Marks the message as a test message (attribute `test`). */
   test?: boolean;
-}
-
-export class Xbau0200InputError extends Error {
-  override name = "Xbau0200InputError";
-  constructor(readonly problems: string[]) {
-    super(`XBau 0200 kann nicht erzeugt werden: ${problems.join("; ")}`);
-  }
 }
 
 function anschrift(name: string, address: Address | undefined): XmlElement | null {
@@ -444,7 +438,7 @@ function weitereAngaben(input: BauvorhabenSource): string[] {
 /** Builds the 0200 message as an element tree (see `buildAntrag0200Xml` for the string). */
 export function buildAntrag0200(input: Antrag0200Input): XmlElement {
   const problems = checkInput(input);
-  if (problems.length > 0) throw new Xbau0200InputError(problems);
+  if (problems.length > 0) throw new XbauInputError("0200", problems);
   const { data } = input;
   const bauherr = data.bauherr as Bauherr;
   const bauherrId = derivedUuid(`${input.messageId}:bauherr`);

@@ -5,10 +5,10 @@ import {
   buildAntrag0200Xml,
   derivedUuid,
   splitPersonName,
-  Xbau0200InputError,
   xbauFilename,
 } from "./baugenehmigung-antrag-0200.server";
 import { toDin91379 } from "./din91379.server";
+import { XbauInputError } from "./input-error";
 import {
   fullApplication,
   largeApplication,
@@ -154,8 +154,8 @@ describe("baugenehmigung.antrag.0200", () => {
       buildAntrag0200Xml(broken);
       expect.unreachable("should have thrown");
     } catch (error) {
-      expect(error).toBeInstanceOf(Xbau0200InputError);
-      const problems = (error as Xbau0200InputError).problems.join("\n");
+      expect(error).toBeInstanceOf(XbauInputError);
+      const problems = (error as XbauInputError).problems.join("\n");
       expect(problems).toMatch(/DVDV-Kennung/);
       expect(problems).toMatch(/Bauherr: Nachname fehlt/);
       expect(problems).toMatch(/Bauherr: Anschrift fehlt/);

@@ -6,6 +6,7 @@ import {
   bauvorhabenElement,
 } from "./baugenehmigung-antrag-0200.server";
 import { anlagenCodelist } from "./codelists.server";
+import { XbauInputError } from "./input-error";
 import {
   bezug,
   checkAuthorities,
@@ -40,13 +41,6 @@ export interface AntragGeaendert0202Input {
   documents: Antrag0200Document[];
   product?: XbauProduct;
   test?: boolean;
-}
-
-export class Xbau0202InputError extends Error {
-  override name = "Xbau0202InputError";
-  constructor(readonly problems: string[]) {
-    super(`XBau 0202 kann nicht erzeugt werden: ${problems.join("; ")}`);
-  }
 }
 
 function checkInput(input: AntragGeaendert0202Input): string[] {
@@ -88,7 +82,7 @@ function checkInput(input: AntragGeaendert0202Input): string[] {
 
 export function buildAntragGeaendert0202(input: AntragGeaendert0202Input): XmlElement {
   const problems = checkInput(input);
-  if (problems.length > 0) throw new Xbau0202InputError(problems);
+  if (problems.length > 0) throw new XbauInputError("0202", problems);
   return messageRoot(
     {
       element: "baugenehmigung.antragGeaendert.0202",

@@ -2,6 +2,7 @@ import type { ConditionKind } from "~/domain/decision";
 import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
 import { type Antrag0200Document, anlagenElement } from "./baugenehmigung-antrag-0200.server";
 import { anlagenCodelist } from "./codelists.server";
+import { XbauInputError } from "./input-error";
 import {
   bezug,
   checkAuthorities,
@@ -98,13 +99,6 @@ export interface Bescheid0205Input {
   test?: boolean;
 }
 
-export class Xbau0205InputError extends Error {
-  override name = "Xbau0205InputError";
-  constructor(readonly problems: string[]) {
-    super(`XBau 0205 kann nicht erzeugt werden: ${problems.join("; ")}`);
-  }
-}
-
 function checkInput(input: Bescheid0205Input): string[] {
   const problems: string[] = [];
   if (!UUID_RE.test(input.messageId)) problems.push("Nachrichten-ID ist keine UUID");
@@ -181,7 +175,7 @@ function nebenbestimmung(c: Bescheid0205Condition): XmlElement {
 
 export function buildBescheid0205(input: Bescheid0205Input): XmlElement {
   const problems = checkInput(input);
-  if (problems.length > 0) throw new Xbau0205InputError(problems);
+  if (problems.length > 0) throw new XbauInputError("0205", problems);
   return messageRoot(
     {
       element: "baugenehmigung.bescheid.0205",

@@ -4,8 +4,8 @@ import {
   abweichungArtOf,
   type Bescheid0205Input,
   buildBescheid0205Xml,
-  Xbau0205InputError,
 } from "./baugenehmigung-bescheid-0205.server";
+import { XbauInputError } from "./input-error";
 import { validateXml } from "./validate.server";
 
 const ENTRY = "xbau-nachrichten-baugenehmigung.xsd";
@@ -138,7 +138,7 @@ describe("baugenehmigung.bescheid.0205", () => {
     expect(query(xml, "//xbau:tenor/xbau:istGenehmigung")).toEqual(["false"]);
     expect(query(xml, "//xbau:nebenbestimmung")).toEqual([]);
     expect(query(xml, "//xbau:begruendung")).toEqual([]);
-    expect(() => buildBescheid0205Xml(input({ approved: false }))).toThrow(Xbau0205InputError);
+    expect(() => buildBescheid0205Xml(input({ approved: false }))).toThrow(XbauInputError);
   });
 
   it("refuses incomplete input with every problem named", () => {
@@ -146,8 +146,8 @@ describe("baugenehmigung.bescheid.0205", () => {
       buildBescheid0205Xml(input({ messageId: "x", legalRemedy: " ", attachments: [] }));
       expect.unreachable();
     } catch (err) {
-      expect(err).toBeInstanceOf(Xbau0205InputError);
-      const problems = (err as Xbau0205InputError).problems;
+      expect(err).toBeInstanceOf(XbauInputError);
+      const problems = (err as XbauInputError).problems;
       expect(problems).toContain("Nachrichten-ID ist keine UUID");
       expect(problems).toContain("Rechtsbehelfsbelehrung fehlt");
       expect(problems).toContain("Mindestens eine Anlage (der Bescheid) ist nötig");

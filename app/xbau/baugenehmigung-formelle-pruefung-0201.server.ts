@@ -1,6 +1,7 @@
 import { anlagenCodelist } from "./codelists.server";
 import { CODELISTS } from "./codes";
 import { toDin91379 } from "./din91379.server";
+import { XbauInputError } from "./input-error";
 import {
   bezug,
   checkAuthorities,
@@ -80,13 +81,6 @@ export interface FormellePruefung0201Input {
   test?: boolean;
 }
 
-export class Xbau0201InputError extends Error {
-  override name = "Xbau0201InputError";
-  constructor(readonly problems: string[]) {
-    super(`XBau 0201 kann nicht erzeugt werden: ${problems.join("; ")}`);
-  }
-}
-
 function checkInput(input: FormellePruefung0201Input): string[] {
   const problems: string[] = [];
   if (!UUID_RE.test(input.messageId)) problems.push("Nachrichten-ID ist keine UUID");
@@ -151,7 +145,7 @@ function befundliste(findings: Befund0201[]): XmlElement {
 
 export function buildFormellePruefung0201(input: FormellePruefung0201Input): XmlElement {
   const problems = checkInput(input);
-  if (problems.length > 0) throw new Xbau0201InputError(problems);
+  if (problems.length > 0) throw new XbauInputError("0201", problems);
   return messageRoot(
     {
       element: "baugenehmigung.formellePruefung.0201",

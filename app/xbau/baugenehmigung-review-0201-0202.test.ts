@@ -1,14 +1,11 @@
 import { XmlDocument } from "libxml2-wasm";
 import { describe, expect, it } from "vitest";
-import {
-  buildAntragGeaendert0202Xml,
-  Xbau0202InputError,
-} from "./baugenehmigung-antrag-geaendert-0202.server";
+import { buildAntragGeaendert0202Xml } from "./baugenehmigung-antrag-geaendert-0202.server";
 import {
   buildFormellePruefung0201Xml,
   type FormellePruefung0201Input,
-  Xbau0201InputError,
 } from "./baugenehmigung-formelle-pruefung-0201.server";
+import { XbauInputError } from "./input-error";
 import { fullApplication, minimalApplication, sampleDocument } from "./sample-applications";
 import { validateXml } from "./validate.server";
 
@@ -111,7 +108,7 @@ describe("baugenehmigung.formellePruefung.0201", () => {
     ];
     for (const c of cases) {
       expect(() => buildFormellePruefung0201Xml({ ...base, complete: false, findings: [], ...c })).toThrow(
-        Xbau0201InputError,
+        XbauInputError,
       );
     }
   });
@@ -146,9 +143,9 @@ describe("baugenehmigung.antragGeaendert.0202", () => {
     valid(buildAntragGeaendert0202Xml({ ...base0202, documents: [sampleDocument(2), sampleDocument(3)] }));
     const { land, data } = minimalApplication;
     valid(buildAntragGeaendert0202Xml({ ...base0202, changedProject: { land, data }, documents: [] }));
-    expect(() => buildAntragGeaendert0202Xml({ ...base0202, documents: [] })).toThrow(Xbau0202InputError);
+    expect(() => buildAntragGeaendert0202Xml({ ...base0202, documents: [] })).toThrow(XbauInputError);
     expect(() =>
       buildAntragGeaendert0202Xml({ ...base0202, changedProject: { land, data: {} }, documents: [] }),
-    ).toThrow(Xbau0202InputError);
+    ).toThrow(XbauInputError);
   });
 });

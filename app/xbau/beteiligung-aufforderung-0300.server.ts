@@ -12,6 +12,7 @@ import {
   bauvorhabenElement,
 } from "./baugenehmigung-antrag-0200.server";
 import { anlagenCodelist } from "./codelists.server";
+import { XbauInputError } from "./input-error";
 import {
   bezug,
   c,
@@ -73,13 +74,6 @@ export interface Aufforderung0300Input {
   test?: boolean;
 }
 
-export class Xbau0300InputError extends Error {
-  override name = "Xbau0300InputError";
-  constructor(readonly problems: string[]) {
-    super(`XBau 0300 kann nicht erzeugt werden: ${problems.join("; ")}`);
-  }
-}
-
 function checkInput(input: Aufforderung0300Input): string[] {
   const problems: string[] = [];
   if (!UUID_RE.test(input.messageId)) problems.push("Nachrichten-ID ist keine UUID");
@@ -120,7 +114,7 @@ function textFormatiert(name: string, text: string): XmlElement {
 
 export function buildAufforderung0300(input: Aufforderung0300Input): XmlElement {
   const problems = checkInput(input);
-  if (problems.length > 0) throw new Xbau0300InputError(problems);
+  if (problems.length > 0) throw new XbauInputError("0300", problems);
   return messageRoot(
     {
       element: "beteiligung.aufforderung.0300",

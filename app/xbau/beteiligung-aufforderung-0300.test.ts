@@ -1,10 +1,7 @@
 import { XmlDocument } from "libxml2-wasm";
 import { describe, expect, it } from "vitest";
-import {
-  type Aufforderung0300Input,
-  buildAufforderung0300Xml,
-  Xbau0300InputError,
-} from "./beteiligung-aufforderung-0300.server";
+import { type Aufforderung0300Input, buildAufforderung0300Xml } from "./beteiligung-aufforderung-0300.server";
+import { XbauInputError } from "./input-error";
 import { fullApplication, minimalApplication, sampleDocument } from "./sample-applications";
 import { validateXml } from "./validate.server";
 
@@ -115,11 +112,11 @@ describe("beteiligung.aufforderung.0300", () => {
       project: { ...input().project, data: {} },
       silenceConsequence: " ",
     });
-    expect(() => buildAufforderung0300Xml(bad)).toThrow(Xbau0300InputError);
+    expect(() => buildAufforderung0300Xml(bad)).toThrow(XbauInputError);
     try {
       buildAufforderung0300Xml(bad);
     } catch (err) {
-      expect((err as Xbau0300InputError).problems).toEqual([
+      expect((err as XbauInputError).problems).toEqual([
         "Kennung der Aufforderung ist keine UUID",
         "Anliegen der Beteiligung fehlt",
         "Bauherr fehlt",

@@ -1,6 +1,7 @@
 import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
 import { anlagenElement } from "./baugenehmigung-antrag-0200.server";
 import { toDin91379 } from "./din91379.server";
+import { XbauInputError } from "./input-error";
 import {
   bezug,
   checkAuthorities,
@@ -82,13 +83,6 @@ export interface Stellungnahme0303Input {
   test?: boolean;
 }
 
-export class Xbau0303InputError extends Error {
-  override name = "Xbau0303InputError";
-  constructor(readonly problems: string[]) {
-    super(`XBau 0303 kann nicht erzeugt werden: ${problems.join("; ")}`);
-  }
-}
-
 function checkInput(input: Stellungnahme0303Input): string[] {
   const problems: string[] = [];
   if (!UUID_RE.test(input.messageId)) problems.push("Nachrichten-ID ist keine UUID");
@@ -150,7 +144,7 @@ function nebenbestimmung(c: Stellungnahme0303Condition, rechtsbereich: Rechtsber
 
 export function buildStellungnahme0303(input: Stellungnahme0303Input): XmlElement {
   const problems = checkInput(input);
-  if (problems.length > 0) throw new Xbau0303InputError(problems);
+  if (problems.length > 0) throw new XbauInputError("0303", problems);
   return messageRoot(
     {
       element: "beteiligung.stellungnahme.0303",

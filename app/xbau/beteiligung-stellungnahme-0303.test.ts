@@ -3,8 +3,8 @@ import {
   buildStellungnahme0303Xml,
   rechtsbereichOf,
   type Stellungnahme0303Input,
-  Xbau0303InputError,
 } from "./beteiligung-stellungnahme-0303.server";
+import { XbauInputError } from "./input-error";
 import { validateXml } from "./validate.server";
 
 const base: Stellungnahme0303Input = {
@@ -74,11 +74,11 @@ describe("beteiligung.stellungnahme.0303", () => {
         agency: { name: " ", id: "kein-dvdv" },
         conditions: [{ kind: "AUFLAGE", text: " " }],
       });
-    expect(bad).toThrow(Xbau0303InputError);
+    expect(bad).toThrow(XbauInputError);
     try {
       bad();
     } catch (err) {
-      expect((err as Xbau0303InputError).problems).toEqual([
+      expect((err as XbauInputError).problems).toEqual([
         "Nachrichten-ID ist keine UUID",
         "Kennung der Aufforderung ist keine UUID",
         "Beteiligte Stelle: Name fehlt",

@@ -7,31 +7,23 @@ import type { ExportReviewPayload } from "~/utils/queue.server";
 import {
   type AntragGeaendert0202Input,
   buildAntragGeaendert0202Xml,
-  Xbau0202InputError,
 } from "~/xbau/baugenehmigung-antrag-geaendert-0202.server";
 import {
   buildFormellePruefung0201Xml,
   type FormellePruefung0201Input,
-  Xbau0201InputError,
 } from "~/xbau/baugenehmigung-formelle-pruefung-0201.server";
 import { anlagenCodelist } from "~/xbau/codelists.server";
 import { derivedUuid, type MessageReference } from "~/xbau/message.server";
-import { validateXml } from "~/xbau/validate.server";
 import type { Processor } from "../types";
-import {
-  antrag0200InputFromApplication,
-  authorityDvdvId,
-  PORTAL_SENDER,
-  XBAU_0200_ENTRY,
-} from "./export-xbau";
+import { antrag0200InputFromApplication, authorityDvdvId, PORTAL_SENDER } from "./export-xbau";
 import {
   findGenerated,
   type GeneratedDeps,
   loadSubmittedApplication,
   type SubmittedApplication,
   storageOf,
-  storeGenerated,
 } from "./generated";
+import { exportXbauMessage } from "./xbau-export";
 
 /**
  * `xbau.export-review`: the XBau messages of the formal review, written through the outbox in the
@@ -79,9 +71,9 @@ function authorityOf(app: SubmittedApplication) {
   return { name: app.authority.name, id: authorityDvdvId(app.authority) };
 }
 
+/** A message ready to build: its data is loaded, the pure builder runs in the shared export step. */
 interface Built {
-  xml: string;
-  kind: "XBAU_0201" | "XBAU_0202";
+  build: () => string;
   element: string;
   keyId: string;
   title: string;
@@ -124,7 +116,7 @@ async function build0201ForRequest(db: PrismaClient, app: SubmittedApplication, 
       .filter((s) => s.trim() !== "")
       .join("\n\n"),
   };
-  return buildFormellePruefung0201Xml(input);
+  return () => buildFormellePruefung0201Xml(input);
 }
 
 async function build0201Complete(db: PrismaClient, app: SubmittedApplication) {
@@ -133,16 +125,18 @@ async function build0201Complete(db: PrismaClient, app: SubmittedApplication) {
     select: { completeAt: true, decisionDueAt: true },
   });
   if (!state.completeAt) throw new UnrecoverableError(`Antrag ${app.id} ist nicht als vollständig bestätigt`);
-  return buildFormellePruefung0201Xml({
-    messageId: derivedUuid(`xbau-0201:complete:${app.id}`),
-    createdAt: state.completeAt,
-    authority: authorityOf(app),
-    recipient: PORTAL_SENDER,
-    reference: antragReference(app),
-    complete: true,
-    findings: [],
-    decisionDueAt: state.decisionDueAt,
-  });
+  const completeAt = state.completeAt;
+  return () =>
+    buildFormellePruefung0201Xml({
+      messageId: derivedUuid(`xbau-0201:complete:${app.id}`),
+      createdAt: completeAt,
+      authority: authorityOf(app),
+      recipient: PORTAL_SENDER,
+      reference: antragReference(app),
+      complete: true,
+      findings: [],
+      decisionDueAt: state.decisionDueAt,
+    });
 }
 
 /** The change set recorded with the answer (event request.answered), not recomputed later. */
@@ -165,7 +159,7 @@ async function build0202(
   app: SubmittedApplication,
   requestId: string,
   log: Logger,
-): Promise<string | null> {
+): Promise<(() => string) | null> {
   const request = await db.request.findFirst({
     where: { id: requestId, applicationId: app.id },
     select: { sentAt: true, answeredAt: true },
@@ -209,29 +203,31 @@ async function build0202(
       submittedAt: base.submittedAt,
     };
   }
-  return buildAntragGeaendert0202Xml({
-    messageId: derivedUuid(`xbau-0202:request:${requestId}`),
-    createdAt: request.answeredAt,
-    sender: PORTAL_SENDER,
-    authority: authorityOf(app),
-    // The Nachreichung answers the 0201 of its request.
-    reference: {
-      applicationId: app.id,
-      fileNumber: app.parsedSnapshot.fileNumber,
-      message: { messageId: request0201MessageId(requestId), typeCode: "0201", createdAt: request.sentAt },
-    },
-    changedProject,
-    documents: versions.map((v) => ({
-      documentId: v.document.id,
-      title: v.document.title,
-      typeCode: v.document.typeCode,
-      versionNumber: v.versionNumber,
-      date: v.createdAt,
-      mimeType: v.mimeType,
-      toBeSubmittedLater: false,
-      file: { versionId: v.id, filename: v.filename, sizeBytes: v.sizeBytes, sha256: v.sha256 },
-    })),
-  });
+  const answeredAt = request.answeredAt;
+  return () =>
+    buildAntragGeaendert0202Xml({
+      messageId: derivedUuid(`xbau-0202:request:${requestId}`),
+      createdAt: answeredAt,
+      sender: PORTAL_SENDER,
+      authority: authorityOf(app),
+      // The Nachreichung answers the 0201 of its request.
+      reference: {
+        applicationId: app.id,
+        fileNumber: app.parsedSnapshot.fileNumber,
+        message: { messageId: request0201MessageId(requestId), typeCode: "0201", createdAt: request.sentAt },
+      },
+      changedProject,
+      documents: versions.map((v) => ({
+        documentId: v.document.id,
+        title: v.document.title,
+        typeCode: v.document.typeCode,
+        versionNumber: v.versionNumber,
+        date: v.createdAt,
+        mimeType: v.mimeType,
+        toBeSubmittedLater: false,
+        file: { versionId: v.id, filename: v.filename, sizeBytes: v.sizeBytes, sha256: v.sha256 },
+      })),
+    });
 }
 
 async function buildMessage(
@@ -241,46 +237,35 @@ async function buildMessage(
   log: Logger,
 ): Promise<Built | null> {
   const fileNumber = app.parsedSnapshot.fileNumber;
-  try {
-    switch (p.message) {
-      case "0201-request":
-        return {
-          xml: await build0201ForRequest(db, app, p.requestId),
-          kind: "XBAU_0201",
-          element: "baugenehmigung.formellePruefung.0201",
-          keyId: `formelle-pruefung-0201-${p.requestId}`,
-          title: `XBau-Nachricht baugenehmigung.formellePruefung.0201, Nachforderung (${fileNumber})`,
-          filenamePrefix: "XBau_0201_Nachforderung",
-        };
-      case "0201-complete":
-        return {
-          xml: await build0201Complete(db, app),
-          kind: "XBAU_0201",
-          element: "baugenehmigung.formellePruefung.0201",
-          keyId: "formelle-pruefung-0201-vollstaendig",
-          title: `XBau-Nachricht baugenehmigung.formellePruefung.0201, vollständig (${fileNumber})`,
-          filenamePrefix: "XBau_0201_vollstaendig",
-        };
-      case "0202": {
-        const xml = await build0202(db, app, p.requestId, log);
-        return xml === null
-          ? null
-          : {
-              xml,
-              kind: "XBAU_0202",
-              element: "baugenehmigung.antragGeaendert.0202",
-              keyId: `antrag-geaendert-0202-${p.requestId}`,
-              title: `XBau-Nachricht baugenehmigung.antragGeaendert.0202, Nachreichung (${fileNumber})`,
-              filenamePrefix: "XBau_0202_Nachreichung",
-            };
-      }
+  switch (p.message) {
+    case "0201-request":
+      return {
+        build: await build0201ForRequest(db, app, p.requestId),
+        element: "baugenehmigung.formellePruefung.0201",
+        keyId: `formelle-pruefung-0201-${p.requestId}`,
+        title: `XBau-Nachricht baugenehmigung.formellePruefung.0201, Nachforderung (${fileNumber})`,
+        filenamePrefix: "XBau_0201_Nachforderung",
+      };
+    case "0201-complete":
+      return {
+        build: await build0201Complete(db, app),
+        element: "baugenehmigung.formellePruefung.0201",
+        keyId: "formelle-pruefung-0201-vollstaendig",
+        title: `XBau-Nachricht baugenehmigung.formellePruefung.0201, vollständig (${fileNumber})`,
+        filenamePrefix: "XBau_0201_vollstaendig",
+      };
+    case "0202": {
+      const build = await build0202(db, app, p.requestId, log);
+      return build === null
+        ? null
+        : {
+            build,
+            element: "baugenehmigung.antragGeaendert.0202",
+            keyId: `antrag-geaendert-0202-${p.requestId}`,
+            title: `XBau-Nachricht baugenehmigung.antragGeaendert.0202, Nachreichung (${fileNumber})`,
+            filenamePrefix: "XBau_0202_Nachreichung",
+          };
     }
-  } catch (err) {
-    if (err instanceof Xbau0201InputError || err instanceof Xbau0202InputError) {
-      log.error({ problems: err.problems }, "XBau review message input incomplete");
-      throw new UnrecoverableError(err.message);
-    }
-    throw err;
   }
 }
 
@@ -295,38 +280,19 @@ export function createExportReviewXbau(deps: GeneratedDeps = {}): Processor<"xba
     const app = await loadSubmittedApplication(db, payload.applicationId);
     const built = await buildMessage(db, app, payload, log);
     if (!built) return { created: false, skipped: true };
-    // Same schema entry point as the 0200: all baugenehmigung messages live in one XSD.
-    const result = validateXml(built.xml, XBAU_0200_ENTRY);
-    if (!result.valid) {
-      log.error({ errors: result.errors.slice(0, 50) }, `${built.element} does not validate`);
-      throw new UnrecoverableError(
-        `${built.element} ungültig: ${result.errors
-          .slice(0, 5)
-          .map((e) => `Zeile ${e.line}: ${e.message}`)
-          .join("; ")}`,
-      );
-    }
     const fileNumber = app.parsedSnapshot.fileNumber;
-    const stored = await storeGenerated({
+    const stored = await exportXbauMessage({
       db,
       storage: storageOf(deps),
       log,
       app,
-      kind: built.kind,
-      keyKind: "xbau",
+      element: built.element,
+      build: built.build,
       keyId: built.keyId,
-      ext: "xml",
       sourceKey,
       title: built.title,
       filename: `${built.filenamePrefix}_${fileNumber.replace(/[^A-Za-z0-9._-]+/g, "-")}.xml`,
-      mimeType: "application/xml",
-      bytes: new TextEncoder().encode(built.xml),
-      eventType: "xbau.exported",
-      eventPayload: {
-        message: built.element,
-        xbauVersion: "2.6",
-        ...("requestId" in payload ? { requestId: payload.requestId } : {}),
-      },
+      eventPayload: "requestId" in payload ? { requestId: payload.requestId } : {},
     });
     return {
       created: stored.created,

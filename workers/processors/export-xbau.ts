@@ -12,11 +12,9 @@ import {
   type Antrag0200Input,
   buildAntrag0200Xml,
   derivedUuid,
-  Xbau0200InputError,
   type XbauAuthority,
 } from "~/xbau/baugenehmigung-antrag-0200.server";
 import { landFromAgs } from "~/xbau/codes";
-import { validateXml } from "~/xbau/validate.server";
 import type { Processor } from "../types";
 import {
   findGenerated,
@@ -24,9 +22,9 @@ import {
   loadSubmittedApplication,
   type SubmittedApplication,
   storageOf,
-  storeGenerated,
 } from "./generated";
 import { caseUrl } from "./render-receipt";
+import { exportXbauMessage } from "./xbau-export";
 
 export const XBAU_0200_ENTRY = "xbau-nachrichten-baugenehmigung.xsd" as const;
 
@@ -117,43 +115,18 @@ export function createExportXbau(deps: GeneratedDeps = {}): Processor<"xbau.expo
       return { created: false, generatedDocumentId: existing.id };
     }
     const app = await loadSubmittedApplication(db, applicationId);
-    let xml: string;
-    try {
-      xml = buildAntrag0200Xml(antrag0200InputFromApplication(app));
-    } catch (err) {
-      if (err instanceof Xbau0200InputError) {
-        log.error({ problems: err.problems }, "XBau 0200 input incomplete");
-        throw new UnrecoverableError(err.message);
-      }
-      throw err;
-    }
-    const result = validateXml(xml, XBAU_0200_ENTRY);
-    if (!result.valid) {
-      log.error({ errors: result.errors.slice(0, 50) }, "XBau 0200 message does not validate");
-      throw new UnrecoverableError(
-        `XBau 0200 ungültig: ${result.errors
-          .slice(0, 5)
-          .map((e) => `Zeile ${e.line}: ${e.message}`)
-          .join("; ")}`,
-      );
-    }
     const fileNumber = app.parsedSnapshot.fileNumber;
-    const stored = await storeGenerated({
+    const stored = await exportXbauMessage({
       db,
       storage: storageOf(deps),
       log,
       app,
-      kind: "XBAU_0200",
-      keyKind: "xbau",
+      element: "baugenehmigung.antrag.0200",
+      build: () => buildAntrag0200Xml(antrag0200InputFromApplication(app)),
       keyId: "baugenehmigung-antrag-0200",
-      ext: "xml",
       sourceKey,
       title: `XBau-Nachricht baugenehmigung.antrag.0200 (${fileNumber})`,
       filename: `XBau_0200_${fileNumber.replace(/[^A-Za-z0-9._-]+/g, "-")}.xml`,
-      mimeType: "application/xml",
-      bytes: new TextEncoder().encode(xml),
-      eventType: "xbau.exported",
-      eventPayload: { message: "baugenehmigung.antrag.0200", xbauVersion: "2.6" },
     });
     return {
       created: stored.created,

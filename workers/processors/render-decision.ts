@@ -12,16 +12,15 @@ import { appendEvent } from "~/models/case-event.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { buildJobId } from "~/utils/queue.server";
 import type { Antrag0200Document } from "~/xbau/baugenehmigung-antrag-0200.server";
-import { buildBescheid0205Xml, Xbau0205InputError } from "~/xbau/baugenehmigung-bescheid-0205.server";
+import { buildBescheid0205Xml } from "~/xbau/baugenehmigung-bescheid-0205.server";
 import { anlagenCodelist } from "~/xbau/codelists.server";
 import { derivedUuid } from "~/xbau/message.server";
-import { validateXml } from "~/xbau/validate.server";
 import type { Storage } from "../../storage/index";
 import { BESCHEID_RENDERER_VERSION, type BescheidData, renderBescheid } from "../pdf/bescheid";
 import { formatDate } from "../pdf/receipt";
 import { STAMP_RENDERER_VERSION, stampHeadline, stampPdf } from "../pdf/stamp";
 import type { Processor, ProcessorContext } from "../types";
-import { authorityDvdvId, PORTAL_SENDER, XBAU_0200_ENTRY } from "./export-xbau";
+import { authorityDvdvId, PORTAL_SENDER } from "./export-xbau";
 import {
   findGenerated,
   type GeneratedDeps,
@@ -31,6 +30,7 @@ import {
   storeGenerated,
 } from "./generated";
 import { receiptDataFromApplication } from "./render-receipt";
+import { exportXbauMessage } from "./xbau-export";
 
 /**
  * `documents.render-decision`: everything a decided Bescheid consists of, in this order:
@@ -381,9 +381,8 @@ async function exportXbau0205(ctx: DecisionContext, storage: Storage, pc: Proces
   ]
     .filter(Boolean)
     .join("\n\n");
-  let xml: string;
-  try {
-    xml = buildBescheid0205Xml({
+  const build = () =>
+    buildBescheid0205Xml({
       messageId: derivedUuid(`xbau-0205:${decision.id}`),
       createdAt: decision.decidedAt,
       authority: { name: app.authority.name, id: authorityDvdvId(app.authority) },
@@ -415,41 +414,20 @@ async function exportXbau0205(ctx: DecisionContext, storage: Storage, pc: Proces
       notes,
       attachments,
     });
-  } catch (err) {
-    if (err instanceof Xbau0205InputError) {
-      pc.log.error({ problems: err.problems }, "XBau 0205 input incomplete");
-      throw new UnrecoverableError(err.message);
-    }
-    throw err;
-  }
-  const result = validateXml(xml, XBAU_0200_ENTRY);
-  if (!result.valid) {
-    pc.log.error({ errors: result.errors.slice(0, 50) }, "XBau 0205 message does not validate");
-    throw new UnrecoverableError(
-      `XBau 0205 ungültig: ${result.errors
-        .slice(0, 5)
-        .map((e) => `Zeile ${e.line}: ${e.message}`)
-        .join("; ")}`,
-    );
-  }
-  const stored = await storeGenerated({
+  const stored = await exportXbauMessage({
     db: pc.db,
     storage,
     log: pc.log,
     app,
-    kind: "XBAU_0205",
-    keyKind: "xbau",
+    element: "baugenehmigung.bescheid.0205",
+    build,
     keyId: `baugenehmigung-bescheid-0205-${decision.id}`,
-    ext: "xml",
     sourceKey,
     title: `XBau-Nachricht baugenehmigung.bescheid.0205 (${ctx.fileNumber})`,
     filename: `XBau_0205_${safeName(ctx.fileNumber)}.xml`,
-    mimeType: "application/xml",
-    bytes: new TextEncoder().encode(xml),
     audience: "CASE",
     decisionId: decision.id,
-    eventType: "xbau.exported",
-    eventPayload: { message: "baugenehmigung.bescheid.0205", xbauVersion: "2.6", decisionId: decision.id },
+    eventPayload: { decisionId: decision.id },
   });
   return stored.created;
 }

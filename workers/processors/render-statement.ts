@@ -6,15 +6,14 @@ import {
   buildStellungnahme0303Xml,
   type ConditionKindCode,
   rechtsbereichOf,
-  Xbau0303InputError,
 } from "~/xbau/beteiligung-stellungnahme-0303.server";
 import { derivedUuid, type MessageIdentification } from "~/xbau/message.server";
-import { validateXml } from "~/xbau/validate.server";
 import type { Storage } from "../../storage/index";
 import { renderStatement, STATEMENT_RENDERER_VERSION, type StatementPdfData } from "../pdf/statement";
 import type { Processor } from "../types";
 import { authorityDvdvId } from "./export-xbau";
 import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
+import { exportXbauMessage } from "./xbau-export";
 
 /**
  * `documents.render-statement`: an agency's statement becomes part of the Akte as a PDF
@@ -173,76 +172,52 @@ export function createRenderStatement(deps: GeneratedDeps = {}): Processor<"docu
 
     let xmlId = (await findGenerated(db, stellungnahme0303SourceKey(s.id)))?.id;
     if (!xmlId) {
-      let xml: string;
-      try {
-        xml = buildStellungnahme0303Xml({
-          // Same statement, same message id: a re-export is recognisably the same message.
-          messageId: derivedUuid(`xbau-0303:${s.id}`),
-          createdAt: s.submittedAt,
-          agency: { name: p.agency.name, id: authorityDvdvId(p.agency) },
-          authority: { name: p.application.authority.name, id: authorityDvdvId(p.application.authority) },
-          reference: {
-            applicationId: p.application.id,
-            fileNumber: p.application.fileNumber,
-            message: await requestMessageOf(db, storage, p.id),
-          },
-          requestId: p.id,
-          rechtsbereich: rechtsbereichOf(p.agency),
-          consent: s.outcome !== "REJECTION",
-          conditions: s.conditions.map((c) => ({
-            kind: c.kind as ConditionKindCode,
-            text: c.text,
-            legalBasis: c.legalBasis,
-          })),
-          attachments: s.attachments.map((a) => ({
-            id: a.id,
-            filename: a.filename,
-            mimeType: a.mimeType,
-            sizeBytes: a.sizeBytes,
-            sha256: a.sha256,
-            date: a.createdAt,
-          })),
-          reasons:
-            s.outcome === "NOT_AFFECTED"
-              ? `Belange der beteiligten Stelle sind nicht berührt.${s.reasons.trim() ? `\n\n${s.reasons}` : ""}`
-              : s.reasons,
-        });
-      } catch (err) {
-        if (err instanceof Xbau0303InputError) throw new UnrecoverableError(err.message);
-        throw err;
-      }
-      const result = validateXml(xml, "xbau-nachrichten-beteiligung.xsd");
-      if (!result.valid) {
-        log.error({ errors: result.errors.slice(0, 50) }, "XBau 0303 message does not validate");
-        throw new UnrecoverableError(
-          `XBau 0303 ungültig: ${result.errors
-            .slice(0, 5)
-            .map((e) => `Zeile ${e.line}: ${e.message}`)
-            .join("; ")}`,
-        );
-      }
-      const stored = await storeGenerated({
+      const stored = await exportXbauMessage({
         db,
         storage,
         log,
         app,
-        kind: "XBAU_0303",
-        keyKind: "xbau",
+        element: "beteiligung.stellungnahme.0303",
+        build: async () =>
+          buildStellungnahme0303Xml({
+            // Same statement, same message id: a re-export is recognisably the same message.
+            messageId: derivedUuid(`xbau-0303:${s.id}`),
+            createdAt: s.submittedAt,
+            agency: { name: p.agency.name, id: authorityDvdvId(p.agency) },
+            authority: { name: p.application.authority.name, id: authorityDvdvId(p.application.authority) },
+            reference: {
+              applicationId: p.application.id,
+              fileNumber: p.application.fileNumber,
+              message: await requestMessageOf(db, storage, p.id),
+            },
+            requestId: p.id,
+            rechtsbereich: rechtsbereichOf(p.agency),
+            consent: s.outcome !== "REJECTION",
+            conditions: s.conditions.map((c) => ({
+              kind: c.kind as ConditionKindCode,
+              text: c.text,
+              legalBasis: c.legalBasis,
+            })),
+            attachments: s.attachments.map((a) => ({
+              id: a.id,
+              filename: a.filename,
+              mimeType: a.mimeType,
+              sizeBytes: a.sizeBytes,
+              sha256: a.sha256,
+              date: a.createdAt,
+            })),
+            reasons:
+              s.outcome === "NOT_AFFECTED"
+                ? `Belange der beteiligten Stelle sind nicht berührt.${s.reasons.trim() ? `\n\n${s.reasons}` : ""}`
+                : s.reasons,
+          }),
         keyId: `beteiligung-stellungnahme-0303-${s.id}`,
-        ext: "xml",
         sourceKey: stellungnahme0303SourceKey(s.id),
         title: `XBau-Nachricht beteiligung.stellungnahme.0303 (${p.agency.name}, ${fileNumber})`,
         filename: `XBau_0303_${agencySlug}_${safeName(fileNumber)}.xml`,
-        mimeType: "application/xml",
-        bytes: new TextEncoder().encode(xml),
         audience: "AUTHORITY",
         participationId: p.id,
-        eventType: "xbau.exported",
-        eventPayload: {
-          message: "beteiligung.stellungnahme.0303",
-          xbauVersion: "2.6",
-          participationId: p.id,
-        },
+        eventPayload: { participationId: p.id },
       });
       xmlId = stored.generatedDocumentId;
     }

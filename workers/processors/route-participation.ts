@@ -18,16 +18,16 @@ import { readApplicationData } from "~/models/draft.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { env } from "~/utils/env.server";
 import { buildJobId } from "~/utils/queue.server";
-import { buildAufforderung0300Xml, Xbau0300InputError } from "~/xbau/beteiligung-aufforderung-0300.server";
+import { buildAufforderung0300Xml } from "~/xbau/beteiligung-aufforderung-0300.server";
 import { landFromAgs } from "~/xbau/codes";
 import { derivedUuid } from "~/xbau/message.server";
-import { validateXml } from "~/xbau/validate.server";
 import type { Storage } from "../../storage/index";
 import { isMergeable, type PackageData, renderParticipationPackage } from "../pdf/participation-package";
 import type { Processor } from "../types";
 import { authorityDvdvId } from "./export-xbau";
 import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
 import { formatAddress } from "./render-receipt";
+import { exportXbauMessage } from "./xbau-export";
 
 /**
  * `participation.route-package`: delivers one participation to its agency.
@@ -51,8 +51,6 @@ export function packageSourceKey(participationId: string): string {
 export function xbau0300SourceKey(participationId: string): string {
   return `xbau-0300__${participationId}`;
 }
-
-export const XBAU_0300_ENTRY = "xbau-nachrichten-beteiligung.xsd" as const;
 
 /**
  * Test hook: with NODE_ENV=test, PARTICIPATION_ROUTE_DELAY_MS makes the processor wait that long
@@ -358,44 +356,20 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
     // 2. XBau 0300.
     let xbauId = (await findGenerated(db, xbau0300SourceKey(p.id)))?.id;
     if (!xbauId) {
-      let xml: string;
-      try {
-        xml = aufforderung0300Xml(p);
-      } catch (err) {
-        if (err instanceof Xbau0300InputError) {
-          log.error({ problems: err.problems }, "XBau 0300 input incomplete");
-          throw new UnrecoverableError(err.message);
-        }
-        throw err;
-      }
-      const result = validateXml(xml, XBAU_0300_ENTRY);
-      if (!result.valid) {
-        log.error({ errors: result.errors.slice(0, 50) }, "XBau 0300 message does not validate");
-        throw new UnrecoverableError(
-          `XBau 0300 ungültig: ${result.errors
-            .slice(0, 5)
-            .map((e) => `Zeile ${e.line}: ${e.message}`)
-            .join("; ")}`,
-        );
-      }
-      const stored = await storeGenerated({
+      const stored = await exportXbauMessage({
         db,
         storage,
         log,
         app,
-        kind: "XBAU_0300",
-        keyKind: "xbau",
+        element: "beteiligung.aufforderung.0300",
+        build: () => aufforderung0300Xml(p),
         keyId: `beteiligung-aufforderung-0300-${p.id}`,
-        ext: "xml",
         sourceKey: xbau0300SourceKey(p.id),
         title: `XBau-Nachricht beteiligung.aufforderung.0300 (${fileNumber}, ${p.agency.name})`,
         filename: `XBau_0300_${safeName(fileNumber)}_${safeName(p.agency.name).slice(0, 60)}.xml`,
-        mimeType: "application/xml",
-        bytes: new TextEncoder().encode(xml),
         audience: "AUTHORITY",
         participationId: p.id,
-        eventType: "xbau.exported",
-        eventPayload: { message: "beteiligung.aufforderung.0300", xbauVersion: "2.6", participationId: p.id },
+        eventPayload: { participationId: p.id },
       });
       xbauId = stored.generatedDocumentId;
     }

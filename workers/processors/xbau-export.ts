@@ -1,0 +1,93 @@
+import { UnrecoverableError } from "bullmq";
+import type { Prisma } from "~/generated/prisma/client";
+import { XbauInputError } from "~/xbau/input-error";
+import { validateXml, type XbauEntrySchema } from "~/xbau/validate.server";
+import { type StoredGenerated, type StoreGeneratedInput, storeGenerated } from "./generated";
+
+/**
+ * The last step of every job that exports an XBau message: build → validate → store → record.
+ * The builder's input errors and a message that does not validate against the shipped XSDs are
+ * permanent failures (retrying cannot fix them; the log carries every reason). The stored file is a
+ * GeneratedDocument of kind `XBAU_<code>` with the case event "xbau.exported" naming the message.
+ */
+
+/** The schema entry point of a message follows from its element's family. */
+function entrySchemaOf(element: string): XbauEntrySchema {
+  return element.startsWith("beteiligung.")
+    ? "xbau-nachrichten-beteiligung.xsd"
+    : "xbau-nachrichten-baugenehmigung.xsd";
+}
+
+/** "baugenehmigung.bescheid.0205" -> "0205". */
+function typeCodeOf(element: string): string {
+  return element.slice(element.lastIndexOf(".") + 1);
+}
+
+export interface XbauExportInput
+  extends Pick<
+    StoreGeneratedInput,
+    | "db"
+    | "storage"
+    | "log"
+    | "app"
+    | "sourceKey"
+    | "title"
+    | "filename"
+    | "audience"
+    | "participationId"
+    | "decisionId"
+  > {
+  /** The message's element, e.g. "baugenehmigung.bescheid.0205". */
+  element: string;
+  /** Deterministic storage id of the file, e.g. `baugenehmigung-bescheid-0205-<decisionId>`. */
+  keyId: string;
+  /** Builds the XML; may throw XbauInputError. Deferred so its input errors are handled here. */
+  build: () => string | Promise<string>;
+  /** Further fields of the "xbau.exported" event (which participation, request, decision). */
+  eventPayload?: Record<string, Prisma.InputJsonValue>;
+}
+
+export async function exportXbauMessage(input: XbauExportInput): Promise<StoredGenerated> {
+  const { element, log } = input;
+  const code = typeCodeOf(element);
+  let xml: string;
+  try {
+    xml = await input.build();
+  } catch (err) {
+    if (err instanceof XbauInputError) {
+      log.error({ problems: err.problems }, `XBau ${code} input incomplete`);
+      throw new UnrecoverableError(err.message);
+    }
+    throw err;
+  }
+  const result = validateXml(xml, entrySchemaOf(element));
+  if (!result.valid) {
+    log.error({ errors: result.errors.slice(0, 50) }, `XBau ${code} message does not validate`);
+    throw new UnrecoverableError(
+      `XBau ${code} ungültig: ${result.errors
+        .slice(0, 5)
+        .map((e) => `Zeile ${e.line}: ${e.message}`)
+        .join("; ")}`,
+    );
+  }
+  return storeGenerated({
+    db: input.db,
+    storage: input.storage,
+    log,
+    app: input.app,
+    kind: `XBAU_${code}`,
+    keyKind: "xbau",
+    keyId: input.keyId,
+    ext: "xml",
+    sourceKey: input.sourceKey,
+    title: input.title,
+    filename: input.filename,
+    mimeType: "application/xml",
+    bytes: new TextEncoder().encode(xml),
+    audience: input.audience,
+    participationId: input.participationId,
+    decisionId: input.decisionId,
+    eventType: "xbau.exported",
+    eventPayload: { message: element, xbauVersion: "2.6", ...input.eventPayload },
+  });
+}
