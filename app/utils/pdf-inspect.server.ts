@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { env } from "~/utils/env.server";
+import { type ActiveContentKind, scanPdfObjects } from "~/utils/pdf-scan.server";
 
 /**
  * Inspects an uploaded PDF on disk with qpdf (Debian package `qpdf`, installed by .ci/run,
@@ -16,7 +19,11 @@ const CHECK_TIMEOUT_MS = 60_000;
 
 export type PdfInspection =
   | { ok: true; pageCount: number }
-  | { ok: false; reason: "encrypted" | "damaged" | "no-pages"; message: string };
+  | {
+      ok: false;
+      reason: "encrypted" | "damaged" | "no-pages" | "too-many-pages" | "active-content" | "decompression";
+      message: string;
+    };
 
 /** qpdf itself could not run (missing binary, killed by the timeout): not the uploader's fault. */
 export class PdfInspectorUnavailableError extends Error {
@@ -36,7 +43,39 @@ export const pdfMessages = {
     `${quoteFilename(f)} ist verschlüsselt oder passwortgeschützt. Bitte laden Sie eine unverschlüsselte PDF-Datei hoch.`,
   damaged: (f: string) => `${quoteFilename(f)} ist beschädigt und kann nicht gelesen werden.`,
   noPages: (f: string) => `${quoteFilename(f)} enthält keine Seiten.`,
+  tooManyPages: (f: string, pages: number, max: number) =>
+    `${quoteFilename(f)} hat ${pages.toLocaleString("de-DE")} Seiten; je Datei sind höchstens ${max.toLocaleString("de-DE")} Seiten erlaubt. Bitte teilen Sie die Datei auf.`,
+  active: (f: string, kind: ActiveContentKind) =>
+    `${quoteFilename(f)} enthält ${ACTIVE_LABELS[kind]}. ${ACTIVE_HINTS[kind]}`,
+  decompression: (f: string, ratio: number) =>
+    `${quoteFilename(f)} enthält Daten, die entpackt mehr als das ${ratio.toLocaleString("de-DE")}-Fache ihrer Größe einnehmen würden. Bitte exportieren Sie die PDF-Datei neu (z. B. über „Drucken als PDF“).`,
+  nestedCompression: (f: string) =>
+    `${quoteFilename(f)} enthält mehrfach verschachtelt komprimierte Daten, die nicht sicher geprüft werden können. Bitte exportieren Sie die PDF-Datei neu (z. B. über „Drucken als PDF“).`,
 } as const;
+
+/** Active content is refused, not removed: a silently altered Bauvorlage is worse than a clear "no". */
+const ACTIVE_LABELS: Record<ActiveContentKind, string> = {
+  javascript: "ausführbare Inhalte (JavaScript)",
+  launch: "eine Aktion, die Programme oder Dateien startet (Launch)",
+  embedded: "eingebettete Dateien (Dateianhänge)",
+  xfa: "ein XFA-Formular",
+  media: "eingebettete Multimedia-Inhalte (RichMedia, Video oder Ton)",
+};
+const ACTIVE_HINTS: Record<ActiveContentKind, string> = {
+  javascript: "Bitte exportieren Sie die PDF-Datei ohne Skripte neu (z. B. über „Drucken als PDF“).",
+  launch: "Bitte exportieren Sie die PDF-Datei ohne Aktionen neu (z. B. über „Drucken als PDF“).",
+  embedded:
+    "Bitte laden Sie angehängte Dateien einzeln hoch und exportieren Sie die PDF-Datei ohne Anhänge neu.",
+  xfa: "Bitte speichern Sie das Formular als normales PDF (z. B. über „Drucken als PDF“).",
+  media: "Bitte exportieren Sie die PDF-Datei ohne Multimedia-Inhalte neu (z. B. über „Drucken als PDF“).",
+};
+
+export interface PdfLimits {
+  /** Pages per file; defaults to env().UPLOAD_MAX_PDF_PAGES. */
+  maxPages?: number;
+  /** Decoded/encoded size per compressed stream; defaults to env().UPLOAD_MAX_DECOMPRESSION_RATIO. */
+  decompressionRatio?: number;
+}
 
 interface RunResult {
   code: number;
@@ -82,8 +121,10 @@ function runQpdf(args: string[], timeoutMs: number): Promise<RunResult> {
 export async function inspectPdf(
   path: string,
   displayName: string,
-  { deepCheck = true }: { deepCheck?: boolean } = {},
+  { deepCheck = true, ...limits }: { deepCheck?: boolean } & PdfLimits = {},
 ): Promise<PdfInspection> {
+  const maxPages = limits.maxPages ?? env().UPLOAD_MAX_PDF_PAGES;
+  const ratio = limits.decompressionRatio ?? env().UPLOAD_MAX_DECOMPRESSION_RATIO;
   // "--" ends the options, so a path can never be read as one.
   const encrypted = await runQpdf(["--is-encrypted", "--", path], QUICK_TIMEOUT_MS);
   if (encrypted.code === 0) {
@@ -103,6 +144,17 @@ export async function inspectPdf(
     return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
   }
   if (pageCount < 1) return { ok: false, reason: "no-pages", message: pdfMessages.noPages(displayName) };
+  if (pageCount > maxPages) {
+    return {
+      ok: false,
+      reason: "too-many-pages",
+      message: pdfMessages.tooManyPages(displayName, pageCount, maxPages),
+    };
+  }
+
+  // Active content and decompression bombs, before anything decodes a stream (qpdf --check does).
+  const refused = await scanContent(path, displayName, ratio);
+  if (refused) return refused;
 
   if (deepCheck) {
     const check = await runQpdf(["--check", "--", path], CHECK_TIMEOUT_MS);
@@ -111,4 +163,47 @@ export async function inspectPdf(
     }
   }
   return { ok: true, pageCount };
+}
+
+/**
+ * qpdf rewrites the file with every object outside object streams and the stream data untouched
+ * (nothing is decoded, so this is cheap even for a bomb); pdf-scan then reads that plain form.
+ */
+async function scanContent(
+  path: string,
+  displayName: string,
+  ratio: number,
+): Promise<Extract<PdfInspection, { ok: false }> | null> {
+  const plain = `${path}.objects.pdf`;
+  try {
+    const rewrite = await runQpdf(
+      [
+        "--object-streams=disable",
+        "--stream-data=preserve",
+        "--decode-level=none",
+        "--no-original-object-ids",
+        "--",
+        path,
+        plain,
+      ],
+      CHECK_TIMEOUT_MS,
+    );
+    if (rewrite.code !== 0 && rewrite.code !== 3) {
+      return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
+    }
+    const scan = await scanPdfObjects(plain, { ratio });
+    if (scan.ok) return null;
+    switch (scan.reason) {
+      case "active":
+        return { ok: false, reason: "active-content", message: pdfMessages.active(displayName, scan.kind) };
+      case "bomb":
+        return { ok: false, reason: "decompression", message: pdfMessages.decompression(displayName, ratio) };
+      case "nested-compression":
+        return { ok: false, reason: "decompression", message: pdfMessages.nestedCompression(displayName) };
+      default:
+        return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
+    }
+  } finally {
+    await rm(plain, { force: true });
+  }
 }

@@ -1,0 +1,186 @@
+import { createDeflate, deflateSync } from "node:zlib";
+import { type PDFDict, PDFDocument, PDFName, PDFString } from "pdf-lib";
+
+/**
+ * Hostile files built in the test (never committed): each class the upload must refuse.
+ * Sizes are the attacker's: small on disk, huge once decoded.
+ */
+
+async function onePagePdf(
+  edit?: (doc: PDFDocument) => void | Promise<void>,
+  useObjectStreams = true,
+): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.addPage([595, 842]).drawText("Grundriss", { x: 50, y: 800, size: 12 });
+  await edit?.(doc);
+  return doc.save({ useObjectStreams });
+}
+
+/** /OpenAction running JavaScript when the file is opened (inside an object stream). */
+export function pdfWithOpenActionJs() {
+  return onePagePdf((doc) => {
+    const action = doc.context.obj({ S: "JavaScript", JS: PDFString.of("app.alert('pwned')") });
+    doc.catalog.set(PDFName.of("OpenAction"), doc.context.register(action));
+  });
+}
+
+/** /AA (additional action on page open) with a JavaScript action spelled with a #-escape. */
+export async function pdfWithObfuscatedPageJs(): Promise<Uint8Array> {
+  const bytes = Buffer.from(
+    await onePagePdf((doc) => {
+      const page = doc.getPage(0);
+      page.node.set(PDFName.of("AA"), doc.context.obj({ O: { S: "XJavaScriptX", Code: PDFString.of("1") } }));
+    }, false),
+  );
+  // pdf-lib writes names plainly; the escaped spelling has the same length (offsets stay valid).
+  return Buffer.from(bytes.toString("latin1").replace("/XJavaScriptX", "/J#61vaScript"), "latin1");
+}
+
+/** /OpenAction /Launch starting a program. */
+export function pdfWithLaunch() {
+  return onePagePdf((doc) => {
+    const action = doc.context.obj({ S: "Launch", F: PDFString.of("cmd.exe") });
+    doc.catalog.set(PDFName.of("OpenAction"), doc.context.register(action));
+  });
+}
+
+/** An embedded file (Names /EmbeddedFiles). */
+export function pdfWithEmbeddedFile() {
+  return onePagePdf(async (doc) => {
+    await doc.attach(Buffer.from("MZ not really an exe"), "rechnung.exe", {
+      mimeType: "application/octet-stream",
+    });
+  });
+}
+
+/** An XFA form (/XFA in the AcroForm). */
+export function pdfWithXfa() {
+  return onePagePdf((doc) => {
+    const xfa = doc.context.flateStream('<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"></xdp:xdp>');
+    const form = doc.context.obj({ Fields: [], XFA: doc.context.register(xfa) });
+    doc.catalog.set(PDFName.of("AcroForm"), doc.context.register(form as PDFDict));
+  });
+}
+
+/** A PDF with `pages` empty pages (5,000 in about a second). */
+export async function pdfWithPages(pages: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  for (let i = 0; i < pages; i++) doc.addPage([595, 842]);
+  return doc.save({ useObjectStreams: true });
+}
+
+/** Deflates `total` zero bytes in 1 MiB steps (never holds the decoded data). */
+async function deflateZeros(total: number, level = 9): Promise<Buffer> {
+  const deflate = createDeflate({ level });
+  const out: Buffer[] = [];
+  deflate.on("data", (c: Buffer) => out.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    deflate.on("end", resolve);
+    deflate.on("error", reject);
+  });
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (let left = total; left > 0; left -= zeros.length) {
+    const chunk = left >= zeros.length ? zeros : zeros.subarray(0, left);
+    if (!deflate.write(chunk)) await new Promise((r) => deflate.once("drain", r));
+  }
+  deflate.end();
+  await done;
+  return Buffer.concat(out);
+}
+
+/**
+ * Flate bomb: a page whose content stream is `decoded` zero bytes deflated twice
+ * (/Filter [/FlateDecode /FlateDecode]): a few KB on disk.
+ */
+export async function pdfFlateBomb(decoded = 1024 * 1024 * 1024): Promise<Uint8Array> {
+  const once = await deflateZeros(decoded, 9);
+  const twice = deflateSync(once, { level: 9 });
+  return onePagePdf((doc) => {
+    const stream = doc.context.stream(twice, { Filter: ["FlateDecode", "FlateDecode"] });
+    doc.getPage(0).node.set(PDFName.of("Contents"), doc.context.register(stream));
+  });
+}
+
+/** Single-stage bomb: `decoded` zero bytes deflated once (about 1/1000 of it on disk). */
+export async function pdfSingleFlateBomb(decoded = 256 * 1024 * 1024): Promise<Uint8Array> {
+  const once = await deflateZeros(decoded, 9);
+  return onePagePdf((doc) => {
+    const stream = doc.context.stream(once, { Filter: "FlateDecode" });
+    doc.getPage(0).node.set(PDFName.of("Contents"), doc.context.register(stream));
+  });
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = (CRC_TABLE[(c ^ b) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** A valid all-black 8-bit greyscale PNG of width×height, built row by row (20000² ≈ 400 KB). */
+export async function png(width: number, height: number): Promise<Buffer> {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const idat = await deflateZeros((width + 1) * height, 6);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** A minimal baseline JPEG header (APP0 + SOF0 of width×height); enough for header readers. */
+export function jpegHeader(width: number, height: number): Buffer {
+  const app0 = Buffer.from([
+    0xff,
+    0xe0,
+    0x00,
+    0x10,
+    ...Buffer.from("JFIF\0", "latin1"),
+    1,
+    1,
+    0,
+    0,
+    1,
+    0,
+    1,
+    0,
+    0,
+  ]);
+  const sof = Buffer.from([
+    0xff,
+    0xc0,
+    0x00,
+    0x0b,
+    8,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    1,
+    1,
+    0x11,
+    0,
+  ]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
+}
