@@ -1,12 +1,13 @@
 import { evaluateCompleteness, type Finding } from "~/domain/completeness";
 import { decisionDeadline } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
+import { checkApplicationTransition } from "~/domain/lifecycle";
 import type { Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
+import { transitionApplication } from "~/models/lifecycle.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
-import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
@@ -63,9 +64,6 @@ export interface SendRequestInput {
   deadline: Date;
 }
 
-/** Statuses in which a case is still under formal review (a request may be sent, completeness confirmed). */
-const REVIEWABLE = ["SUBMITTED", "IN_REVIEW"] as const;
-
 const NOT_FOUND = "Diesen Fall gibt es nicht oder er gehört nicht zu Ihrer Behörde.";
 
 /** The clerk's authority, or null for users who may not review. */
@@ -106,8 +104,13 @@ export async function startReview(clerk: SessionUser, applicationId: string): Pr
     const app = await lockCase(tx, authorityId, applicationId);
     if (!app) notFound(NOT_FOUND);
     if (app.status !== "SUBMITTED") return;
-    await tx.application.update({ where: { id: app.id }, data: { status: "IN_REVIEW" } });
-    await appendEvent(tx, { applicationId: app.id, actorId: clerk.id, type: "review.started" });
+    await transitionApplication(tx, {
+      applicationId: app.id,
+      command: "startReview",
+      from: app.status,
+      actor: { kind: "authority", id: clerk.id },
+      payload: {},
+    });
   });
 }
 
@@ -271,7 +274,7 @@ export async function sendRequest(
     return await db().$transaction(async (tx) => {
       const app = await lockCase(tx, authorityId, applicationId);
       if (!app) throw new Refused(NOT_FOUND);
-      if (!(REVIEWABLE as readonly string[]).includes(app.status)) {
+      if (!checkApplicationTransition("sendRequest", app.status, "authority").ok) {
         throw new Refused(
           app.status === "INCOMPLETE"
             ? "Zu diesem Fall ist bereits eine Nachforderung offen."
@@ -303,37 +306,28 @@ export async function sendRequest(
         },
         select: { id: true },
       });
-      await tx.application.update({
-        where: { id: app.id },
-        data: { status: "INCOMPLETE" },
-      });
-      await refreshNextDeadline(tx, app.id);
-      await appendEvent(tx, {
+      await transitionApplication(tx, {
         applicationId: app.id,
-        actorId: clerk.id,
-        type: "request.sent",
+        command: "sendRequest",
+        from: app.status,
+        actor: { kind: "authority", id: clerk.id },
         payload: {
           requestId: request.id,
           deadline: input.deadline.toISOString(),
           bylawReference: String(input.bylawReference ?? "").trim() || null,
           items: input.items.map((i) => ({ category: i.category, message: String(i.message).trim() })),
         },
-      });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", app.id, "request.sent", request.id),
-        payload: {
-          applicationId: app.id,
-          event: "request.sent",
-          actorId: clerk.id,
+        notify: {
           scope: request.id,
           details: { deadline: input.deadline.toISOString(), requestId: request.id },
         },
-      });
-      await enqueueInTx(tx, {
-        jobName: "xbau.export-review",
-        jobId: buildJobId("xbau.export-review", app.id, "0201-request", request.id),
-        payload: { message: "0201-request", applicationId: app.id, requestId: request.id },
+        jobs: [
+          {
+            jobName: "xbau.export-review",
+            jobId: buildJobId("xbau.export-review", app.id, "0201-request", request.id),
+            payload: { message: "0201-request", applicationId: app.id, requestId: request.id },
+          },
+        ],
       });
       return { ok: true as const, requestId: request.id };
     });
@@ -363,41 +357,31 @@ export async function confirmComplete(
           "Es ist noch eine Nachforderung offen. Warten Sie die Antwort ab oder schließen Sie sie.",
         );
       }
-      if (!(REVIEWABLE as readonly string[]).includes(app.status)) {
+      if (!checkApplicationTransition("confirmComplete", app.status, "authority").ok) {
         throw new Refused("Dieser Fall ist nicht in der Vollständigkeitsprüfung.");
       }
       const deadline = decisionDeadline(app.authority.landProfile, app.procedureType, now);
       const decisionDueAt = deadline?.dueAt ?? null;
-      await tx.application.update({
-        where: { id: app.id },
-        data: { status: "COMPLETE", completeAt: now, decisionDueAt },
-      });
-      await refreshNextDeadline(tx, app.id);
-      await appendEvent(tx, {
+      await transitionApplication(tx, {
         applicationId: app.id,
-        actorId: clerk.id,
-        type: "application.complete",
+        command: "confirmComplete",
+        from: app.status,
+        actor: { kind: "authority", id: clerk.id },
+        set: { completeAt: now, decisionDueAt },
         payload: {
           completeAt: now.toISOString(),
           decisionDueAt: decisionDueAt?.toISOString() ?? null,
           legalBasis: deadline?.legalBasis ?? null,
           fiction: deadline?.fiction ?? false,
         },
-      });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", app.id, "application.complete"),
-        payload: {
-          applicationId: app.id,
-          event: "application.complete",
-          actorId: clerk.id,
-          details: { decisionDueAt: decisionDueAt?.toISOString() ?? null },
-        },
-      });
-      await enqueueInTx(tx, {
-        jobName: "xbau.export-review",
-        jobId: buildJobId("xbau.export-review", app.id, "0201-complete"),
-        payload: { message: "0201-complete", applicationId: app.id },
+        notify: { details: { decisionDueAt: decisionDueAt?.toISOString() ?? null } },
+        jobs: [
+          {
+            jobName: "xbau.export-review",
+            jobId: buildJobId("xbau.export-review", app.id, "0201-complete"),
+            payload: { message: "0201-complete", applicationId: app.id },
+          },
+        ],
       });
       return { ok: true as const, decisionDueAt };
     });
@@ -469,12 +453,15 @@ export async function closeRequest(
       });
       if (count !== 1) throw new Refused("Diese Nachforderung ist nicht offen.");
       if (app.status === "INCOMPLETE") {
-        await tx.application.update({
-          where: { id: app.id },
-          data: { status: "IN_REVIEW" },
+        await transitionApplication(tx, {
+          applicationId: app.id,
+          command: "closeRequest",
+          from: app.status,
+          actor: { kind: "authority", id: clerk.id },
         });
+      } else {
+        await refreshNextDeadline(tx, app.id);
       }
-      await refreshNextDeadline(tx, app.id);
       await appendEvent(tx, {
         applicationId: app.id,
         actorId: clerk.id,
