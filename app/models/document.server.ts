@@ -17,7 +17,8 @@ import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { inspectPdf, PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
+import { checkUploadedFile } from "~/utils/file-checks.server";
+import { PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
 import { documentVersionKey, getStorage, type Storage, sanitizeFilename } from "../../storage/index";
 
@@ -284,12 +285,13 @@ export async function uploadDocumentVersion(
     const key = documentVersionKey({ authorityId: access.authorityId, applicationId, documentId, versionId });
     storedKey = key;
     const [inspected, stored] = await Promise.allSettled([
-      detected === MIME_PDF ? inspectPdf(tmpFile, filename) : Promise.resolve(null),
+      // Hostile content (active PDF content, page/pixel limits, decompression bombs) too: file-checks.
+      checkUploadedFile(tmpFile, filename, detected),
       storage.putStream(key, createReadStream(tmpFile), { contentType: detected, maxBytes }),
     ]);
     if (inspected.status === "rejected") throw inspected.reason;
-    if (inspected.value && !inspected.value.ok) throw new UploadRejected(inspected.value.message);
-    const pageCount = inspected.value?.ok ? inspected.value.pageCount : null;
+    if (!inspected.value.ok) throw new UploadRejected(inspected.value.message);
+    const pageCount = inspected.value.ok ? inspected.value.pageCount : null;
     if (stored.status === "rejected") throw stored.reason;
     const put = stored.value;
     if (put.sha256 !== sha256 || put.sizeBytes !== sizeBytes) {

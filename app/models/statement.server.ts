@@ -36,7 +36,8 @@ import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { inspectPdf, PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
+import { checkUploadedFile } from "~/utils/file-checks.server";
+import { PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
 import { buildJobId } from "~/utils/queue.server";
 import { getStorage, type Storage, sanitizeFilename, statementAttachmentKey } from "../../storage/index";
@@ -200,12 +201,10 @@ export async function stageAttachment(
     const detected = (await fileTypeFromBuffer(measure.head.subarray(0, SNIFF_BYTES)))?.mime;
     if (!detected || !ATTACHMENT_TYPES.includes(detected))
       throw new AttachmentRejected(statementMessages.attachmentType(filename, detected));
-    let pageCount: number | null = null;
-    if (detected === MIME_PDF) {
-      const inspected = await inspectPdf(tmpFile, filename);
-      if (!inspected.ok) throw new AttachmentRejected(inspected.message);
-      pageCount = inspected.pageCount;
-    }
+    // The same content checks as every upload (app/utils/file-checks.server.ts).
+    const inspected = await checkUploadedFile(tmpFile, filename, detected);
+    if (!inspected.ok) throw new AttachmentRejected(inspected.message);
+    const pageCount = inspected.pageCount;
     return {
       ok: true,
       file: {
