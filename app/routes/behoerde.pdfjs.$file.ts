@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { resourceRoute } from "~/utils/resource-route.server";
 
 /**
  * pdf.js for the in-browser PDF viewer, served prebuilt from node_modules (library and worker of
@@ -14,7 +15,7 @@ const FILES: Record<string, string> = {
 };
 const cache = new Map<string, Promise<Buffer>>();
 
-export async function loader({ params }: LoaderFunctionArgs) {
+async function handleLoader({ params }: LoaderFunctionArgs) {
   const target = FILES[params.file ?? ""];
   if (!target) return new Response("Nicht gefunden", { status: 404 });
   let body = cache.get(target);
@@ -31,3 +32,6 @@ export async function loader({ params }: LoaderFunctionArgs) {
     },
   });
 }
+
+/** German JSON for 403/404/500 instead of Remix's "Unexpected Server Error". */
+export const loader = resourceRoute(handleLoader);

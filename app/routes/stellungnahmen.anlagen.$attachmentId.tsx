@@ -1,29 +1,21 @@
-import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { openStatementAttachmentForDownload } from "~/models/statement.server";
+import { attachmentResponse } from "~/utils/attachment-response.server";
 import { requireUser } from "~/utils/auth.server";
 import { notFound } from "~/utils/permissions.server";
-import { contentDisposition } from "../../storage/index";
+import { resourceRoute } from "~/utils/resource-route.server";
 
 /**
  * Download of an attachment of an agency's statement: the agency that gave it and the clerks of
- * the case's authority (openStatementAttachmentForDownload). Untrusted bytes: always an attachment,
- * never sniffed or run (same headers as the document download).
+ * the case's authority (openStatementAttachmentForDownload). Untrusted bytes: the shared attachment
+ * response (streamed, always an attachment, never sniffed or run), as for every other download.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+async function handleLoader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const file = await openStatementAttachmentForDownload(user, params.attachmentId ?? "");
   if (!file) notFound("Diese Anlage gibt es nicht oder Sie dürfen sie nicht herunterladen.");
-  request.signal.addEventListener("abort", () => file.stream.destroy(), { once: true });
-  return new Response(createReadableStreamFromReadable(file.stream), {
-    status: 200,
-    headers: {
-      "Content-Type": file.mimeType,
-      "Content-Length": String(file.sizeBytes),
-      "Content-Disposition": contentDisposition(file.filename),
-      "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "sandbox; default-src 'none'",
-      "Cache-Control": "private, no-store",
-      "Cross-Origin-Resource-Policy": "same-origin",
-    },
-  });
+  return attachmentResponse(request, file);
 }
+
+/** German JSON for 403/404/500 instead of Remix's "Unexpected Server Error". */
+export const loader = resourceRoute(handleLoader);
