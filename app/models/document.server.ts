@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import { getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
 import { formatBytes } from "~/domain/format";
@@ -16,11 +15,19 @@ import { lockApplicantEditable } from "~/models/draft.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { logger } from "~/utils/logger.server";
 import { checkUploadedFile } from "~/utils/file-checks.server";
+import { logger } from "~/utils/logger.server";
+import { type MultipartResult, parseMultipart } from "~/utils/multipart.server";
 import { PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
-import { documentVersionKey, getStorage, type Storage, sanitizeFilename } from "../../storage/index";
+import {
+  documentVersionKey,
+  getStorage,
+  type PutResult,
+  type Storage,
+  StorageLimitError,
+  sanitizeFilename,
+} from "../../storage/index";
 
 /**
  * Bauvorlagen uploads. The pipeline never holds a file in memory:
@@ -214,6 +221,80 @@ export class Measure extends Transform {
   }
 }
 
+/**
+ * The upload's receiving end: counts and limits the bytes, keeps the first SNIFF_BYTES and lets
+ * `onHead` decide on them (type check; it starts the storage upload that reads this stream)
+ * before a single byte is passed on, and writes every chunk to the temp file qpdf reads later —
+ * in the same pass, so receiving, storing and writing the temp file overlap instead of following
+ * each other. Back-pressure comes from both the storage reader and the temp file.
+ */
+export class Receiver extends Transform {
+  size = 0;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private decided = false;
+  private readonly file: WriteStream;
+  constructor(
+    private readonly maxBytes: number,
+    tmpFile: string,
+    private readonly onHead: (head: Buffer) => Promise<void>,
+  ) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.file = createWriteStream(tmpFile, { mode: 0o600 });
+    this.file.on("error", (error) => this.destroy(error));
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      callback(new SizeLimitExceeded());
+      return;
+    }
+    if (this.decided) {
+      this.forward(chunk, callback);
+      return;
+    }
+    // Still collecting the first bytes: hold the chunks until the head is complete.
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    if (this.headBytes < SNIFF_BYTES) {
+      callback();
+      return;
+    }
+    this.decide(callback);
+  }
+
+  override _flush(callback: TransformCallback) {
+    const end = () =>
+      this.file.end((error?: Error | null) => {
+        callback(error ?? null);
+      });
+    if (this.decided) end();
+    else this.decide((error) => (error ? callback(error) : end()));
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void) {
+    this.file.destroy();
+    callback(error);
+  }
+
+  private decide(callback: TransformCallback) {
+    const held = Buffer.concat(this.head, this.headBytes);
+    this.head = [];
+    this.decided = true;
+    this.onHead(held.subarray(0, SNIFF_BYTES)).then(
+      () => (held.length > 0 ? this.forward(held, callback) : callback()),
+      (error: Error) => callback(error),
+    );
+  }
+
+  private forward(chunk: Buffer, callback: TransformCallback) {
+    this.push(chunk);
+    if (this.file.write(chunk)) callback();
+    else this.file.once("drain", () => callback());
+  }
+}
+
 export class SizeLimitExceeded extends Error {
   constructor() {
     super("size limit exceeded");
@@ -250,31 +331,7 @@ export async function uploadDocumentVersion(
         performance.now() - started - Object.values(timings).reduce((a, b) => a + b, 0),
       );
     };
-    // 1. Body -> temp file, measured on the way.
-    const measure = new Measure(maxBytes);
-    try {
-      await pipeline(toReadable(input.body), measure, createWriteStream(tmpFile, { mode: 0o600 }));
-    } catch (error) {
-      if (error instanceof SizeLimitExceeded) {
-        await discard(input.body, maxBytes);
-        throw new UploadRejected(uploadMessages.tooLarge(filename, maxBytes));
-      }
-      throw error;
-    }
-    const sha256 = measure.hash.digest("hex");
-    const sizeBytes = measure.size;
-    lap("receiveMs");
-    if (sizeBytes === 0) throw new UploadRejected(uploadMessages.empty(filename));
-
-    // 2. What the bytes are, not what the name or the browser claims.
-    const detected = (await fileTypeFromBuffer(measure.head))?.mime;
-    if (!detected || !docType.mimeTypes.includes(detected)) {
-      throw new UploadRejected(uploadMessages.wrongType(filename, detected, docType.code));
-    }
-
-    // 3 + 4. qpdf inspects the temp file while it streams to object storage (both only read it):
-    // the wall time is the slower of the two, not their sum. A refused PDF's object is removed
-    // in `finally` like after any other failure.
+    // The storage key is known before the first byte, so the object is written while it arrives.
     const existing = await db().document.findFirst({
       where: { applicationId, typeCode: docType.code },
       select: { id: true },
@@ -284,20 +341,50 @@ export async function uploadDocumentVersion(
     const versionId = randomUUID();
     const key = documentVersionKey({ authorityId: access.authorityId, applicationId, documentId, versionId });
     storedKey = key;
-    const [inspected, stored] = await Promise.allSettled([
-      // Hostile content (active PDF content, page/pixel limits, decompression bombs) too: file-checks.
-      checkUploadedFile(tmpFile, filename, detected),
-      storage.putStream(key, createReadStream(tmpFile), { contentType: detected, maxBytes }),
-    ]);
-    if (inspected.status === "rejected") throw inspected.reason;
-    if (!inspected.value.ok) throw new UploadRejected(inspected.value.message);
-    const pageCount = inspected.value.ok ? inspected.value.pageCount : null;
-    if (stored.status === "rejected") throw stored.reason;
-    const put = stored.value;
-    if (put.sha256 !== sha256 || put.sizeBytes !== sizeBytes) {
-      throw new Error(`stored object differs from the upload (${put.sha256} vs ${sha256})`);
+
+    // 1 + 2. Body -> Receiver (size limit; the first bytes decide the type before anything is
+    // stored) -> object storage, and at the same time -> temp file for qpdf. sha256 and byte
+    // count are taken once, by storage.putStream, as the bytes pass.
+    let detected: string | undefined;
+    let put: Promise<PutResult> | undefined;
+    const receiver = new Receiver(maxBytes, tmpFile, async (head) => {
+      if (head.length === 0) throw new UploadRejected(uploadMessages.empty(filename));
+      detected = (await fileTypeFromBuffer(head))?.mime;
+      if (!detected || !docType.mimeTypes.includes(detected)) {
+        throw new UploadRejected(uploadMessages.wrongType(filename, detected, docType.code));
+      }
+      put = storage.putStream(key, receiver, { contentType: detected, maxBytes });
+      // A storage failure stops the receiving too (the error is reported from `put` below).
+      put.catch((error: unknown) => receiver.destroy(error as Error));
+    });
+    try {
+      await pipeline(toReadable(input.body), receiver);
+      // The readable side ends after the last write; putStream finishes the object.
+    } catch (error) {
+      if (put) await put.catch(() => {}); // aborted by the destroyed source; nothing left behind
+      if (error instanceof SizeLimitExceeded || error instanceof StorageLimitError) {
+        await discard(input.body, maxBytes);
+        throw new UploadRejected(uploadMessages.tooLarge(filename, maxBytes));
+      }
+      throw error;
     }
-    lap("inspectAndStoreMs");
+    if (!put || !detected) throw new UploadRejected(uploadMessages.empty(filename));
+    const mimeType: string = detected;
+    const stored = await put;
+    const sizeBytes = receiver.size;
+    const sha256 = stored.sha256;
+    if (stored.sizeBytes !== sizeBytes) {
+      throw new Error(`stored object differs from the upload (${stored.sizeBytes} vs ${sizeBytes} bytes)`);
+    }
+    lap("receiveAndStoreMs");
+
+    // 3. qpdf on the complete temp file (encrypted/damaged refused, page count). A refused PDF's
+    // object is removed in `finally` like after any other failure.
+    // Hostile content (active PDF content, page/pixel limits, decompression bombs) too: file-checks.
+    const inspected = await checkUploadedFile(tmpFile, filename, mimeType);
+    if (!inspected.ok) throw new UploadRejected(inspected.message);
+    const pageCount = inspected.pageCount;
+    lap("inspectMs");
 
     // 5. One transaction: rows only for a stored object, and only while the draft is editable.
     const result = await db().$transaction(async (tx) => {
@@ -329,7 +416,7 @@ export async function uploadDocumentVersion(
           documentId: doc.id,
           versionNumber,
           filename,
-          mimeType: detected,
+          mimeType,
           sizeBytes: BigInt(sizeBytes),
           sha256,
           storageKey: key,
@@ -535,17 +622,6 @@ export type UploadRequestResult =
   | { ok: true; typeCode: string; versionNumber: number; versionId: string; status: 200 }
   | { ok: false; typeCode: string | null; message: string; status: 400 | 404 | 409 | 413 };
 
-async function readField(data: AsyncIterable<Uint8Array>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of data) {
-    n += chunk.length;
-    // Keep reading (the parser needs the part consumed), but keep no more than the limit.
-    if (n <= MAX_FIELD_BYTES) chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString("utf8").slice(0, MAX_FIELD_BYTES);
-}
-
 /**
  * Handles a `multipart/form-data` upload request (fields `typeCode` before `file`): the file part
  * is streamed straight into uploadDocumentVersion; the request body is never buffered. Used by the
@@ -577,51 +653,44 @@ export async function handleUploadRequest(
     };
   }
 
-  const fields: Record<string, string> = {};
   let result: UploadResult | undefined;
+  let parsed: MultipartResult;
   try {
-    await unstable_parseMultipartFormData(request, async (part) => {
-      if (part.name === "file" && typeof part.filename === "string") {
-        if (result) {
-          await discard(part.data, maxBytes); // one file per request
-          return undefined;
-        }
+    parsed = await parseMultipart(request, {
+      maxFieldBytes: MAX_FIELD_BYTES,
+      maxFileBytes: maxBytes,
+      onFile: async (part) => {
+        // One file per request, in the part named "file"; any other file is drained by the parser.
+        if (part.name !== "file" || result) return;
         result = await uploadDocumentVersion(
           user,
           applicationId,
           {
-            typeCode: fields.typeCode ?? "",
+            typeCode: part.fields.typeCode ?? "",
             filename: part.filename,
             contentType: part.contentType,
-            body: part.data,
+            body: part.stream,
           },
           { ...options, maxBytes },
         );
-        return undefined;
-      }
-      const value = await readField(part.data);
-      if (!(part.name in fields)) fields[part.name] = value;
-      return value;
+      },
     });
   } catch (error) {
     logger.warn({ err: error, applicationId }, "upload request could not be read");
-    if (result?.ok) {
-      // The file is stored and recorded; only the rest of the request was broken.
-      return {
-        ok: true,
-        typeCode: fields.typeCode ?? "",
-        versionNumber: result.versionNumber,
-        versionId: result.versionId,
-        status: 200,
-      };
-    }
+    return { ok: false, typeCode: null, status: 400, message: FAILED_MESSAGE };
+  }
+  const fields = parsed.fields;
+  if (!parsed.ok && !result?.ok) {
+    // Broken framing, too many parts or a field name bomb, and nothing was stored.
     return {
       ok: false,
-      typeCode: fields.typeCode ?? null,
-      status: 400,
-      message: result?.message ?? FAILED_MESSAGE,
+      typeCode: null,
+      status: parsed.violation.status === 413 ? 413 : 400,
+      message: result?.message ?? parsed.violation.message,
     };
   }
+  // (A request whose file is stored and recorded but whose rest was broken still counts: the
+  // file is there.)
   const typeCode = fields.typeCode ?? null;
   if (!result) return { ok: false, typeCode, status: 400, message: NO_FILE_MESSAGE };
   if (!result.ok) {

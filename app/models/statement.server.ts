@@ -4,7 +4,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import { berlinDate, requestDeadlineFromDate } from "~/domain/deadlines";
 import { MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
@@ -35,11 +34,13 @@ import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { logger } from "~/utils/logger.server";
 import { checkUploadedFile } from "~/utils/file-checks.server";
+import { logger } from "~/utils/logger.server";
+import { parseMultipart } from "~/utils/multipart.server";
 import { PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
 import { buildJobId } from "~/utils/queue.server";
+import type { LimitViolation } from "~/utils/request-limits.server";
 import { getStorage, type Storage, sanitizeFilename, statementAttachmentKey } from "../../storage/index";
 
 /**
@@ -519,16 +520,6 @@ export async function requestExtension(
 const MULTIPART_OVERHEAD = 256 * 1024;
 const MAX_FIELD_BYTES = 64 * 1024;
 
-async function readField(data: AsyncIterable<Uint8Array>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of data) {
-    n += chunk.length;
-    if (n <= MAX_FIELD_BYTES) chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString("utf8").slice(0, MAX_FIELD_BYTES);
-}
-
 export interface StatementForm {
   /** Text fields by name (first value wins). */
   fields: Record<string, string>;
@@ -540,6 +531,8 @@ export interface StatementForm {
   attachmentErrors: string[];
   /** Whether the body was refused before reading (too large). */
   tooLarge: boolean;
+  /** Set when the request itself was refused (malformed, too many fields, bad field names). */
+  refused?: LimitViolation;
   /** Removes the staged temp files; call in `finally`. */
   cleanup: () => Promise<void>;
 }
@@ -587,28 +580,34 @@ export async function readStatementForm(
     return form;
   }
   let files = 0;
-  await unstable_parseMultipartFormData(request, async (part) => {
-    if (typeof part.filename === "string") {
-      if (part.name !== "attachments" || part.filename === "") {
-        await discard(part.data, maxBytes);
-        return undefined;
-      }
+  const parsed = await parseMultipart(request, {
+    maxFieldBytes: MAX_FIELD_BYTES,
+    maxFileBytes: maxBytes,
+    onFile: async (part) => {
+      // Other file fields and an empty file input (no file chosen) are drained by the parser.
+      if (part.name !== "attachments" || part.filename === "") return;
       files += 1;
       if (files > MAX_ATTACHMENTS) {
-        await discard(part.data, maxBytes);
         if (files === MAX_ATTACHMENTS + 1) form.attachmentErrors.push(statementMessages.tooManyAttachments);
-        return undefined;
+        return;
       }
-      const staged = await stageAttachment(part.data, part.filename, path.join(dir, String(files)), maxBytes);
+      const staged = await stageAttachment(
+        part.stream,
+        part.filename,
+        path.join(dir, String(files)),
+        maxBytes,
+      );
       if (staged.ok) form.attachments.push(staged.file);
       else form.attachmentErrors.push(staged.message);
-      return undefined;
-    }
-    // Browsers send line breaks in text fields as CRLF.
-    const value = (await readField(part.data)).replace(/\r\n/g, "\n");
-    if (!(part.name in form.fields)) form.fields[part.name] = value;
-    return value;
+    },
   });
+  form.fields = parsed.fields;
+  if (!parsed.ok) {
+    // Broken framing, too many parts or a field name bomb: nothing of it is used.
+    form.fields = {};
+    form.attachmentErrors.push(parsed.violation.message);
+    form.refused = parsed.violation;
+  }
   form.outcome = form.fields.outcome ?? "";
   form.reasons = form.fields.reasons ?? "";
   form.conditions = conditionsFromFields(form.fields);
