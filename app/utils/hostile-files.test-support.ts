@@ -133,8 +133,23 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([len, body, crc]);
 }
 
-/** A valid all-black 8-bit greyscale PNG of width×height, built row by row (20000² ≈ 400 KB). */
-export async function png(width: number, height: number): Promise<Buffer> {
+const pngs = new Map<string, Promise<Buffer>>();
+
+/**
+ * A valid all-black 8-bit greyscale PNG of width×height, built row by row (20000² ≈ 400 KB on
+ * disk, 400 MB of pixels). Built once per size and test file (deflating 400 MB takes seconds).
+ */
+export function png(width: number, height: number): Promise<Buffer> {
+  const key = `${width}x${height}`;
+  let p = pngs.get(key);
+  if (!p) {
+    p = buildPng(width, height);
+    pngs.set(key, p);
+  }
+  return p;
+}
+
+async function buildPng(width: number, height: number): Promise<Buffer> {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
