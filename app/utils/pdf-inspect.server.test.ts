@@ -95,7 +95,9 @@ describe("inspectPdf: hostile content", () => {
     const doc = await PDFDocument.create();
     doc.addPage();
     // A literal string (not hex), so the bytes "/JavaScript" stand in the file as they are.
-    (doc as unknown as { getInfoDict(): PDFDict }).getInfoDict().set(PDFName.of("Keywords"), PDFString.of("Über (/JavaScript) und /Launch"));
+    (doc as unknown as { getInfoDict(): PDFDict })
+      .getInfoDict()
+      .set(PDFName.of("Keywords"), PDFString.of("Über (/JavaScript) und /Launch"));
     const r = await inspect("titel.pdf", await doc.save());
     expect(r).toEqual({ ok: true, pageCount: 1 });
   });
