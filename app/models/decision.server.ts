@@ -19,6 +19,7 @@ import { procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
 import type { Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
+import { lockCase } from "~/models/case-lock.server";
 import { readableGeneratedWhere } from "~/models/generated-document.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
@@ -86,38 +87,32 @@ function readData(data: unknown): ApplicationData {
   return parsed.success ? parsed.data : {};
 }
 
-/** Locks the case row (authority-scoped, submitted) for the rest of the transaction. */
-async function lockCase(tx: Tx, authorityId: string, applicationId: string) {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "Application"
-    WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
-    FOR UPDATE`;
-  if (rows.length === 0) return null;
-  return tx.application.findUniqueOrThrow({
-    where: { id: applicationId },
+/** What decision commands read from the case under its lock (lockCase). */
+const decisionCaseSelect = {
+  id: true,
+  status: true,
+  procedureType: true,
+  completeAt: true,
+  submittedAt: true,
+  fileNumber: true,
+  data: true,
+  authority: {
     select: {
-      id: true,
-      status: true,
-      procedureType: true,
-      completeAt: true,
-      submittedAt: true,
-      fileNumber: true,
-      data: true,
-      authority: {
-        select: {
-          name: true,
-          addressLine: true,
-          landProfile: true,
-          legalRemedyText: true,
-          feeSchedule: true,
-          fourEyesDecision: true,
-        },
-      },
+      name: true,
+      addressLine: true,
+      landProfile: true,
+      legalRemedyText: true,
+      feeSchedule: true,
+      fourEyesDecision: true,
     },
-  });
+  },
+} satisfies Prisma.ApplicationSelect;
+
+function lockDecisionCase(tx: Tx, authorityId: string, applicationId: string) {
+  return lockCase(tx, authorityId, applicationId, decisionCaseSelect);
 }
 
-type LockedCase = NonNullable<Awaited<ReturnType<typeof lockCase>>>;
+type LockedCase = NonNullable<Awaited<ReturnType<typeof lockDecisionCase>>>;
 
 function statusRefusal(app: { status: string; completeAt: Date | null }): string | null {
   if (app.status === "DECIDED") return ALREADY_DECIDED;
@@ -226,7 +221,7 @@ export async function openDraft(
   if (!isUuid(applicationId)) notFound(NOT_FOUND);
   return refusable(() =>
     db().$transaction(async (tx) => {
-      const app = await lockCase(tx, authorityId, applicationId);
+      const app = await lockDecisionCase(tx, authorityId, applicationId);
       if (!app) notFound(NOT_FOUND);
       const existing = await tx.decision.findUnique({ where: { applicationId }, select: { id: true } });
       if (existing) return { decisionId: existing.id, created: false };
@@ -548,7 +543,7 @@ async function lockDecision(tx: Tx, authorityId: string, decisionId: string) {
     select: { applicationId: true },
   });
   if (!found) notFound(NOT_FOUND);
-  const app = await lockCase(tx, authorityId, found.applicationId);
+  const app = await lockDecisionCase(tx, authorityId, found.applicationId);
   if (!app) notFound(NOT_FOUND);
   const decision = await tx.decision.findUniqueOrThrow({
     where: { id: decisionId },

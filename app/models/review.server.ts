@@ -5,6 +5,7 @@ import { checkApplicationTransition } from "~/domain/lifecycle";
 import type { Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
+import { lockCase } from "~/models/case-lock.server";
 import { readApplicationData } from "~/models/draft.server";
 import { transitionApplication } from "~/models/lifecycle.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
@@ -76,24 +77,18 @@ function caseWhere(authorityId: string, applicationId: string): Prisma.Applicati
   return { AND: [{ id: applicationId }, authorityScope(authorityId)] };
 }
 
-/** Locks the case row (authority-scoped) for the rest of the transaction; null when not visible. */
-async function lockCase(tx: Tx, authorityId: string, applicationId: string) {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "Application"
-    WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
-    FOR UPDATE`;
-  if (rows.length === 0) return null;
-  return tx.application.findUniqueOrThrow({
-    where: { id: applicationId },
-    select: {
-      id: true,
-      status: true,
-      procedureType: true,
-      decisionDueAt: true,
-      data: true,
-      authority: { select: { landProfile: true } },
-    },
-  });
+/** What review commands read from the case under its lock (lockCase). */
+const reviewCaseSelect = {
+  id: true,
+  status: true,
+  procedureType: true,
+  decisionDueAt: true,
+  data: true,
+  authority: { select: { landProfile: true } },
+} satisfies Prisma.ApplicationSelect;
+
+function lockReviewCase(tx: Tx, authorityId: string, applicationId: string) {
+  return lockCase(tx, authorityId, applicationId, reviewCaseSelect);
 }
 
 /** SUBMITTED -> IN_REVIEW (idempotent for a case already in review). Throws 404 outside the clerk's authority. */
@@ -101,7 +96,7 @@ export async function startReview(clerk: SessionUser, applicationId: string): Pr
   const authorityId = reviewerAuthority(clerk);
   if (!authorityId || !isUuid(applicationId)) notFound(NOT_FOUND);
   await db().$transaction(async (tx) => {
-    const app = await lockCase(tx, authorityId, applicationId);
+    const app = await lockReviewCase(tx, authorityId, applicationId);
     if (!app) notFound(NOT_FOUND);
     if (app.status !== "SUBMITTED") return;
     await transitionApplication(tx, {
@@ -272,7 +267,7 @@ export async function sendRequest(
   if (invalid) return { ok: false, message: invalid };
   try {
     return await db().$transaction(async (tx) => {
-      const app = await lockCase(tx, authorityId, applicationId);
+      const app = await lockReviewCase(tx, authorityId, applicationId);
       if (!app) throw new Refused(NOT_FOUND);
       if (!checkApplicationTransition("sendRequest", app.status, "authority").ok) {
         throw new Refused(
@@ -350,7 +345,7 @@ export async function confirmComplete(
   if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
   try {
     return await db().$transaction(async (tx) => {
-      const app = await lockCase(tx, authorityId, applicationId);
+      const app = await lockReviewCase(tx, authorityId, applicationId);
       if (!app) throw new Refused(NOT_FOUND);
       if (app.status === "INCOMPLETE") {
         throw new Refused(
@@ -410,7 +405,7 @@ export async function assignCase(
   }
   try {
     return await db().$transaction(async (tx) => {
-      const app = await lockCase(tx, authorityId, applicationId);
+      const app = await lockReviewCase(tx, authorityId, applicationId);
       if (!app) throw new Refused(NOT_FOUND);
       const before = await tx.application.findUniqueOrThrow({
         where: { id: app.id },
@@ -445,7 +440,7 @@ export async function closeRequest(
   if (!authorityId || !isUuid(applicationId) || !isUuid(requestId)) return { ok: false, message: NOT_FOUND };
   try {
     return await db().$transaction(async (tx) => {
-      const app = await lockCase(tx, authorityId, applicationId);
+      const app = await lockReviewCase(tx, authorityId, applicationId);
       if (!app) throw new Refused(NOT_FOUND);
       const { count } = await tx.request.updateMany({
         where: { id: requestId, applicationId, status: "OPEN" },

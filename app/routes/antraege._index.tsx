@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/app-shell";
-import { EmptyState } from "~/components/application-table";
+import { EmptyState } from "~/components/empty-state";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { formatDateTime, isoString } from "~/domain/format";

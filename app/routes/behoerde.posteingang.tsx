@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
-import { EmptyState } from "~/components/application-table";
+import { EmptyState } from "~/components/empty-state";
 import { PROCEDURE_LABELS_SHORT, procedureLabel, StatusBadge, statusLabel } from "~/components/status";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { formatDate, isoString } from "~/domain/format";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/app-shell";
-import { EmptyState } from "~/components/application-table";
+import { EmptyState } from "~/components/empty-state";
 import { formatDateTime, isoString } from "~/domain/format";
 import { listNotifications, markRead } from "~/models/notification.server";
 import { requireUser } from "~/utils/auth.server";
