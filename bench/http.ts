@@ -1,0 +1,457 @@
+/**
+ * HTTP load against the production build: the login page (the framework's bare page, ratio
+ * baseline), the clerk's inbox, a case page as the clerk and the applicant's final submission, each
+ * with autocannon at 50 connections for ~10 s, measured in the same run. Prints req/s, p95 latency,
+ * errors and non-expected statuses, and every figure as a ratio of `/anmelden`.
+ *
+ *   npm run bench -- http [--cases=300] [--duration=10] [--connections=50] [--only=inbox,case]
+ *
+ * What runs: its own database (BENCH_HTTP_DATABASE_URL, default bauantrag_bench_http: dropped,
+ * migrated and seeded with the demo data on every run), an embedded S3 server (BENCH_HTTP_S3_PORT,
+ * default 9160) and the web process `node --import tsx server.ts` with NODE_ENV=production on
+ * 127.0.0.1 (BENCH_HTTP_PORT, default 3150) and its own Redis prefix. No worker process: the
+ * figures are the web process's alone (submissions leave their jobs in the outbox).
+ *
+ * Data: `--cases` submitted Einfamilienhaus cases of the demo architect in the demo clerk's
+ * authority (Landkreis Nordwestmecklenburg), built by the same model functions the pages use
+ * (every form section, every required document version, submission with Aktenzeichen), spread
+ * over its Gemeinden, every third one assigned to the clerk.
+ *
+ * The "submission" is the real final submit (POST /antraege/:id/pruefen), the write that matters
+ * most to an applicant and the most expensive one (completeness check, Aktenzeichen allocation
+ * under a row lock, snapshot, search text, events, outbox). It is one-shot per case, so complete
+ * drafts are built beforehand and each is POSTed exactly once (a per-connection queue); the run
+ * stops after the pool or the duration, whichever comes first. Saving a form step would be
+ * repeatable but is cheaper and, at 50 connections on few drafts, mostly answers with an
+ * optimistic-locking conflict instead of saving. Success = 302 to `?eingereicht=1`, verified
+ * afterwards in the database (every 302 is a SUBMITTED case with an Aktenzeichen).
+ *
+ * Bounded: a watchdog ends the run (and the server) after a fixed time budget.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import pg from "pg";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+function arg(name: string, fallback: string): string {
+  const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+}
+const CASES = Math.max(10, Number(arg("cases", "300")));
+const DURATION = Math.max(2, Number(arg("duration", "10")));
+const CONNECTIONS = Math.max(1, Number(arg("connections", "50")));
+const ONLY = arg("only", "")
+  .split(",")
+  .filter((s) => s !== "");
+/** Drafts for the submission run: enough for ~90 submissions/s over the whole duration. */
+const POOL = Math.max(CONNECTIONS * 2, Number(arg("drafts", String(DURATION * 90))));
+const PORT = Number(process.env.BENCH_HTTP_PORT ?? 3150);
+const S3_PORT = Number(process.env.BENCH_HTTP_S3_PORT ?? 9160);
+const BASE = `http://127.0.0.1:${PORT}`;
+const databaseUrl =
+  process.env.BENCH_HTTP_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_bench_http";
+if (!/bench_http/.test(databaseUrl)) {
+  console.error("bench/http: BENCH_HTTP_DATABASE_URL must name a bench_http database (it is dropped).");
+  process.exit(1);
+}
+
+// Whole run: seeding, server start, 4 targets × (warm-up + duration), slack. Then it ends itself.
+const BUDGET_MS = 240_000 + (CASES + POOL) * 200 + 4 * (DURATION + 3) * 1000;
+let server: ChildProcess | undefined;
+const watchdog = setTimeout(() => {
+  console.error(`bench/http: time budget (${Math.round(BUDGET_MS / 1000)} s) exceeded, stopping.`);
+  server?.kill("SIGKILL");
+  process.exit(2);
+}, BUDGET_MS);
+watchdog.unref();
+
+const env: Record<string, string> = {
+  NODE_ENV: "production",
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  QUEUE_PREFIX: `bench-http-${process.pid}-${Date.now()}`,
+  SESSION_SECRET: `bench-http-${randomUUID()}-${randomUUID()}`,
+  LOG_LEVEL: "warn",
+  PORT: String(PORT),
+  APP_URL: BASE,
+  S3_ENDPOINT: "127.0.0.1",
+  S3_PORT: String(S3_PORT),
+  S3_USE_SSL: "false",
+  S3_BUCKET: "bauantrag-bench-http",
+  S3_ACCESS_KEY: "S3RVER",
+  S3_SECRET_KEY: "S3RVER",
+};
+Object.assign(process.env, env);
+
+// ---- database: fresh, migrated, demo data ---------------------------------------------------------
+const t0 = performance.now();
+{
+  const admin = new URL(databaseUrl);
+  const dbName = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${dbName.replaceAll('"', '""')}" WITH (FORCE)`);
+  await client.end();
+}
+const { ensureDatabase, migrate } = await import("../prisma/migrate.ts");
+await ensureDatabase(databaseUrl);
+await migrate(databaseUrl);
+const { db } = await import("~/utils/db.server");
+const { seed, DEMO_PASSWORD } = await import("../prisma/seed.ts");
+await seed(db());
+const { createCompleteDraft } = await import("~/models/draft-fixtures.server");
+const { submitApplication } = await import("~/models/submission.server");
+const { assignCase } = await import("~/models/review.server");
+const { getSessionUserById } = await import("~/models/user.server");
+const { startEmbeddedS3 } = await import("../storage/embedded.ts");
+
+async function demoUser(email: string) {
+  const row = await db().user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+  const user = await getSessionUserById(row.id);
+  if (!user) throw new Error(`demo user ${email} missing`);
+  return user;
+}
+const CLERK_EMAIL = "sachbearbeiter@demo.bauantrag.de";
+const ARCHITECT_EMAIL = "architektin@demo.bauantrag.de";
+const clerk = await demoUser(CLERK_EMAIL);
+const architect = await demoUser(ARCHITECT_EMAIL);
+const gemeinden = await db().authority.findMany({
+  where: { parentId: clerk.authorityId, kind: "GEMEINDE" },
+  select: { id: true },
+  orderBy: { name: "asc" },
+});
+if (gemeinden.length === 0) throw new Error("the clerk's authority has no Gemeinde");
+
+/** Runs `fn` over 0..n-1 with `width` in flight (the database is the bottleneck, not the loop). */
+async function parallel(n: number, width: number, fn: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+const caseIds: string[] = [];
+await parallel(CASES, 6, async (i) => {
+  const gemeinde = gemeinden[i % gemeinden.length]!;
+  const draft = await createCompleteDraft(architect, gemeinde.id);
+  const r = await submitApplication(architect, draft.id, {
+    expectedVersion: draft.version,
+    laterDocumentTypeCodes: [],
+  });
+  if (!r.ok) throw new Error(`seeding: submission failed: ${JSON.stringify(r)}`);
+  if (i % 3 === 0) {
+    const a = await assignCase(clerk, draft.id, clerk.id);
+    if (!a.ok) throw new Error(`seeding: assignment failed: ${a.message}`);
+  }
+  caseIds.push(draft.id);
+});
+const pool: { id: string; version: number }[] = [];
+const wantSubmission = ONLY.length === 0 || ONLY.includes("submission");
+if (wantSubmission) {
+  await parallel(POOL, 6, async (i) => {
+    pool.push(await createCompleteDraft(architect, gemeinden[i % gemeinden.length]!.id));
+  });
+}
+// Planner statistics as a running database has them (autovacuum would analyze these tables soon;
+// without it the freshly filled tables get seq-scan plans no production system would use).
+await db().$executeRawUnsafe("ANALYZE");
+const seedSeconds = (performance.now() - t0) / 1000;
+
+// ---- processes ------------------------------------------------------------------------------------
+const s3Dir = path.join(root, ".data", "bench-http-s3");
+await rm(s3Dir, { recursive: true, force: true });
+const s3 = await startEmbeddedS3({
+  dir: s3Dir,
+  port: S3_PORT,
+  bucket: env.S3_BUCKET as string,
+  accessKey: "S3RVER",
+  secretKey: "S3RVER",
+});
+server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  cwd: root,
+  env: { ...process.env, ...env },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+const serverPid = server.pid as number;
+let stopping = false;
+server.on("exit", (code, signal) => {
+  if (!stopping) {
+    console.error(`bench/http: web process exited (${code ?? signal})`);
+    process.exit(1);
+  }
+});
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`${BASE}/anmelden`)).ok) break;
+  } catch {
+    // not up yet
+  }
+  if (i > 300) throw new Error("bench/http: web server did not come up within 60 s");
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+/** One real login through the form (the rate limiter counts failures only; we log in once). */
+async function login(email: string): Promise<string> {
+  const res = await fetch(`${BASE}/anmelden`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
+    body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
+  });
+  const cookie = res.headers.get("set-cookie")?.split(";")[0];
+  if (res.status !== 302 || !cookie) throw new Error(`login as ${email} failed: HTTP ${res.status}`);
+  return cookie;
+}
+const clerkCookie = await login(CLERK_EMAIL);
+const architectCookie = await login(ARCHITECT_EMAIL);
+
+const BROWSER_HEADERS = {
+  Accept: "text/html,application/xhtml+xml",
+  "Accept-Encoding": "gzip, deflate, br",
+  "Accept-Language": "de-DE,de;q=0.9",
+};
+
+/** Before measuring: the page is what a person would see (not a redirect to the login page). */
+async function expectPage(url: string, cookie: string | null, marker: string | RegExp) {
+  const res = await fetch(`${BASE}${url}`, {
+    redirect: "manual",
+    headers: { ...BROWSER_HEADERS, ...(cookie ? { Cookie: cookie } : {}) },
+  });
+  const html = await res.text();
+  const ok = typeof marker === "string" ? html.includes(marker) : marker.test(html);
+  if (res.status !== 200 || !ok) {
+    throw new Error(`${url}: HTTP ${res.status}, expected marker ${String(marker)} missing`);
+  }
+  return html;
+}
+
+const inboxUrl = "/behoerde/posteingang";
+const caseRow = await db().application.findFirstOrThrow({
+  where: { id: caseIds[0] },
+  select: { id: true, fileNumber: true },
+});
+const caseUrl = `/behoerde/faelle/${caseRow.id}`;
+await expectPage("/anmelden", null, "Anmelden");
+const inboxHtml = await expectPage(inboxUrl, clerkCookie, "Posteingang");
+const inboxRows = (inboxHtml.match(/href="\/behoerde\/faelle\/[0-9a-f-]{36}"/g) ?? []).length;
+if (inboxRows === 0) throw new Error("inbox lists no case");
+await expectPage(caseUrl, clerkCookie, caseRow.fileNumber ?? "");
+
+// ---- load ----------------------------------------------------------------------------------------
+interface Target {
+  name: string;
+  label: string;
+  expected: number;
+  options: autocannon.Options;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? "0") / 1024;
+}
+
+interface Measured {
+  name: string;
+  label: string;
+  reqPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  unexpected: number;
+  statuses: Record<string, number>;
+  seconds: number;
+  load: number;
+  rss: number;
+}
+
+async function measure(t: Target, duration: number, record: boolean): Promise<Measured> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let instance: autocannon.Instance | undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon({ connections: CONNECTIONS, duration, timeout: 30, ...t.options }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
+  });
+  instance?.on("response", (_client, statusCode, _bytes, ms) => {
+    if (!record) return;
+    latencies.push(ms);
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+  });
+  // autocannon honours `duration`; this is the belt to its braces.
+  const stopper = setTimeout(() => instance?.stop(), (duration + 15) * 1000);
+  const result = await finished;
+  clearTimeout(stopper);
+  latencies.sort((a, b) => a - b);
+  const requests = latencies.length;
+  const unexpected = Object.entries(statuses)
+    .filter(([code]) => Number(code) !== t.expected)
+    .reduce((n, [, c]) => n + c, 0);
+  return {
+    name: t.name,
+    label: t.label,
+    reqPerSec: requests / result.duration,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    requests,
+    errors: result.errors + result.timeouts,
+    unexpected,
+    statuses,
+    seconds: result.duration,
+    load: os.loadavg()[0] as number,
+    rss: await rssMb(serverPid),
+  };
+}
+
+const get = (p: string, cookie: string | null): autocannon.Options => ({
+  url: `${BASE}${p}`,
+  headers: { ...BROWSER_HEADERS, ...(cookie ? { Cookie: cookie } : {}) },
+});
+
+let nextDraft = 0;
+const targets: Target[] = [
+  { name: "login", label: "GET /anmelden (Basis)", expected: 200, options: get("/anmelden", null) },
+  {
+    name: "inbox",
+    label: `GET ${inboxUrl} (Sachbearbeitung)`,
+    expected: 200,
+    options: get(inboxUrl, clerkCookie),
+  },
+  {
+    name: "case",
+    label: "GET /behoerde/faelle/:id (Sachbearbeitung)",
+    expected: 200,
+    options: get(caseUrl, clerkCookie),
+  },
+];
+if (wantSubmission) {
+  targets.push({
+    name: "submission",
+    label: "POST /antraege/:id/pruefen (Einreichen)",
+    expected: 302,
+    options: {
+      url: BASE,
+      // Each request takes the next untouched draft; the pool bounds the count.
+      maxOverallRequests: pool.length,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req) => {
+            const draft = pool[nextDraft++ % pool.length] as { id: string; version: number };
+            return {
+              ...req,
+              path: `/antraege/${draft.id}/pruefen`,
+              headers: {
+                ...BROWSER_HEADERS,
+                Cookie: architectCookie,
+                Origin: BASE,
+                "Content-Type": "application/x-www-form-urlencoded",
+              },
+              body: `expectedVersion=${draft.version}`,
+            };
+          },
+        },
+      ],
+    },
+  });
+}
+const selected = targets.filter((t) => ONLY.length === 0 || t.name === "login" || ONLY.includes(t.name));
+
+const results: Measured[] = [];
+const loadBefore = os.loadavg();
+for (const t of selected) {
+  // Warm-up (JIT, connection pools, caches), not recorded; the submission pool is not spent on it.
+  if (t.name !== "submission") await measure(t, 2, false);
+  results.push(await measure(t, DURATION, true));
+}
+
+// Every 302 of the submission run must be a submitted case with an Aktenzeichen.
+let submittedCheck = "";
+if (wantSubmission) {
+  const r = results.find((m) => m.name === "submission");
+  const submitted = await db().application.count({
+    where: { id: { in: pool.map((d) => d.id) }, status: "SUBMITTED", fileNumber: { not: null } },
+  });
+  // A request still in flight when the run stopped may be stored without its 302 being counted.
+  const redirected = r?.statuses[302] ?? 0;
+  submittedCheck = `submissions stored: ${submitted} (HTTP 302 counted: ${redirected})`;
+  if (submitted < redirected || submitted > redirected + CONNECTIONS) submittedCheck += "  MISMATCH";
+}
+
+// ---- report --------------------------------------------------------------------------------------
+const base = results.find((r) => r.name === "login") as Measured;
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "–");
+console.log(
+  `\nbench/http — ${CONNECTIONS} connections, ${DURATION} s per target, NODE_ENV=production, ` +
+    `${CASES} cases in the clerk's authority (inbox page: ${inboxRows} rows), Node ${process.version}, ` +
+    `${os.cpus().length} cores; seeding ${fmt(seedSeconds, 1)} s`,
+);
+console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(" ")}\n`);
+const header = [
+  "target",
+  "req/s",
+  "ratio",
+  "p50 ms",
+  "p95 ms",
+  "p95 ratio",
+  "p99 ms",
+  "requests",
+  "errors",
+  "unexpected",
+  "load1",
+  "web RSS MB",
+];
+const rows = results.map((r) => [
+  r.label,
+  fmt(r.reqPerSec, 1),
+  fmt(r.reqPerSec / base.reqPerSec, 2),
+  fmt(r.p50),
+  fmt(r.p95),
+  fmt(r.p95 / base.p95, 1),
+  fmt(r.p99),
+  String(r.requests),
+  String(r.errors),
+  r.unexpected === 0 ? "0" : `${r.unexpected} ${JSON.stringify(r.statuses)}`,
+  fmt(r.load, 2),
+  fmt(r.rss),
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+const line = (cells: string[]) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
+console.log(line(header));
+for (const row of rows) console.log(line(row));
+if (submittedCheck) console.log(`\n${submittedCheck}`);
+const inbox = results.find((r) => r.name === "inbox");
+if (inbox) {
+  const ratio = inbox.reqPerSec / base.reqPerSec;
+  console.log(
+    `inbox/anmelden: ${ratio.toFixed(2)} (goal ≥ 0.60, 0 errors): ${ratio >= 0.6 && inbox.errors + inbox.unexpected === 0 ? "met" : "NOT met"}`,
+  );
+}
+
+stopping = true;
+server.kill("SIGTERM");
+await new Promise((r) => server?.once("exit", r));
+await s3.close();
+await rm(s3Dir, { recursive: true, force: true });
+await db().$disconnect();
+const { closeRedis } = await import("~/utils/redis.server");
+await closeRedis();
+process.exit(results.some((r) => r.errors + r.unexpected > 0) ? 1 : 0);
