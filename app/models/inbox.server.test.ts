@@ -181,6 +181,11 @@ describe("listInbox", () => {
     expect(keys(p2.rows)).toEqual(["later", "nodeadline-old"]);
     const p3 = await listInbox(clerk, { page: 3, pageSize: 2 }, { now });
     expect(keys(p3.rows)).toEqual(["nodeadline-new"]);
+    expect(p3.total).toBe(5);
+    expect(Object.keys(p3.rows[0] ?? {})).not.toContain("total");
+    // Paged past the end: no rows, and the total still says how many there are.
+    const past = await listInbox(clerk, { page: 9, pageSize: 2 }, { now });
+    expect(past).toMatchObject({ rows: [], total: 5, page: 9 });
     const huge = await listInbox(clerk, { page: 0, pageSize: 10_000 }, { now });
     expect(huge).toMatchObject({ page: 1, pageSize: 100, total: 5 });
   });

@@ -159,7 +159,12 @@ export function inboxWhere(authorityId: string, f: NormalizedInboxFilters, now: 
   return Prisma.join(parts, " AND ");
 }
 
-/** The two statements listInbox runs (exported for bench/inbox.ts, which EXPLAIN ANALYZEs them). */
+/**
+ * The statements of listInbox (exported for bench/inbox.ts, which EXPLAIN ANALYZEs them): `rows` is
+ * the page and, in the same round trip, the total as an uncorrelated scalar subquery (PostgreSQL
+ * runs it once, as an InitPlan: the same work as a separate count, one statement less per inbox
+ * request). `count` alone is needed only when the page is empty (paged past the end).
+ */
 export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now: Date) {
   const where = inboxWhere(authorityId, f, now);
   const offset = (f.page - 1) * f.pageSize;
@@ -176,7 +181,8 @@ export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now
            NULLIF(concat_ws(', ',
                     NULLIF(trim(concat_ws(' ', a."data" #>> '{plot,address,street}',
                                                a."data" #>> '{plot,address,houseNumber}')), ''),
-                    NULLIF(a."data" #>> '{plot,address,city}', '')), '') AS "plotAddress"
+                    NULLIF(a."data" #>> '{plot,address,city}', '')), '') AS "plotAddress",
+           (SELECT count(*)::int FROM "Application" a WHERE ${where}) AS "total"
       FROM (SELECT a."id", a."fileNumber", a."title", a."status", a."procedureType", a."submittedAt",
                    a."nextDeadlineAt", a."decisionDueAt", a."municipalityId", a."assignedClerkId", a."data"
               FROM "Application" a
@@ -206,10 +212,14 @@ export async function listInbox(
   if (!authorityId || f.impossible) return { rows: [], total: 0, page: f.page, pageSize: f.pageSize };
   const client = options.client ?? db();
   const { rows, count } = inboxQueries(authorityId, f, options.now ?? new Date());
-  // One after the other: `client` may be a transaction (one connection).
-  const list = await client.$queryRaw<InboxRow[]>(rows);
-  const totals = await client.$queryRaw<{ total: number }[]>(count);
-  return { rows: list, total: totals[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
+  const list = await client.$queryRaw<(InboxRow & { total: number })[]>(rows);
+  let total = list[0]?.total ?? 0;
+  // An empty page beyond the first does not say how many there are (`client` may be a transaction,
+  // so this runs after the first statement, never beside it).
+  if (list.length === 0 && f.page > 1) {
+    total = (await client.$queryRaw<{ total: number }[]>(count))[0]?.total ?? 0;
+  }
+  return { rows: list.map(({ total: _, ...row }) => row), total, page: f.page, pageSize: f.pageSize };
 }
 
 // ---- search text ---------------------------------------------------------------------------------
