@@ -37,27 +37,29 @@ export interface Transition<S extends string> {
 export interface ApplicationStateInfo {
   /** Deadlines run (nextDeadlineAt is computed); false = the procedure has ended. */
   deadlinesRun: boolean;
-  /** The applicant side may still withdraw. */
-  withdrawable: boolean;
 }
 
 export const APPLICATION_STATES = {
-  DRAFT: { deadlinesRun: false, withdrawable: false },
-  SUBMITTED: { deadlinesRun: true, withdrawable: true },
-  IN_REVIEW: { deadlinesRun: true, withdrawable: true },
-  INCOMPLETE: { deadlinesRun: true, withdrawable: true },
-  COMPLETE: { deadlinesRun: true, withdrawable: true },
-  PARTICIPATION: { deadlinesRun: true, withdrawable: true },
-  DECISION_PENDING: { deadlinesRun: true, withdrawable: true },
-  DECIDED: { deadlinesRun: false, withdrawable: false },
-  WITHDRAWN: { deadlinesRun: false, withdrawable: false },
-  DEEMED_WITHDRAWN: { deadlinesRun: false, withdrawable: false },
+  DRAFT: { deadlinesRun: false },
+  SUBMITTED: { deadlinesRun: true },
+  IN_REVIEW: { deadlinesRun: true },
+  INCOMPLETE: { deadlinesRun: true },
+  COMPLETE: { deadlinesRun: true },
+  PARTICIPATION: { deadlinesRun: true },
+  DECISION_PENDING: { deadlinesRun: true },
+  DECIDED: { deadlinesRun: false },
+  WITHDRAWN: { deadlinesRun: false },
+  DEEMED_WITHDRAWN: { deadlinesRun: false },
 } as const satisfies Record<ApplicationStatus, ApplicationStateInfo>;
 
 export const APPLICATION_STATUSES = Object.keys(APPLICATION_STATES) as ApplicationStatus[];
 
 const reviewable = ["SUBMITTED", "IN_REVIEW"] as const satisfies readonly ApplicationStatus[];
-const decidable = ["COMPLETE", "PARTICIPATION", "DECISION_PENDING"] as const satisfies readonly ApplicationStatus[];
+const decidable = [
+  "COMPLETE",
+  "PARTICIPATION",
+  "DECISION_PENDING",
+] as const satisfies readonly ApplicationStatus[];
 
 export const APPLICATION_TRANSITIONS = {
   create: { from: [], to: "DRAFT", by: ["applicant"], event: "application.created", label: "Antrag anlegen" },
@@ -155,6 +157,9 @@ export const APPLICATION_TRANSITIONS = {
 
 export type ApplicationCommand = keyof typeof APPLICATION_TRANSITIONS;
 
+/** Statuses from which the applicant side may still withdraw (before the decision). */
+export const WITHDRAWABLE_STATUSES: readonly ApplicationStatus[] = APPLICATION_TRANSITIONS.withdraw.from;
+
 // ---- participation -----------------------------------------------------------------------------
 
 export interface ParticipationStateInfo {
@@ -196,7 +201,6 @@ export const AGENCY_VISIBLE_PARTICIPATION_STATUSES = PARTICIPATION_STATUSES.filt
 export const ENDED_APPLICATION_STATUSES = APPLICATION_STATUSES.filter(
   (s) => s !== "DRAFT" && !APPLICATION_STATES[s].deadlinesRun,
 );
-export const WITHDRAWABLE_STATUSES = APPLICATION_STATUSES.filter((s) => APPLICATION_STATES[s].withdrawable);
 
 export const PARTICIPATION_TRANSITIONS = {
   request: {

@@ -9,7 +9,7 @@ import {
   type ParticipationCommand,
   type Transition,
 } from "~/domain/lifecycle";
-import { type ApplicationStatus, Prisma, type ParticipationStatus } from "~/generated/prisma/client";
+import { type ApplicationStatus, type ParticipationStatus, Prisma } from "~/generated/prisma/client";
 import { appendEvent, type NotifyInput, notificationOf, notifyInTx } from "~/models/case-event.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { type EnqueueInput, enqueueInTx } from "~/models/outbox.server";
@@ -76,7 +76,8 @@ export async function transitionApplication<C extends ApplicationCommand>(
     data: { ...input.set, status: t.to },
   });
   if (count !== 1) return false;
-  await refreshNextDeadline(tx, input.applicationId);
+  // Only a transition that starts or stops a deadline can move the case's next deadline.
+  if (t.starts?.length || t.stops?.length) await refreshNextDeadline(tx, input.applicationId);
   await after(tx, input.applicationId, t.event, input);
   return true;
 }

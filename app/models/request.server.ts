@@ -1,8 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
-import { refreshNextDeadline } from "~/models/next-deadline.server";
-import { enqueueInTx } from "~/models/outbox.server";
+import { transitionApplication } from "~/models/lifecycle.server";
 import { FINDING_CATEGORIES, type RequestBaseline, reviewerAuthority } from "~/models/review.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
@@ -364,40 +362,29 @@ export async function sendAnswer(
         data: { status: "ANSWERED", answeredAt: now },
       });
       if (count !== 1) throw new Refused(NOT_OPEN);
-      await tx.application.update({
-        where: { id: applicationId },
-        data: { status: "IN_REVIEW" },
-      });
-      await refreshNextDeadline(tx, applicationId);
-      await appendEvent(tx, {
+      await transitionApplication(tx, {
         applicationId,
-        actorId: user.id,
-        type: "request.answered",
+        command: "answerRequest",
+        from: app.status,
+        actor: { kind: "applicant", id: user.id },
         payload: {
           requestId: request.id,
           answeredItems: answered,
           changes: changes as unknown as Prisma.InputJsonValue,
         },
+        notify: { scope: request.id, details: { requestId: request.id } },
+        // XBau 0202 carries changed data and new versions; an answer in text only has none.
+        jobs:
+          changes.fields.length > 0 || changes.documents.length > 0
+            ? [
+                {
+                  jobName: "xbau.export-review",
+                  jobId: buildJobId("xbau.export-review", applicationId, "0202", request.id),
+                  payload: { message: "0202", applicationId, requestId: request.id },
+                },
+              ]
+            : [],
       });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", applicationId, "request.answered", request.id),
-        payload: {
-          applicationId,
-          event: "request.answered",
-          actorId: user.id,
-          scope: request.id,
-          details: { requestId: request.id },
-        },
-      });
-      // XBau 0202 carries changed data and new versions; an answer in text only has none.
-      if (changes.fields.length > 0 || changes.documents.length > 0) {
-        await enqueueInTx(tx, {
-          jobName: "xbau.export-review",
-          jobId: buildJobId("xbau.export-review", applicationId, "0202", request.id),
-          payload: { message: "0202", applicationId, requestId: request.id },
-        });
-      }
       return { ok: true as const };
     });
   } catch (err) {

@@ -2,10 +2,11 @@ import { type CompletenessResult, evaluateCompleteness, type Finding } from "~/d
 import { documentTypeLabel, isKnownDocumentType } from "~/domain/document-types";
 import type { Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
+import { notifyInTx } from "~/models/case-event.server";
 import { readApplicationData, SUBMITTING_ROLES } from "~/models/draft.server";
 import { allocateFileNumber } from "~/models/file-number.server";
 import { buildSearchText } from "~/models/inbox.server";
+import { transitionApplication } from "~/models/lifecycle.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -228,36 +229,24 @@ export async function submitApplication(
           jobId: buildJobId("xbau.export-application", app.id),
           payload: { applicationId: app.id },
         });
-        await enqueueInTx(tx, {
-          jobName: "system.notify",
-          jobId: buildJobId("system.notify", app.id, "application.submitted"),
-          payload: {
-            applicationId: app.id,
-            event: "application.submitted",
-            actorId: user.id,
-          },
-        });
+        await notifyInTx(tx, "application.submitted", { applicationId: app.id, actorId: user.id });
 
         const { fileNumber } = await allocateFileNumber(tx, app.authority, submittedAt);
         const snapshot: ApplicationSnapshot = { ...snapshotWithout, fileNumber };
 
-        const { count } = await tx.application.updateMany({
-          where: { id: app.id, status: "DRAFT", version: input.expectedVersion },
-          data: {
-            status: "SUBMITTED",
+        const moved = await transitionApplication(tx, {
+          applicationId: app.id,
+          command: "submit",
+          from: app.status,
+          actor: { kind: "applicant", id: user.id },
+          where: { version: input.expectedVersion },
+          set: {
             fileNumber,
             submittedAt,
             snapshot: snapshot as unknown as Prisma.InputJsonValue,
             searchText: buildSearchText({ fileNumber, title: app.title, data: app.data }),
             version: { increment: 1 },
           },
-        });
-        if (count !== 1) throw new Abort({ ok: false, reason: "conflict" });
-
-        await appendEvent(tx, {
-          applicationId: app.id,
-          actorId: user.id,
-          type: "application.submitted",
           payload: {
             fileNumber,
             role: me.role,
@@ -265,7 +254,10 @@ export async function submitApplication(
             openItems: openItems.map((o) => ({ message: o.message, documentTypeCodes: o.documentTypeCodes })),
             markedLater: marked,
           },
+          // Enqueued above, before the counter lock.
+          notify: false,
         });
+        if (!moved) throw new Abort({ ok: false, reason: "conflict" });
 
         return { ok: true, fileNumber } as const;
       },

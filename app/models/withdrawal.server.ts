@@ -1,13 +1,11 @@
+import { checkApplicationTransition } from "~/domain/lifecycle";
 import { applicantScope, isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
 import { SUBMITTING_ROLES } from "~/models/draft.server";
-import { refreshNextDeadline } from "~/models/next-deadline.server";
-import { enqueueInTx } from "~/models/outbox.server";
+import { transitionApplication } from "~/models/lifecycle.server";
 import { reviewerAuthority } from "~/models/review.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
-import { buildJobId } from "~/utils/queue.server";
 
 /**
  * Withdrawal (Rücknahme) of a submitted application by the applicant side: status WITHDRAWN,
@@ -15,15 +13,8 @@ import { buildJobId } from "~/utils/queue.server";
  * (and the other members) notified — one transaction.
  */
 
-/** Statuses from which a case can still be withdrawn (before the decision). */
-export const WITHDRAWABLE_STATUSES = [
-  "SUBMITTED",
-  "IN_REVIEW",
-  "INCOMPLETE",
-  "COMPLETE",
-  "PARTICIPATION",
-  "DECISION_PENDING",
-] as const;
+/** Statuses from which a case can still be withdrawn (before the decision): the lifecycle table. */
+export { WITHDRAWABLE_STATUSES } from "~/domain/lifecycle";
 
 const NOT_FOUND = "Diesen Antrag gibt es nicht oder Sie sind an ihm nicht beteiligt.";
 
@@ -67,7 +58,7 @@ export async function withdrawApplication(
       if (app.status === "DRAFT") {
         throw new Refused("Ein Entwurf ist noch nicht eingereicht und muss nicht zurückgenommen werden.");
       }
-      if (!(WITHDRAWABLE_STATUSES as readonly string[]).includes(app.status)) {
+      if (!checkApplicationTransition("withdraw", app.status, "applicant").ok) {
         throw new Refused(
           app.status === "WITHDRAWN" || app.status === "DEEMED_WITHDRAWN"
             ? "Der Antrag ist bereits zurückgenommen."
@@ -79,26 +70,14 @@ export async function withdrawApplication(
         where: { applicationId, status: "OPEN" },
         data: { status: "CLOSED", closedAt: now },
       });
-      await tx.application.update({
-        where: { id: applicationId },
-        data: { status: "WITHDRAWN", withdrawnAt: now },
-      });
-      await refreshNextDeadline(tx, applicationId);
-      await appendEvent(tx, {
+      await transitionApplication(tx, {
         applicationId,
-        actorId: user.id,
-        type: "application.withdrawn",
+        command: "withdraw",
+        from: app.status,
+        actor: { kind: "applicant", id: user.id },
+        set: { withdrawnAt: now },
         payload: { reason: why || null, role, previousStatus: app.status, closedRequests: closed.count },
-      });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", applicationId, "application.withdrawn"),
-        payload: {
-          applicationId,
-          event: "application.withdrawn",
-          actorId: user.id,
-          details: { reason: why || null },
-        },
+        notify: { details: { reason: why || null } },
       });
       return { ok: true as const };
     });
@@ -143,21 +122,13 @@ export async function declareDeemedWithdrawn(
       }
       const now = new Date();
       await tx.request.update({ where: { id: request.id }, data: { status: "EXPIRED", closedAt: now } });
-      await tx.application.update({
-        where: { id: applicationId },
-        data: { status: "DEEMED_WITHDRAWN", withdrawnAt: now },
-      });
-      await refreshNextDeadline(tx, applicationId);
-      await appendEvent(tx, {
+      await transitionApplication(tx, {
         applicationId,
-        actorId: clerk.id,
-        type: "application.deemed-withdrawn",
+        command: "declareDeemedWithdrawn",
+        from: app.status,
+        actor: { kind: "authority", id: clerk.id },
+        set: { withdrawnAt: now },
         payload: { requestId: request.id, deadline: request.deadline.toISOString() },
-      });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", applicationId, "application.deemed-withdrawn"),
-        payload: { applicationId, event: "application.deemed-withdrawn", actorId: clerk.id },
       });
       return { ok: true as const };
     });
