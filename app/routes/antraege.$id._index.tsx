@@ -20,7 +20,7 @@ import { eventDetail, eventLabel, procedureLabel, StatusBadge } from "~/componen
 import { TextField } from "~/components/text-field";
 import { documentTypeLabel } from "~/domain/document-types";
 import { formatBytes, formatDate, formatDateTime, isoString } from "~/domain/format";
-import { listEventsForApplicantSide } from "~/models/case-event.server";
+import { getSubmittedSnapshotForMember, listCaseHistoryForMember } from "~/models/case-file.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { getDecidedDecision } from "~/models/decision.server";
 import { completenessInputFor, getDraftForMember, readApplicationData } from "~/models/draft.server";
@@ -30,7 +30,6 @@ import { getOpenRequestForMember } from "~/models/request.server";
 import { readSnapshot } from "~/models/submission.server";
 import { WITHDRAWABLE_STATUSES, withdrawApplication } from "~/models/withdrawal.server";
 import { requireUser } from "~/utils/auth.server";
-import { db } from "~/utils/db.server";
 import { notFound } from "~/utils/permissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -53,18 +52,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!view) notFound(NOT_FOUND);
   // Access is established above (membership); history and generated files of this application only.
   const [events, generated, openRequest, comments] = await Promise.all([
-    listEventsForApplicantSide(db(), view.id),
+    listCaseHistoryForMember(user, view.id).then((events) => events ?? []),
     // Only the files the applicant side may read (audience CASE).
     view.editable ? Promise.resolve([]) : listGeneratedDocuments(user, view.id),
     view.editable ? Promise.resolve(null) : getOpenRequestForMember(user, view.id),
     // Comments start with the submission (the authority has nothing to talk about before).
     view.status === "DRAFT" ? Promise.resolve(null) : loadCaseComments(user, view.id),
   ]);
-  const snapshot = readSnapshot(
-    view.editable
-      ? null
-      : (await db().application.findUnique({ where: { id: view.id }, select: { snapshot: true } }))?.snapshot,
-  );
+  const snapshot = readSnapshot(view.editable ? null : await getSubmittedSnapshotForMember(user, view.id));
   const url = new URL(request.url);
   return {
     application: {

@@ -5,9 +5,8 @@ import { EmptyState } from "~/components/empty-state";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { formatDateTime, isoString } from "~/domain/format";
-import { applicantScope } from "~/models/application.server";
+import { listApplicationOverviewForMember } from "~/models/case-file.server";
 import { readApplicationData } from "~/models/draft.server";
-import { db } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
 import { requirePermission } from "~/utils/permissions.server";
 
@@ -15,24 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Meine Anträge – Bauantrag"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:application:own");
-  const rows = await db().application.findMany({
-    where: applicantScope(user.id),
-    select: {
-      id: true,
-      title: true,
-      status: true,
-      fileNumber: true,
-      procedureType: true,
-      updatedAt: true,
-      data: true,
-      authority: { select: { name: true, landProfile: true } },
-      municipality: { select: { name: true } },
-      documents: {
-        select: { typeCode: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
-      },
-    },
-    orderBy: { updatedAt: "desc" },
-  });
+  const rows = await listApplicationOverviewForMember(user);
   const applications = rows.map((r) => {
     const documents = r.documents.map((d) => ({
       typeCode: d.typeCode,

@@ -13,14 +13,13 @@ import { procedureLabel, StatusBadge } from "~/components/status";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
 import { formatBytes, formatDate, formatDateTime, isoString } from "~/domain/format";
-import { authorityScope, isUuid } from "~/models/application.server";
-import { listEvents } from "~/models/case-event.server";
+import { isUuid } from "~/models/application.server";
+import { getCaseFileForClerk, listCaseHistoryForClerk, listClerks } from "~/models/case-file.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { readApplicationData } from "~/models/draft.server";
 import { listGeneratedDocuments } from "~/models/generated-document.server";
 import { getRequestForClerk } from "~/models/request.server";
 import { assignCase, confirmComplete, startReview } from "~/models/review.server";
-import { db } from "~/utils/db.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -38,71 +37,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!isUuid(id)) notFound(NOT_FOUND);
   // The authority is part of the query: another tenant's case is never loaded, so it is a 404.
-  const c = await db().application.findFirst({
-    where: { AND: [{ id }, authorityScope(user.authorityId)] },
-    select: {
-      id: true,
-      title: true,
-      status: true,
-      fileNumber: true,
-      procedureType: true,
-      data: true,
-      snapshot: true,
-      submittedAt: true,
-      completeAt: true,
-      decisionDueAt: true,
-      nextDeadlineAt: true,
-      withdrawnAt: true,
-      assignedClerkId: true,
-      municipality: { select: { name: true } },
-      createdBy: { select: { displayName: true, email: true } },
-      members: {
-        where: { invitationState: "ACCEPTED" },
-        select: { role: true, user: { select: { displayName: true, email: true } } },
-      },
-      documents: {
-        select: {
-          id: true,
-          typeCode: true,
-          title: true,
-          toBeSubmittedLater: true,
-          versions: {
-            select: {
-              id: true,
-              versionNumber: true,
-              filename: true,
-              mimeType: true,
-              sizeBytes: true,
-              pageCount: true,
-              createdAt: true,
-              uploadedBy: { select: { displayName: true } },
-            },
-            orderBy: { versionNumber: "asc" },
-          },
-        },
-        orderBy: { typeCode: "asc" },
-      },
-      requests: {
-        select: {
-          id: true,
-          status: true,
-          deadline: true,
-          sentAt: true,
-          answeredAt: true,
-        },
-        orderBy: { sentAt: "desc" },
-        take: 1,
-      },
-    },
-  });
+  const c = await getCaseFileForClerk(user.authorityId, id);
   if (!c) notFound(NOT_FOUND);
   const [events, clerks, comments, generated] = await Promise.all([
-    listEvents(db(), c.id),
-    db().user.findMany({
-      where: { authorityId: user.authorityId, roles: { has: "CLERK" }, disabledAt: null },
-      select: { id: true, displayName: true },
-      orderBy: { displayName: "asc" },
-    }),
+    listCaseHistoryForClerk(user.authorityId, c.id).then((events) => events ?? []),
+    listClerks(user.authorityId),
     loadCaseComments(user, c.id),
     listGeneratedDocuments(user, c.id),
   ]);

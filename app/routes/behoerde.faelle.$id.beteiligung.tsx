@@ -12,7 +12,8 @@ import { StatusBadge } from "~/components/status";
 import { berlinDate } from "~/domain/deadlines";
 import { formatDate } from "~/domain/format";
 import { conditionKindLabel } from "~/domain/statements";
-import { authorityScope, isUuid } from "~/models/application.server";
+import { isUuid } from "~/models/application.server";
+import { getCaseHeaderForClerk } from "~/models/case-file.server";
 import {
   closeParticipation,
   getParticipationBoard,
@@ -22,7 +23,6 @@ import {
   refuseExtension,
   startParticipation,
 } from "~/models/participation.server";
-import { db } from "~/utils/db.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
 
 /**
@@ -121,10 +121,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.id ?? "";
   if (!isUuid(id)) notFound(NOT_FOUND);
   // Every intent is about this case: a case of another authority is "not found" before anything.
-  const own = await db().application.findFirst({
-    where: { AND: [{ id }, authorityScope(user.authorityId)] },
-    select: { id: true },
-  });
+  const own = await getCaseHeaderForClerk(user.authorityId, id);
   if (!own) notFound(NOT_FOUND);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");

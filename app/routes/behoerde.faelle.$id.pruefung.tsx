@@ -10,9 +10,9 @@ import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { berlinDate, requestDeadlineFromDate } from "~/domain/deadlines";
 import { DOCUMENT_TYPES } from "~/domain/document-types";
-import { authorityScope, isUuid } from "~/models/application.server";
+import { isUuid } from "~/models/application.server";
+import { getCaseHeaderForClerk } from "~/models/case-file.server";
 import { FINDING_CATEGORIES, getReviewProposal, sendRequest } from "~/models/review.server";
-import { db } from "~/utils/db.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -36,10 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAuthorityPermission(request, "read:application:authority");
   const id = params.id ?? "";
   if (!isUuid(id)) notFound(NOT_FOUND);
-  const c = await db().application.findFirst({
-    where: { AND: [{ id }, authorityScope(user.authorityId)] },
-    select: { id: true, title: true, fileNumber: true, status: true },
-  });
+  const c = await getCaseHeaderForClerk(user.authorityId, id);
   if (!c) notFound(NOT_FOUND);
   const proposal = await getReviewProposal(user, id);
   const twoWeeks = new Date(Date.now() + 14 * 86_400_000);

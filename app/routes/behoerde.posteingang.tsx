@@ -6,9 +6,14 @@ import { EmptyState } from "~/components/empty-state";
 import { PROCEDURE_LABELS_SHORT, procedureLabel, StatusBadge, statusLabel } from "~/components/status";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { formatDate, isoString } from "~/domain/format";
+import {
+  clerkDisplayName,
+  getCaseHeaderForClerk,
+  listAuthorityAndMunicipalities,
+  listClerks,
+} from "~/models/case-file.server";
 import { INBOX_STATUSES, type InboxSort, isInboxSort, listInbox } from "~/models/inbox.server";
 import { assignCase } from "~/models/review.server";
-import { db } from "~/utils/db.server";
 import { requireAuthorityPermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Posteingang – Bauantrag" }];
@@ -54,16 +59,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       page: f.page,
       pageSize: PAGE_SIZE,
     }),
-    db().user.findMany({
-      where: { authorityId: user.authorityId, roles: { has: "CLERK" }, disabledAt: null },
-      select: { id: true, displayName: true },
-      orderBy: { displayName: "asc" },
-    }),
-    db().authority.findMany({
-      where: { OR: [{ parentId: user.authorityId, kind: "GEMEINDE" }, { id: user.authorityId }] },
-      select: { id: true, name: true },
-      orderBy: { name: "asc" },
-    }),
+    listClerks(user.authorityId),
+    listAuthorityAndMunicipalities(user.authorityId),
   ]);
   const now = new Date();
   return {
@@ -94,20 +91,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const clerkId = to === "me" ? user.id : to === "" ? null : to;
   const result = await assignCase(user, caseId, clerkId);
   if (!result.ok) return { ok: false as const, message: result.message, caseId };
-  const fileNumber =
-    (
-      await db().application.findFirst({
-        where: { id: caseId, authorityId: user.authorityId },
-        select: { fileNumber: true },
-      })
-    )?.fileNumber ?? "";
+  const fileNumber = (await getCaseHeaderForClerk(user.authorityId, caseId))?.fileNumber ?? "";
   const name =
     clerkId === null
       ? null
       : clerkId === user.id
         ? "Ihnen"
-        : ((await db().user.findFirst({ where: { id: clerkId }, select: { displayName: true } }))
-            ?.displayName ?? "");
+        : ((await clerkDisplayName(user.authorityId, clerkId)) ?? "");
   return {
     ok: true as const,
     caseId,

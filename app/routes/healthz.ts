@@ -1,4 +1,4 @@
-import { db } from "~/utils/db.server";
+import { pingDatabase } from "~/models/health.server";
 import { pingRedis } from "~/utils/redis.server";
 import { getStorage } from "../../storage/index";
 
@@ -28,7 +28,7 @@ async function check(fn: () => Promise<unknown>) {
 
 export async function loader() {
   const [database, redis, storage] = await Promise.all([
-    check(() => db().$queryRaw`SELECT 1`),
+    check(() => pingDatabase()),
     check(async () => {
       if (!(await pingRedis())) throw new Error("keine Antwort");
     }),
