@@ -176,8 +176,11 @@ const s3 = await startEmbeddedS3({
   accessKey: "S3RVER",
   secretKey: "S3RVER",
 });
+// BENCH_HTTP_ROOT: run the web process from another checkout (with its own `npm run build`), e.g. a
+// git worktree of the code before a change, against the same data: before/after in the same style.
+const serverRoot = process.env.BENCH_HTTP_ROOT ?? root;
 server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-  cwd: root,
+  cwd: serverRoot,
   env: { ...process.env, ...env },
   stdio: ["ignore", "inherit", "inherit"],
 });
@@ -401,7 +404,7 @@ const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "–");
 console.log(
   `\nbench/http — ${CONNECTIONS} connections, ${DURATION} s per target, NODE_ENV=production, ` +
     `${CASES} cases in the clerk's authority (inbox page: ${inboxRows} rows), Node ${process.version}, ` +
-    `${os.cpus().length} cores; seeding ${fmt(seedSeconds, 1)} s`,
+    `${os.cpus().length} cores; seeding ${fmt(seedSeconds, 1)} s; web process from ${serverRoot}`,
 );
 console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(" ")}\n`);
 const header = [
