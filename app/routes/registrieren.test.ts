@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EMAIL_NOT_AVAILABLE_MESSAGE, registerUser } from "~/models/registration.server";
+import { CONFIRMATION_INVALID_MESSAGE, registerUser } from "~/models/registration.server";
 import { verifyPassword } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { FixedWindowLimiter } from "~/utils/rate-limit.server";
 import { redis } from "~/utils/redis.server";
 import { getSession } from "~/utils/session.server";
+import { createTestUser } from "~/utils/test-tenant.server";
 import { action, loader } from "./registrieren";
+import { action as confirmAction, loader as confirmLoader } from "./registrieren.bestaetigen.$token";
 
 const rnd = () => Math.floor(Math.random() * 256);
+
+const PASSWORD = "Ziegelhof-Wanderdüne-7";
 
 /** Posts the registration form as a browser without JavaScript would. */
 async function post(fields: Record<string, string>) {
@@ -39,7 +43,12 @@ describe("/registrieren", () => {
     const meta = { ip: "192.0.2.7", userAgent: null };
     const attempt = () =>
       registerUser(
-        { displayName: "Viele Konten", email: newEmail(), password: "sehr-geheim-123", role: "APPLICANT" },
+        {
+          displayName: "Viele Konten",
+          email: newEmail(),
+          password: "Ziegelhof-Wanderdüne-7",
+          role: "APPLICANT",
+        },
         meta,
         limiter,
       );
@@ -52,7 +61,7 @@ describe("/registrieren", () => {
     expect(
       (
         await registerUser(
-          { displayName: "Andere", email: newEmail(), password: "sehr-geheim-123", role: "APPLICANT" },
+          { displayName: "Andere", email: newEmail(), password: "Ziegelhof-Wanderdüne-7", role: "APPLICANT" },
           { ip: "192.0.2.8", userAgent: null },
           limiter,
         )
@@ -60,17 +69,35 @@ describe("/registrieren", () => {
     ).toBe(true);
   });
 
-  it("creates a Bauherr account with an argon2id hash, logs in and goes back to redirectTo", async () => {
+  it("a new address gets a confirmation mail; the link creates the account once and signs in", async () => {
     const email = newEmail();
-    const { response } = await post({
+    const { reply } = await post({
       displayName: "Berta Bauherrin",
       email,
-      password: "sehr-geheim-123",
+      password: PASSWORD,
       role: "APPLICANT",
       redirectTo: "/einladung/abc",
     });
-    expect(response?.status).toBe(302);
-    expect(response?.headers.get("Location")).toBe("/einladung/abc");
+    expect(reply).toEqual({ sent: email.toLowerCase() });
+    // Nothing is created before the address is confirmed.
+    expect(await db().user.count({ where: { email: email.toLowerCase() } })).toBe(0);
+    const mail = await lastMailTo(email.toLowerCase());
+    expect(mail?.subject).toBe("Bitte bestätigen Sie Ihr Konto im Bauantrag-Portal");
+    expect(mail?.text).not.toContain(PASSWORD);
+    const token = tokenFrom(mail?.text ?? "");
+
+    // Opening the link (mail scanners do) shows the button but creates nothing.
+    const shown = await confirmLoader({
+      request: new Request(`http://localhost/registrieren/bestaetigen/${token}`),
+      params: { token },
+      context: {},
+    });
+    expect(shown.pending).toEqual({ email: email.toLowerCase(), displayName: "Berta Bauherrin" });
+    expect(await db().user.count({ where: { email: email.toLowerCase() } })).toBe(0);
+
+    const response = await confirm(token);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("/einladung/abc");
     const user = await db().user.findUniqueOrThrow({
       where: { email: email.toLowerCase() },
       select: {
@@ -89,11 +116,13 @@ describe("/registrieren", () => {
       chamberNumber: null,
     });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await verifyPassword(user.passwordHash as string, "sehr-geheim-123")).toBe(true);
-
-    const cookie = response?.headers.get("Set-Cookie")?.split(";")[0] ?? "";
+    expect(await verifyPassword(user.passwordHash as string, PASSWORD)).toBe(true);
+    const cookie = response.headers.get("Set-Cookie")?.split(";")[0] ?? "";
     const session = await getSession(new Request("http://localhost/", { headers: { Cookie: cookie } }));
     expect(session?.user.id).toBe(user.id);
+
+    // The link works once.
+    expect(await click(token)).toEqual({ message: CONFIRMATION_INVALID_MESSAGE });
   });
 
   it("requires Kammer number and Land from Entwurfsverfasser:innen and stores them", async () => {
@@ -101,25 +130,26 @@ describe("/registrieren", () => {
     const { reply } = await post({
       displayName: "Anton Architekt",
       email,
-      password: "sehr-geheim-123",
+      password: PASSWORD,
       role: "ARCHITECT",
     });
-    expect(reply?.error).toMatchObject({
+    expect(reply && "error" in reply ? reply.error : null).toMatchObject({
       chamberNumber: ["Bitte geben Sie Ihre Mitgliedsnummer der Architekten- oder Ingenieurkammer ein."],
       chamberLand: ["Bitte wählen Sie das Land Ihrer Kammer."],
     });
-    expect(await db().user.count({ where: { email: email.toLowerCase() } })).toBe(0);
+    expect(await lastMailTo(email.toLowerCase())).toBeUndefined();
 
     const ok = await post({
       displayName: "Anton Architekt",
       email,
-      password: "sehr-geheim-123",
+      password: PASSWORD,
       role: "ARCHITECT",
       chamberNumber: "AK-MV 4711",
       chamberLand: "MV",
     });
-    expect(ok.response?.status).toBe(302);
-    expect(ok.response?.headers.get("Location")).toBe("/");
+    expect(ok.reply).toEqual({ sent: email.toLowerCase() });
+    const response = await confirm(tokenFrom((await lastMailTo(email.toLowerCase()))?.text ?? ""));
+    expect(response.headers.get("Location")).toBe("/");
     const user = await db().user.findUniqueOrThrow({
       where: { email: email.toLowerCase() },
       select: { roles: true, chamberNumber: true, chamberLand: true },
@@ -129,7 +159,7 @@ describe("/registrieren", () => {
 
   it("answers German field errors and never echoes the password", async () => {
     const { reply } = await post({ displayName: "", email: "kaputt", password: "kurz", role: "CLERK" });
-    expect(reply?.error).toMatchObject({
+    expect(reply && "error" in reply ? reply.error : null).toMatchObject({
       displayName: ["Bitte geben Sie Ihren Namen ein."],
       email: ["Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de."],
       password: ["Das Passwort muss mindestens 10 Zeichen lang sein."],
@@ -138,41 +168,59 @@ describe("/registrieren", () => {
     expect(JSON.stringify(reply)).not.toContain("kurz");
   });
 
-  it("says only neutrally that an address cannot be used when it already has an account", async () => {
-    const email = newEmail();
-    const first = await post({
-      displayName: "Erste Person",
-      email,
-      password: "sehr-geheim-123",
+  it.each(["1234567890", "Passwort123", "qwertzuiop12"])(
+    "refuses the guessable password %s with the estimator's German feedback",
+    async (password) => {
+      const email = newEmail();
+      const { reply } = await post({ displayName: "Berta Bauherrin", email, password, role: "APPLICANT" });
+      const errors = reply && "error" in reply ? reply.error : null;
+      expect(errors?.password?.[0]).toMatch(/^Dieses Passwort ist zu leicht zu erraten\./);
+      expect(JSON.stringify(reply)).not.toContain(password);
+      expect(await lastMailTo(email.toLowerCase())).toBeUndefined();
+    },
+  );
+
+  it("an address that has an account gets the same answer; its owner gets a mail, nothing changes", async () => {
+    const owner = await createTestUser({ roles: ["CLERK"], displayName: "Clara Clerk" });
+    const fresh = newEmail();
+    const forExisting = await post({
+      displayName: "Mallory",
+      email: owner.email.toUpperCase(),
+      password: PASSWORD,
       role: "APPLICANT",
     });
-    expect(first.response?.status).toBe(302);
-    const second = await post({
-      displayName: "Zweite Person",
-      email: email.toUpperCase(),
-      password: "anderes-passwort-1",
+    const forNew = await post({
+      displayName: "Mallory",
+      email: fresh,
+      password: PASSWORD,
       role: "APPLICANT",
     });
-    expect(second.response).toBeUndefined();
-    expect(second.reply?.error).toEqual({ "": [EMAIL_NOT_AVAILABLE_MESSAGE] });
-    expect(JSON.stringify(second.reply)).not.toContain("anderes-passwort-1");
+    // Same shape, same wording: only the address the person typed differs.
+    expect(forExisting.reply).toEqual({ sent: owner.email });
+    expect(forNew.reply).toEqual({ sent: fresh.toLowerCase() });
+    const mail = await lastMailTo(owner.email);
+    expect(mail?.subject).toBe("Versuch, ein Konto mit Ihrer E-Mail-Adresse anzulegen");
+    expect(mail?.text).toContain("Guten Tag Clara Clerk");
+    expect(mail?.text).not.toContain("/registrieren/bestaetigen/");
     const user = await db().user.findUniqueOrThrow({
-      where: { email: email.toLowerCase() },
-      select: { displayName: true },
+      where: { id: owner.id },
+      select: { displayName: true, roles: true, passwordHash: true },
     });
-    expect(user.displayName).toBe("Erste Person");
+    expect(user).toEqual({ displayName: "Clara Clerk", roles: ["CLERK"], passwordHash: null });
   });
 
   it("ignores foreign redirect targets and sends signed-in users on", async () => {
-    const { response } = await post({
+    const email = newEmail();
+    await post({
       displayName: "Dora Direkt",
-      email: newEmail(),
-      password: "sehr-geheim-123",
+      email,
+      password: PASSWORD,
       role: "APPLICANT",
       redirectTo: "https://evil.example/",
     });
-    expect(response?.headers.get("Location")).toBe("/");
-    const cookie = response?.headers.get("Set-Cookie")?.split(";")[0] ?? "";
+    const response = await confirm(tokenFrom((await lastMailTo(email.toLowerCase()))?.text ?? ""));
+    expect(response.headers.get("Location")).toBe("/");
+    const cookie = response.headers.get("Set-Cookie")?.split(";")[0] ?? "";
     const request = new Request("http://localhost/registrieren?redirectTo=/antraege", {
       headers: { Cookie: cookie },
     });
@@ -184,4 +232,44 @@ describe("/registrieren", () => {
     });
     expect(anonymous).toEqual({ redirectTo: "/einladung/x", email: "a@b.de" });
   });
+
+  it("a made-up or malformed token creates nothing", async () => {
+    expect(await click("A".repeat(43))).toEqual({ message: CONFIRMATION_INVALID_MESSAGE });
+    expect(await click("../../etc")).toEqual({ message: CONFIRMATION_INVALID_MESSAGE });
+  });
 });
+
+async function lastMailTo(to: string) {
+  const rows = await db().outboxMessage.findMany({
+    where: { jobName: "system.send-email", jobId: { contains: "registration" } },
+    select: { payload: true },
+    orderBy: { id: "desc" },
+    take: 200,
+  });
+  return rows.map((r) => r.payload as { to: string; subject: string; text: string }).find((p) => p.to === to);
+}
+
+function tokenFrom(text: string): string {
+  const m = /\/registrieren\/bestaetigen\/([A-Za-z0-9_-]{43})/.exec(text);
+  if (!m) throw new Error(`no confirmation link in: ${text}`);
+  return m[1]!;
+}
+
+/** Clicks "Konto anlegen" on the confirmation page: the redirect, or the refusal. */
+async function click(token: string): Promise<Response | { message: string }> {
+  const request = new Request(`http://localhost/registrieren/bestaetigen/${token}`, { method: "POST" });
+  try {
+    return (await confirmAction({ request, params: { token }, context: { clientIp: "192.0.2.1" } })) as {
+      message: string;
+    };
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+async function confirm(token: string): Promise<Response> {
+  const r = await click(token);
+  if (!(r instanceof Response)) throw new Error(`confirmation refused: ${r.message}`);
+  return r;
+}

@@ -8,8 +8,15 @@ import { Alert } from "~/components/alert";
 import { RadioGroup, SelectField } from "~/components/form-fields";
 import { TextField } from "~/components/text-field";
 import { LAENDER, LAND_NAMES } from "~/domain/application-data";
-import { PASSWORD_MIN_LENGTH, registerUser, registrationSchema } from "~/models/registration.server";
-import { clientIp, getUser, safeRedirect } from "~/utils/auth.server";
+import {
+  CONFIRMATION_TTL_HOURS,
+  PASSWORD_MIN_LENGTH,
+  registerUser,
+  registrationSchema,
+} from "~/models/registration.server";
+import { clientIp, getUser } from "~/utils/auth.server";
+import { passwordWeakness } from "~/utils/password-strength.server";
+import { safeRedirect } from "~/utils/safe-redirect";
 
 export const meta: MetaFunction = () => [{ title: "Konto anlegen – Bauantrag" }];
 
@@ -32,6 +39,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return submission.reply({ hideFields: ["password"] });
   }
+  const { password, displayName, email } = submission.value;
+  const weakness = passwordWeakness(password, [displayName, email]);
+  if (weakness) {
+    return submission.reply({ fieldErrors: { password: [weakness] }, hideFields: ["password"] });
+  }
   const result = await registerUser(submission.value, {
     ip: clientIp(context),
     userAgent: request.headers.get("User-Agent"),
@@ -39,14 +51,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     return submission.reply({ formErrors: [result.message], hideFields: ["password"] });
   }
-  throw redirect(safeRedirect(submission.value.redirectTo, "/"), {
-    headers: { "Set-Cookie": result.setCookie },
-  });
+  // The same answer whether the address is new or already has an account (issue 11).
+  return { sent: result.email };
 }
 
 export default function Register() {
   const { redirectTo, email } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const sent = actionData && "sent" in actionData ? actionData.sent : null;
+  const lastResult = actionData && !("sent" in actionData) ? actionData : undefined;
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting";
   const [form, fields] = useForm({
@@ -63,6 +76,29 @@ export default function Register() {
     if (lastResult) setAttempt((n) => n + 1);
   }, [lastResult]);
   const loginHref = redirectTo ? `/anmelden?${new URLSearchParams({ redirectTo })}` : "/anmelden";
+
+  if (sent) {
+    return (
+      <div className="app-narrow">
+        <h1 className="kern-heading-large">Bitte bestätigen Sie Ihre E-Mail-Adresse</h1>
+        <div className="app-section app-stack">
+          <Alert tone="success" title="E-Mail verschickt" announce>
+            <p className="kern-body" data-testid="register-sent">
+              Wir haben eine E-Mail an {sent} geschickt. Öffnen Sie den Link darin, um Ihr Konto anzulegen.
+              Der Link ist {CONFIRMATION_TTL_HOURS} Stunden gültig.
+            </p>
+          </Alert>
+          <p className="kern-body">
+            Keine E-Mail erhalten? Prüfen Sie den Spam-Ordner. Wenn Sie schon ein Konto haben,{" "}
+            <Link className="kern-link" to={loginHref}>
+              melden Sie sich an
+            </Link>
+            .
+          </p>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <div className="app-narrow">
@@ -111,7 +147,7 @@ export default function Register() {
             name={fields.password.name}
             type="password"
             label="Passwort"
-            hint={`Mindestens ${PASSWORD_MIN_LENGTH} Zeichen.`}
+            hint={`Mindestens ${PASSWORD_MIN_LENGTH} Zeichen und schwer zu erraten, z. B. mehrere ungewöhnliche Wörter.`}
             autoComplete="new-password"
             minLength={PASSWORD_MIN_LENGTH}
             errors={fields.password.errors}
