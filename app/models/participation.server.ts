@@ -1,5 +1,6 @@
 import { berlinDate, daysLeft, requestDeadlineFromDate } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
+import { checkApplicationTransition, PARTICIPATION_STATES } from "~/domain/lifecycle";
 import {
   type AgencyTarget,
   type AgencyTypeName,
@@ -11,11 +12,12 @@ import {
   suggestParticipations,
 } from "~/domain/participation";
 import { STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
-import { Prisma } from "~/generated/prisma/client";
+import { type ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
 import { GENERATED_KIND_LABELS } from "~/models/generated-document.server";
+import { initialParticipationStatus, transitionApplication } from "~/models/lifecycle.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
@@ -36,8 +38,6 @@ import { buildJobId } from "~/utils/queue.server";
 export const ROUTE_PACKAGE_JOB = "participation.route-package" as const;
 
 const NOT_FOUND = "Diesen Fall gibt es nicht oder er gehört nicht zu Ihrer Behörde.";
-/** Case statuses in which agencies can be asked (COMPLETE to start, PARTICIPATION to add more). */
-const STARTABLE = ["COMPLETE", "PARTICIPATION"] as const;
 
 class Refused extends Error {
   constructor(readonly userMessage: string) {
@@ -247,7 +247,7 @@ export async function getParticipationProposal(
       status: app.status,
       authorityName: app.authority.name,
     },
-    canStart: (STARTABLE as readonly string[]).includes(app.status) && !closed,
+    canStart: checkApplicationTransition("startParticipation", app.status, "authority").ok && !closed,
     closed,
     suggestions: rows,
     agencies: options,
@@ -320,7 +320,7 @@ export async function startParticipation(
       if (existing.some((p) => p.closedAt !== null)) {
         throw new Refused("Die Beteiligung zu diesem Fall ist abgeschlossen.");
       }
-      if (!(STARTABLE as readonly string[]).includes(app.status)) {
+      if (!checkApplicationTransition("startParticipation", app.status, "authority").ok) {
         throw new Refused(
           "Eine Beteiligung kann erst beginnen, wenn die Vollständigkeit des Antrags bestätigt ist.",
         );
@@ -376,7 +376,7 @@ export async function startParticipation(
             agencyId: agency.id,
             round: 1,
             kind: rule.participationKind,
-            status: "PENDING",
+            status: initialParticipationStatus("authority"),
             question,
             reason: reason.slice(0, 2_000),
             legalBasis: rule.legalBasis,
@@ -409,10 +409,12 @@ export async function startParticipation(
         });
         created.push(participation.id);
       }
-      if (app.status !== "PARTICIPATION") {
-        await tx.application.update({ where: { id: app.id }, data: { status: "PARTICIPATION" } });
-      }
-      await refreshNextDeadline(tx, app.id);
+      await transitionApplication(tx, {
+        applicationId: app.id,
+        command: "startParticipation",
+        from: app.status,
+        actor: { kind: "authority", id: clerk.id },
+      });
       return { ok: true as const, participationIds: created };
     });
   } catch (err) {
@@ -701,21 +703,16 @@ async function decideExtension(
           previousDeadline: p.deadline.toISOString(),
         },
       });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", p.applicationId, "participation.extension-decided", ext.id),
-        payload: {
-          applicationId: p.applicationId,
-          event: "participation.extension-decided",
-          actorId: clerk.id,
-          scope: ext.id,
-          details: {
-            agencyId: p.agencyId,
-            participationId: p.id,
-            granted: decision === "GRANTED",
-            deadline: deadline.toISOString(),
-            note,
-          },
+      await notifyInTx(tx, "participation.extension-decided", {
+        applicationId: p.applicationId,
+        actorId: clerk.id,
+        scope: ext.id,
+        details: {
+          agencyId: p.agencyId,
+          participationId: p.id,
+          granted: decision === "GRANTED",
+          deadline: deadline.toISOString(),
+          note,
         },
       });
       return { ok: true as const, deadline };
@@ -741,7 +738,7 @@ export async function closeParticipation(
   if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
   try {
     return await db().$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string; status: string }[]>`
+      const locked = await tx.$queryRaw<{ id: string; status: ApplicationStatus }[]>`
         SELECT "id", "status"::text AS "status" FROM "Application"
         WHERE "id" = ${applicationId}::uuid AND "authorityId" = ${authorityId}::uuid AND "status" <> 'DRAFT'
         FOR UPDATE`;
@@ -762,10 +759,17 @@ export async function closeParticipation(
       });
       // With the agencies heard, the case waits for the decision (a withdrawn case stays withdrawn).
       if (app.status === "PARTICIPATION") {
-        await tx.application.update({ where: { id: applicationId }, data: { status: "DECISION_PENDING" } });
+        await transitionApplication(tx, {
+          applicationId,
+          command: "closeParticipation",
+          from: app.status,
+          actor: { kind: "authority", id: clerk.id },
+        });
+      } else {
+        await refreshNextDeadline(tx, applicationId);
       }
-      await refreshNextDeadline(tx, applicationId);
-      const unanswered = open.filter((p) => !["ANSWERED", "DEEMED_CONSENT", "CANCELLED"].includes(p.status));
+      // "Without statement": still open when closed (not answered, not deemed, not cancelled).
+      const unanswered = open.filter((p) => PARTICIPATION_STATES[p.status].open);
       await appendEvent(tx, {
         applicationId,
         actorId: clerk.id,
