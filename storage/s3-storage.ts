@@ -54,6 +54,11 @@ export class S3Storage implements Storage {
       // Path-style works with MinIO, s3rver and IP endpoints alike.
       pathStyle: true,
     });
+    // Over plain HTTP the client would sign every part with its sha256: a second full hashing
+    // pass over each upload in the web process (putStream already hashes the bytes once, for the
+    // record). Parts are signed UNSIGNED-PAYLOAD instead, as over HTTPS; TCP and S3's part ETag
+    // guard the transfer. Measured in bench/upload (issue 11).
+    (this.client as unknown as { enableSHA256: boolean }).enableSHA256 = false;
   }
 
   async putStream(key: string, body: StorageBody, options: PutOptions): Promise<PutResult> {

@@ -370,21 +370,28 @@ export async function uploadDocumentVersion(
     }
     if (!put || !detected) throw new UploadRejected(uploadMessages.empty(filename));
     const mimeType: string = detected;
-    const stored = await put;
+    lap("receiveMs");
+
+    // 3. The checks read the complete temp file while storage finishes the object (the last part
+    // and the multipart completion): the wall time is the slower of the two, not their sum.
+    // qpdf (encrypted/damaged refused, page count) and the hostile-content checks (active PDF
+    // content, page/pixel limits, decompression bombs) live in file-checks. A refused file's
+    // object is removed in `finally` like after any other failure.
+    const [inspection, storing] = await Promise.allSettled([
+      checkUploadedFile(tmpFile, filename, mimeType),
+      put,
+    ]);
+    if (inspection.status === "rejected") throw inspection.reason;
+    if (!inspection.value.ok) throw new UploadRejected(inspection.value.message);
+    const pageCount = inspection.value.pageCount;
+    if (storing.status === "rejected") throw storing.reason;
+    const stored = storing.value;
     const sizeBytes = receiver.size;
     const sha256 = stored.sha256;
     if (stored.sizeBytes !== sizeBytes) {
       throw new Error(`stored object differs from the upload (${stored.sizeBytes} vs ${sizeBytes} bytes)`);
     }
-    lap("receiveAndStoreMs");
-
-    // 3. qpdf on the complete temp file (encrypted/damaged refused, page count). A refused PDF's
-    // object is removed in `finally` like after any other failure.
-    // Hostile content (active PDF content, page/pixel limits, decompression bombs) too: file-checks.
-    const inspected = await checkUploadedFile(tmpFile, filename, mimeType);
-    if (!inspected.ok) throw new UploadRejected(inspected.message);
-    const pageCount = inspected.pageCount;
-    lap("inspectMs");
+    lap("inspectAndStoreMs");
 
     // 5. One transaction: rows only for a stored object, and only while the draft is editable.
     const result = await db().$transaction(async (tx) => {
