@@ -91,6 +91,7 @@ export const CASE_EVENT_LABELS: Record<string, string> = {
   "participation.extension-refused": "Fristverlängerung abgelehnt",
   "participation.closed": "Beteiligung abgeschlossen",
   "participation.cancelled": "Beteiligung nicht versandt (Antrag zurückgenommen)",
+  "document.processing-refused": "Unterlage konnte nicht verarbeitet werden",
   "statement.rendered": "Stellungnahme als PDF erstellt",
   "decision.made": "Entscheidung getroffen",
   "decision.plan-stamped": "Genehmigte Bauvorlage gestempelt",
@@ -188,6 +189,9 @@ export function eventDetail(type: string, payload: unknown): string {
         .join(", ");
     case "xbau.exported":
       return str(p.message);
+    case "document.processing-refused":
+      return str(p.reason); // names the file
+
     case "decision.plan-stamped":
       return [
         p.pageCount ? (p.pageCount === 1 ? "1 Seite" : `${str(p.pageCount)} Seiten`) : "",

@@ -117,6 +117,12 @@ export const CASE_EVENTS = {
     schema: loose({ ...generated, message: z.string() }),
     notifies: null,
   },
+  "xbau.received": {
+    label: "XBau-Nachricht empfangen",
+    applicantVisible: false,
+    schema: loose({ message: z.string(), messageId: z.string(), sender: z.string(), documents: z.number() }),
+    notifies: null,
+  },
   "application.submitted": {
     label: "Antrag eingereicht",
     applicantVisible: true,
@@ -241,6 +247,14 @@ export const CASE_EVENTS = {
     label: "Beteiligung nicht versandt (Antrag zurückgenommen)",
     applicantVisible: false,
     schema: loose(participationRef),
+    notifies: null,
+  },
+  // A stored file the worker refused to decode (app/utils/file-checks.server.ts: e.g. a huge
+  // image uploaded before the check existed); the job failed for good, the clerk reads why.
+  "document.processing-refused": {
+    label: "Unterlage konnte nicht verarbeitet werden",
+    applicantVisible: false,
+    schema: loose({ filename: z.string(), reason: z.string(), versionId: id.optional() }),
     notifies: null,
   },
   "statement.rendered": {

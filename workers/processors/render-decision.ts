@@ -10,6 +10,7 @@ import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/partici
 import type { PrismaClient } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
 import { enqueueInTx } from "~/models/outbox.server";
+import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
 import { buildJobId } from "~/utils/queue.server";
 import type { Antrag0200Document } from "~/xbau/baugenehmigung-antrag-0200.server";
 import { buildBescheid0205Xml } from "~/xbau/baugenehmigung-bescheid-0205.server";
@@ -168,6 +169,34 @@ interface DecisionContext {
   kindTitle: string;
 }
 
+/**
+ * The upload checks again before pdf-lib loads the plan (a file stored before a check existed):
+ * a refused file fails the job for good and the Akte says which file and why.
+ */
+async function refuseUndecodable(
+  pc: ProcessorContext,
+  applicationId: string,
+  v: DecisionVersion,
+  bytes: Uint8Array,
+): Promise<void> {
+  try {
+    await assertDecodable({ filename: v.filename, mimeType: v.mimeType, bytes });
+  } catch (err) {
+    if (!(err instanceof FileRefused)) throw err;
+    await pc.db.$transaction((tx) =>
+      appendEvent(tx, {
+        applicationId,
+        actorId: null,
+        type: "document.processing-refused",
+        payload: { filename: v.filename, versionId: v.id, reason: err.message },
+      }),
+    );
+    throw new UnrecoverableError(
+      `Bauvorlage ${v.filename} (Version ${v.versionNumber}) wird nicht gestempelt: ${err.message}`,
+    );
+  }
+}
+
 function planTitle(v: DecisionVersion): string {
   return `Genehmigte Bauvorlage: ${v.document.title} (Version ${v.versionNumber})`;
 }
@@ -179,6 +208,7 @@ async function stampPlans(ctx: DecisionContext, storage: Storage, pc: ProcessorC
     const sourceKey = decisionSourceKeys.plan(decision.id, v.id);
     if (await findGenerated(pc.db, sourceKey)) continue;
     const source = await readVerified(storage, v);
+    await refuseUndecodable(pc, app.id, v, source);
     let stamped: Awaited<ReturnType<typeof stampPdf>>;
     try {
       stamped = await stampPdf(source, {

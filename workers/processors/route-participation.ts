@@ -17,6 +17,7 @@ import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { env } from "~/utils/env.server";
+import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
 import { buildJobId } from "~/utils/queue.server";
 import { buildAufforderung0300Xml } from "~/xbau/beteiligung-aufforderung-0300.server";
 import { landFromAgs } from "~/xbau/codes";
@@ -164,6 +165,24 @@ function projectDetails(data: ApplicationData): string[] {
   return out;
 }
 
+/** Tags a FileRefused with the version it concerns (for the case event). */
+class VersionRefused extends Error {
+  constructor(
+    readonly version: { id: string; filename: string },
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+async function guarded(v: { id: string; filename: string }, check: () => Promise<void>) {
+  try {
+    await check();
+  } catch (err) {
+    if (err instanceof FileRefused) throw new VersionRefused(v, err.message);
+    throw err;
+  }
+}
+
 export function packageFilename(fileNumber: string, agencyName: string): string {
   return `Beteiligung_${safeName(fileNumber)}_${safeName(agencyName).slice(0, 60)}.pdf`;
 }
@@ -177,6 +196,10 @@ async function packageData(p: LoadedParticipation, storage: Storage): Promise<Pa
   const documents = [];
   for (const { documentVersion: v } of p.documents) {
     // PDFs and images become pages; other formats are only listed (the agency opens them in the portal).
+    const bytes = isMergeable(v.mimeType) ? await readBytes(storage, v.storageKey) : null;
+    // Nothing reaches pdf-lib unchecked: a huge image or a bomb stored before the upload checks
+    // existed is refused here by its header/scan instead of being decoded (FileRefused).
+    if (bytes) await guarded(v, () => assertDecodable({ filename: v.filename, mimeType: v.mimeType, bytes }));
     documents.push({
       typeLabel: documentTypeLabel(v.document.typeCode),
       title: v.document.title,
@@ -184,7 +207,7 @@ async function packageData(p: LoadedParticipation, storage: Storage): Promise<Pa
       versionNumber: v.versionNumber,
       sha256: v.sha256,
       mimeType: v.mimeType,
-      bytes: isMergeable(v.mimeType) ? await readBytes(storage, v.storageKey) : null,
+      bytes,
     });
   }
   return {
@@ -330,7 +353,30 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
         await new Promise((r) => setTimeout(r, delay));
       }
       const started = Date.now();
-      const bytes = await renderParticipationPackage(await packageData(p, storage));
+      let data: PackageData;
+      try {
+        data = await packageData(p, storage);
+      } catch (err) {
+        if (!(err instanceof VersionRefused)) throw err;
+        // The same bytes are refused on every retry: fail for good, and say why in the Akte.
+        await db.$transaction((tx) =>
+          appendEvent(tx, {
+            applicationId: app.id,
+            actorId: null,
+            type: "document.processing-refused",
+            payload: {
+              filename: err.version.filename,
+              versionId: err.version.id,
+              reason: err.reason,
+              participationId: p.id,
+              agencyName: p.agency.name,
+            },
+          }),
+        );
+        log.warn({ versionId: err.version.id, reason: err.reason }, "participation package: file refused");
+        throw new UnrecoverableError(`Beteiligungspaket für ${p.agency.name} nicht erstellt: ${err.reason}`);
+      }
+      const bytes = await renderParticipationPackage(data);
       const stored = await storeGenerated({
         db,
         storage,
