@@ -8,6 +8,7 @@ import { logger } from "~/utils/logger.server";
 import { closeRedis } from "~/utils/redis.server";
 import { scheduleDeadlineChecks } from "./processors/check-deadlines";
 import { scheduleSessionCleanup } from "./processors/delete-expired-sessions";
+import { scheduleHeartbeat } from "./processors/heartbeat";
 import { startWorkers } from "./start";
 
 export { startWorkers };
@@ -52,6 +53,10 @@ async function main() {
   });
   await scheduleSessionCleanup(running.queues).catch((err: unknown) => {
     logger.error({ err }, "could not schedule the session cleanup");
+  });
+  // Repeatable heartbeat the compose healthcheck reads (proves jobs are being consumed).
+  await scheduleHeartbeat(running.queues).catch((err: unknown) => {
+    logger.error({ err }, "could not schedule the heartbeat");
   });
 }
 

@@ -149,6 +149,9 @@ export const deleteExpiredSessionsPayload = z.object({
 });
 export type DeleteExpiredSessionsPayload = z.infer<typeof deleteExpiredSessionsPayload>;
 
+/** Liveness proof of the worker: the processor stamps the time in Redis (workers/processors/heartbeat.ts). */
+export const heartbeatPayload = z.object({});
+
 // ---- registry -----------------------------------------------------------------------------------
 
 interface JobDefinition<S extends z.ZodType = z.ZodType> {
@@ -175,6 +178,12 @@ export const jobs = defineJobs({
     schema: deleteExpiredSessionsPayload,
     // The next night's run retries anyway.
     options: { attempts: 1, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
+  },
+  "system.heartbeat": {
+    queue: "system",
+    schema: heartbeatPayload,
+    // Stale beats are worthless: no retries, keep almost no history.
+    options: { attempts: 1, removeOnComplete: { count: 5 }, removeOnFail: { count: 5 } },
   },
   "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
   "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },

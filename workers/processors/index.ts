@@ -3,6 +3,7 @@ import { checkDeadlinesProcessor } from "./check-deadlines";
 import { deleteExpiredSessionsProcessor } from "./delete-expired-sessions";
 import { exportReviewXbauProcessor } from "./export-review-xbau";
 import { exportXbauProcessor } from "./export-xbau";
+import { heartbeatProcessor } from "./heartbeat";
 import { notifyProcessor } from "./notify";
 import { renderDecisionProcessor } from "./render-decision";
 import { renderReceiptProcessor } from "./render-receipt";
@@ -15,6 +16,7 @@ export const processors: ProcessorMap = {
   "system.send-email": sendEmail,
   "system.notify": notifyProcessor,
   "system.delete-expired-sessions": deleteExpiredSessionsProcessor,
+  "system.heartbeat": heartbeatProcessor,
   "documents.render-receipt": renderReceiptProcessor,
   "documents.render-decision": renderDecisionProcessor,
   "documents.render-statement": renderStatementProcessor,
