@@ -117,6 +117,12 @@ export const CASE_EVENTS = {
     schema: loose({ ...generated, message: z.string() }),
     notifies: null,
   },
+  "xbau.received": {
+    label: "XBau-Nachricht empfangen",
+    applicantVisible: false,
+    schema: loose({ message: z.string(), messageId: z.string(), sender: z.string(), documents: z.number() }),
+    notifies: null,
+  },
   "application.submitted": {
     label: "Antrag eingereicht",
     applicantVisible: true,
