@@ -1,6 +1,10 @@
 import { berlinDate, daysLeft, requestDeadlineFromDate } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
-import { checkApplicationTransition, PARTICIPATION_STATES } from "~/domain/lifecycle";
+import {
+  AWAITING_STATEMENT_STATUSES,
+  checkApplicationTransition,
+  PARTICIPATION_STATES,
+} from "~/domain/lifecycle";
 import {
   type AgencyTarget,
   type AgencyTypeName,
@@ -17,7 +21,11 @@ import { isUuid } from "~/models/application.server";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
 import { GENERATED_KIND_LABELS } from "~/models/generated-document.server";
-import { initialParticipationStatus, transitionApplication } from "~/models/lifecycle.server";
+import {
+  initialParticipationStatus,
+  transitionApplication,
+  transitionParticipation,
+} from "~/models/lifecycle.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
@@ -787,4 +795,99 @@ export async function closeParticipation(
 /** Days to a deadline for display (re-exported so routes need not import the domain twice). */
 export function participationDaysLeft(deadline: Date, now = new Date()): number {
   return daysLeft(deadline, now);
+}
+
+// ---- deadlines (called by the deadlines worker) ----------------------------------------------------
+
+/** A routed participation whose deadline the worker claimed (row locked FOR UPDATE by the caller). */
+export interface DueParticipation {
+  id: string;
+  applicationId: string;
+  agencyId: string;
+  agencyName: string;
+  deadline: Date;
+  legalBasis: string;
+  silenceIsConsent: boolean;
+}
+
+/**
+ * Reminder before the deadline: `reminderSentAt` once per deadline (a granted extension clears it),
+ * event and the agency's notification. False when another run (or a statement) came first.
+ */
+export async function remindOfDeadline(tx: Tx, row: DueParticipation, now: Date): Promise<boolean> {
+  const { count } = await tx.participation.updateMany({
+    where: { id: row.id, reminderSentAt: null, status: { in: AWAITING_STATEMENT_STATUSES }, closedAt: null },
+    data: { reminderSentAt: now },
+  });
+  if (count !== 1) return false;
+  const scope = `${row.id}.${row.deadline.getTime()}`;
+  await appendEvent(tx, {
+    applicationId: row.applicationId,
+    actorId: null,
+    type: "participation.reminded",
+    payload: { participationId: row.id, agencyName: row.agencyName, deadline: row.deadline.toISOString() },
+  });
+  await notifyInTx(tx, "participation.reminder", {
+    applicationId: row.applicationId,
+    scope,
+    details: {
+      agencyId: row.agencyId,
+      participationId: row.id,
+      deadline: row.deadline.toISOString(),
+      silenceIsConsent: row.silenceIsConsent,
+    },
+  });
+  return true;
+}
+
+function deadlineDetails(row: DueParticipation) {
+  return {
+    agencyId: row.agencyId,
+    agencyName: row.agencyName,
+    participationId: row.id,
+    deadline: row.deadline.toISOString(),
+    legalBasis: row.legalBasis,
+  };
+}
+
+/**
+ * Deemed consent (Fiktion, e.g. § 36 Abs. 2 Satz 2 BauGB): the deadline passed without a statement
+ * where silence counts as consent — transition deemConsent (DEEMED_CONSENT, deemedConsentAt),
+ * event, clerks and agency told. Guarded: only while still awaiting a statement, not closed and
+ * past its (possibly extended) deadline.
+ */
+export async function applyDeemedConsent(tx: Tx, row: DueParticipation, now: Date): Promise<boolean> {
+  const details = deadlineDetails(row);
+  return transitionParticipation(tx, {
+    participationId: row.id,
+    applicationId: row.applicationId,
+    command: "deemConsent",
+    actor: { kind: "system", id: null },
+    where: { closedAt: null, deadline: { lt: now } },
+    set: { deemedConsentAt: now, expiredAt: now },
+    payload: { ...details, label: "Zustimmung gilt als erteilt" },
+    notify: { scope: row.id, details },
+  });
+}
+
+/**
+ * Overdue without fiction: `expiredAt` once per deadline (status unchanged: "overdue" is derived,
+ * see the schema), event and the clerks told; the clerk decides without the statement or asks again.
+ */
+export async function markOverdue(tx: Tx, row: DueParticipation, now: Date): Promise<boolean> {
+  const { count } = await tx.participation.updateMany({
+    where: { id: row.id, status: { in: AWAITING_STATEMENT_STATUSES }, closedAt: null, expiredAt: null },
+    data: { expiredAt: now },
+  });
+  if (count !== 1) return false;
+  const details = deadlineDetails(row);
+  const scope = `${row.id}.${row.deadline.getTime()}`;
+  await appendEvent(tx, {
+    applicationId: row.applicationId,
+    actorId: null,
+    type: "participation.overdue",
+    payload: { ...details, label: "Frist abgelaufen ohne Stellungnahme" },
+  });
+  await notifyInTx(tx, "participation.overdue", { applicationId: row.applicationId, scope, details });
+  return true;
 }

@@ -1,9 +1,15 @@
-import type { PrismaClient } from "~/generated/prisma/client";
+import { AWAITING_STATEMENT_STATUSES } from "~/domain/lifecycle";
+import type { ApplicationStatus, PrismaClient } from "~/generated/prisma/client";
 import { Prisma } from "~/generated/prisma/client";
-import { appendEvent } from "~/models/case-event.server";
-import { refreshNextDeadline } from "~/models/next-deadline.server";
-import { enqueueInTx } from "~/models/outbox.server";
-import { buildJobId, type Queues, queueOf } from "~/utils/queue.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
+import { sqlStatuses } from "~/models/lifecycle.server";
+import {
+  applyDeemedConsent,
+  type DueParticipation,
+  markOverdue,
+  remindOfDeadline,
+} from "~/models/participation.server";
+import { type Queues, queueOf } from "~/utils/queue.server";
 import type { Processor } from "../types";
 
 /**
@@ -19,6 +25,10 @@ import type { Processor } from "../types";
  * `expiredAt IS NULL`, event and outbox row in the same transaction; the notify job id and the
  * notification dedupe key carry the request id — two runs (even at once) never notify twice.
  */
+
+const AWAITING = sqlStatuses(AWAITING_STATEMENT_STATUSES);
+/** Nobody is reminded or told about a procedure the applicant side ended. */
+const WITHDRAWN = sqlStatuses(["WITHDRAWN", "DEEMED_WITHDRAWN"] satisfies ApplicationStatus[]);
 
 export const CHECK_REQUESTS_JOB = "deadlines.check-requests" as const;
 /** How often the worker process runs the check. */
@@ -71,15 +81,10 @@ export async function checkExpiredRequests(
             label: "Frist abgelaufen – gilt als zurückgenommen?",
           },
         });
-        await enqueueInTx(tx, {
-          jobName: "system.notify",
-          jobId: buildJobId("system.notify", row.applicationId, "request.expired", row.id),
-          payload: {
-            applicationId: row.applicationId,
-            event: "request.expired",
-            scope: row.id,
-            details: { requestId: row.id, deadline: row.deadline.toISOString() },
-          },
+        await notifyInTx(tx, "request.expired", {
+          applicationId: row.applicationId,
+          scope: row.id,
+          details: { requestId: row.id, deadline: row.deadline.toISOString() },
         });
         done.push(row.id);
       }
@@ -99,16 +104,6 @@ export interface CheckParticipationsResult {
   overdue: string[];
 }
 
-interface DueParticipation {
-  id: string;
-  applicationId: string;
-  agencyId: string;
-  agencyName: string;
-  deadline: Date;
-  legalBasis: string;
-  silenceIsConsent: boolean;
-}
-
 /**
  * Participation deadlines (routed, not answered, not closed):
  *
@@ -118,6 +113,9 @@ interface DueParticipation {
  * - deadline passed with fiction (`silenceIsConsent`): status DEEMED_CONSENT with
  *   `deemedConsentAt`, case event, clerks and agency are told "Zustimmung gilt als erteilt";
  * - deadline passed without fiction: `expiredAt` is set once and the clerks are told.
+ *
+ * This worker only finds and claims the rows; what happens to each is the participation model's
+ * (remindOfDeadline, applyDeemedConsent, markOverdue in app/models/participation.server.ts).
  *
  * A withdrawn case is left alone: nobody is reminded or told about a procedure that ended.
  *
@@ -146,8 +144,8 @@ export async function checkParticipationDeadlines(
         JOIN "Application" a ON a."id" = p."applicationId"
         JOIN "Authority" ba ON ba."id" = a."authorityId"
         JOIN "Authority" ag ON ag."id" = p."agencyId"
-        WHERE p."status" IN ('SENT', 'OPENED') AND p."closedAt" IS NULL AND p."reminderSentAt" IS NULL
-          AND a."status" NOT IN ('WITHDRAWN', 'DEEMED_WITHDRAWN')
+        WHERE p."status" IN (${AWAITING}) AND p."closedAt" IS NULL AND p."reminderSentAt" IS NULL
+          AND a."status" NOT IN (${WITHDRAWN})
           AND ba."participationReminderDays" > 0
           AND p."deadline" >= ${now}
           AND p."deadline" - make_interval(days => ba."participationReminderDays") <= ${now} ${tenant}
@@ -156,37 +154,7 @@ export async function checkParticipationDeadlines(
         FOR UPDATE OF p SKIP LOCKED`;
       const done: string[] = [];
       for (const row of rows) {
-        const { count } = await tx.participation.updateMany({
-          where: { id: row.id, reminderSentAt: null, status: { in: ["SENT", "OPENED"] }, closedAt: null },
-          data: { reminderSentAt: now },
-        });
-        if (count !== 1) continue;
-        const scope = `${row.id}.${row.deadline.getTime()}`;
-        await appendEvent(tx, {
-          applicationId: row.applicationId,
-          actorId: null,
-          type: "participation.reminded",
-          payload: {
-            participationId: row.id,
-            agencyName: row.agencyName,
-            deadline: row.deadline.toISOString(),
-          },
-        });
-        await enqueueInTx(tx, {
-          jobName: "system.notify",
-          jobId: buildJobId("system.notify", row.applicationId, "participation.reminder", scope),
-          payload: {
-            applicationId: row.applicationId,
-            event: "participation.reminder",
-            scope,
-            details: {
-              agencyId: row.agencyId,
-              participationId: row.id,
-              deadline: row.deadline.toISOString(),
-              silenceIsConsent: row.silenceIsConsent,
-            },
-          },
-        });
+        if (!(await remindOfDeadline(tx, row, now))) continue;
         done.push(row.id);
       }
       return { claimed: rows.length, done };
@@ -203,8 +171,8 @@ export async function checkParticipationDeadlines(
         FROM "Participation" p
         JOIN "Application" a ON a."id" = p."applicationId"
         JOIN "Authority" ag ON ag."id" = p."agencyId"
-        WHERE p."status" IN ('SENT', 'OPENED') AND p."closedAt" IS NULL AND p."deadline" < ${now}
-          AND a."status" NOT IN ('WITHDRAWN', 'DEEMED_WITHDRAWN')
+        WHERE p."status" IN (${AWAITING}) AND p."closedAt" IS NULL AND p."deadline" < ${now}
+          AND a."status" NOT IN (${WITHDRAWN})
           AND (p."silenceIsConsent" OR p."expiredAt" IS NULL) ${tenant}
         ORDER BY p."deadline", p."id"
         LIMIT ${batchSize}
@@ -212,55 +180,9 @@ export async function checkParticipationDeadlines(
       const deemed: string[] = [];
       const overdue: string[] = [];
       for (const row of rows) {
-        const details = {
-          agencyId: row.agencyId,
-          agencyName: row.agencyName,
-          participationId: row.id,
-          deadline: row.deadline.toISOString(),
-          legalBasis: row.legalBasis,
-        };
         if (row.silenceIsConsent) {
-          const { count } = await tx.participation.updateMany({
-            where: { id: row.id, status: { in: ["SENT", "OPENED"] }, closedAt: null, deadline: { lt: now } },
-            data: { status: "DEEMED_CONSENT", deemedConsentAt: now, expiredAt: now },
-          });
-          if (count !== 1) continue;
-          await refreshNextDeadline(tx, row.applicationId);
-          await appendEvent(tx, {
-            applicationId: row.applicationId,
-            actorId: null,
-            type: "participation.deemed-consent",
-            payload: { ...details, label: "Zustimmung gilt als erteilt" },
-          });
-          await enqueueInTx(tx, {
-            jobName: "system.notify",
-            jobId: buildJobId("system.notify", row.applicationId, "participation.deemed-consent", row.id),
-            payload: {
-              applicationId: row.applicationId,
-              event: "participation.deemed-consent",
-              scope: row.id,
-              details,
-            },
-          });
-          deemed.push(row.id);
-        } else {
-          const { count } = await tx.participation.updateMany({
-            where: { id: row.id, status: { in: ["SENT", "OPENED"] }, closedAt: null, expiredAt: null },
-            data: { expiredAt: now },
-          });
-          if (count !== 1) continue;
-          const scope = `${row.id}.${row.deadline.getTime()}`;
-          await appendEvent(tx, {
-            applicationId: row.applicationId,
-            actorId: null,
-            type: "participation.overdue",
-            payload: { ...details, label: "Frist abgelaufen ohne Stellungnahme" },
-          });
-          await enqueueInTx(tx, {
-            jobName: "system.notify",
-            jobId: buildJobId("system.notify", row.applicationId, "participation.overdue", scope),
-            payload: { applicationId: row.applicationId, event: "participation.overdue", scope, details },
-          });
+          if (await applyDeemedConsent(tx, row, now)) deemed.push(row.id);
+        } else if (await markOverdue(tx, row, now)) {
           overdue.push(row.id);
         }
       }
