@@ -192,7 +192,7 @@ async function refuseUndecodable(
       }),
     );
     throw new UnrecoverableError(
-      `Bauvorlage ${v.filename} (Version ${v.versionNumber}) wird nicht gestempelt: ${err.message}`,
+      `Bauvorlage ${v.filename} (Version ${v.versionNumber}) lässt sich nicht stempeln: ${err.message}`,
     );
   }
 }
