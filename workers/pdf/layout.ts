@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import fontkit from "@pdf-lib/fontkit";
 import { type PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import "./deflate";
 
 /**
  * Small layout toolkit shared by the PDF renderers: embedded fonts with German glyphs
@@ -76,18 +77,161 @@ export interface Fonts {
   mono: PDFFont;
 }
 
-export async function embedFonts(doc: PDFDocument): Promise<Fonts> {
-  doc.registerFontkit(fontkit);
-  // Fixed names (instead of pdf-lib's random suffix) keep the output byte-identical per input.
-  const [regular, bold, mono] = await Promise.all([
-    doc.embedFont(readFont("NotoSans-Regular.woff"), { subset: true, customName: "NotoSans-Regular" }),
-    doc.embedFont(readFont("NotoSans-Bold.woff"), { subset: true, customName: "NotoSans-Bold" }),
-    doc.embedFont(readFont("DejaVuSansMono.ttf"), { subset: true, customName: "DejaVuSansMono" }),
-  ]);
-  return { regular, bold, mono };
+/**
+ * The embedded faces. Names carry a fixed subset tag ("XXXXXX+", ISO 32000-1 9.6.4: a subset's
+ * name begins with six capitals and "+"), so readers and PDF/A checkers see a subset; fixed
+ * (instead of pdf-lib's random suffix) keeps the output byte-identical per input.
+ */
+const FACES = {
+  regular: { file: "NotoSans-Regular.woff", name: "BAUREG+NotoSans-Regular" },
+  bold: { file: "NotoSans-Bold.woff", name: "BAUBLD+NotoSans-Bold" },
+  mono: { file: "DejaVuSansMono.ttf", name: "BAUMON+DejaVuSansMono" },
+} as const;
+export type Face = keyof typeof FACES;
+
+type FontkitFont = ReturnType<typeof fontkit.create>;
+type GlyphRun = ReturnType<FontkitFont["layout"]>;
+
+/** Map with a size bound: the oldest entry goes when full (enough for per-process caches). */
+function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): V {
+  if (map.size >= max) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
+  return value;
 }
 
-const charsets = new WeakMap<PDFFont, Set<number>>();
+/**
+ * fontkit with a memory, so embedding a font costs next to nothing after the first document:
+ * - pdf-lib parses the font file again for every document (`fontkit.create` per embedFont), and
+ *   the first layout then parses Noto Sans' large GSUB/GPOS tables again (~250 ms a document).
+ *   One parsed instance per font file now serves every document of the process; pdf-lib only
+ *   reads it (each document gets its own `createSubset()`).
+ * - Shaping (`layout`) of the same string gives the same glyph run; stamps, footers and headings
+ *   repeat the same strings on every document, so runs are cached per font (bounded).
+ * - A subset's bytes depend only on the glyphs in it; fontkit writes them through a stream that
+ *   waits a timer tick per chunk. Subsets with the same glyph list (the stamp on every plan of a
+ *   decision) reuse the bytes.
+ * Together they took stamping single-sheet plans with an embedded font from ~4 to >200 sheets/s.
+ */
+const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
+const memoFontkit: typeof fontkit = {
+  ...fontkit,
+  create(buffer: Uint8Array, postscriptName?: string) {
+    if (postscriptName) return fontkit.create(buffer, postscriptName);
+    let font = parsedFonts.get(buffer);
+    if (!font) {
+      font = withCaches(fontkit.create(buffer));
+      parsedFonts.set(buffer, font);
+    }
+    return font;
+  },
+};
+
+interface ByteStream {
+  on(event: "data" | "end" | "error", fn: (arg?: unknown) => void): ByteStream;
+}
+
+function withCaches(font: FontkitFont): FontkitFont {
+  // fontkit caches glyph objects by id with the code points of the first request. Encoding a
+  // subset asks for the parts of composite glyphs without code points ("·" is built from the
+  // glyph of "."), and on a shared font that glyph object then reached the next document without
+  // them: its ToUnicode map lost ".", and pdftotext read "18 06 2026". A later request that
+  // knows the code points fills them in.
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = ((id: number, codePoints?: number[]) => {
+    const glyph = getGlyph(id, codePoints);
+    if (glyph && codePoints?.length && glyph.codePoints.length === 0) glyph.codePoints = codePoints;
+    return glyph;
+  }) as FontkitFont["getGlyph"];
+
+  const runs = new Map<string, GlyphRun>();
+  const layout = font.layout.bind(font);
+  font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
+    if (features !== undefined || rest.length > 0) return layout(text, features as never, ...(rest as []));
+    return runs.get(text) ?? boundedSet(runs, text, layout(text), 5000);
+  }) as FontkitFont["layout"];
+
+  const subsets = new Map<string, Promise<Uint8Array>>();
+  const createSubset = font.createSubset.bind(font);
+  font.createSubset = () => {
+    const subset = createSubset();
+    // fontkit's Subset keeps the included glyph ids in `glyphs`; its typings omit it.
+    const glyphIds = (subset as unknown as { glyphs: number[] }).glyphs;
+    const encodeStream = subset.encodeStream.bind(subset) as unknown as () => ByteStream;
+    subset.encodeStream = (() => {
+      // The glyph list before encoding (encoding adds the parts of composite glyphs itself).
+      const key = glyphIds.join(",");
+      let bytes = subsets.get(key);
+      if (!bytes) {
+        bytes = new Promise<Uint8Array>((resolve, reject) => {
+          const parts: Uint8Array[] = [];
+          encodeStream()
+            .on("data", (chunk) => parts.push(chunk as Uint8Array))
+            .on("end", () => resolve(Buffer.concat(parts)))
+            .on("error", reject);
+        });
+        boundedSet(subsets, key, bytes, 64);
+        bytes.catch(() => subsets.delete(key));
+      }
+      return replay(bytes);
+    }) as unknown as typeof subset.encodeStream;
+    return subset;
+  };
+  return font;
+}
+
+/** The small part of a readable stream pdf-lib uses (`on('data' | 'end' | 'error')`). */
+function replay(bytes: Promise<Uint8Array>): ByteStream {
+  const handlers: Record<string, ((arg?: unknown) => void)[]> = { data: [], end: [], error: [] };
+  bytes.then(
+    (b) => {
+      for (const fn of handlers.data ?? []) fn(b);
+      for (const fn of handlers.end ?? []) fn();
+    },
+    (err) => {
+      for (const fn of handlers.error ?? []) fn(err);
+    },
+  );
+  const stream: ByteStream = {
+    on(event, fn) {
+      handlers[event]?.push(fn);
+      return stream;
+    },
+  };
+  return stream;
+}
+
+/**
+ * Embeds the product's fonts as subsets (only the glyphs used end up in the file), once per
+ * document: every page of the document shares the same font objects. `faces` limits which
+ * fonts are embedded (the stamp needs no monospace face); the others are left out of the result.
+ */
+export async function embedFonts(doc: PDFDocument): Promise<Fonts>;
+export async function embedFonts<F extends Face>(
+  doc: PDFDocument,
+  faces: readonly F[],
+): Promise<Pick<Fonts, F>>;
+export async function embedFonts(
+  doc: PDFDocument,
+  faces: readonly Face[] = ["regular", "bold", "mono"],
+): Promise<Partial<Fonts>> {
+  doc.registerFontkit(memoFontkit);
+  const out: Partial<Fonts> = {};
+  for (const face of faces) {
+    const { file, name } = FACES[face];
+    out[face] = await doc.embedFont(readFont(file), { subset: true, customName: name });
+  }
+  return out;
+}
+
+/*
+ * Per-font caches below are keyed by the font's name, not the PDFFont object: every document
+ * gets new PDFFont objects, but a name always stands for the same font file (FACES, fixed
+ * customName), so the character set and advances carry over from one document to the next.
+ */
+const charsets = new Map<string, Set<number>>();
 
 /**
  * Makes user text drawable: whitespace and control characters become single blanks, characters
@@ -95,10 +239,10 @@ const charsets = new WeakMap<PDFFont, Set<number>>();
  * a + combining mark still finds its glyph.
  */
 export function clean(font: PDFFont, text: string): string {
-  let set = charsets.get(font);
+  let set = charsets.get(font.name);
   if (!set) {
     set = new Set(font.getCharacterSet());
-    charsets.set(font, set);
+    charsets.set(font.name, set);
   }
   const normalised = String(text ?? "")
     .normalize("NFC")
@@ -112,17 +256,17 @@ export function clean(font: PDFFont, text: string): string {
   return out;
 }
 
-const advances = new WeakMap<PDFFont, Map<string, number>>();
+const advances = new Map<string, Map<string, number>>();
 
 /**
  * Width of (cleaned) text from cached per-character advances. pdf-lib's widthOfTextAtSize runs
  * fontkit's full shaping each call, which made word wrapping the slowest part of rendering.
  */
 export function textWidth(font: PDFFont, text: string, size: number): number {
-  let map = advances.get(font);
+  let map = advances.get(font.name);
   if (!map) {
     map = new Map();
-    advances.set(font, map);
+    advances.set(font.name, map);
   }
   let units = 0;
   for (const ch of text) {

@@ -8,14 +8,27 @@ import {
   compareGrey,
   decodeGreyPng,
   type GreyImage,
+  pdfFonts,
   pdfPageCount,
   pdfPages,
   renderPagePng,
 } from "./test-support";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
-const GOLDEN = path.resolve(import.meta.dirname, "../../fixtures/golden/stamped-plan-page1.png");
-const GOLDEN_TOLERANCE = 0.0005;
+/**
+ * The golden image is the strip with the stamp only: the sample plan's own text is in an unembedded
+ * Helvetica (as applicants' files may be), which every machine renders with whatever font it has.
+ * The sheet itself is compared against the unstamped original on the same machine instead.
+ */
+const GOLDEN = path.resolve(import.meta.dirname, "../../fixtures/golden/stamped-plan-strip.png");
+/** At 72 dpi one pixel is one point: the strip is the top STAMP_STRIP_HEIGHT rows of the page. */
+const STRIP_DPI = 72;
+/**
+ * Strip pixels that may differ by more than 48 grey levels from the golden image. Everything in
+ * the strip is drawn in our embedded fonts, so the same poppler renders it identically; one
+ * changed digit of the Aktenzeichen moves about a dozen pixels.
+ */
+const STRIP_TOLERANCE_PIXELS = 4;
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(FIXTURES, name)));
 
@@ -128,19 +141,41 @@ describe("stamping approved plans", () => {
     expect((await pdfPages(stamped.bytes))[0]?.replace(/\s+/g, " ")).toContain("Az. 63-2026-00042");
   });
 
-  it("falls back to the embedded font for names beyond WinAnsi and keeps them readable", async () => {
-    const { bytes } = await stampPdf(fixture("grundriss-eg.pdf"), {
-      ...text,
-      authority: "Gmina Łukasz – Bauaufsicht",
-    });
+  it("draws the stamp in the embedded font, also for plain German text, and adds no unembedded font", async () => {
+    const plan = fixture("grundriss-eg.pdf");
+    const { bytes } = await stampPdf(plan, text);
+    const before = await pdfFonts(plan);
+    const after = await pdfFonts(bytes);
+    // The plan's own (unembedded) fonts stay as they were; the stamp's fonts are embedded subsets.
+    expect(after.filter((f) => !f.embedded).map((f) => f.name)).toEqual(
+      before.filter((f) => !f.embedded).map((f) => f.name),
+    );
+    const added = after.filter((f) => !before.some((b) => b.object === f.object && b.name === f.name));
+    expect(added.map((f) => [f.name, f.embedded, f.subset])).toEqual([
+      ["BAUBLD+NotoSans-Bold", true, true],
+      ["BAUREG+NotoSans-Regular", true, true],
+    ]);
     const [page] = await pdfPages(bytes);
-    expect(page).toContain("Gmina Łukasz – Bauaufsicht");
     expect(page?.replace(/\s+/g, " ")).toContain("Zugehörig zur Baugenehmigung Az. 63-2026-00042");
   });
 
-  it("matches the golden image of a stamped plan page (pdftoppm -r 50)", async () => {
-    const { bytes } = await stampPdf(fixture("grundriss-eg.pdf"), text);
-    const png = await renderPagePng(bytes, { dpi: 50 });
+  it("stamps several sheets with one embedded copy of each font", async () => {
+    const { bytes, pageCount } = await stampPdf(await mixedPlanSet(), text);
+    expect(pageCount).toBeGreaterThan(3);
+    const ours = (await pdfFonts(bytes)).filter((f) => f.name.includes("NotoSans"));
+    expect(ours.map((f) => f.name).sort()).toEqual(["BAUBLD+NotoSans-Bold", "BAUREG+NotoSans-Regular"]);
+  });
+
+  it("matches the golden image of the stamp strip (pdftoppm -r 72, independent of installed fonts)", async () => {
+    const plan = fixture("grundriss-eg.pdf");
+    const stripOf = async (bytes: Uint8Array) => {
+      const { width } = (await PDFDocument.load(bytes)).getPage(0).getSize();
+      return renderPagePng(bytes, {
+        dpi: STRIP_DPI,
+        crop: { x: 0, y: 0, width: Math.floor(width), height: STAMP_STRIP_HEIGHT },
+      });
+    };
+    const png = await stripOf((await stampPdf(plan, text)).bytes);
     if (process.env.UPDATE_GOLDEN === "1" || !existsSync(GOLDEN)) {
       await mkdir(path.dirname(GOLDEN), { recursive: true });
       await writeFile(GOLDEN, png);
@@ -150,17 +185,15 @@ describe("stamping approved plans", () => {
     const golden = decodeGreyPng(await readFile(GOLDEN));
     const diff = compareGrey(golden, decodeGreyPng(png));
     expect(diff.sameSize).toBe(true);
-    expect(diff.ratio).toBeLessThanOrEqual(GOLDEN_TOLERANCE);
+    expect(diff.differing).toBeLessThanOrEqual(STRIP_TOLERANCE_PIXELS);
 
-    // A stamp in another place or without its frame and text is noticed.
-    const bare = decodeGreyPng(
-      await renderPagePng(
-        await stampPdf(fixture("grundriss-eg.pdf"), { headline: "", authority: "", detail: "" }).then(
-          (r) => r.bytes,
-        ),
-        { dpi: 50 },
-      ),
-    );
-    expect(compareGrey(golden, bare).ratio).toBeGreaterThan(GOLDEN_TOLERANCE);
+    // Another Aktenzeichen in the stamp, or a stamp without its frame and text, is noticed.
+    for (const other of [
+      { ...text, headline: stampHeadline("Baugenehmigung", "63-2026-00043", "18.06.2026") },
+      { headline: "", authority: "", detail: "" },
+    ]) {
+      const changed = decodeGreyPng(await stripOf((await stampPdf(plan, other)).bytes));
+      expect(compareGrey(golden, changed).differing).toBeGreaterThan(STRIP_TOLERANCE_PIXELS);
+    }
   });
 });

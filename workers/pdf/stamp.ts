@@ -7,7 +7,6 @@ import {
   popGraphicsState,
   pushGraphicsState,
   rgb,
-  StandardFonts,
 } from "pdf-lib";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
 
@@ -21,7 +20,7 @@ import { clean, embedFonts, textWidth, wrap } from "./layout";
  * drawn into that strip. Page count, page order and the original content stream stay as they
  * were. Deterministic: the same input bytes and text give the same output bytes.
  */
-export const STAMP_RENDERER_VERSION = "1.1.0";
+export const STAMP_RENDERER_VERSION = "1.2.0";
 
 export interface StampText {
   /** "Zugehörig zur Baugenehmigung Az. 63-2026-00042 vom 18.06.2026". */
@@ -132,7 +131,11 @@ export async function stampPdf(
   text: StampText,
 ): Promise<{ bytes: Uint8Array; pageCount: number }> {
   const doc = await PDFDocument.load(source, { updateMetadata: false });
-  const { regular, bold } = await stampFonts(doc, [text.headline, text.authority, text.detail]);
+  // Noto Sans embedded as a subset, once for the whole document: every page's stamp shares the
+  // two font objects, so the glyphs are stored once however many sheets the plan has. Embedded
+  // (not a PDF standard font) so the stamp looks the same in every viewer and names beyond
+  // WinAnsi ("Małgorzata", "Ирина") print.
+  const { regular, bold } = await embedFonts(doc, ["regular", "bold"]);
   const pages = doc.getPages();
   const total = pages.length;
   pages.forEach((page, i) => {
@@ -140,22 +143,6 @@ export async function stampPdf(
   });
   const bytes = await doc.save({ useObjectStreams: true });
   return { bytes, pageCount: total };
-}
-
-/**
- * Helvetica (a PDF standard font: nothing embedded, nothing subset) when every character of the
- * stamp is in its WinAnsi set — German text always is. Embedding and subsetting Noto Sans cost
- * ~250 ms per plan, which made stamping a set of single-sheet plans crawl (4 sheets/s instead of
- * ~100); names with characters beyond WinAnsi ("Łukasz") still get the embedded Noto Sans.
- */
-async function stampFonts(doc: PDFDocument, texts: string[]): Promise<{ regular: PDFFont; bold: PDFFont }> {
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const winAnsi = new Set(regular.getCharacterSet());
-  const all = `${texts.join("")} Blatt von 0123456789·`.normalize("NFC");
-  if ([...all].every((ch) => winAnsi.has(ch.codePointAt(0) ?? 0) || /\s/.test(ch))) return { regular, bold };
-  const embedded = await embedFonts(doc);
-  return { regular: embedded.regular, bold: embedded.bold };
 }
 
 function drawStamp(

@@ -49,11 +49,29 @@ export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
   });
 }
 
-/** Page `page` rendered as a PNG at `dpi` (pdftoppm's -gray still writes RGB PNGs). */
-export async function renderPagePng(bytes: Uint8Array, { page = 1, dpi = 50 } = {}): Promise<Buffer> {
+/** Pixel area of a rendered page (pdftoppm -x -y -W -H), from the top-left corner. */
+export interface PixelArea {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Page `page` rendered as a PNG at `dpi` (pdftoppm's -gray still writes RGB PNGs), optionally only
+ * the pixel area `crop`.
+ */
+export async function renderPagePng(
+  bytes: Uint8Array,
+  { page = 1, dpi = 50, crop }: { page?: number; dpi?: number; crop?: PixelArea } = {},
+): Promise<Buffer> {
   return withTempPdf(bytes, async (file, dir) => {
     const out = path.join(dir, "page");
+    const area = crop
+      ? ["-x", String(crop.x), "-y", String(crop.y), "-W", String(crop.width), "-H", String(crop.height)]
+      : [];
     await run("pdftoppm", [
+      ...area,
       "-r",
       String(dpi),
       "-gray",
@@ -177,4 +195,62 @@ export function compareGrey(a: GreyImage, b: GreyImage, threshold = 48): ImageDi
     if (Math.abs((a.pixels[i] ?? 0) - (b.pixels[i] ?? 0)) > threshold) differing++;
   }
   return { sameSize: true, differing, ratio: differing / a.pixels.length };
+}
+
+export interface PdfFontRow {
+  name: string;
+  type: string;
+  encoding: string;
+  embedded: boolean;
+  subset: boolean;
+  unicode: boolean;
+  object: string;
+}
+
+/** Font types pdffonts prints (poppler's GfxFont type names), longest first for the match. */
+const PDFFONTS_TYPES = [
+  "CID TrueType (OT)",
+  "CID Type 0C (OT)",
+  "TrueType (OT)",
+  "Type 1C (OT)",
+  "CID TrueType",
+  "CID Type 0C",
+  "CID Type 0",
+  "TrueType",
+  "Type 1C",
+  "Type 1",
+  "Type 3",
+  "unknown",
+];
+const TYPE_PATTERN = PDFFONTS_TYPES.map((t) => t.replace(/[()]/g, "\\$&")).join("|");
+const PDFFONTS_ROW = new RegExp(
+  `^(.+?)\\s+(${TYPE_PATTERN})\\s+(\\S+)\\s+(yes|no)\\s+(yes|no)\\s+(yes|no)\\s+(\\d+\\s+\\d+)\\s*$`,
+);
+
+/**
+ * The fonts poppler's `pdffonts` lists, parsed column by column. Parsed from the fixed columns at
+ * the end (emb, sub, uni, object id) and the known type names, because a long font name pushes
+ * the later columns to the right. Every line after the header must parse, or this throws.
+ */
+export async function pdfFonts(bytes: Uint8Array): Promise<PdfFontRow[]> {
+  return withTempPdf(bytes, async (file) => {
+    const { stdout } = await run("pdffonts", [file]);
+    const lines = stdout.split("\n").filter((l) => l.trim() !== "");
+    if (!lines[0]?.startsWith("name") || !lines[1]?.startsWith("---")) {
+      throw new Error(`unexpected pdffonts output:\n${stdout}`);
+    }
+    return lines.slice(2).map((line) => {
+      const m = PDFFONTS_ROW.exec(line);
+      if (!m) throw new Error(`cannot parse pdffonts line: ${line}`);
+      return {
+        name: m[1] as string,
+        type: m[2] as string,
+        encoding: m[3] as string,
+        embedded: m[4] === "yes",
+        subset: m[5] === "yes",
+        unicode: m[6] === "yes",
+        object: (m[7] as string).replace(/\s+/, " "),
+      };
+    });
+  });
 }
