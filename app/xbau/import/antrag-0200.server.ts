@@ -12,7 +12,14 @@ import {
   USE_TYPE_LABELS,
 } from "~/domain/application-data";
 import { resolveProfile } from "~/domain/land-profiles";
-import { BUNDESLAND_CODES, CHANNEL_EMAIL, CHANNEL_PHONE, DEFAULT_PROCEDURE_CODES, MEASURE_TYPE_CODES, XBAU_NS } from "../codes";
+import {
+  BUNDESLAND_CODES,
+  CHANNEL_EMAIL,
+  CHANNEL_PHONE,
+  DEFAULT_PROCEDURE_CODES,
+  MEASURE_TYPE_CODES,
+  XBAU_NS,
+} from "../codes";
 import { type IntakeProblem, IntakeRefused } from "./problems";
 import type { XNode } from "./safe-xml.server";
 
@@ -52,8 +59,10 @@ export interface ImportedAntrag {
   documents: ImportedDocument[];
 }
 
-const child = (n: XNode | undefined, name: string): XNode | undefined => n?.children.find((c) => c.name === name);
-const children = (n: XNode | undefined, name: string): XNode[] => n?.children.filter((c) => c.name === name) ?? [];
+const child = (n: XNode | undefined, name: string): XNode | undefined =>
+  n?.children.find((c) => c.name === name);
+const children = (n: XNode | undefined, name: string): XNode[] =>
+  n?.children.filter((c) => c.name === name) ?? [];
 /** Follows local names ("a/b/c"); undefined when a step is missing. */
 function at(n: XNode | undefined, path: string): XNode | undefined {
   let cur = n;
@@ -122,13 +131,15 @@ const landOfCode = (code: string | undefined): Land | undefined =>
 const measureOfCode = (code: string | undefined): MeasureType | undefined =>
   MEASURE_TYPES.find((m) => MEASURE_TYPE_CODES[m] === code) ??
   // baumassnahmeart 2.0: 13/14 Nutzungsänderung with/without work; 3x Beseitigung variants.
-  (code === "14" ? "NUTZUNGSAENDERUNG" : code?.startsWith("3") ? "BESEITIGUNG" : code?.startsWith("1") ? "ERRICHTUNG" : undefined);
+  (code === "14"
+    ? "NUTZUNGSAENDERUNG"
+    : code?.startsWith("3")
+      ? "BESEITIGUNG"
+      : code?.startsWith("1")
+        ? "ERRICHTUNG"
+        : undefined);
 
-function procedureOf(
-  node: XNode | undefined,
-  landProfile: string,
-  problems: IntakeProblem[],
-): ProcedureType {
+function procedureOf(node: XNode | undefined, landProfile: string, problems: IntakeProblem[]): ProcedureType {
   const code = textAt(node, "code") ?? "";
   const list = node?.attrs.listURI ?? "";
   const profile = resolveProfile(landProfile);
@@ -137,7 +148,8 @@ function procedureOf(
       ? profile.procedureTypes.entries.find((e) => e.code === code)?.type
       : undefined;
   const fromDefault = PROCEDURE_TYPES.find((t) => DEFAULT_PROCEDURE_CODES[t].code === code);
-  const type = fromProfile ?? fromDefault ?? profile.procedureTypes.entries.find((e) => e.code === code)?.type;
+  const type =
+    fromProfile ?? fromDefault ?? profile.procedureTypes.entries.find((e) => e.code === code)?.type;
   if (!type) {
     problems.push({
       element: "xbau:prozessmerkmale/xbau:verfahrensart",
@@ -150,8 +162,9 @@ function procedureOf(
 
 /** weitereAngaben lines our export writes ("Beschreibung: …", flags) back into the form data. */
 function fromWeitereAngaben(lines: string[], data: ApplicationData): string[] {
-  const project = (data.project ??= {});
-  const plot = (data.plot ??= {});
+  data.project = data.project ?? {};
+  data.plot = data.plot ?? {};
+  const { project, plot } = data;
   const rest: string[] = [];
   const byLabel = <K extends string>(labels: Record<K, string>, value: string) =>
     (Object.entries(labels) as [K, string][]).find(([, l]) => l === value)?.[0];
@@ -159,14 +172,16 @@ function fromWeitereAngaben(lines: string[], data: ApplicationData): string[] {
     const [head, ...tail] = line.split(": ");
     const value = tail.join(": ");
     if (head === "Beschreibung" && value) project.description = value;
-    else if (head === "Nutzung" && byLabel(USE_TYPE_LABELS, value)) project.use = byLabel(USE_TYPE_LABELS, value);
+    else if (head === "Nutzung" && byLabel(USE_TYPE_LABELS, value))
+      project.use = byLabel(USE_TYPE_LABELS, value);
     else if (head === "Planungsrechtliche Lage" && byLabel(PLANNING_AREA_LABELS, value))
       plot.planningArea = byLabel(PLANNING_AREA_LABELS, value);
     else if (line === "Sonderbau (§ 2 Abs. 4 MBO)") project.specialBuilding = true;
     else if (line === "Beheizte Räume vorhanden") project.heatedRooms = true;
     else if (line === "Neuer Anschluss an die öffentliche Entwässerung") project.newSewerConnection = true;
     else if (line === "Grundstück liegt an einer Bundes- oder Landesstraße") plot.nextToMajorRoad = true;
-    else if (head === "Aktenzeichen" || head === "Eingereicht am") continue; // the sender's, not ours
+    else if (head === "Aktenzeichen" || head === "Eingereicht am")
+      continue; // the sender's, not ours
     else rest.push(line);
   }
   return rest;
@@ -214,7 +229,9 @@ export function mapAntrag0200(root: XNode, landProfile: string): ImportedAntrag 
     const a = akteur(p);
     const mitglied = at(ev, "berechtigung/mitgliedschaftInland/mitgliedsnummerBundesland");
     const name =
-      a?.kind === "COMPANY" ? a.companyName : [a?.firstName, a?.lastName].filter(Boolean).join(" ") || undefined;
+      a?.kind === "COMPANY"
+        ? a.companyName
+        : [a?.firstName, a?.lastName].filter(Boolean).join(" ") || undefined;
     data.entwurfsverfasser = drop({
       name,
       chamberNumber: textAt(mitglied, "mitgliedsnummer"),

@@ -39,7 +39,10 @@ const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
 
 export function tooLarge(maxBytes: number): IntakeRefused {
   return new IntakeRefused("too-large", [
-    { element: "Nachricht", message: `Die Nachricht ist größer als ${mb(maxBytes)} und wird nicht angenommen.` },
+    {
+      element: "Nachricht",
+      message: `Die Nachricht ist größer als ${mb(maxBytes)} und wird nicht angenommen.`,
+    },
   ]);
 }
 
@@ -66,13 +69,18 @@ export async function readBounded(
 /** Layer 2: refuses anything but UTF-8 and any DTD/entity declaration; returns the text. */
 export function prescan(bytes: Uint8Array): string {
   if (bytes.length === 0) {
-    throw new IntakeRefused("not-well-formed", [{ element: "Nachricht", message: "Die Nachricht ist leer." }]);
+    throw new IntakeRefused("not-well-formed", [
+      { element: "Nachricht", message: "Die Nachricht ist leer." },
+    ]);
   }
   const b0 = bytes[0];
   const b1 = bytes[1];
   if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe) || bytes.includes(0)) {
     throw new IntakeRefused("encoding", [
-      { element: "Nachricht", message: "Die Nachricht muss UTF-8-kodiert sein (UTF-16/UTF-32 wird nicht angenommen)." },
+      {
+        element: "Nachricht",
+        message: "Die Nachricht muss UTF-8-kodiert sein (UTF-16/UTF-32 wird nicht angenommen).",
+      },
     ]);
   }
   let text: string;
@@ -86,7 +94,10 @@ export function prescan(bytes: Uint8Array): string {
   const decl = /^<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/.exec(text);
   if (decl && !/^utf-?8$/i.test(decl[1] ?? "")) {
     throw new IntakeRefused("encoding", [
-      { element: "Nachricht", message: `Die Kodierung "${decl[1]}" wird nicht angenommen; erwartet wird UTF-8.` },
+      {
+        element: "Nachricht",
+        message: `Die Kodierung "${decl[1]}" wird nicht angenommen; erwartet wird UTF-8.`,
+      },
     ]);
   }
   if (/<!DOCTYPE/i.test(text)) {
@@ -139,7 +150,10 @@ export function parseHardened(bytes: Uint8Array): { text: string; root: XNode } 
       elements += 1;
       if (depth > XML_LIMITS.maxDepth) {
         throw new IntakeRefused("limits", [
-          { element: el.name, message: `Die Elemente sind tiefer als ${XML_LIMITS.maxDepth} Ebenen verschachtelt.` },
+          {
+            element: el.name,
+            message: `Die Elemente sind tiefer als ${XML_LIMITS.maxDepth} Ebenen verschachtelt.`,
+          },
         ]);
       }
       if (elements > XML_LIMITS.maxElements) {
