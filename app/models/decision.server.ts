@@ -16,12 +16,13 @@ import { getDocumentType } from "~/domain/document-types";
 import { computeFee, type FeeLine, resolveFeeSchedule } from "~/domain/fees";
 import { formatDateNumeric, formatTime } from "~/domain/format";
 import { procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
-import type { Prisma } from "~/generated/prisma/client";
+import { APPLICATION_TRANSITIONS, OPEN_PARTICIPATION_STATUSES } from "~/domain/lifecycle";
+import type { ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { lockCase } from "~/models/case-lock.server";
 import { readableGeneratedWhere } from "~/models/generated-document.server";
-import { enqueueInTx } from "~/models/outbox.server";
+import { transitionApplication } from "~/models/lifecycle.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
@@ -45,9 +46,9 @@ const NOT_FOUND = "Diesen Fall gibt es nicht oder er gehört nicht zu Ihrer Beh�
 export const ALREADY_DECIDED = "Für diesen Antrag wurde bereits entschieden.";
 
 /** Application statuses in which a decision may be prepared and made (the file is complete). */
-const DECIDABLE = ["COMPLETE", "PARTICIPATION", "DECISION_PENDING"] as const;
+const DECIDABLE: readonly string[] = APPLICATION_TRANSITIONS.decide.from;
 /** Participations that still wait for a statement (and are not closed). */
-const OPEN_PARTICIPATION = ["PENDING", "SENT", "OPENED"] as const;
+const OPEN_PARTICIPATION = OPEN_PARTICIPATION_STATUSES;
 
 const LIMITS = {
   reasons: 20_000,
@@ -118,7 +119,7 @@ function statusRefusal(app: { status: string; completeAt: Date | null }): string
   if (app.status === "DECIDED") return ALREADY_DECIDED;
   if (app.status === "WITHDRAWN" || app.status === "DEEMED_WITHDRAWN")
     return "Der Antrag wurde zurückgenommen; es kann nicht mehr entschieden werden.";
-  if (!app.completeAt || !(DECIDABLE as readonly string[]).includes(app.status))
+  if (!app.completeAt || !DECIDABLE.includes(app.status))
     return "Der Antrag ist noch nicht vollständig. Ein Bescheid kann erst vorbereitet und erlassen werden, wenn die Vollständigkeit bestätigt ist.";
   return null;
 }
@@ -719,21 +720,12 @@ export async function submitForApproval(
         payload: { decisionId: decision.id },
       });
       // Each submission asks anew (scope: the version it was submitted at).
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId(
-          "system.notify",
-          app.id,
-          "decision.approval-requested",
-          String(expectedVersion + 1),
-        ),
-        payload: {
-          applicationId: app.id,
-          event: "decision.approval-requested",
-          actorId: clerk.id,
-          scope: `v${expectedVersion + 1}`,
-          details: { decisionId: decision.id, drafterName: clerk.displayName },
-        },
+      await notifyInTx(tx, "decision.approval-requested", {
+        applicationId: app.id,
+        actorId: clerk.id,
+        scope: `v${expectedVersion + 1}`,
+        jobKey: String(expectedVersion + 1),
+        details: { decisionId: decision.id, drafterName: clerk.displayName },
       });
       return { version: expectedVersion + 1 };
     }),
@@ -769,16 +761,12 @@ export async function approve(
         type: "decision.approved",
         payload: { decisionId: decision.id },
       });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", app.id, "decision.approved", String(expectedVersion + 1)),
-        payload: {
-          applicationId: app.id,
-          event: "decision.approved",
-          actorId: clerk.id,
-          scope: `v${expectedVersion + 1}`,
-          details: { decisionId: decision.id, approverName: clerk.displayName },
-        },
+      await notifyInTx(tx, "decision.approved", {
+        applicationId: app.id,
+        actorId: clerk.id,
+        scope: `v${expectedVersion + 1}`,
+        jobKey: String(expectedVersion + 1),
+        details: { decisionId: decision.id, approverName: clerk.displayName },
       });
       return { version: expectedVersion + 1 };
     }),
@@ -849,19 +837,15 @@ export async function decide(
         },
       });
       if (count !== 1) throw new Refused(ALREADY_DECIDED);
-      const updated = await tx.application.updateMany({
-        where: { id: app.id, status: { in: [...DECIDABLE] } },
-        data: { status: "DECIDED", nextDeadlineAt: null },
-      });
-      if (updated.count !== 1) throw new Refused(ALREADY_DECIDED);
       const closed = await tx.participation.updateMany({
         where: { applicationId: app.id, closedAt: null },
         data: { closedAt: now },
       });
-      await appendEvent(tx, {
+      const moved = await transitionApplication(tx, {
         applicationId: app.id,
-        actorId: clerk.id,
-        type: "decision.decided",
+        command: "decide",
+        from: app.status as ApplicationStatus,
+        actor: { kind: "authority", id: clerk.id },
         payload: {
           decisionId: decision.id,
           kind,
@@ -871,12 +855,16 @@ export async function decide(
           participationsClosed: closed.count,
           ...(open.length > 0 ? { withoutStatements: open.map((p) => p.agency.name) } : {}),
         },
+        jobs: [
+          {
+            jobName: "documents.render-decision",
+            jobId: buildJobId("documents.render-decision", decision.id),
+            payload: { decisionId: decision.id },
+          },
+        ],
       });
-      await enqueueInTx(tx, {
-        jobName: "documents.render-decision",
-        jobId: buildJobId("documents.render-decision", decision.id),
-        payload: { decisionId: decision.id },
-      });
+      // Rolls back the participations closed above as well.
+      if (!moved) throw new Refused(ALREADY_DECIDED);
       return { decidedAt: now, validUntil };
     }),
   );
