@@ -1,0 +1,601 @@
+import { Form, Link, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { Alert } from "~/components/alert";
+import {
+  CONDITION_KIND_LABELS,
+  CONDITION_KINDS,
+  DECISION_KIND_LABELS,
+  DECISION_KINDS,
+  type DecisionKind,
+  isDecisionKind,
+} from "~/domain/decision";
+import { documentTypeLabel } from "~/domain/document-types";
+import { computeFee, parseEuroToCents } from "~/domain/fees";
+import { formatDate, formatDateTime } from "~/domain/format";
+import type { DecisionActionResult } from "./decision-page.server";
+import type { Loaded, LoadedDecision } from "./decision-page-types";
+import { COST_MESSAGE, type ConditionRow, type DecisionEditorValues, valuesFromDraft } from "./editor-values";
+import { FeeTable } from "./fee-table";
+
+/**
+ * The Bescheid editor: one form (works without JavaScript; list rows are added and removed by
+ * submit buttons that round-trip the typed values), in sections. The fee preview follows the kind
+ * and the construction cost as they are typed.
+ */
+
+export function Editor({
+  data,
+  decision: d,
+  actionData,
+}: {
+  data: Loaded;
+  decision: LoadedDecision;
+  actionData: DecisionActionResult | undefined;
+}) {
+  const busy = useNavigation().state === "submitting";
+  const initial = actionData?.values ?? valuesFromDraft(d);
+  // Re-mount the inputs when the server returns new values (no-JS add/remove round trips).
+  const formKey = `${d.version}-${actionData?.nonce ?? 0}`;
+  return (
+    <EditorForm
+      key={formKey}
+      data={data}
+      decision={d}
+      initial={initial}
+      busy={busy}
+      unsaved={Boolean(actionData?.values)}
+    />
+  );
+}
+
+function EditorForm({
+  data,
+  decision: d,
+  initial,
+  busy,
+  unsaved,
+}: {
+  data: Loaded;
+  decision: LoadedDecision;
+  initial: DecisionEditorValues;
+  busy: boolean;
+  unsaved: boolean;
+}) {
+  const { case: c, documents, me } = data;
+  const [kind, setKind] = useState(initial.kind);
+  const [cost, setCost] = useState(initial.constructionCost);
+  const canApprove = c.fourEyes && d.status === "AWAITING_APPROVAL" && !d.approvedAt && d.draftedBy.id !== me;
+
+  return (
+    <>
+      {c.refusal ? (
+        <Alert tone="warning" title="Keine Entscheidung möglich">
+          <p className="kern-body" data-testid="decision-refusal">
+            {c.refusal}
+          </p>
+        </Alert>
+      ) : null}
+      <ApprovalState decision={d} fourEyes={c.fourEyes} />
+      {canApprove ? (
+        <Form method="post" className="app-section">
+          <input type="hidden" name="intent" value="approve" />
+          <input type="hidden" name="version" value={d.version} />
+          <p className="kern-body">Sie haben den Entwurf nicht selbst erstellt und können ihn freigeben.</p>
+          <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
+            <span className="kern-label">Freigeben</span>
+          </button>
+        </Form>
+      ) : null}
+      {unsaved ? (
+        <p className="kern-body kern-body--bold" data-testid="unsaved">
+          Es gibt nicht gespeicherte Änderungen.
+        </p>
+      ) : null}
+      <Form method="post" data-testid="decision-form">
+        <input type="hidden" name="version" value={initial.version} />
+        <KindSection kind={kind} onChange={setKind} />
+        <DocumentsSection documents={documents} initial={initial} />
+        <ConditionsSection conditions={initial.conditions} busy={busy} />
+        <DeviationsSection deviations={initial.deviations} busy={busy} />
+        <FeeSection data={data} kind={kind} cost={cost} onCostChange={setCost} busy={busy} />
+        <TextsSection initial={initial} />
+        <EditorActions data={data} decision={d} busy={busy} />
+      </Form>
+    </>
+  );
+}
+
+export function ApprovalState({ decision: d, fourEyes }: { decision: LoadedDecision; fourEyes: boolean }) {
+  if (!fourEyes) return null;
+  if (d.status === "AWAITING_APPROVAL" && d.approvedAt) {
+    return (
+      <Alert tone="success" title="Freigegeben">
+        <p className="kern-body" data-testid="approval-state">
+          Freigegeben von {d.approvedBy?.displayName} am {formatDateTime(d.approvedAt)}. Jede weitere Änderung
+          hebt die Freigabe auf.
+        </p>
+      </Alert>
+    );
+  }
+  if (d.status === "AWAITING_APPROVAL") {
+    return (
+      <Alert tone="info" title="Zur Freigabe vorgelegt">
+        <p className="kern-body" data-testid="approval-state">
+          Vorgelegt von {d.draftedBy.displayName} am {formatDateTime(d.submittedForApprovalAt)}. Eine zweite
+          Sachbearbeiter:in muss den Entwurf freigeben (Vier-Augen-Prinzip).
+        </p>
+      </Alert>
+    );
+  }
+  return (
+    <Alert tone="info" title="Vier-Augen-Prinzip">
+      <p className="kern-body" data-testid="approval-state">
+        Ihre Behörde erlässt Bescheide nur nach Freigabe durch eine zweite Person. Legen Sie den Entwurf zur
+        Freigabe vor, wenn er fertig ist.
+      </p>
+    </Alert>
+  );
+}
+
+function KindSection({ kind, onChange }: { kind: string; onChange: (kind: string) => void }) {
+  return (
+    <section className="app-section" aria-labelledby="art">
+      <h2 className="kern-heading-medium" id="art">
+        Entscheidung
+      </h2>
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="kind">
+          Art der Entscheidung
+        </label>
+        <div className="kern-form-input__select-wrapper">
+          <select
+            id="kind"
+            name="kind"
+            className="kern-form-input__select"
+            value={kind}
+            onChange={(e) => onChange(e.target.value)}
+          >
+            {DECISION_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {DECISION_KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function DocumentsSection({
+  documents,
+  initial,
+}: {
+  documents: Loaded["documents"];
+  initial: DecisionEditorValues;
+}) {
+  const shownVersions = new Set(initial.document);
+  return (
+    <section className="app-section" aria-labelledby="bauvorlagen">
+      <h2 className="kern-heading-medium" id="bauvorlagen">
+        Maßgebliche Bauvorlagen
+      </h2>
+      <p className="kern-body">
+        Der Bescheid nennt die ausgewählten Fassungen mit Version und Prüfsumme. Pläne mit
+        „Genehmigungsvermerk“ werden auf jeder Seite gestempelt und als genehmigte Bauvorlagen zugestellt.
+      </p>
+      <div className="kern-table-responsive">
+        <table className="kern-table kern-table--small app-table-stack" data-testid="decision-documents">
+          <caption className="kern-title kern-sr-only">Bauvorlagen und ihre Fassungen</caption>
+          <thead className="kern-table__head">
+            <tr className="kern-table__row">
+              <th scope="col" className="kern-table__header">
+                Maßgeblich
+              </th>
+              <th scope="col" className="kern-table__header">
+                Bauvorlage
+              </th>
+              <th scope="col" className="kern-table__header">
+                Fassung
+              </th>
+              <th scope="col" className="kern-table__header">
+                Genehmigungsvermerk
+              </th>
+            </tr>
+          </thead>
+          <tbody className="kern-table__body">
+            {documents.flatMap((doc) =>
+              doc.versions
+                .filter((v, i) => i === 0 || shownVersions.has(v.id))
+                .map((v) => (
+                  <tr key={v.id} className="kern-table__row" data-testid="decision-document">
+                    <td className="kern-table__cell" data-label="Maßgeblich">
+                      <div className="kern-form-check">
+                        <input
+                          className="kern-form-check__input"
+                          type="checkbox"
+                          id={`doc-${v.id}`}
+                          name="document"
+                          value={v.id}
+                          defaultChecked={initial.document.includes(v.id)}
+                        />
+                        <label className="kern-label" htmlFor={`doc-${v.id}`}>
+                          <span className="kern-sr-only">
+                            {doc.title} Version {v.versionNumber}{" "}
+                          </span>
+                          maßgeblich
+                        </label>
+                      </div>
+                    </td>
+                    <td className="kern-table__cell" data-label="Bauvorlage">
+                      {doc.title || documentTypeLabel(doc.typeCode)}
+                      <br />
+                      <span className="kern-body--small">{v.filename}</span>
+                    </td>
+                    <td className="kern-table__cell" data-label="Fassung">
+                      Version {v.versionNumber} vom {formatDate(v.createdAt)}
+                      <br />
+                      <code title={v.sha256}>sha256 {v.sha256.slice(0, 12)}…</code>
+                    </td>
+                    <td className="kern-table__cell" data-label="Genehmigungsvermerk">
+                      <div className="kern-form-check">
+                        <input
+                          className="kern-form-check__input"
+                          type="checkbox"
+                          id={`stamp-${v.id}`}
+                          name="stamp"
+                          value={v.id}
+                          defaultChecked={
+                            initial.document.includes(v.id) ? initial.stamp.includes(v.id) : doc.isPlan
+                          }
+                        />
+                        <label className="kern-label" htmlFor={`stamp-${v.id}`}>
+                          <span className="kern-sr-only">{doc.title} </span>
+                          stempeln
+                        </label>
+                      </div>
+                    </td>
+                  </tr>
+                )),
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function ConditionsSection({ conditions, busy }: { conditions: ConditionRow[]; busy: boolean }) {
+  return (
+    <section className="app-section" aria-labelledby="nebenbestimmungen">
+      <h2 className="kern-heading-medium" id="nebenbestimmungen">
+        Nebenbestimmungen
+      </h2>
+      {conditions.length === 0 ? <p className="kern-body">Keine Nebenbestimmungen.</p> : null}
+      <ol className="app-findings" data-testid="decision-conditions">
+        {conditions.map((cond, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: new rows have no id yet; the form re-mounts on change
+          <li key={`${cond.id}-${i}`} className="app-finding" data-testid="decision-condition">
+            <input type="hidden" name={`conditions[${i}].id`} value={cond.id} />
+            <input type="hidden" name={`conditions[${i}].sourceLabel`} value={cond.sourceLabel} />
+            <p className="kern-body kern-body--small" data-testid="condition-source">
+              {cond.sourceLabel
+                ? `Quelle: ${cond.sourceLabel}`
+                : "Quelle: eigene Nebenbestimmung der Behörde"}
+            </p>
+            <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }}>
+              <div className="kern-form-input">
+                <label className="kern-label" htmlFor={`cond-${i}-kind`}>
+                  Art ({i + 1}.)
+                </label>
+                <div className="kern-form-input__select-wrapper">
+                  <select
+                    id={`cond-${i}-kind`}
+                    name={`conditions[${i}].kind`}
+                    className="kern-form-input__select"
+                    defaultValue={cond.kind}
+                  >
+                    {CONDITION_KINDS.map((k) => (
+                      <option key={k} value={k}>
+                        {CONDITION_KIND_LABELS[k]}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              </div>
+              <div className="kern-form-input" style={{ flex: "1 1 16rem" }}>
+                <label className="kern-label" htmlFor={`cond-${i}-basis`}>
+                  Rechtsgrundlage ({i + 1}.)
+                </label>
+                <input
+                  id={`cond-${i}-basis`}
+                  name={`conditions[${i}].legalBasis`}
+                  className="kern-form-input__input"
+                  maxLength={300}
+                  defaultValue={cond.legalBasis}
+                />
+              </div>
+            </div>
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor={`cond-${i}-text`}>
+                Text der Nebenbestimmung {i + 1}
+              </label>
+              <textarea
+                id={`cond-${i}-text`}
+                name={`conditions[${i}].text`}
+                className="kern-form-input__input"
+                rows={2}
+                maxLength={4000}
+                defaultValue={cond.text}
+              />
+            </div>
+            <button
+              type="submit"
+              name="intent"
+              value={`remove-condition-${i}`}
+              className="kern-btn kern-btn--tertiary"
+              disabled={busy}
+            >
+              <span className="kern-label">Nebenbestimmung {i + 1} entfernen</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="submit"
+        name="intent"
+        value="add-condition"
+        className="kern-btn kern-btn--secondary"
+        disabled={busy}
+      >
+        <span className="kern-label">Nebenbestimmung hinzufügen</span>
+      </button>
+    </section>
+  );
+}
+
+function DeviationsSection({
+  deviations,
+  busy,
+}: {
+  deviations: DecisionEditorValues["deviations"];
+  busy: boolean;
+}) {
+  return (
+    <section className="app-section" aria-labelledby="abweichungen">
+      <h2 className="kern-heading-medium" id="abweichungen">
+        Zugelassene Abweichungen
+      </h2>
+      {deviations.length === 0 ? <p className="kern-body">Keine Abweichungen.</p> : null}
+      <ol className="app-findings">
+        {deviations.map((dev, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity; the form re-mounts on change
+          <li key={i} className="app-finding" data-testid="decision-deviation">
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor={`dev-${i}-text`}>
+                Abweichung {i + 1}
+              </label>
+              <textarea
+                id={`dev-${i}-text`}
+                name={`deviations[${i}].text`}
+                className="kern-form-input__input"
+                rows={2}
+                maxLength={2000}
+                defaultValue={dev.text}
+              />
+            </div>
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor={`dev-${i}-basis`}>
+                Rechtsgrundlage der Abweichung {i + 1}
+              </label>
+              <input
+                id={`dev-${i}-basis`}
+                name={`deviations[${i}].legalBasis`}
+                className="kern-form-input__input"
+                maxLength={300}
+                defaultValue={dev.legalBasis}
+              />
+            </div>
+            <button
+              type="submit"
+              name="intent"
+              value={`remove-deviation-${i}`}
+              className="kern-btn kern-btn--tertiary"
+              disabled={busy}
+            >
+              <span className="kern-label">Abweichung {i + 1} entfernen</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="submit"
+        name="intent"
+        value="add-deviation"
+        className="kern-btn kern-btn--secondary"
+        disabled={busy}
+      >
+        <span className="kern-label">Abweichung hinzufügen</span>
+      </button>
+    </section>
+  );
+}
+
+function FeeSection({
+  data,
+  kind,
+  cost,
+  onCostChange,
+  busy,
+}: {
+  data: Loaded;
+  kind: string;
+  cost: string;
+  onCostChange: (cost: string) => void;
+  busy: boolean;
+}) {
+  const { case: c, fee } = data;
+  const parsedCost = parseEuroToCents(cost);
+  const preview = computeFee(fee.schedule, {
+    kind: (isDecisionKind(kind) ? kind : "BAUGENEHMIGUNG") as DecisionKind,
+    procedureType: c.procedureType,
+    constructionCostCents: parsedCost ?? null,
+    participations: fee.participations,
+  });
+  return (
+    <section className="app-section" aria-labelledby="gebuehr">
+      <h2 className="kern-heading-medium" id="gebuehr">
+        Baukosten und Gebühr
+      </h2>
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="constructionCost">
+          Baukosten in Euro
+        </label>
+        <div className="kern-hint" id="constructionCost-hint">
+          Aus dem Antrag übernommen; leer lassen, wenn unbekannt (dann gilt die Mindestgebühr).
+        </div>
+        <input
+          id="constructionCost"
+          name="constructionCost"
+          className="kern-form-input__input"
+          inputMode="decimal"
+          aria-describedby="constructionCost-hint"
+          aria-invalid={parsedCost === undefined ? true : undefined}
+          value={cost}
+          onChange={(e) => onCostChange(e.target.value)}
+        />
+        {parsedCost === undefined ? (
+          <p className="kern-error" role="alert">
+            {COST_MESSAGE}
+          </p>
+        ) : null}
+      </div>
+      <p className="kern-body kern-body--small">
+        Gebührenordnung: {fee.schedule.name}; {fee.participations} beteiligte Stelle(n).
+      </p>
+      <FeeTable lines={preview.lines} totalCents={preview.totalCents} />
+      <button
+        type="submit"
+        name="intent"
+        value="recompute"
+        className="kern-btn kern-btn--tertiary"
+        disabled={busy}
+      >
+        <span className="kern-label">Gebühr neu berechnen</span>
+      </button>
+    </section>
+  );
+}
+
+function TextsSection({ initial }: { initial: DecisionEditorValues }) {
+  return (
+    <section className="app-section" aria-labelledby="begruendung">
+      <h2 className="kern-heading-medium" id="begruendung">
+        Begründung und Rechtsbehelfsbelehrung
+      </h2>
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="reasons">
+          Begründung
+        </label>
+        <div className="kern-hint" id="reasons-hint">
+          Aus der Akte vorbereitet; ergänzen Sie die mit „[…]“ markierten Stellen.
+        </div>
+        <textarea
+          id="reasons"
+          name="reasons"
+          className="kern-form-input__input"
+          rows={14}
+          style={{ minHeight: "18rem" }}
+          maxLength={20000}
+          aria-describedby="reasons-hint"
+          defaultValue={initial.reasons}
+        />
+      </div>
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="legalRemedy">
+          Rechtsbehelfsbelehrung
+        </label>
+        <textarea
+          id="legalRemedy"
+          name="legalRemedy"
+          className="kern-form-input__input"
+          rows={6}
+          style={{ minHeight: "9rem" }}
+          maxLength={5000}
+          defaultValue={initial.legalRemedy}
+        />
+      </div>
+    </section>
+  );
+}
+
+function EditorActions({
+  data,
+  decision: d,
+  busy,
+}: {
+  data: Loaded;
+  decision: LoadedDecision;
+  busy: boolean;
+}) {
+  const { case: c, openParticipations } = data;
+  const mayDecide = !c.fourEyes || (d.status === "AWAITING_APPROVAL" && d.approvedAt !== null);
+  return (
+    <>
+      {openParticipations.length > 0 ? (
+        <Alert tone="warning" title="Stellungnahmen stehen aus">
+          <p className="kern-body">
+            Noch ohne Stellungnahme:{" "}
+            {openParticipations.map((p) => `${p.agencyName} (Frist ${formatDate(p.deadline)})`).join(", ")}.
+          </p>
+        </Alert>
+      ) : null}
+
+      <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
+        <button
+          type="submit"
+          name="intent"
+          value="save"
+          className="kern-btn kern-btn--secondary"
+          disabled={busy}
+        >
+          <span className="kern-label">Entwurf speichern</span>
+        </button>
+        {c.fourEyes && d.status === "DRAFT" ? (
+          <button
+            type="submit"
+            name="intent"
+            value="submit-approval"
+            className="kern-btn kern-btn--primary"
+            disabled={busy}
+          >
+            <span className="kern-label">Zur Freigabe vorlegen</span>
+          </button>
+        ) : null}
+        {mayDecide && !c.fourEyes ? (
+          <button
+            type="submit"
+            name="intent"
+            value="prepare-decide"
+            className="kern-btn kern-btn--primary"
+            disabled={busy}
+          >
+            <span className="kern-label">Bescheid erlassen …</span>
+          </button>
+        ) : null}
+        {mayDecide && c.fourEyes ? (
+          // The approved draft is decided as it is: no save on the way (a save clears the approval).
+          <Link className="kern-btn kern-btn--primary" to="?erlassen=bestaetigen">
+            <span className="kern-label">Bescheid erlassen …</span>
+          </Link>
+        ) : null}
+      </div>
+      {c.fourEyes && mayDecide ? (
+        <p className="kern-body kern-body--small">
+          Der freigegebene Entwurf wird unverändert erlassen; speichern Sie Änderungen nur, wenn eine neue
+          Freigabe eingeholt werden soll.
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
+import { parseEuroToCents } from "~/domain/fees";
+import type { DraftChanges } from "~/models/decision.server";
+
+/**
+ * What the Bescheid editor posts, as one zod schema for browser and server (Conform's naming:
+ * `conditions[0].text`, repeated `document`/`stamp`). Parsing never fails: the editor keeps
+ * whatever was typed and shows it again; the model checks the parsed changes (kind, lengths,
+ * versions) and answers in German. Row indexes are capped before parsing, so a hostile
+ * `conditions[999999999].text` cannot make the server walk a huge sparse list.
+ */
+
+export const MAX_EDITOR_ROWS = 220;
+
+const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
+/** Conform leaves holes for removed rows and gives one value as a string, several as a list. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => x != null),
+    z.array(item),
+  );
+
+const conditionRow = z.object({
+  id: text,
+  kind: text,
+  text: text,
+  legalBasis: text,
+  sourceLabel: text,
+});
+const deviationRow = z.object({ text: text, legalBasis: text });
+
+export const decisionEditorSchema = z.object({
+  version: z.preprocess((v) => Number(v), z.number().or(z.nan())),
+  kind: text,
+  constructionCost: text,
+  conditions: list(conditionRow),
+  deviations: list(deviationRow),
+  document: list(text),
+  stamp: list(text),
+  reasons: text,
+  legalRemedy: text,
+});
+
+export type DecisionEditorValues = z.infer<typeof decisionEditorSchema>;
+export type ConditionRow = DecisionEditorValues["conditions"][number];
+
+/** Drops list entries with an index beyond the editor's limit before Conform builds the lists. */
+function withinRowLimit(form: FormData): FormData {
+  const out = new FormData();
+  for (const [key, value] of form.entries()) {
+    const indexes = [...key.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    if (indexes.every((i) => i < MAX_EDITOR_ROWS)) out.append(key, value);
+  }
+  return out;
+}
+
+export function readEditorValues(form: FormData): DecisionEditorValues {
+  const submission = parseWithZod(withinRowLimit(form), {
+    schema: decisionEditorSchema,
+    disableAutoCoercion: true,
+  });
+  if (submission.status === "success") return submission.value;
+  // Unreachable with the schema above (every field has a fallback); keep the editor usable anyway.
+  return decisionEditorSchema.parse({});
+}
+
+export const COST_MESSAGE = "Bitte geben Sie die Baukosten als Betrag in Euro an, z. B. 350.000,00.";
+
+/** Editor values -> the model's changes; empty new rows are dropped (like an untouched blank line). */
+export function toDraftChanges(v: DecisionEditorValues): { changes: DraftChanges } | { message: string } {
+  const cost = parseEuroToCents(v.constructionCost);
+  if (cost === undefined) return { message: COST_MESSAGE };
+  return {
+    changes: {
+      kind: v.kind,
+      reasons: v.reasons,
+      legalRemedy: v.legalRemedy,
+      constructionCostCents: cost,
+      deviations: v.deviations
+        .filter((d) => d.text.trim() !== "" || d.legalBasis.trim() !== "")
+        .map((d) => ({ text: d.text, legalBasis: d.legalBasis })),
+      conditions: v.conditions
+        .filter((c) => c.id !== "" || c.text.trim() !== "")
+        .map((c) => ({ id: c.id || null, kind: c.kind, text: c.text, legalBasis: c.legalBasis })),
+      documents: v.document.map((id) => ({ documentVersionId: id, stamp: v.stamp.includes(id) })),
+    },
+  };
+}
+
+/** The stored draft as editor values (what the form shows before anything was posted). */
+export function valuesFromDraft(d: {
+  version: number;
+  kind: string;
+  constructionCostCents: number | null;
+  conditions: {
+    id: string;
+    kind: string;
+    text: string;
+    legalBasis: string | null;
+    sourceLabel: string | null;
+  }[];
+  deviations: { text: string; legalBasis: string }[];
+  documents: { documentVersionId: string; stamp: boolean }[];
+  reasons: string;
+  legalRemedy: string;
+}): DecisionEditorValues {
+  return {
+    version: d.version,
+    kind: d.kind,
+    constructionCost:
+      d.constructionCostCents === null
+        ? ""
+        : (d.constructionCostCents / 100).toLocaleString("de-DE", { minimumFractionDigits: 2 }),
+    conditions: d.conditions.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      text: c.text,
+      legalBasis: c.legalBasis ?? "",
+      sourceLabel: c.sourceLabel ?? "",
+    })),
+    deviations: d.deviations.map((x) => ({ text: x.text, legalBasis: x.legalBasis })),
+    document: d.documents.map((x) => x.documentVersionId),
+    stamp: d.documents.filter((x) => x.stamp).map((x) => x.documentVersionId),
+    reasons: d.reasons,
+    legalRemedy: d.legalRemedy,
+  };
+}
