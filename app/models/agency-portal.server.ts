@@ -1,11 +1,12 @@
 import { bauherrDisplayName, MEASURE_TYPE_LABELS } from "~/domain/application-data";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
+import { AGENCY_VISIBLE_PARTICIPATION_STATUSES, PARTICIPATION_STATES } from "~/domain/lifecycle";
 import type { ParticipationStatus, Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
 import { GENERATED_KIND_LABELS, readableGeneratedWhere } from "~/models/generated-document.server";
+import { transitionParticipation } from "~/models/lifecycle.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
@@ -20,12 +21,7 @@ import { can } from "~/utils/permissions";
  */
 
 /** Routed participations: PENDING is not yet sent, CANCELLED was withdrawn before it concerned the agency. */
-export const AGENCY_VISIBLE_STATUSES = [
-  "SENT",
-  "OPENED",
-  "ANSWERED",
-  "DEEMED_CONSENT",
-] as const satisfies readonly ParticipationStatus[];
+export const AGENCY_VISIBLE_STATUSES = AGENCY_VISIBLE_PARTICIPATION_STATUSES;
 
 export const PARTICIPATION_NOT_FOUND =
   "Diese Beteiligung gibt es nicht oder sie ist nicht an Ihre Fachstelle gerichtet.";
@@ -41,7 +37,7 @@ export function agencyOf(user: SessionUser): string | null {
 
 /** Waiting for the agency's statement: routed, not answered, not deemed consent, not closed. */
 export function isAwaitingStatement(p: { status: ParticipationStatus; closedAt: Date | null }): boolean {
-  return (p.status === "SENT" || p.status === "OPENED") && p.closedAt === null;
+  return PARTICIPATION_STATES[p.status].awaitingStatement && p.closedAt === null;
 }
 
 /**
@@ -377,19 +373,18 @@ export type AgencyParticipation = NonNullable<Awaited<ReturnType<typeof getParti
 /** SENT -> OPENED once: the conditional update decides, so two tabs opening at once record one event. */
 async function markOpened(user: SessionUser, participationId: string, agencyId: string, now: Date) {
   await db().$transaction(async (tx) => {
-    const updated = await tx.participation.updateMany({
-      where: { id: participationId, agencyId, status: "SENT" },
-      data: { status: "OPENED", openedAt: now },
-    });
-    if (updated.count !== 1) return;
-    const p = await tx.participation.findUniqueOrThrow({
-      where: { id: participationId },
+    const p = await tx.participation.findFirst({
+      where: { id: participationId, agencyId },
       select: { applicationId: true, agency: { select: { name: true } } },
     });
-    await appendEvent(tx, {
+    if (!p) return;
+    await transitionParticipation(tx, {
+      participationId,
       applicationId: p.applicationId,
-      actorId: user.id,
-      type: "participation.opened",
+      command: "open",
+      actor: { kind: "agency", id: user.id },
+      where: { agencyId },
+      set: { openedAt: now },
       payload: { participationId, agencyId, agency: p.agency.name },
     });
   });

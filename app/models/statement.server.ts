@@ -8,6 +8,7 @@ import { fileTypeFromBuffer } from "file-type";
 import { berlinDate, requestDeadlineFromDate } from "~/domain/deadlines";
 import { MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
 import { formatDate } from "~/domain/format";
+import { PARTICIPATION_STATES } from "~/domain/lifecycle";
 import {
   type ConditionKindValue,
   isConditionKind,
@@ -20,7 +21,7 @@ import {
 import type { ParticipationStatus, Prisma } from "~/generated/prisma/client";
 import { agencyOf, agencyParticipationWhere, PARTICIPATION_NOT_FOUND } from "~/models/agency-portal.server";
 import { authorityScope, isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import {
   discard,
   formatLimit,
@@ -29,8 +30,7 @@ import {
   SizeLimitExceeded,
   toReadable,
 } from "~/models/document.server";
-import { refreshNextDeadline } from "~/models/next-deadline.server";
-import { enqueueInTx } from "~/models/outbox.server";
+import { transitionParticipation } from "~/models/lifecycle.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -248,7 +248,7 @@ export function answerRefusal(p: {
   if (p.hasStatement || p.status === "ANSWERED") return statementMessages.alreadyAnswered;
   if (p.status === "DEEMED_CONSENT") return statementMessages.deemedConsent;
   if (p.closedAt) return statementMessages.closed;
-  if (p.status !== "SENT" && p.status !== "OPENED") return statementMessages.closed;
+  if (!PARTICIPATION_STATES[p.status].awaitingStatement) return statementMessages.closed;
   return null;
 }
 
@@ -373,15 +373,13 @@ export async function submitStatement(
           },
         },
       });
-      await tx.participation.update({
-        where: { id: participationId },
-        data: { status: "ANSWERED", answeredAt: now },
-      });
-      await refreshNextDeadline(tx, p.applicationId);
-      await appendEvent(tx, {
+      const answered = await transitionParticipation(tx, {
+        participationId,
         applicationId: p.applicationId,
-        actorId: user.id,
-        type: "participation.answered",
+        command: "answer",
+        from: p.status,
+        actor: { kind: "agency", id: user.id },
+        set: { answeredAt: now },
         payload: {
           participationId,
           statementId,
@@ -391,19 +389,7 @@ export async function submitStatement(
           conditions: value.conditions.length,
           attachments: attachments.length,
         },
-      });
-      await enqueueInTx(tx, {
-        jobName: "documents.render-statement",
-        jobId: buildJobId("documents.render-statement", statementId),
-        payload: { statementId },
-      });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", p.applicationId, "participation.answered", participationId),
-        payload: {
-          applicationId: p.applicationId,
-          event: "participation.answered",
-          actorId: user.id,
+        notify: {
           scope: participationId,
           details: {
             participationId,
@@ -412,7 +398,16 @@ export async function submitStatement(
             outcome: STATEMENT_OUTCOME_LABELS[value.outcome],
           },
         },
+        jobs: [
+          {
+            jobName: "documents.render-statement",
+            jobId: buildJobId("documents.render-statement", statementId),
+            payload: { statementId },
+          },
+        ],
       });
+      // The row is locked and was checked above; a miss here is a bug, not a race.
+      if (!answered) throw new Error(`participation ${participationId} not awaiting a statement`);
     });
     stored.length = 0; // committed: the objects belong to the rows now
     return { ok: true, statementId };
@@ -490,21 +485,16 @@ export async function requestExtension(
           reason,
         },
       });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", p.applicationId, "participation.extension-requested", ext.id),
-        payload: {
-          applicationId: p.applicationId,
-          event: "participation.extension-requested",
-          actorId: user.id,
-          scope: ext.id,
-          details: {
-            participationId,
-            agencyId,
-            agencyName: p.agency.name,
-            until: until.toISOString(),
-            deadline: p.deadline.toISOString(),
-          },
+      await notifyInTx(tx, "participation.extension-requested", {
+        applicationId: p.applicationId,
+        actorId: user.id,
+        scope: ext.id,
+        details: {
+          participationId,
+          agencyId,
+          agencyName: p.agency.name,
+          until: until.toISOString(),
+          deadline: p.deadline.toISOString(),
         },
       });
       return { ok: true as const, extensionId: ext.id };
