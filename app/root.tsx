@@ -1,3 +1,5 @@
+// Must stay the first import: configures zod before any module builds a schema (CSP, see there).
+import "~/utils/zod-jitless";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   isRouteErrorResponse,
