@@ -133,6 +133,8 @@ export function crossSiteViolation(request: Request): LimitViolation | null {
   return ok ? null : { status: 403, message: LIMIT_MESSAGES.crossSite };
 }
 
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
 function mediaType(contentType: string | undefined): string {
   return (contentType ?? "").split(";")[0]!.trim().toLowerCase();
 }
@@ -362,6 +364,11 @@ export function requestLimits() {
           logger.info({ path: pathname, status: violation.status }, "request refused by request limits");
           sendViolation(req, res, violation);
           return;
+        }
+        if (read.body.length === 0 && !FORM_TYPES.has(mediaType(req.headers["content-type"]))) {
+          // An empty POST without a form type (a bare button, a script): the routes read it as
+          // an empty form instead of failing in formData() with a 500.
+          req.headers["content-type"] = "application/x-www-form-urlencoded";
         }
         replayBody(req, read.body);
         next();
