@@ -132,7 +132,11 @@ export default function Inbox() {
       <PageHeader
         title="Posteingang"
         lead={`Bauanträge bei ${authorityName}, ${SORT_LABELS[filters.sort]}.`}
-      />
+      >
+        <Link className="kern-btn kern-btn--secondary" to="/behoerde/posteingang/xbau">
+          <span className="kern-label">XBau-Nachricht einlesen</span>
+        </Link>
+      </PageHeader>
       {assigned ? (
         <Alert
           tone={assigned.ok ? "success" : "danger"}

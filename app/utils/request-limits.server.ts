@@ -98,6 +98,7 @@ const STREAMING_UPLOAD_PATHS = [
   /^\/antraege\/[^/]+\/unterlagen(?:\/hochladen)?(?:\.data)?\/?$/,
   /^\/antraege\/[^/]+\/nachforderung(?:\.data)?\/?$/,
   /^\/beteiligung\/[^/]+(?:\.data)?\/?$/,
+  /^\/behoerde\/posteingang\/xbau(?:\.data)?\/?$/, // XBau intake: message + attachments
 ];
 
 export function isStreamingUploadPath(pathname: string): boolean {
