@@ -16,6 +16,7 @@ import {
   minimalApplication,
   specialCharsApplication,
 } from "./sample-applications";
+import { validateSchematron } from "./schematron.server";
 import { validateXml } from "./validate.server";
 
 const ENTRY = "xbau-nachrichten-baugenehmigung.xsd";
@@ -96,6 +97,10 @@ describe("baugenehmigung.antrag.0200", () => {
     ]);
     expect(emptyElements(xml)).toEqual([]);
   });
+
+  it("full application also passes the official XBau Schematron rules", () => {
+    expect(validateSchematron(buildAntrag0200Xml(fullApplication)).violations).toEqual([]);
+  }, 60_000);
 
   it("documents handed in later are marked wirdNachgereicht and linked instead of attached", () => {
     const xml = expectValid(laterDocumentsApplication);
