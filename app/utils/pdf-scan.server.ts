@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createInflate } from "node:zlib";
+import { createInflate, inflateSync, constants as zlibConstants } from "node:zlib";
 
 /**
  * Walks a PDF that qpdf has rewritten into plain objects (`--object-streams=disable
@@ -64,6 +64,8 @@ class ScanStop extends Error {
 }
 
 const CHUNK = 1024 * 1024;
+/** Streams up to this size are inflated in one synchronous call (output capped by zlib). */
+const SMALL_STREAM = 256 * 1024;
 
 /** PDF whitespace and delimiters (ISO 32000-1, 7.2.2). */
 function isWhite(c: number | undefined) {
@@ -285,11 +287,17 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
                 encodedBytes: fileSize,
               });
             }
-            // Continue right after the data: "endstream" must follow.
-            buf = Buffer.alloc(0);
-            bufPos = dataStart + length;
-            i = 0;
-            eof = false;
+            // Continue right after the data: "endstream" must follow. Within the buffer the
+            // cursor moves; otherwise reading resumes at that offset.
+            const after = dataStart + length;
+            if (after <= bufPos + buf.length) {
+              i = after - bufPos;
+            } else {
+              buf = Buffer.alloc(0);
+              bufPos = after;
+              i = 0;
+              eof = false;
+            }
             expectEndstream = true;
             resetObject();
           } else if (depth1 && key !== null) {
@@ -319,6 +327,7 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       }
       if (leading === 0) return len;
       const cap = Math.max(limits.ratio * len, streamFloor);
+      if (len <= SMALL_STREAM) return inflateSmall(start, len, leading, cap);
       const sink = new CountingSink(cap);
       const stages = Array.from({ length: leading }, () => createInflate({ chunkSize: 64 * 1024 }));
       try {
@@ -330,6 +339,32 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
         // Damaged deflate data: what decoded so far counts; qpdf --check judges the damage.
       }
       return sink.count;
+    }
+
+    /**
+     * Most streams are small (page contents, fonts): one read and a synchronous inflate per stage
+     * whose output zlib itself stops at the cap (maxOutputLength), instead of a stream pipeline.
+     */
+    async function inflateSmall(start: number, len: number, stages: number, cap: number): Promise<number> {
+      let data: Buffer;
+      if (start >= bufPos && start + len <= bufPos + buf.length) {
+        data = buf.subarray(start - bufPos, start - bufPos + len);
+      } else {
+        const raw = Buffer.alloc(len);
+        const { bytesRead } = await fh.read(raw, 0, len, start);
+        data = raw.subarray(0, bytesRead);
+      }
+      for (let s = 0; s < stages; s++) {
+        try {
+          data = inflateSync(data, { maxOutputLength: cap, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+            throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: cap, encodedBytes: len });
+          }
+          return data.length; // damaged deflate data: qpdf --check judges the damage
+        }
+      }
+      return data.length;
     }
 
     function rangeReader(start: number, len: number): Readable {
