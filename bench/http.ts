@@ -310,7 +310,8 @@ async function cpuMeter(serverPid: number) {
     const web = (await cpuSeconds(serverPid)) - webBefore;
     let database = 0;
     for (const pid of new Set([...before.keys(), ...(await dbBackends())])) {
-      database += (await cpuSeconds(pid)) - (before.get(pid) ?? 0);
+      // A backend that ended in between (the pool closes idle connections) reads 0: count nothing.
+      database += Math.max(0, (await cpuSeconds(pid)) - (before.get(pid) ?? 0));
     }
     return { web, database };
   };
