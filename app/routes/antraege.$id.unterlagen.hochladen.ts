@@ -2,12 +2,14 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleUploadRequest } from "~/models/document.server";
 import { requirePermission } from "~/utils/permissions.server";
 import { crossSiteViolation } from "~/utils/request-limits.server";
+import { resourceRoute } from "~/utils/resource-route.server";
 
 /**
  * JSON endpoint for the upload component's XMLHttpRequest (progress bar). Same pipeline as the
  * Unterlagen page's no-JavaScript form: the file part streams into uploadDocumentVersion.
  */
-export async function action({ request, params }: ActionFunctionArgs) {
+/** Wrapped: a 403 from requirePermission answers German JSON ("Keine Berechtigung"), not a Remix error. */
+export const action = resourceRoute(async ({ request, params }: ActionFunctionArgs) => {
   // The request-limits middleware refuses a cross-site Origin for every action already; this
   // endpoint checks again itself because it writes files and answers JSON to scripts.
   const crossSite = crossSiteViolation(request);
@@ -16,7 +18,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await handleUploadRequest(request, user, params.id ?? "");
   const { status, ...body } = result;
   return json(body, status);
-}
+});
 
 function json(body: object, status: number) {
   return Response.json(body, {
