@@ -7,6 +7,7 @@ import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import { type Antrag0200Input, buildAntrag0200Xml } from "~/xbau/baugenehmigung-antrag-0200.server";
 import { readBounded, XML_LIMITS } from "~/xbau/import/safe-xml.server";
@@ -14,7 +15,8 @@ import { fullApplication, sampleDocument } from "~/xbau/sample-applications";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, type Storage, type StorageConfig } from "../../storage/index";
 import { generatedStream } from "../../storage/test-support";
-import { authorityDvdvId } from "../../workers/processors/export-xbau";
+import { authorityDvdvId, createExportXbau } from "../../workers/processors/export-xbau";
+import { createRenderReceipt } from "../../workers/processors/render-receipt";
 import { type IntakeAttachment, importXbauAntrag } from "./xbau-intake.server";
 
 /**
@@ -209,6 +211,18 @@ describe("importXbauAntrag: valid messages", () => {
     const chunks: Buffer[] = [];
     for await (const c of original) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).equals(xml)).toBe(true);
+
+    // The follow-up jobs of a submission run on it as on an online case: Eingangsbestätigung
+    // (PDF) and the case's own XBau 0200 (built from the snapshot and XSD-validated by the job).
+    const ctx = { db: db(), mailer: null, log: logger };
+    const job = {} as never;
+    await createRenderReceipt({ storage })({ applicationId: result.applicationId }, job, ctx);
+    await createExportXbau({ storage })({ applicationId: result.applicationId }, job, ctx);
+    const generated = await db().generatedDocument.findMany({
+      where: { applicationId: result.applicationId },
+      select: { kind: true },
+    });
+    expect(generated.map((g) => g.kind).sort()).toEqual(["RECEIPT", "XBAU_0200"]);
 
     // The same message again: the same case, nothing new.
     const before = await storedOf(tenant.id);
