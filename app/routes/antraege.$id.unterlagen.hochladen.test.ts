@@ -192,6 +192,15 @@ describe("POST /antraege/:id/unterlagen/hochladen", () => {
     const broken = await post(id, [typeField(), { headers: "Content-Disposition: form-data", body: "x" }]);
     expect(broken.status).toBe(400);
 
+    // No boundary at all: a German 400 on an intact connection (the body is drained, not cut off).
+    const noBoundary = await fetch(`${web.url}/antraege/${id}/unterlagen/hochladen`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: web.url, "Content-Type": "multipart/form-data" },
+      body: "x".repeat(100_000),
+    });
+    expect(noBoundary.status).toBe(400);
+    expect(((await noBoundary.json()) as { message: string }).message).toBe(LIMIT_MESSAGES.unreadable);
+
     expect(await db().documentVersion.count({ where: { document: { applicationId: id } } })).toBe(0);
     expect(await storedObjects(id)).toBe(0);
   });

@@ -64,6 +64,25 @@ export function drainStream(stream: Readable): Promise<void> {
 }
 
 const CHUNK = 1024 * 1024;
+const DISCARD_SLACK = 1024 * 1024;
+
+async function discardBody(body: ReadableStream<Uint8Array>, limit: number) {
+  const reader = body.getReader();
+  let n = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      n += value.length;
+      if (n > limit) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // the body failed: nothing left to read
+  }
+}
 
 export async function parseMultipart(request: Request, options: MultipartOptions): Promise<MultipartResult> {
   const fields: Record<string, string> = {};
@@ -88,8 +107,9 @@ export async function parseMultipart(request: Request, options: MultipartOptions
       },
     });
   } catch {
-    // No or a malformed boundary.
-    await request.body.cancel().catch(() => {});
+    // No or a malformed boundary. The body is read and dropped (up to the file limit), not
+    // cancelled: cancelling would destroy the connection before the answer is sent.
+    await discardBody(request.body, options.maxFileBytes + DISCARD_SLACK);
     return { ok: false, fields, violation: { status: 400, message: LIMIT_MESSAGES.unreadable } };
   }
 
