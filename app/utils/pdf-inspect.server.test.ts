@@ -84,6 +84,18 @@ describe("inspectPdf: hostile content", () => {
     expect(performance.now() - started).toBeLessThan(30_000);
   });
 
+  it("refuses two expanding filters it cannot bound together ([/LZWDecode /FlateDecode])", async () => {
+    const { PDFDocument, PDFName } = await import("pdf-lib");
+    const doc = await PDFDocument.create();
+    const page = doc.addPage();
+    const stream = doc.context.stream(Buffer.from("x"), { Filter: ["LZWDecode", "FlateDecode"] });
+    page.node.set(PDFName.of("Contents"), doc.context.register(stream));
+    const r = await inspect("verschachtelt.pdf", await doc.save());
+    expect(r).toMatchObject({ ok: false, reason: "decompression" });
+    if (!r.ok)
+      expect(r.message).toContain("„verschachtelt.pdf“ enthält mehrfach verschachtelt komprimierte Daten");
+  });
+
   it("accepts highly compressed data below the floor (a blank scan compresses 1000:1)", async () => {
     const r = await inspect("leer.pdf", await pdfSingleFlateBomb(8 * 1024 * 1024));
     expect(r).toEqual({ ok: true, pageCount: 1 });
