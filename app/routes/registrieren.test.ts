@@ -8,7 +8,7 @@ import { redis } from "~/utils/redis.server";
 import { getSession } from "~/utils/session.server";
 import { createTestUser } from "~/utils/test-tenant.server";
 import { action, loader } from "./registrieren";
-import { action as confirmAction, loader as confirmLoader } from "./registrieren.bestaetigen.$token";
+import { action as confirmAction, loader as confirmLoader } from "./registrieren_.bestaetigen.$token";
 
 const rnd = () => Math.floor(Math.random() * 256);
 

@@ -12,7 +12,7 @@ import { clientIp } from "~/utils/auth.server";
 export const meta: MetaFunction = () => [{ title: "Konto bestätigen – Bauantrag" }];
 
 /**
- * The link from the registration mail. Opening it only shows the confirmation (mail scanners and
+ * The link from the registration mail (`registrieren_`: not nested in the form page's layout). Opening it only shows the confirmation (mail scanners and
  * link previews open links too); the button's POST creates the account and signs the user in.
  */
 export async function loader({ params }: LoaderFunctionArgs) {
