@@ -62,13 +62,29 @@ const decidable = [
 ] as const satisfies readonly ApplicationStatus[];
 
 export const APPLICATION_TRANSITIONS = {
-  create: { from: [], to: "DRAFT", by: ["applicant"], event: "application.created", label: "Antrag anlegen" },
+  create: {
+    from: [],
+    to: "DRAFT",
+    // The authority creates one when it receives an application as XBau 0200 (then receiveXbau).
+    by: ["applicant", "authority"],
+    event: "application.created",
+    label: "Antrag anlegen",
+  },
   submit: {
     from: ["DRAFT"],
     to: "SUBMITTED",
     by: ["applicant"],
     event: "application.submitted",
     label: "Einreichen",
+  },
+  receiveXbau: {
+    // An application received as XBau 0200 (imported by the authority): created as a draft and
+    // received in the same transaction, like a submission.
+    from: ["DRAFT"],
+    to: "SUBMITTED",
+    by: ["authority"],
+    event: "application.submitted",
+    label: "Antrag per XBau empfangen",
   },
   startReview: {
     from: ["SUBMITTED"],

@@ -1,11 +1,10 @@
 import { documentTypeLabel } from "~/domain/document-types";
 import type { CommentVisibility, Prisma } from "~/generated/prisma/client";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
-import { enqueueInTx } from "~/models/outbox.server";
+import { notifyInTx } from "~/models/case-event.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
-import { buildJobId } from "~/utils/queue.server";
 
 /**
  * Comments on a case: threads (a reply belongs to its thread's first comment), optionally pinned to
@@ -249,16 +248,11 @@ export async function addComment(
       select: { id: true },
     });
     // The notify table (NOTIFY_EVENTS "comment.created") sends INTERNAL ones to clerks only.
-    await enqueueInTx(tx, {
-      jobName: "system.notify",
-      jobId: buildJobId("system.notify", app.id, "comment.created", created.id),
-      payload: {
-        applicationId: app.id,
-        event: "comment.created",
-        actorId: user.id,
-        scope: created.id,
-        details: { side, visibility, commentId: created.id },
-      },
+    await notifyInTx(tx, "comment.created", {
+      applicationId: app.id,
+      actorId: user.id,
+      scope: created.id,
+      details: { side, visibility, commentId: created.id },
     });
     return created.id;
   });

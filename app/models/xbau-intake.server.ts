@@ -6,9 +6,10 @@ import { fileTypeFromBuffer } from "file-type";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { getDocumentType } from "~/domain/document-types";
 import { Prisma } from "~/generated/prisma/client";
-import { appendEvent } from "~/models/case-event.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { allocateFileNumber } from "~/models/file-number.server";
 import { buildSearchText } from "~/models/inbox.server";
+import { initialApplicationStatus, transitionApplication } from "~/models/lifecycle.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { ApplicationSnapshot, SnapshotDocument } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
@@ -349,7 +350,7 @@ export async function importXbauAntrag(
             id: applicationId,
             authorityId: authority.id,
             createdById: user.id,
-            status: "DRAFT",
+            status: initialApplicationStatus("authority"),
             procedureType: antrag.procedureType,
             title: antrag.title,
             data: antrag.data as Prisma.InputJsonValue,
@@ -418,11 +419,7 @@ export async function importXbauAntrag(
             payload: { applicationId },
           });
         }
-        await enqueueInTx(tx, {
-          jobName: "system.notify",
-          jobId: buildJobId("system.notify", applicationId, "application.submitted"),
-          payload: { applicationId, event: "application.submitted", actorId: user.id },
-        });
+        await notifyInTx(tx, "application.submitted", { applicationId, actorId: user.id });
         const { fileNumber } = await allocateFileNumber(tx, authority, receivedAt);
         const snapshot: ApplicationSnapshot = {
           schemaVersion: 1,
@@ -443,21 +440,6 @@ export async function importXbauAntrag(
           submittedAt: receivedAt.toISOString(),
           submittedBy: { userId: user.id, displayName: user.displayName, email: user.email, role: "CLERK" },
         };
-        // Created as a draft above so the rows exist; it is received (submitted) in the same transaction.
-        await tx.application.update({
-          where: { id: applicationId },
-          data: {
-            status: "SUBMITTED",
-            fileNumber,
-            submittedAt: receivedAt,
-            snapshot: snapshot as unknown as Prisma.InputJsonValue,
-            searchText: buildSearchText({
-              fileNumber,
-              title: antrag.title,
-              data: antrag.data as Prisma.JsonValue,
-            }),
-          },
-        });
         await tx.inboundMessage.update({ where: { id: inboundId }, data: { applicationId } });
         await appendEvent(tx, {
           applicationId,
@@ -470,10 +452,24 @@ export async function importXbauAntrag(
             documents: versions.size,
           },
         });
-        await appendEvent(tx, {
+        // Created as a draft above so the rows exist; it is received (submitted) in the same transaction.
+        await transitionApplication(tx, {
           applicationId,
-          actorId: user.id,
-          type: "application.submitted",
+          command: "receiveXbau",
+          from: "DRAFT",
+          actor: { kind: "authority", id: user.id },
+          set: {
+            fileNumber,
+            submittedAt: receivedAt,
+            snapshot: snapshot as unknown as Prisma.InputJsonValue,
+            searchText: buildSearchText({
+              fileNumber,
+              title: antrag.title,
+              data: antrag.data as Prisma.JsonValue,
+            }),
+          },
+          // Enqueued above, before the counter lock (as for a submission).
+          notify: false,
           payload: {
             fileNumber,
             role: "CLERK",

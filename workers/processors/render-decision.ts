@@ -8,10 +8,8 @@ import { formatEuro } from "~/domain/format";
 import { resolveProfile } from "~/domain/land-profiles";
 import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
 import type { PrismaClient } from "~/generated/prisma/client";
-import { appendEvent } from "~/models/case-event.server";
-import { enqueueInTx } from "~/models/outbox.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
-import { buildJobId } from "~/utils/queue.server";
 import type { Antrag0200Document } from "~/xbau/baugenehmigung-antrag-0200.server";
 import { buildBescheid0205Xml } from "~/xbau/baugenehmigung-bescheid-0205.server";
 import { anlagenCodelist } from "~/xbau/codelists.server";
@@ -215,6 +213,7 @@ async function stampPlans(ctx: DecisionContext, storage: Storage, pc: ProcessorC
         headline: stampHeadline(ctx.kindTitle, fileNumber, ctx.decidedOn),
         authority: app.authority.name,
         detail: `${v.document.title}, Version ${v.versionNumber}`,
+        fileNumber,
       });
     } catch (err) {
       // The same bytes fail the same way on every retry; an incomplete plan set is never delivered.
@@ -482,21 +481,17 @@ async function deliver(
   const bescheid = await findGenerated(pc.db, decisionSourceKeys.bescheid(decision.id));
   const details = { decisionId: decision.id, kindLabel: decisionKindLabel(decision.kind) };
   const delivered = await pc.db.$transaction(async (tx) => {
-    const fresh = await enqueueInTx(tx, {
-      jobName: "system.notify",
-      jobId: buildJobId("system.notify", app.id, "decision.delivered", decision.id),
-      payload: { applicationId: app.id, event: "decision.delivered", details },
+    // The notify row doubles as the once-only guard of the delivery event (its job id is fixed).
+    const fresh = await notifyInTx(tx, "decision.delivered", {
+      applicationId: app.id,
+      jobKey: decision.id,
+      details,
     });
     for (const { agencyId } of participations) {
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", app.id, "decision.announced", agencyId),
-        payload: {
-          applicationId: app.id,
-          event: "decision.announced",
-          scope: agencyId,
-          details: { ...details, agencyId },
-        },
+      await notifyInTx(tx, "decision.announced", {
+        applicationId: app.id,
+        scope: agencyId,
+        details: { ...details, agencyId },
       });
     }
     if (fresh) {

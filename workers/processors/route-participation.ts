@@ -15,10 +15,9 @@ import { suggestParticipations } from "~/domain/participation";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
-import { enqueueInTx } from "~/models/outbox.server";
+import { transitionParticipation } from "~/models/lifecycle.server";
 import { env } from "~/utils/env.server";
 import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
-import { buildJobId } from "~/utils/queue.server";
 import { buildAufforderung0300Xml } from "~/xbau/beteiligung-aufforderung-0300.server";
 import { landFromAgs } from "~/xbau/codes";
 import { derivedUuid } from "~/xbau/message.server";
@@ -325,18 +324,13 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
     if (app.status === "WITHDRAWN" || app.status === "DEEMED_WITHDRAWN") {
       // The applicant withdrew before the package went out: nothing is sent, the row says so.
       await db.$transaction(async (tx) => {
-        const { count } = await tx.participation.updateMany({
-          where: { id: p.id, status: "PENDING" },
-          data: { status: "CANCELLED" },
+        await transitionParticipation(tx, {
+          participationId: p.id,
+          applicationId: app.id,
+          command: "cancel",
+          actor: { kind: "system", id: null },
+          payload: { participationId: p.id, agencyName: p.agency.name, reason: "application-withdrawn" },
         });
-        if (count === 1) {
-          await appendEvent(tx, {
-            applicationId: app.id,
-            actorId: null,
-            type: "participation.cancelled",
-            payload: { participationId: p.id, agencyName: p.agency.name, reason: "application-withdrawn" },
-          });
-        }
       });
       log.info("case withdrawn, participation not routed");
       return { routed: false, reason: "withdrawn" };
@@ -423,23 +417,14 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
     // 3. Send: access for the agency (status SENT) and its notification, once.
     const sent = await db.$transaction(async (tx) => {
       const now = new Date();
-      const { count } = await tx.participation.updateMany({
-        where: { id: p.id, status: "PENDING" },
-        data: { status: "SENT", sentAt: now },
-      });
-      if (count !== 1) return false;
-      await appendEvent(tx, {
+      return transitionParticipation(tx, {
+        participationId: p.id,
         applicationId: app.id,
-        actorId: null,
-        type: "participation.sent",
+        command: "route",
+        actor: { kind: "system", id: null },
+        set: { sentAt: now },
         payload: { participationId: p.id, agencyId: p.agency.id, agencyName: p.agency.name },
-      });
-      await enqueueInTx(tx, {
-        jobName: "system.notify",
-        jobId: buildJobId("system.notify", app.id, "participation.requested", p.id),
-        payload: {
-          applicationId: app.id,
-          event: "participation.requested",
+        notify: {
           scope: p.id,
           details: {
             agencyId: p.agency.id,
@@ -449,7 +434,6 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
           },
         },
       });
-      return true;
     });
     log.info({ participationId: p.id, packageId, xbauId, sent }, "participation routed");
     return { routed: true, sent, packageId, xbauId };
