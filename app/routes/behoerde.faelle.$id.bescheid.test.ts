@@ -4,7 +4,7 @@ import { confirmComplete, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
+import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.faelle.$id.bescheid";
 
 // The Bescheid editor as a browser without JavaScript uses it: plain form posts, the action's
@@ -34,40 +34,12 @@ async function completeCase() {
   return id;
 }
 
-async function cookieFor(user: SessionUser) {
-  return (await createSession(user.id)).cookie.split(";")[0] as string;
+function getPage(user: SessionUser, id: string) {
+  return loadRoute(loader, user, `/behoerde/faelle/${id}/bescheid`, { id });
 }
 
-async function call(
-  fn: () => Promise<unknown>,
-): Promise<{ status: number; data?: unknown; location?: string }> {
-  try {
-    const result = await fn();
-    if (result instanceof Response)
-      return { status: result.status, location: result.headers.get("Location") ?? undefined };
-    return { status: 200, data: result };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status };
-    const t = thrown as { type?: string; init?: { status?: number } };
-    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
-    throw thrown;
-  }
-}
-
-async function getPage(user: SessionUser, id: string) {
-  const request = new Request(`http://localhost/behoerde/faelle/${id}/bescheid`, {
-    headers: { Cookie: await cookieFor(user) },
-  });
-  return call(() => loader({ request, params: { id }, context: {} }));
-}
-
-async function post(user: SessionUser, id: string, form: FormData) {
-  const request = new Request(`http://localhost/behoerde/faelle/${id}/bescheid`, {
-    method: "POST",
-    headers: { Cookie: await cookieFor(user) },
-    body: form,
-  });
-  return call(() => action({ request, params: { id }, context: {} }));
+function post(user: SessionUser, id: string, form: FormData) {
+  return postRoute(action, user, `/behoerde/faelle/${id}/bescheid`, form, { id });
 }
 
 type Page = Awaited<ReturnType<typeof loader>>;

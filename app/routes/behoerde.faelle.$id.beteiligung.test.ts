@@ -6,7 +6,7 @@ import {
 } from "~/models/participation-fixtures.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
+import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.faelle.$id.beteiligung";
 
 // The clerk's participation page as a browser without JavaScript uses it: real sessions, plain
@@ -25,40 +25,12 @@ beforeAll(async () => {
   other = await createParticipationDistrict("pa-route-ui-other", ["BRANDSCHUTZ"]);
 });
 
-async function cookieFor(user: SessionUser) {
-  return (await createSession(user.id)).cookie.split(";")[0] as string;
+function get(user: SessionUser, id: string) {
+  return loadRoute(loader, user, `/behoerde/faelle/${id}/beteiligung`, { id });
 }
 
-async function call(
-  fn: () => Promise<unknown>,
-): Promise<{ status: number; data?: unknown; response?: Response }> {
-  try {
-    const result = await fn();
-    if (result instanceof Response) return { status: result.status, response: result };
-    return { status: 200, data: result };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status, response: thrown };
-    const t = thrown as { type?: string; init?: { status?: number } };
-    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
-    throw thrown;
-  }
-}
-
-async function get(user: SessionUser, id: string) {
-  const request = new Request(`http://localhost/behoerde/faelle/${id}/beteiligung`, {
-    headers: { Cookie: await cookieFor(user) },
-  });
-  return call(() => loader({ request, params: { id }, context: {} }));
-}
-
-async function post(user: SessionUser, id: string, fields: [string, string][]) {
-  const body = new URLSearchParams(fields);
-  const request = new Request(`http://localhost/behoerde/faelle/${id}/beteiligung`, {
-    method: "POST",
-    headers: { Cookie: await cookieFor(user), "Content-Type": "application/x-www-form-urlencoded" },
-    body,
-  });
-  return call(() => action({ request, params: { id }, context: {} }));
+function post(user: SessionUser, id: string, fields: [string, string][]) {
+  return postRoute(action, user, `/behoerde/faelle/${id}/beteiligung`, new URLSearchParams(fields), { id });
 }
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;

@@ -3,7 +3,7 @@ import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/d
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
+import { cookieFor } from "../../test/kit/route";
 import { action, loader } from "./behoerde.posteingang";
 
 // The inbox's per-row assignment (plain form post) and the sort parameter, through the route.
@@ -14,10 +14,6 @@ let clerk: SessionUser;
 let colleague: SessionUser;
 let foreignClerk: SessionUser;
 let caseId: string;
-
-async function cookieFor(user: SessionUser) {
-  return (await createSession(user.id)).cookie.split(";")[0] as string;
-}
 
 async function assign(user: SessionUser, fields: Record<string, string>) {
   const request = new Request("http://localhost/behoerde/posteingang?sortierung=newest", {

@@ -12,9 +12,9 @@ import {
 } from "~/models/agency-fixtures.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { getStorage } from "../../storage/index";
+import { callRoute, cookieFor, loadRoute, postRoute } from "../../test/kit/route";
 import { loader as listLoader } from "./beteiligung._index";
 import { action, loader } from "./beteiligung.$id";
 import { loader as downloadLoader } from "./dateien.$versionId";
@@ -52,49 +52,18 @@ afterAll(async () => {
   await rm(s3dir, { recursive: true, force: true });
 });
 
-async function cookieFor(user: SessionUser) {
-  return (await createSession(user.id)).cookie.split(";")[0] as string;
-}
-
-/** Runs a loader/action and turns thrown responses (notFound, redirects) into their status. */
-async function call(
-  fn: () => Promise<unknown>,
-): Promise<{ status: number; data?: unknown; response?: Response }> {
-  try {
-    const result = await fn();
-    if (result instanceof Response) return { status: result.status, response: result };
-    return { status: 200, data: result };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status, response: thrown };
-    const t = thrown as { type?: string; init?: { status?: number } };
-    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
-    throw thrown;
-  }
-}
-
-async function getPage(user: SessionUser, id: string) {
-  const request = new Request(`http://localhost/beteiligung/${id}`, {
-    headers: { Cookie: await cookieFor(user) },
-  });
-  return call(() => loader({ request, params: { id }, context: {} }));
+function getPage(user: SessionUser, id: string) {
+  return loadRoute(loader, user, `/beteiligung/${id}`, { id });
 }
 
 async function download(user: SessionUser, versionId: string) {
-  const request = new Request(`http://localhost/dateien/${versionId}`, {
-    headers: { Cookie: await cookieFor(user) },
-  });
-  const r = await call(() => downloadLoader({ request, params: { versionId }, context: {} }));
+  const r = await loadRoute(downloadLoader, user, `/dateien/${versionId}`, { versionId });
   await r.response?.body?.cancel();
   return r.status;
 }
 
-async function post(user: SessionUser, id: string, body: FormData | URLSearchParams) {
-  const request = new Request(`http://localhost/beteiligung/${id}`, {
-    method: "POST",
-    headers: { Cookie: await cookieFor(user) },
-    body,
-  });
-  return call(() => action({ request, params: { id }, context: {} }));
+function post(user: SessionUser, id: string, body: FormData | URLSearchParams) {
+  return postRoute(action, user, `/beteiligung/${id}`, body, { id });
 }
 
 async function scenario(label: string) {
@@ -182,7 +151,9 @@ describe("/beteiligung and /beteiligung/$id (loaders)", () => {
     const request = new Request(`http://localhost/erzeugt/${pkg.id}`, {
       headers: { Cookie: await cookieFor(a.agencyUser) },
     });
-    const res = await call(() => generatedLoader({ request, params: { generatedId: pkg.id }, context: {} }));
+    const res = await callRoute(() =>
+      generatedLoader({ request, params: { generatedId: pkg.id }, context: {} }),
+    );
     expect(res.status).toBe(200);
     await res.response?.body?.cancel();
     const page = await getPage(a.agencyUser, a.participation.id);
@@ -228,7 +199,7 @@ describe("/beteiligung/$id (actions)", () => {
       const request = new Request(`http://localhost/stellungnahmen/anlagen/${attachmentId}`, {
         headers: { Cookie: await cookieFor(user) },
       });
-      const res = await call(() => attachmentLoader({ request, params: { attachmentId }, context: {} }));
+      const res = await callRoute(() => attachmentLoader({ request, params: { attachmentId }, context: {} }));
       const body = res.response ? Buffer.from(await res.response.arrayBuffer()) : null;
       return { status: res.status, body };
     };

@@ -4,7 +4,7 @@ import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/d
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
+import { cookieFor } from "../../test/kit/route";
 import * as applicantPage from "./antraege.$id._index";
 import * as clerkPage from "./behoerde.faelle.$id._index";
 
@@ -17,10 +17,6 @@ let architect: SessionUser;
 let clerk: SessionUser;
 let foreignClerk: SessionUser;
 let appId: string;
-
-async function cookieFor(user: SessionUser) {
-  return (await createSession(user.id)).cookie.split(";")[0] as string;
-}
 
 type Page = typeof applicantPage | typeof clerkPage;
 

@@ -2,16 +2,10 @@ import { describe, expect, it } from "vitest";
 import { getDraftForMember } from "~/models/draft.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { inviteMember } from "~/models/member.server";
-import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { createSession } from "~/utils/session.server";
+import { cookieFor } from "../../test/kit/route";
 import { action, loader } from "./einladung.$token";
-
-async function cookieFor(user: SessionUser) {
-  const session = await createSession(user.id);
-  return session.cookie.split(";")[0] as string;
-}
 
 async function invite() {
   const district = await createTestDistrict("einladung-route");

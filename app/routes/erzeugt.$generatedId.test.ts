@@ -9,10 +9,10 @@ import type { ApplicationSnapshot } from "~/models/submission.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { createSession } from "~/utils/session.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { getStorage } from "../../storage/index";
+import { cookieFor } from "../../test/kit/route";
 import { createRenderReceipt } from "../../workers/processors/render-receipt";
 import { loader } from "./erzeugt.$generatedId";
 
@@ -39,10 +39,6 @@ let sha256: string;
 async function sessionUser(roles: ("APPLICANT" | "CLERK")[], authorityId?: string) {
   const u = await createTestUser({ roles, authorityId: authorityId ?? null });
   return (await getSessionUserById(u.id)) as SessionUser;
-}
-
-async function cookieFor(user: SessionUser) {
-  return (await createSession(user.id)).cookie.split(";")[0] as string;
 }
 
 async function get(user: SessionUser | null, id: string): Promise<Response> {
