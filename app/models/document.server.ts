@@ -239,7 +239,7 @@ export class Receiver extends Transform {
     tmpFile: string,
     private readonly onHead: (head: Buffer) => Promise<void>,
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ highWaterMark: 256 * 1024 });
     this.file = createWriteStream(tmpFile, { mode: 0o600 });
     this.file.on("error", (error) => this.destroy(error));
   }
