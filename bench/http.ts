@@ -335,14 +335,21 @@ interface Measured {
   dbCpuMs: number;
 }
 
-async function measure(serverPid: number, t: Target, duration: number, record: boolean): Promise<Measured> {
+async function measure(
+  serverPid: number,
+  t: Target,
+  duration: number,
+  record: boolean,
+  amount?: number,
+): Promise<Measured> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const meter = await cpuMeter(serverPid);
   let instance: autocannon.Instance | undefined;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({ connections: CONNECTIONS, duration, timeout: 30, ...t.options }, (err, result) =>
-      err ? reject(err) : resolve(result),
+    instance = autocannon(
+      { connections: CONNECTIONS, duration, timeout: 30, ...(amount ? { amount } : {}), ...t.options },
+      (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
   instance?.on("response", (_client, statusCode, _bytes, ms) => {
@@ -516,8 +523,9 @@ for (const [index, serverRoot] of serverRoots.entries()) {
   const results: Measured[] = [];
   const loadBefore = os.loadavg();
   for (const t of targetsFor(clerkCookie, architectCookie, drafts)) {
-    // Warm-up (JIT, connection pools, caches), not recorded; the submission pool is not spent on it.
-    if (t.name !== "submission") await measure(serverPid, t, 2, false);
+    // Warm-up (JIT, connection pools, caches), not recorded: a number of requests, not a time, so a
+    // busy machine still warms up; the submission pool is not spent on it.
+    if (t.name !== "submission") await measure(serverPid, t, 30, false, CONNECTIONS * 2);
     results.push(await measure(serverPid, t, DURATION, true));
   }
   report(serverRoot, results, inboxRows, loadBefore);
