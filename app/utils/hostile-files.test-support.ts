@@ -199,3 +199,52 @@ export function jpegHeader(width: number, height: number): Buffer {
   ]);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
 }
+
+/** LZW-encodes `data` as PDF's LZWDecode expects (EarlyChange 1, clear code when the table fills). */
+export function lzwEncode(data: Uint8Array): Buffer {
+  const out: number[] = [];
+  let acc = 0;
+  let nacc = 0;
+  let width = 9;
+  const emit = (code: number) => {
+    acc = (acc << width) | code;
+    nacc += width;
+    while (nacc >= 8) {
+      out.push((acc >>> (nacc - 8)) & 0xff);
+      nacc -= 8;
+    }
+    acc &= (1 << nacc) - 1;
+  };
+  // Dictionary keyed by (prefix code, next byte): w is always a code.
+  const table = new Map<number, number>();
+  let next = 258;
+  emit(256);
+  let w = -1;
+  for (const byte of data) {
+    if (w < 0) {
+      w = byte;
+      continue;
+    }
+    const found = table.get(w * 256 + byte);
+    if (found !== undefined) {
+      w = found;
+      continue;
+    }
+    emit(w);
+    table.set(w * 256 + byte, next++);
+    // The decoder adds its entry one code later and widens at next + 1 (EarlyChange): here at next.
+    if (next >= 1 << width && width < 12) width++;
+    if (next >= 4090) {
+      // Table (nearly) full: clear code, start again (decoders refuse to overflow the table).
+      emit(256);
+      table.clear();
+      next = 258;
+      width = 9;
+    }
+    w = byte;
+  }
+  if (w >= 0) emit(w);
+  emit(257);
+  if (nacc > 0) out.push((acc << (8 - nacc)) & 0xff);
+  return Buffer.from(out);
+}

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  lzwEncode,
   pdfFlateBomb,
   pdfSingleFlateBomb,
   pdfWithEmbeddedFile,
@@ -94,6 +95,21 @@ describe("inspectPdf: hostile content", () => {
     expect(r).toMatchObject({ ok: false, reason: "decompression" });
     if (!r.ok)
       expect(r.message).toContain("„verschachtelt.pdf“ enthält mehrfach verschachtelt komprimierte Daten");
+  });
+
+  it("counts a lone LZW stream without decoding it: a bomb is refused, ordinary data passes", async () => {
+    const { PDFDocument, PDFName } = await import("pdf-lib");
+    const withLzw = async (data: Uint8Array) => {
+      const doc = await PDFDocument.create();
+      const stream = doc.context.stream(lzwEncode(data), { Filter: "LZWDecode" });
+      doc.addPage().node.set(PDFName.of("Contents"), doc.context.register(stream));
+      return doc.save();
+    };
+    // 64 MiB of zeros: about 50 KB of LZW codes (ratio above 1000).
+    const bomb = await inspect("lzw-bombe.pdf", await withLzw(new Uint8Array(64 * 1024 * 1024)));
+    expect(bomb).toMatchObject({ ok: false, reason: "decompression" });
+    const text = new TextEncoder().encode("0 0 m 100 100 l S\n".repeat(2000));
+    expect(await inspect("lzw.pdf", await withLzw(text))).toEqual({ ok: true, pageCount: 1 });
   });
 
   it("accepts highly compressed data below the floor (a blank scan compresses 1000:1)", async () => {

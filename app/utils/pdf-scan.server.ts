@@ -325,7 +325,13 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
         // e.g. [/LZWDecode /FlateDecode]: two expanding stages we cannot bound.
         throw new ScanStop({ ok: false, reason: "nested-compression" });
       }
-      if (leading === 0) return len;
+      if (leading === 0) {
+        // A lone LZW or RunLength stream: its decoded size is counted without decoding.
+        if (chain.length === 1 && (chain[0] === "LZWDecode" || chain[0] === "RunLengthDecode")) {
+          return countOther(start, len, chain[0], Math.max(limits.ratio * len, streamFloor));
+        }
+        return len;
+      }
       const cap = Math.max(limits.ratio * len, streamFloor);
       if (len <= SMALL_STREAM) return inflateSmall(start, len, leading, cap);
       const sink = new CountingSink(cap);
@@ -367,6 +373,18 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       return data.length;
     }
 
+    async function countOther(start: number, len: number, filter: string, cap: number): Promise<number> {
+      const counter = filter === "LZWDecode" ? new LzwCounter() : new RunLengthCounter();
+      for await (const chunk of rangeReader(start, len)) {
+        counter.feed(chunk as Buffer);
+        if (counter.count > cap) {
+          throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: counter.count, encodedBytes: len });
+        }
+        if (counter.done) break;
+      }
+      return counter.count;
+    }
+
     function rangeReader(start: number, len: number): Readable {
       let pos = start;
       const endPos = start + len;
@@ -398,5 +416,92 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
     throw err;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Decoded length of LZWDecode data (ISO 32000-1, 7.4.4; EarlyChange 1) without producing it:
+ * each code's string is one byte longer than its prefix's, so lengths are all that is kept.
+ */
+class LzwCounter {
+  count = 0;
+  done = false;
+  private readonly lengths = new Uint32Array(4097);
+  private next = 258;
+  private width = 9;
+  private prev = -1;
+  private bits = 0;
+  private nbits = 0;
+  feed(chunk: Buffer) {
+    for (const byte of chunk) {
+      if (this.done) return;
+      this.bits = ((this.bits << 8) | byte) & 0xffffff;
+      this.nbits += 8;
+      while (this.nbits >= this.width && !this.done) {
+        const code = (this.bits >>> (this.nbits - this.width)) & ((1 << this.width) - 1);
+        this.nbits -= this.width;
+        this.code(code);
+      }
+    }
+  }
+  private code(code: number) {
+    if (code === 256) {
+      this.next = 258;
+      this.width = 9;
+      this.prev = -1;
+      return;
+    }
+    if (code === 257) {
+      this.done = true;
+      return;
+    }
+    let len: number;
+    if (code < 256) len = 1;
+    else if (code < this.next) len = this.lengths[code] as number;
+    else if (code === this.next && this.prev >= 0) len = this.lenOf(this.prev) + 1;
+    else {
+      this.done = true; // corrupt: stop counting
+      return;
+    }
+    this.count += len;
+    if (this.prev >= 0 && this.next < 4096) {
+      this.lengths[this.next] = this.lenOf(this.prev) + 1;
+      this.next++;
+    }
+    this.prev = code;
+    // EarlyChange 1: the width grows one code early.
+    if (this.next + 1 >= 1 << this.width && this.width < 12) this.width++;
+  }
+  private lenOf(code: number) {
+    return code < 256 ? 1 : (this.lengths[code] as number);
+  }
+}
+
+/** Decoded length of RunLengthDecode data (7.4.5) without producing it. */
+class RunLengthCounter {
+  count = 0;
+  done = false;
+  private skip = 0; // literal bytes still to pass
+  private repeat = 0; // 1 when the next byte is a repeated one
+  feed(chunk: Buffer) {
+    for (const byte of chunk) {
+      if (this.done) return;
+      if (this.skip > 0) {
+        this.skip--;
+        continue;
+      }
+      if (this.repeat > 0) {
+        this.repeat = 0;
+        continue;
+      }
+      if (byte === 128) this.done = true;
+      else if (byte < 128) {
+        this.count += byte + 1;
+        this.skip = byte + 1;
+      } else {
+        this.count += 257 - byte;
+        this.repeat = 1;
+      }
+    }
   }
 }
