@@ -14,6 +14,10 @@ import { createInflate, inflateSync, constants as zlibConstants } from "node:zli
  *     dropped at once) and the walk stops as soon as a stream decodes to more than
  *     max(ratio × its encoded length, floor) or the whole file to more than
  *     max(ratio × file size, total floor). Memory stays at a few chunks; work stays bounded.
+ *     A lone LZWDecode/RunLengthDecode stream is counted the same way without decoding it.
+ *     Two expanding filters that are not all Flate (e.g. [/LZWDecode /FlateDecode]) are refused;
+ *     other chains (e.g. [/ASCII85Decode /LZWDecode]) and inline images inside content streams
+ *     are not measured (known gap).
  *
  * Only dictionaries and arrays are tokenised: stream data is never read as PDF syntax, so bytes
  * of an image or font cannot look like a name. Strings are skipped properly, so the text
