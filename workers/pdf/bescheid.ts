@@ -13,6 +13,7 @@ import {
   textWidth,
   wrap,
 } from "./layout";
+import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
 
 /**
@@ -21,7 +22,7 @@ import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
  * renders to the same bytes and a stored Bescheid can be reproduced and checked by its sha256.
  * Bump BESCHEID_RENDERER_VERSION whenever the output changes for the same input.
  */
-export const BESCHEID_RENDERER_VERSION = "1.0.0";
+export const BESCHEID_RENDERER_VERSION = "1.1.0";
 
 export interface BescheidParty {
   name: string;
@@ -257,6 +258,7 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.decidedAt);
   doc.setModificationDate(data.decidedAt);
+  finishAsPdfA(doc, { conformance: "U", fileNumber: data.fileNumber, idSeed: pdfIdSeed("bescheid", data) });
   return doc.save({ useObjectStreams: true });
 }
 

@@ -31,6 +31,7 @@ export async function renderEveryKind(): Promise<RenderedKind[]> {
     headline: stampHeadline("Baugenehmigung", "63-2026-00042", "18.06.2026"),
     authority: `Untere Bauaufsichtsbehörde, ${cyrillic}`,
     detail: `Grundriss EG von ${polish} und ${hungarian}`,
+    fileNumber: "63-2026-00042",
   });
   const receipt = await renderReceipt(
     sampleReceipt({

@@ -1,5 +1,6 @@
 import { degrees, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
+import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from "./receipt";
 
 /**
@@ -10,7 +11,7 @@ import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from 
  * carries "Beteiligung · Az. … · Seite x/y" in its bottom margin, so a printed sheet can always be
  * traced back. Deterministic for the same input (fixed dates, font names, pdf-lib's ids).
  */
-export const PACKAGE_RENDERER_VERSION = "1.0.0";
+export const PACKAGE_RENDERER_VERSION = "1.1.0";
 
 export interface PackageDocument {
   typeLabel: string;
@@ -311,6 +312,8 @@ export async function renderParticipationPackage(data: PackageData): Promise<Uin
     ),
   );
   stampPages(doc, fonts.regular, data.fileNumber);
+  // Applicant pages inside: PDF/A-2b at most, and only when their fonts are embedded.
+  finishAsPdfA(doc, { conformance: "B", fileNumber: data.fileNumber, idSeed: pdfIdSeed("package", data) });
   return doc.save({ useObjectStreams: true });
 }
 

@@ -10,6 +10,7 @@ import {
   textWidth,
   wrap,
 } from "./layout";
+import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 
 /**
  * Eingangsbestätigung (receipt of a submitted Bauantrag) as PDF. A pure function of its input:
@@ -17,7 +18,7 @@ import {
  * pdf-lib's seeded id generator), so a golden test can compare output and a stored receipt can be
  * reproduced. Bump RECEIPT_RENDERER_VERSION whenever the output changes for the same input.
  */
-export const RECEIPT_RENDERER_VERSION = "1.1.0";
+export const RECEIPT_RENDERER_VERSION = "1.2.0";
 
 export interface ReceiptParty {
   name: string;
@@ -225,6 +226,7 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.receivedAt);
   doc.setModificationDate(data.receivedAt);
+  finishAsPdfA(doc, { conformance: "U", fileNumber: data.fileNumber, idSeed: pdfIdSeed("receipt", data) });
   return doc.save({ useObjectStreams: true });
 }
 

@@ -9,6 +9,7 @@ import {
   rgb,
 } from "pdf-lib";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
+import { finishAsPdfA, freshInfo, pdfIdSeed } from "./pdfa";
 
 /**
  * Stamps every page of an approved plan ("Zugehörig zur Baugenehmigung Az. … vom …").
@@ -20,7 +21,7 @@ import { clean, embedFonts, textWidth, wrap } from "./layout";
  * drawn into that strip. Page count, page order and the original content stream stay as they
  * were. Deterministic: the same input bytes and text give the same output bytes.
  */
-export const STAMP_RENDERER_VERSION = "1.2.0";
+export const STAMP_RENDERER_VERSION = "1.3.0";
 
 export interface StampText {
   /** "Zugehörig zur Baugenehmigung Az. 63-2026-00042 vom 18.06.2026". */
@@ -29,6 +30,8 @@ export interface StampText {
   authority: string;
   /** What the sheet is ("Lageplan, Version 1"); "Blatt x von y" is added per page. */
   detail: string;
+  /** The Aktenzeichen, for the file's metadata (dc:subject); without it, the "Az. …" of the headline. */
+  fileNumber?: string;
 }
 
 /** Height of the added strip at scale 1 (points; ~21 mm). */
@@ -140,6 +143,18 @@ export async function stampPdf(
   const total = pages.length;
   pages.forEach((page, i) => {
     drawStamp(page, { regular, bold }, text, `${text.detail} · Blatt ${i + 1} von ${total}`);
+  });
+  // A new file of the authority: the architect's document information and XMP go.
+  freshInfo(doc);
+  doc.setTitle(`${text.detail} – ${text.headline}`, { showInWindowTitleBar: true });
+  doc.setAuthor(clean(regular, text.authority));
+  doc.setSubject(text.headline);
+  doc.setCreator(`Bauantrag Stempel ${STAMP_RENDERER_VERSION}`);
+  doc.setProducer("Bauantrag (pdf-lib)");
+  finishAsPdfA(doc, {
+    conformance: "B",
+    fileNumber: text.fileNumber ?? /\bAz\. (\S+)/.exec(text.headline)?.[1] ?? text.headline,
+    idSeed: pdfIdSeed("stamp", { source, text }),
   });
   const bytes = await doc.save({ useObjectStreams: true });
   return { bytes, pageCount: total };

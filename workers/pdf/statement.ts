@@ -10,6 +10,7 @@ import {
   textWidth,
   wrap,
 } from "./layout";
+import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatReceivedAt, formatSize } from "./receipt";
 
 /**
@@ -19,7 +20,7 @@ import { formatDate, formatReceivedAt, formatSize } from "./receipt";
  * SHA-256 and who gave it when. A pure function of its input (fixed dates, pdf-lib's seeded ids),
  * so a re-render after a crash stores the same bytes. Bump the version when the output changes.
  */
-export const STATEMENT_RENDERER_VERSION = "1.0.0";
+export const STATEMENT_RENDERER_VERSION = "1.1.0";
 
 export interface StatementPdfData {
   agency: { name: string; addressLine?: string | null; email?: string | null };
@@ -141,6 +142,7 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.submittedAt);
   doc.setModificationDate(data.submittedAt);
+  finishAsPdfA(doc, { conformance: "U", fileNumber: data.fileNumber, idSeed: pdfIdSeed("statement", data) });
   return doc.save({ useObjectStreams: true });
 }
 

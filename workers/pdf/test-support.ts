@@ -254,3 +254,40 @@ export async function pdfFonts(bytes: Uint8Array): Promise<PdfFontRow[]> {
     });
   });
 }
+
+/** The XMP metadata packet of the document catalog, as poppler's `pdfinfo -meta` prints it. */
+export async function pdfXmp(bytes: Uint8Array): Promise<string> {
+  return withTempPdf(bytes, async (file) => (await run("pdfinfo", ["-meta", file])).stdout);
+}
+
+/** `pdfinfo` fields (Title, Author, Producer, …) as a map. */
+export async function pdfInfo(bytes: Uint8Array): Promise<Map<string, string>> {
+  return withTempPdf(bytes, async (file) => {
+    const { stdout } = await run("pdfinfo", ["-enc", "UTF-8", file]);
+    const out = new Map<string, string>();
+    for (const line of stdout.split("\n")) {
+      const m = /^([^:]+):\s*(.*)$/.exec(line);
+      if (m) out.set(m[1] as string, m[2] as string);
+    }
+    return out;
+  });
+}
+
+/** `qpdf --check`: resolves with its output when qpdf finds no error or warning, else throws. */
+export async function qpdfCheck(bytes: Uint8Array): Promise<string> {
+  return withTempPdf(bytes, async (file) => (await run("qpdf", ["--check", file])).stdout);
+}
+
+/** The trailer dictionary (also of a cross-reference stream) as qpdf prints it. */
+export async function qpdfTrailer(bytes: Uint8Array): Promise<string> {
+  return withTempPdf(bytes, async (file) => (await run("qpdf", ["--show-object=trailer", file])).stdout);
+}
+
+/** The whole file with every stream decompressed and no object streams (qpdf --qdf), as latin1 text. */
+export async function qpdfUncompressed(bytes: Uint8Array): Promise<string> {
+  return withTempPdf(bytes, async (file, dir) => {
+    const out = path.join(dir, "qdf.pdf");
+    await run("qpdf", ["--qdf", "--object-streams=disable", file, out]);
+    return (await readFile(out)).toString("latin1");
+  });
+}
