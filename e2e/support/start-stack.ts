@@ -17,7 +17,8 @@ import { startEmbeddedS3 } from "../../storage/embedded.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const port = Number(process.env.S3_PORT ?? 9110);
-const dir = path.join(root, ".data", "e2e-s3");
+// One folder per S3 port: runs on other ports (other developers, parallel CI jobs) keep their files.
+const dir = path.join(root, ".data", `e2e-s3-${port}`);
 await rm(dir, { recursive: true, force: true });
 const s3 = await startEmbeddedS3({
   dir,
