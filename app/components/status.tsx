@@ -1,7 +1,9 @@
+import { caseEventLabel } from "~/domain/case-events";
 import { formatDate } from "~/domain/format";
+import type { ApplicationStatus } from "~/generated/prisma/enums";
 /** German labels for ApplicationStatus and a KERN badge that shows one. */
 
-export const APPLICATION_STATUS_LABELS: Record<string, string> = {
+export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
   DRAFT: "Entwurf",
   SUBMITTED: "Eingereicht",
   IN_REVIEW: "In Prüfung",
@@ -16,7 +18,7 @@ export const APPLICATION_STATUS_LABELS: Record<string, string> = {
 
 type Tone = "info" | "success" | "warning" | "danger";
 
-const STATUS_TONES: Record<string, Tone> = {
+const STATUS_TONES: Record<ApplicationStatus, Tone> = {
   DRAFT: "info",
   SUBMITTED: "info",
   IN_REVIEW: "info",
@@ -30,11 +32,11 @@ const STATUS_TONES: Record<string, Tone> = {
 };
 
 export function statusLabel(status: string): string {
-  return APPLICATION_STATUS_LABELS[status] ?? status;
+  return APPLICATION_STATUS_LABELS[status as ApplicationStatus] ?? status;
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  const tone = STATUS_TONES[status] ?? "info";
+  const tone = STATUS_TONES[status as ApplicationStatus] ?? "info";
   return (
     <span className={`kern-badge kern-badge--${tone}`}>
       <span className="kern-label">{statusLabel(status)}</span>
@@ -54,60 +56,9 @@ export function procedureLabel(code: string): string {
   return PROCEDURE_LABELS_SHORT[code] ?? code;
 }
 
-/** History event types; unknown types are shown as they are. Other features add theirs here. */
-export const CASE_EVENT_LABELS: Record<string, string> = {
-  "application.created": "Antrag angelegt",
-  "application.section-saved": "Angaben gespeichert",
-  "member.invited": "Person eingeladen",
-  "member.accepted": "Einladung angenommen",
-  "document.uploaded": "Unterlage hochgeladen",
-  "document.marked-later": "Unterlage wird nachgereicht",
-  "document.unmarked-later": "Nachreichung zurückgenommen",
-  "receipt.rendered": "Eingangsbestätigung erstellt",
-  "xbau.exported": "XBau-Nachricht erstellt",
-  "application.submitted": "Antrag eingereicht",
-  "application.file-number-assigned": "Aktenzeichen vergeben",
-  "application.receipt-sent": "Eingangsbestätigung versandt",
-  "review.started": "Vollständigkeitsprüfung begonnen",
-  "request.sent": "Nachforderung gestellt",
-  "request.answered": "Nachforderung beantwortet (Nachreichung)",
-  "request.item-answered": "Punkt der Nachforderung beantwortet",
-  "request.expired": "Frist der Nachforderung abgelaufen",
-  "request.closed": "Nachforderung geschlossen",
-  "application.complete": "Antrag vollständig",
-  "case.assigned": "Zuständigkeit geändert",
-  "comment.created": "Kommentar",
-  "participation.requested": "Fachstelle beteiligt",
-  "participation.opened": "Beteiligung von der Fachstelle geöffnet",
-  "participation.answered": "Stellungnahme abgegeben",
-  "participation.extension-requested": "Fristverlängerung beantragt",
-  "participation.started": "Beteiligung gestartet",
-  "participation.package-rendered": "Beteiligungspaket erstellt",
-  "participation.sent": "Beteiligung zugestellt",
-  "participation.reminded": "Erinnerung an die Frist der Stellungnahme",
-  "participation.deemed-consent": "Zustimmung gilt als erteilt (Fristablauf)",
-  "participation.overdue": "Frist der Stellungnahme abgelaufen",
-  "participation.extension-granted": "Fristverlängerung gewährt",
-  "participation.extension-refused": "Fristverlängerung abgelehnt",
-  "participation.closed": "Beteiligung abgeschlossen",
-  "participation.cancelled": "Beteiligung nicht versandt (Antrag zurückgenommen)",
-  "document.processing-refused": "Unterlage konnte nicht verarbeitet werden",
-  "statement.rendered": "Stellungnahme als PDF erstellt",
-  "decision.made": "Entscheidung getroffen",
-  "decision.plan-stamped": "Genehmigte Bauvorlage gestempelt",
-  "decision.bescheid-rendered": "Bescheid erstellt",
-  "decision.delivered": "Bescheid zugestellt",
-  "decision.drafted": "Bescheidentwurf angelegt",
-  "decision.draft-saved": "Bescheidentwurf gespeichert",
-  "decision.submitted-for-approval": "Bescheid zur Freigabe vorgelegt",
-  "decision.approved": "Bescheid freigegeben (Vier-Augen-Prinzip)",
-  "decision.decided": "Bescheid erlassen",
-  "application.withdrawn": "Antrag zurückgenommen",
-  "application.deemed-withdrawn": "Antrag gilt als zurückgenommen",
-};
-
+/** History label of an event type: from the case-event catalogue; unknown (older) types as they are. */
 export function eventLabel(type: string): string {
-  return CASE_EVENT_LABELS[type] ?? type;
+  return caseEventLabel(type);
 }
 
 const SECTION_LABELS: Record<string, string> = {
