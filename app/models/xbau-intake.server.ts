@@ -4,7 +4,7 @@ import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { fileTypeFromBuffer } from "file-type";
 import { evaluateCompleteness } from "~/domain/completeness";
-import { getDocumentType } from "~/domain/document-types";
+import { type DocumentType, getDocumentType } from "~/domain/document-types";
 import { Prisma } from "~/generated/prisma/client";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { allocateFileNumber } from "~/models/file-number.server";
@@ -151,6 +151,72 @@ async function hashFile(file: string): Promise<{ sha256: string; sizeBytes: numb
   return { sha256: hash.digest("hex"), sizeBytes };
 }
 
+/** Checks run in parallel per import (qpdf is a child process; hashing and sniffing are I/O). */
+const CHECK_CONCURRENCY = 4;
+
+/** Runs `fn` over `items` with at most `limit` at a time; results in input order. A failing lane stops; the others finish. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  // Every lane settles before a failure is reported, so the caller's cleanup sees no put in flight.
+  const settled = await Promise.allSettled(lanes);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results;
+}
+
+/** The upload checks for one delivered file: size, declared hash and size, type, content. */
+async function checkOne(
+  doc: ImportedDocument,
+  attachment: IntakeAttachment,
+  type: DocumentType,
+  maxBytes: number,
+): Promise<CheckedFile | { problem: IntakeProblem }> {
+  const refuse = (suffix: string, message: string) => ({
+    problem: { element: `${doc.element}${suffix}`, message },
+  });
+  const { sha256, sizeBytes } = await hashFile(attachment.path);
+  if (sizeBytes === 0) return refuse("/anhang", `Die Datei "${attachment.filename}" ist leer.`);
+  if (sizeBytes > maxBytes) {
+    return refuse(
+      "/anhang",
+      `Die Datei "${attachment.filename}" ist größer als erlaubt (${Math.round(maxBytes / 1024 / 1024)} MB).`,
+    );
+  }
+  if (doc.file?.sha256 && doc.file.sha256 !== sha256) {
+    return refuse(
+      "/anhang/@hashValue",
+      `Die Datei "${attachment.filename}" stimmt nicht mit dem Hashwert der Nachricht überein (beschädigt oder ausgetauscht).`,
+    );
+  }
+  if (doc.file?.sizeBytes !== undefined && doc.file.sizeBytes !== sizeBytes) {
+    return refuse(
+      "/anhang/@filesize",
+      `Die Datei "${attachment.filename}" hat ${sizeBytes} Bytes, die Nachricht nennt ${doc.file.sizeBytes}.`,
+    );
+  }
+  const detected = (await fileTypeFromBuffer(await headOf(attachment.path)))?.mime;
+  if (!detected || !type.mimeTypes.includes(detected)) {
+    return refuse(
+      "/anhang",
+      `Die Datei "${attachment.filename}" ist kein zulässiges Format für „${type.shortLabel}“ (erlaubt: ${type.mimeTypes.join(", ")}).`,
+    );
+  }
+  const inspected = await checkUploadedFile(attachment.path, attachment.filename, detected);
+  if (!inspected.ok) return refuse("/anhang", inspected.message);
+  return { doc, attachment, mimeType: detected, sha256, sizeBytes, pageCount: inspected.pageCount };
+}
+
 /** Matches every `anhang` to a delivered file and runs the upload checks on it. */
 async function checkAttachments(
   antrag: ImportedAntrag,
@@ -169,8 +235,9 @@ async function checkAttachments(
     byName.set(key, a);
   }
   const used = new Set<string>();
-  const checked: CheckedFile[] = [];
   const maxBytes = env().UPLOAD_MAX_BYTES;
+  // Matching is cheap and ordered; the byte checks (hash, type, qpdf) run a few at a time.
+  const pending: { doc: ImportedDocument; attachment: IntakeAttachment; type: DocumentType }[] = [];
   for (const doc of antrag.documents) {
     const type = getDocumentType(doc.typeCode);
     if (!type) {
@@ -191,49 +258,15 @@ async function checkAttachments(
       continue;
     }
     used.add(key);
-    const { sha256, sizeBytes } = await hashFile(attachment.path);
-    if (sizeBytes === 0) {
-      problems.push({
-        element: `${doc.element}/anhang`,
-        message: `Die Datei "${attachment.filename}" ist leer.`,
-      });
-      continue;
-    }
-    if (sizeBytes > maxBytes) {
-      problems.push({
-        element: `${doc.element}/anhang`,
-        message: `Die Datei "${attachment.filename}" ist größer als erlaubt (${Math.round(maxBytes / 1024 / 1024)} MB).`,
-      });
-      continue;
-    }
-    if (doc.file.sha256 && doc.file.sha256 !== sha256) {
-      problems.push({
-        element: `${doc.element}/anhang/@hashValue`,
-        message: `Die Datei "${attachment.filename}" stimmt nicht mit dem Hashwert der Nachricht überein (beschädigt oder ausgetauscht).`,
-      });
-      continue;
-    }
-    if (doc.file.sizeBytes !== undefined && doc.file.sizeBytes !== sizeBytes) {
-      problems.push({
-        element: `${doc.element}/anhang/@filesize`,
-        message: `Die Datei "${attachment.filename}" hat ${sizeBytes} Bytes, die Nachricht nennt ${doc.file.sizeBytes}.`,
-      });
-      continue;
-    }
-    const detected = (await fileTypeFromBuffer(await headOf(attachment.path)))?.mime;
-    if (!detected || !type.mimeTypes.includes(detected)) {
-      problems.push({
-        element: `${doc.element}/anhang`,
-        message: `Die Datei "${attachment.filename}" ist kein zulässiges Format für „${type.shortLabel}“ (erlaubt: ${type.mimeTypes.join(", ")}).`,
-      });
-      continue;
-    }
-    const inspected = await checkUploadedFile(attachment.path, attachment.filename, detected);
-    if (!inspected.ok) {
-      problems.push({ element: `${doc.element}/anhang`, message: inspected.message });
-      continue;
-    }
-    checked.push({ doc, attachment, mimeType: detected, sha256, sizeBytes, pageCount: inspected.pageCount });
+    pending.push({ doc, attachment, type });
+  }
+  const outcomes = await mapLimited(pending, CHECK_CONCURRENCY, ({ doc, attachment, type }) =>
+    checkOne(doc, attachment, type, maxBytes),
+  );
+  const checked: CheckedFile[] = [];
+  for (const o of outcomes) {
+    if ("problem" in o) problems.push(o.problem);
+    else checked.push(o);
   }
   for (const a of delivered) {
     if (!used.has(a.filename.normalize("NFC").toLowerCase())) {
@@ -313,13 +346,15 @@ export async function importXbauAntrag(
       const documentId = randomUUID();
       const versionId = randomUUID();
       const key = documentVersionKey({ authorityId: authority.id, applicationId, documentId, versionId });
-      written.push(key);
-      const put = await storage.putStream(key, createReadStream(file.attachment.path), {
-        contentType: file.mimeType,
-      });
-      if (put.sha256 !== file.sha256) throw new Error("attachment changed while it was stored");
+      written.push(key); // before the put: a half-written object is removed too
       versions.set(file.doc, { versionId, documentId, key, file });
     }
+    await mapLimited([...versions.values()], CHECK_CONCURRENCY, async (v) => {
+      const put = await storage.putStream(v.key, createReadStream(v.file.attachment.path), {
+        contentType: v.file.mimeType,
+      });
+      if (put.sha256 !== v.file.sha256) throw new Error("attachment changed while it was stored");
+    });
 
     const receivedAt = new Date();
     const fileNumber = await db().$transaction(
@@ -489,10 +524,13 @@ export async function importXbauAntrag(
     logger.info({ applicationId, fileNumber, messageId: antrag.messageId }, "XBau 0200 imported");
     return { ok: true, applicationId, fileNumber, duplicate: false };
   } catch (error) {
-    if (error instanceof Duplicate) {
-      // Another upload of the same message won the race; answer with its case.
-      const parsed = checkMessageId(input.message);
-      const earlier = parsed ? await existingCase(authority.id, parsed) : null;
+    if (!(error instanceof IntakeRefused)) {
+      // Another upload of the same message won the race (the unique constraint refused this one,
+      // whichever form the driver's error takes): answer with its case.
+      if (!(error instanceof Duplicate))
+        logger.warn({ err: error }, "XBau intake: failed, checking for a concurrent import");
+      const messageId = checkMessageId(input.message);
+      const earlier = messageId ? await existingCase(authority.id, messageId) : null;
       if (earlier) return { ok: true, ...earlier, duplicate: true };
     }
     if (error instanceof IntakeRefused) {
