@@ -61,6 +61,10 @@ test("CSP: login, inbox, case page with pdf viewer and registration run without 
   await page.getByRole("button", { name: "Abmelden" }).click();
   await page.goto("/registrieren");
   await hydrated(page);
+  // The confirmation link's page is its own page (not the form), and says when a link is invalid.
+  await page.goto(`/registrieren/bestaetigen/${"A".repeat(43)}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Konto bestätigen" })).toBeVisible();
+  await expect(page.getByTestId("confirm-error")).toContainText("ungültig");
 
   expect(violations).toEqual([]);
 });

@@ -78,7 +78,7 @@ describe("/registrieren", () => {
       role: "APPLICANT",
       redirectTo: "/einladung/abc",
     });
-    expect(reply).toEqual({ sent: email.toLowerCase() });
+    expect(reply).toEqual({ sent: email.toLowerCase(), validHours: 24 });
     // Nothing is created before the address is confirmed.
     expect(await db().user.count({ where: { email: email.toLowerCase() } })).toBe(0);
     const mail = await lastMailTo(email.toLowerCase());
@@ -147,7 +147,7 @@ describe("/registrieren", () => {
       chamberNumber: "AK-MV 4711",
       chamberLand: "MV",
     });
-    expect(ok.reply).toEqual({ sent: email.toLowerCase() });
+    expect(ok.reply).toEqual({ sent: email.toLowerCase(), validHours: 24 });
     const response = await confirm(tokenFrom((await lastMailTo(email.toLowerCase()))?.text ?? ""));
     expect(response.headers.get("Location")).toBe("/");
     const user = await db().user.findUniqueOrThrow({
@@ -196,8 +196,8 @@ describe("/registrieren", () => {
       role: "APPLICANT",
     });
     // Same shape, same wording: only the address the person typed differs.
-    expect(forExisting.reply).toEqual({ sent: owner.email });
-    expect(forNew.reply).toEqual({ sent: fresh.toLowerCase() });
+    expect(forExisting.reply).toEqual({ sent: owner.email, validHours: 24 });
+    expect(forNew.reply).toEqual({ sent: fresh.toLowerCase(), validHours: 24 });
     const mail = await lastMailTo(owner.email);
     expect(mail?.subject).toBe("Versuch, ein Konto mit Ihrer E-Mail-Adresse anzulegen");
     expect(mail?.text).toContain("Guten Tag Clara Clerk");
@@ -230,7 +230,7 @@ describe("/registrieren", () => {
       params: {},
       context: {},
     });
-    expect(anonymous).toEqual({ redirectTo: "/einladung/x", email: "a@b.de" });
+    expect(anonymous).toEqual({ redirectTo: "/einladung/x", email: "a@b.de", passwordMinLength: 10 });
   });
 
   it("a made-up or malformed token creates nothing", async () => {

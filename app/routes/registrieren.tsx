@@ -30,6 +30,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     redirectTo: redirectTo === "/" ? "" : redirectTo,
     email: email && email.length <= 254 ? email : "",
+    // Sent as data: *.server modules are empty in the browser bundle.
+    passwordMinLength: PASSWORD_MIN_LENGTH,
   };
 }
 
@@ -52,13 +54,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return submission.reply({ formErrors: [result.message], hideFields: ["password"] });
   }
   // The same answer whether the address is new or already has an account (issue 11).
-  return { sent: result.email };
+  return { sent: result.email, validHours: CONFIRMATION_TTL_HOURS };
 }
 
 export default function Register() {
-  const { redirectTo, email } = useLoaderData<typeof loader>();
+  const { redirectTo, email, passwordMinLength } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const sent = actionData && "sent" in actionData ? actionData.sent : null;
+  const sent = actionData && "sent" in actionData ? actionData : null;
   const lastResult = actionData && !("sent" in actionData) ? actionData : undefined;
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting";
@@ -84,8 +86,8 @@ export default function Register() {
         <div className="app-section app-stack">
           <Alert tone="success" title="E-Mail verschickt" announce>
             <p className="kern-body" data-testid="register-sent">
-              Wir haben eine E-Mail an {sent} geschickt. Öffnen Sie den Link darin, um Ihr Konto anzulegen.
-              Der Link ist {CONFIRMATION_TTL_HOURS} Stunden gültig.
+              Wir haben eine E-Mail an {sent.sent} geschickt. Öffnen Sie den Link darin, um Ihr Konto
+              anzulegen. Der Link ist {sent.validHours} Stunden gültig.
             </p>
           </Alert>
           <p className="kern-body">
@@ -147,9 +149,9 @@ export default function Register() {
             name={fields.password.name}
             type="password"
             label="Passwort"
-            hint={`Mindestens ${PASSWORD_MIN_LENGTH} Zeichen und schwer zu erraten, z. B. mehrere ungewöhnliche Wörter.`}
+            hint={`Mindestens ${passwordMinLength} Zeichen und schwer zu erraten, z. B. mehrere ungewöhnliche Wörter.`}
             autoComplete="new-password"
-            minLength={PASSWORD_MIN_LENGTH}
+            minLength={passwordMinLength}
             errors={fields.password.errors}
           />
           <RadioGroup

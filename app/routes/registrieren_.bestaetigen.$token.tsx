@@ -17,7 +17,8 @@ export const meta: MetaFunction = () => [{ title: "Konto bestätigen – Bauantr
  */
 export async function loader({ params }: LoaderFunctionArgs) {
   const pending = await pendingRegistration(params.token ?? "");
-  return { pending };
+  // The message travels in the data: *.server modules are empty in the browser bundle.
+  return { pending, invalid: pending ? null : CONFIRMATION_INVALID_MESSAGE };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -30,10 +31,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ConfirmRegistration() {
-  const { pending } = useLoaderData<typeof loader>();
+  const { pending, invalid } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
-  const problem = failed?.message ?? (pending ? null : CONFIRMATION_INVALID_MESSAGE);
+  const problem = failed?.message ?? invalid;
   return (
     <div className="app-narrow">
       <h1 className="kern-heading-large">Konto bestätigen</h1>
