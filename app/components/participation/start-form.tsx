@@ -1,0 +1,301 @@
+import { Form } from "@remix-run/react";
+import { useState } from "react";
+import { Alert } from "~/components/alert";
+import type { ParticipationProposal } from "~/models/participation.server";
+
+/**
+ * The clerk's "Beteiligung starten" form: one row per agency (suggested or added) with documents,
+ * deadline, question and consequence of silence. Rows are plain form fields (`rows[i].…`), so the
+ * form works without JavaScript; readRows parses them on the server within MAX_ROWS.
+ */
+
+const MAX_ROWS = 40;
+
+export interface Row {
+  agencyId: string;
+  keep: boolean;
+  deadline: string;
+  question: string;
+  reason: string;
+  silenceIsConsent: boolean;
+  documentVersionIds: string[];
+}
+
+/** The rows the form starts with: every suggestion that has a registered agency, not yet asked. */
+export function initialRows(p: ParticipationProposal): Row[] {
+  const all = p.documents.map((d) => d.versionId);
+  return p.suggestions.flatMap((s) =>
+    s.agency && !s.alreadyParticipating
+      ? [
+          {
+            agencyId: s.agency.id,
+            keep: true,
+            deadline: s.deadlineDate,
+            question: s.suggestion.question,
+            reason: s.suggestion.reason,
+            silenceIsConsent: s.suggestion.silenceIsConsent,
+            documentVersionIds: all,
+          },
+        ]
+      : [],
+  );
+}
+
+export function rowFor(p: ParticipationProposal, agencyId: string): Row | null {
+  const a = p.agencies.find((x) => x.id === agencyId);
+  if (!a) return null;
+  return {
+    agencyId: a.id,
+    keep: true,
+    deadline: a.deadlineDate,
+    question: a.defaults.question,
+    reason: a.defaults.reason,
+    silenceIsConsent: a.defaults.silenceIsConsent,
+    documentVersionIds: p.documents.map((d) => d.versionId),
+  };
+}
+
+export function readRows(form: FormData): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < MAX_ROWS; i++) {
+    const agencyId = form.get(`rows[${i}].agencyId`);
+    if (agencyId === null) continue;
+    rows.push({
+      agencyId: String(agencyId),
+      keep: form.get(`rows[${i}].keep`) === "on",
+      deadline: String(form.get(`rows[${i}].deadline`) ?? ""),
+      question: String(form.get(`rows[${i}].question`) ?? ""),
+      reason: String(form.get(`rows[${i}].reason`) ?? ""),
+      silenceIsConsent: form.get(`rows[${i}].silence`) === "consent",
+      documentVersionIds: form.getAll(`rows[${i}].docs`).map(String),
+    });
+  }
+  return rows;
+}
+
+export function StartForm({
+  proposal,
+  initial,
+  message,
+  today,
+  busy,
+  boardCount,
+}: {
+  proposal: ParticipationProposal;
+  initial: Row[] | null;
+  message: string | null;
+  today: string;
+  busy: boolean;
+  boardCount: number;
+}) {
+  const p = proposal;
+  const [rows, setRows] = useState<Row[]>(() => initial ?? initialRows(p));
+  const [addId, setAddId] = useState("");
+  const agencyName = (id: string) => proposal.agencies.find((a) => a.id === id)?.name ?? "Unbekannte Stelle";
+  const suggestionFor = (agencyId: string) => proposal.suggestions.find((s) => s.agency?.id === agencyId);
+  const addable = proposal.agencies.filter(
+    (a) => !a.alreadyParticipating && !rows.some((r) => r.agencyId === a.id),
+  );
+  const update = (agencyId: string, patch: Partial<Row>) =>
+    setRows((rs) => rs.map((r) => (r.agencyId === agencyId ? { ...r, ...patch } : r)));
+  return (
+    <Form method="post" data-testid="participation-form">
+      <section className="app-section" aria-labelledby="start-title">
+        <h2 className="kern-heading-medium" id="start-title">
+          {boardCount > 0 ? "Weitere Stellen beteiligen" : "Stellen beteiligen"}
+        </h2>
+        <p className="kern-body">
+          Vorgeschlagen aus den Angaben des Antrags. Entfernen Sie Stellen, die nicht beteiligt werden sollen,
+          und fügen Sie weitere hinzu. Jede Stelle erhält ein Paket mit Anschreiben, Zusammenfassung und den
+          ausgewählten Unterlagen.
+        </p>
+        {proposal.suggestions
+          .filter((s) => !s.agency)
+          .map((s) => (
+            <Alert
+              key={s.suggestion.key}
+              tone="warning"
+              title={`${s.suggestion.label}: keine Stelle registriert`}
+            >
+              <p className="kern-body">
+                {s.suggestion.reason} Für diese Stelle ist bei Ihrer Behörde kein Mandant eingerichtet.
+              </p>
+            </Alert>
+          ))}
+        {message ? (
+          <Alert tone="danger" title="Beteiligung nicht gestartet" announce>
+            <p className="kern-body" data-testid="participation-error">
+              {message}
+            </p>
+          </Alert>
+        ) : null}
+        {rows.length === 0 ? <p className="kern-body">Keine Stelle ausgewählt.</p> : null}
+        <ol className="app-findings" data-testid="participation-rows">
+          {rows.map((r, i) => {
+            const s = suggestionFor(r.agencyId);
+            const name = agencyName(r.agencyId);
+            const key = r.agencyId;
+            return (
+              <li key={key} className="app-finding" data-testid="participation-row" data-agency={name}>
+                <input type="hidden" name={`rows[${i}].agencyId`} value={r.agencyId} />
+                <input type="hidden" name={`rows[${i}].reason`} value={r.reason} />
+                <div className="kern-form-check">
+                  <input
+                    className="kern-form-check__input"
+                    type="checkbox"
+                    id={`row-${key}-keep`}
+                    name={`rows[${i}].keep`}
+                    checked={r.keep}
+                    onChange={(e) => update(key, { keep: e.target.checked })}
+                  />
+                  <label className="kern-label" htmlFor={`row-${key}-keep`}>
+                    {name} beteiligen
+                  </label>
+                </div>
+                <p className="kern-body kern-body--small">
+                  {s ? <strong>{s.suggestion.label}: </strong> : null}
+                  {r.reason}
+                  {s ? ` (${s.suggestion.legalBasis})` : ""}
+                </p>
+                <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }}>
+                  <div className="kern-form-input">
+                    <label className="kern-label" htmlFor={`row-${key}-deadline`}>
+                      Frist
+                    </label>
+                    <input
+                      id={`row-${key}-deadline`}
+                      name={`rows[${i}].deadline`}
+                      type="date"
+                      className="kern-form-input__input"
+                      min={today}
+                      value={r.deadline}
+                      onChange={(e) => update(key, { deadline: e.target.value })}
+                    />
+                  </div>
+                  <div className="kern-form-input">
+                    <label className="kern-label" htmlFor={`row-${key}-silence`}>
+                      Folge bei Schweigen
+                    </label>
+                    <div className="kern-form-input__select-wrapper">
+                      <select
+                        id={`row-${key}-silence`}
+                        name={`rows[${i}].silence`}
+                        className="kern-form-input__select"
+                        value={r.silenceIsConsent ? "consent" : "none"}
+                        onChange={(e) => update(key, { silenceIsConsent: e.target.value === "consent" })}
+                      >
+                        <option value="consent">Zustimmung gilt als erteilt</option>
+                        <option value="none">Entscheidung ohne Stellungnahme</option>
+                      </select>
+                    </div>
+                  </div>
+                </div>
+                <div className="kern-form-input">
+                  <label className="kern-label" htmlFor={`row-${key}-question`}>
+                    Frage an die Stelle
+                  </label>
+                  <textarea
+                    id={`row-${key}-question`}
+                    name={`rows[${i}].question`}
+                    className="kern-form-input__input"
+                    rows={2}
+                    maxLength={4000}
+                    value={r.question}
+                    onChange={(e) => update(key, { question: e.target.value })}
+                  />
+                </div>
+                <fieldset className="kern-fieldset">
+                  <legend className="kern-label">Unterlagen für {name}</legend>
+                  <div className="kern-fieldset__body">
+                    {proposal.documents.map((d) => (
+                      <div className="kern-form-check" key={d.versionId}>
+                        <input
+                          className="kern-form-check__input"
+                          type="checkbox"
+                          id={`row-${key}-doc-${d.versionId}`}
+                          name={`rows[${i}].docs`}
+                          value={d.versionId}
+                          checked={r.documentVersionIds.includes(d.versionId)}
+                          onChange={(e) =>
+                            update(key, {
+                              documentVersionIds: e.target.checked
+                                ? [...r.documentVersionIds, d.versionId]
+                                : r.documentVersionIds.filter((v) => v !== d.versionId),
+                            })
+                          }
+                        />
+                        <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
+                          {d.typeLabel}
+                          {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version{" "}
+                          {d.versionNumber}, {d.filename})
+                        </label>
+                      </div>
+                    ))}
+                  </div>
+                </fieldset>
+                <button
+                  type="button"
+                  className="kern-btn kern-btn--tertiary"
+                  onClick={() => setRows((rs) => rs.filter((x) => x.agencyId !== key))}
+                >
+                  <span className="kern-label">{name} entfernen</span>
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+        {addable.length > 0 ? (
+          <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "flex-end" }}>
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor="addAgencyId">
+                Weitere Stelle
+              </label>
+              <div className="kern-form-input__select-wrapper">
+                <select
+                  id="addAgencyId"
+                  name="addAgencyId"
+                  className="kern-form-input__select"
+                  value={addId}
+                  onChange={(e) => setAddId(e.target.value)}
+                >
+                  <option value="">Bitte wählen</option>
+                  {addable.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.name} ({a.kindLabel})
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <button
+              type="submit"
+              name="intent"
+              value="add"
+              className="kern-btn kern-btn--secondary"
+              onClick={(e) => {
+                // With JavaScript the row is added here; without, the action adds it.
+                e.preventDefault();
+                const row = rowFor(p, addId);
+                if (row) setRows((rs) => [...rs, row]);
+                setAddId("");
+              }}
+            >
+              <span className="kern-label">Stelle hinzufügen</span>
+            </button>
+          </div>
+        ) : null}
+        <p className="kern-body">
+          <button
+            type="submit"
+            name="intent"
+            value="start"
+            className="kern-btn kern-btn--primary"
+            disabled={busy || rows.every((r) => !r.keep)}
+          >
+            <span className="kern-label">Beteiligung starten</span>
+          </button>
+        </p>
+      </section>
+    </Form>
+  );
+}
