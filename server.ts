@@ -10,6 +10,7 @@ import { env } from "~/utils/env.server";
 import { securityHeaders, trustProxySetting } from "~/utils/http-security.server";
 import { logger } from "~/utils/logger.server";
 import { requestLimits } from "~/utils/request-limits.server";
+import { runInRequestScope } from "~/utils/request-scope.server";
 
 /**
  * The web process: Express serving the Remix build, static assets and the KERN design system files.
@@ -42,15 +43,14 @@ export async function createServer() {
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
   // Every action's body is bounded and its field names checked before Remix parses it (issue 11).
   app.use(requestLimits());
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: config.NODE_ENV,
-      // The client address (login rate limiting, session records) and the CSP nonce.
-      getLoadContext: (req, res) => ({ clientIp: req.ip, cspNonce: res.locals.cspNonce as string }),
-    }),
-  );
+  const remix = createRequestHandler({
+    build,
+    mode: config.NODE_ENV,
+    // The client address (login rate limiting, session records) and the CSP nonce.
+    getLoadContext: (req, res) => ({ clientIp: req.ip, cspNonce: res.locals.cspNonce as string }),
+  });
+  // One memo scope per request: loaders of the same request share the session lookup.
+  app.all("*", (req, res, next) => runInRequestScope(() => remix(req, res, next)));
 
   return app;
 }

@@ -3,6 +3,7 @@ import { createCookie } from "@remix-run/node";
 import { type SessionUser, sessionUserSelect } from "~/models/user.server";
 import { db, type Tx } from "./db.server";
 import { env, sessionSecret } from "./env.server";
+import { forgetInRequest, memoInRequest } from "./request-scope.server";
 
 /**
  * Server-side sessions in PostgreSQL. The cookie carries a random 32-byte token (signed by the
@@ -107,13 +108,18 @@ export async function resolveSessionToken(
 
 export async function getSession(request: Request): Promise<ResolvedSession | null> {
   const token = await readSessionToken(request);
-  return token ? resolveSessionToken(token) : null;
+  if (!token) return null;
+  // The root loader and the route loader of one request share one lookup.
+  return memoInRequest(`session:${hashToken(token)}`, () => resolveSessionToken(token));
 }
 
 /** Deletes the session row of the request (if any) and returns a Set-Cookie that clears the cookie. */
 export async function destroySession(request: Request, client: Tx = db()): Promise<string> {
   const token = await readSessionToken(request);
-  if (token) await client.session.deleteMany({ where: { id: hashToken(token) } });
+  if (token) {
+    await client.session.deleteMany({ where: { id: hashToken(token) } });
+    forgetInRequest(`session:${hashToken(token)}`);
+  }
   return sessionCookie().serialize("", { maxAge: 0, expires: new Date(0) });
 }
 
