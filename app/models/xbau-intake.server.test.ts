@@ -243,7 +243,8 @@ describe("importXbauAntrag: valid messages", () => {
       importXbauAntrag(clerk, { message: xml, attachments }, { storage }),
       importXbauAntrag(clerk, { message: xml, attachments }, { storage }),
     ]);
-    expect(a.ok && b.ok).toBe(true);
+    // On failure the assertion shows the refusal/failure reasons, not just "false".
+    expect([a, b]).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
     if (!a.ok || !b.ok) throw new Error("unreachable");
     expect(a.applicationId).toBe(b.applicationId);
     expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);

@@ -391,50 +391,50 @@ export async function importXbauAntrag(
             data: antrag.data as Prisma.InputJsonValue,
           },
         });
-        const snapshotDocs: SnapshotDocument[] = [];
-        for (const doc of antrag.documents) {
-          const v = versions.get(doc);
-          const created = await tx.document.create({
-            data: {
-              id: v?.documentId,
-              applicationId,
-              typeCode: doc.typeCode,
-              title: doc.title,
-              toBeSubmittedLater: !v,
-            },
-            select: { id: true },
-          });
-          if (v) {
-            const filename = sanitizeFilename(v.file.attachment.filename);
-            await tx.documentVersion.create({
-              data: {
-                id: v.versionId,
-                documentId: created.id,
-                versionNumber: 1,
-                filename,
-                mimeType: v.file.mimeType,
-                sizeBytes: BigInt(v.file.sizeBytes),
-                sha256: v.file.sha256,
-                storageKey: v.key,
-                pageCount: v.file.pageCount,
-                uploadedById: user.id,
-              },
-            });
-          }
-          snapshotDocs.push({
-            documentId: created.id,
+        // Two statements for all documents and versions: a message may carry hundreds.
+        const rows = antrag.documents.map((doc) => ({ doc, v: versions.get(doc), id: randomUUID() }));
+        await tx.document.createMany({
+          data: rows.map(({ doc, v, id }) => ({
+            id: v?.documentId ?? id,
+            applicationId,
             typeCode: doc.typeCode,
             title: doc.title,
-            versionId: v?.versionId ?? null,
-            versionNumber: v ? 1 : null,
-            filename: v ? sanitizeFilename(v.file.attachment.filename) : null,
-            sha256: v?.file.sha256 ?? null,
-            sizeBytes: v?.file.sizeBytes ?? null,
-            mimeType: v?.file.mimeType ?? null,
-            pageCount: v?.file.pageCount ?? null,
             toBeSubmittedLater: !v,
-          });
-        }
+          })),
+        });
+        await tx.documentVersion.createMany({
+          data: rows.flatMap(({ v }) =>
+            v
+              ? [
+                  {
+                    id: v.versionId,
+                    documentId: v.documentId,
+                    versionNumber: 1,
+                    filename: sanitizeFilename(v.file.attachment.filename),
+                    mimeType: v.file.mimeType,
+                    sizeBytes: BigInt(v.file.sizeBytes),
+                    sha256: v.file.sha256,
+                    storageKey: v.key,
+                    pageCount: v.file.pageCount,
+                    uploadedById: user.id,
+                  },
+                ]
+              : [],
+          ),
+        });
+        const snapshotDocs: SnapshotDocument[] = rows.map(({ doc, v, id }) => ({
+          documentId: v?.documentId ?? id,
+          typeCode: doc.typeCode,
+          title: doc.title,
+          versionId: v?.versionId ?? null,
+          versionNumber: v ? 1 : null,
+          filename: v ? sanitizeFilename(v.file.attachment.filename) : null,
+          sha256: v?.file.sha256 ?? null,
+          sizeBytes: v?.file.sizeBytes ?? null,
+          mimeType: v?.file.mimeType ?? null,
+          pageCount: v?.file.pageCount ?? null,
+          toBeSubmittedLater: !v,
+        }));
         // What is missing is noted as open items (as for an online submission); the formal
         // review decides on a Nachforderung — a received application cannot be sent back unread.
         const completeness = evaluateCompleteness({
