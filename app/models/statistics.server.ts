@@ -1,6 +1,11 @@
 import { endOfBerlinDay } from "~/domain/deadlines";
+import { AWAITING_STATEMENT_STATUSES } from "~/domain/lifecycle";
 import { Prisma } from "~/generated/prisma/client";
+import { sqlStatuses } from "~/models/lifecycle.server";
 import { db, type Tx } from "~/utils/db.server";
+
+/** Routed and without statement (the lifecycle table's set, not a copy). */
+const AWAITING = sqlStatuses(AWAITING_STATEMENT_STATUSES);
 
 /**
  * Statistics of one authority's cases, for the authority itself ("does the digital process pay
@@ -139,7 +144,7 @@ export const statisticsSql = {
         FROM "Application" a
        CROSS JOIN LATERAL (
              SELECT q."id", q."agencyId", q."kind", q."status", q."deadline" FROM "Participation" q
-              WHERE q."applicationId" = a."id" AND q."status" IN ('SENT', 'OPENED') AND q."deadline" < ${now}
+              WHERE q."applicationId" = a."id" AND q."status" IN (${AWAITING}) AND q."deadline" < ${now}
              OFFSET 0) p
         JOIN "Authority" ag ON ag."id" = p."agencyId"
        WHERE a."authorityId" = ${authorityId}::uuid
