@@ -127,3 +127,24 @@ test.describe("Geschützte Seiten und Abmeldung", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Seite nicht gefunden" })).toBeVisible();
   });
 });
+
+test.describe("Registrierung mit JavaScript", () => {
+  test("prüft im Browser, meldet fehlende Angaben am Feld und bestätigt den Versand", async ({ page }) => {
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    await page.goto("/registrieren");
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Vor- und Nachname").fill("Małgorzata Čech");
+    const email = `registrierung-${Date.now()}@example.org`;
+    await page.getByLabel("E-Mail-Adresse").fill(email);
+    await page.getByLabel("Passwort").fill("Ziegel-Dachrinne-2026!");
+    await page.getByRole("button", { name: "Konto anlegen" }).click();
+    // The browser validates with the same schema as the server: the missing role is named at the field.
+    await expect(page.getByText("Bitte wählen Sie, ob Sie als Bauherr:in")).toBeVisible();
+    await page.getByLabel("Bauherr:in / Antragsteller:in").check();
+    await page.getByRole("button", { name: "Konto anlegen" }).click();
+    await expect(page.getByText(email).first()).toBeVisible();
+    await expect(page.getByText(/verschickt/i).first()).toBeVisible();
+    expect(pageErrors).toEqual([]);
+  });
+});

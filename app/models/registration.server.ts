@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { LAENDER } from "~/domain/application-data";
+import {
+  PASSWORD_MIN_LENGTH,
+  REGISTRATION_ROLES,
+  type RegistrationInput,
+  registrationSchema,
+} from "~/domain/registration";
 import { Prisma } from "~/generated/prisma/client";
 import { enqueueInTx } from "~/models/outbox.server";
 import { normalizeEmail } from "~/models/user.server";
@@ -22,56 +27,7 @@ import { createSession } from "~/utils/session.server";
  * the link in a mail (see registerUser), so the form never tells whether an address is in use.
  */
 
-export const PASSWORD_MIN_LENGTH = 10;
-
-export const REGISTRATION_ROLES = ["APPLICANT", "ARCHITECT"] as const;
-
-export const registrationSchema = z
-  .object({
-    displayName: z
-      .string({ error: "Bitte geben Sie Ihren Namen ein." })
-      .trim()
-      .min(2, "Bitte geben Sie Ihren Namen ein.")
-      .max(120, "Der Name darf höchstens 120 Zeichen lang sein."),
-    email: z
-      .string({ error: "Bitte geben Sie Ihre E-Mail-Adresse ein." })
-      .trim()
-      .max(254, "Die E-Mail-Adresse ist zu lang.")
-      .pipe(z.email("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
-    password: z
-      .string({ error: "Bitte wählen Sie ein Passwort." })
-      .min(PASSWORD_MIN_LENGTH, `Das Passwort muss mindestens ${PASSWORD_MIN_LENGTH} Zeichen lang sein.`)
-      .max(1024, "Das Passwort ist zu lang."),
-    role: z.enum(REGISTRATION_ROLES, {
-      error: "Bitte wählen Sie, ob Sie als Bauherr:in oder als Entwurfsverfasser:in mitwirken.",
-    }),
-    chamberNumber: z
-      .string()
-      .trim()
-      .max(40, "Die Kammernummer darf höchstens 40 Zeichen lang sein.")
-      .optional(),
-    chamberLand: z.string().optional(),
-    redirectTo: z.string().optional(),
-  })
-  .superRefine((value, ctx) => {
-    if (value.role !== "ARCHITECT") return;
-    if (!value.chamberNumber) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["chamberNumber"],
-        message: "Bitte geben Sie Ihre Mitgliedsnummer der Architekten- oder Ingenieurkammer ein.",
-      });
-    }
-    if (!value.chamberLand || !(LAENDER as readonly string[]).includes(value.chamberLand)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["chamberLand"],
-        message: "Bitte wählen Sie das Land Ihrer Kammer.",
-      });
-    }
-  });
-
-export type RegistrationInput = z.infer<typeof registrationSchema>;
+export { PASSWORD_MIN_LENGTH, REGISTRATION_ROLES, type RegistrationInput, registrationSchema };
 
 /** Registration attempts per client IP and hour (stops account spam and probing for addresses). */
 export const REGISTRATIONS_PER_IP_AND_HOUR = 20;

@@ -8,12 +8,8 @@ import { Alert } from "~/components/alert";
 import { RadioGroup, SelectField } from "~/components/form-fields";
 import { TextField } from "~/components/text-field";
 import { LAENDER, LAND_NAMES } from "~/domain/application-data";
-import {
-  CONFIRMATION_TTL_HOURS,
-  PASSWORD_MIN_LENGTH,
-  registerUser,
-  registrationSchema,
-} from "~/models/registration.server";
+import { registrationSchema } from "~/domain/registration";
+import { CONFIRMATION_TTL_HOURS, PASSWORD_MIN_LENGTH, registerUser } from "~/models/registration.server";
 import { clientIp, getUser } from "~/utils/auth.server";
 import { passwordWeakness } from "~/utils/password-strength.server";
 import { safeRedirect } from "~/utils/safe-redirect";
