@@ -60,7 +60,7 @@ afterAll(async () => {
 
 async function post(cookie: string, parts: [name: string, filename: string, bytes: Buffer][]) {
   const form = new FormData();
-  for (const [name, filename, bytes] of parts) form.append(name, new Blob([bytes]), filename);
+  for (const [name, filename, bytes] of parts) form.append(name, new Blob([new Uint8Array(bytes)]), filename);
   return fetch(`${web.url}/behoerde/posteingang/xbau`, {
     method: "POST",
     headers: { Cookie: cookie, Origin: web.url },
