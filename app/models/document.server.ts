@@ -11,6 +11,7 @@ import { formatBytes } from "~/domain/format";
 import type { Prisma } from "~/generated/prisma/client";
 import { sharedVersionWhere } from "~/models/agency-portal.server";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
+import { appendEvent } from "~/models/case-event.server";
 import { lockApplicantEditable } from "~/models/draft.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -433,20 +434,18 @@ export async function uploadDocumentVersion(
       });
       // A file has arrived: the document is no longer an open "wird nachgereicht" item.
       await tx.document.update({ where: { id: doc.id }, data: { toBeSubmittedLater: false } });
-      await tx.caseEvent.create({
-        data: {
-          applicationId,
-          actorId: user.id,
-          type: "document.uploaded",
-          payload: {
-            typeCode: docType.code,
-            versionNumber,
-            filename,
-            sha256,
-            versionId,
-            sizeBytes,
-            pageCount,
-          },
+      await appendEvent(tx, {
+        applicationId,
+        actorId: user.id,
+        type: "document.uploaded",
+        payload: {
+          typeCode: docType.code,
+          versionNumber,
+          filename,
+          sha256,
+          versionId,
+          sizeBytes,
+          pageCount,
         },
       });
       return { documentId: doc.id, versionNumber };
@@ -522,13 +521,11 @@ export async function setToBeSubmittedLater(
         },
       });
     }
-    await tx.caseEvent.create({
-      data: {
-        applicationId,
-        actorId: user.id,
-        type: flag ? "document.marked-later" : "document.unmarked-later",
-        payload: { typeCode: docType.code },
-      },
+    await appendEvent(tx, {
+      applicationId,
+      actorId: user.id,
+      type: flag ? "document.marked-later" : "document.unmarked-later",
+      payload: { typeCode: docType.code },
     });
     return { ok: true as const };
   });
