@@ -129,10 +129,7 @@ export default function Inbox() {
     filters.q;
   return (
     <>
-      <PageHeader
-        title="Posteingang"
-        lead={`Bauanträge bei ${authorityName}, ${SORT_LABELS[filters.sort]}.`}
-      >
+      <PageHeader title="Posteingang" lead={`Bauanträge bei ${authorityName}, ${SORT_LABELS[filters.sort]}.`}>
         <Link className="kern-btn kern-btn--secondary" to="/behoerde/posteingang/xbau">
           <span className="kern-label">XBau-Nachricht einlesen</span>
         </Link>

@@ -86,11 +86,6 @@ export const envSchema = z
     UPLOAD_MAX_PDF_PAGES: z.coerce.number().int().min(1).max(100_000).default(500),
     UPLOAD_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
     UPLOAD_MAX_DECOMPRESSION_RATIO: z.coerce.number().int().min(2).max(100_000).default(100),
-    // Hostile-file limits (app/utils/file-checks.server.ts): pages per PDF, pixels per image,
-    // decoded/encoded size of a compressed PDF stream beyond a small floor.
-    UPLOAD_MAX_PDF_PAGES: z.coerce.number().int().min(1).max(100_000).default(500),
-    UPLOAD_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
-    UPLOAD_MAX_DECOMPRESSION_RATIO: z.coerce.number().int().min(2).max(100_000).default(100),
 
     SMTP_URL: z.preprocess(
       emptyToUndefined,
