@@ -1,5 +1,4 @@
 import { type ApplicationData, applicationDataSchema } from "~/domain/application-data";
-import { berlinDate } from "~/domain/deadlines";
 import {
   type ConditionKind,
   DECISION_KIND_LABELS,
