@@ -6,7 +6,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * the session up twice (6 of the inbox's 11 statements). server.ts opens the scope per request;
  * outside a request (tests, workers) there is no store and nothing is memoised.
  */
-const scope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
+// server.ts (run from source) and the Remix server build (bundled) each hold their own copy of
+// this module; one instance on globalThis makes the scope server.ts opens the one the build reads.
+const GLOBAL_KEY = Symbol.for("bauantrag.request-scope");
+const holder = globalThis as { [GLOBAL_KEY]?: AsyncLocalStorage<Map<string, Promise<unknown>>> };
+holder[GLOBAL_KEY] ??= new AsyncLocalStorage<Map<string, Promise<unknown>>>();
+const scope = holder[GLOBAL_KEY];
 
 export function runInRequestScope<T>(fn: () => T): T {
   return scope.run(new Map(), fn);
