@@ -1,5 +1,6 @@
-import { degrees, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import { degrees, PDFDocument, type PDFFont, type PDFPage, PDFString, rgb } from "pdf-lib";
 import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
+import { type OutlineEntry, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from "./receipt";
 
@@ -7,11 +8,14 @@ import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from 
  * Beteiligungspaket (participation package) as PDF: a cover letter on the authority's letterhead
  * (addressee, Aktenzeichen, question, reason and legal basis, deadline, consequence of silence), a
  * case summary page (parties, plot and Flurstücke, Vorhaben, procedure, list of enclosed
- * documents), then the shared Bauvorlagen merged page by page. Every page of the whole package
- * carries "Beteiligung · Az. … · Seite x/y" in its bottom margin, so a printed sheet can always be
- * traced back. Deterministic for the same input (fixed dates, font names, pdf-lib's ids).
+ * documents), then the shared Bauvorlagen merged page by page — each distinct file (same sha256)
+ * once, however many document types it is filed under. A bookmark per Bauvorlage points at its
+ * first page; the portal link on the cover is clickable. Every page of the whole package carries
+ * "Beteiligung · Az. … · Seite x/y" at least 10 mm above the bottom edge (inside the printable
+ * area), so a printed sheet can always be traced back. Deterministic for the same input (fixed
+ * dates, font names, pdf-lib's ids).
  */
-export const PACKAGE_RENDERER_VERSION = "1.1.0";
+export const PACKAGE_RENDERER_VERSION = "1.2.0";
 
 export interface PackageDocument {
   typeLabel: string;
@@ -42,6 +46,7 @@ export interface PackageData {
   /** "Einvernehmen der Gemeinde (§ 36 BauGB)" or "Stellungnahme als Fachstelle". */
   kindLabel: string;
   question: string;
+  /** Why the agency is involved; an internal note (see agencyFacingReason) is not printed. */
   reason: string;
   legalBasis: string;
   deadline: Date;
@@ -66,6 +71,57 @@ const BODY = 10;
 const LEADING = 1.4;
 const STAMP_SIZE = 7;
 
+/** Distance of the page stamp from the page edges: 10 mm plus a little, where no printer clips. */
+export const STAMP_EDGE = 32;
+
+/**
+ * The reason as the agency should read it, or null. A participation the clerk added by hand gets
+ * the system phrase "Von der Sachbearbeitung hinzugefügt…" as its reason (app/domain/participation.ts
+ * manualSuggestion, app/models/participation.server.ts): that is bookkeeping for the Akte, not a
+ * reason addressed to the agency, so the letter leaves the "Anlass" line out.
+ */
+export function agencyFacingReason(reason: string): string | null {
+  const text = reason.trim();
+  if (text === "" || /^Von der Sachbearbeitung hinzugefügt\b/i.test(text)) return null;
+  return text;
+}
+
+/** One distinct file of the package: its bytes once, and every Bauvorlage filed with it. */
+export interface PackageFile {
+  sha256: string;
+  filename: string;
+  versionNumber: number;
+  mimeType?: string;
+  bytes: Uint8Array | null;
+  /** "Lageplan", "Bauzeichnung – Grundriss EG", … in the order they were shared. */
+  labels: string[];
+}
+
+function documentLabel(d: PackageDocument): string {
+  return d.title && d.title !== d.typeLabel ? `${d.typeLabel} – ${d.title}` : d.typeLabel;
+}
+
+/** Groups the documents by content (sha256), keeping the order of first appearance. */
+export function distinctFiles(documents: PackageDocument[]): PackageFile[] {
+  const byHash = new Map<string, PackageFile>();
+  for (const d of documents) {
+    const existing = byHash.get(d.sha256);
+    if (existing) {
+      existing.labels.push(documentLabel(d));
+      continue;
+    }
+    byHash.set(d.sha256, {
+      sha256: d.sha256,
+      filename: d.filename,
+      versionNumber: d.versionNumber,
+      mimeType: d.mimeType,
+      bytes: d.bytes,
+      labels: [documentLabel(d)],
+    });
+  }
+  return [...byHash.values()];
+}
+
 function lh(size: number) {
   return size * LEADING;
 }
@@ -76,7 +132,9 @@ export function stampText(fileNumber: string, page: number, total: number): stri
 }
 
 /** Renders the cover letter and the case summary (no stamps yet). */
-export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDocument; fonts: Fonts }> {
+export async function renderCoverPages(
+  data: PackageData,
+): Promise<{ doc: PDFDocument; fonts: Fonts; summaryPageIndex: number }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
   const { regular, bold } = fonts;
@@ -132,7 +190,8 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
     `zu dem oben genannten Bauantrag beteiligen wir Sie im Verfahren. ${data.question}`,
   );
   cursor.y -= 6;
-  labelled(cursor, fonts, "Anlass", data.reason);
+  const reason = agencyFacingReason(data.reason);
+  if (reason) labelled(cursor, fonts, "Anlass", reason);
   labelled(cursor, fonts, "Rechtsgrundlage", data.legalBasis);
   labelled(cursor, fonts, "Frist", `Ihre Stellungnahme erbitten wir bis zum ${formatDate(data.deadline)}.`);
   labelled(cursor, fonts, "Folge bei Fristablauf", data.silenceConsequence);
@@ -144,7 +203,7 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
     `Die Unterlagen, die Sie für Ihre Stellungnahme benötigen, sind diesem Schreiben beigefügt (${data.documents.length === 1 ? "1 Bauvorlage" : `${data.documents.length} Bauvorlagen`}). ` +
       "Bitte geben Sie Ihre Stellungnahme über das Portal ab; dort können Sie auch eine Fristverlängerung beantragen:",
   );
-  paragraph(cursor, bold, BODY, data.portalUrl);
+  linkParagraph(cursor, bold, BODY, data.portalUrl);
   cursor.y -= 8;
   paragraph(cursor, regular, BODY, "Mit freundlichen Grüßen");
   paragraph(cursor, regular, BODY, `Im Auftrag ${data.clerkName}`);
@@ -152,6 +211,7 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
 
   // Case summary on its own page.
   cursor.newPage();
+  const summaryPageIndex = doc.getPageCount() - 1;
   paragraph(cursor, bold, 14, "Zusammenfassung des Falls", COLORS.accent);
   cursor.y -= 4;
   rule(cursor);
@@ -203,11 +263,16 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
   cursor.y -= 10;
   paragraph(cursor, bold, 11, `Beigefügte Bauvorlagen (${data.documents.length})`, COLORS.accent);
   cursor.y -= 2;
-  data.documents.forEach((d, i) => {
-    const title = d.title && d.title !== d.typeLabel ? `${d.typeLabel} – ${d.title}` : d.typeLabel;
-    const listed = isMergeable(d.mimeType) ? "" : " – nicht eingebunden, im Portal abrufbar";
-    paragraph(cursor, regular, 9, `${i + 1}. ${title}, ${d.filename} (Version ${d.versionNumber})${listed}`);
-    paragraph(cursor, fonts.mono, 6.5, `SHA-256 ${d.sha256}`, COLORS.muted);
+  // One entry per file: a plan filed under several document types is enclosed (and listed) once.
+  distinctFiles(data.documents).forEach((f, i) => {
+    const listed = isMergeable(f.mimeType) ? "" : " – nicht eingebunden, im Portal abrufbar";
+    paragraph(
+      cursor,
+      regular,
+      9,
+      `${i + 1}. ${f.labels.join("; ")}, ${f.filename} (Version ${f.versionNumber})${listed}`,
+    );
+    paragraph(cursor, fonts.mono, 6.5, `SHA-256 ${f.sha256}`, COLORS.muted);
   });
 
   doc.setTitle(`Beteiligung ${data.fileNumber} – ${data.agency.name}`, { showInWindowTitleBar: true });
@@ -219,7 +284,7 @@ export async function renderCoverPages(data: PackageData): Promise<{ doc: PDFDoc
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.date);
   doc.setModificationDate(data.date);
-  return { doc, fonts };
+  return { doc, fonts, summaryPageIndex };
 }
 
 /**
@@ -275,17 +340,18 @@ function stampPage(page: PDFPage, font: PDFFont, raw: string) {
   const rotation = ((page.getRotation().angle % 360) + 360) % 360;
   // The stamp sits at the bottom left of the page as the reader sees it.
   const pad = 3;
-  let x = bx + 14;
-  let y = by + 8;
+  const e = STAMP_EDGE;
+  let x = bx + e;
+  let y = by + e;
   if (rotation === 90) {
-    x = bx + w - 8;
-    y = by + 14;
+    x = bx + w - e;
+    y = by + e;
   } else if (rotation === 180) {
-    x = bx + w - 14;
-    y = by + h - 8;
+    x = bx + w - e;
+    y = by + h - e;
   } else if (rotation === 270) {
-    x = bx + 8;
-    y = by + h - 14;
+    x = bx + e;
+    y = by + h - e;
   }
   if (rotation === 0) {
     // A white backing keeps the stamp legible on plans drawn to the page edge.
@@ -304,13 +370,19 @@ function stampPage(page: PDFPage, font: PDFFont, raw: string) {
 
 /** The whole package: cover + summary + merged Bauvorlagen, every page stamped. */
 export async function renderParticipationPackage(data: PackageData): Promise<Uint8Array> {
-  const { doc, fonts } = await renderCoverPages(data);
-  await mergeInto(
-    doc,
-    data.documents.flatMap((d) =>
-      d.bytes && isMergeable(d.mimeType) ? [{ name: d.filename, bytes: d.bytes, mimeType: d.mimeType }] : [],
-    ),
-  );
+  const { doc, fonts, summaryPageIndex } = await renderCoverPages(data);
+  const outline: OutlineEntry[] = [
+    { title: "Anschreiben", pageIndex: 0 },
+    { title: "Zusammenfassung des Falls", pageIndex: summaryPageIndex },
+  ];
+  for (const f of distinctFiles(data.documents)) {
+    if (!f.bytes || !isMergeable(f.mimeType)) continue;
+    const first = doc.getPageCount();
+    const added = await mergeInto(doc, [{ name: f.filename, bytes: f.bytes, mimeType: f.mimeType }]);
+    // Every Bauvorlage gets its bookmark, also when it shares the pages of another.
+    if (added > 0) for (const label of f.labels) outline.push({ title: label, pageIndex: first });
+  }
+  setOutline(doc, outline);
   stampPages(doc, fonts.regular, data.fileNumber);
   // Applicant pages inside: PDF/A-2b at most, and only when their fonts are embedded.
   finishAsPdfA(doc, { conformance: "B", fileNumber: data.fileNumber, idSeed: pdfIdSeed("package", data) });
@@ -341,6 +413,30 @@ function paragraph(
       cursor.text(line, { font, size, color });
       cursor.y -= lh(size);
     }
+  }
+}
+
+/**
+ * A URL as text plus a Link annotation (/URI) over each of its lines, so the portal link opens
+ * from the PDF. /F 4 (print) and no border, as PDF/A wants for annotations.
+ */
+function linkParagraph(cursor: PageCursor, font: PDFFont, size: number, url: string) {
+  const doc = cursor.page.doc;
+  for (const line of wrap(font, size, url, cursor.contentWidth)) {
+    cursor.ensure(lh(size));
+    cursor.text(line, { font, size, color: COLORS.accent });
+    const width = textWidth(font, clean(font, line), size);
+    const rect = [cursor.left, cursor.y - size * 0.25, cursor.left + width, cursor.y + size * 0.9];
+    const annot = doc.context.obj({
+      Type: "Annot",
+      Subtype: "Link",
+      Rect: rect,
+      Border: [0, 0, 0],
+      F: 4,
+      A: { Type: "Action", S: "URI", URI: PDFString.of(url) },
+    });
+    cursor.page.node.addAnnot(doc.context.register(annot));
+    cursor.y -= lh(size);
   }
 }
 
