@@ -1,0 +1,182 @@
+import { Form, Link } from "@remix-run/react";
+import { DescriptionList } from "~/components/description-list";
+import { procedureLabel, StatusBadge } from "~/components/status";
+import { formatDate, formatDateTime, isoString } from "~/domain/format";
+import type { LoadedCase } from "./case-page-types";
+
+/**
+ * The head of the clerk's case page: the case facts, the running deadlines and the processing
+ * controls (assignment, review, completeness, onward links to Beteiligung and Bescheid).
+ */
+
+type Case = LoadedCase["case"];
+
+const ROLE_LABELS: Record<string, string> = {
+  BAUHERR: "Bauherr:in",
+  ENTWURFSVERFASSER: "Entwurfsverfasser:in",
+  BEVOLLMAECHTIGTER: "Bevollmächtigte:r",
+};
+function roleLabel(role: string) {
+  return ROLE_LABELS[role] ?? role;
+}
+
+export function CaseFacts({ c, members }: { c: Case; members: LoadedCase["members"] }) {
+  return (
+    <DescriptionList
+      items={[
+        { label: "Status", value: <StatusBadge status={c.status} /> },
+        { label: "Aktenzeichen", value: c.fileNumber ?? "–" },
+        { label: "Verfahrensart", value: procedureLabel(c.procedureType) },
+        { label: "Gemeinde", value: c.municipality ?? "–" },
+        { label: "Eingereicht von", value: `${c.createdBy.displayName} (${c.createdBy.email})` },
+        {
+          label: "Beteiligte",
+          value: members.length ? members.map((m) => `${m.name} (${roleLabel(m.role)})`).join(", ") : "–",
+        },
+        { label: "Eingang", value: formatDateTime(c.submittedAt) },
+        ...(c.completeAt ? [{ label: "Vollständig seit", value: formatDateTime(c.completeAt) }] : []),
+        ...(c.withdrawnAt ? [{ label: "Zurückgenommen am", value: formatDateTime(c.withdrawnAt) }] : []),
+      ]}
+    />
+  );
+}
+
+export function DeadlinesSection({ deadlines }: { deadlines: LoadedCase["deadlines"] }) {
+  return (
+    <section className="app-section" aria-labelledby="fristen" data-testid="deadlines">
+      <h2 className="kern-heading-medium" id="fristen">
+        Fristen
+      </h2>
+      <ul className="kern-list">
+        <DeadlineRow testId="deadline-request" label="Frist der Nachforderung" info={deadlines.request} />
+        <DeadlineRow
+          testId="deadline-decision"
+          label="Entscheidung spätestens am"
+          info={deadlines.decision}
+        />
+        {!deadlines.request && !deadlines.decision ? (
+          deadlines.next ? (
+            <DeadlineRow testId="deadline-next" label="Nächste Frist" info={deadlines.next} />
+          ) : (
+            <li>Zurzeit läuft keine Frist.</li>
+          )
+        ) : null}
+      </ul>
+    </section>
+  );
+}
+
+/** Statuses after the completeness check: Beteiligung and Bescheid can be opened. */
+const AFTER_COMPLETE = ["COMPLETE", "PARTICIPATION", "DECISION_PENDING", "DECIDED"];
+
+export function ProcessingSection({
+  c,
+  clerks,
+  me,
+  busy,
+}: {
+  c: Case;
+  clerks: LoadedCase["clerks"];
+  me: string;
+  busy: boolean;
+}) {
+  const reviewable = c.status === "SUBMITTED" || c.status === "IN_REVIEW";
+  return (
+    <section className="app-section" aria-labelledby="bearbeitung">
+      <h2 className="kern-heading-medium" id="bearbeitung">
+        Bearbeitung
+      </h2>
+      <Form
+        method="post"
+        className="app-inline-form"
+        style={{ display: "flex", gap: "1rem", alignItems: "end", flexWrap: "wrap" }}
+      >
+        <input type="hidden" name="intent" value="assign" />
+        <div className="kern-form-input">
+          <label className="kern-label" htmlFor="assign-clerk">
+            Zuständige Sachbearbeitung
+          </label>
+          <div className="kern-form-input__select-wrapper">
+            <select
+              id="assign-clerk"
+              name="clerkId"
+              className="kern-form-input__select"
+              defaultValue={c.assignedClerkId ?? ""}
+              key={c.assignedClerkId ?? "none"}
+            >
+              <option value="">nicht zugewiesen</option>
+              {clerks.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {k.displayName}
+                  {k.id === me ? " (ich)" : ""}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
+          <span className="kern-label">Zuweisen</span>
+        </button>
+      </Form>
+      <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap", marginTop: "1rem" }}>
+        {c.status === "SUBMITTED" ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="start-review" />
+            <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
+              <span className="kern-label">Prüfung beginnen</span>
+            </button>
+          </Form>
+        ) : null}
+        {reviewable ? (
+          <Link className="kern-btn kern-btn--primary" to={`/behoerde/faelle/${c.id}/pruefung`}>
+            <span className="kern-label">Formelle Prüfung / Nachforderung</span>
+          </Link>
+        ) : null}
+        {reviewable ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="confirm-complete" />
+            <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
+              <span className="kern-label">Vollständigkeit bestätigen</span>
+            </button>
+          </Form>
+        ) : null}
+        {AFTER_COMPLETE.includes(c.status) ? (
+          <Link className="kern-btn kern-btn--primary" to={`/behoerde/faelle/${c.id}/beteiligung`}>
+            <span className="kern-label">
+              {c.status === "COMPLETE"
+                ? "Beteiligung vorbereiten"
+                : "Beteiligung (Stellen und Stellungnahmen)"}
+            </span>
+          </Link>
+        ) : null}
+        {AFTER_COMPLETE.includes(c.status) ? (
+          <Link className="kern-btn kern-btn--secondary" to={`/behoerde/faelle/${c.id}/bescheid`}>
+            <span className="kern-label">
+              {c.status === "DECIDED" ? "Bescheid ansehen" : "Bescheid vorbereiten"}
+            </span>
+          </Link>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function DeadlineRow({
+  label,
+  info,
+  testId,
+}: {
+  label: string;
+  info: { at: Date | string; label: string; overdue: boolean } | null;
+  testId: string;
+}) {
+  if (!info) return null;
+  return (
+    <li data-testid={testId}>
+      {label}: <time dateTime={isoString(info.at)}>{formatDate(info.at)}</time>{" "}
+      <span className={`kern-badge kern-badge--${info.overdue ? "danger" : "info"}`}>
+        <span className="kern-label">{info.label}</span>
+      </span>
+    </li>
+  );
+}

@@ -1,0 +1,163 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
+import { documentTypeLabel } from "~/domain/document-types";
+import { formatBytes, formatDate } from "~/domain/format";
+import { isUuid } from "~/models/application.server";
+import { getCaseFileForClerk, listCaseHistoryForClerk, listClerks } from "~/models/case-file.server";
+import { commentAction, loadCaseComments } from "~/models/comment.server";
+import { readApplicationData } from "~/models/draft.server";
+import { listGeneratedDocuments } from "~/models/generated-document.server";
+import { getRequestForClerk } from "~/models/request.server";
+import { assignCase, confirmComplete, startReview } from "~/models/review.server";
+import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
+
+/**
+ * Loader and action of the clerk's case page (/behoerde/faelle/:id): the case file with its
+ * deadlines, the latest Nachforderung and what changed since, documents, comments and history;
+ * the action handles comments, assignment, starting the review and confirming completeness.
+ */
+
+const NOT_FOUND = "Diesen Fall gibt es in Ihrer Behörde nicht.";
+
+function deadlineInfo(at: Date | null, now: Date) {
+  return at ? { at, label: daysLeftLabel(at, now), overdue: daysLeft(at, now) < 0 } : null;
+}
+
+/** A changed form value as the clerk reads it in the before/after table. */
+function displayValue(v: unknown): string {
+  if (v === null || v === undefined || v === "") return "–";
+  if (typeof v === "boolean") return v ? "ja" : "nein";
+  if (typeof v === "string" || typeof v === "number") return String(v);
+  return JSON.stringify(v);
+}
+
+type CaseFile = NonNullable<Awaited<ReturnType<typeof getCaseFileForClerk>>>;
+type ClerkRequest = NonNullable<Awaited<ReturnType<typeof getRequestForClerk>>>;
+
+function requestView(req: ClerkRequest) {
+  return {
+    id: req.id,
+    status: req.status,
+    message: req.message,
+    internalNote: req.internalNote,
+    bylawReference: req.bylawReference,
+    deadline: req.deadline,
+    sentAt: req.sentAt,
+    answeredAt: req.answeredAt,
+    items: req.items,
+    changes: {
+      fields: req.changes.fields.map((f) => ({
+        path: f.path,
+        before: displayValue(f.before),
+        after: displayValue(f.after),
+      })),
+      documents: req.changes.documents,
+    },
+  };
+}
+
+function documentsView(c: CaseFile, newVersions: Set<string>) {
+  return c.documents.map((d) => ({
+    id: d.id,
+    typeCode: d.typeCode,
+    title: d.title || documentTypeLabel(d.typeCode),
+    toBeSubmittedLater: d.toBeSubmittedLater,
+    versions: d.versions.map((v) => ({
+      id: v.id,
+      versionNumber: v.versionNumber,
+      filename: v.filename,
+      mimeType: v.mimeType,
+      size: formatBytes(Number(v.sizeBytes)),
+      pageCount: v.pageCount,
+      createdAt: v.createdAt,
+      uploadedBy: v.uploadedBy.displayName,
+      isNew: newVersions.has(v.id),
+    })),
+  }));
+}
+
+export async function loadCasePage({ request, params }: LoaderFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "read:application:authority");
+  const id = params.id ?? "";
+  if (!isUuid(id)) notFound(NOT_FOUND);
+  // The authority is part of the query: another tenant's case is never loaded, so it is a 404.
+  const c = await getCaseFileForClerk(user.authorityId, id);
+  if (!c) notFound(NOT_FOUND);
+  const [events, clerks, comments, generated] = await Promise.all([
+    listCaseHistoryForClerk(user.authorityId, c.id).then((events) => events ?? []),
+    listClerks(user.authorityId),
+    loadCaseComments(user, c.id),
+    listGeneratedDocuments(user, c.id),
+  ]);
+  const latest = c.requests[0] ?? null;
+  const req = latest ? await getRequestForClerk(user, c.id, latest.id) : null;
+  // Versions that were not there when the latest request was sent are new (highlighted).
+  const newVersions = new Set(
+    req?.changes.documents.flatMap((d) => d.newVersions.map((v) => v.versionId)) ?? [],
+  );
+  const now = new Date();
+  return {
+    me: user.id,
+    case: {
+      id: c.id,
+      title: c.title,
+      status: c.status,
+      fileNumber: c.fileNumber,
+      procedureType: c.procedureType,
+      municipality: c.municipality?.name ?? null,
+      submittedAt: c.submittedAt,
+      completeAt: c.completeAt,
+      withdrawnAt: c.withdrawnAt,
+      assignedClerkId: c.assignedClerkId,
+      createdBy: c.createdBy,
+    },
+    deadlines: {
+      next: deadlineInfo(c.nextDeadlineAt, now),
+      decision: deadlineInfo(c.decisionDueAt, now),
+      request: latest && latest.status === "OPEN" ? deadlineInfo(latest.deadline, now) : null,
+    },
+    latestRequest: req ? requestView(req) : null,
+    members: c.members.map((m) => ({ role: m.role, name: m.user?.displayName ?? m.user?.email ?? "" })),
+    data: readApplicationData(c.data),
+    documents: documentsView(c, newVersions),
+    events: events.map((e) => ({
+      id: String(e.id),
+      type: e.type,
+      payload: e.payload,
+      createdAt: e.createdAt,
+      actor: e.actor?.displayName ?? "System",
+    })),
+    clerks,
+    comments,
+    generated,
+  };
+}
+
+export async function casePageAction({ request, params }: ActionFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "read:application:authority");
+  const id = params.id ?? "";
+  const form = await request.formData();
+  const commented = await commentAction(user, id, form);
+  if (commented) return commented;
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "assign") {
+    const to = String(form.get("clerkId") ?? "");
+    const result = await assignCase(user, id, to === "" ? null : to);
+    return result.ok ? { ok: true as const, message: "Zuständigkeit gespeichert." } : result;
+  }
+  if (intent === "start-review") {
+    await startReview(user, id);
+    return { ok: true as const, message: "Vollständigkeitsprüfung begonnen." };
+  }
+  if (intent === "confirm-complete") {
+    const result = await confirmComplete(user, id);
+    if (!result.ok) return result;
+    return {
+      ok: true as const,
+      message: result.decisionDueAt
+        ? `Der Antrag ist vollständig. Entscheidung spätestens am ${formatDate(result.decisionDueAt)}.`
+        : "Der Antrag ist vollständig. Für dieses Verfahren gilt keine gesetzliche Entscheidungsfrist.",
+    };
+  }
+  return { ok: false as const, message: "Unbekannte Aktion." };
+}
