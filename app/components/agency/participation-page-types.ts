@@ -1,0 +1,33 @@
+import type { useLoaderData } from "@remix-run/react";
+import type { ConditionInput } from "~/models/statement.server";
+import type { loadParticipationPage } from "./participation-page.server";
+
+/** What the agency's participation page loader gives its components (serialised). */
+export type Loaded = ReturnType<typeof useLoaderData<typeof loadParticipationPage>>;
+export type LoadedParticipation = Loaded["participation"];
+
+export interface StatementValues {
+  outcome: string;
+  reasons: string;
+  conditions: ConditionInput[];
+}
+
+export type StatementActionData = {
+  form: "statement";
+  values: StatementValues;
+  errors: Record<string, string>;
+  message: string | null;
+  /** Files chosen before adding/removing a row are not kept by the browser: say so. */
+  filesDropped: boolean;
+  nonce: number;
+};
+
+export type ExtensionActionData = {
+  form: "extension";
+  values: { until: string; reason: string };
+  errors: Record<string, string>;
+  message: string | null;
+  nonce: number;
+};
+
+export type ParticipationActionData = StatementActionData | ExtensionActionData;

@@ -1,0 +1,137 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { berlinDate } from "~/domain/deadlines";
+import { MAX_CONDITIONS } from "~/domain/statements";
+import { agencyParticipationExists, getParticipationForAgency } from "~/models/agency-portal.server";
+import { formatLimit } from "~/models/document.server";
+import {
+  type ConditionInput,
+  readStatementForm,
+  requestExtension,
+  submitStatement,
+} from "~/models/statement.server";
+import { env } from "~/utils/env.server";
+import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
+import type {
+  ExtensionActionData,
+  ParticipationActionData,
+  StatementActionData,
+  StatementValues,
+} from "./participation-page-types";
+
+/**
+ * Loader and action of an agency's participation page (/beteiligung/:id): the request with the
+ * released documents, the statement form (with its no-JavaScript row intents and attachments) and
+ * the extension request. The agency is part of every query, so a foreign participation is a 404.
+ */
+
+const NOT_FOUND = "Diese Beteiligung gibt es nicht oder sie ist nicht an Ihre Fachstelle gerichtet.";
+
+export async function loadParticipationPage({ request, params }: LoaderFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "read:participation:assigned");
+  // The agency is part of every query: another agency's participation is never loaded (404).
+  const participation = await getParticipationForAgency(user, params.id ?? "");
+  if (!participation) notFound(NOT_FOUND);
+  return {
+    participation,
+    maxUploadLabel: formatLimit(env().UPLOAD_MAX_BYTES),
+    // The earliest date an extension may name: the day after the current deadline (Berlin).
+    minExtensionDate: berlinDate(new Date(new Date(participation.deadline).getTime() + 86_400_000)),
+  };
+}
+
+export async function participationPageAction({ request, params }: ActionFunctionArgs) {
+  const user = await requireAuthorityPermission(request, "write:statement:assigned");
+  const id = params.id ?? "";
+  // Before reading any body: a foreign participation is a 404 and its upload is never staged.
+  if (!(await agencyParticipationExists(user, id))) notFound(NOT_FOUND);
+  const nonce = Date.now();
+  // The extension form is url-encoded; only the statement form carries files (multipart).
+  if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    return extensionAction(user, id, request, nonce);
+  }
+  return statementAction(user, id, request, nonce);
+}
+
+type AgencyUser = Awaited<ReturnType<typeof requireAuthorityPermission>>;
+
+async function extensionAction(
+  user: AgencyUser,
+  id: string,
+  request: Request,
+  nonce: number,
+): Promise<Response | ParticipationActionData> {
+  const formData = await request.formData();
+  const values = {
+    until: String(formData.get("until") ?? ""),
+    reason: String(formData.get("reason") ?? ""),
+  };
+  if (formData.get("intent") !== "request-extension") notFound();
+  const r = await requestExtension(user, id, values);
+  if (r.ok) return redirect(`/beteiligung/${id}?verlaengerung=beantragt`);
+  if (r.status === 404) notFound(NOT_FOUND);
+  return {
+    form: "extension",
+    values,
+    errors: "errors" in r ? r.errors : {},
+    message: "message" in r ? r.message : null,
+    nonce,
+  } satisfies ExtensionActionData;
+}
+
+function applyRowIntent(rows: ConditionInput[], intent: string): ConditionInput[] {
+  const list = rows.length > 0 ? [...rows] : [{ kind: "", text: "", legalBasis: "" }];
+  if (intent === "add-condition")
+    return list.length >= MAX_CONDITIONS ? list : [...list, { kind: "", text: "", legalBasis: "" }];
+  const m = /^remove-condition-(\d+)$/.exec(intent);
+  return m ? list.filter((_, i) => i !== Number(m[1])) : list;
+}
+
+async function statementAction(
+  user: AgencyUser,
+  id: string,
+  request: Request,
+  nonce: number,
+): Promise<Response | ParticipationActionData> {
+  const form = await readStatementForm(request);
+  try {
+    const intent = form.fields.intent ?? "submit-statement";
+    const values: StatementValues = {
+      outcome: form.outcome,
+      reasons: form.reasons,
+      conditions: form.conditions,
+    };
+    if (intent === "add-condition" || intent.startsWith("remove-condition-")) {
+      return {
+        form: "statement",
+        values: { ...values, conditions: applyRowIntent(values.conditions, intent) },
+        errors: {},
+        message: null,
+        filesDropped: form.attachments.length > 0 || form.attachmentErrors.length > 0,
+        nonce,
+      } satisfies StatementActionData;
+    }
+    if (form.attachmentErrors.length > 0) {
+      return {
+        form: "statement",
+        values,
+        errors: { attachments: form.attachmentErrors.join(" ") },
+        message: "Bitte prüfen Sie die Anlagen und wählen Sie sie erneut aus.",
+        filesDropped: true,
+        nonce,
+      } satisfies StatementActionData;
+    }
+    const r = await submitStatement(user, id, { ...values, attachments: form.attachments });
+    if (r.ok) return redirect(`/beteiligung/${id}?stellungnahme=abgegeben`);
+    if (r.status === 404) notFound(NOT_FOUND);
+    return {
+      form: "statement",
+      values,
+      errors: "errors" in r ? r.errors : {},
+      message: "message" in r && r.message ? r.message : "Bitte prüfen Sie die markierten Angaben.",
+      filesDropped: form.attachments.length > 0,
+      nonce,
+    } satisfies StatementActionData;
+  } finally {
+    await form.cleanup();
+  }
+}
