@@ -18,10 +18,16 @@ const QUEUE_PREFIX = process.env.E2E_QUEUE_PREFIX ?? `e2e-${process.pid}-${Date.
 
 const S3_PORT = Number(process.env.E2E_S3_PORT ?? 9110);
 
+// The e2e server runs in production mode on localhost by design (env.server.ts refuses that
+// without the escape hatch). Set in this process too: workers and the support scripts the specs
+// spawn with `...process.env` inherit it.
+process.env.ALLOW_LOCAL_APP_URL ??= "true";
+
 const serverEnv: Record<string, string> = {
   NODE_ENV: "production",
   PORT: String(PORT),
   APP_URL: BASE_URL,
+  ALLOW_LOCAL_APP_URL: "true",
   DATABASE_URL,
   REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
   QUEUE_PREFIX,

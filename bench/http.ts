@@ -92,6 +92,7 @@ const env: Record<string, string> = {
   LOG_LEVEL: "warn",
   PORT: String(PORT),
   APP_URL: BASE,
+  ALLOW_LOCAL_APP_URL: "true", // production mode on this machine, by design
   S3_ENDPOINT: "127.0.0.1",
   S3_PORT: String(S3_PORT),
   S3_USE_SSL: "false",

@@ -27,6 +27,7 @@ process.env.DATABASE_URL ??=
   process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_test";
 process.env.SESSION_SECRET ??= `bench-${randomUUID()}-${randomUUID()}`;
 process.env.NODE_ENV = "production";
+process.env.ALLOW_LOCAL_APP_URL ??= "true"; // production mode on this machine (APP_URL 127.0.0.1)
 process.env.LOG_LEVEL ??= "warn";
 
 const { startEmbeddedS3 } = await import("../storage/embedded.ts");

@@ -17,6 +17,11 @@ import { Supervisor } from "./supervisor.ts";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 process.env.NODE_ENV ??= "production";
+// The quick start runs on this machine by design: without an APP_URL the links in letters and
+// e-mails point to localhost, which production otherwise refuses (env.server.ts). An APP_URL the
+// operator sets is checked as usual; ALLOW_LOCAL_APP_URL=true allows a local one explicitly.
+const localQuickStart = !process.env.APP_URL;
+if (localQuickStart) process.env.ALLOW_LOCAL_APP_URL ??= "true";
 if (!process.env.SESSION_SECRET) {
   const stored = loadOrCreateSessionSecret(path.join(root, ".data"));
   process.env.SESSION_SECRET = stored.secret;
@@ -38,6 +43,11 @@ try {
 }
 
 const say = (msg: string) => console.log(`[bauantrag] ${msg}`);
+if (localQuickStart) {
+  say(
+    `APP_URL nicht gesetzt: Links in Schreiben und E-Mails zeigen auf ${config.APP_URL} (nur für diesen Rechner).`,
+  );
+}
 
 const { ensureDatabase, migrate } = await import("../prisma/migrate.ts");
 try {

@@ -28,9 +28,41 @@ describe("configuration", () => {
 
   it("requires a session secret in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET: ist in Produktion Pflicht/);
-    expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) }).SESSION_SECRET).toHaveLength(
-      32,
+    const publicUrl = { APP_URL: "https://bauantrag.example" };
+    expect(
+      parseEnv({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32), ...publicUrl }).SESSION_SECRET,
+    ).toHaveLength(32);
+  });
+
+  it("refuses a localhost APP_URL in production, naming APP_URL and the escape hatch", () => {
+    const prod = { NODE_ENV: "production", SESSION_SECRET: "x".repeat(32) };
+    for (const url of [
+      undefined, // the default, http://localhost:3000
+      "http://localhost:3000",
+      "https://127.0.0.1",
+      "http://127.1.2.3:8080/",
+      "http://[::1]:3000",
+      "http://app.localhost",
+    ]) {
+      try {
+        parseEnv({ ...prod, APP_URL: url });
+        expect.unreachable(`${url} accepted`);
+      } catch (err) {
+        expect(err).toBeInstanceOf(EnvError);
+        expect((err as EnvError).problems.map((p) => p.variable)).toEqual(["APP_URL"]);
+        expect((err as Error).message).toContain("öffentliche Adresse");
+        expect((err as Error).message).toContain("ALLOW_LOCAL_APP_URL=true");
+      }
+    }
+    expect(parseEnv({ ...prod, APP_URL: "https://bauantrag.landkreis.de" }).APP_URL).toBe(
+      "https://bauantrag.landkreis.de",
     );
+    expect(parseEnv({ ...prod, APP_URL: "http://localhost:3100", ALLOW_LOCAL_APP_URL: "true" }).APP_URL).toBe(
+      "http://localhost:3100",
+    );
+    // Development and tests run on localhost as a matter of course.
+    expect(parseEnv({ APP_URL: "http://localhost:3000" }).ALLOW_LOCAL_APP_URL).toBe(false);
+    expect(parseEnv({ NODE_ENV: "test" }).APP_URL).toBe("http://localhost:3000");
   });
 
   it.each([

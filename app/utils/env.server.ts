@@ -16,6 +16,11 @@ export const envSchema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     APP_URL: z.url().default("http://localhost:3000"),
+    /**
+     * Escape hatch for APP_URL on this machine in production (quick start, e2e, benches): links in
+     * letters and e-mails then point to localhost, which only works on the machine itself.
+     */
+    ALLOW_LOCAL_APP_URL: bool.default(false),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
     DATABASE_URL: z
@@ -103,9 +108,43 @@ export const envSchema = z
     if (v.NODE_ENV === "production" && !v.SESSION_SECRET) {
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "ist in Produktion Pflicht" });
     }
+    // Letters, packages and e-mails print APP_URL: a localhost address reaches no agency or applicant.
+    if (v.NODE_ENV === "production" && !v.ALLOW_LOCAL_APP_URL && isLocalUrl(v.APP_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_URL"],
+        message:
+          `${v.APP_URL} zeigt auf diesen Rechner; in Produktion muss APP_URL die öffentliche Adresse sein ` +
+          "(Links in Schreiben und E-Mails). Nur für einen lokalen Test: ALLOW_LOCAL_APP_URL=true. / " +
+          "APP_URL points to localhost; production needs the public address (or ALLOW_LOCAL_APP_URL=true for a local trial).",
+      });
+    }
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** localhost, *.localhost, 127.0.0.0/8, ::1 and 0.0.0.0: addresses that only mean "this machine". */
+export function isLocalUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname
+      .toLowerCase()
+      .replace(/^\[|\]$/g, "")
+      .replace(/\.$/, "");
+  } catch {
+    return false;
+  }
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    host === "::1" ||
+    host === "0:0:0:0:0:0:0:1" ||
+    host === "0.0.0.0" ||
+    host === "::ffff:127.0.0.1" ||
+    host === "::ffff:7f00:1"
+  );
+}
 
 export class EnvError extends Error {
   constructor(public readonly problems: { variable: string; message: string }[]) {
