@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { env } from "~/utils/env.server";
 import { type ActiveContentKind, scanPdfObjects } from "~/utils/pdf-scan.server";
 
@@ -174,7 +176,11 @@ async function scanContent(
   displayName: string,
   ratio: number,
 ): Promise<Extract<PdfInspection, { ok: false }> | null> {
-  const plain = `${path}.objects.pdf`;
+  // A private temp folder, never beside the input: two checks of the same file at once (the same
+  // attachment delivered twice) must not share or delete each other's rewrite, and the input's
+  // folder may not be writable.
+  const dir = await mkdtemp(join(tmpdir(), "bauantrag-pdfscan-"));
+  const plain = join(dir, "objects.pdf");
   try {
     const rewrite = await runQpdf(
       [
@@ -204,6 +210,6 @@ async function scanContent(
         return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
     }
   } finally {
-    await rm(plain, { force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
