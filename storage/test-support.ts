@@ -1,7 +1,13 @@
-import { createCipheriv, createHash } from "node:crypto";
+import { createCipheriv, createHash, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
 import v8 from "node:v8";
 import vm from "node:vm";
+import type { StorageConfig } from "./config.ts";
+import { startEmbeddedS3 } from "./embedded.ts";
+import { createStorage, type Storage } from "./index.ts";
 
 /**
  * Test and bench helpers: deterministic pseudo-random bytes (AES-CTR keystream, incompressible
@@ -117,4 +123,39 @@ export async function sha256OfStream(
     size += buf.length;
   }
   return { sha256: hash.digest("hex"), size };
+}
+
+/**
+ * A private S3 server for one test file: s3rver on a free port in a fresh temp folder, its own
+ * bucket (created), and the Storage over it. `close()` stops the server and removes the folder.
+ */
+export async function startTestStorage(name: string): Promise<{
+  storage: Storage;
+  config: StorageConfig;
+  dir: string;
+  close: () => Promise<void>;
+}> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `bauantrag-${name}-s3-`));
+  const bucket = `${name}-${randomUUID().slice(0, 8)}`;
+  const s3 = await startEmbeddedS3({ dir, port: 0, bucket, accessKey: "S3RVER", secretKey: "S3RVER" });
+  const config: StorageConfig = {
+    endPoint: "127.0.0.1",
+    port: s3.port,
+    useSSL: false,
+    accessKey: "S3RVER",
+    secretKey: "S3RVER",
+    bucket,
+    region: "us-east-1",
+  };
+  const storage = createStorage(config);
+  await storage.ensureBucket();
+  return {
+    storage,
+    config,
+    dir,
+    close: async () => {
+      await s3.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -12,9 +12,8 @@ import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import { type Antrag0200Input, buildAntrag0200Xml } from "~/xbau/baugenehmigung-antrag-0200.server";
 import { readBounded, XML_LIMITS } from "~/xbau/import/safe-xml.server";
 import { fullApplication, sampleDocument } from "~/xbau/sample-applications";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
-import { createStorage, type Storage, type StorageConfig } from "../../storage/index";
-import { generatedStream } from "../../storage/test-support";
+import type { Storage, StorageConfig } from "../../storage/index";
+import { generatedStream, startTestStorage } from "../../storage/test-support";
 import { authorityDvdvId, createExportXbau } from "../../workers/processors/export-xbau";
 import { createRenderReceipt } from "../../workers/processors/render-receipt";
 import { type IntakeAttachment, importXbauAntrag } from "./xbau-intake.server";
@@ -32,8 +31,7 @@ const HANDWRITTEN = path.resolve(
 );
 const HANDWRITTEN_AGS = "13074099";
 
-let s3dir: string;
-let s3: EmbeddedS3;
+let s3: Awaited<ReturnType<typeof startTestStorage>>;
 let config: StorageConfig;
 let storage: Storage;
 let inspector: Client;
@@ -107,20 +105,8 @@ async function ourExport(authority: { id: string; name: string }, overrides: Par
 }
 
 beforeAll(async () => {
-  s3dir = await mkdtemp(path.join(os.tmpdir(), "bauantrag-intake-s3-"));
-  const bucket = `intake-${randomUUID().slice(0, 8)}`;
-  s3 = await startEmbeddedS3({ dir: s3dir, port: 0, bucket, accessKey: "S3RVER", secretKey: "S3RVER" });
-  config = {
-    endPoint: "127.0.0.1",
-    port: s3.port,
-    useSSL: false,
-    accessKey: "S3RVER",
-    secretKey: "S3RVER",
-    bucket,
-    region: "us-east-1",
-  };
-  storage = createStorage(config);
-  await storage.ensureBucket();
+  s3 = await startTestStorage("intake");
+  ({ storage, config } = s3);
   inspector = new Client({ ...config, pathStyle: true });
   tenant = await createTestTenant("intake");
   clerk = await sessionUser(["CLERK"], tenant.id);
@@ -131,7 +117,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s3?.close();
-  await rm(s3dir, { recursive: true, force: true });
 });
 
 describe("importXbauAntrag: valid messages", () => {

@@ -10,8 +10,8 @@ import { stageAttachment } from "~/models/statement.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
-import { createStorage, type Storage, type StorageConfig } from "../../storage/index";
+import type { Storage, StorageConfig } from "../../storage/index";
+import { startTestStorage } from "../../storage/test-support";
 import { assertDecodable, FileRefused } from "./file-checks.server";
 import {
   jpegHeader,
@@ -30,9 +30,8 @@ import {
  * a German message naming the file, and afterwards no row, no object and no temp file is left.
  */
 
-let s3dir: string;
 let tmpRoot: string;
-let s3: EmbeddedS3;
+let s3: Awaited<ReturnType<typeof startTestStorage>>;
 let config: StorageConfig;
 let storage: Storage;
 let inspector: Client;
@@ -95,21 +94,9 @@ function upload(applicationId: string, typeCode: string, filename: string, bytes
 }
 
 beforeAll(async () => {
-  s3dir = await mkdtemp(path.join(os.tmpdir(), "bauantrag-hostile-s3-"));
   tmpRoot = await mkdtemp(path.join(os.tmpdir(), "bauantrag-hostile-tmp-"));
-  const bucket = `hostile-${randomUUID().slice(0, 8)}`;
-  s3 = await startEmbeddedS3({ dir: s3dir, port: 0, bucket, accessKey: "S3RVER", secretKey: "S3RVER" });
-  config = {
-    endPoint: "127.0.0.1",
-    port: s3.port,
-    useSSL: false,
-    accessKey: "S3RVER",
-    secretKey: "S3RVER",
-    bucket,
-    region: "us-east-1",
-  };
-  storage = createStorage(config);
-  await storage.ensureBucket();
+  s3 = await startTestStorage("hostile");
+  ({ storage, config } = s3);
   inspector = new Client({ ...config, pathStyle: true });
   tenant = await createTestTenant("hostile");
   const u = await createTestUser({ roles: ["ARCHITECT"], authorityId: null });
@@ -120,7 +107,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s3?.close();
-  if (s3dir) await rm(s3dir, { recursive: true, force: true });
   if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
 });
 

@@ -1,7 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { type Job, UnrecoverableError } from "bullmq";
 import pino from "pino";
@@ -17,8 +14,8 @@ import {
 } from "~/models/participation-fixtures.server";
 import { db } from "~/utils/db.server";
 import { png } from "~/utils/hostile-files.test-support";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
-import { createStorage, type Storage } from "../../storage/index";
+import type { Storage } from "../../storage/index";
+import { startTestStorage } from "../../storage/test-support";
 import { createRouteParticipation, packageSourceKey } from "./route-participation";
 
 /**
@@ -28,31 +25,18 @@ import { createRouteParticipation, packageSourceKey } from "./route-participatio
  */
 
 let d: ParticipationDistrict;
-let s3dir: string;
-let s3: EmbeddedS3;
+let s3: Awaited<ReturnType<typeof startTestStorage>>;
 let storage: Storage;
 const log = pino({ level: "silent" });
 
 beforeAll(async () => {
   d = await createParticipationDistrict("hostile-route");
-  s3dir = await mkdtemp(path.join(os.tmpdir(), "bauantrag-hostile-route-s3-"));
-  const bucket = `hroute-${randomUUID().slice(0, 8)}`;
-  s3 = await startEmbeddedS3({ dir: s3dir, port: 0, bucket, accessKey: "S3RVER", secretKey: "S3RVER" });
-  storage = createStorage({
-    endPoint: "127.0.0.1",
-    port: s3.port,
-    useSSL: false,
-    accessKey: "S3RVER",
-    secretKey: "S3RVER",
-    bucket,
-    region: "us-east-1",
-  });
-  await storage.ensureBucket();
+  s3 = await startTestStorage("hroute");
+  storage = s3.storage;
 });
 
 afterAll(async () => {
   await s3?.close();
-  if (s3dir) await rm(s3dir, { recursive: true, force: true });
 });
 
 const run = (participationId: string) =>
