@@ -10,6 +10,7 @@ import { CompletenessPanel, evaluateBase, toCompletenessBase } from "~/component
 import { parseSection } from "~/components/draft/form-schemas";
 import { SectionFields, type Values } from "~/components/draft/step-fields";
 import { ALL_STEPS, FORM_STEPS, stepBySlug } from "~/components/draft/steps";
+import { IntentButton } from "~/components/intent-button";
 import { procedureLabel } from "~/components/status";
 import { StepIndicator } from "~/components/step-indicator";
 import { formatDate, formatTime } from "~/domain/format";
@@ -270,15 +271,9 @@ function StepForm({
       <input type="hidden" name="expectedVersion" value={version} />
       <SectionFields ctx={{ section, values, errors }} />
       <div className="app-form-actions">
-        <button
-          type="submit"
-          name="intent"
-          value="save"
-          className="kern-btn kern-btn--secondary"
-          disabled={busy}
-        >
-          <span className="kern-label">Speichern</span>
-        </button>
+        <IntentButton intent="save" variant="secondary" disabled={busy}>
+          Speichern
+        </IntentButton>
         <button
           type="submit"
           name="intent"

@@ -7,6 +7,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { IntentButton } from "~/components/intent-button";
 import { readRows, rowFor, StartForm } from "~/components/participation/start-form";
 import { StatusBadge } from "~/components/status";
 import { berlinDate } from "~/domain/deadlines";
@@ -275,24 +276,12 @@ export default function ParticipationPage() {
                                 maxLength={2000}
                               />
                             </div>
-                            <button
-                              type="submit"
-                              name="intent"
-                              value="grant"
-                              className="kern-btn kern-btn--primary"
-                              disabled={busy}
-                            >
-                              <span className="kern-label">Fristverlängerung gewähren</span>
-                            </button>{" "}
-                            <button
-                              type="submit"
-                              name="intent"
-                              value="refuse"
-                              className="kern-btn kern-btn--secondary"
-                              disabled={busy}
-                            >
-                              <span className="kern-label">Fristverlängerung ablehnen</span>
-                            </button>
+                            <IntentButton intent="grant" variant="primary" disabled={busy}>
+                              Fristverlängerung gewähren
+                            </IntentButton>{" "}
+                            <IntentButton intent="refuse" variant="secondary" disabled={busy}>
+                              Fristverlängerung ablehnen
+                            </IntentButton>
                           </Form>
                         </div>
                       ))}
@@ -309,15 +298,9 @@ export default function ParticipationPage() {
                 sind. Die Stellen behalten ihre Stellungnahme und das Paket, können aber keine Unterlagen des
                 Falls mehr öffnen.
               </p>
-              <button
-                type="submit"
-                name="intent"
-                value="close"
-                className="kern-btn kern-btn--secondary"
-                disabled={busy}
-              >
-                <span className="kern-label">Beteiligung abschließen</span>
-              </button>
+              <IntentButton intent="close" variant="secondary" disabled={busy}>
+                Beteiligung abschließen
+              </IntentButton>
             </Form>
           ) : (
             <p className="kern-body" data-testid="participation-closed">

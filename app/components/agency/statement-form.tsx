@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { FieldError, RadioGroup, SelectField, TextAreaField } from "~/components/form-fields";
+import { IntentButton } from "~/components/intent-button";
 import { TextField } from "~/components/text-field";
 import {
   CONDITION_KIND_LABELS,
@@ -90,15 +91,9 @@ export function StatementForm({
 
         <p className="kern-body">Eine abgegebene Stellungnahme kann nicht mehr geändert werden.</p>
         <div className="app-form-actions">
-          <button
-            type="submit"
-            name="intent"
-            value="submit-statement"
-            className="kern-btn kern-btn--primary"
-            disabled={busy}
-          >
-            <span className="kern-label">Stellungnahme abgeben</span>
-          </button>
+          <IntentButton intent="submit-statement" variant="primary" disabled={busy}>
+            Stellungnahme abgeben
+          </IntentButton>
         </div>
       </Form>
     </section>

@@ -1,6 +1,7 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/alert";
+import { IntentButton } from "~/components/intent-button";
 import {
   CONDITION_KIND_LABELS,
   CONDITION_KINDS,
@@ -341,15 +342,9 @@ function ConditionsSection({ conditions, busy }: { conditions: ConditionRow[]; b
           </li>
         ))}
       </ol>
-      <button
-        type="submit"
-        name="intent"
-        value="add-condition"
-        className="kern-btn kern-btn--secondary"
-        disabled={busy}
-      >
-        <span className="kern-label">Nebenbestimmung hinzufügen</span>
-      </button>
+      <IntentButton intent="add-condition" variant="secondary" disabled={busy}>
+        Nebenbestimmung hinzufügen
+      </IntentButton>
     </section>
   );
 }
@@ -408,15 +403,9 @@ function DeviationsSection({
           </li>
         ))}
       </ol>
-      <button
-        type="submit"
-        name="intent"
-        value="add-deviation"
-        className="kern-btn kern-btn--secondary"
-        disabled={busy}
-      >
-        <span className="kern-label">Abweichung hinzufügen</span>
-      </button>
+      <IntentButton intent="add-deviation" variant="secondary" disabled={busy}>
+        Abweichung hinzufügen
+      </IntentButton>
     </section>
   );
 }
@@ -474,15 +463,9 @@ function FeeSection({
         Gebührenordnung: {fee.schedule.name}; {fee.participations} beteiligte Stelle(n).
       </p>
       <FeeTable lines={preview.lines} totalCents={preview.totalCents} />
-      <button
-        type="submit"
-        name="intent"
-        value="recompute"
-        className="kern-btn kern-btn--tertiary"
-        disabled={busy}
-      >
-        <span className="kern-label">Gebühr neu berechnen</span>
-      </button>
+      <IntentButton intent="recompute" variant="tertiary" disabled={busy}>
+        Gebühr neu berechnen
+      </IntentButton>
     </section>
   );
 }
@@ -552,36 +535,18 @@ function EditorActions({
       ) : null}
 
       <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
-        <button
-          type="submit"
-          name="intent"
-          value="save"
-          className="kern-btn kern-btn--secondary"
-          disabled={busy}
-        >
-          <span className="kern-label">Entwurf speichern</span>
-        </button>
+        <IntentButton intent="save" variant="secondary" disabled={busy}>
+          Entwurf speichern
+        </IntentButton>
         {c.fourEyes && d.status === "DRAFT" ? (
-          <button
-            type="submit"
-            name="intent"
-            value="submit-approval"
-            className="kern-btn kern-btn--primary"
-            disabled={busy}
-          >
-            <span className="kern-label">Zur Freigabe vorlegen</span>
-          </button>
+          <IntentButton intent="submit-approval" variant="primary" disabled={busy}>
+            Zur Freigabe vorlegen
+          </IntentButton>
         ) : null}
         {mayDecide && !c.fourEyes ? (
-          <button
-            type="submit"
-            name="intent"
-            value="prepare-decide"
-            className="kern-btn kern-btn--primary"
-            disabled={busy}
-          >
-            <span className="kern-label">Bescheid erlassen …</span>
-          </button>
+          <IntentButton intent="prepare-decide" variant="primary" disabled={busy}>
+            Bescheid erlassen …
+          </IntentButton>
         ) : null}
         {mayDecide && c.fourEyes ? (
           // The approved draft is decided as it is: no save on the way (a save clears the approval).

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/alert";
+import { IntentButton } from "~/components/intent-button";
 import type { ParticipationProposal } from "~/models/participation.server";
 
 /**
@@ -285,15 +286,9 @@ export function StartForm({
           </div>
         ) : null}
         <p className="kern-body">
-          <button
-            type="submit"
-            name="intent"
-            value="start"
-            className="kern-btn kern-btn--primary"
-            disabled={busy || rows.every((r) => !r.keep)}
-          >
-            <span className="kern-label">Beteiligung starten</span>
-          </button>
+          <IntentButton intent="start" variant="primary" disabled={busy || rows.every((r) => !r.keep)}>
+            Beteiligung starten
+          </IntentButton>
         </p>
       </section>
     </Form>
