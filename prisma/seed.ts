@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApplicationData } from "../app/domain/application-data.ts";
+import { buildSearchText } from "../app/domain/search-text.ts";
 import type { PrismaClient } from "../app/generated/prisma/client.ts";
 import { hashPassword, verifyPassword } from "../app/utils/auth.server.ts";
 import { AUTHORITIES, DEMO_APPLICATION_IDS, DEMO_LOGINS, DEMO_PASSWORD, USERS } from "./seed-data.ts";
@@ -180,6 +181,10 @@ async function seedApplication(
         data: a.data,
         status: a.submitted ? "SUBMITTED" : "DRAFT",
         fileNumber: a.submitted?.fileNumber ?? null,
+        // The inbox search finds the demo cases by Aktenzeichen, names and address (issue 14 item 8).
+        searchText: a.submitted
+          ? buildSearchText({ fileNumber: a.submitted.fileNumber, title: a.title, data: a.data })
+          : "",
         submittedAt,
         snapshot: a.submitted ? { data: a.data, documents: [] } : undefined,
         members: {

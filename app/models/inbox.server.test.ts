@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
-import type { ApplicationStatus } from "~/generated/prisma/client";
+import type { ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { saveDraftSection } from "~/models/draft.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { sendRequest, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { buildSearchText, escapeLike, listInbox } from "./inbox.server";
+import { buildSearchText, escapeLike, listInbox, searchWords } from "./inbox.server";
 
 const DAY = 24 * 60 * 60 * 1000;
 const now = new Date("2026-11-22T10:00:00Z");
@@ -188,6 +188,95 @@ describe("listInbox", () => {
     expect(past).toMatchObject({ rows: [], total: 5, page: 9 });
     const huge = await listInbox(clerk, { page: 0, pageSize: 10_000 }, { now });
     expect(huge).toMatchObject({ page: 1, pageSize: 100, total: 5 });
+  });
+});
+
+describe("forgiving search (issue 14 item 8)", () => {
+  let d: Awaited<ReturnType<typeof createTestDistrict>>;
+  let searcher: SessionUser;
+  const fileNumbers: Record<string, string> = {};
+
+  async function makeNamed(key: string, fileNumber: string, data: Prisma.InputJsonObject) {
+    const row = await db().application.create({
+      data: {
+        authorityId: d.authority.id,
+        createdById: architect.id,
+        status: "SUBMITTED",
+        procedureType: "VEREINFACHT",
+        fileNumber,
+        title: `Fall ${key}`,
+        data,
+        submittedAt: now,
+        searchText: buildSearchText({ fileNumber, title: `Fall ${key}`, data }),
+      },
+      select: { id: true },
+    });
+    ids[key] = row.id;
+    fileNumbers[key] = fileNumber;
+  }
+
+  beforeAll(async () => {
+    d = await createTestDistrict("inbox-fold");
+    searcher = await sessionUser({ roles: ["CLERK"], authorityId: d.authority.id });
+    const suffix = randomUUID().slice(0, 4);
+    await makeNamed("koehler", `77-2026-00042-${suffix}`, {
+      bauherr: { firstName: "Jörg", lastName: "Köhler" },
+      plot: { address: { street: "Wismarsche Straße", houseNumber: "12", city: "Grevesmühlen" } },
+    });
+    await makeNamed("kohler", `77-2026-00043-${suffix}`, {
+      bauherr: { firstName: "Ann", lastName: "Kohler" },
+      plot: { address: { street: "Wismarsche Straße", houseNumber: "3", city: "Grevesmühlen" } },
+    });
+    await makeNamed("strasse", `77-2026-01200-${suffix}`, {
+      bauherr: { firstName: "René", lastName: "Weiß" },
+      plot: { address: { street: "Hauptstr.", houseNumber: "12", city: "Schönberg" } },
+    });
+  });
+
+  const search = async (q: string) =>
+    keys((await listInbox(searcher, { q, sort: "fileNumber", page: 1, pageSize: 25 }, { now })).rows);
+
+  it('"koehler" finds Köhler, and "Köhler" finds a Koehler spelt out; o is not ö', async () => {
+    expect(await search("koehler")).toEqual(["koehler"]);
+    expect(await search("KÖHLER")).toEqual(["koehler"]);
+    expect(await search("kohler")).toEqual(["kohler"]);
+    expect(await search("joerg koehler")).toEqual(["koehler"]);
+    expect(await search("rene weiss")).toEqual(["strasse"]);
+  });
+
+  it('"Wismarsche Str. 12" finds "Wismarsche Straße 12"; Straße and Str. are one word both ways', async () => {
+    expect(await search("Wismarsche Str. 12")).toEqual(["koehler"]);
+    expect(await search("wismarsche strasse 12")).toEqual(["koehler"]);
+    expect(await search("Wismarsche Straße")).toEqual(["koehler", "kohler"]);
+    // Stored abbreviated, searched written out (and words in any order).
+    expect(await search("12 Hauptstraße")).toEqual(["strasse"]);
+    expect(await search("Wismarsche Str. 99")).toEqual([]);
+  });
+
+  it("finds Aktenzeichen fragments with or without leading zeros and with / for -", async () => {
+    expect(await search("00042")).toEqual(["koehler"]);
+    expect(await search("2026-42")).toEqual(["koehler"]);
+    expect(await search("2026/00042")).toEqual(["koehler"]);
+    expect(await search(fileNumbers.kohler?.toUpperCase() ?? "x")).toEqual(["kohler"]);
+    expect(await search("2026-1200")).toEqual(["strasse"]);
+  });
+
+  it("the condition is served by the trigram index on the folded text", async () => {
+    const plan = await db().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+        `EXPLAIN SELECT "id" FROM "Application" a
+          WHERE public.bauantrag_search_fold(a."searchText") LIKE '%' || public.bauantrag_search_fold($1) || '%'`,
+        "koehler",
+      );
+    });
+    expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("Application_searchFold_trgm_idx");
+  });
+
+  it("splits the query into at most eight words", () => {
+    expect(searchWords("wismarsche str. 12")).toEqual(["wismarsche", "str.", "12"]);
+    expect(searchWords(null)).toEqual([]);
+    expect(searchWords("a b c d e f g h i j")).toHaveLength(8);
   });
 });
 

@@ -11,8 +11,13 @@ import { can } from "~/utils/permissions";
  * can EXPLAIN ANALYZE exactly what listInbox runs.
  *
  * Search: `Application.searchText` holds Aktenzeichen, title, Bauherr, Entwurfsverfasser, address and
- * Flurstücke as one lower-case text (buildSearchText, written at submission); `LIKE '%…%'` on it is
- * served by the trigram GIN index of migration 20261122020000_review.
+ * Flurstücke as one lower-case text (buildSearchText in app/domain/search-text.ts, written at
+ * submission). The search forgives: every word of the query must occur in the text, and both sides
+ * go through the SQL function `bauantrag_search_fold` (migration 20261206051500_casetruth_search_fold:
+ * ö = oe, ß = ss, other accents dropped, "Str." = "Straße", leading zeros of numbers dropped, "/"
+ * between digits = "-"), so "koehler" finds Köhler, "Wismarsche Str. 12" finds "Wismarsche Straße 12"
+ * and "2026-42" finds "63-2026-00042". The condition is served by the trigram GIN index on
+ * `bauantrag_search_fold("searchText")` of that migration.
  */
 
 /** Statuses a case can have in the inbox (drafts are private to the applicant side). */
@@ -48,6 +53,8 @@ export function isInboxSort(value: unknown): value is InboxSort {
 
 export const INBOX_PAGE_SIZE_MAX = 100;
 export const INBOX_SEARCH_MAX = 100;
+/** Words of a search beyond this many are ignored (each is one LIKE condition). */
+export const INBOX_SEARCH_WORDS_MAX = 8;
 
 export interface InboxFilters {
   status?: string;
@@ -131,6 +138,15 @@ export function normalizeInboxFilters(filters: InboxFilters): NormalizedInboxFil
   };
 }
 
+/** The words of a normalized search, each of which a case must contain (order does not matter). */
+export function searchWords(q: string | null): string[] {
+  if (!q) return [];
+  return q
+    .split(" ")
+    .filter((w) => w !== "")
+    .slice(0, INBOX_SEARCH_WORDS_MAX);
+}
+
 /** Escapes LIKE wildcards so a search for "63_2026" or "100%" means those characters. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -155,7 +171,12 @@ export function inboxWhere(authorityId: string, f: NormalizedInboxFilters, now: 
       Prisma.sql`a."nextDeadlineAt" >= ${now} AND a."nextDeadlineAt" < ${new Date(now.getTime() + WEEK_MS)}`,
     );
   }
-  if (f.q) parts.push(Prisma.sql`a."searchText" LIKE ${`%${escapeLike(f.q)}%`}`);
+  for (const word of searchWords(f.q)) {
+    // Folded in SQL by the same function as the index expression: one definition of "equal".
+    parts.push(
+      Prisma.sql`public.bauantrag_search_fold(a."searchText") LIKE '%' || public.bauantrag_search_fold(${escapeLike(word)}) || '%'`,
+    );
+  }
   return Prisma.join(parts, " AND ");
 }
 
@@ -222,66 +243,6 @@ export async function listInbox(
   return { rows: list.map(({ total: _, ...row }) => row), total, page: f.page, pageSize: f.pageSize };
 }
 
-// ---- search text ---------------------------------------------------------------------------------
+// ---- search text (built in app/domain/search-text.ts; re-exported for the models that write it) ----
 
-export interface SearchTextSource {
-  fileNumber: string | null;
-  title?: string | null;
-  /** Application.data (form data); read defensively, any shape. */
-  data: unknown;
-}
-
-function obj(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-function str(value: unknown): string {
-  return typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
-}
-
-function addressText(value: unknown): string[] {
-  const a = obj(value);
-  return [str(a.street), str(a.houseNumber), str(a.postalCode), str(a.city)];
-}
-
-/**
- * One lower-case line with everything the inbox search finds a case by: Aktenzeichen, title,
- * Bauherr (name or company, address), Entwurfsverfasser, plot address and Flurstücke
- * ("gemarkung flur 3 flurstück 12/4").
- */
-export function buildSearchText(application: SearchTextSource): string {
-  const data = obj(application.data);
-  const bauherr = obj(data.bauherr);
-  const architect = obj(data.entwurfsverfasser);
-  const plot = obj(data.plot);
-  const parcels = Array.isArray(plot.parcels) ? plot.parcels : [];
-  const parts = [
-    str(application.fileNumber),
-    str(application.title),
-    str(bauherr.firstName),
-    str(bauherr.lastName),
-    str(bauherr.companyName),
-    ...addressText(bauherr.address),
-    str(architect.name),
-    ...addressText(plot.address),
-    ...parcels.map((p) => {
-      const parcel = obj(p);
-      const nr = [str(parcel.zaehler), str(parcel.nenner)].filter((s) => s !== "").join("/");
-      return [
-        str(parcel.gemarkung),
-        parcel.flur ? `flur ${str(parcel.flur)}` : "",
-        nr ? `flurstück ${nr}` : "",
-      ]
-        .filter((s) => s !== "")
-        .join(" ");
-    }),
-  ];
-  return parts
-    .map((s) => s.trim().replace(/\s+/g, " "))
-    .filter((s) => s !== "")
-    .join(" | ")
-    .toLowerCase()
-    .slice(0, 4000);
-}
+export { buildSearchText, type SearchTextSource } from "~/domain/search-text";
