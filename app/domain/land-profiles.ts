@@ -81,6 +81,8 @@ export interface LandProfile {
   };
   readonly deadlines: ProfileDeadlines;
   readonly catalog: CatalogId;
+  /** Bekanntgabe of the Bescheid and the deadlines that run from it (app/domain/bekanntgabe.ts). */
+  readonly bekanntgabe: BekanntgabeRules;
 }
 
 function procedureEntries(code: string): ProcedureTypeEntry[] {
@@ -113,6 +115,84 @@ function procedureEntries(code: string): ProcedureTypeEntry[] {
   ];
 }
 
+/**
+ * Bekanntgabe by retrieval from the portal and the periods that run from it (issue 14 item 4).
+ * Pure data with the legal basis; the arithmetic is in app/domain/bekanntgabe.ts.
+ */
+export interface BekanntgabeRules {
+  /** § 41 Abs. 2a VwVfG: "gilt am Tag nach dem Abruf als bekannt gegeben". */
+  readonly retrieval: {
+    readonly daysAfterRetrieval: number;
+    /** Not retrieved within this many days after the notification: the provision ends, no Bekanntgabe. */
+    readonly periodDays: number;
+    readonly legalBasis: string;
+    readonly periodLegalBasis: string;
+  };
+  /** Widerspruch (§ 70 Abs. 1 VwGO) where the Land keeps the Vorverfahren, otherwise Klage (§ 74 Abs. 1 VwGO). */
+  readonly legalRemedy: {
+    readonly kind: "WIDERSPRUCH" | "KLAGE";
+    readonly label: string;
+    readonly months: number;
+    readonly legalBasis: string;
+    /** Why this kind applies in the Land. */
+    readonly note: string;
+  };
+  /** §§ 187-193 BGB: beginning, end, and the shift of an end on a Saturday, Sunday or public holiday. */
+  readonly periodEndLegalBasis: string;
+  /** Public holidays of the Land beyond the ones of every Land (Neujahr, Ostern, 1. Mai, ...). */
+  readonly publicHolidays: {
+    readonly extra: readonly {
+      readonly month: number;
+      readonly day: number;
+      readonly name: string;
+      readonly fromYear?: number;
+    }[];
+    readonly legalBasis: string;
+  };
+}
+
+export const MBO_BEKANNTGABE: BekanntgabeRules = {
+  retrieval: {
+    daysAfterRetrieval: 1,
+    periodDays: 10,
+    legalBasis: "§ 41 Abs. 2a Satz 3 VwVfG",
+    periodLegalBasis: "§ 41 Abs. 2a Satz 4 und 5 VwVfG",
+  },
+  legalRemedy: {
+    kind: "WIDERSPRUCH",
+    label: "Widerspruch",
+    months: 1,
+    legalBasis: "§ 70 Abs. 1 VwGO",
+    note: "Vorverfahren nach § 68 VwGO (Modell ohne landesrechtlichen Ausschluss).",
+  },
+  periodEndLegalBasis: "§ 31 VwVfG, § 57 Abs. 2 VwGO i. V. m. § 222 ZPO, §§ 187-193 BGB",
+  publicHolidays: { extra: [], legalBasis: "Feiertage aller Länder" },
+};
+
+export const MV_BEKANNTGABE: BekanntgabeRules = {
+  retrieval: {
+    daysAfterRetrieval: 1,
+    periodDays: 10,
+    legalBasis: "§ 41 Abs. 2a Satz 3 VwVfG M-V",
+    periodLegalBasis: "§ 41 Abs. 2a Satz 4 und 5 VwVfG M-V",
+  },
+  legalRemedy: {
+    kind: "WIDERSPRUCH",
+    label: "Widerspruch",
+    months: 1,
+    legalBasis: "§ 70 Abs. 1 VwGO",
+    note: "In M-V entfällt das Vorverfahren nur in den Fällen des § 13b GOrgG M-V; Baugenehmigungen gehören nicht dazu.",
+  },
+  periodEndLegalBasis: "§ 31 VwVfG M-V, § 57 Abs. 2 VwGO i. V. m. § 222 ZPO, §§ 187-193 BGB",
+  publicHolidays: {
+    extra: [
+      { month: 3, day: 8, name: "Internationaler Frauentag", fromYear: 2023 },
+      { month: 10, day: 31, name: "Reformationstag" },
+    ],
+    legalBasis: "§ 2 Feiertagsgesetz M-V",
+  },
+};
+
 export const MBO_PROFILE: LandProfile = {
   id: "MBO",
   name: "Musterbauordnung (Modell)",
@@ -137,6 +217,7 @@ export const MBO_PROFILE: LandProfile = {
     permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 MBO" },
   },
   catalog: "MBO",
+  bekanntgabe: MBO_BEKANNTGABE,
 };
 
 export const MV_PROFILE: LandProfile = {
@@ -172,6 +253,7 @@ export const MV_PROFILE: LandProfile = {
     permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 LBauO M-V" },
   },
   catalog: "MV",
+  bekanntgabe: MV_BEKANNTGABE,
 };
 
 export const LAND_PROFILES: Readonly<Record<ProfileId, LandProfile>> = { MBO: MBO_PROFILE, MV: MV_PROFILE };
