@@ -25,7 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"), "/");
   if (await getUser(request)) throw redirect(redirectTo);
-  return { loggedOut: url.searchParams.get("abgemeldet") === "1" };
+  return {
+    loggedOut: url.searchParams.get("abgemeldet") === "1",
+    passwordChanged: url.searchParams.get("passwort") === "neu",
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -49,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { loggedOut } = useLoaderData<typeof loader>();
+  const { loggedOut, passwordChanged } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -78,6 +81,13 @@ export default function Login() {
       <div className="app-section app-stack">
         {loggedOut && !form.errors ? (
           <Alert tone="success" title="Sie haben sich abgemeldet." announce />
+        ) : null}
+        {passwordChanged && !form.errors ? (
+          <Alert tone="success" title="Ihr neues Passwort ist gespeichert." announce>
+            <p className="kern-body" data-testid="password-changed">
+              Sie wurden auf allen Geräten abgemeldet. Bitte melden Sie sich mit dem neuen Passwort an.
+            </p>
+          </Alert>
         ) : null}
         {form.errors ? (
           <Alert tone="danger" title="Anmeldung nicht möglich" id={form.errorId}>
@@ -114,6 +124,11 @@ export default function Login() {
             </button>
           </div>
         </Form>
+        <p className="kern-body">
+          <Link className="kern-link" to="/passwort-vergessen">
+            Passwort vergessen?
+          </Link>
+        </p>
         <p className="kern-body">
           Noch kein Konto?{" "}
           <Link
