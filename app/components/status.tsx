@@ -75,6 +75,12 @@ const MEMBER_ROLE_NAMES: Record<string, string> = {
   BEVOLLMAECHTIGTER: "Bevollmächtigte:r",
 };
 
+/** "2026-03-11" → "11.03.2026"; "" for anything else. */
+function isoDay(value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : "";
+}
+
 /** One line of detail for a history event from its payload (German; empty when there is nothing to add). */
 export function eventDetail(type: string, payload: unknown): string {
   const p = (payload && typeof payload === "object" ? payload : {}) as Record<string, unknown>;
@@ -89,7 +95,14 @@ export function eventDetail(type: string, payload: unknown): string {
       return p.fileNumber ? `Aktenzeichen ${str(p.fileNumber)}` : "";
     case "member.invited":
     case "member.accepted":
+    case "member.revoked":
       return [str(p.email), MEMBER_ROLE_NAMES[str(p.role)] ?? ""].filter(Boolean).join(" als ");
+    case "consent.mandate-declared":
+      return str(p.filename) ? `Vollmacht: ${str(p.filename)}` : "";
+    case "decision.retrieved":
+      return isoDay(str(p.bekanntgabe)) ? `bekannt gegeben am ${isoDay(str(p.bekanntgabe))}` : "";
+    case "decision.post-delivery-recorded":
+      return isoDay(str(p.deliveredOn)) ? `zugestellt am ${isoDay(str(p.deliveredOn))}` : "";
     case "document.uploaded":
       return [str(p.filename), p.versionNumber ? `Version ${str(p.versionNumber)}` : ""]
         .filter(Boolean)

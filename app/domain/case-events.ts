@@ -84,6 +84,40 @@ export const CASE_EVENTS = {
     schema: loose({ role: z.string().optional() }),
     notifies: null,
   },
+  "member.revoked": {
+    label: "Einladung zurückgezogen",
+    applicantVisible: true,
+    schema: loose({ email: z.string(), role: z.string() }),
+    notifies: null,
+  },
+  // The Bauherr's declaration in the portal that the application may be submitted (issue 14).
+  "consent.owner-confirmed": {
+    label: "Bauherr:in hat den Antrag zur Einreichung bestätigt",
+    applicantVisible: true,
+    schema: loose({ applicationVersion: z.number(), declaration: z.string() }),
+    notifies: null,
+  },
+  // The Entwurfsverfasser's declaration that a Vollmacht of the Bauherr exists (file attached).
+  "consent.mandate-declared": {
+    label: "Vollmacht der Bauherrschaft erklärt",
+    applicantVisible: true,
+    schema: loose({ documentVersionId: id, filename: z.string(), declaration: z.string() }),
+    notifies: null,
+  },
+  // First retrieval of the Bescheid by one recipient (§ 41 Abs. 2a VwVfG).
+  "decision.retrieved": {
+    label: "Bescheid abgerufen",
+    applicantVisible: true,
+    schema: loose({ decisionId: id, bekanntgabe: z.string(), role: z.string().nullable() }),
+    notifies: null,
+  },
+  // Bekanntgabe another way after the Bescheid was not retrieved (post with Zustellung).
+  "decision.post-delivery-recorded": {
+    label: "Zustellung des Bescheids per Post erfasst",
+    applicantVisible: true,
+    schema: loose({ decisionId: id, method: z.string(), deliveredOn: z.string() }),
+    notifies: null,
+  },
   "document.uploaded": {
     label: "Unterlage hochgeladen",
     applicantVisible: true,

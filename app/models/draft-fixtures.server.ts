@@ -3,6 +3,7 @@ import { evaluateCompleteness } from "~/domain/completeness";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { documentTypeLabel } from "~/domain/document-types";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
+import { declareMandate } from "~/models/submission-consent.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
@@ -74,6 +75,9 @@ export async function addDocumentVersion(applicationId: string, typeCode: string
   });
 }
 
+/** The Vollmacht the fixture's architect uploads ("Vollmacht des Bauherrn"). */
+export const MANDATE_FIXTURE_TYPE = "0603";
+
 /**
  * A draft with every form section of the Einfamilienhaus filled in and (unless `withoutDocuments`)
  * every required document uploaded except those in `skipDocuments`. Returns id and version.
@@ -85,6 +89,11 @@ export async function createCompleteDraft(
     skipDocuments?: string[];
     withoutDocuments?: boolean;
     memberRole?: "BAUHERR" | "ENTWURFSVERFASSER";
+    /**
+     * Entwurfsverfasser only: upload the Bauherr's Vollmacht (0603) and declare it, so the architect
+     * may submit (issue 14). Default: with the documents.
+     */
+    withMandate?: boolean;
   } = {},
 ) {
   const { id } = await createDraft(user, {
@@ -105,6 +114,12 @@ export async function createCompleteDraft(
       if (options.skipDocuments?.includes(code)) continue;
       await addDocumentVersion(id, code, user.id);
     }
+  }
+  const role = options.memberRole ?? "ENTWURFSVERFASSER";
+  if (role === "ENTWURFSVERFASSER" && (options.withMandate ?? !options.withoutDocuments)) {
+    await addDocumentVersion(id, MANDATE_FIXTURE_TYPE, user.id);
+    const declared = await declareMandate(user, id, { declared: true });
+    if (!declared.ok) throw new Error(`declaring the Vollmacht failed: ${declared.message}`);
   }
   return { id, version };
 }

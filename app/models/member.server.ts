@@ -4,6 +4,7 @@ import { formatDateLong } from "~/domain/format";
 import type { MemberRole } from "~/generated/prisma/client";
 import { applicantScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
+import { createNotificationsInTx } from "~/models/notification.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { normalizeEmail, type SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -33,6 +34,11 @@ export const MEMBER_ROLE_LABELS: Record<MemberRole, string> = {
 
 export function hashInvitationToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** Dedupe key of the in-app notice of one invitation link (prefix per member: withdrawn together). */
+function invitationNotificationKey(memberId: string, tokenHash: string): string {
+  return `member.invited:${memberId}:${tokenHash.slice(0, 16)}`;
 }
 
 export function invitationUrl(token: string): string {
@@ -146,6 +152,20 @@ export async function inviteMember(
 
     const title = app.title || "Bauantrag";
     const link = invitationUrl(token);
+    // In the app as well, so the invitation reaches an existing account also without e-mail.
+    if (invitedUser) {
+      await createNotificationsInTx(tx, [
+        {
+          userId: invitedUser.id,
+          applicationId: null,
+          type: "member.invited",
+          title: `Einladung zum Bauantrag „${title}“`.slice(0, 300),
+          body: `${user.displayName} lädt Sie ein, als ${MEMBER_ROLE_LABELS[role]} mitzuwirken (zuständig: ${app.authority.name}). Sie können die Einladung unter „Meine Anträge“ annehmen.`,
+          link: "/antraege",
+          dedupeKey: invitationNotificationKey(member.id, tokenHash),
+        },
+      ]);
+    }
     await enqueueInTx(tx, {
       jobName: "system.send-email",
       jobId: buildJobId("system.send-email", "invitation", member.id, tokenHash.slice(0, 16)),
@@ -233,9 +253,28 @@ export async function acceptInvitation(user: SessionUser, token: string): Promis
     };
   }
   const tokenHash = hashInvitationToken(token);
+  return acceptPending(user, { invitationTokenHash: tokenHash });
+}
+
+/**
+ * Accepts a pending invitation listed for the signed-in user ("Meine Anträge"): the invitation's
+ * address must be the user's own (confirmed at registration), as with the link.
+ */
+export async function acceptInvitationById(user: SessionUser, memberId: string): Promise<AcceptResult> {
+  if (!isUuid(memberId)) return { ok: false, message: INVALID_INVITATION_MESSAGE };
+  if (!can(user, "read:application:own")) {
+    return { ok: false, message: "Mit Ihrem Konto können keine Bauanträge bearbeitet werden." };
+  }
+  return acceptPending(user, { id: memberId, email: normalizeEmail(user.email) });
+}
+
+async function acceptPending(
+  user: SessionUser,
+  where: { invitationTokenHash: string } | { id: string; email: string },
+): Promise<AcceptResult> {
   return db().$transaction(async (tx) => {
-    const m = await tx.applicationMember.findUnique({
-      where: { invitationTokenHash: tokenHash },
+    const m = await tx.applicationMember.findFirst({
+      where,
       select: {
         id: true,
         applicationId: true,
@@ -243,6 +282,7 @@ export async function acceptInvitation(user: SessionUser, token: string): Promis
         role: true,
         invitationState: true,
         invitationExpiresAt: true,
+        invitationTokenHash: true,
       },
     });
     if (m?.invitationState !== "PENDING") return { ok: false, message: INVALID_INVITATION_MESSAGE };
@@ -265,7 +305,7 @@ export async function acceptInvitation(user: SessionUser, token: string): Promis
       select: { id: true },
     });
     const { count } = await tx.applicationMember.updateMany({
-      where: { id: m.id, invitationState: "PENDING", invitationTokenHash: tokenHash },
+      where: { id: m.id, invitationState: "PENDING", invitationTokenHash: m.invitationTokenHash },
       data: already
         ? { invitationState: "REVOKED", invitationTokenHash: null, invitationExpiresAt: null }
         : {
@@ -285,6 +325,15 @@ export async function acceptInvitation(user: SessionUser, token: string): Promis
         payload: { email: m.email, role: m.role },
       });
     }
+    await tx.notification.updateMany({
+      where: {
+        userId: user.id,
+        type: "member.invited",
+        dedupeKey: { startsWith: `member.invited:${m.id}:` },
+        readAt: null,
+      },
+      data: { readAt: new Date() },
+    });
     return { ok: true, applicationId: m.applicationId };
   });
 }
@@ -342,4 +391,105 @@ export async function listMembers(
     acceptedAt: m.acceptedAt,
     isMe: m.userId === user.id,
   }));
+}
+
+export interface PendingInvitation {
+  memberId: string;
+  applicationTitle: string;
+  authorityName: string;
+  invitedBy: string | null;
+  role: MemberRole;
+  roleLabel: string;
+  expiresAt: Date;
+}
+
+/**
+ * Open invitations to the signed-in user's own e-mail address (not expired, case not withdrawn):
+ * shown in "Meine Anträge", where they can be accepted without the e-mail link.
+ */
+export async function listPendingInvitationsForUser(
+  user: SessionUser,
+  client: Tx = db(),
+): Promise<PendingInvitation[]> {
+  if (!can(user, "read:application:own")) return [];
+  const rows = await client.applicationMember.findMany({
+    where: {
+      email: normalizeEmail(user.email),
+      invitationState: "PENDING",
+      invitationExpiresAt: { gt: new Date() },
+      application: { status: { notIn: ["WITHDRAWN", "DEEMED_WITHDRAWN"] } },
+    },
+    select: {
+      id: true,
+      role: true,
+      invitationExpiresAt: true,
+      invitedBy: { select: { displayName: true } },
+      application: { select: { title: true, authority: { select: { name: true } } } },
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    take: 50,
+  });
+  return rows.map((r) => ({
+    memberId: r.id,
+    applicationTitle: r.application.title || "Bauantrag",
+    authorityName: r.application.authority.name,
+    invitedBy: r.invitedBy?.displayName ?? null,
+    role: r.role,
+    roleLabel: MEMBER_ROLE_LABELS[r.role],
+    expiresAt: r.invitationExpiresAt as Date,
+  }));
+}
+
+export type RevokeResult = { ok: true; email: string } | { ok: false; message: string };
+
+/**
+ * Withdraws a pending invitation: the link stops working at once (token hash cleared, state
+ * REVOKED) and the in-app notice disappears. Only accepted members of the application may do it.
+ */
+export async function revokeInvitation(
+  user: SessionUser,
+  applicationId: string,
+  memberId: string,
+): Promise<RevokeResult> {
+  if (!isUuid(applicationId) || !isUuid(memberId) || !can(user, "invite:member:own")) {
+    return { ok: false, message: "Sie dürfen Einladungen zu diesem Antrag nicht zurückziehen." };
+  }
+  return db().$transaction(async (tx) => {
+    const app = await tx.application.findFirst({
+      where: {
+        AND: [
+          { id: applicationId },
+          applicantScope(user.id),
+          { members: { some: { userId: user.id, invitationState: "ACCEPTED" } } },
+        ],
+      },
+      select: { id: true },
+    });
+    if (!app) return { ok: false, message: "Sie dürfen Einladungen zu diesem Antrag nicht zurückziehen." };
+    const m = await tx.applicationMember.findFirst({
+      where: { id: memberId, applicationId: app.id },
+      select: { id: true, email: true, role: true, invitationState: true },
+    });
+    if (m?.invitationState !== "PENDING") {
+      return {
+        ok: false,
+        message: "Diese Einladung ist nicht mehr offen (bereits angenommen oder zurückgezogen).",
+      };
+    }
+    const { count } = await tx.applicationMember.updateMany({
+      where: { id: m.id, invitationState: "PENDING" },
+      data: { invitationState: "REVOKED", invitationTokenHash: null, invitationExpiresAt: null },
+    });
+    if (count !== 1) return { ok: false, message: "Diese Einladung ist nicht mehr offen." };
+    await tx.notification.deleteMany({
+      where: { type: "member.invited", dedupeKey: { startsWith: `member.invited:${m.id}:` } },
+    });
+    await appendEvent(tx, {
+      applicationId: app.id,
+      actorId: user.id,
+      type: "member.revoked",
+      payload: { email: m.email, role: m.role },
+    });
+    return { ok: true, email: m.email };
+  });
 }

@@ -251,7 +251,8 @@ describe("formal review", () => {
     expect(app.nextDeadlineAt?.toISOString()).toBe(req.deadline.toISOString());
     expect(req.items).toHaveLength(1);
     const baseline = req.baseline as { documents: { versionIds: string[] }[]; data: { bauherr: unknown } };
-    expect(baseline.documents.length).toBe(requiredDocumentCodes().length);
+    // The required documents plus the architect's Vollmacht (createCompleteDraft, issue 14).
+    expect(baseline.documents.length).toBe(requiredDocumentCodes().length + 1);
     expect(baseline.data.bauherr).toBeTruthy();
     // The event never carries the internal note.
     const event = await db().caseEvent.findFirstOrThrow({

@@ -8,6 +8,7 @@ import { allocateFileNumber } from "~/models/file-number.server";
 import { buildSearchText } from "~/models/inbox.server";
 import { transitionApplication } from "~/models/lifecycle.server";
 import { enqueueInTx } from "~/models/outbox.server";
+import { type ConsentInfo, consentStatusInTx } from "~/models/submission-consent.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
@@ -22,6 +23,8 @@ import { buildJobId } from "~/utils/queue.server";
  */
 
 export type SubmitResult =
+  /** Neither the Bauherr's confirmation nor a declared Vollmacht (submission-consent.server.ts). */
+  | { ok: false; reason: "consent-missing"; message: string }
   | { ok: true; fileNumber: string }
   | { ok: false; reason: "incomplete"; findings: Finding[] }
   | { ok: false; reason: "conflict" | "not-allowed" | "not-editable" };
@@ -70,6 +73,8 @@ export interface ApplicationSnapshot {
   /** ISO 8601. */
   submittedAt: string;
   submittedBy: { userId: string; displayName: string; email: string; role: string };
+  /** What the submission rests on: the Bauherr's confirmation, a declared Vollmacht, or the Bauherr submitting. */
+  consent?: ConsentInfo | null;
 }
 
 /** Rolls the transaction back and carries the reason out of it. */
@@ -126,6 +131,10 @@ export async function submitApplication(
         if (!me || !SUBMITTING_ROLES.includes(me.role)) throw new Abort({ ok: false, reason: "not-allowed" });
         if (app.status !== "DRAFT") throw new Abort({ ok: false, reason: "not-editable" });
         if (app.version !== input.expectedVersion) throw new Abort({ ok: false, reason: "conflict" });
+        const consent = await consentStatusInTx(tx, app.id, app.version, { userId: user.id, role: me.role });
+        if (!consent.satisfied) {
+          throw new Abort({ ok: false, reason: "consent-missing", message: consent.missing ?? "" });
+        }
 
         const marked = await markLater(tx, app.id, laterCodes);
 
@@ -214,6 +223,7 @@ export async function submitApplication(
           openItems,
           submittedAt: submittedAt.toISOString(),
           submittedBy: { userId: user.id, displayName: user.displayName, email: user.email, role: me.role },
+          consent: consent.basis,
         };
 
         // Follow-up work first: everything from the counter on holds the authority's counter row lock,

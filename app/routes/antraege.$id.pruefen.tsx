@@ -76,6 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       findings: result.findings.filter((f) => f.blocking).map((f) => f.message),
     };
   }
+  if (result.reason === "consent-missing") return { message: result.message, findings: [] };
   if (result.reason === "conflict") {
     return {
       message:
