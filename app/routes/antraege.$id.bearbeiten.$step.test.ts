@@ -6,7 +6,8 @@ import { sendRequest } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { createSession } from "~/utils/session.server";
-import { loader } from "./antraege.$id.bearbeiten.$step";
+import { loadRoute, postRoute } from "../../test/kit/route";
+import { action, loader } from "./antraege.$id.bearbeiten.$step";
 
 // The form steps of a submitted case open only while a request (Nachforderung) is open.
 
@@ -70,5 +71,53 @@ describe("/antraege/:id/bearbeiten/:step for a submitted case", () => {
     expect(saved.ok).toBe(true);
     expect(await sendAnswer(architect, id, r.requestId)).toEqual({ ok: true });
     expect(await load(architect, id, "vorhaben")).toEqual({ status: 302, location: `/antraege/${id}` });
+  });
+});
+
+describe("autosave of a draft step (issue 14 item 6)", () => {
+  it("saves without redirecting and answers with the new version; a reload shows the saved text", async () => {
+    const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
+    const path = `/antraege/${id}/bearbeiten/vorhaben`;
+    const view = await getDraftForMember(architect, id);
+    const project = view?.data.project as Record<string, unknown>;
+    const form = (expectedVersion: number, description: string) => {
+      const body = new URLSearchParams();
+      body.set("intent", "autosave");
+      body.set("expectedVersion", String(expectedVersion));
+      for (const [k, v] of Object.entries(project)) {
+        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") body.set(k, String(v));
+      }
+      body.set("description", description);
+      return body;
+    };
+    const saved = await postRoute(action, architect, path, form(version, "Autogespeicherter Text"), {
+      id,
+      step: "vorhaben",
+    });
+    expect(saved).toMatchObject({ status: 200, data: { kind: "autosaved", version: version + 1 } });
+    const reloaded = await loadRoute(loader, architect, path, { id, step: "vorhaben" });
+    expect((reloaded.data as { values: { description?: string } }).values.description).toBe(
+      "Autogespeicherter Text",
+    );
+
+    // A stale version is not overwritten silently: no new version, a German reason.
+    const stale = await postRoute(action, architect, path, form(version, "Veraltet"), {
+      id,
+      step: "vorhaben",
+    });
+    expect(stale.status).toBe(200);
+    expect(stale.data).toMatchObject({ kind: "autosave-failed" });
+    expect(stale.data).not.toHaveProperty("version");
+    expect((stale.data as { message: string }).message).toMatch(/zwischenzeitlich/);
+    const after = await getDraftForMember(architect, id);
+    expect((after?.data.project as { description?: string }).description).toBe("Autogespeicherter Text");
+
+    // Another user's draft: not found, nothing saved.
+    const stranger = await sessionUser({ roles: ["ARCHITECT"] });
+    const foreign = await postRoute(action, stranger, path, form(version + 1, "Fremd"), {
+      id,
+      step: "vorhaben",
+    });
+    expect(foreign.status).toBe(404);
   });
 });

@@ -2,11 +2,18 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { CompletenessPanel, evaluateBase, toCompletenessBase } from "~/components/completeness-panel";
+import {
+  type AutosaveReply,
+  AutosaveStatus,
+  LeaveDialog,
+  useDraftAutosave,
+} from "~/components/draft/autosave";
 import { parseSection } from "~/components/draft/form-schemas";
 import { SectionFields, type Values } from "~/components/draft/step-fields";
 import { ALL_STEPS, FORM_STEPS, stepBySlug } from "~/components/draft/steps";
@@ -118,6 +125,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     };
   }
 
+  // Autosave (JavaScript, a moment after typing): answers with the new version, never redirects.
+  if (intent === "autosave") return autosave(user, applicationId, step.section, submission, expectedVersion);
+
   const result = await saveDraftSection(user, applicationId, {
     section: step.section,
     value: submission.value,
@@ -152,11 +162,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
   };
 }
 
+async function autosave(
+  user: Awaited<ReturnType<typeof requireUser>>,
+  applicationId: string,
+  section: (typeof FORM_STEPS)[number]["section"],
+  submission: ReturnType<typeof parseSection>,
+  expectedVersion: number,
+): Promise<AutosaveReply> {
+  if (submission.status !== "success") {
+    return {
+      kind: "autosave-failed",
+      message: "Einige Angaben haben noch nicht das erwartete Format (Hinweise am Feld nach „Speichern“).",
+    };
+  }
+  const result = await saveDraftSection(user, applicationId, {
+    section,
+    value: submission.value,
+    expectedVersion,
+  });
+  if (result.ok) return { kind: "autosaved", version: result.version };
+  if (result.reason === "invalid") {
+    return { kind: "autosave-failed", message: "Einige Angaben haben nicht das erwartete Format." };
+  }
+  if (result.reason === "not-editable") {
+    return { kind: "autosave-failed", message: "Der Antrag kann derzeit nicht geändert werden." };
+  }
+  // Someone else saved meanwhile: keep the old version, so "Speichern" shows the conflict and
+  // nothing is overwritten silently.
+  return { kind: "autosave-failed", message: conflictMessage(result.changedBy, result.changedAt) };
+}
+
+/** An autosave changes nothing the page shows: no reload of the loader while typing. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate;
+
 const passThrough = z.any();
 
 export default function DraftStep() {
   const { step, application, values, base, openBySlug, saved } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const posted = useActionData<typeof action>();
+  // Autosave answers go to the autosave fetcher; a form post answers with the values it carried.
+  const actionData = posted && "values" in posted ? posted : undefined;
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const formId = `antrag-${step.section}`;
@@ -209,6 +255,7 @@ export default function DraftStep() {
             lastResult={actionData?.lastResult ?? undefined}
             nextTitle={next.title}
             busy={busy}
+            initiallyDirty={actionData != null}
           />
         </div>
         <aside className="app-form-layout__aside" aria-label="Vollständigkeit des Antrags">
@@ -231,6 +278,7 @@ function StepForm({
   lastResult,
   nextTitle,
   busy,
+  initiallyDirty,
 }: {
   formId: string;
   section: (typeof FORM_STEPS)[number]["section"];
@@ -239,7 +287,9 @@ function StepForm({
   lastResult?: Parameters<typeof useForm>[0]["lastResult"];
   nextTitle: string;
   busy: boolean;
+  initiallyDirty: boolean;
 }) {
+  const autosave = useDraftAutosave({ formId, initialVersion: version, initiallyDirty });
   const [form] = useForm({
     id: formId,
     lastResult,
@@ -255,8 +305,18 @@ function StepForm({
     },
   });
   const errors = form.allErrors as Record<string, string[] | undefined>;
+  const formProps = getFormProps(form);
   return (
-    <Form method="post" {...getFormProps(form)} className="app-form">
+    <Form
+      method="post"
+      {...formProps}
+      className="app-form"
+      onChange={autosave.onChange}
+      onSubmit={(event) => {
+        formProps.onSubmit(event);
+        autosave.onSubmitting(event);
+      }}
+    >
       {/* Enter in a field saves (the first submit button is the default; row buttons come later). */}
       <button
         type="submit"
@@ -268,7 +328,7 @@ function StepForm({
       >
         Speichern
       </button>
-      <input type="hidden" name="expectedVersion" value={version} />
+      <input type="hidden" name="expectedVersion" value={autosave.version} />
       <SectionFields ctx={{ section, values, errors }} />
       <div className="app-form-actions">
         <IntentButton intent="save" variant="secondary" disabled={busy}>
@@ -286,6 +346,12 @@ function StepForm({
           <span className="kern-icon kern-icon--arrow-forward" aria-hidden="true" />
         </button>
       </div>
+      <AutosaveStatus status={autosave.status} />
+      <LeaveDialog
+        blocker={autosave.blocker}
+        onSaveAndLeave={autosave.saveAndLeave}
+        saving={autosave.status.state === "saving"}
+      />
     </Form>
   );
 }
