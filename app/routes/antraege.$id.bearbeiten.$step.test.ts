@@ -110,7 +110,9 @@ describe("autosave of a draft step (issue 14 item 6)", () => {
     expect(stale.data).not.toHaveProperty("version");
     expect((stale.data as { message: string }).message).toMatch(/zwischenzeitlich/);
     const after = await getDraftForMember(architect, id);
-    expect((after?.data.project as { description?: string }).description).toBe("Autogespeicherter Text");
+    expect((after?.data.project as { description?: string } | undefined)?.description).toBe(
+      "Autogespeicherter Text",
+    );
 
     // Another user's draft: not found, nothing saved.
     const stranger = await sessionUser({ roles: ["ARCHITECT"] });
