@@ -154,6 +154,7 @@ export function eventDetail(type: string, payload: unknown): string {
     case "xbau.exported":
       return str(p.message);
     case "document.processing-refused":
+    case "document.check-refused":
       return str(p.reason); // names the file
 
     case "decision.plan-stamped":

@@ -103,12 +103,25 @@ export function UploadField({
       });
     xhr.onload = () => {
       xhrRef.current = null;
-      const res = xhr.response as { ok?: boolean; message?: string; versionNumber?: number } | null;
+      const res = xhr.response as {
+        ok?: boolean;
+        message?: string;
+        versionNumber?: number;
+        checkStatus?: string;
+        archiveWarnings?: string[];
+      } | null;
       if (xhr.status === 200 && res?.ok) {
         form.reset();
+        const checking =
+          res.checkStatus === "PENDING"
+            ? " Die abschließende Prüfung läuft; das Ergebnis sehen Sie in der Liste."
+            : "";
+        const warnings = res.archiveWarnings?.length
+          ? ` Hinweis zur Archivierung: ${res.archiveWarnings.join(" ")}`
+          : "";
         setState({
           kind: "done",
-          message: `„${file.name}“ wurde als Version ${res.versionNumber ?? ""} gespeichert.`,
+          message: `„${file.name}“ wurde als Version ${res.versionNumber ?? ""} gespeichert.${checking}${warnings}`,
         });
         revalidator.revalidate();
       } else {

@@ -124,6 +124,14 @@ export const CASE_EVENTS = {
     schema: loose({ filename: z.string(), versionNumber: z.number() }),
     notifies: null,
   },
+  // The deep check after storing (workers/processors/check-version.ts) refused the file: the
+  // version is "abgelehnt", counts as missing, is never routed or stamped; the uploader is told.
+  "document.check-refused": {
+    label: "Unterlage bei der Prüfung abgelehnt",
+    applicantVisible: true,
+    schema: loose({ filename: z.string(), versionId: id, versionNumber: z.number(), reason: z.string() }),
+    notifies: null,
+  },
   "document.marked-later": {
     label: "Unterlage wird nachgereicht",
     applicantVisible: true,

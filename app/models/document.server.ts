@@ -13,6 +13,7 @@ import { sharedVersionWhere } from "~/models/agency-portal.server";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { lockApplicantEditable } from "~/models/draft.server";
+import { enqueueInTx } from "~/models/outbox.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -21,6 +22,7 @@ import { logger } from "~/utils/logger.server";
 import { type MultipartResult, parseMultipart } from "~/utils/multipart.server";
 import { PdfInspectorUnavailableError, quoteFilename } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
+import { buildJobId } from "~/utils/queue.server";
 import {
   documentVersionKey,
   getStorage,
@@ -44,7 +46,16 @@ import {
  */
 
 export type UploadResult =
-  | { ok: true; documentId: string; versionId: string; versionNumber: number }
+  | {
+      ok: true;
+      documentId: string;
+      versionId: string;
+      versionNumber: number;
+      /** PENDING: the deep check runs in the worker ("wird geprüft"). */
+      checkStatus: "PENDING" | "ACCEPTED";
+      /** Archivability warnings (German; not a refusal). */
+      archiveWarnings: string[];
+    }
   | { ok: false; message: string };
 
 export interface UploadInput {
@@ -378,13 +389,18 @@ export async function uploadDocumentVersion(
     // qpdf (encrypted/damaged refused, page count) and the hostile-content checks (active PDF
     // content, page/pixel limits, decompression bombs) live in file-checks. A refused file's
     // object is removed in `finally` like after any other failure.
+    // The deep check (qpdf --check decodes every stream: seconds for a large plan) is not part of
+    // the request: the version is stored as PENDING ("wird geprüft") and the job
+    // documents.check-version, written with the row below, decides (workers/processors/check-version.ts).
     const [inspection, storing] = await Promise.allSettled([
-      checkUploadedFile(tmpFile, filename, mimeType),
+      checkUploadedFile(tmpFile, filename, mimeType, { deepCheck: false }),
       put,
     ]);
     if (inspection.status === "rejected") throw inspection.reason;
     if (!inspection.value.ok) throw new UploadRejected(inspection.value.message);
     const pageCount = inspection.value.pageCount;
+    const archiveWarnings = inspection.value.archiveWarnings ?? [];
+    const deepCheckPending = mimeType === MIME_PDF;
     if (storing.status === "rejected") throw storing.reason;
     const stored = storing.value;
     const sizeBytes = receiver.size;
@@ -430,8 +446,18 @@ export async function uploadDocumentVersion(
           storageKey: key,
           pageCount,
           uploadedById: user.id,
+          checkStatus: deepCheckPending ? "PENDING" : "ACCEPTED",
+          checkedAt: deepCheckPending ? null : new Date(),
+          archiveWarnings,
         },
       });
+      if (deepCheckPending) {
+        await enqueueInTx(tx, {
+          jobName: "documents.check-version",
+          jobId: buildJobId("documents.check-version", versionId),
+          payload: { versionId },
+        });
+      }
       // A file has arrived: the document is no longer an open "wird nachgereicht" item.
       await tx.document.update({ where: { id: doc.id }, data: { toBeSubmittedLater: false } });
       await appendEvent(tx, {
@@ -446,6 +472,7 @@ export async function uploadDocumentVersion(
           versionId,
           sizeBytes,
           pageCount,
+          ...(archiveWarnings.length > 0 ? { archiveWarnings } : {}),
         },
       });
       return { documentId: doc.id, versionNumber };
@@ -456,7 +483,14 @@ export async function uploadDocumentVersion(
       { applicationId, typeCode: docType.code, versionId, sizeBytes, pageCount, ...timings },
       "document version uploaded",
     );
-    return { ok: true, documentId: result.documentId, versionId, versionNumber: result.versionNumber };
+    return {
+      ok: true,
+      documentId: result.documentId,
+      versionId,
+      versionNumber: result.versionNumber,
+      checkStatus: deepCheckPending ? "PENDING" : "ACCEPTED",
+      archiveWarnings,
+    };
   } catch (error) {
     if (error instanceof UploadRejected) return { ok: false, message: error.message };
     if (error instanceof PdfInspectorUnavailableError) {
@@ -623,7 +657,15 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_FIELD_BYTES = 1024;
 
 export type UploadRequestResult =
-  | { ok: true; typeCode: string; versionNumber: number; versionId: string; status: 200 }
+  | {
+      ok: true;
+      typeCode: string;
+      versionNumber: number;
+      versionId: string;
+      checkStatus: "PENDING" | "ACCEPTED";
+      archiveWarnings: string[];
+      status: 200;
+    }
   | { ok: false; typeCode: string | null; message: string; status: 400 | 404 | 409 | 413 };
 
 /**
@@ -706,6 +748,8 @@ export async function handleUploadRequest(
     typeCode: typeCode ?? "",
     versionNumber: result.versionNumber,
     versionId: result.versionId,
+    checkStatus: result.checkStatus,
+    archiveWarnings: result.archiveWarnings,
     status: 200,
   };
 }

@@ -370,6 +370,9 @@ const draftSelect = {
           pageCount: true,
           createdAt: true,
           uploadedBy: { select: { displayName: true } },
+          checkStatus: true,
+          checkMessage: true,
+          archiveWarnings: true,
         },
         orderBy: { versionNumber: "desc" },
       },
@@ -400,6 +403,11 @@ export interface DraftDocumentVersion {
   pageCount: number | null;
   createdAt: Date;
   uploadedBy: string;
+  /** PENDING = "wird geprüft", REFUSED = "abgelehnt" (checkMessage says why); see document.server. */
+  checkStatus: "PENDING" | "ACCEPTED" | "REFUSED";
+  checkMessage: string | null;
+  /** Upload-time archivability warnings (German), not a refusal. */
+  archiveWarnings: string[];
 }
 
 export interface DraftDocument {
@@ -485,6 +493,9 @@ export async function getDraftForMember(
       pageCount: v.pageCount,
       createdAt: v.createdAt,
       uploadedBy: v.uploadedBy.displayName,
+      checkStatus: v.checkStatus,
+      checkMessage: v.checkMessage,
+      archiveWarnings: v.archiveWarnings,
     })),
   }));
   const mine = members.find((m) => m.userId === user.id && m.invitationState === "ACCEPTED");
@@ -529,7 +540,9 @@ export function completenessInputFor(
     data: view.data,
     documents: view.documents.map((d) => ({
       typeCode: d.typeCode,
-      hasFile: d.versions.length > 0,
+      // A version "wird geprüft" does not count (yet), an "abgelehnt" one never: the newest version
+      // that was not refused must be accepted.
+      hasFile: d.versions.find((v) => v.checkStatus !== "REFUSED")?.checkStatus === "ACCEPTED",
       toBeSubmittedLater: d.toBeSubmittedLater,
     })),
   };

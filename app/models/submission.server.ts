@@ -27,6 +27,8 @@ export type SubmitResult =
   | { ok: false; reason: "consent-missing"; message: string }
   | { ok: true; fileNumber: string }
   | { ok: false; reason: "incomplete"; findings: Finding[] }
+  /** A document's newest file is still "wird geprüft" (documents.check-version): wait, then submit. */
+  | { ok: false; reason: "checking"; files: string[] }
   | { ok: false; reason: "conflict" | "not-allowed" | "not-editable" };
 
 export interface SubmitInput {
@@ -146,6 +148,8 @@ export async function submitApplication(
             title: true,
             toBeSubmittedLater: true,
             versions: {
+              // A refused version ("abgelehnt") is as if it had not been uploaded.
+              where: { checkStatus: { not: "REFUSED" } },
               select: {
                 id: true,
                 versionNumber: true,
@@ -154,6 +158,7 @@ export async function submitApplication(
                 sizeBytes: true,
                 mimeType: true,
                 pageCount: true,
+                checkStatus: true,
               },
               orderBy: { versionNumber: "desc" },
               take: 1,
@@ -161,6 +166,11 @@ export async function submitApplication(
           },
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         });
+
+        const checking = documents.flatMap((d) =>
+          d.versions[0]?.checkStatus === "PENDING" ? [d.versions[0].filename] : [],
+        );
+        if (checking.length > 0) throw new Abort({ ok: false, reason: "checking", files: checking });
 
         const completeness: CompletenessResult = evaluateCompleteness({
           profile: app.authority.landProfile,

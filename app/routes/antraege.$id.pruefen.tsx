@@ -76,6 +76,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       findings: result.findings.filter((f) => f.blocking).map((f) => f.message),
     };
   }
+  if (result.reason === "checking") {
+    return {
+      message: `${result.files.map((f) => `„${f}“`).join(", ")} ${result.files.length === 1 ? "wird" : "werden"} noch geprüft. Bitte warten Sie, bis die Prüfung abgeschlossen ist (meist wenige Sekunden), und reichen Sie dann erneut ein.`,
+      findings: [],
+    };
+  }
   if (result.reason === "consent-missing") return { message: result.message, findings: [] };
   if (result.reason === "conflict") {
     return {

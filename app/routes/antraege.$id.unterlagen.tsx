@@ -5,12 +5,14 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { CompletenessPanel, toCompletenessBase } from "~/components/completeness-panel";
 import { StepIndicator } from "~/components/step-indicator";
 import { type TypeOption, UploadField } from "~/components/upload-field";
+import { anyPending, VersionCheckStatus } from "~/components/version-check-status";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { DOCUMENT_TYPES, type DocumentType, getDocumentType } from "~/domain/document-types";
 import { formatBytes, formatDateTime } from "~/domain/format";
@@ -144,6 +146,9 @@ function VersionTable({ doc }: { doc: DocumentRow | DraftDocument }) {
             <th className="kern-table__header" scope="col">
               Hochgeladen
             </th>
+            <th className="kern-table__header" scope="col">
+              Prüfung
+            </th>
           </tr>
         </thead>
         <tbody className="kern-table__body">
@@ -172,6 +177,10 @@ function VersionTable({ doc }: { doc: DocumentRow | DraftDocument }) {
                 {formatDateTime(v.createdAt)}
                 <br />
                 {v.uploadedBy}
+              </td>
+              <td className="kern-table__cell" data-label="Prüfung">
+                {v.checkStatus === "ACCEPTED" && v.archiveWarnings.length === 0 ? "angenommen" : null}
+                <VersionCheckStatus version={v} />
               </td>
             </tr>
           ))}
@@ -202,6 +211,16 @@ export default function DocumentsPage() {
   const { id, title, editable, documents, items, otherDocuments, completeness, maxBytes, uploaded } =
     loaderData;
   const actionData = useActionData<typeof action>() as ActionResult | undefined;
+  // While a version "wird geprüft", the list asks the server again every few seconds.
+  const revalidator = useRevalidator();
+  const pending = anyPending(documents);
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 4000);
+    return () => clearInterval(timer);
+  }, [pending, revalidator]);
   const byCode = new Map(documents.map((d) => [d.typeCode, d]));
   const errorFor = (code: string | null, form: ActionResult["form"]) =>
     actionData && actionData.form === form && actionData.typeCode === code ? actionData.message : null;
@@ -231,7 +250,8 @@ export default function DocumentsPage() {
       {uploadedType ? (
         <Alert tone="success" title="Datei gespeichert">
           <p className="kern-body">
-            Die Datei für „{uploadedType.shortLabel}“ wurde geprüft und gespeichert.
+            Die Datei für „{uploadedType.shortLabel}“ wurde gespeichert. Ob sie angenommen wurde oder noch
+            geprüft wird, sehen Sie unten bei der Version.
           </p>
         </Alert>
       ) : null}
@@ -247,18 +267,26 @@ export default function DocumentsPage() {
             ) : null}
             {items.map((item) => {
               const docs = item.codes.map((c) => byCode.get(c)).filter((d) => d !== undefined);
-              const hasFile = docs.some((d) => d.versions.length > 0);
-              const later = !hasFile && docs.some((d) => d.toBeSubmittedLater);
+              // The newest version that was not refused decides: accepted = present, pending = "wird geprüft".
+              const current = docs.map((d) => d.versions.find((v) => v.checkStatus !== "REFUSED"));
+              const hasFile = current.some((v) => v?.checkStatus === "ACCEPTED");
+              const checking = !hasFile && current.some((v) => v?.checkStatus === "PENDING");
+              const refused = !hasFile && !checking && docs.some((d) => d.versions.length > 0);
+              const later = !hasFile && !checking && docs.some((d) => d.toBeSubmittedLater);
               const primary = item.codes[0]!;
               const types = item.codes.map((c) => getDocumentType(c)).filter((t) => t !== undefined);
               const heading = types.map((t) => t.shortLabel).join(" oder ");
               const status = hasFile
                 ? "vorhanden"
-                : later
-                  ? "wird nachgereicht"
-                  : item.required
-                    ? "fehlt"
-                    : "empfohlen";
+                : checking
+                  ? "wird geprüft"
+                  : refused
+                    ? "abgelehnt"
+                    : later
+                      ? "wird nachgereicht"
+                      : item.required
+                        ? "fehlt"
+                        : "empfohlen";
               const laterError = item.codes.map((c) => errorFor(c, "later")).find(Boolean);
               const uploadError = item.codes.map((c) => errorFor(c, "upload")).find(Boolean);
               return (
@@ -277,7 +305,7 @@ export default function DocumentsPage() {
                       <h3 className="kern-heading-small">{heading}</h3>
                       <p className="kern-body kern-body--small">
                         <span
-                          className={`kern-badge kern-badge--${hasFile ? "success" : later ? "info" : item.required ? "danger" : "warning"}`}
+                          className={`kern-badge kern-badge--${hasFile ? "success" : checking || later ? "info" : refused || item.required ? "danger" : "warning"}`}
                         >
                           <span className="kern-label kern-label--small">{status}</span>
                         </span>{" "}
@@ -299,7 +327,7 @@ export default function DocumentsPage() {
                           idPrefix={`upload-${primary}`}
                         />
                       ) : null}
-                      {editable && !hasFile ? (
+                      {editable && !hasFile && !checking && !refused ? (
                         <>
                           <LaterToggle code={primary} marked={later} />
                           {laterError ? (

@@ -21,9 +21,21 @@ export const MIME_PDF = "application/pdf";
 export interface FileLimits extends PdfLimits {
   /** Pixels per image; defaults to env().UPLOAD_MAX_IMAGE_PIXELS. */
   maxImagePixels?: number;
+  /**
+   * Run `qpdf --check` on a PDF here (default). The Unterlagen upload passes false and leaves it
+   * to the worker job documents.check-version after the version is stored (status PENDING).
+   */
+  deepCheck?: boolean;
 }
 
-export type FileCheck = { ok: true; pageCount: number | null } | { ok: false; message: string };
+export type FileCheck =
+  | {
+      ok: true;
+      pageCount: number | null;
+      /** German archivability warnings of a PDF (fonts not embedded, not PDF/A, …): not a refusal. */
+      archiveWarnings?: string[];
+    }
+  | { ok: false; message: string };
 
 export const imageMessages = {
   tooLarge: (f: string, size: ImageSize, max: number) =>
@@ -55,7 +67,8 @@ export async function checkUploadedFile(
   limits: FileLimits = {},
 ): Promise<FileCheck> {
   if (mimeType === MIME_PDF) {
-    const inspected = await inspectPdf(filePath, displayName, limits);
+    const { deepCheck = true, ...pdfLimits } = limits;
+    const inspected = await inspectPdf(filePath, displayName, { ...pdfLimits, deepCheck });
     return inspected.ok ? { ok: true, pageCount: inspected.pageCount } : inspected;
   }
   if (mimeType.startsWith("image/")) {
@@ -73,14 +86,36 @@ export class FileRefused extends Error {
 }
 
 /**
- * Throws FileRefused unless `bytes` may be decoded: the same limits as at upload. For a PDF the
+ * The version's deep check has not finished ("wird geprüft"): not a refusal — the job that wanted
+ * the file fails this attempt and BullMQ retries it with backoff, by when the check is done.
+ */
+export class FileNotYetChecked extends Error {
+  constructor(filename: string) {
+    super(`${quoteFilename(filename)} wird noch geprüft; die Verarbeitung wird später wiederholt.`);
+    this.name = "FileNotYetChecked";
+  }
+}
+
+/**
+ * Throws FileRefused (refused at the deep check, or by the limits) or FileNotYetChecked unless `bytes` may be decoded: the same limits as at upload. For a PDF the
  * bytes go to a private temp file for qpdf (no deep check: the scan already bounds every
  * compressed stream). Memory: the header read of an image, the chunked scan of a PDF.
  */
 export async function assertDecodable(
-  file: { filename: string; mimeType: string; bytes: Uint8Array },
+  file: {
+    filename: string;
+    mimeType: string;
+    bytes: Uint8Array;
+    /** The version's deep check (documents.check-version): only ACCEPTED is decoded, routed or stamped. */
+    checkStatus?: "PENDING" | "ACCEPTED" | "REFUSED";
+    checkMessage?: string | null;
+  },
   limits: FileLimits = {},
 ): Promise<void> {
+  if (file.checkStatus === "REFUSED") {
+    throw new FileRefused(file.checkMessage ?? pdfMessages.damaged(file.filename));
+  }
+  if (file.checkStatus === "PENDING") throw new FileNotYetChecked(file.filename);
   if (file.mimeType.startsWith("image/")) {
     const check = checkPixels(
       file.filename,

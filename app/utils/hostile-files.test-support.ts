@@ -62,6 +62,18 @@ export function pdfWithXfa() {
   });
 }
 
+/**
+ * A damaged PDF the cheap upload checks let through (structure, page count, scan are fine) but
+ * `qpdf --check` refuses: the page's content stream claims /FlateDecode and holds no deflate data.
+ */
+export function pdfWithCorruptContent() {
+  return onePagePdf((doc) => {
+    const garbage = Buffer.from("x\x9c this is not deflate data at all ".repeat(20), "latin1");
+    const stream = doc.context.stream(garbage, { Filter: "FlateDecode" });
+    doc.getPage(0).node.set(PDFName.of("Contents"), doc.context.register(stream));
+  }, false);
+}
+
 /** A PDF with `pages` empty pages (5,000 in about a second). */
 export async function pdfWithPages(pages: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create();

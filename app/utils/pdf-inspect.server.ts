@@ -29,7 +29,11 @@ export type PdfInspection =
 
 /** qpdf itself could not run (missing binary, killed by the timeout): not the uploader's fault. */
 export class PdfInspectorUnavailableError extends Error {
-  constructor(detail: string) {
+  constructor(
+    detail: string,
+    /** qpdf was killed by the timeout (the file took too long), not missing. */
+    readonly timedOut = false,
+  ) {
     super(`PDF-Prüfung nicht verfügbar: ${detail}`);
     this.name = "PdfInspectorUnavailableError";
   }
@@ -44,6 +48,8 @@ export const pdfMessages = {
   encrypted: (f: string) =>
     `${quoteFilename(f)} ist verschlüsselt oder passwortgeschützt. Bitte laden Sie eine unverschlüsselte PDF-Datei hoch.`,
   damaged: (f: string) => `${quoteFilename(f)} ist beschädigt und kann nicht gelesen werden.`,
+  tooSlow: (f: string) =>
+    `${quoteFilename(f)} konnte nicht in angemessener Zeit vollständig gelesen werden und gilt als beschädigt. Bitte exportieren Sie die PDF-Datei neu (z. B. über „Drucken als PDF“).`,
   noPages: (f: string) => `${quoteFilename(f)} enthält keine Seiten.`,
   tooManyPages: (f: string, pages: number, max: number) =>
     `${quoteFilename(f)} hat ${pages.toLocaleString("de-DE")} Seiten; je Datei sind höchstens ${max.toLocaleString("de-DE")} Seiten erlaubt. Bitte teilen Sie die Datei auf.`,
@@ -106,7 +112,12 @@ function runQpdf(args: string[], timeoutMs: number): Promise<RunResult> {
           return;
         }
         if (e.killed || typeof e.code !== "number") {
-          reject(new PdfInspectorUnavailableError(`qpdf wurde abgebrochen (${e.signal ?? e.message})`));
+          reject(
+            new PdfInspectorUnavailableError(
+              `qpdf wurde abgebrochen (${e.signal ?? e.message})`,
+              e.killed === true,
+            ),
+          );
           return;
         }
         resolve({ code: e.code, stdout, stderr });
@@ -159,12 +170,38 @@ export async function inspectPdf(
   if (refused) return refused;
 
   if (deepCheck) {
-    const check = await runQpdf(["--check", "--", path], CHECK_TIMEOUT_MS);
-    if (check.code !== 0 && check.code !== 3) {
-      return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
-    }
+    const check = await deepCheckPdf(path, displayName);
+    if (!check.ok) return check;
   }
   return { ok: true, pageCount };
+}
+
+/**
+ * `qpdf --check`: decodes every stream and follows every object, so it finds damage beyond the
+ * cross-reference table. Seconds for a large plan (7.8 s for 200 MB), hence not in the upload
+ * request: the worker job documents.check-version runs it after the version is stored. Only for a
+ * file that passed inspectPdf's scan (every compressed stream bounded before qpdf decodes it).
+ * A run that exceeds `timeoutMs` is a refusal (a file no reader can finish is of no use), unlike
+ * a missing qpdf (PdfInspectorUnavailableError: retried).
+ */
+export async function deepCheckPdf(
+  path: string,
+  displayName: string,
+  { timeoutMs = CHECK_TIMEOUT_MS }: { timeoutMs?: number } = {},
+): Promise<{ ok: true } | Extract<PdfInspection, { ok: false }>> {
+  let check: RunResult;
+  try {
+    check = await runQpdf(["--check", "--", path], timeoutMs);
+  } catch (error) {
+    if (error instanceof PdfInspectorUnavailableError && error.timedOut) {
+      return { ok: false, reason: "damaged", message: pdfMessages.tooSlow(displayName) };
+    }
+    throw error;
+  }
+  if (check.code !== 0 && check.code !== 3) {
+    return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
+  }
+  return { ok: true };
 }
 
 /**

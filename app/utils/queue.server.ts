@@ -89,6 +89,16 @@ export const exportReviewPayload = z.discriminatedUnion("message", [
 ]);
 export type ExportReviewPayload = z.infer<typeof exportReviewPayload>;
 
+/**
+ * The deep check of a stored document version (`qpdf --check`) after the upload request stored it
+ * as PENDING ("wird geprüft"): accepted, or refused with a German reason, a case event and a
+ * notification to the uploader (workers/processors/check-version.ts). Repeat-safe per version.
+ */
+export const checkVersionPayload = z.object({
+  versionId: z.uuid(),
+});
+export type CheckVersionPayload = z.infer<typeof checkVersionPayload>;
+
 /** Case events that notify people (in-app + e-mail when SMTP is configured). */
 export const notifyEvents = [
   "application.submitted",
@@ -188,6 +198,7 @@ export const jobs = defineJobs({
   "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
   "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },
   "documents.render-statement": { queue: "documents", schema: renderStatementPayload },
+  "documents.check-version": { queue: "documents", schema: checkVersionPayload },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
   "xbau.export-review": { queue: "xbau", schema: exportReviewPayload },
   "participation.route-package": { queue: "participation", schema: routeParticipationPayload },

@@ -1,5 +1,6 @@
 import type { ProcessorMap } from "../types";
 import { checkDeadlinesProcessor } from "./check-deadlines";
+import { checkVersionProcessor } from "./check-version";
 import { deleteExpiredSessionsProcessor } from "./delete-expired-sessions";
 import { exportReviewXbauProcessor } from "./export-review-xbau";
 import { exportXbauProcessor } from "./export-xbau";
@@ -20,6 +21,7 @@ export const processors: ProcessorMap = {
   "documents.render-receipt": renderReceiptProcessor,
   "documents.render-decision": renderDecisionProcessor,
   "documents.render-statement": renderStatementProcessor,
+  "documents.check-version": checkVersionProcessor,
   "xbau.export-application": exportXbauProcessor,
   "xbau.export-review": exportReviewXbauProcessor,
   "participation.route-package": routeParticipationProcessor,

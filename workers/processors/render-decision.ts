@@ -90,6 +90,8 @@ export async function loadDecidedDecision(db: PrismaClient, decisionId: string) 
               sha256: true,
               storageKey: true,
               createdAt: true,
+              checkStatus: true,
+              checkMessage: true,
               document: { select: { id: true, typeCode: true, title: true, applicationId: true } },
             },
           },
@@ -178,7 +180,14 @@ async function refuseUndecodable(
   bytes: Uint8Array,
 ): Promise<void> {
   try {
-    await assertDecodable({ filename: v.filename, mimeType: v.mimeType, bytes });
+    // Never stamped unless the deep check accepted it (PENDING retries, REFUSED fails for good).
+    await assertDecodable({
+      filename: v.filename,
+      mimeType: v.mimeType,
+      bytes,
+      checkStatus: v.checkStatus,
+      checkMessage: v.checkMessage,
+    });
   } catch (err) {
     if (!(err instanceof FileRefused)) throw err;
     await pc.db.$transaction((tx) =>

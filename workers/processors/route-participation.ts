@@ -119,6 +119,8 @@ async function loadParticipation(db: PrismaClient, participationId: string) {
               sha256: true,
               storageKey: true,
               createdAt: true,
+              checkStatus: true,
+              checkMessage: true,
               document: { select: { id: true, typeCode: true, title: true } },
             },
           },
@@ -198,7 +200,18 @@ async function packageData(p: LoadedParticipation, storage: Storage): Promise<Pa
     const bytes = isMergeable(v.mimeType) ? await readBytes(storage, v.storageKey) : null;
     // Nothing reaches pdf-lib unchecked: a huge image or a bomb stored before the upload checks
     // existed is refused here by its header/scan instead of being decoded (FileRefused).
-    if (bytes) await guarded(v, () => assertDecodable({ filename: v.filename, mimeType: v.mimeType, bytes }));
+    // A version "wird geprüft" waits (the job retries), an "abgelehnt" one is never sent.
+    if (bytes || v.checkStatus !== "ACCEPTED") {
+      await guarded(v, () =>
+        assertDecodable({
+          filename: v.filename,
+          mimeType: v.mimeType,
+          bytes: bytes ?? new Uint8Array(0),
+          checkStatus: v.checkStatus,
+          checkMessage: v.checkMessage,
+        }),
+      );
+    }
     documents.push({
       typeLabel: documentTypeLabel(v.document.typeCode),
       title: v.document.title,

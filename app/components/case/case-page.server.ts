@@ -72,6 +72,9 @@ function documentsView(c: CaseFile, newVersions: Set<string>) {
       createdAt: v.createdAt,
       uploadedBy: v.uploadedBy.displayName,
       isNew: newVersions.has(v.id),
+      checkStatus: v.checkStatus,
+      checkMessage: v.checkMessage,
+      archiveWarnings: v.archiveWarnings,
     })),
   }));
 }

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { formatDateTime, isoString } from "~/domain/format";
 import { type PagePin, PdfViewer } from "../pdf/pdf-viewer";
 import { VersionCompare } from "../pdf/version-compare";
+import { type VersionCheck, VersionCheckStatus } from "../version-check-status";
 
 export interface CaseDocumentVersion {
   id: string;
@@ -14,6 +15,10 @@ export interface CaseDocumentVersion {
   uploadedBy: string;
   /** New since the last request was sent (shown highlighted). */
   isNew?: boolean;
+  /** The deep check and archivability warnings (VersionCheckStatus); absent = accepted, none. */
+  checkStatus?: VersionCheck["checkStatus"];
+  checkMessage?: string | null;
+  archiveWarnings?: string[];
 }
 
 export interface CaseDocument {
@@ -104,7 +109,14 @@ export function DocumentsPanel({
                     ) : null}{" "}
                     <a className="kern-link" href={`/dateien/${v.id}`} download>
                       Herunterladen
-                    </a>
+                    </a>{" "}
+                    <VersionCheckStatus
+                      version={{
+                        checkStatus: v.checkStatus ?? "ACCEPTED",
+                        checkMessage: v.checkMessage ?? null,
+                        archiveWarnings: v.archiveWarnings ?? [],
+                      }}
+                    />
                   </li>
                 ))}
               </ul>
