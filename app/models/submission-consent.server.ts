@@ -1,6 +1,6 @@
 import { formatDateTime } from "~/domain/format";
 import type { MemberRole } from "~/generated/prisma/client";
-import { applicantScope, isUuid } from "~/models/application.server";
+import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -306,4 +306,25 @@ export async function declareMandate(
     });
     return { ok: true } as const;
   });
+}
+
+/**
+ * What the submission of a case of the clerk's authority rested on (from the immutable snapshot):
+ * the Bauherr's confirmation, a declared Vollmacht (with its file), or the Bauherr submitting.
+ * Null for another tenant's case; `basis` null for cases submitted before this was recorded.
+ */
+export async function getSubmissionBasisForClerk(
+  user: SessionUser,
+  applicationId: string,
+): Promise<{ basis: ConsentInfo | null } | null> {
+  if (!isUuid(applicationId) || !user.authorityId || !can(user, "read:application:authority")) return null;
+  const row = await db().application.findFirst({
+    where: { AND: [{ id: applicationId }, authorityScope(user.authorityId)] },
+    select: { snapshot: true },
+  });
+  if (!row) return null;
+  const consent = (row.snapshot as { consent?: ConsentInfo | null } | null)?.consent ?? null;
+  return {
+    basis: consent && typeof consent === "object" && typeof consent.kind === "string" ? consent : null,
+  };
 }

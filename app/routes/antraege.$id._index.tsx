@@ -5,6 +5,7 @@ import { PageHeader } from "~/components/app-shell";
 import { Members, Withdraw } from "~/components/application/application-forms";
 import { DraftOverview, SubmittedOverview, Timeline } from "~/components/application/application-overview";
 import { applicationPageAction, loadApplicationPage } from "~/components/application/application-page.server";
+import { BekanntgabeSummary, SubmissionConsentPanel } from "~/components/application/parties-panels";
 import { CommentsSection } from "~/components/comments/comments-section";
 import { DescriptionList } from "~/components/description-list";
 import { procedureLabel, StatusBadge } from "~/components/status";
@@ -83,6 +84,32 @@ export default function ApplicationPage() {
             Ihre Nachreichung ist bei der Bauaufsicht eingegangen.
           </p>
         </Alert>
+      ) : null}
+      {data.partiesMessage ? (
+        <Alert tone="success" title="Erledigt" announce>
+          <p className="kern-body" data-testid="parties-message">
+            {data.partiesMessage}
+          </p>
+        </Alert>
+      ) : null}
+      {data.consent ? (
+        <SubmissionConsentPanel
+          applicationId={application.id}
+          version={data.version}
+          myRole={data.me.role}
+          consent={data.consent}
+          ownerDeclaration={data.declarations.owner}
+          mandateDeclaration={data.declarations.mandate}
+          message={null}
+        />
+      ) : null}
+      {data.bekanntgabe ? (
+        <section className="app-section" aria-labelledby="bekanntgabe-heading">
+          <h2 className="kern-heading-medium" id="bekanntgabe-heading">
+            Bekanntgabe und Fristen
+          </h2>
+          <BekanntgabeSummary view={data.bekanntgabe} audience="applicant" />
+        </section>
       ) : null}
       {application.editable ? <DraftOverview /> : <SubmittedOverview />}
       {data.comments ? <CommentsSection comments={data.comments} /> : null}

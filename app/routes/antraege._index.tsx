@@ -1,12 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/app-shell";
+import { PendingInvitations } from "~/components/application/parties-panels";
 import { EmptyState } from "~/components/empty-state";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { formatDateTime, isoString } from "~/domain/format";
 import { listApplicationOverviewForMember } from "~/models/case-file.server";
 import { readApplicationData } from "~/models/draft.server";
+import { acceptInvitationById, listPendingInvitationsForUser } from "~/models/member.server";
 import { can } from "~/utils/permissions";
 import { requirePermission } from "~/utils/permissions.server";
 
@@ -14,7 +17,11 @@ export const meta: MetaFunction = () => [{ title: "Meine Anträge – Bauantrag"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:application:own");
-  const rows = await listApplicationOverviewForMember(user);
+  const [rows, invitations] = await Promise.all([
+    listApplicationOverviewForMember(user),
+    // Open invitations to this account's address (issue 14): accepted here, no e-mail needed.
+    listPendingInvitationsForUser(user),
+  ]);
   const applications = rows.map((r) => {
     const documents = r.documents.map((d) => ({
       typeCode: d.typeCode,
@@ -43,11 +50,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
       openItems,
     };
   });
-  return { applications, mayCreate: can(user, "create:application:own") };
+  return { applications, invitations, mayCreate: can(user, "create:application:own") };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "read:application:own");
+  const form = await request.formData();
+  if (form.get("intent") !== "accept-invitation") return { error: "Diese Aktion gibt es nicht." };
+  const result = await acceptInvitationById(user, String(form.get("memberId") ?? ""));
+  if (result.ok) return redirect(`/antraege/${result.applicationId}`);
+  return { error: result.message };
 }
 
 export default function MyApplications() {
-  const { applications, mayCreate } = useLoaderData<typeof loader>();
+  const { applications, invitations, mayCreate } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   return (
     <>
       <PageHeader
@@ -61,6 +78,7 @@ export default function MyApplications() {
           </Link>
         ) : null}
       </PageHeader>
+      <PendingInvitations invitations={invitations} error={actionData?.error ?? null} />
       {applications.length === 0 ? (
         <EmptyState title="Noch keine Anträge">
           Sie haben noch keinen Bauantrag. Sobald Sie einen Antrag anlegen oder eine Einladung zu einem Antrag

@@ -6,6 +6,8 @@ import { CaseFacts, DeadlinesSection, ProcessingSection } from "~/components/cas
 import { casePageAction, loadCasePage } from "~/components/case/case-page.server";
 import { DocumentsPanel } from "~/components/case/documents-panel";
 import { GeneratedDocumentItems } from "~/components/case/generated-documents";
+import { BekanntgabeSection, SubmissionBasis } from "~/components/case/parties-section";
+import { loadClerkParties } from "~/components/case/parties-section.server";
 import { RequestPanel } from "~/components/case/request-panel";
 import { CaseTimeline } from "~/components/case/timeline";
 import { CommentsSection } from "~/components/comments/comments-section";
@@ -22,8 +24,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.case.fileNumber ?? "Fall"} – Bauantrag` },
 ];
 
-export function loader(args: LoaderFunctionArgs) {
-  return loadCasePage(args);
+export async function loader(args: LoaderFunctionArgs) {
+  const page = await loadCasePage(args);
+  return { ...page, parties: await loadClerkParties(args) };
 }
 
 export function action(args: ActionFunctionArgs) {
@@ -43,6 +46,7 @@ export default function CasePage() {
     me,
     comments,
     generated,
+    parties,
   } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // Comment forms report inside the comments section.
@@ -68,6 +72,8 @@ export default function CasePage() {
         </Alert>
       ) : null}
       <CaseFacts c={c} members={members} />
+      <SubmissionBasis basis={parties.basis} />
+      <BekanntgabeSection data={parties} />
       <DeadlinesSection deadlines={deadlines} />
       <ProcessingSection c={c} clerks={clerks} me={me} busy={busy} />
       {latestRequest ? <RequestPanel request={latestRequest} /> : null}

@@ -23,9 +23,24 @@ export function Members() {
       </h2>
       <ul className="kern-list" data-testid="members">
         {members.map((m) => (
-          <li key={m.id}>
+          <li key={m.id} data-testid="member">
             {m.label} – {m.role}
             {m.pending ? ` (Einladung an ${m.email} offen)` : ""}
+            {m.pending ? (
+              <Form
+                method="post"
+                action={`/antraege/${application.id}/beteiligte`}
+                className="app-inline-form"
+              >
+                <input type="hidden" name="intent" value="revoke-invitation" />
+                <input type="hidden" name="memberId" value={m.id} />
+                <button type="submit" className="kern-btn kern-btn--tertiary" disabled={busy}>
+                  <span className="kern-label">
+                    Einladung zurückziehen<span className="kern-sr-only"> ({m.email})</span>
+                  </span>
+                </button>
+              </Form>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -3,6 +3,7 @@ import { toCompletenessBase } from "~/components/completeness-panel";
 import { eventDetail, eventLabel } from "~/components/status";
 import { documentTypeLabel } from "~/domain/document-types";
 import { formatBytes } from "~/domain/format";
+import { getBekanntgabeForMember } from "~/models/bekanntgabe.server";
 import { getSubmittedSnapshotForMember, listCaseHistoryForMember } from "~/models/case-file.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { getDecidedDecision } from "~/models/decision.server";
@@ -11,6 +12,7 @@ import { listGeneratedDocuments } from "~/models/generated-document.server";
 import { inviteMember, MEMBER_ROLE_LABELS, MEMBER_ROLES } from "~/models/member.server";
 import { getOpenRequestForMember } from "~/models/request.server";
 import { readSnapshot } from "~/models/submission.server";
+import { getConsentStatus, MANDATE_DECLARATION, OWNER_DECLARATION } from "~/models/submission-consent.server";
 import { WITHDRAWABLE_STATUSES, withdrawApplication } from "~/models/withdrawal.server";
 import { requireUser } from "~/utils/auth.server";
 import { notFound } from "~/utils/permissions.server";
@@ -25,6 +27,13 @@ const NOT_FOUND = "Diesen Antrag gibt es nicht oder Sie sind an ihm nicht beteil
 
 /** Files of the Bescheid; the decision section lists them. */
 const DECISION_FILE_KINDS: ReadonlySet<string> = new Set(["BESCHEID", "APPROVED_PLAN", "XBAU_0205"]);
+
+/** Success notices of the parties actions (antraege.$id.beteiligte.tsx redirects here with ?beteiligte=). */
+const PARTIES_MESSAGES: Record<string, string> = {
+  bestaetigt: "Sie haben den Antrag zur Einreichung bestätigt.",
+  vollmacht: "Die Vollmacht ist erklärt; Sie können den Antrag jetzt einreichen.",
+  zurueckgezogen: "Die Einladung ist zurückgezogen; der Link funktioniert nicht mehr.",
+};
 
 const GENERATED_KINDS: { kind: string; label: string }[] = [
   { kind: "RECEIPT", label: "Eingangsbestätigung (PDF)" },
@@ -45,7 +54,14 @@ export async function loadApplicationPage({ request, params }: LoaderFunctionArg
     view.status === "DRAFT" ? Promise.resolve(null) : loadCaseComments(user, view.id),
   ]);
   const snapshot = readSnapshot(view.editable ? null : await getSubmittedSnapshotForMember(user, view.id));
+  // Parties (issue 14): what a submission would rest on while a draft; the Bekanntgabe once decided.
+  const [consent, bekanntgabe, decided] = await Promise.all([
+    view.status === "DRAFT" ? getConsentStatus(user, view.id) : Promise.resolve(null),
+    view.status === "DECIDED" ? getBekanntgabeForMember(user, view.id) : Promise.resolve(null),
+    view.status === "DECIDED" ? getDecidedDecision(user, view.id) : Promise.resolve(null),
+  ]);
   const url = new URL(request.url);
+  const partiesCode = url.searchParams.get("beteiligte");
   return {
     application: {
       id: view.id,
@@ -113,7 +129,13 @@ export async function loadApplicationPage({ request, params }: LoaderFunctionArg
       createdAt: e.createdAt,
     })),
     justSubmitted: url.searchParams.get("eingereicht") === "1",
-    decision: view.status === "DECIDED" ? await getDecidedDecision(user, view.id) : null,
+    // The validity runs from the Bekanntgabe (shown in the Bekanntgabe section), not from the decision date.
+    decision: decided ? { ...decided, validUntil: null } : null,
+    version: view.version,
+    consent,
+    declarations: { owner: OWNER_DECLARATION, mandate: MANDATE_DECLARATION },
+    bekanntgabe,
+    partiesMessage: partiesCode && partiesCode in PARTIES_MESSAGES ? PARTIES_MESSAGES[partiesCode] : null,
     roleOptions: MEMBER_ROLES.map((r) => ({ value: r, label: MEMBER_ROLE_LABELS[r] })),
   };
 }
