@@ -46,6 +46,9 @@ export function Header({ user }: { user: ShellUser | null }) {
               </span>
             </div>
             <NotificationLink count={user.unreadNotifications ?? 0} />
+            <Link to="/konto/sicherheit" className="kern-link">
+              Konto und Sicherheit
+            </Link>
             <Form method="post" action="/abmelden">
               <button type="submit" className="kern-btn kern-btn--secondary">
                 <span className="kern-icon kern-icon--logout" aria-hidden="true" />

@@ -18,6 +18,8 @@ export const SECURITY_EVENT_KINDS = {
   TOTP_RESET_BY_ADMIN: "Zwei-Faktor-Anmeldung von der Administration zurückgesetzt",
   RECOVERY_CODE_USED: "Wiederherstellungscode verwendet",
   RECOVERY_CODES_REGENERATED: "Neue Wiederherstellungscodes erzeugt",
+  STAFF_TOTP_REQUIRED_ON: "Zwei-Faktor-Pflicht für die Behörde eingeschaltet",
+  STAFF_TOTP_REQUIRED_OFF: "Zwei-Faktor-Pflicht für die Behörde abgeschaltet",
   IDENTITY_LINKED: "Konto eines Identitätsanbieters verknüpft",
   ACCOUNT_PROVISIONED: "Konto über Identitätsanbieter angelegt",
 } as const;
@@ -171,4 +173,17 @@ export async function staffSecurityHistory(
     take,
   });
   return { user, events };
+}
+
+/** Rows for the history table (labels resolved on the server; dates as ISO strings). */
+export function historyItems(rows: SecurityHistoryRow[]) {
+  return rows.map((r) => ({
+    id: r.id,
+    kindLabel: SECURITY_EVENT_KINDS[r.kind as SecurityEventKind] ?? r.kind,
+    methodLabel: signInMethodLabel(r.method),
+    ipPrefix: r.ipPrefix,
+    userAgentFamily: r.userAgentFamily,
+    createdAt: r.createdAt.toISOString(),
+    actorName: r.actor?.displayName ?? null,
+  }));
 }

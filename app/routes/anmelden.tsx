@@ -42,9 +42,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     password: submission.value.password,
     ip: clientIp(context),
     userAgent: request.headers.get("User-Agent"),
+    redirectTo: submission.value.redirectTo,
   });
   if (!result.ok) {
     return submission.reply({ formErrors: [result.message], hideFields: ["password"] });
+  }
+  if (result.next === "second-factor") {
+    throw redirect("/anmelden/zweiter-faktor", { headers: { "Set-Cookie": result.setCookie } });
   }
   throw redirect(safeRedirect(submission.value.redirectTo, "/"), {
     headers: { "Set-Cookie": result.setCookie },

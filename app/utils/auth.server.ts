@@ -1,7 +1,10 @@
 import { hash, verify } from "@node-rs/argon2";
 import { redirect } from "@remix-run/node";
+import { recordSecurityEvent } from "~/models/security-event.server";
 import { findUserForLogin, normalizeEmail, type SessionUser } from "~/models/user.server";
+import { db } from "./db.server";
 import { logger } from "./logger.server";
+import { createChallenge } from "./login-challenge.server";
 import { createLoginLimiter, type LoginLimiter, tooManyAttemptsMessage } from "./rate-limit.server";
 import { safeRedirect } from "./safe-redirect";
 import { createSession, destroySession, getSession } from "./session.server";
@@ -79,7 +82,38 @@ export const INVALID_CREDENTIALS_MESSAGE = "E-Mail-Adresse oder Passwort ist fal
 export const DISABLED_MESSAGE =
   "Ihr Zugang ist gesperrt. Bitte wenden Sie sich an die Administration Ihrer Behörde.";
 
-export type LoginResult = { ok: true; setCookie: string; userId: string } | { ok: false; message: string };
+/**
+ * `next: "session"`: signed in, setCookie is the session cookie. `next: "second-factor"`: the
+ * password was right but the account needs its second factor (or must set one up); setCookie is
+ * the challenge cookie and the caller sends the person to /anmelden/zweiter-faktor.
+ */
+export type LoginResult =
+  | { ok: true; setCookie: string; userId: string; next: "session" | "second-factor" }
+  | { ok: false; message: string };
+
+/** Which second-factor step a signed-in-by-first-factor account needs, if any. */
+export async function secondFactorStep(userId: string): Promise<"verify" | "enroll" | null> {
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    select: { roles: true, totpEnabledAt: true, authority: { select: { staffTotpRequired: true } } },
+  });
+  if (!user) return null;
+  if (user.totpEnabledAt) return "verify";
+  const staff = user.roles.some((r) => r === "CLERK" || r === "ADMIN");
+  return staff && user.authority?.staffTotpRequired ? "enroll" : null;
+}
+
+/** Creates the session after all factors and records the sign-in in the security history. */
+export async function finishSignIn(
+  userId: string,
+  method: string,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<string> {
+  const session = await createSession(userId, { ip: meta.ip, userAgent: meta.userAgent });
+  await recordSecurityEvent({ userId, kind: "LOGIN", method, meta });
+  logger.info({ userId, method }, "login");
+  return session.cookie;
+}
 
 let defaultLimiter: LoginLimiter | undefined;
 function loginLimiter(): LoginLimiter {
@@ -88,7 +122,7 @@ function loginLimiter(): LoginLimiter {
 }
 
 export async function login(
-  input: PasswordCredentials & { ip: string | null; userAgent: string | null },
+  input: PasswordCredentials & { ip: string | null; userAgent: string | null; redirectTo?: string },
   limiter: LoginLimiter = loginLimiter(),
 ): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
@@ -107,9 +141,19 @@ export async function login(
     };
   }
   await limiter.recordSuccess({ email, ip: input.ip });
-  const session = await createSession(result.userId, { ip: input.ip, userAgent: input.userAgent });
-  logger.info({ userId: result.userId }, "login");
-  return { ok: true, setCookie: session.cookie, userId: result.userId };
+  const step = await secondFactorStep(result.userId);
+  if (step) {
+    const setCookie = await createChallenge({
+      userId: result.userId,
+      method: "password",
+      mode: step,
+      redirectTo: safeRedirect(input.redirectTo, "/"),
+    });
+    logger.info({ userId: result.userId, step }, "login: second factor needed");
+    return { ok: true, setCookie, userId: result.userId, next: "second-factor" };
+  }
+  const setCookie = await finishSignIn(result.userId, "password", input);
+  return { ok: true, setCookie, userId: result.userId, next: "session" };
 }
 
 export async function logout(request: Request): Promise<string> {
