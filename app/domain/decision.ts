@@ -4,6 +4,7 @@
  * validity and a skeleton of the reasons. Pure: browser, server and workers.
  */
 import { addMonthsBerlin, endOfBerlinDay } from "./deadlines";
+import { getDocumentType } from "./document-types";
 import { type LandProfile, localizeLegalBasis, resolveProfile } from "./land-profiles";
 
 export const DECISION_KINDS = ["BAUGENEHMIGUNG", "ABLEHNUNG", "VORBESCHEID", "TEILBAUGENEHMIGUNG"] as const;
@@ -229,4 +230,39 @@ export function requestedDeviationSkeleton(profileId: string): { text: string; l
     text: "Zugelassen wird die beantragte Abweichung gemäß der Begründung in den Bauvorlagen: […]",
     legalBasis: `§ 67 ${profile.buildingCode}`,
   };
+}
+
+// ---- approved Bauvorlagen ------------------------------------------------------------------------
+
+/**
+ * Whether a document type belongs to what the Bescheid approves: not the statistics forms (they
+ * go to the statistics office) nor the proof of Bauvorlageberechtigung (it concerns the
+ * Entwurfsverfasser:in, not the project). Unknown types count as part of it (the clerk decides).
+ */
+export function isApprovableDocumentType(typeCode: string): boolean {
+  const group = getDocumentType(typeCode)?.group;
+  return group !== "statistik" && group !== "berechtigung";
+}
+
+/**
+ * The annex of a Bescheid: approvable types only, each file (sha256) once; a file filed under
+ * several types keeps its first row and names the other types in its title.
+ */
+export function annexDocuments<
+  D extends { typeCode: string; typeLabel: string; title: string; sha256: string },
+>(documents: D[]): D[] {
+  const bySha = new Map<string, D>();
+  const out: D[] = [];
+  for (const d of documents) {
+    if (!isApprovableDocumentType(d.typeCode)) continue;
+    const seen = bySha.get(d.sha256);
+    if (seen) {
+      if (!seen.title.includes(d.typeLabel)) seen.title = `${seen.title}; auch als ${d.typeLabel}`;
+      continue;
+    }
+    const copy = { ...d };
+    bySha.set(d.sha256, copy);
+    out.push(copy);
+  }
+  return out;
 }

@@ -12,9 +12,23 @@ import {
 } from "./fees";
 import { formatEuro } from "./format";
 
-const EURO_ROUNDING: FeeSchedule = { ...MV_FEE_SCHEDULE, rounding: "EURO" };
-const PRECISE: FeeSchedule = {
+/**
+ * The arithmetic cases below run on a plain per-mille schedule (exact Baukosten, cent rounding,
+ * minimum and maximum); the verified M-V schedule (steps of 1.000 €) has its own cases.
+ */
+const RATES: FeeSchedule = {
   ...MV_FEE_SCHEDULE,
+  permit: {
+    default: { perMille: 10, minimumCents: 100_00, maximumCents: 250_000_00, legalBasis: "Tarif 1.1" },
+    byProcedureType: {
+      VEREINFACHT: { perMille: 8, minimumCents: 80_00, maximumCents: 150_000_00, legalBasis: "Tarif 1.2" },
+    },
+  },
+};
+
+const EURO_ROUNDING: FeeSchedule = { ...RATES, rounding: "EURO" };
+const PRECISE: FeeSchedule = {
+  ...RATES,
   permit: {
     default: { perMille: 12.5, minimumCents: 0, maximumCents: null, legalBasis: "Tarif 1" },
     byProcedureType: {},
@@ -27,42 +41,42 @@ const base = { procedureType: "VEREINFACHT", participations: 0 } as const;
 const CASES: [string, FeeSchedule, FeeInput, number[], number][] = [
   [
     "vereinfacht: 8 ‰ of 350,000 €",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: 35_000_000 },
     [280_000],
     280_000,
   ],
   [
     "minimum applies below it (8 ‰ of 5,000 € = 40 € < 80 €)",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: 500_000 },
     [8_000],
     8_000,
   ],
   [
     "maximum caps it (8 ‰ of 50 Mio € = 400,000 € > 150,000 €)",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: 5_000_000_000 },
     [15_000_000],
     15_000_000,
   ],
   [
     "procedure without own rate uses the default (10 ‰)",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, procedureType: "BAUGENEHMIGUNG", kind: "BAUGENEHMIGUNG", constructionCostCents: 35_000_000 },
     [350_000],
     350_000,
   ],
   [
     "cent rounding: exact half rounds up (10 ‰ of 123,456.50 € = 1,234.565 €)",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, procedureType: "BAUGENEHMIGUNG", kind: "BAUGENEHMIGUNG", constructionCostCents: 12_345_650 },
     [123_457],
     123_457,
   ],
   [
     "cent rounding: below half rounds down",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, procedureType: "BAUGENEHMIGUNG", kind: "BAUGENEHMIGUNG", constructionCostCents: 12_345_649 },
     [123_456],
     123_456,
@@ -90,35 +104,35 @@ const CASES: [string, FeeSchedule, FeeInput, number[], number][] = [
   ],
   [
     "Vorbescheid has its own rate (3 ‰)",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "VORBESCHEID", constructionCostCents: 35_000_000 },
     [105_000],
     105_000,
   ],
   [
     "Teilbaugenehmigung: 20 % of the permit fee",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "TEILBAUGENEHMIGUNG", constructionCostCents: 35_000_000 },
     [56_000],
     56_000,
   ],
   [
     "Ablehnung: 50 % of the permit fee",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "ABLEHNUNG", constructionCostCents: 35_000_000 },
     [140_000],
     140_000,
   ],
   [
     "Ablehnung: its own minimum (50 % of 80 € = 40 € < 50 €)",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "ABLEHNUNG", constructionCostCents: 500_000 },
     [5_000],
     5_000,
   ],
   [
     "participations: a fixed amount each, added as a line",
-    MV_FEE_SCHEDULE,
+    RATES,
     { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: 35_000_000, participations: 3 },
     [280_000, 15_000],
     295_000,
@@ -155,7 +169,7 @@ describe("computeFee", () => {
   });
 
   it("explains every line in German with the legal basis", () => {
-    const { lines } = computeFee(MV_FEE_SCHEDULE, {
+    const { lines } = computeFee(RATES, {
       kind: "BAUGENEHMIGUNG",
       procedureType: "VEREINFACHT",
       constructionCostCents: 35_000_000,
@@ -163,20 +177,58 @@ describe("computeFee", () => {
     });
     expect(lines[0]).toEqual({
       label: "Gebühr für die Baugenehmigung",
-      basis:
-        "8 ‰ von 350.000,00 € Baukosten, mindestens 80,00 €, höchstens 150.000,00 € (BauGebVO M-V, Gebührenverzeichnis (vereinfachtes Verfahren, § 63 LBauO M-V))",
+      basis: "8 ‰ von 350.000,00 €, mindestens 80,00 €, höchstens 150.000,00 €",
+      tariff: "Tarif 1.2",
       amountCents: 280_000,
     });
     expect(lines[1]?.label).toBe("Beteiligung von 2 Stellen");
     expect(lines[1]?.basis).toContain("2 × 50,00 €");
   });
 
-  it("reports unknown Baukosten", () => {
-    const r = computeFee(MV_FEE_SCHEDULE, { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: null });
-    expect(r.missingConstructionCost).toBe(true);
-    expect(r.lines[0]?.basis).toMatch(/^Baukosten nicht angegeben: Mindestgebühr/);
+  it("M-V: BauGebVO M-V Anlage 1 Nr. 1.1.1 / 1.1.2 — per started 1.000 € of the Bauwert, with the Tarifstelle", () => {
+    const simplified = computeFee(MV_FEE_SCHEDULE, {
+      ...base,
+      kind: "BAUGENEHMIGUNG",
+      constructionCostCents: 35_000_001,
+    });
+    // 350.000,01 € starts the 351st thousand: 351 × 8 € = 2.808 €.
+    expect(simplified.lines[0]).toEqual({
+      label: "Gebühr für die Baugenehmigung",
+      basis: "8,00 € je angefangene 1.000,00 € von 350.000,01 € (351 × 8,00 €), mindestens 60,00 €",
+      tariff: "Anlage 1 Nr. 1.1.2 BauGebVO M-V",
+      amountCents: 280_800,
+    });
+    const full = computeFee(MV_FEE_SCHEDULE, {
+      ...base,
+      procedureType: "BAUGENEHMIGUNG",
+      kind: "BAUGENEHMIGUNG",
+      constructionCostCents: 46_500_000,
+    });
+    expect(full.lines[0]).toMatchObject({
+      amountCents: 465 * 11_00,
+      tariff: "Anlage 1 Nr. 1.1.1 BauGebVO M-V",
+    });
+    // Minimums: 70 € (Nr. 1.1.1), 60 € (Nr. 1.1.2).
     expect(
-      computeFee(MV_FEE_SCHEDULE, { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: 1 })
+      computeFee(MV_FEE_SCHEDULE, { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: 100_000 })
+        .totalCents,
+    ).toBe(60_00);
+    expect(
+      computeFee(MV_FEE_SCHEDULE, {
+        ...base,
+        procedureType: "BAUGENEHMIGUNG",
+        kind: "BAUGENEHMIGUNG",
+        constructionCostCents: 100_000,
+      }).totalCents,
+    ).toBe(70_00);
+  });
+
+  it("reports unknown Baukosten", () => {
+    const r = computeFee(RATES, { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: null });
+    expect(r.missingConstructionCost).toBe(true);
+    expect(r.lines[0]?.basis).toMatch(/^Bauwert nicht angegeben: Mindestgebühr/);
+    expect(
+      computeFee(RATES, { ...base, kind: "BAUGENEHMIGUNG", constructionCostCents: 1 })
         .missingConstructionCost,
     ).toBe(false);
   });
@@ -185,7 +237,7 @@ describe("computeFee", () => {
 describe("schedules", () => {
   it("the default schedules are valid schedules", () => {
     expect(feeScheduleSchema.safeParse(MBO_FEE_SCHEDULE).success).toBe(true);
-    expect(feeScheduleSchema.safeParse(MV_FEE_SCHEDULE).success).toBe(true);
+    expect(feeScheduleSchema.safeParse(RATES).success).toBe(true);
   });
 
   it("an authority override wins when valid, the profile default otherwise", () => {
@@ -196,17 +248,17 @@ describe("schedules", () => {
   });
 
   it.each([
-    [{ ...MV_FEE_SCHEDULE, rounding: "HALB" }, "rounding"],
+    [{ ...RATES, rounding: "HALB" }, "rounding"],
     [
       {
-        ...MV_FEE_SCHEDULE,
-        vorbescheid: { ...MV_FEE_SCHEDULE.vorbescheid, minimumCents: 500, maximumCents: 100 },
+        ...RATES,
+        vorbescheid: { ...RATES.vorbescheid, minimumCents: 500, maximumCents: 100 },
       },
       "vorbescheid.maximumCents",
     ],
-    [{ ...MV_FEE_SCHEDULE, vorbescheid: { ...MV_FEE_SCHEDULE.vorbescheid, perMille: 1.2345 } }, "perMille"],
-    [{ ...MV_FEE_SCHEDULE, participation: { amountCents: -1, legalBasis: "x" } }, "participation"],
-    [{ ...MV_FEE_SCHEDULE, rejection: { ...MV_FEE_SCHEDULE.rejection, percent: 120 } }, "rejection"],
+    [{ ...RATES, vorbescheid: { ...RATES.vorbescheid, perMille: 1.2345 } }, "perMille"],
+    [{ ...RATES, participation: { amountCents: -1, legalBasis: "x" } }, "participation"],
+    [{ ...RATES, rejection: { ...RATES.rejection, percent: 120 } }, "rejection"],
   ])("refuses invalid schedules with a German message (%#)", (value, where) => {
     const r = parseFeeSchedule(value);
     expect(r.ok).toBe(false);

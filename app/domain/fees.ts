@@ -41,6 +41,13 @@ export const feeRateSchema = z
     minimumCents: centsSchema,
     /** null: no maximum. */
     maximumCents: centsSchema.nullable(),
+    /**
+     * "je angefangene 1.000 Euro": the Baukosten are rounded up to a multiple of this step before
+     * the rate applies (BauGebVO M-V Anlage 1 Nr. 1.1.1: 11 € je angefangene 1.000 € = 11 ‰ with
+     * a step of 100,000 cents). Absent: the exact Baukosten.
+     */
+    stepCents: z.number().int().min(1).max(MAX_CENTS).optional(),
+    /** The Tarifstelle as cited ("Anlage 1 Nr. 1.1.2 BauGebVO M-V"). */
     legalBasis: legalBasisSchema,
   })
   .refine((r) => r.maximumCents === null || r.maximumCents >= r.minimumCents, {
@@ -94,6 +101,8 @@ export type FeeSchedule = z.infer<typeof feeScheduleSchema>;
 
 export interface FeeLine {
   label: string;
+  /** Tarifstelle of the line ("Anlage 1 Nr. 1.1.2 BauGebVO M-V"); absent in lines stored before. */
+  tariff?: string;
   /** How the amount came about, in German ("12 ‰ von 350.000,00 €, mindestens 100,00 €"). */
   basis: string;
   amountCents: number;
@@ -161,6 +170,7 @@ function clamp(amount: bigint, min: number, max: number | null): bigint {
 interface Computed {
   amount: bigint;
   basis: string;
+  tariff: string;
 }
 
 function rateFee(schedule: FeeSchedule, rate: FeeRate, cost: bigint | null): Computed {
@@ -173,13 +183,28 @@ function rateFee(schedule: FeeSchedule, rate: FeeRate, cost: bigint | null): Com
   if (cost === null) {
     return {
       amount: BigInt(rate.minimumCents),
-      basis: `Baukosten nicht angegeben: Mindestgebühr (${formatPerMille(rate.perMille)} der Baukosten, ${limits}; ${rate.legalBasis})`,
+      basis: `Bauwert nicht angegeben: Mindestgebühr (${formatPerMille(rate.perMille)} des Bauwerts, ${limits})`,
+      tariff: rate.legalBasis,
+    };
+  }
+  if (rate.stepCents) {
+    const step = BigInt(rate.stepCents);
+    const steps = (cost + step - 1n) / step;
+    const perStep = mulDivRound(step, perMillionOf(rate.perMille), 1_000_000n, 1n);
+    const raw = mulDivRound(steps * step, perMillionOf(rate.perMille), 1_000_000n, unitOf(schedule));
+    return {
+      amount: clamp(raw, rate.minimumCents, rate.maximumCents),
+      basis:
+        `${formatEuro(perStep)} je angefangene ${formatEuro(step)} von ${formatEuro(cost)} ` +
+        `(${steps.toString()} × ${formatEuro(perStep)}), ${limits}`,
+      tariff: rate.legalBasis,
     };
   }
   const raw = mulDivRound(cost, perMillionOf(rate.perMille), 1_000_000n, unitOf(schedule));
   return {
     amount: clamp(raw, rate.minimumCents, rate.maximumCents),
-    basis: `${formatPerMille(rate.perMille)} von ${formatEuro(cost)} Baukosten, ${limits} (${rate.legalBasis})`,
+    basis: `${formatPerMille(rate.perMille)} von ${formatEuro(cost)}, ${limits}`,
+    tariff: rate.legalBasis,
   };
 }
 
@@ -188,7 +213,8 @@ function shareOf(schedule: FeeSchedule, share: FeeShare, of: Computed, ofLabel: 
   const raw = mulDivRound(of.amount, BigInt(Math.round(share.percent * 100)), 10_000n, unitOf(schedule));
   return {
     amount: clamp(raw, share.minimumCents, null),
-    basis: `${formatPercent(share.percent)} von ${formatEuro(of.amount)} (${ofLabel}), mindestens ${formatEuro(share.minimumCents)} (${share.legalBasis})`,
+    basis: `${formatPercent(share.percent)} von ${formatEuro(of.amount)} (${ofLabel}, ${of.tariff}), mindestens ${formatEuro(share.minimumCents)}`,
+    tariff: share.legalBasis,
   };
 }
 
@@ -230,14 +256,20 @@ export function computeFee(schedule: FeeSchedule, input: FeeInput): FeeResult {
       main = shareOf(schedule, schedule.rejection, permit(), "Gebühr der beantragten Baugenehmigung");
       break;
   }
-  lines.push({ label: KIND_FEE_LABELS[input.kind], basis: main.basis, amountCents: Number(main.amount) });
+  lines.push({
+    label: KIND_FEE_LABELS[input.kind],
+    basis: main.basis,
+    tariff: main.tariff,
+    amountCents: Number(main.amount),
+  });
 
   const count = Math.max(0, Math.floor(input.participations));
   if (count > 0 && schedule.participation.amountCents > 0) {
     const amount = count * schedule.participation.amountCents;
     lines.push({
       label: count === 1 ? "Beteiligung einer Stelle" : `Beteiligung von ${count} Stellen`,
-      basis: `${count} × ${formatEuro(schedule.participation.amountCents)} (${schedule.participation.legalBasis})`,
+      basis: `${count} × ${formatEuro(schedule.participation.amountCents)}`,
+      tariff: schedule.participation.legalBasis,
       amountCents: amount,
     });
   }
@@ -303,23 +335,32 @@ export const MBO_FEE_SCHEDULE: FeeSchedule = {
   },
 };
 
-/** Mecklenburg-Vorpommern: Baugebührenverordnung M-V (BauGebVO M-V) with the Gebührenverzeichnis. */
+/**
+ * Mecklenburg-Vorpommern: Baugebührenverordnung M-V (BauGebVO M-V), Anlage 1 Gebührenverzeichnis
+ * as newly set by the Verordnung vom 15. September 2021 (GVOBl. M-V S. 1330). Checked: Nr. 1.1.1
+ * (Genehmigung, 11 € je angefangene 1.000 € anrechenbarer Bauwert, mindestens 70 €) and Nr. 1.1.2
+ * (vereinfachtes Verfahren, 8 €, mindestens 60 €); § 1 BauGebVO M-V: Gebühren auf volle Euro
+ * abrunden (the step rates give whole euros). NOT checked (placeholders, labelled without a
+ * number): Beseitigung, Vorbescheid, Teilbaugenehmigung, Ablehnung, Beteiligung.
+ */
 export const MV_FEE_SCHEDULE: FeeSchedule = {
   name: "Baugebührenverordnung M-V (BauGebVO M-V)",
   rounding: "CENT",
   permit: {
     default: {
-      perMille: 10,
-      minimumCents: 100_00,
-      maximumCents: 250_000_00,
-      legalBasis: "BauGebVO M-V, Gebührenverzeichnis (Baugenehmigung, § 64 LBauO M-V)",
+      perMille: 11,
+      stepCents: 1_000_00,
+      minimumCents: 70_00,
+      maximumCents: null,
+      legalBasis: "Anlage 1 Nr. 1.1.1 BauGebVO M-V",
     },
     byProcedureType: {
       VEREINFACHT: {
         perMille: 8,
-        minimumCents: 80_00,
-        maximumCents: 150_000_00,
-        legalBasis: "BauGebVO M-V, Gebührenverzeichnis (vereinfachtes Verfahren, § 63 LBauO M-V)",
+        stepCents: 1_000_00,
+        minimumCents: 60_00,
+        maximumCents: null,
+        legalBasis: "Anlage 1 Nr. 1.1.2 BauGebVO M-V",
       },
       BESEITIGUNG: {
         perMille: 2,

@@ -1,6 +1,13 @@
 import { defaultLegalRemedyTemplate, LEGAL_REMEDY_PLACEHOLDERS } from "~/domain/decision";
 import { DEFAULT_FEE_SCHEDULES, type FeeSchedule, parseFeeSchedule } from "~/domain/fees";
 import { isProfileId } from "~/domain/land-profiles";
+import {
+  bicError,
+  ibanError,
+  normalizeBic,
+  normalizeIban,
+  paymentReferenceFormatError,
+} from "~/domain/payment";
 import { Prisma } from "~/generated/prisma/client";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
@@ -28,6 +35,14 @@ export async function getDecisionSettings(admin: SessionUser) {
       fourEyesDecision: true,
       legalRemedyText: true,
       feeSchedule: true,
+      orgUnit: true,
+      phone: true,
+      officeHours: true,
+      paymentPayee: true,
+      paymentIban: true,
+      paymentBic: true,
+      paymentDueDays: true,
+      paymentReferenceFormat: true,
     },
   });
   const profileDefault: FeeSchedule = isProfileId(a.landProfile)
@@ -40,6 +55,100 @@ export async function getDecisionSettings(admin: SessionUser) {
     feeScheduleJson: a.feeSchedule === null ? "" : JSON.stringify(a.feeSchedule, null, 2),
     defaultLegalRemedy: defaultLegalRemedyTemplate(a.landProfile),
     defaultFeeScheduleJson: JSON.stringify(profileDefault, null, 2),
+    letter: {
+      orgUnit: a.orgUnit ?? "",
+      phone: a.phone ?? "",
+      officeHours: a.officeHours ?? "",
+      paymentPayee: a.paymentPayee ?? "",
+      paymentIban: a.paymentIban ?? "",
+      paymentBic: a.paymentBic ?? "",
+      paymentDueDays: String(a.paymentDueDays),
+      paymentReferenceFormat: a.paymentReferenceFormat,
+    },
+  };
+}
+
+/** Letterhead and payment settings as the form posts them (strings). */
+export interface LetterSettingsInput {
+  orgUnit: string;
+  phone: string;
+  officeHours: string;
+  paymentPayee: string;
+  paymentIban: string;
+  paymentBic: string;
+  paymentDueDays: string;
+  paymentReferenceFormat: string;
+}
+export type LetterField = keyof LetterSettingsInput;
+
+const LETTER_LABELS: Record<LetterField, string> = {
+  orgUnit: "Organisationseinheit",
+  phone: "Telefon",
+  officeHours: "Sprechzeiten",
+  paymentPayee: "Zahlungsempfänger",
+  paymentIban: "IBAN",
+  paymentBic: "BIC",
+  paymentDueDays: "Zahlungsfrist",
+  paymentReferenceFormat: "Format des Kassenzeichens",
+};
+
+/** Checks and normalises the letter settings; a German message names the field. */
+export function parseLetterSettings(
+  input: LetterSettingsInput,
+): { ok: true; data: Prisma.AuthorityUpdateInput } | { ok: false; field: LetterField; message: string } {
+  const t = (k: LetterField) => input[k].trim();
+  for (const [k, max] of [
+    ["orgUnit", 200],
+    ["phone", 60],
+    ["officeHours", 300],
+    ["paymentPayee", 200],
+  ] as [LetterField, number][]) {
+    if (t(k).length > max)
+      return { ok: false, field: k, message: `${LETTER_LABELS[k]}: höchstens ${max} Zeichen.` };
+  }
+  if (t("phone") && !/^[+\d][\d /()-]{3,}$/.test(t("phone")))
+    return {
+      ok: false,
+      field: "phone",
+      message: "Telefon: bitte nur Ziffern, Leerzeichen und + / ( ) - angeben.",
+    };
+  const iban = t("paymentIban");
+  if (iban) {
+    const err = ibanError(iban);
+    if (err) return { ok: false, field: "paymentIban", message: err };
+  }
+  const bic = t("paymentBic");
+  if (bic) {
+    const err = bicError(bic);
+    if (err) return { ok: false, field: "paymentBic", message: err };
+  }
+  if (iban && !t("paymentPayee"))
+    return {
+      ok: false,
+      field: "paymentPayee",
+      message: "Bitte geben Sie den Zahlungsempfänger an (er steht mit der IBAN im Bescheid).",
+    };
+  const days = Number(t("paymentDueDays"));
+  if (!/^\d{1,3}$/.test(t("paymentDueDays")) || days < 1 || days > 180)
+    return {
+      ok: false,
+      field: "paymentDueDays",
+      message: "Zahlungsfrist: eine ganze Zahl von 1 bis 180 Tagen.",
+    };
+  const formatError = paymentReferenceFormatError(t("paymentReferenceFormat"));
+  if (formatError) return { ok: false, field: "paymentReferenceFormat", message: formatError };
+  return {
+    ok: true,
+    data: {
+      orgUnit: t("orgUnit") || null,
+      phone: t("phone") || null,
+      officeHours: t("officeHours") || null,
+      paymentPayee: t("paymentPayee") || null,
+      paymentIban: iban ? normalizeIban(iban) : null,
+      paymentBic: bic ? normalizeBic(bic) : null,
+      paymentDueDays: days,
+      paymentReferenceFormat: t("paymentReferenceFormat"),
+    },
   };
 }
 
@@ -47,11 +156,13 @@ export interface DecisionSettingsInput {
   fourEyesDecision: boolean;
   legalRemedyText: string;
   feeScheduleJson: string;
+  /** Letterhead and payment settings; absent: unchanged. */
+  letter?: LetterSettingsInput;
 }
 
 export type SaveSettingsResult =
   | { ok: true }
-  | { ok: false; field: "legalRemedyText" | "feeScheduleJson"; message: string };
+  | { ok: false; field: "legalRemedyText" | "feeScheduleJson" | LetterField; message: string };
 
 export async function saveDecisionSettings(
   admin: SessionUser,
@@ -82,9 +193,16 @@ export async function saveDecisionSettings(
     if (!parsed.ok) return { ok: false, field: "feeScheduleJson", message: parsed.message };
     feeSchedule = parsed.schedule;
   }
+  let letter: Prisma.AuthorityUpdateInput = {};
+  if (input.letter) {
+    const parsed = parseLetterSettings(input.letter);
+    if (!parsed.ok) return parsed;
+    letter = parsed.data;
+  }
   await db().authority.update({
     where: { id: authorityId },
     data: {
+      ...letter,
       fourEyesDecision: input.fourEyesDecision,
       legalRemedyText: legalRemedyText || null,
       feeSchedule: feeSchedule === null ? Prisma.DbNull : (feeSchedule as unknown as Prisma.InputJsonValue),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isApprovableDocumentType } from "~/domain/decision";
 import { computeFee, MV_FEE_SCHEDULE } from "~/domain/fees";
 import type { ConditionKind } from "~/generated/prisma/client";
 import {
@@ -140,7 +141,8 @@ function changesFrom(
   const d = view.decision as NonNullable<typeof view.decision>;
   return {
     kind: d.kind,
-    reasons: d.reasons,
+    // The clerk's texts per section; a patched `reasons` is an older form's single field.
+    ...(patch.reasons === undefined ? { reasonSections: d.reasonSections } : {}),
     legalRemedy: d.legalRemedy,
     deviations: d.deviations,
     constructionCostCents: d.constructionCostCents,
@@ -211,11 +213,15 @@ describe("openDraft", () => {
     expect(d.conditions.every((c) => c.sourceStatementConditionId !== null)).toBe(true);
 
     // Every document once, at its latest version; plans stamped, others not.
+    // Only approvable Bauvorlagen (no statistics form, no Bauvorlageberechtigung), each file (sha256) once.
     const chosen = new Map(d.documents.map((x) => [x.documentVersionId, x.stamp]));
-    expect(chosen.size).toBe(view.documents.length);
+    const approvable = view.documents.filter((doc) => isApprovableDocumentType(doc.typeCode));
+    const files = new Set(approvable.map((doc) => (doc.versions[0] as { sha256: string }).sha256));
+    expect(chosen.size).toBe(files.size);
     for (const doc of view.documents) {
       const latest = doc.versions[0] as { id: string };
-      expect(chosen.get(latest.id)).toBe(doc.isPlan);
+      if (!isApprovableDocumentType(doc.typeCode)) expect(chosen.has(latest.id)).toBe(false);
+      else if (chosen.has(latest.id) && !doc.isPlan) expect(chosen.get(latest.id)).toBe(false);
     }
     expect(chosen.get(lageplanV2.id)).toBe(true);
     expect(view.documents.some((doc) => !doc.isPlan)).toBe(true);
@@ -237,7 +243,10 @@ describe("openDraft", () => {
     expect(d.reasons).toContain(
       "Untere Denkmalschutzbehörde Testkreis hat unter Nebenbestimmungen zugestimmt.",
     );
-    expect(d.reasons).toContain("Gemeinde Testdorf hat sich nicht fristgerecht geäußert");
+    // Asked for a plain statement here (not the Einvernehmen): silence within the deadline.
+    expect(d.reasons).toMatch(
+      /Gemeinde Testdorf (hat sich nicht innerhalb der Frist geäußert; ihre Zustimmung gilt als erteilt|hat ihr Einvernehmen nicht innerhalb von zwei Monaten verweigert)/,
+    );
     expect(view.openParticipations.map((p) => p.agencyName)).toEqual(["Untere Naturschutzbehörde Testkreis"]);
 
     // Opening again loads the same draft.
@@ -272,7 +281,7 @@ describe("openDraft", () => {
     await openOrThrow(clerk, id);
     const d = (await draftOf(id)).decision;
     expect(d?.kind).toBe("ABLEHNUNG");
-    expect(d?.reasons).toContain("Gemeinde Versagt hat das gemeindliche Einvernehmen (§ 36 BauGB) versagt.");
+    expect(d?.reasons).toContain("Gemeinde Versagt hat ihr Einvernehmen nach § 36 Abs. 1 BauGB versagt.");
     // Ablehnung: half of the permit fee (8 ‰ of 350,000 € = 2,800 €) plus one participation.
     expect(d?.feeLines.map((l) => l.amountCents)).toEqual([140_000, 5_000]);
   });
@@ -424,6 +433,10 @@ describe("decide", () => {
     });
     expect(jobs).toHaveLength(1);
 
+    // The fee notice: a Kassenzeichen in the authority's format and the due date (30 days, Berlin).
+    expect(row.paymentReference).toMatch(/^KZ-2026-\d{6}$/);
+    expect(row.paymentDueAt).toEqual(new Date("2026-04-09T21:59:59.999Z"));
+
     expect(await decide(clerk, decisionId)).toEqual({ ok: false, message: ALREADY_DECIDED });
     expect(await openDraft(clerk, id)).toMatchObject({ ok: true, created: false });
     const view = await draftOf(id);
@@ -435,6 +448,93 @@ describe("decide", () => {
         changesFrom(view, { reasons: "neu" }),
       ),
     ).toMatchObject({ ok: false, reason: "not-editable", message: ALREADY_DECIDED });
+  });
+
+  it("Kassenzeichen: unique per authority (counter per year), in the authority's configured format", async () => {
+    const own = await createTestDistrict("decision-kz");
+    await db().authority.update({
+      where: { id: own.authority.id },
+      data: { paymentReferenceFormat: "5.0100.{YY}.{NNNN}", paymentDueDays: 14 },
+    });
+    const kzClerk = await sessionUser({ roles: ["CLERK"], authorityId: own.authority.id });
+    const ids = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const { id, version } = await createCompleteDraft(architect, own.gemeinde.id);
+        const r = await submitApplication(architect, id, {
+          expectedVersion: version,
+          laterDocumentTypeCodes: [],
+        });
+        if (!r.ok) throw new Error(JSON.stringify(r));
+        await startReview(kzClerk, id);
+        const c = await confirmComplete(kzClerk, id);
+        if (!c.ok) throw new Error(c.message);
+        return openOrThrow(kzClerk, id);
+      }),
+    );
+    const now = new Date("2026-11-20T10:00:00Z");
+    const results = await Promise.all(ids.map((id) => decide(kzClerk, id, { now })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const rows = await db().decision.findMany({
+      where: { id: { in: ids } },
+      select: { paymentReference: true, paymentDueAt: true },
+    });
+    expect(rows.map((r) => r.paymentReference).sort()).toEqual([
+      "5.0100.26.0001",
+      "5.0100.26.0002",
+      "5.0100.26.0003",
+    ]);
+    // 14 days after 20.11.2026: 04.12.2026, end of the day in Berlin (CET).
+    for (const r of rows) expect(r.paymentDueAt).toEqual(new Date("2026-12-04T22:59:59.999Z"));
+  });
+
+  it("a clerk's free text fills a section of the Begründung and cannot remove one", async () => {
+    const id = await completeCase();
+    const decisionId = await openOrThrow(clerk, id);
+    const view = await draftOf(id);
+    const before = (view.decision as NonNullable<typeof view.decision>).reasons;
+    for (const h of ["1. Sachverhalt", "2. Rechtliche Würdigung", "3. Nebenbestimmungen", "4. Kosten"]) {
+      expect(before).toContain(h);
+    }
+    // An older form posts one field for the whole Begründung.
+    const legacy = await updateDraft(
+      clerk,
+      decisionId,
+      (view.decision as { version: number }).version,
+      changesFrom(view, { reasons: "Nur dieser Satz." }),
+    );
+    expect(legacy.ok).toBe(true);
+    const after = await draftOf(id);
+    const d = after.decision as NonNullable<typeof after.decision>;
+    expect(d.reasonSections).toEqual({ wuerdigung: "Nur dieser Satz." });
+    for (const h of ["1. Sachverhalt", "2. Rechtliche Würdigung", "3. Nebenbestimmungen", "4. Kosten"]) {
+      expect(d.reasons).toContain(h);
+    }
+    expect(d.reasons).toContain("Die Kostenentscheidung beruht auf der Baugebührenverordnung (BauGebVO M-V)");
+    expect(d.reasons.indexOf("Nur dieser Satz.")).toBeGreaterThan(
+      d.reasons.indexOf("2. Rechtliche Würdigung"),
+    );
+    expect(d.reasons.indexOf("Nur dieser Satz.")).toBeLessThan(d.reasons.indexOf("3. Nebenbestimmungen"));
+    // Per section, with a condition's own reason.
+    const cond = {
+      kind: "AUFLAGE",
+      text: "Stellplätze sind wasserdurchlässig zu befestigen.",
+      legalBasis: "§ 8 LBauO M-V",
+      reason: "Sichert die Versickerung auf dem Grundstück.",
+    };
+    const saved = await updateDraft(
+      clerk,
+      decisionId,
+      d.version,
+      changesFrom(after, { reasonSections: { kosten: "Eigener Kostensatz." }, conditions: [cond] }),
+    );
+    expect(saved.ok).toBe(true);
+    const last = (await draftOf(id)).decision as NonNullable<typeof after.decision>;
+    expect(last.reasons).toContain(
+      "Zu Nr. 1 (Auflage, § 8 LBauO M-V): Sichert die Versickerung auf dem Grundstück.",
+    );
+    expect(last.reasons).toContain("Eigener Kostensatz.");
+    expect(last.reasons).not.toContain("Nur dieser Satz.");
+    expect(last.conditions[0]?.reason).toBe(cond.reason);
   });
 
   it("two concurrent decides: exactly one wins", async () => {
@@ -676,7 +776,7 @@ describe("fee schedule of the authority", () => {
     await openOrThrow(k, id);
     const d = (await getDecisionForClerk(k, id)).decision;
     expect(d?.feeLines).toEqual([
-      expect.objectContaining({ amountCents: 700_000, basis: expect.stringContaining("Satzung Nr. 7") }),
+      expect.objectContaining({ amountCents: 700_000, tariff: expect.stringContaining("Satzung Nr. 7") }),
     ]);
   });
 });

@@ -4,18 +4,29 @@ import {
   DECISION_KIND_LABELS,
   type DecisionKind,
   defaultDecisionKind,
+  isApprovableDocumentType,
   isConditionKind,
   isDecisionKind,
   legalRemedyFor,
   permitValidUntil,
-  reasonsSkeleton,
   requestedDeviationSkeleton,
 } from "~/domain/decision";
+import {
+  assembleReasons,
+  parseReasonTexts,
+  REASON_SECTION_KEYS,
+  REASON_SECTION_TITLES,
+  REASON_TEXT_MAX,
+  type ReasonFacts,
+  type ReasonTexts,
+  reasonsToText,
+} from "~/domain/decision-reasons";
 import { getDocumentType } from "~/domain/document-types";
 import { computeFee, type FeeLine, resolveFeeSchedule } from "~/domain/fees";
 import { formatDateNumeric, formatTime } from "~/domain/format";
-import { procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
+import { type LandProfile, procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
 import { APPLICATION_TRANSITIONS, OPEN_PARTICIPATION_STATUSES } from "~/domain/lifecycle";
+import { formatPaymentReference, paymentDueDate } from "~/domain/payment";
 import type { ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
@@ -54,6 +65,8 @@ const LIMITS = {
   legalRemedy: 5_000,
   conditionText: 4_000,
   legalBasis: 300,
+  conditionReason: 2_000,
+  feeBasisSource: 500,
   conditions: 200,
   deviations: 50,
   deviationText: 2_000,
@@ -96,6 +109,7 @@ const decisionCaseSelect = {
   submittedAt: true,
   fileNumber: true,
   data: true,
+  title: true,
   authority: {
     select: {
       name: true,
@@ -104,6 +118,8 @@ const decisionCaseSelect = {
       legalRemedyText: true,
       feeSchedule: true,
       fourEyesDecision: true,
+      paymentDueDays: true,
+      paymentReferenceFormat: true,
     },
   },
 } satisfies Prisma.ApplicationSelect;
@@ -207,6 +223,59 @@ function feeFor(app: LockedCase, kind: DecisionKind, costCents: bigint | null, p
   };
 }
 
+// ---- the Begründung ---------------------------------------------------------------------------------
+
+function procedureLabelOf(profile: LandProfile, procedureType: string): string {
+  try {
+    return procedureTypeEntry(profile, procedureType as never).label;
+  } catch {
+    return procedureType;
+  }
+}
+
+/** Default source of the fee basis: the Baukosten the application declared. */
+export function declaredCostSource(profileId: string): string {
+  return profileId === "MV"
+    ? "Rohbaukosten laut Bauantrag; anrechenbarer Bauwert nach § 2 BauGebVO M-V"
+    : "Baukosten laut Bauantrag";
+}
+
+/** What the Begründung is written from: the locked case, the participations and the draft's parts. */
+function reasonFactsFor(
+  app: LockedCase,
+  kind: DecisionKind,
+  facts: ParticipationFacts,
+  parts: {
+    deviations: { text: string; legalBasis?: string | null }[];
+    conditions: ReasonFacts["conditions"];
+    fee: ReasonFacts["fee"];
+  },
+): ReasonFacts {
+  const data = readData(app.data);
+  const profile = resolveProfile(app.authority.landProfile);
+  return {
+    kind,
+    profileId: profile.id,
+    procedureType: app.procedureType,
+    procedureLabel: procedureLabelOf(profile, app.procedureType),
+    projectTitle: app.title,
+    submittedAt: app.submittedAt,
+    completeAt: app.completeAt,
+    formatDate: formatDateNumeric,
+    planningArea: data.plot?.planningArea ?? null,
+    developmentPlanName: data.plot?.developmentPlanName ?? null,
+    use: data.project?.use ?? null,
+    participations: facts.latest,
+    deviations: parts.deviations,
+    conditions: parts.conditions,
+    fee: parts.fee,
+  };
+}
+
+function reasonsTextFor(facts: ReasonFacts, texts: ReasonTexts): string {
+  return reasonsToText(assembleReasons(facts, texts));
+}
+
 // ---- opening the draft --------------------------------------------------------------------------
 
 /**
@@ -238,13 +307,20 @@ export async function openDraft(
       const costCents = typeof euros === "number" ? BigInt(euros) * 100n : null;
       const { result: fee } = feeFor(app, kind, costCents, facts.chargedCount);
       const documents = await latestVersions(tx, app.id);
-      const procedureLabel = (() => {
-        try {
-          return procedureTypeEntry(profile, app.procedureType as never).label;
-        } catch {
-          return app.procedureType;
-        }
-      })();
+      const deviations = data.project?.deviationsRequested ? [requestedDeviationSkeleton(profile.id)] : [];
+      const feeBasisSource = costCents === null ? null : declaredCostSource(profile.id);
+      const reasons = reasonsTextFor(
+        reasonFactsFor(app, kind, facts, {
+          deviations,
+          conditions: facts.conditions,
+          fee: {
+            totalCents: fee.totalCents,
+            constructionCostCents: costCents === null ? null : Number(costCents),
+            basisSource: feeBasisSource,
+          },
+        }),
+        {},
+      );
 
       const decision = await tx.decision.create({
         data: {
@@ -255,20 +331,10 @@ export async function openDraft(
           constructionCostCents: costCents,
           feeLines: fee.lines as unknown as Prisma.InputJsonValue,
           feeTotalCents: fee.totalCents,
-          deviations: (data.project?.deviationsRequested
-            ? [requestedDeviationSkeleton(profile.id)]
-            : []) as unknown as Prisma.InputJsonValue,
+          deviations: deviations as unknown as Prisma.InputJsonValue,
           legalRemedy: legalRemedyFor(app.authority),
-          reasons: reasonsSkeleton({
-            kind,
-            profileId: profile.id,
-            procedureLabel,
-            submittedAt: app.submittedAt,
-            completeAt: app.completeAt,
-            formatDate: formatDateNumeric,
-            participations: facts.latest,
-            deviationsRequested: data.project?.deviationsRequested === true,
-          }),
+          reasons,
+          feeBasisSource,
           conditions: {
             create: facts.conditions.map((c, i) => ({
               position: i + 1,
@@ -307,15 +373,23 @@ async function latestVersions(tx: Tx, applicationId: string) {
     select: {
       typeCode: true,
       title: true,
-      versions: { select: { id: true }, orderBy: { versionNumber: "desc" }, take: 1 },
+      versions: { select: { id: true, sha256: true }, orderBy: { versionNumber: "desc" }, take: 1 },
     },
     orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
   });
-  const rows = docs.map((d) => ({
-    versionId: (d.versions[0] as { id: string }).id,
-    isPlan: getDocumentType(d.typeCode)?.isPlan ?? false,
-  }));
-  return [...rows.filter((r) => r.isPlan), ...rows.filter((r) => !r.isPlan)];
+  // Only what the Bescheid approves (no statistics form, no Bauvorlageberechtigung), each file
+  // once: a file filed under several types counts once, as a plan when it is one anywhere.
+  const rows = docs
+    .filter((d) => isApprovableDocumentType(d.typeCode))
+    .map((d) => ({
+      versionId: (d.versions[0] as { id: string }).id,
+      sha256: (d.versions[0] as { sha256: string }).sha256,
+      isPlan: getDocumentType(d.typeCode)?.isPlan ?? false,
+    }));
+  const seen = new Set<string>();
+  return [...rows.filter((r) => r.isPlan), ...rows.filter((r) => !r.isPlan)]
+    .filter((r) => !seen.has(r.sha256) && seen.add(r.sha256) !== undefined)
+    .map(({ versionId, isPlan }) => ({ versionId, isPlan }));
 }
 
 // ---- reading --------------------------------------------------------------------------------------
@@ -373,6 +447,10 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
           kind: true,
           status: true,
           reasons: true,
+          reasonSections: true,
+          feeBasisSource: true,
+          paymentReference: true,
+          paymentDueAt: true,
           legalRemedy: true,
           deviations: true,
           constructionCostCents: true,
@@ -394,6 +472,7 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
               kind: true,
               text: true,
               legalBasis: true,
+              reason: true,
               sourceLabel: true,
               sourceStatementConditionId: true,
             },
@@ -445,6 +524,7 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
           constructionCostCents: d.constructionCostCents === null ? null : Number(d.constructionCostCents),
           deviations: jsonArray<Deviation>(d.deviations),
           feeLines: jsonArray<FeeLine>(d.feeLines),
+          reasonSections: parseReasonTexts(d.reasonSections),
         }
       : null,
   };
@@ -458,11 +538,20 @@ export interface ConditionInput {
   kind: string;
   text: string;
   legalBasis?: string | null;
+  /** Its own reason (purpose, why needed) for the Begründung. */
+  reason?: string | null;
 }
 
 export interface DraftChanges {
   kind: string;
-  reasons: string;
+  /**
+   * The clerk's text per section of the Begründung. Absent: `reasons` (an older form's single
+   * field) is the Würdigung's text. Either way the sections from the file stay.
+   */
+  reasonSections?: ReasonTexts;
+  reasons?: string;
+  /** Source of the fee basis as printed ("Rohbaukosten laut Bauantrag …", "Nachberechnung vom …"). */
+  feeBasisSource?: string | null;
   legalRemedy: string;
   deviations: Deviation[];
   /** Baukosten in cents; null = not known. */
@@ -479,8 +568,14 @@ export type UpdateDraftResult =
 
 function validateChanges(c: DraftChanges): string | null {
   if (!isDecisionKind(c.kind)) return "Bitte wählen Sie die Art der Entscheidung.";
-  if (c.reasons.length > LIMITS.reasons)
-    return `Die Begründung ist zu lang (höchstens ${LIMITS.reasons} Zeichen).`;
+  if ((c.reasons ?? "").length > REASON_TEXT_MAX)
+    return `Die Begründung ist zu lang (höchstens ${REASON_TEXT_MAX} Zeichen je Abschnitt).`;
+  for (const k of REASON_SECTION_KEYS) {
+    if ((c.reasonSections?.[k] ?? "").length > REASON_TEXT_MAX)
+      return `Begründung, Abschnitt „${REASON_SECTION_TITLES[k]}“: Der Text ist zu lang (höchstens ${REASON_TEXT_MAX} Zeichen).`;
+  }
+  if ((c.feeBasisSource ?? "").length > LIMITS.feeBasisSource)
+    return `Die Quelle des anrechenbaren Bauwerts ist zu lang (höchstens ${LIMITS.feeBasisSource} Zeichen).`;
   if (!c.legalRemedy.trim()) return "Bitte geben Sie die Rechtsbehelfsbelehrung an.";
   if (c.legalRemedy.length > LIMITS.legalRemedy)
     return `Die Rechtsbehelfsbelehrung ist zu lang (höchstens ${LIMITS.legalRemedy} Zeichen).`;
@@ -498,6 +593,8 @@ function validateChanges(c: DraftChanges): string | null {
       return `Nebenbestimmung ${i + 1}: Der Text ist zu lang (höchstens ${LIMITS.conditionText} Zeichen).`;
     if ((cond.legalBasis ?? "").length > LIMITS.legalBasis)
       return `Nebenbestimmung ${i + 1}: Die Rechtsgrundlage ist zu lang (höchstens ${LIMITS.legalBasis} Zeichen).`;
+    if ((cond.reason ?? "").length > LIMITS.conditionReason)
+      return `Nebenbestimmung ${i + 1}: Die Begründung ist zu lang (höchstens ${LIMITS.conditionReason} Zeichen).`;
   }
   if (c.deviations.length > LIMITS.deviations)
     return `Es sind höchstens ${LIMITS.deviations} Abweichungen möglich.`;
@@ -608,18 +705,51 @@ export async function updateDraft(
     const facts = await participationFacts(tx, app.id);
     const cost = changes.constructionCostCents === null ? null : BigInt(changes.constructionCostCents);
     const { result: fee } = feeFor(app, kind, cost, facts.chargedCount);
+    const texts: ReasonTexts = changes.reasonSections
+      ? parseReasonTexts(changes.reasonSections)
+      : parseReasonTexts({ wuerdigung: changes.reasons ?? "" });
+    const feeBasisSource =
+      cost === null
+        ? null
+        : changes.feeBasisSource === undefined
+          ? declaredCostSource(resolveProfile(app.authority.landProfile).id)
+          : changes.feeBasisSource?.trim() || null;
+    const deviations = changes.deviations.map((d) => ({
+      text: d.text.trim(),
+      legalBasis: d.legalBasis.trim(),
+    }));
+    const reasons = reasonsTextFor(
+      reasonFactsFor(app, kind, facts, {
+        deviations,
+        conditions: changes.conditions.map((c) => {
+          const kept = c.id ? byId.get(c.id) : undefined;
+          return {
+            kind: c.kind as ConditionKind,
+            text: c.text.trim(),
+            legalBasis: c.legalBasis?.trim() || null,
+            reason: c.reason?.trim() || null,
+            sourceLabel: kept?.sourceLabel ?? null,
+          };
+        }),
+        fee: {
+          totalCents: fee.totalCents,
+          constructionCostCents: cost === null ? null : Number(cost),
+          basisSource: feeBasisSource,
+        },
+      }),
+      texts,
+    );
 
     const { count } = await tx.decision.updateMany({
       where: { id: decision.id, version: expectedVersion, status: { not: "DECIDED" } },
       data: {
         kind,
         status: "DRAFT",
-        reasons: changes.reasons.trim(),
+        reasons,
+        reasonSections: texts as unknown as Prisma.InputJsonValue,
+        feeBasisSource,
         legalRemedy: changes.legalRemedy.trim(),
-        deviations: changes.deviations.map((d) => ({
-          text: d.text.trim(),
-          legalBasis: d.legalBasis.trim(),
-        })) as unknown as Prisma.InputJsonValue,
+        deviations: deviations as unknown as Prisma.InputJsonValue,
         constructionCostCents: cost,
         feeLines: fee.lines as unknown as Prisma.InputJsonValue,
         feeTotalCents: fee.totalCents,
@@ -648,6 +778,7 @@ export async function updateDraft(
           kind: c.kind as ConditionKind,
           text: c.text.trim(),
           legalBasis: c.legalBasis?.trim() || null,
+          reason: c.reason?.trim() || null,
           sourceStatementConditionId: kept?.sourceStatementConditionId ?? null,
           sourceLabel: kept?.sourceLabel ?? null,
         };
@@ -825,6 +956,7 @@ export async function decide(
       if (!decision.legalRemedy.trim()) throw new Refused("Bitte geben Sie die Rechtsbehelfsbelehrung an.");
 
       const validUntil = permitValidUntil(app.authority.landProfile, kind, now);
+      const payment = await assignPaymentReference(tx, authorityId, app.authority, now);
       const { count } = await tx.decision.updateMany({
         where: { id: decision.id, status: { not: "DECIDED" } },
         data: {
@@ -832,6 +964,8 @@ export async function decide(
           decidedAt: now,
           decidedById: clerk.id,
           validUntil,
+          paymentReference: payment.reference,
+          paymentDueAt: payment.dueAt,
           version: { increment: 1 },
         },
       });
@@ -867,6 +1001,35 @@ export async function decide(
       return { decidedAt: now, validUntil };
     }),
   );
+}
+
+/**
+ * The next Kassenzeichen of the authority (its format, a counter per year, row-locked by the
+ * upsert like the Aktenzeichen) and the due date. In the decide transaction: a rolled-back
+ * decision gives its number back.
+ */
+async function assignPaymentReference(
+  tx: Tx,
+  authorityId: string,
+  authority: { paymentReferenceFormat: string; paymentDueDays: number },
+  now: Date,
+): Promise<{ reference: string; dueAt: Date }> {
+  const year = Number(formatDateNumeric(now).slice(-4));
+  const counter = await tx.paymentReferenceCounter.upsert({
+    where: { authorityId_year: { authorityId, year } },
+    create: { authorityId, year, lastValue: 1 },
+    update: { lastValue: { increment: 1 } },
+    select: { lastValue: true },
+  });
+  let reference: string;
+  try {
+    reference = formatPaymentReference(authority.paymentReferenceFormat, year, counter.lastValue);
+  } catch {
+    throw new Refused(
+      "Das Format des Kassenzeichens Ihrer Behörde ist ungültig. Bitte lassen Sie es in der Verwaltung (Bescheide) korrigieren.",
+    );
+  }
+  return { reference, dueAt: paymentDueDate(now, authority.paymentDueDays) };
 }
 
 // ---- applicant side -------------------------------------------------------------------------------

@@ -64,7 +64,12 @@ function editorForm(page: Page, intent: string, patch: (f: FormData) => void = (
     f.append("document", x.documentVersionId);
     if (x.stamp) f.append("stamp", x.documentVersionId);
   }
-  f.set("reasons", d.reasons);
+  // The clerk's texts per section of the Begründung; a test's `reasons` is an older form's single field.
+  for (const [k, v] of Object.entries(
+    (d as { reasonSections?: Record<string, string> }).reasonSections ?? {},
+  )) {
+    f.set(`reasonTexts.${k}`, v);
+  }
   f.set("legalRemedy", d.legalRemedy);
   patch(f);
   return f;
@@ -103,7 +108,7 @@ describe("Bescheid route", () => {
     );
     const addedValues = (added.data as { values: { conditions: unknown[]; reasons: string } }).values;
     expect(addedValues.conditions).toEqual([
-      { id: "", kind: "AUFLAGE", text: "", legalBasis: "", sourceLabel: "" },
+      { id: "", kind: "AUFLAGE", text: "", legalBasis: "", reason: "", sourceLabel: "" },
     ]);
     expect(addedValues.reasons).toBe("Getippt, nicht gespeichert");
     expect((await db().decision.findFirstOrThrow({ where: { applicationId: id } })).version).toBe(v);
@@ -157,9 +162,11 @@ describe("Bescheid route", () => {
     const staleData = stale.data as { message: string; values: { reasons: string; version: number } };
     expect(staleData.message).toMatch(/inzwischen von Zweite .* geändert/);
     expect(staleData.values).toMatchObject({ reasons: "Meine Fassung", version: v + 2 });
-    expect((await db().decision.findUniqueOrThrow({ where: { id: row.id } })).reasons).toBe(
-      "Fassung der Zweiten",
-    );
+    // The Zweite's text fills the Würdigung; the sections from the file stay.
+    const storedReasons = (await db().decision.findUniqueOrThrow({ where: { id: row.id } })).reasons;
+    expect(storedReasons).toContain("Fassung der Zweiten");
+    expect(storedReasons).toContain("1. Sachverhalt");
+    expect(storedReasons).not.toContain("Meine Fassung");
 
     // Invalid Baukosten: message, input kept, nothing saved.
     const bad = await post(
@@ -215,7 +222,11 @@ describe("Bescheid route with four-eyes", () => {
     );
     expect(submitted).toMatchObject({ status: 302, location: `/behoerde/faelle/${id}/bescheid?vorgelegt=1` });
     const row = await db().decision.findFirstOrThrow({ where: { applicationId: id } });
-    expect(row).toMatchObject({ status: "AWAITING_APPROVAL", reasons: "Zur Freigabe", draftedById: a.id });
+    expect(row).toMatchObject({
+      status: "AWAITING_APPROVAL",
+      reasons: expect.stringContaining("Zur Freigabe"),
+      draftedById: a.id,
+    });
 
     const approve = new FormData();
     approve.set("intent", "approve");
@@ -231,7 +242,7 @@ describe("Bescheid route with four-eyes", () => {
     });
     expect(await db().decision.findFirstOrThrow({ where: { applicationId: id } })).toMatchObject({
       status: "DECIDED",
-      reasons: "Zur Freigabe",
+      reasons: expect.stringContaining("Zur Freigabe"),
       approvedById: b.id,
       decidedById: a.id,
     });

@@ -24,6 +24,16 @@ export async function action({ request }: ActionFunctionArgs) {
     fourEyesDecision: form.get("fourEyesDecision") === "on",
     legalRemedyText: String(form.get("legalRemedyText") ?? ""),
     feeScheduleJson: String(form.get("feeScheduleJson") ?? ""),
+    letter: {
+      orgUnit: String(form.get("orgUnit") ?? ""),
+      phone: String(form.get("phone") ?? ""),
+      officeHours: String(form.get("officeHours") ?? ""),
+      paymentPayee: String(form.get("paymentPayee") ?? ""),
+      paymentIban: String(form.get("paymentIban") ?? ""),
+      paymentBic: String(form.get("paymentBic") ?? ""),
+      paymentDueDays: String(form.get("paymentDueDays") ?? ""),
+      paymentReferenceFormat: String(form.get("paymentReferenceFormat") ?? ""),
+    },
   };
   const r = await saveDecisionSettings(admin, values);
   if (!r.ok) return { ...r, values };
@@ -36,7 +46,36 @@ export default function DecisionSettingsPage() {
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const v = a?.values ?? s;
+  const letter = a?.values.letter ?? s.letter;
   const error = (field: string) => (a && !a.ok && a.field === field ? a.message : null);
+  const field = (
+    name: keyof typeof letter,
+    label: string,
+    hint?: string,
+    extra: { maxLength?: number; inputMode?: "numeric" } = {},
+  ) => (
+    <div className="kern-form-input">
+      <label className="kern-label" htmlFor={name}>
+        {label}
+      </label>
+      {hint ? (
+        <div className="kern-hint" id={`${name}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      <input
+        id={name}
+        name={name}
+        className="kern-form-input__input"
+        defaultValue={letter[name]}
+        aria-describedby={hint ? `${name}-hint` : undefined}
+        aria-invalid={error(name) ? true : undefined}
+        maxLength={extra.maxLength ?? 300}
+        inputMode={extra.inputMode}
+      />
+      {error(name) ? <p className="kern-error">{error(name)}</p> : null}
+    </div>
+  );
   return (
     <>
       <p className="kern-body">
@@ -74,6 +113,43 @@ export default function DecisionSettingsPage() {
               Bescheide erst nach Freigabe durch eine zweite Sachbearbeiter:in erlassen
             </label>
           </div>
+        </section>
+        <section className="app-section" aria-labelledby="briefkopf">
+          <h2 className="kern-heading-medium" id="briefkopf">
+            Briefkopf
+          </h2>
+          {field(
+            "orgUnit",
+            "Organisationseinheit",
+            "Steht unter dem Namen der Behörde, z. B. „Fachdienst Bauordnung“.",
+          )}
+          {field("phone", "Telefon", undefined, { maxLength: 60 })}
+          {field("officeHours", "Sprechzeiten", "z. B. „Di 9–12 und 13–18 Uhr, Do 9–12 Uhr“")}
+        </section>
+        <section className="app-section" aria-labelledby="zahlung">
+          <h2 className="kern-heading-medium" id="zahlung">
+            Zahlung der Gebühren
+          </h2>
+          {field("paymentPayee", "Zahlungsempfänger", "z. B. „Landkreis Nordwestmecklenburg, Kreiskasse“")}
+          {field(
+            "paymentIban",
+            "IBAN",
+            "Wird auf Prüfziffern geprüft und im Bescheid in Vierergruppen gedruckt.",
+            {
+              maxLength: 42,
+            },
+          )}
+          {field("paymentBic", "BIC", undefined, { maxLength: 11 })}
+          {field("paymentDueDays", "Zahlungsfrist in Tagen nach dem Bescheiddatum", undefined, {
+            maxLength: 3,
+            inputMode: "numeric",
+          })}
+          {field(
+            "paymentReferenceFormat",
+            "Format des Kassenzeichens",
+            "Platzhalter wie beim Aktenzeichen: {YYYY} Jahr, {NNNNNN} laufende Nummer je Jahr (eindeutig je Behörde).",
+            { maxLength: 60 },
+          )}
         </section>
         <section className="app-section" aria-labelledby="belehrung">
           <h2 className="kern-heading-medium" id="belehrung">

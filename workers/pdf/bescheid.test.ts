@@ -3,6 +3,12 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
+import {
+  assembleReasons,
+  REASON_SECTION_TITLES,
+  reasonsToText,
+  reasonTextsFromForm,
+} from "~/domain/decision-reasons";
 import { decisionTenor } from "~/domain/decision-tenor";
 import { MV_PROFILE } from "~/domain/land-profiles";
 import {
@@ -11,7 +17,7 @@ import {
   numberConditions,
   renderBescheid,
 } from "./bescheid";
-import { SAMPLE_AUFLAGE, sampleBescheid } from "./bescheid-samples";
+import { SAMPLE_AUFLAGE, sampleBescheid, sampleReasonFacts, sampleReasons } from "./bescheid-samples";
 import { compareGrey, decodeGreyPng, pdfPageCount, pdfPages, pdfText, renderPagePng } from "./test-support";
 
 const GOLDEN = path.resolve(import.meta.dirname, "../../fixtures/golden/bescheid-page1.png");
@@ -52,11 +58,11 @@ describe("Bescheid renderer", () => {
       .filter((l) => ["Bedingungen", "Auflagen", "Vorbehalte", "Hinweise"].includes(l.trim()));
     expect(headings.map((l) => l.trim())).toEqual(["Bedingungen", "Auflagen", "Hinweise"]);
     // Fee table in German currency format.
-    expect(text).toContain("2.310,00 €");
+    expect(text).toContain("2.800,00 €");
     expect(text).toContain("50,00 €");
     expect(text).toContain("Gesamtbetrag");
-    expect(text).toContain("2.360,00 €");
-    expect(text).toContain("gültig bis 18.06.2029");
+    expect(text).toContain("2.850,00 €");
+    expect(flat).toContain(squash("erlischt, wenn innerhalb von drei Jahren nach ihrer Bekanntgabe"));
     expect(text).toContain("Begründung");
     expect(flat).toContain(squash("Bebauungsplans Nr. 12"));
     expect(text).toContain("Rechtsbehelfsbelehrung");
@@ -168,5 +174,186 @@ describe("Bescheid renderer", () => {
       ),
     );
     expect(compareGrey(golden, fewer).ratio).toBeGreaterThan(GOLDEN_TOLERANCE);
+  });
+});
+
+/** Word boxes of page 1 (pdftotext -bbox): text and height in points. */
+async function wordBoxes(
+  bytes: Uint8Array,
+): Promise<{ word: string; height: number; yMin: number; xMin: number }[]> {
+  const { execFileSync } = await import("node:child_process");
+  const html = execFileSync("pdftotext", ["-bbox", "-f", "1", "-l", "1", "-", "-"], {
+    input: Buffer.from(bytes),
+  }).toString();
+  return [
+    ...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g),
+  ].map((m) => ({
+    word: m[4] as string,
+    xMin: Number(m[1]),
+    yMin: Number(m[2]),
+    height: Number(m[3]) - Number(m[2]),
+  }));
+}
+
+describe("Bescheid text from the file (issue 15 item 1)", () => {
+  const begruendung = (facts: Parameters<typeof sampleReasonFacts>[0], texts = {}) =>
+    reasonsToText(assembleReasons(sampleReasonFacts(facts), texts));
+
+  it("a § 30, a § 34 and a § 35 case give different, correct reasoning", () => {
+    const b30 = begruendung({ planningArea: "BEBAUUNGSPLAN", deviations: [] });
+    const b34 = begruendung({ planningArea: "INNENBEREICH", deviations: [] });
+    const b35 = begruendung({ planningArea: "AUSSENBEREICH", deviations: [] });
+    const b35agri = begruendung({ planningArea: "AUSSENBEREICH", use: "LANDWIRTSCHAFT", deviations: [] });
+
+    expect(b30).toContain("nach § 30 Abs. 1 BauGB bauplanungsrechtlich zulässig");
+    expect(b30).toContain("Festsetzungen des Bebauungsplans");
+    expect(b30).not.toMatch(/fügt sich|einfügt/);
+    expect(b30).not.toContain("§ 35");
+    // No Einvernehmen needed for a § 30 case without Befreiung.
+    expect(b30).toContain("Eines Einvernehmens der Gemeinde bedurfte es nicht");
+
+    expect(b34).toContain("nach § 34 Abs. 1 BauGB zulässig");
+    expect(b34).toContain("in die Eigenart der näheren Umgebung einfügt");
+    expect(b34).not.toContain("§ 30 Abs. 1 BauGB");
+    expect(b34).toContain("§ 36 Abs. 1 BauGB");
+
+    expect(b35).toContain("nicht nach § 35 Abs. 1 BauGB privilegiert");
+    expect(b35).toContain("nach § 35 Abs. 2 BauGB zulässig");
+    expect(b35).toContain("§ 35 Abs. 3 BauGB");
+    expect(b35).not.toMatch(/fügt sich|einfügt|Festsetzungen des Bebauungsplans/);
+    expect(b35agri).toContain("nach § 35 Abs. 1 Nr. 1 BauGB privilegiert");
+
+    // Befreiung in a B-Plan: § 31 Abs. 2 BauGB, and then the Einvernehmen is needed.
+    const b31 = begruendung({
+      planningArea: "BEBAUUNGSPLAN",
+      deviations: [{ text: "Befreiung von der Baugrenze um 1,5 m.", legalBasis: "§ 31 Abs. 2 BauGB" }],
+      participations: [{ agencyName: "Gemeinde Kirchdorf", outcome: "DEEMED_CONSENT", municipal: true }],
+    });
+    expect(b31).toContain("nach § 31 Abs. 2 BauGB befreit");
+    expect(b31).toContain("gilt nach § 36 Abs. 2 Satz 2 BauGB als erteilt");
+
+    // Scope of review: § 63 vs § 64 LBauO M-V; the Land's VwVfG, not the federal one.
+    expect(b30).toContain("Im vereinfachten Baugenehmigungsverfahren (§ 63 LBauO M-V)");
+    expect(begruendung({ procedureType: "BAUGENEHMIGUNG" })).toContain(
+      "Im Baugenehmigungsverfahren (§ 64 LBauO M-V)",
+    );
+    expect(b30).toContain("§ 36 Abs. 1 VwVfG M-V");
+    expect(b30).not.toMatch(/§ 36 VwVfG(?! M-V)/);
+  });
+
+  it("every Nebenbestimmung carries its own reason, not 'Forderungen der beteiligten Stellen'", () => {
+    const text = begruendung({});
+    expect(text).toContain(
+      "Zu Nr. 1 (Bedingung, § 72 Abs. 3 LBauO M-V): Die Standsicherheit des Hanggrundstücks",
+    );
+    expect(text).toContain(
+      "Zu Nr. 2 (Auflage, § 7 DSchG M-V): Das Haus liegt in der Umgebung des Baudenkmals",
+    );
+    // Without a reason and a legal basis the clerk is asked to write one.
+    expect(text).toContain("Zu Nr. 3 (Auflage): Zweck und Erforderlichkeit: […]");
+    expect(text).not.toContain("Forderungen der beteiligten Stellen");
+  });
+
+  it("a clerk's free text cannot remove a section", async () => {
+    const hostile = "Alles in Ordnung.";
+    // All four sections overwritten with one sentence each, and an old form's single field.
+    const sections = assembleReasons(sampleReasonFacts(), {
+      sachverhalt: hostile,
+      wuerdigung: hostile,
+      nebenbestimmungen: hostile,
+      kosten: hostile,
+    });
+    expect(sections.map((x) => x.title)).toEqual(Object.values(REASON_SECTION_TITLES));
+    for (const x of sections) {
+      expect(x.fromFile.length).toBeGreaterThan(0);
+      expect(x.clerkText).toBe(hostile);
+    }
+    const legacy = reasonTextsFromForm((name) =>
+      name === "reasons" ? "Die ganze Begründung, neu geschrieben." : null,
+    );
+    expect(legacy).toEqual({ wuerdigung: "Die ganze Begründung, neu geschrieben." });
+
+    const text = await pdfText(await renderBescheid(sampleBescheid({ reasons: reasonsToText(sections) })));
+    const lines = text.split("\n").map((l) => l.trim());
+    for (const [i, title] of Object.values(REASON_SECTION_TITLES).entries()) {
+      expect(lines).toContain(`${i + 1}. ${title}`);
+    }
+    expect(squash(text)).toContain(squash("nach § 30 Abs. 1 BauGB"));
+    expect(squash(text)).toContain(
+      squash("Die Kostenentscheidung beruht auf der Baugebührenverordnung (BauGebVO M-V)"),
+    );
+    expect(text.split(hostile).length - 1).toBe(4);
+  });
+
+  it("the fee notice can be paid: Kassenzeichen, payee, IBAN, BIC, due date, Kostenschuldner, Tarifstelle, basis with source", async () => {
+    const text = await pdfText(await renderBescheid(sampleBescheid()));
+    const flat = squash(text);
+    expect(text).toContain("Kassenzeichen");
+    expect(text.split("KZ-2026-000042").length - 1).toBeGreaterThanOrEqual(2); // letterhead and payment block
+    expect(text).toContain("DE89 3704 0044 0532 0130 00");
+    expect(text).toContain("NOLADE21GRW");
+    expect(text).toContain("Zahlbar bis");
+    expect(text).toContain("18.07.2026");
+    expect(flat).toContain(squash("Landkreis Vorpommern-Greifswald, Kreiskasse"));
+    expect(flat).toContain(squash("Kostenschuldner:in: Erika Müller-Lüdenscheidt"));
+    expect(flat).toContain(squash("Anlage 1 Nr. 1.1.2 BauGebVO M-V"));
+    expect(flat).toContain(
+      squash("Anrechenbarer Bauwert: 350.000,00 € (Quelle: Rohbauwert nach § 2 BauGebVO M-V"),
+    );
+    expect(flat).toContain(squash("465.000,00 €"));
+    expect(text).not.toContain("der angegebenen Gebührenordnung");
+  });
+
+  it("letterhead: unit, phone, office hours, e-mail in one piece, street and town on their own lines; body 10 pt", async () => {
+    const bytes = await renderBescheid(sampleBescheid());
+    const page1 = (await pdfPages(bytes))[0] as string;
+    expect(page1).toContain("Fachdienst Bauordnung");
+    expect(page1).toContain("03834 8760-3100");
+    expect(page1).toContain("Di 9–12 und 13–18 Uhr");
+    const words = await wordBoxes(bytes);
+    // The e-mail address is one word on one line.
+    expect(words.filter((w) => w.word.includes("kreis-vg.example")).map((w) => w.word)).toEqual([
+      "bauaufsicht.sachgebiet-nord@kreis-vg.example",
+    ]);
+    // Recipient: "Am Ryck 3" and "17489 Greifswald" on separate lines of the address field.
+    const street = words.find((w) => w.word === "Ryck" && w.xMin < 200);
+    const town = words.find((w) => w.word === "17489" && w.xMin < 200 && w.yMin > (street?.yMin ?? 0));
+    expect(street && town && town.yMin - street.yMin).toBeGreaterThan(8);
+    // Body text: the tenor's words are set in 10 pt (pdftotext's box height is the font's ascent+descent, ≈1.36 × size).
+    const tenorWord = words.find((w) => w.word === "Maßgabe");
+    expect(tenorWord?.height ?? 0).toBeGreaterThanOrEqual(10 * 1.3);
+  });
+
+  it("the annex lists only approvable Bauvorlagen, each file once", async () => {
+    const base = sampleBescheid().documents;
+    const first = base[0] as (typeof base)[number];
+    const documents = [
+      ...base,
+      { ...first, typeCode: "1802", typeLabel: "Liegenschaftskarte", title: "Auszug", filename: "kopie.pdf" },
+      {
+        ...first,
+        typeCode: "2501",
+        typeLabel: "Statistischer Erhebungsbogen",
+        title: "Statistik",
+        sha256: "f".repeat(64),
+      },
+      {
+        ...first,
+        typeCode: "0401",
+        typeLabel: "Bauvorlageberechtigung (Architekt)",
+        title: "Kammer",
+        sha256: "e".repeat(64),
+      },
+    ];
+    const text = await pdfText(await renderBescheid(sampleBescheid({ documents })));
+    expect(text).toContain(`Anlage: Genehmigte Bauvorlagen (${base.length})`);
+    expect(text).not.toContain("Statistischer Erhebungsbogen");
+    expect(text).not.toContain("Bauvorlageberechtigung");
+    expect(text.split(first.sha256).length - 1).toBe(1);
+    expect(squash(text)).toContain(squash("auch als Liegenschaftskarte"));
+  });
+
+  it("sample reasons stay consistent with the sample data", () => {
+    expect(sampleBescheid().reasons).toBe(sampleReasons());
   });
 });

@@ -1,15 +1,21 @@
 import { PDFDocument, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
-import { CONDITION_KINDS, type ConditionKind } from "~/domain/decision";
+import { annexDocuments, CONDITION_KINDS, type ConditionKind } from "~/domain/decision";
 import { CONDITION_GROUP_TITLES, type DecisionTenor } from "~/domain/decision-tenor";
 import { formatEuro } from "~/domain/format";
+import { formatIban, type PaymentDetails } from "~/domain/payment";
+import { TERMS } from "~/domain/wording";
 import {
   A4,
   COLORS,
   clean,
+  drawLetterhead,
   drawPageFooter,
+  drawSignatureBlock,
   embedFonts,
   type Fonts,
+  type LetterSender,
   PageCursor,
+  splitAddressLine,
   textWidth,
   wrap,
 } from "./layout";
@@ -22,7 +28,7 @@ import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
  * renders to the same bytes and a stored Bescheid can be reproduced and checked by its sha256.
  * Bump BESCHEID_RENDERER_VERSION whenever the output changes for the same input.
  */
-export const BESCHEID_RENDERER_VERSION = "1.1.0";
+export const BESCHEID_RENDERER_VERSION = "2.0.0";
 
 export interface BescheidParty {
   name: string;
@@ -41,6 +47,8 @@ export interface BescheidCondition {
 export interface BescheidFeeLine {
   label: string;
   basis: string;
+  /** Tarifstelle ("Anlage 1 Nr. 1.1.2 BauGebVO M-V"). */
+  tariff?: string | null;
   amountCents: number;
 }
 
@@ -56,7 +64,7 @@ export interface BescheidDocument {
 }
 
 export interface BescheidData {
-  authority: { name: string; addressLine?: string | null; email?: string | null };
+  authority: LetterSender;
   fileNumber: string;
   applicationId: string;
   /** Date of the decision; also the PDF's creation date. */
@@ -73,7 +81,22 @@ export interface BescheidData {
   plot: { address: string | null; municipality?: string | null; parcels: ReceiptParcel[] };
   deviations: { text: string; legalBasis?: string | null }[];
   conditions: BescheidCondition[];
-  fee: { lines: BescheidFeeLine[]; totalCents: number; constructionCostCents: number | null };
+  /** Standard Hinweise of the Land profile (app/domain/decision-law.ts), printed with a permit. */
+  notes?: { text: string; legalBasis: string }[];
+  fee: {
+    lines: BescheidFeeLine[];
+    totalCents: number;
+    constructionCostCents: number | null;
+    /** Where the fee basis comes from. */
+    basisSource?: string | null;
+    /** Kassenzeichen, payee, IBAN, BIC, due date. */
+    payment?: PaymentDetails | null;
+    /** Who owes the fee (Kostenschuldner:in). */
+    debtor?: string | null;
+  };
+  /** Validity from the Bekanntgabe (Land profile permitValidity); null when nothing is granted. */
+  validity?: { years: number; extensionYears: number } | null;
+  /** The Begründung: "1. Sachverhalt" … sections (app/domain/decision-reasons.ts reasonsToText). */
   reasons: string;
   legalRemedy: string;
   documents: BescheidDocument[];
@@ -115,9 +138,10 @@ export function numberConditions(
 // ---- layout constants (points; A4 is 595 x 842) -------------------------------------------------
 
 const MARGIN = { top: 48, bottom: 66, left: 62, right: 56 };
-const BODY = 9.6;
+const BODY = 10;
 const LEADING = 1.4;
-const SMALL = 7.5;
+const SMALL = 8;
+const TABLE = 9;
 const LABEL_WIDTH = 122;
 const lineHeight = (size: number) => size * LEADING;
 
@@ -131,8 +155,23 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
     onContinuationPage: (page) => drawContinuationHeader(page, fonts, data),
   });
 
-  drawLetterhead(cursor, fonts, data);
-  drawAddressAndInfo(cursor, fonts, data);
+  drawLetterhead(cursor, fonts, {
+    sender: data.authority,
+    recipient: [
+      data.bauherr.name,
+      ...data.bauherr.details.filter((d) => !d.includes("@")).flatMap((d) => splitAddressLine(d)),
+    ],
+    deliveryNote: "Elektronisch zugestellt über das Bauantragsportal",
+    references: [
+      ["Aktenzeichen", data.fileNumber, true],
+      ...(data.fee.payment?.reference
+        ? ([["Kassenzeichen", data.fee.payment.reference, true]] as [string, string, boolean][])
+        : []),
+      ["Datum", formatDate(data.decidedAt)],
+      ["Antrag vom", formatDate(data.receivedAt)],
+      ...(data.decidedBy ? ([["Bearbeitet von", data.decidedBy]] as [string, string][]) : []),
+    ],
+  });
 
   // Subject line and title.
   cursor.y -= 30;
@@ -151,9 +190,9 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
     data.projectTitle || "–",
     ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
   ]);
-  labelled(cursor, fonts, "Bauherr / Bauherrin", [data.bauherr.name || "–", ...data.bauherr.details]);
+  labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
   if (data.entwurfsverfasser) {
-    labelled(cursor, fonts, "Entwurfsverfasser/in", [
+    labelled(cursor, fonts, TERMS.entwurfsverfasser, [
       data.entwurfsverfasser.name || "–",
       ...data.entwurfsverfasser.details,
     ]);
@@ -199,8 +238,9 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
   }
 
   const groups = numberConditions(data.conditions);
-  if (groups.length > 0) {
-    sectionTitle(cursor, bold, next("Nebenbestimmungen und Hinweise"));
+  const notes = data.tenor.grants ? (data.notes ?? []) : [];
+  if (groups.length > 0 || notes.length > 0) {
+    sectionTitle(cursor, bold, next(groups.length > 0 ? "Nebenbestimmungen und Hinweise" : "Hinweise"));
     for (const group of groups) {
       cursor.ensure(lineHeight(BODY) * 4);
       cursor.y -= 2;
@@ -214,6 +254,15 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
         numberedItem(cursor, fonts, `${number}.`, condition.text, notes);
       }
     }
+    if (notes.length > 0) {
+      cursor.ensure(lineHeight(BODY) * 4);
+      cursor.y -= 2;
+      cursor.text("Allgemeine Hinweise", { font: bold, size: BODY + 0.5 });
+      cursor.y -= lineHeight(BODY) + 1;
+      notes.forEach((n, i) => {
+        numberedItem(cursor, fonts, `H${i + 1}`, n.text, [`Rechtsgrundlage: ${n.legalBasis}`]);
+      });
+    }
   }
 
   sectionTitle(cursor, bold, next("Gebühren"));
@@ -221,20 +270,11 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
 
   if (data.tenor.grants) {
     sectionTitle(cursor, bold, next("Geltungsdauer"), 50);
-    paragraph(
-      cursor,
-      regular,
-      BODY,
-      data.validUntil
-        ? `Dieser Bescheid ist gültig bis ${formatDate(data.validUntil)}. Er erlischt, wenn innerhalb dieser Frist ` +
-            "mit der Ausführung des Vorhabens nicht begonnen oder die Ausführung länger als ein Jahr unterbrochen worden ist. " +
-            `Die Frist kann auf schriftlichen Antrag verlängert werden (${data.tenor.validityLegalBasis ?? ""}).`
-        : "Die Geltungsdauer richtet sich nach den gesetzlichen Bestimmungen.",
-    );
+    paragraph(cursor, regular, BODY, validitySentence(data));
   }
 
   sectionTitle(cursor, bold, next("Begründung"));
-  paragraphs(cursor, regular, data.reasons || "–");
+  reasonsBlock(cursor, fonts, data.reasons || "–");
 
   sectionTitle(cursor, bold, next("Rechtsbehelfsbelehrung"));
   paragraphs(cursor, regular, data.legalRemedy || "–");
@@ -264,98 +304,46 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
 
 // ---- parts --------------------------------------------------------------------------------------
 
-function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, data: BescheidData) {
-  const { page, left, right } = cursor;
-  const nameLines = wrap(bold, 13, data.authority.name, cursor.contentWidth - 120);
-  let y = cursor.y + 10;
-  page.drawRectangle({
-    x: left - 14,
-    y: y - (nameLines.length - 1) * 16 - 4,
-    width: 4,
-    height: nameLines.length * 16 + 2,
-    color: COLORS.accent,
-  });
-  for (const line of nameLines) {
-    cursor.text(line, { x: left, y, font: bold, size: 13, color: COLORS.accent });
-    y -= 16;
-  }
-  const tag = "Bauaufsichtsbehörde";
-  cursor.text(tag, {
-    x: right - textWidth(regular, tag, 8.5),
-    y: cursor.y + 10,
-    font: regular,
-    size: 8.5,
-    color: COLORS.muted,
-  });
-  cursor.y = y - 2;
-  page.drawLine({
-    start: { x: left, y: cursor.y },
-    end: { x: right, y: cursor.y },
-    thickness: 0.6,
-    color: COLORS.rule,
-  });
+const NUMBER_WORDS = ["null", "einem", "zwei", "drei", "vier", "fünf", "sechs"];
+const inWords = (n: number, unit: [string, string]) =>
+  `${NUMBER_WORDS[n] ?? String(n)} ${n === 1 ? unit[0] : unit[1]}`;
+
+/**
+ * Validity counted from the Bekanntgabe (the date of the Bekanntgabe is not known when the
+ * Bescheid is written): "… erlischt, wenn innerhalb von drei Jahren nach ihrer Bekanntgabe …".
+ */
+export function validitySentence(data: Pick<BescheidData, "tenor" | "validity">): string {
+  const v = data.validity;
+  const basis = data.tenor.validityLegalBasis ? ` (${data.tenor.validityLegalBasis})` : "";
+  if (!v) return `Die Geltungsdauer richtet sich nach den gesetzlichen Bestimmungen${basis}.`;
+  return (
+    `Die ${data.tenor.title} erlischt, wenn innerhalb von ${inWords(v.years, ["Jahr", "Jahren"])} nach ihrer Bekanntgabe ` +
+    "mit der Ausführung des Vorhabens nicht begonnen oder die Ausführung länger als ein Jahr unterbrochen worden ist" +
+    `${basis}. Die Frist kann auf schriftlichen Antrag jeweils um bis zu ${inWords(v.extensionYears, ["Jahr", "Jahre"])} ` +
+    "verlängert werden; der Antrag muss vor Fristablauf bei der Bauaufsichtsbehörde eingehen."
+  );
 }
 
-/** DIN 5008-like: addressee on the left (window position), the reference block on the right. */
-function drawAddressAndInfo(cursor: PageCursor, fonts: Fonts, data: BescheidData) {
-  const { regular, bold } = fonts;
-  const top = cursor.y - 26;
-  const addressWidth = 240;
-  // Return line above the address field.
-  const returnText = clean(
-    regular,
-    [data.authority.name, data.authority.addressLine].filter(Boolean).join(" · "),
-  );
-  // The return line is one line by convention: shrink it rather than wrap it.
-  const returnSize = Math.max(4.5, Math.min(6.5, (6.5 * addressWidth) / textWidth(regular, returnText, 6.5)));
-  const returnLine = wrap(regular, returnSize, returnText, addressWidth)[0];
-  cursor.text(returnLine ?? "", { y: top, font: regular, size: returnSize, color: COLORS.muted });
-  cursor.page.drawLine({
-    start: { x: cursor.left, y: top - 3 },
-    end: { x: cursor.left + addressWidth, y: top - 3 },
-    thickness: 0.4,
-    color: COLORS.rule,
-  });
-  let y = top - 18;
-  const addressLines = [data.bauherr.name, ...data.bauherr.details.filter((d) => !d.includes("@"))];
-  addressLines.forEach((line, i) => {
-    for (const part of wrap(i === 0 ? bold : regular, BODY + 0.5, line, addressWidth)) {
-      cursor.text(part, { y, font: i === 0 ? bold : regular, size: BODY + 0.5 });
-      y -= lineHeight(BODY + 0.5);
-    }
-  });
-  y -= 4;
-  cursor.text("Elektronisch zugestellt über das Bauantragsportal", {
-    y,
-    font: regular,
-    size: SMALL,
-    color: COLORS.muted,
-  });
-  const addressBottom = y;
+const REASON_HEADING = /^(\d+)\. (Sachverhalt|Rechtliche Würdigung|Nebenbestimmungen|Kosten)$/u;
 
-  // Reference block.
-  const infoX = cursor.left + 290;
-  const valueX = infoX + 70;
-  const valueWidth = cursor.right - valueX;
-  let iy = top;
-  const rows: [string, string, PDFFont][] = [
-    ["Aktenzeichen", data.fileNumber, bold],
-    ["Datum", formatDate(data.decidedAt), regular],
-    ["Antrag vom", formatDate(data.receivedAt), regular],
-    ...(data.decidedBy ? ([["Bearbeitet von", data.decidedBy, regular]] as [string, string, PDFFont][]) : []),
-    ...(data.authority.email
-      ? ([["E-Mail", data.authority.email, regular]] as [string, string, PDFFont][])
-      : []),
-  ];
-  for (const [label, value, font] of rows) {
-    cursor.text(label, { x: infoX, y: iy, font: regular, size: 8, color: COLORS.muted });
-    for (const part of wrap(font, 8.5, value, valueWidth)) {
-      cursor.text(part, { x: valueX, y: iy, font, size: 8.5 });
-      iy -= 12;
+/** The Begründung with its fixed section headings set bold. */
+function reasonsBlock(cursor: PageCursor, fonts: Fonts, text: string) {
+  const parts = text
+    .replace(/\r\n?/g, "\n")
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  parts.forEach((p, i) => {
+    if (REASON_HEADING.test(p)) {
+      cursor.y -= i > 0 ? 8 : 0;
+      cursor.ensure(lineHeight(BODY) * 4);
+      cursor.text(p, { font: fonts.bold, size: BODY + 0.5 });
+      cursor.y -= lineHeight(BODY) + 2;
+      return;
     }
-    iy -= 1;
-  }
-  cursor.y = Math.min(addressBottom, iy);
+    if (i > 0) cursor.y -= 4;
+    for (const line of p.split("\n")) paragraph(cursor, fonts.regular, BODY, line);
+  });
 }
 
 function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string, keepWith = 64) {
@@ -454,12 +442,14 @@ function numberedItem(cursor: PageCursor, { regular }: Fonts, label: string, tex
 
 function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]) {
   const { regular, bold } = fonts;
-  const size = 8.8;
+  const size = TABLE;
   const lh = lineHeight(size);
-  const amountWidth = 80;
-  const labelWidth = 190;
-  const basisX = cursor.left + labelWidth + 8;
-  const basisWidth = cursor.right - amountWidth - basisX - 8;
+  const amountWidth = 78;
+  const labelWidth = 150;
+  const tariffWidth = 110;
+  const tariffX = cursor.left + labelWidth + 8;
+  const basisX = tariffX + tariffWidth + 6;
+  const basisWidth = cursor.right - amountWidth - basisX - 6;
   const amountRight = cursor.right - 4;
 
   const header = () => {
@@ -470,26 +460,57 @@ function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]
       height: 17,
       color: COLORS.panel,
     });
-    cursor.text("Gebührentatbestand", { x: cursor.left + 4, y: cursor.y + 0.5, font: bold, size: 8 });
-    cursor.text("Berechnung", { x: basisX, y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.text("Gebührentatbestand", {
+      x: cursor.left + 4,
+      y: cursor.y + 0.5,
+      font: bold,
+      size: size - 0.5,
+    });
+    cursor.text("Tarifstelle", { x: tariffX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
+    cursor.text("Berechnung", { x: basisX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
     const a = "Betrag";
-    cursor.text(a, { x: amountRight - textWidth(bold, a, 8), y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.text(a, {
+      x: amountRight - textWidth(bold, a, size - 0.5),
+      y: cursor.y + 0.5,
+      font: bold,
+      size: size - 0.5,
+    });
     cursor.y -= 19;
   };
   if (fee.constructionCostCents !== null) {
-    paragraph(cursor, regular, BODY, `Festgesetzte Baukosten: ${formatEuro(fee.constructionCostCents)}`);
+    paragraph(
+      cursor,
+      regular,
+      BODY,
+      `Anrechenbarer Bauwert: ${formatEuro(fee.constructionCostCents)}` +
+        (fee.basisSource?.trim() ? ` (Quelle: ${fee.basisSource.trim()})` : ""),
+    );
     cursor.y -= 4;
   }
-  cursor.ensure(17 + lh * 3);
+  const rowsOf = (line: BescheidFeeLine) => {
+    const labelLines = wrap(regular, size, line.label, labelWidth);
+    const tariffLines = wrap(regular, size, line.tariff?.trim() || "–", tariffWidth);
+    const basisLines = wrap(regular, size, line.basis, basisWidth);
+    return {
+      labelLines,
+      tariffLines,
+      basisLines,
+      rows: Math.max(labelLines.length, tariffLines.length, basisLines.length),
+    };
+  };
+  // The header never stays alone: it goes to the next page together with the first row.
+  const first = fee.lines[0];
+  cursor.ensure(19 + (first ? rowsOf(first).rows * lh + 6 : 0) + lh + 8);
   header();
   for (const line of fee.lines) {
-    const labelLines = wrap(regular, size, line.label, labelWidth);
-    const basisLines = wrap(regular, size, line.basis, basisWidth);
-    const rows = Math.max(labelLines.length, basisLines.length);
+    const { labelLines, tariffLines, basisLines, rows } = rowsOf(line);
     if (cursor.ensure(rows * lh + 6)) header();
     const top = cursor.y;
     labelLines.forEach((t, i) => {
       cursor.text(t, { x: cursor.left + 4, y: top - i * lh, font: regular, size });
+    });
+    tariffLines.forEach((t, i) => {
+      cursor.text(t, { x: tariffX, y: top - i * lh, font: regular, size });
     });
     basisLines.forEach((t, i) => {
       cursor.text(t, { x: basisX, y: top - i * lh, font: regular, size, color: COLORS.muted });
@@ -507,38 +528,84 @@ function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]
   }
   cursor.ensure(lh + 8);
   const total = clean(bold, formatEuro(fee.totalCents));
-  cursor.text("Gesamtbetrag", { x: cursor.left + 4, font: bold, size: size + 0.4 });
-  cursor.text(total, { x: amountRight - textWidth(bold, total, size + 0.4), font: bold, size: size + 0.4 });
+  cursor.text("Gesamtbetrag", { x: cursor.left + 4, font: bold, size: size + 0.5 });
+  cursor.text(total, { x: amountRight - textWidth(bold, total, size + 0.5), font: bold, size: size + 0.5 });
   cursor.page.drawLine({
     start: { x: cursor.right - amountWidth, y: cursor.y - 4 },
     end: { x: cursor.right, y: cursor.y - 4 },
     thickness: 0.8,
     color: COLORS.text,
   });
-  cursor.y -= lh + 4;
-  if (fee.totalCents > 0) {
-    paragraph(
-      cursor,
-      regular,
-      SMALL + 0.5,
-      "Die Gebühr wird mit der Bekanntgabe dieses Bescheids fällig. Bitte überweisen Sie den Betrag innerhalb eines Monats unter Angabe des Aktenzeichens.",
-      COLORS.muted,
-    );
+  cursor.y -= lh + 6;
+  if (fee.debtor) {
+    paragraph(cursor, regular, BODY, `${TERMS.costDebtor}: ${fee.debtor}.`);
+    cursor.y -= 2;
   }
+  if (fee.totalCents > 0) drawPaymentBlock(cursor, fonts, fee.payment ?? null, fee.totalCents);
 }
 
-function drawSignature(cursor: PageCursor, { regular, bold }: Fonts, data: BescheidData) {
-  cursor.y -= 18;
-  cursor.ensure(70);
-  cursor.text("Im Auftrag", { font: regular, size: BODY });
-  cursor.y -= lineHeight(BODY) + 2;
-  cursor.text(data.decidedBy ?? data.authority.name, { font: bold, size: BODY });
-  cursor.y -= lineHeight(BODY);
-  cursor.text(data.authority.name, { font: regular, size: SMALL + 0.5, color: COLORS.muted });
-  cursor.y -= lineHeight(SMALL) + 4;
+/** The payment instructions as a framed block: what to pay, to whom, until when, with which reference. */
+function drawPaymentBlock(
+  cursor: PageCursor,
+  fonts: Fonts,
+  payment: PaymentDetails | null,
+  totalCents: number,
+) {
+  const { regular, bold } = fonts;
+  const rows: [string, string][] = [
+    ["Betrag", formatEuro(totalCents)],
+    ["Zahlbar bis", payment?.dueAt ? formatDate(payment.dueAt) : "einen Monat nach Bekanntgabe"],
+    ["Empfänger", payment?.payee?.trim() || "(in der Verwaltung nicht hinterlegt)"],
+    ["IBAN", payment?.iban ? formatIban(payment.iban) : "(in der Verwaltung nicht hinterlegt)"],
+    ...(payment?.bic ? ([["BIC", payment.bic]] as [string, string][]) : []),
+    [
+      "Verwendungszweck",
+      payment?.reference ? `Kassenzeichen ${payment.reference}` : "Aktenzeichen des Bescheids",
+    ],
+  ];
+  const lh = lineHeight(BODY);
+  const height = rows.length * lh + 28;
+  cursor.ensure(height + 4);
+  const top = cursor.y + 4;
+  cursor.page.drawRectangle({
+    x: cursor.left,
+    y: top - height,
+    width: cursor.contentWidth,
+    height,
+    color: COLORS.panel,
+    borderColor: COLORS.rule,
+    borderWidth: 0.5,
+  });
+  cursor.y -= 8;
+  cursor.text("Zahlungshinweis", { x: cursor.left + 8, font: bold, size: BODY });
+  cursor.y -= lh + 2;
+  for (const [label, value] of rows) {
+    cursor.text(label, { x: cursor.left + 8, font: regular, size: BODY - 1, color: COLORS.muted });
+    cursor.text(value, {
+      x: cursor.left + 118,
+      font: label === "Verwendungszweck" ? bold : regular,
+      size: BODY,
+    });
+    cursor.y -= lh;
+  }
+  cursor.y = top - height - 8;
   paragraph(
     cursor,
     regular,
+    SMALL + 0.5,
+    "Die Gebühr wird mit der Bekanntgabe dieses Bescheids fällig. Bitte geben Sie bei der Überweisung das Kassenzeichen an; " +
+      "nur so kann die Zahlung zugeordnet werden.",
+    COLORS.muted,
+  );
+}
+
+function drawSignature(cursor: PageCursor, fonts: Fonts, data: BescheidData) {
+  cursor.y -= 18;
+  drawSignatureBlock(cursor, fonts, { name: data.decidedBy, authority: data.authority.name, size: BODY });
+  cursor.y -= 4;
+  paragraph(
+    cursor,
+    fonts.regular,
     SMALL,
     "Dieser Bescheid wurde elektronisch erlassen und ist ohne Unterschrift gültig. Die als zugehörig gekennzeichneten " +
       "Bauvorlagen sind Bestandteil des Bescheids; ihre SHA-256-Prüfsummen weisen nach, welche Fassungen genau gemeint sind.",
@@ -546,14 +613,15 @@ function drawSignature(cursor: PageCursor, { regular, bold }: Fonts, data: Besch
   );
 }
 
-function drawDocumentList(cursor: PageCursor, fonts: Fonts, documents: BescheidDocument[]) {
+function drawDocumentList(cursor: PageCursor, fonts: Fonts, all: BescheidDocument[]) {
   const { regular, bold, mono } = fonts;
-  sectionTitle(cursor, bold, `Anlage: Zugehörige Bauvorlagen (${documents.length})`);
+  const documents = annexDocuments(all);
+  sectionTitle(cursor, bold, `Anlage: Genehmigte Bauvorlagen (${documents.length})`);
   if (documents.length === 0) {
     paragraph(cursor, regular, BODY, "Dem Bescheid sind keine Bauvorlagen zugeordnet.");
     return;
   }
-  const size = 8.5;
+  const size = TABLE;
   const lh = lineHeight(size);
   const nrWidth = 22;
   const typeWidth = 150;

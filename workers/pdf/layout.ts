@@ -430,3 +430,168 @@ export function drawPageFooter(page: PDFPage, font: PDFFont, o: PageFooterOption
     color: COLORS.muted,
   });
 }
+
+// ---- letters: letterhead and DIN 5008 address block ---------------------------------------------
+
+/**
+ * "Feldstraße 85a, 17489 Greifswald" -> ["Feldstraße 85a", "17489 Greifswald"]: street and town
+ * on their own lines (DIN 5008). A line without a recognisable postcode stays as it is.
+ */
+export function splitAddressLine(line: string | null | undefined): string[] {
+  const s = (line ?? "").trim();
+  if (!s) return [];
+  const m = /^(.*?),\s*(\d{5}\s+.+)$/u.exec(s);
+  return m ? [(m[1] as string).trim(), (m[2] as string).trim()] : [s];
+}
+
+export interface LetterSender {
+  name: string;
+  /** Organisational unit ("Fachdienst Bauordnung"); absent: "Bauaufsichtsbehörde". */
+  orgUnit?: string | null;
+  addressLine?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  officeHours?: string | null;
+}
+
+export interface LetterheadInput {
+  sender: LetterSender;
+  /** Recipient: name first, then address lines (street, "PLZ Ort" on separate lines). */
+  recipient: string[];
+  /** Below the recipient, small ("Elektronisch zugestellt über das Bauantragsportal"). */
+  deliveryNote?: string | null;
+  /** Reference rows on the right (Aktenzeichen, Datum, …), after the sender's contact rows. */
+  references: [label: string, value: string, strong?: boolean][];
+}
+
+const INFO_LABEL = 8;
+const INFO_VALUE = 9;
+
+/**
+ * Letterhead shared by the letters (Bescheid, Nachforderung): the authority's name with its
+ * organisational unit, a DIN 5008 address field on the left (return line, recipient with street
+ * and town on separate lines) and the information block on the right (unit, phone, e-mail,
+ * office hours, references). An e-mail address is never broken: it is set smaller until it fits.
+ * Leaves the cursor below the lower of both blocks.
+ */
+export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, input: LetterheadInput): void {
+  const { page, left, right } = cursor;
+  const s = input.sender;
+  const unit = s.orgUnit?.trim() || "Bauaufsichtsbehörde";
+  const nameLines = wrap(bold, 14, s.name, cursor.contentWidth - 40);
+  let y = cursor.y + 8;
+  page.drawRectangle({
+    x: left - 14,
+    y: y - (nameLines.length - 1) * 17 - 4,
+    width: 4,
+    height: nameLines.length * 17 + 16,
+    color: COLORS.accent,
+  });
+  for (const line of nameLines) {
+    cursor.text(line, { x: left, y, font: bold, size: 14, color: COLORS.accent });
+    y -= 17;
+  }
+  cursor.text(unit, { x: left, y: y + 2, font: regular, size: 10, color: COLORS.muted });
+  y -= 10;
+  page.drawLine({ start: { x: left, y }, end: { x: right, y }, thickness: 0.6, color: COLORS.rule });
+
+  // Address field: DIN 5008 form B puts it 45 mm (127.6 pt) below the top edge, 85 mm wide.
+  const fieldTop = Math.min(y - 22, A4.height - 127.6);
+  const addressWidth = 240;
+  const senderLines = [s.name, ...splitAddressLine(s.addressLine)];
+  const returnText = clean(regular, senderLines.join(" · "));
+  const returnSize = Math.max(5, Math.min(7, (7 * addressWidth) / textWidth(regular, returnText, 7)));
+  cursor.text(wrap(regular, returnSize, returnText, addressWidth)[0] ?? "", {
+    y: fieldTop,
+    font: regular,
+    size: returnSize,
+    color: COLORS.muted,
+  });
+  page.drawLine({
+    start: { x: left, y: fieldTop - 3 },
+    end: { x: left + addressWidth, y: fieldTop - 3 },
+    thickness: 0.4,
+    color: COLORS.rule,
+  });
+  let ay = fieldTop - 20;
+  input.recipient.forEach((line, i) => {
+    for (const part of wrap(i === 0 ? bold : regular, 10.5, line, addressWidth)) {
+      cursor.text(part, { y: ay, font: i === 0 ? bold : regular, size: 10.5 });
+      ay -= 14;
+    }
+  });
+  if (input.deliveryNote) {
+    ay -= 4;
+    for (const part of wrap(regular, 7.5, input.deliveryNote, addressWidth)) {
+      cursor.text(part, { y: ay, font: regular, size: 7.5, color: COLORS.muted });
+      ay -= 10;
+    }
+  }
+
+  // Information block.
+  const infoX = left + 270;
+  const valueX = infoX + 66;
+  const valueWidth = right - valueX;
+  let iy = y - 22;
+  type Row = { label: string; value: string; strong: boolean; whole: boolean };
+  const rows: Row[] = [
+    ...(s.addressLine ? [{ label: "Anschrift", value: s.addressLine, strong: false, whole: false }] : []),
+    ...(s.phone ? [{ label: "Telefon", value: s.phone, strong: false, whole: true }] : []),
+    ...(s.email ? [{ label: "E-Mail", value: s.email, strong: false, whole: true }] : []),
+    ...(s.officeHours ? [{ label: "Sprechzeiten", value: s.officeHours, strong: false, whole: false }] : []),
+    ...input.references.map(([label, value, strong]) => ({
+      label,
+      value,
+      strong: strong === true,
+      whole: false,
+    })),
+  ];
+  for (const row of rows) {
+    const font = row.strong ? bold : regular;
+    cursor.text(row.label, { x: infoX, y: iy, font: regular, size: INFO_LABEL, color: COLORS.muted });
+    if (row.whole) {
+      // Never broken (e-mail, phone): beside the label when it fits, else on its own line across
+      // the whole block, set smaller only as a last resort.
+      if (textWidth(font, row.value, INFO_VALUE) <= valueWidth) {
+        cursor.text(row.value, { x: valueX, y: iy, font, size: INFO_VALUE });
+      } else {
+        iy -= 11;
+        const width = right - infoX;
+        const size = Math.min(
+          INFO_VALUE,
+          (INFO_VALUE * width) / Math.max(1, textWidth(font, row.value, INFO_VALUE)),
+        );
+        cursor.text(row.value, { x: infoX, y: iy, font, size });
+      }
+      iy -= 12.5;
+    } else {
+      const parts = row.label === "Anschrift" ? splitAddressLine(row.value) : [row.value];
+      for (const p of parts) {
+        for (const part of wrap(font, INFO_VALUE, p, valueWidth)) {
+          cursor.text(part, { x: valueX, y: iy, font, size: INFO_VALUE });
+          iy -= 12.5;
+        }
+      }
+    }
+    iy -= 1.5;
+  }
+  cursor.y = Math.min(ay, iy) - 4;
+}
+
+/** "Im Auftrag" on its own line, the name below, then the authority small (DIN 5008 signature block). */
+export function drawSignatureBlock(
+  cursor: PageCursor,
+  { regular, bold }: Fonts,
+  o: { name: string | null; authority: string; size: number },
+): void {
+  const lh = o.size * 1.4;
+  cursor.ensure(lh * 4 + 10);
+  cursor.text("Im Auftrag", { font: regular, size: o.size });
+  cursor.y -= lh + 2;
+  if (o.name) {
+    cursor.text(o.name, { font: bold, size: o.size });
+    cursor.y -= lh;
+  }
+  cursor.text(o.authority, { font: regular, size: o.size - 1.5, color: COLORS.muted });
+  cursor.y -= lh;
+}

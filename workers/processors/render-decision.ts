@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import { type DecisionKind, decisionKindLabel, legalRemedyFor } from "~/domain/decision";
+import { decisionLaw } from "~/domain/decision-law";
 import { decisionTenor } from "~/domain/decision-tenor";
 import { documentTypeLabel } from "~/domain/document-types";
 import { formatEuro } from "~/domain/format";
 import { resolveProfile } from "~/domain/land-profiles";
 import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
+import { TERMS } from "~/domain/wording";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
@@ -53,7 +55,12 @@ export const decisionSourceKeys = {
 };
 
 const feeLinesSchema = z.array(
-  z.object({ label: z.string(), basis: z.string(), amountCents: z.number().int() }),
+  z.object({
+    label: z.string(),
+    basis: z.string(),
+    tariff: z.string().optional(),
+    amountCents: z.number().int(),
+  }),
 );
 const deviationsSchema = z.array(z.object({ text: z.string(), legalBasis: z.string().nullish() }));
 
@@ -63,6 +70,21 @@ export async function loadDecidedDecision(db: PrismaClient, decisionId: string) 
     where: { id: decisionId },
     include: {
       decidedBy: { select: { displayName: true } },
+      // Letterhead and payment settings of the authority (issue 15 items 2, 3).
+      application: {
+        select: {
+          authority: {
+            select: {
+              orgUnit: true,
+              phone: true,
+              officeHours: true,
+              paymentPayee: true,
+              paymentIban: true,
+              paymentBic: true,
+            },
+          },
+        },
+      },
       conditions: {
         orderBy: { position: "asc" },
         include: {
@@ -268,8 +290,15 @@ export function bescheidDataFrom(ctx: DecisionContext): BescheidData {
   const profile = resolveProfile(app.authority.landProfile);
   const tenor = decisionTenor(decision.kind as DecisionKind, profile, formatDate(receipt.receivedAt));
   const stamped = new Set(versionsToStamp(decision).map((v) => v.id));
+  const letter = decision.application.authority;
+  const grants = tenor.grants;
   return {
-    authority: receipt.authority,
+    authority: {
+      ...receipt.authority,
+      orgUnit: letter.orgUnit,
+      phone: letter.phone,
+      officeHours: letter.officeHours,
+    },
     fileNumber: ctx.fileNumber,
     applicationId: app.id,
     decidedAt: decision.decidedAt,
@@ -289,12 +318,28 @@ export function bescheidDataFrom(ctx: DecisionContext): BescheidData {
       legalBasis: c.legalBasis,
       sourceLabel: c.sourceLabel,
     })),
+    notes: grants ? decisionLaw(profile.id).permitNotes : [],
     fee: {
       lines: decision.feeLines,
       totalCents: decision.feeTotalCents,
       constructionCostCents:
         decision.constructionCostCents === null ? null : Number(decision.constructionCostCents),
+      basisSource: decision.feeBasisSource,
+      payment: {
+        payee: letter.paymentPayee,
+        iban: letter.paymentIban,
+        bic: letter.paymentBic,
+        reference: decision.paymentReference,
+        dueAt: decision.paymentDueAt,
+      },
+      debtor: receipt.bauherr.name ? `${receipt.bauherr.name} (${TERMS.bauherr})` : null,
     },
+    validity: grants
+      ? {
+          years: profile.deadlines.permitValidity.years,
+          extensionYears: profile.deadlines.permitValidity.extensionYears,
+        }
+      : null,
     reasons: decision.reasons,
     legalRemedy:
       decision.legalRemedy.trim() ||

@@ -10,9 +10,11 @@ import {
   type DecisionKind,
   isDecisionKind,
 } from "~/domain/decision";
+import { REASON_SECTION_KEYS, REASON_SECTION_TITLES, REASON_TEXT_MAX } from "~/domain/decision-reasons";
 import { documentTypeLabel } from "~/domain/document-types";
 import { computeFee, parseEuroToCents } from "~/domain/fees";
 import { formatDate, formatDateTime } from "~/domain/format";
+import { countOf } from "~/domain/wording";
 import type { DecisionActionResult } from "./decision-page.server";
 import type { Loaded, LoadedDecision } from "./decision-page-types";
 import { COST_MESSAGE, type ConditionRow, type DecisionEditorValues, valuesFromDraft } from "./editor-values";
@@ -98,8 +100,15 @@ function EditorForm({
         <DocumentsSection documents={documents} initial={initial} />
         <ConditionsSection conditions={initial.conditions} busy={busy} />
         <DeviationsSection deviations={initial.deviations} busy={busy} />
-        <FeeSection data={data} kind={kind} cost={cost} onCostChange={setCost} busy={busy} />
-        <TextsSection initial={initial} />
+        <FeeSection
+          data={data}
+          kind={kind}
+          cost={cost}
+          onCostChange={setCost}
+          busy={busy}
+          initialBasisSource={initial.feeBasisSource}
+        />
+        <TextsSection initial={initial} stored={d.reasons} />
         <EditorActions data={data} decision={d} busy={busy} />
       </Form>
     </>
@@ -330,6 +339,24 @@ function ConditionsSection({ conditions, busy }: { conditions: ConditionRow[]; b
                 defaultValue={cond.text}
               />
             </div>
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor={`cond-${i}-reason`}>
+                Begründung der Nebenbestimmung {i + 1} (Zweck und Erforderlichkeit)
+              </label>
+              <div className="kern-hint" id={`cond-${i}-reason-hint`}>
+                Steht im Bescheid unter „Begründung – Nebenbestimmungen“. Die Forderung einer beteiligten
+                Stelle allein ist keine Begründung: Nennen Sie, welche gesetzliche Voraussetzung sie sichert.
+              </div>
+              <textarea
+                id={`cond-${i}-reason`}
+                name={`conditions[${i}].reason`}
+                className="kern-form-input__input"
+                rows={2}
+                maxLength={2000}
+                aria-describedby={`cond-${i}-reason-hint`}
+                defaultValue={cond.reason}
+              />
+            </div>
             <button
               type="submit"
               name="intent"
@@ -416,12 +443,14 @@ function FeeSection({
   cost,
   onCostChange,
   busy,
+  initialBasisSource,
 }: {
   data: Loaded;
   kind: string;
   cost: string;
   onCostChange: (cost: string) => void;
   busy: boolean;
+  initialBasisSource: string;
 }) {
   const { case: c, fee } = data;
   const parsedCost = parseEuroToCents(cost);
@@ -459,8 +488,25 @@ function FeeSection({
           </p>
         ) : null}
       </div>
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="feeBasisSource">
+          Quelle des anrechenbaren Bauwerts
+        </label>
+        <div className="kern-hint" id="feeBasisSource-hint">
+          Steht im Gebührenteil des Bescheids, z. B. „Rohbauwert nach § 2 BauGebVO M-V aus 1.120 m³
+          Brutto-Rauminhalt“. Weicht der Wert von den Baukosten der Baubeschreibung ab, sagen Sie hier, warum.
+        </div>
+        <input
+          id="feeBasisSource"
+          name="feeBasisSource"
+          className="kern-form-input__input"
+          maxLength={500}
+          aria-describedby="feeBasisSource-hint"
+          defaultValue={initialBasisSource}
+        />
+      </div>
       <p className="kern-body kern-body--small">
-        Gebührenordnung: {fee.schedule.name}; {fee.participations} beteiligte Stelle(n).
+        Gebührenordnung: {fee.schedule.name}; {countOf(fee.participations, "agency")} beteiligt.
       </p>
       <FeeTable lines={preview.lines} totalCents={preview.totalCents} />
       <IntentButton intent="recompute" variant="tertiary" disabled={busy}>
@@ -470,30 +516,44 @@ function FeeSection({
   );
 }
 
-function TextsSection({ initial }: { initial: DecisionEditorValues }) {
+function TextsSection({ initial, stored }: { initial: DecisionEditorValues; stored: string }) {
   return (
     <section className="app-section" aria-labelledby="begruendung">
       <h2 className="kern-heading-medium" id="begruendung">
         Begründung und Rechtsbehelfsbelehrung
       </h2>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor="reasons">
-          Begründung
-        </label>
-        <div className="kern-hint" id="reasons-hint">
-          Aus der Akte vorbereitet; ergänzen Sie die mit „[…]“ markierten Stellen.
+      <p className="kern-body">
+        Die Begründung hat vier feste Abschnitte. Was die Akte hergibt (planungsrechtliche Lage, Prüfumfang,
+        Abweichungen, Nebenbestimmungen, Gebühr), steht schon darin; Ihr Text wird dem jeweiligen Abschnitt
+        angefügt und kann keinen Abschnitt ersetzen.
+      </p>
+      {REASON_SECTION_KEYS.map((key) => (
+        <div className="kern-form-input" key={key}>
+          <label className="kern-label" htmlFor={`reason-${key}`}>
+            {REASON_SECTION_TITLES[key]}: Ihre Ergänzung
+          </label>
+          <textarea
+            id={`reason-${key}`}
+            name={`reasonTexts.${key}`}
+            className="kern-form-input__input"
+            rows={key === "wuerdigung" ? 6 : 3}
+            maxLength={REASON_TEXT_MAX}
+            defaultValue={initial.reasonTexts[key]}
+          />
         </div>
-        <textarea
-          id="reasons"
-          name="reasons"
-          className="kern-form-input__input"
-          rows={14}
-          style={{ minHeight: "18rem" }}
-          maxLength={20000}
-          aria-describedby="reasons-hint"
-          defaultValue={initial.reasons}
-        />
-      </div>
+      ))}
+      {stored ? (
+        <details>
+          <summary className="kern-body">Begründung, wie sie im Bescheid steht (zuletzt gespeichert)</summary>
+          <pre
+            className="kern-body kern-body--small"
+            style={{ whiteSpace: "pre-wrap" }}
+            data-testid="reasons-preview"
+          >
+            {stored}
+          </pre>
+        </details>
+      ) : null}
       <div className="kern-form-input">
         <label className="kern-label" htmlFor="legalRemedy">
           Rechtsbehelfsbelehrung

@@ -56,7 +56,14 @@ function listIntent(
 ): DecisionActionResult | null {
   const info = (message: string): DecisionActionResult => ({ values, nonce, tone: "info", message });
   if (intent === "add-condition") {
-    values.conditions.push({ id: "", kind: "AUFLAGE", text: "", legalBasis: "", sourceLabel: "" });
+    values.conditions.push({
+      id: "",
+      kind: "AUFLAGE",
+      text: "",
+      legalBasis: "",
+      reason: "",
+      sourceLabel: "",
+    });
     return info(ROW_NOTICES.condition.added);
   }
   if (intent.startsWith("remove-condition-")) {

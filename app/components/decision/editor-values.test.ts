@@ -25,8 +25,8 @@ describe("Bescheid editor values (one schema for browser and server)", () => {
     );
     expect(v.version).toBe(3);
     expect(v.conditions).toEqual([
-      { id: "", kind: "HINWEIS", text: "Baubeginn anzeigen.", legalBasis: "", sourceLabel: "" },
-      { id: "", kind: "", text: "  ", legalBasis: "", sourceLabel: "" },
+      { id: "", kind: "HINWEIS", text: "Baubeginn anzeigen.", legalBasis: "", reason: "", sourceLabel: "" },
+      { id: "", kind: "", text: "  ", legalBasis: "", reason: "", sourceLabel: "" },
     ]);
     expect(v.document).toEqual(["a", "b"]);
     expect(v.stamp).toEqual(["b"]);
@@ -58,7 +58,7 @@ describe("Bescheid editor values (one schema for browser and server)", () => {
     const parsed = toDraftChanges(values);
     if ("message" in parsed) throw new Error(parsed.message);
     expect(parsed.changes.constructionCostCents).toBe(10_000_000);
-    expect(parsed.changes.conditions).toEqual([{ id: "c1", kind: "", text: "", legalBasis: "" }]);
+    expect(parsed.changes.conditions).toEqual([{ id: "c1", kind: "", text: "", legalBasis: "", reason: "" }]);
     expect(parsed.changes.documents).toEqual([{ documentVersionId: "a", stamp: true }]);
     expect(toDraftChanges({ ...values, constructionCost: "viel" })).toEqual({
       message: "Bitte geben Sie die Baukosten als Betrag in Euro an, z. B. 350.000,00.",

@@ -1,5 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
+import { REASON_SECTION_KEYS, type ReasonTexts } from "~/domain/decision-reasons";
 import { parseEuroToCents } from "~/domain/fees";
 import type { DraftChanges } from "~/models/decision.server";
 
@@ -26,6 +27,7 @@ const conditionRow = z.object({
   kind: text,
   text: text,
   legalBasis: text,
+  reason: text,
   sourceLabel: text,
 });
 const deviationRow = z.object({ text: text, legalBasis: text });
@@ -38,7 +40,14 @@ export const decisionEditorSchema = z.object({
   deviations: list(deviationRow),
   document: list(text),
   stamp: list(text),
+  /** The clerk's text per fixed section of the Begründung (`reasonTexts.wuerdigung`, …). */
+  reasonTexts: z.preprocess(
+    (v) => (v && typeof v === "object" ? v : {}),
+    z.object({ sachverhalt: text, wuerdigung: text, nebenbestimmungen: text, kosten: text }),
+  ),
+  /** An older form's single Begründung field: becomes the Würdigung's text, never the whole. */
   reasons: text,
+  feeBasisSource: text,
   legalRemedy: text,
 });
 
@@ -71,10 +80,14 @@ export const COST_MESSAGE = "Bitte geben Sie die Baukosten als Betrag in Euro an
 export function toDraftChanges(v: DecisionEditorValues): { changes: DraftChanges } | { message: string } {
   const cost = parseEuroToCents(v.constructionCost);
   if (cost === undefined) return { message: COST_MESSAGE };
+  const reasonSections: ReasonTexts = {};
+  for (const k of REASON_SECTION_KEYS) if (v.reasonTexts[k].trim()) reasonSections[k] = v.reasonTexts[k];
+  const anySection = Object.keys(reasonSections).length > 0;
   return {
     changes: {
       kind: v.kind,
-      reasons: v.reasons,
+      ...(anySection || !v.reasons.trim() ? { reasonSections } : { reasons: v.reasons }),
+      feeBasisSource: v.feeBasisSource,
       legalRemedy: v.legalRemedy,
       constructionCostCents: cost,
       deviations: v.deviations
@@ -82,7 +95,13 @@ export function toDraftChanges(v: DecisionEditorValues): { changes: DraftChanges
         .map((d) => ({ text: d.text, legalBasis: d.legalBasis })),
       conditions: v.conditions
         .filter((c) => c.id !== "" || c.text.trim() !== "")
-        .map((c) => ({ id: c.id || null, kind: c.kind, text: c.text, legalBasis: c.legalBasis })),
+        .map((c) => ({
+          id: c.id || null,
+          kind: c.kind,
+          text: c.text,
+          legalBasis: c.legalBasis,
+          reason: c.reason,
+        })),
       documents: v.document.map((id) => ({ documentVersionId: id, stamp: v.stamp.includes(id) })),
     },
   };
@@ -98,11 +117,13 @@ export function valuesFromDraft(d: {
     kind: string;
     text: string;
     legalBasis: string | null;
+    reason?: string | null;
     sourceLabel: string | null;
   }[];
   deviations: { text: string; legalBasis: string }[];
   documents: { documentVersionId: string; stamp: boolean }[];
-  reasons: string;
+  reasonSections?: ReasonTexts;
+  feeBasisSource?: string | null;
   legalRemedy: string;
 }): DecisionEditorValues {
   return {
@@ -117,12 +138,20 @@ export function valuesFromDraft(d: {
       kind: c.kind,
       text: c.text,
       legalBasis: c.legalBasis ?? "",
+      reason: c.reason ?? "",
       sourceLabel: c.sourceLabel ?? "",
     })),
     deviations: d.deviations.map((x) => ({ text: x.text, legalBasis: x.legalBasis })),
     document: d.documents.map((x) => x.documentVersionId),
     stamp: d.documents.filter((x) => x.stamp).map((x) => x.documentVersionId),
-    reasons: d.reasons,
+    reasonTexts: {
+      sachverhalt: d.reasonSections?.sachverhalt ?? "",
+      wuerdigung: d.reasonSections?.wuerdigung ?? "",
+      nebenbestimmungen: d.reasonSections?.nebenbestimmungen ?? "",
+      kosten: d.reasonSections?.kosten ?? "",
+    },
+    reasons: "",
+    feeBasisSource: d.feeBasisSource ?? "",
     legalRemedy: d.legalRemedy,
   };
 }

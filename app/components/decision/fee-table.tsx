@@ -36,6 +36,12 @@ export function FeeTable({
               </td>
               <td className="kern-table__cell" data-label="Berechnung">
                 {l.basis}
+                {l.tariff ? (
+                  <>
+                    <br />
+                    <span className="kern-body--small">Tarifstelle: {l.tariff}</span>
+                  </>
+                ) : null}
               </td>
               <td
                 className="kern-table__cell"
