@@ -256,13 +256,13 @@ export const CASE_EVENTS = {
     notifies: "participation.reminder",
   },
   "participation.deemed-consent": {
-    label: "Zustimmung gilt als erteilt (Fristablauf)",
+    label: "Zustimmung bzw. Einvernehmen gilt als erteilt (Fristablauf)",
     applicantVisible: false,
     schema: loose({ ...participationRef, deadline: iso }),
     notifies: "participation.deemed-consent",
   },
   "participation.overdue": {
-    label: "Frist der Stellungnahme abgelaufen",
+    label: "Stellungnahme nicht fristgerecht (Frist abgelaufen, keine Fiktion)",
     applicantVisible: false,
     schema: loose({ ...participationRef, deadline: iso }),
     notifies: "participation.overdue",
@@ -289,6 +289,20 @@ export const CASE_EVENTS = {
     label: "Beteiligung nicht versandt (Antrag zurückgenommen)",
     applicantVisible: false,
     schema: loose(participationRef),
+    notifies: null,
+  },
+  // A refused Einvernehmen/Zustimmung: the Bauaufsicht replaces it (Ersetzung, § 36 Abs. 2 Satz 3
+  // BauGB with the Land's provision) or proposes to refuse the permit.
+  "participation.consent-replaced": {
+    label: "Versagtes Einvernehmen bzw. versagte Zustimmung ersetzt",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, reasons: z.string(), legalBasis: z.string() }),
+    notifies: null,
+  },
+  "participation.refusal-accepted": {
+    label: "Versagung übernommen: Ablehnung des Antrags vorgeschlagen",
+    applicantVisible: false,
+    schema: loose({ ...participationRef, noun: z.string() }),
     notifies: null,
   },
   // A stored file the worker refused to decode (app/utils/file-checks.server.ts: e.g. a huge

@@ -25,6 +25,22 @@ export interface MonthDeadline {
   /** Silence past the deadline counts as consent / approval. */
   readonly fiction: boolean;
   readonly legalBasis: string;
+  /** Where the rule's wording was checked (official or published text), when it was. */
+  readonly verifiedAt?: string;
+}
+
+/**
+ * Ersetzung of a refused Einvernehmen (§ 36 Abs. 2 Satz 3 BauGB: "Die nach Landesrecht zuständige
+ * Behörde kann ein rechtswidrig versagtes Einvernehmen der Gemeinde ersetzen") and the Land's
+ * procedure for it.
+ */
+export interface ConsentReplacementRule {
+  readonly legalBasis: string;
+  /** The Gemeinde is heard before and may decide again within a reasonable time. */
+  readonly hearingRequired: boolean;
+  /** The permit counts as the Ersatzvornahme and gives reasons for it. */
+  readonly permitIsReplacement: boolean;
+  readonly verifiedAt?: string;
 }
 
 export interface DecisionDeadline extends MonthDeadline {
@@ -43,6 +59,13 @@ export interface ProfileDeadlines {
   readonly agencyStatement: MonthDeadline;
   /** Einvernehmen of the Gemeinde (§ 36 BauGB). */
   readonly municipalConsent: MonthDeadline;
+  /**
+   * Zustimmung / Einvernehmen of another authority that the law requires for the permit: deemed
+   * given when not refused within the deadline (longer deadlines of special law stay).
+   */
+  readonly agencyConsent: MonthDeadline;
+  /** Replacing a refused Einvernehmen (Ersetzung). */
+  readonly consentReplacement: ConsentReplacementRule;
   /**
    * Extra months a Denkmalschutzbehörde gets on top of `agencyStatement` where Land law allows
    * it (e.g. Berlin +1); 0 or absent = none.
@@ -210,8 +233,22 @@ export const MBO_PROFILE: LandProfile = {
   deadlines: {
     completenessCheckDays: null,
     decision: null,
-    agencyStatement: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 MBO" },
-    municipalConsent: { months: 2, fiction: true, legalBasis: "§ 36 Abs. 2 Satz 2 BauGB" },
+    // A plain Stellungnahme has no fiction: late, it stays unconsidered unless the decision's
+    // legality depends on it.
+    agencyStatement: { months: 1, fiction: false, legalBasis: "§ 69 Abs. 1 MBO" },
+    municipalConsent: {
+      months: 2,
+      fiction: true,
+      legalBasis: "§ 36 Abs. 2 Satz 2 BauGB",
+      verifiedAt: "https://freirecht.de/g/BBauG:36",
+    },
+    agencyConsent: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 MBO" },
+    consentReplacement: {
+      legalBasis: "§ 36 Abs. 2 Satz 3 BauGB i. V. m. § 71 MBO",
+      hearingRequired: true,
+      permitIsReplacement: true,
+      verifiedAt: "https://www.arbeitssicherheit.de/schriften/dokument/0:144179,72.html",
+    },
     monumentExtensionMonths: 0,
     exemptionWaitingPeriod: { months: 1, fiction: false, legalBasis: "§ 62 Abs. 3 MBO" },
     permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 MBO" },
@@ -246,8 +283,21 @@ export const MV_PROFILE: LandProfile = {
       procedureTypes: ["VEREINFACHT"],
       legalBasis: "§ 63 Abs. 2 LBauO M-V",
     },
-    agencyStatement: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
-    municipalConsent: { months: 2, fiction: true, legalBasis: "§ 36 Abs. 2 Satz 2 BauGB" },
+    agencyStatement: { months: 1, fiction: false, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
+    municipalConsent: {
+      months: 2,
+      fiction: true,
+      legalBasis: "§ 36 Abs. 2 Satz 2 BauGB",
+      verifiedAt: "https://freirecht.de/g/BBauG:36",
+    },
+    agencyConsent: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
+    // LBauO M-V follows the MBO numbering (§ 71 Ersetzung des gemeindlichen Einvernehmens); the
+    // M-V wording was not available to check, the MBO model's § 71 was.
+    consentReplacement: {
+      legalBasis: "§ 36 Abs. 2 Satz 3 BauGB i. V. m. § 71 LBauO M-V",
+      hearingRequired: true,
+      permitIsReplacement: true,
+    },
     monumentExtensionMonths: 0,
     exemptionWaitingPeriod: { months: 1, fiction: false, legalBasis: "§ 62 Abs. 3 LBauO M-V" },
     permitValidity: { years: 3, extensionYears: 1, legalBasis: "§ 73 LBauO M-V" },

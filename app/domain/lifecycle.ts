@@ -263,7 +263,7 @@ export const PARTICIPATION_TRANSITIONS = {
     by: ["system"],
     event: "participation.deemed-consent",
     stops: ["participation"],
-    label: "Zustimmung gilt als erteilt (Fristablauf)",
+    label: "Zustimmung bzw. Einvernehmen gilt als erteilt (Fristablauf)",
   },
 } as const satisfies Record<string, Transition<ParticipationStatus>>;
 

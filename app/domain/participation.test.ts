@@ -3,11 +3,18 @@ import type { ApplicationData } from "./application-data";
 import { berlinDate } from "./deadlines";
 import { type LandProfile, MBO_PROFILE, MV_PROFILE } from "./land-profiles";
 import {
+  answeredLate,
+  consequenceText,
   defaultDeadline,
+  isConsentKind,
   manualSuggestion,
+  PARTICIPATION_KINDS,
+  type ParticipationKindName,
+  participationRule,
   participationState,
   silenceConsequenceText,
   suggestParticipations,
+  withKind,
 } from "./participation";
 
 const base: ApplicationData = {
@@ -120,14 +127,19 @@ describe("suggestParticipations", () => {
       silenceIsConsent: true,
     });
     expect(gemeinde?.legalBasis).toContain("§ 35 BauGB");
-    expect(gemeinde?.silenceConsequence).toContain("Zustimmung gilt als erteilt");
+    expect(gemeinde?.silenceConsequence).toContain("Einvernehmen gilt als erteilt");
+    expect(gemeinde?.silenceConsequence).toContain("zwei Monaten");
+    expect(gemeinde?.silenceConsequence).toContain("§ 36 Abs. 2 Satz 2 BauGB");
     const brand = s.find((x) => x.key === "BRANDSCHUTZ");
+    // A plain Stellungnahme: one month, no fiction (§ 69 Abs. 1 LBauO M-V).
     expect(brand).toMatchObject({
       target: { kind: "FACHSTELLE", agencyType: "BRANDSCHUTZ" },
       participationKind: "AGENCY_STATEMENT",
       deadlineMonths: 1,
-      silenceIsConsent: true,
+      silenceIsConsent: false,
     });
+    expect(brand?.silenceConsequence).toContain("nicht fristgerecht");
+    expect(brand?.silenceConsequence).not.toContain("gilt als erteilt");
     // MV wording, not the model code.
     expect(brand?.legalBasis).toBe("§ 14 LBauO M-V; Frist: § 69 Abs. 1 LBauO M-V");
     expect(brand?.reason).toContain("Gebäudeklasse 4 (§ 2 Abs. 3 LBauO M-V)");
@@ -152,23 +164,39 @@ describe("suggestParticipations", () => {
     expect(MV_PROFILE.deadlines.monumentExtensionMonths).toBe(0);
   });
 
-  it("without fiction the authority decides without the statement", () => {
-    const noFiction: LandProfile = {
-      ...MV_PROFILE,
-      deadlines: {
-        ...MV_PROFILE.deadlines,
-        agencyStatement: { ...MV_PROFILE.deadlines.agencyStatement, fiction: false },
-      },
-    };
+  it("a Stellungnahme has no fiction: late it is 'nicht fristgerecht'", () => {
     const [s] = suggestParticipations({
       data: withData({}, { monument: true }),
       procedureType: "VEREINFACHT",
-      profile: noFiction,
+      profile: MV_PROFILE,
       municipalityIsSeparate: true,
     });
     expect(s?.silenceIsConsent).toBe(false);
-    expect(s?.silenceConsequence).toBe(silenceConsequenceText(false, "x"));
-    expect(s?.silenceConsequence).toContain("entscheidet die Bauaufsichtsbehörde ohne Stellungnahme");
+    expect(s?.silenceConsequence).toBe(silenceConsequenceText(false, "§ 69 Abs. 1 LBauO M-V"));
+    expect(s?.silenceConsequence).toContain(
+      "bleibt unberücksichtigt, es sei denn, sie ist für die Rechtmäßigkeit der Entscheidung von Bedeutung",
+    );
+  });
+
+  it("a Fachstelle asked for a Zustimmung the law requires gets the consent rule (fiction, one month)", () => {
+    const [s] = suggestParticipations({
+      data: withData({}, { monument: true }),
+      procedureType: "VEREINFACHT",
+      profile: "MV",
+      municipalityIsSeparate: true,
+    });
+    const consent = withKind(s!, "AGENCY_CONSENT", "MV");
+    expect(consent).toMatchObject({
+      participationKind: "AGENCY_CONSENT",
+      deadlineMonths: 1,
+      silenceIsConsent: true,
+      legalBasis: "Denkmalschutzgesetz des Landes; Frist: § 69 Abs. 1 LBauO M-V",
+    });
+    expect(consent.silenceConsequence).toContain("Zustimmung gilt als erteilt");
+    expect(consent.silenceConsequence).toContain("eines Monats");
+    // The Gemeinde's Einvernehmen cannot be turned into something else.
+    const gemeinde = manualSuggestion({ kind: "GEMEINDE" }, "MV");
+    expect(withKind(gemeinde, "AGENCY_STATEMENT", "MV")).toBe(gemeinde);
   });
 
   it("manual additions get the defaults of their kind", () => {
@@ -200,6 +228,36 @@ describe("participationState", () => {
     ["extension", { ...p, status: "OPENED", hasPendingExtension: true }, "Fristverlängerung beantragt", 8],
     ["answered", { ...p, status: "ANSWERED" }, "Beantwortet", null],
     ["fiction", { ...p, status: "DEEMED_CONSENT" }, "Zustimmung gilt als erteilt", null],
+    [
+      "fiction (Einvernehmen)",
+      { ...p, status: "DEEMED_CONSENT", kind: "MUNICIPAL_CONSENT" },
+      "Einvernehmen gilt als erteilt",
+      null,
+    ],
+    [
+      "no fiction, deadline passed",
+      { ...p, silenceIsConsent: false, status: "OPENED", deadline: new Date("2026-11-20T22:59:59.999Z") },
+      "Nicht fristgerecht",
+      -2,
+    ],
+    [
+      "Stellungnahme answered late",
+      {
+        ...p,
+        silenceIsConsent: false,
+        status: "ANSWERED",
+        deadline: new Date("2026-11-20T22:59:59.999Z"),
+        answeredAt: new Date("2026-11-21T08:00:00Z"),
+      },
+      "Beantwortet – nicht fristgerecht",
+      null,
+    ],
+    [
+      "Einvernehmen replaced",
+      { ...p, status: "ANSWERED", kind: "MUNICIPAL_CONSENT", replacedAt: now },
+      "Einvernehmen ersetzt",
+      null,
+    ],
     ["overdue", { ...p, status: "SENT", deadline: new Date("2026-11-20T22:59:59.999Z") }, "Überfällig", -2],
     ["closed", { ...p, status: "SENT", closedAt: now }, "Abgeschlossen ohne Stellungnahme", null],
   ];
@@ -210,4 +268,62 @@ describe("participationState", () => {
       expect(s.daysLeft).toBe(days);
     });
   }
+});
+
+/**
+ * The Land-profile rules per kind of participation, each with its legal basis (checked where the
+ * text was available: § 36 BauGB at freirecht.de, § 71 MBO at arbeitssicherheit.de; see
+ * /work/notes/procedure.md).
+ */
+describe("participation rules of the Land profiles", () => {
+  const table: [string, ParticipationKindName, number, boolean, string][] = [
+    ["MBO", "MUNICIPAL_CONSENT", 2, true, "§ 36 Abs. 2 Satz 2 BauGB"],
+    ["MBO", "AGENCY_CONSENT", 1, true, "§ 69 Abs. 1 MBO"],
+    ["MBO", "AGENCY_STATEMENT", 1, false, "§ 69 Abs. 1 MBO"],
+    ["MV", "MUNICIPAL_CONSENT", 2, true, "§ 36 Abs. 2 Satz 2 BauGB"],
+    ["MV", "AGENCY_CONSENT", 1, true, "§ 69 Abs. 1 LBauO M-V"],
+    ["MV", "AGENCY_STATEMENT", 1, false, "§ 69 Abs. 1 LBauO M-V"],
+  ];
+  for (const [profile, kind, months, fiction, legalBasis] of table) {
+    it(`${profile} ${kind}: ${months} month(s), ${fiction ? "fiction" : "no fiction"} (${legalBasis})`, () => {
+      const rule = participationRule(profile, kind);
+      expect(rule).toMatchObject({ kind, months, fiction, legalBasis });
+      expect(rule.consequence).toContain(legalBasis);
+      expect(rule.consequence.includes("gilt als erteilt")).toBe(fiction);
+      expect(isConsentKind(kind)).toBe(fiction);
+    });
+  }
+
+  it("every kind has a rule in every profile", () => {
+    for (const profile of ["MBO", "MV"])
+      for (const kind of PARTICIPATION_KINDS)
+        expect(participationRule(profile, kind).months).toBeGreaterThan(0);
+  });
+
+  it("the Einvernehmen's fiction is verified against the BauGB text; Ersetzung per Land", () => {
+    expect(MBO_PROFILE.deadlines.municipalConsent.verifiedAt).toMatch(/^https:\/\//);
+    expect(MBO_PROFILE.deadlines.consentReplacement).toMatchObject({
+      legalBasis: "§ 36 Abs. 2 Satz 3 BauGB i. V. m. § 71 MBO",
+      hearingRequired: true,
+    });
+    expect(MV_PROFILE.deadlines.consentReplacement.legalBasis).toBe(
+      "§ 36 Abs. 2 Satz 3 BauGB i. V. m. § 71 LBauO M-V",
+    );
+  });
+
+  it("names what silence gives", () => {
+    expect(consequenceText("MUNICIPAL_CONSENT", true, 2, "§ 36 Abs. 2 Satz 2 BauGB")).toBe(
+      "Einvernehmen gilt als erteilt: Wird es nicht innerhalb von zwei Monaten nach Eingang des Ersuchens verweigert, gilt das Einvernehmen als erteilt (§ 36 Abs. 2 Satz 2 BauGB).",
+    );
+    expect(consequenceText("AGENCY_CONSENT", true, 1, "§ 69 Abs. 1 MBO")).toContain(
+      "nicht innerhalb eines Monats nach Eingang des Ersuchens verweigert, gilt die Zustimmung als erteilt",
+    );
+  });
+
+  it("answeredLate compares the statement with the (possibly extended) deadline", () => {
+    const deadline = new Date("2026-11-30T22:59:59.999Z");
+    expect(answeredLate({ deadline, answeredAt: new Date("2026-11-30T20:00:00Z") })).toBe(false);
+    expect(answeredLate({ deadline, answeredAt: new Date("2026-12-01T07:00:00Z") })).toBe(true);
+    expect(answeredLate({ deadline, answeredAt: null })).toBe(false);
+  });
 });

@@ -27,7 +27,87 @@ export const AGENCY_TYPE_LABELS: Record<AgencyTypeName, string> = {
   SONSTIGE: "Sonstige Fachstelle",
 };
 
-export type ParticipationKindName = "MUNICIPAL_CONSENT" | "AGENCY_STATEMENT";
+export type ParticipationKindName = "MUNICIPAL_CONSENT" | "AGENCY_STATEMENT" | "AGENCY_CONSENT";
+
+export const PARTICIPATION_KINDS: readonly ParticipationKindName[] = [
+  "MUNICIPAL_CONSENT",
+  "AGENCY_CONSENT",
+  "AGENCY_STATEMENT",
+];
+
+/** What the participation asks for, as the clerk, the agency and the history name it. */
+export const PARTICIPATION_KIND_LABELS: Record<ParticipationKindName, string> = {
+  MUNICIPAL_CONSENT: "Einvernehmen der Gemeinde (§ 36 BauGB)",
+  AGENCY_CONSENT: "Zustimmung (gesetzlich vorgeschrieben)",
+  AGENCY_STATEMENT: "Stellungnahme",
+};
+
+export function isParticipationKind(v: unknown): v is ParticipationKindName {
+  return typeof v === "string" && (PARTICIPATION_KINDS as readonly string[]).includes(v);
+}
+
+/** Einvernehmen and Zustimmung: the decision waits for them (or their fiction); a Stellungnahme does not. */
+export function isConsentKind(kind: string): boolean {
+  return kind === "MUNICIPAL_CONSENT" || kind === "AGENCY_CONSENT";
+}
+
+/** The act that is deemed given by silence: "Einvernehmen" or "Zustimmung". */
+export function consentNoun(kind: string): "Einvernehmen" | "Zustimmung" {
+  return kind === "MUNICIPAL_CONSENT" ? "Einvernehmen" : "Zustimmung";
+}
+
+export interface ParticipationRule {
+  kind: ParticipationKindName;
+  months: number;
+  /** Silence past the deadline counts as given (Fiktion). */
+  fiction: boolean;
+  legalBasis: string;
+  /** The legal consequence of silence in German (cover letter, XBau rechtsfolgeFristversaeumnis). */
+  consequence: string;
+  verifiedAt?: string;
+}
+
+/** The Land profile's deadline and silence rule for a kind of participation, with its legal basis. */
+export function participationRule(
+  profileInput: LandProfile | string | null | undefined,
+  kind: ParticipationKindName,
+): ParticipationRule {
+  const profile = profileOf(profileInput);
+  const d = profile.deadlines;
+  const rule =
+    kind === "MUNICIPAL_CONSENT"
+      ? d.municipalConsent
+      : kind === "AGENCY_CONSENT"
+        ? d.agencyConsent
+        : d.agencyStatement;
+  const legalBasis = localizeLegalBasis(profile, rule.legalBasis);
+  return {
+    kind,
+    months: rule.months,
+    fiction: rule.fiction,
+    legalBasis,
+    consequence: consequenceText(kind, rule.fiction, rule.months, legalBasis),
+    ...(rule.verifiedAt ? { verifiedAt: rule.verifiedAt } : {}),
+  };
+}
+
+function monthsText(months: number): string {
+  return months === 1
+    ? "eines Monats"
+    : `von ${months === 2 ? "zwei" : months === 3 ? "drei" : months} Monaten`;
+}
+
+/** The German text of the consequence of silence for a kind of participation. */
+export function consequenceText(
+  kind: ParticipationKindName,
+  fiction: boolean,
+  months: number,
+  legalBasis: string,
+): string {
+  if (!fiction) return silenceConsequenceText(false, legalBasis);
+  const noun = consentNoun(kind);
+  return `${noun} gilt als erteilt: Wird ${kind === "MUNICIPAL_CONSENT" ? "es" : "sie"} nicht innerhalb ${monthsText(months)} nach Eingang des Ersuchens verweigert, gilt ${kind === "MUNICIPAL_CONSENT" ? "das Einvernehmen" : "die Zustimmung"} als erteilt (${legalBasis}).`;
+}
 
 /**
  * Rechtsbereich of a participation for XBau (Code.Rechtsbereich is a type without a fixed list; the
@@ -103,7 +183,7 @@ export function profileOf(profile: SuggestionInput["profile"]): LandProfile {
 export function silenceConsequenceText(silenceIsConsent: boolean, legalBasis: string): string {
   return silenceIsConsent
     ? `Zustimmung gilt als erteilt: Geht bis zum Ablauf der Frist keine Stellungnahme ein, gilt die Zustimmung als erteilt (${legalBasis}).`
-    : "Geht bis zum Ablauf der Frist keine Stellungnahme ein, entscheidet die Bauaufsichtsbehörde ohne Stellungnahme.";
+    : `Keine Fiktion: Eine Stellungnahme, die nach Ablauf der Frist eingeht, ist nicht fristgerecht und bleibt unberücksichtigt, es sei denn, sie ist für die Rechtmäßigkeit der Entscheidung von Bedeutung (${legalBasis}).`;
 }
 
 function fachstelle(
@@ -113,23 +193,48 @@ function fachstelle(
   legalBasis: string,
   question: string,
   rolle: BeteiligungRolle = "1",
+  kind: "AGENCY_STATEMENT" | "AGENCY_CONSENT" = "AGENCY_STATEMENT",
 ): ParticipationSuggestion {
-  const rule = profile.deadlines.agencyStatement;
+  const rule = participationRule(profile, kind);
   const extra = agencyType === "DENKMALSCHUTZ" ? (profile.deadlines.monumentExtensionMonths ?? 0) : 0;
-  const ruleBasis = localizeLegalBasis(profile, rule.legalBasis);
   return {
     key: agencyType,
     target: { kind: "FACHSTELLE", agencyType },
-    participationKind: "AGENCY_STATEMENT",
+    participationKind: kind,
     label: AGENCY_TYPE_LABELS[agencyType],
     reason: localizeLegalBasis(profile, reason),
-    legalBasis: `${localizeLegalBasis(profile, legalBasis)}; Frist: ${ruleBasis}`,
+    legalBasis: `${localizeLegalBasis(profile, legalBasis)}; Frist: ${rule.legalBasis}`,
     question,
     rolle,
     rechtsbereich: agencyType,
     deadlineMonths: rule.months + extra,
     silenceIsConsent: rule.fiction,
-    silenceConsequence: silenceConsequenceText(rule.fiction, ruleBasis),
+    silenceConsequence:
+      extra > 0
+        ? consequenceText(kind, rule.fiction, rule.months + extra, rule.legalBasis)
+        : rule.consequence,
+  };
+}
+
+/**
+ * The same agency asked under another kind (the clerk's choice in the form: a Stellungnahme, or a
+ * Zustimmung that the law requires): kind, deadline and consequence of silence from the profile.
+ */
+export function withKind(
+  s: ParticipationSuggestion,
+  kind: ParticipationKindName,
+  profileInput: SuggestionInput["profile"],
+): ParticipationSuggestion {
+  if (s.participationKind === kind || s.target.kind === "GEMEINDE" || kind === "MUNICIPAL_CONSENT") return s;
+  const rule = participationRule(profileInput, kind);
+  const base = s.legalBasis.split("; Frist: ")[0] ?? s.legalBasis;
+  return {
+    ...s,
+    participationKind: kind,
+    legalBasis: `${base}; Frist: ${rule.legalBasis}`,
+    deadlineMonths: rule.months,
+    silenceIsConsent: rule.fiction,
+    silenceConsequence: rule.consequence,
   };
 }
 
@@ -166,7 +271,7 @@ export function suggestParticipations(input: SuggestionInput): ParticipationSugg
       area === "AUSSENBEREICH" ||
       project.deviationsRequested;
     if (needed) {
-      const rule = profile.deadlines.municipalConsent;
+      const rule = participationRule(profile, "MUNICIPAL_CONSENT");
       const why =
         area === "AUSSENBEREICH"
           ? "Das Vorhaben liegt im Außenbereich (§ 35 BauGB)"
@@ -195,9 +300,7 @@ export function suggestParticipations(input: SuggestionInput): ParticipationSugg
         rechtsbereich: "BAUPLANUNGSRECHT",
         deadlineMonths: rule.months,
         silenceIsConsent: rule.fiction,
-        silenceConsequence: rule.fiction
-          ? `Zustimmung gilt als erteilt: Das Einvernehmen gilt als erteilt, wenn es nicht binnen ${rule.months} Monaten verweigert wird (${rule.legalBasis}).`
-          : silenceConsequenceText(false, rule.legalBasis),
+        silenceConsequence: rule.consequence,
       });
     }
   }
@@ -272,7 +375,7 @@ export function manualSuggestion(
 ): ParticipationSuggestion {
   const profile = profileOf(profileInput);
   if (target.kind === "GEMEINDE") {
-    const rule = profile.deadlines.municipalConsent;
+    const rule = participationRule(profile, "MUNICIPAL_CONSENT");
     return {
       key: "GEMEINDE",
       target,
@@ -285,7 +388,7 @@ export function manualSuggestion(
       rechtsbereich: "BAUPLANUNGSRECHT",
       deadlineMonths: rule.months,
       silenceIsConsent: rule.fiction,
-      silenceConsequence: silenceConsequenceText(rule.fiction, rule.legalBasis),
+      silenceConsequence: rule.consequence,
     };
   }
   return fachstelle(
@@ -310,6 +413,17 @@ export interface ParticipationStateInput {
   closedAt: Date | null;
   silenceIsConsent: boolean;
   hasPendingExtension?: boolean;
+  /** Kind of participation (names what is deemed given); a Stellungnahme when absent. */
+  kind?: string;
+  /** When the statement came in (a late Stellungnahme is "nicht fristgerecht"). */
+  answeredAt?: Date | null;
+  /** A refused Einvernehmen/Zustimmung the Bauaufsicht replaced. */
+  replacedAt?: Date | null;
+}
+
+/** The statement came in after the deadline (no fiction applies to a Stellungnahme). */
+export function answeredLate(p: { deadline: Date; answeredAt?: Date | null }): boolean {
+  return p.answeredAt != null && p.answeredAt.getTime() > p.deadline.getTime();
 }
 
 export type ParticipationTone = "info" | "success" | "warning" | "danger";
@@ -328,16 +442,43 @@ export interface ParticipationState {
  * named, a closed participation stays with its outcome.
  */
 export function participationState(p: ParticipationStateInput, now: Date = new Date()): ParticipationState {
-  if (p.status === "ANSWERED")
+  const consent = isConsentKind(p.kind ?? "AGENCY_STATEMENT");
+  if (p.status === "ANSWERED") {
+    if (p.replacedAt)
+      return {
+        label: `${consentNoun(p.kind ?? "")} ersetzt`,
+        tone: "success",
+        daysLeft: null,
+        overdue: false,
+      };
+    if (!consent && answeredLate(p))
+      return { label: "Beantwortet – nicht fristgerecht", tone: "warning", daysLeft: null, overdue: false };
     return { label: "Beantwortet", tone: "success", daysLeft: null, overdue: false };
+  }
   if (p.status === "DEEMED_CONSENT")
-    return { label: "Zustimmung gilt als erteilt", tone: "success", daysLeft: null, overdue: false };
+    return {
+      label: `${consentNoun(p.kind ?? "")} gilt als erteilt`,
+      tone: "success",
+      daysLeft: null,
+      overdue: false,
+    };
   if (p.status === "CANCELLED")
     return { label: "Zurückgezogen", tone: "info", daysLeft: null, overdue: false };
-  if (p.closedAt)
-    return { label: "Abgeschlossen ohne Stellungnahme", tone: "info", daysLeft: null, overdue: false };
   const left = daysLeft(p.deadline, now);
   const overdue = p.deadline.getTime() < now.getTime();
+  if (p.closedAt)
+    return {
+      label:
+        overdue && !p.silenceIsConsent
+          ? "Nicht fristgerecht – abgeschlossen"
+          : "Abgeschlossen ohne Stellungnahme",
+      tone: "info",
+      daysLeft: null,
+      overdue: false,
+    };
+  // Without fiction a missed deadline is final for the clerk: "nicht fristgerecht", no consent.
+  if (overdue && !p.silenceIsConsent)
+    return { label: "Nicht fristgerecht", tone: "danger", daysLeft: left, overdue };
   if (overdue) return { label: "Überfällig", tone: "danger", daysLeft: left, overdue };
   if (p.hasPendingExtension)
     return { label: "Fristverlängerung beantragt", tone: "warning", daysLeft: left, overdue };

@@ -2,6 +2,7 @@ import { bauherrDisplayName, MEASURE_TYPE_LABELS } from "~/domain/application-da
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
 import { AGENCY_VISIBLE_PARTICIPATION_STATUSES, PARTICIPATION_STATES } from "~/domain/lifecycle";
+import { consentNoun } from "~/domain/participation";
 import type { ParticipationStatus, Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
 import { readApplicationData } from "~/models/draft.server";
@@ -63,6 +64,13 @@ export const PARTICIPATION_STATUS_LABELS: Record<ParticipationStatus, string> = 
   CANCELLED: "Zurückgenommen",
 };
 
+/** The status label for the agency: what silence made of it depends on the kind of participation. */
+export function participationStatusLabel(status: ParticipationStatus, kind: string): string {
+  return status === "DEEMED_CONSENT"
+    ? `${consentNoun(kind)} gilt als erteilt`
+    : PARTICIPATION_STATUS_LABELS[status];
+}
+
 export interface AgencyParticipationListItem {
   id: string;
   fileNumber: string;
@@ -122,7 +130,7 @@ export async function listParticipationsForAgency(
       authorityName: p.application.authority.name,
       kind: p.kind,
       status: p.status,
-      statusLabel: PARTICIPATION_STATUS_LABELS[p.status],
+      statusLabel: participationStatusLabel(p.status, p.kind),
       deadline: p.deadline,
       daysLeftLabel: open ? daysLeftLabel(p.deadline, now) : null,
       overdue: open && daysLeft(p.deadline, now) < 0,
@@ -314,7 +322,7 @@ export async function getParticipationForAgency(
     id: p.id,
     kind: p.kind,
     status: p.status,
-    statusLabel: PARTICIPATION_STATUS_LABELS[p.status],
+    statusLabel: participationStatusLabel(p.status, p.kind),
     round: p.round,
     question: p.question,
     reason: p.reason,

@@ -25,7 +25,13 @@ import { getDocumentType } from "~/domain/document-types";
 import { computeFee, type FeeLine, resolveFeeSchedule } from "~/domain/fees";
 import { formatDateNumeric, formatTime } from "~/domain/format";
 import { type LandProfile, procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
-import { APPLICATION_TRANSITIONS, OPEN_PARTICIPATION_STATUSES } from "~/domain/lifecycle";
+import { APPLICATION_TRANSITIONS } from "~/domain/lifecycle";
+import {
+  CONSENT_STATE_LABELS,
+  consentFacts,
+  consentRefusal,
+  NON_BLOCKING_OPEN_WHERE,
+} from "~/models/participation-consent.server";
 import { formatPaymentReference, paymentDueDate } from "~/domain/payment";
 import type { ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
@@ -57,8 +63,6 @@ export const ALREADY_DECIDED = "Für diesen Antrag wurde bereits entschieden.";
 
 /** Application statuses in which a decision may be prepared and made (the file is complete). */
 const DECIDABLE: readonly string[] = APPLICATION_TRANSITIONS.decide.from;
-/** Participations that still wait for a statement (and are not closed). */
-const OPEN_PARTICIPATION = OPEN_PARTICIPATION_STATUSES;
 
 const LIMITS = {
   reasons: 20_000,
@@ -418,7 +422,8 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
       procedureType: true,
       authority: { select: { fourEyesDecision: true, landProfile: true, feeSchedule: true } },
       participations: {
-        where: { status: { in: [...OPEN_PARTICIPATION] }, closedAt: null },
+        // Only plain Stellungnahmen may be left out by the clerk; consents are guarded (see consents).
+        where: NON_BLOCKING_OPEN_WHERE,
         select: { id: true, agency: { select: { name: true } }, deadline: true },
       },
       documents: {
@@ -489,6 +494,7 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
   if (!app) notFound(NOT_FOUND);
   const d = app.decision;
   const facts = await participationFacts(db(), app.id);
+  const consents = await consentFacts(db(), app.id);
   return {
     /** What the editor needs to recompute the fee live (the same pure calculator as the server). */
     fee: {
@@ -511,6 +517,10 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
       agencyName: p.agency.name,
       deadline: p.deadline,
     })),
+    /** Einvernehmen/Zustimmungen with their state (for the guard's message and the Bescheid). */
+    consents: consents.map((c) => ({ ...c, stateLabel: CONSENT_STATE_LABELS[c.state] })),
+    /** Why a permit cannot be issued yet because of a consent (null = nothing blocks). */
+    consentBlock: consentRefusal(consents, d?.kind ?? "BAUGENEHMIGUNG"),
     documents: app.documents.map((doc) => ({
       id: doc.id,
       typeCode: doc.typeCode,
@@ -930,8 +940,13 @@ export async function decide(
       if (decision.status === "DECIDED") throw new Refused(ALREADY_DECIDED);
       const refusal = statusRefusal(app);
       if (refusal) throw new Refused(refusal);
+      // Einvernehmen (§ 36 BauGB) and Zustimmungen required by law: no permit while one is
+      // outstanding and not deemed given, or refused and not replaced; no "decide without" for them.
+      const consents = await consentFacts(tx, app.id, { now, applyDueFictions: true });
+      const consentProblem = consentRefusal(consents, decision.kind);
+      if (consentProblem) throw new Refused(consentProblem);
       const open = await tx.participation.findMany({
-        where: { applicationId: app.id, status: { in: [...OPEN_PARTICIPATION] }, closedAt: null },
+        where: { applicationId: app.id, ...NON_BLOCKING_OPEN_WHERE },
         select: { agency: { select: { name: true } } },
       });
       if (open.length > 0 && !confirmOpenParticipations) {

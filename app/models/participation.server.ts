@@ -1,5 +1,6 @@
 import { berlinDate, daysLeft, requestDeadlineFromDate } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
+import { localizeLegalBasis } from "~/domain/land-profiles";
 import {
   AWAITING_STATEMENT_STATUSES,
   checkApplicationTransition,
@@ -8,14 +9,20 @@ import {
 import {
   type AgencyTarget,
   type AgencyTypeName,
+  consentNoun,
   defaultDeadline,
+  isConsentKind,
   manualSuggestion,
+  PARTICIPATION_KINDS,
+  type ParticipationKindName,
   type ParticipationSuggestion,
+  participationRule,
   participationState,
-  silenceConsequenceText,
+  profileOf,
   suggestParticipations,
+  withKind,
 } from "~/domain/participation";
-import { STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
+import { outcomeLabel } from "~/domain/statements";
 import { type ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
@@ -256,6 +263,15 @@ export async function getParticipationProposal(
       authorityName: app.authority.name,
     },
     canStart: checkApplicationTransition("startParticipation", app.status, "authority").ok && !closed,
+    /** The Land's provision for replacing a refused Einvernehmen (Ersetzung). */
+    consentReplacementBasis: localizeLegalBasis(
+      profileOf(app.authority.landProfile),
+      profileOf(app.authority.landProfile).deadlines.consentReplacement.legalBasis,
+    ),
+    /** The consequence of silence per kind of participation (Land profile), as the form shows it. */
+    consequences: Object.fromEntries(
+      PARTICIPATION_KINDS.map((k) => [k, participationRule(app.authority.landProfile, k).consequence]),
+    ) as Record<ParticipationKindName, string>,
     closed,
     suggestions: rows,
     agencies: options,
@@ -273,9 +289,14 @@ export interface ParticipationSelection {
   question: string;
   /** Why (suggestion reason or the clerk's own); defaults to the rule's reason. */
   reason?: string;
-  silenceIsConsent: boolean;
-  /** Overrides the derived text of the consequence of silence. */
-  silenceConsequence?: string;
+  /**
+   * What a Fachstelle is asked for: a Stellungnahme (default) or a Zustimmung the law requires. The
+   * case's own Gemeinde is always asked for its Einvernehmen. Deadline rule and consequence of
+   * silence follow from the kind (Land profile), not from a free choice.
+   */
+  kind?: ParticipationKindName;
+  /** @deprecated ignored: whether silence counts as consent follows from `kind` (Land profile). */
+  silenceIsConsent?: boolean;
 }
 
 const MAX_QUESTION = 4_000;
@@ -350,7 +371,17 @@ export async function startParticipation(
             `${agency.name} ist an diesem Fall bereits beteiligt. Die Beteiligung wurde nicht ein zweites Mal gestartet.`,
           );
         }
-        const rule = ruleFor(agency, app, suggestions);
+        const base = ruleFor(agency, app, suggestions);
+        // The case's own Gemeinde is always asked for its Einvernehmen; nobody else gives it.
+        if (sel.kind === "MUNICIPAL_CONSENT" && base.participationKind !== "MUNICIPAL_CONSENT") {
+          throw new Refused(
+            `${agency.name}: Das Einvernehmen nach § 36 BauGB gibt nur die Gemeinde des Baugrundstücks. Bitte wählen Sie „Stellungnahme“ oder „Zustimmung“.`,
+          );
+        }
+        const rule =
+          sel.kind && base.participationKind !== "MUNICIPAL_CONSENT"
+            ? withKind(base, sel.kind, app.authority.landProfile)
+            : base;
         const deadline = parseDeadline(sel.deadline, now);
         if (!deadline) {
           throw new Refused(
@@ -371,12 +402,8 @@ export async function startParticipation(
           throw new Refused(`${agency.name}: Eine ausgewählte Unterlage gehört nicht zu diesem Fall.`);
         }
         const reason = String(sel.reason ?? "").trim() || rule.reason;
-        const silenceIsConsent = Boolean(sel.silenceIsConsent);
-        const consequence =
-          String(sel.silenceConsequence ?? "").trim() ||
-          (silenceIsConsent === rule.silenceIsConsent
-            ? rule.silenceConsequence
-            : silenceConsequenceText(silenceIsConsent, rule.legalBasis));
+        const silenceIsConsent = rule.silenceIsConsent;
+        const consequence = rule.silenceConsequence;
 
         const participation = await tx.participation.create({
           data: {
@@ -408,6 +435,7 @@ export async function startParticipation(
             agencyName: agency.name,
             deadline: deadline.toISOString(),
             documents: versionIds.length,
+            kind: rule.participationKind,
           },
         });
         await enqueueInTx(tx, {
@@ -454,7 +482,8 @@ export interface BoardRow {
   id: string;
   agencyId: string;
   agencyName: string;
-  kind: "MUNICIPAL_CONSENT" | "AGENCY_STATEMENT";
+  kind: ParticipationKindName;
+  kindLabel: string;
   status: string;
   stateLabel: string;
   stateTone: string;
@@ -472,12 +501,19 @@ export interface BoardRow {
   answeredAt: Date | null;
   deemedConsentAt: Date | null;
   closedAt: Date | null;
+  /** A refused Einvernehmen/Zustimmung replaced by the Bauaufsicht (Ersetzung). */
+  replacedAt: Date | null;
+  replacementReasons: string;
+  /** Einvernehmen/Zustimmung refused and not replaced: the clerk proposes an Ablehnung or replaces it. */
+  consentRefused: boolean;
   documentCount: number;
   statement: {
     outcome: string;
     outcomeLabel: string;
     reasons: string;
     submittedAt: Date;
+    /** A Stellungnahme that came in after the deadline ("nicht fristgerecht"). */
+    late: boolean;
     conditions: { kind: string; text: string; legalBasis: string | null }[];
   } | null;
   pendingExtensions: { id: string; reason: string; requestedDeadline: Date; createdAt: Date }[];
@@ -517,6 +553,8 @@ export async function getParticipationBoard(
       answeredAt: true,
       deemedConsentAt: true,
       closedAt: true,
+      replacedAt: true,
+      replacementReasons: true,
       _count: { select: { documents: true } },
       statement: {
         select: {
@@ -545,14 +583,19 @@ export async function getParticipationBoard(
         closedAt: p.closedAt,
         silenceIsConsent: p.silenceIsConsent,
         hasPendingExtension: p.extensions.length > 0,
+        kind: p.kind,
+        answeredAt: p.answeredAt,
+        replacedAt: p.replacedAt,
       },
       now,
     );
+    const refused = p.status === "ANSWERED" && p.statement?.outcome === "REJECTION";
     return {
       id: p.id,
       agencyId: p.agencyId,
       agencyName: p.agency.name,
       kind: p.kind,
+      kindLabel: isConsentKind(p.kind) ? consentNoun(p.kind) : "Stellungnahme",
       status: p.status,
       stateLabel: state.label,
       stateTone: state.tone,
@@ -570,13 +613,17 @@ export async function getParticipationBoard(
       answeredAt: p.answeredAt,
       deemedConsentAt: p.deemedConsentAt,
       closedAt: p.closedAt,
+      replacedAt: p.replacedAt,
+      replacementReasons: p.replacementReasons,
+      consentRefused: isConsentKind(p.kind) && refused && p.replacedAt === null,
       documentCount: p._count.documents,
       statement: p.statement
         ? {
             outcome: p.statement.outcome,
-            outcomeLabel: STATEMENT_OUTCOME_LABELS[p.statement.outcome],
+            outcomeLabel: outcomeLabel(p.kind, p.statement.outcome),
             reasons: p.statement.reasons,
             submittedAt: p.statement.submittedAt,
+            late: !isConsentKind(p.kind) && p.statement.submittedAt.getTime() > p.deadline.getTime(),
             conditions: p.statement.conditions,
           }
         : null,
@@ -590,6 +637,145 @@ export async function getParticipationBoard(
       })),
     };
   });
+}
+
+// ---- a refused Einvernehmen / Zustimmung ---------------------------------------------------------
+
+const REFUSAL_NOT_FOUND = "Diese Beteiligung gibt es in Ihrer Behörde nicht.";
+const MAX_REPLACEMENT_REASONS = 8_000;
+
+/** The answered consent participation of the clerk's authority, locked; null when not its own. */
+async function lockRefusedConsent(tx: Tx, authorityId: string, participationId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT p."id" FROM "Participation" p
+    JOIN "Application" a ON a."id" = p."applicationId"
+    WHERE p."id" = ${participationId}::uuid AND a."authorityId" = ${authorityId}::uuid
+    FOR UPDATE OF p, a`;
+  if (rows.length === 0) return null;
+  return tx.participation.findUniqueOrThrow({
+    where: { id: participationId },
+    select: {
+      id: true,
+      applicationId: true,
+      kind: true,
+      status: true,
+      replacedAt: true,
+      agency: { select: { name: true } },
+      statement: { select: { outcome: true } },
+      application: { select: { status: true, authority: { select: { landProfile: true } } } },
+    },
+  });
+}
+
+type LockedConsent = NonNullable<Awaited<ReturnType<typeof lockRefusedConsent>>>;
+
+function refusedConsentProblem(p: LockedConsent): string | null {
+  if (!isConsentKind(p.kind))
+    return "Nur ein versagtes Einvernehmen oder eine versagte Zustimmung wird so behandelt.";
+  if (p.status !== "ANSWERED" || p.statement?.outcome !== "REJECTION")
+    return `${consentNoun(p.kind)} wurde nicht versagt.`;
+  if (p.replacedAt) return `${consentNoun(p.kind)} wurde bereits ersetzt.`;
+  if (["DECIDED", "WITHDRAWN", "DEEMED_WITHDRAWN"].includes(p.application.status))
+    return "Über den Antrag ist bereits entschieden oder er wurde zurückgenommen.";
+  return null;
+}
+
+/**
+ * Ersetzung of a refused Einvernehmen of the Gemeinde (§ 36 Abs. 2 Satz 3 BauGB with the Land's
+ * provision, e.g. § 71 MBO / LBauO M-V): only the Gemeinde's Einvernehmen (another authority's
+ * Zustimmung is not the Bauaufsicht's to replace), with the reasons why the refusal is unlawful
+ * (the permit, which counts as the Ersatzvornahme, gives them) and — where the Land requires it —
+ * the clerk's confirmation that the Gemeinde was heard and could decide again. Recorded as a case
+ * event; afterwards the decision may grant the permit.
+ */
+export async function replaceRefusedConsent(
+  clerk: SessionUser,
+  participationId: string,
+  input: { reasons: string; heard: boolean },
+  { now = new Date() }: { now?: Date } = {},
+): Promise<Result> {
+  const authorityId = participationAuthority(clerk);
+  if (!authorityId || !isUuid(participationId)) return { ok: false, message: REFUSAL_NOT_FOUND };
+  const reasons = String(input.reasons ?? "")
+    .replace(/\r\n/g, "\n")
+    .trim();
+  try {
+    return await db().$transaction(async (tx) => {
+      const p = await lockRefusedConsent(tx, authorityId, participationId);
+      if (!p) throw new Refused(REFUSAL_NOT_FOUND);
+      const problem = refusedConsentProblem(p);
+      if (problem) throw new Refused(problem);
+      if (p.kind !== "MUNICIPAL_CONSENT")
+        throw new Refused(
+          "Eine versagte Zustimmung einer anderen Behörde kann die Bauaufsichtsbehörde nicht ersetzen; der Antrag ist abzulehnen oder die Behörde erneut zu beteiligen.",
+        );
+      const rule = profileOf(p.application.authority.landProfile).deadlines.consentReplacement;
+      const legalBasis = localizeLegalBasis(profileOf(p.application.authority.landProfile), rule.legalBasis);
+      if (reasons === "")
+        throw new Refused(
+          `Bitte begründen Sie, warum das Einvernehmen rechtswidrig versagt wurde; die Begründung geht in den Bescheid ein (${legalBasis}).`,
+        );
+      if (reasons.length > MAX_REPLACEMENT_REASONS)
+        throw new Refused(
+          `Die Begründung ist zu lang (höchstens ${MAX_REPLACEMENT_REASONS.toLocaleString("de-DE")} Zeichen).`,
+        );
+      if (rule.hearingRequired && !input.heard)
+        throw new Refused(
+          `Bitte bestätigen Sie, dass die Gemeinde vor der Ersetzung angehört wurde und Gelegenheit hatte, erneut über ihr Einvernehmen zu entscheiden (${legalBasis}).`,
+        );
+      await tx.participation.update({
+        where: { id: p.id },
+        data: { replacedAt: now, replacementReasons: reasons },
+      });
+      await appendEvent(tx, {
+        applicationId: p.applicationId,
+        actorId: clerk.id,
+        type: "participation.consent-replaced",
+        payload: { participationId: p.id, agencyName: p.agency.name, reasons, legalBasis },
+      });
+      return { ok: true as const };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
+}
+
+/**
+ * The clerk follows a refused Einvernehmen/Zustimmung: the permit cannot be granted, an Ablehnung
+ * is proposed (the Bescheid draft opens as Ablehnung). Recorded once per participation.
+ */
+export async function acceptConsentRefusal(clerk: SessionUser, participationId: string): Promise<Result> {
+  const authorityId = participationAuthority(clerk);
+  if (!authorityId || !isUuid(participationId)) return { ok: false, message: REFUSAL_NOT_FOUND };
+  try {
+    return await db().$transaction(async (tx) => {
+      const p = await lockRefusedConsent(tx, authorityId, participationId);
+      if (!p) throw new Refused(REFUSAL_NOT_FOUND);
+      const problem = refusedConsentProblem(p);
+      if (problem) throw new Refused(problem);
+      const already = await tx.caseEvent.findFirst({
+        where: {
+          applicationId: p.applicationId,
+          type: "participation.refusal-accepted",
+          payload: { path: ["participationId"], equals: p.id },
+        },
+        select: { id: true },
+      });
+      if (!already) {
+        await appendEvent(tx, {
+          applicationId: p.applicationId,
+          actorId: clerk.id,
+          type: "participation.refusal-accepted",
+          payload: { participationId: p.id, agencyName: p.agency.name, noun: consentNoun(p.kind) },
+        });
+      }
+      return { ok: true as const };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    throw err;
+  }
 }
 
 // ---- extensions and closing ---------------------------------------------------------------------
@@ -808,6 +994,8 @@ export interface DueParticipation {
   deadline: Date;
   legalBasis: string;
   silenceIsConsent: boolean;
+  /** Kind of participation (names what is deemed given); a Stellungnahme when absent. */
+  kind?: string;
 }
 
 /**
@@ -835,6 +1023,7 @@ export async function remindOfDeadline(tx: Tx, row: DueParticipation, now: Date)
       participationId: row.id,
       deadline: row.deadline.toISOString(),
       silenceIsConsent: row.silenceIsConsent,
+      consentNoun: consentNoun(row.kind ?? ""),
     },
   });
   return true;
@@ -847,6 +1036,8 @@ function deadlineDetails(row: DueParticipation) {
     participationId: row.id,
     deadline: row.deadline.toISOString(),
     legalBasis: row.legalBasis,
+    kind: row.kind ?? "AGENCY_STATEMENT",
+    consentNoun: consentNoun(row.kind ?? ""),
   };
 }
 
@@ -865,7 +1056,7 @@ export async function applyDeemedConsent(tx: Tx, row: DueParticipation, now: Dat
     actor: { kind: "system", id: null },
     where: { closedAt: null, deadline: { lt: now } },
     set: { deemedConsentAt: now, expiredAt: now },
-    payload: { ...details, label: "Zustimmung gilt als erteilt" },
+    payload: { ...details, label: `${consentNoun(row.kind ?? "")} gilt als erteilt` },
     notify: { scope: row.id, details },
   });
 }
@@ -886,7 +1077,10 @@ export async function markOverdue(tx: Tx, row: DueParticipation, now: Date): Pro
     applicationId: row.applicationId,
     actorId: null,
     type: "participation.overdue",
-    payload: { ...details, label: "Frist abgelaufen ohne Stellungnahme" },
+    payload: {
+      ...details,
+      label: "Nicht fristgerecht: keine Stellungnahme bis zum Fristende (keine Fiktion)",
+    },
   });
   await notifyInTx(tx, "participation.overdue", { applicationId: row.applicationId, scope, details });
   return true;

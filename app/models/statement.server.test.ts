@@ -84,6 +84,38 @@ const AUFLAGE = {
 };
 
 describe("validateStatement", () => {
+  it("an Einvernehmen is erteilt or versagt, with reasons when versagt and without Nebenbestimmungen", () => {
+    const kind = "MUNICIPAL_CONSENT";
+    expect(validateStatement({ outcome: "NOT_AFFECTED", reasons: "", conditions: [] }, kind)).toEqual({
+      ok: false,
+      errors: { outcome: statementMessages.outcomeNotForKind(kind) },
+    });
+    expect(
+      validateStatement({ outcome: "CONSENT_WITH_CONDITIONS", reasons: "", conditions: [] }, kind).ok,
+    ).toBe(false);
+    expect(validateStatement({ outcome: "REJECTION", reasons: " ", conditions: [] }, kind)).toEqual({
+      ok: false,
+      errors: { reasons: statementMessages.reasonsRequiredForConsent },
+    });
+    expect(
+      validateStatement(
+        { outcome: "CONSENT", reasons: "", conditions: [{ kind: "HINWEIS", text: "Bitte beachten" }] },
+        kind,
+      ),
+    ).toEqual({ ok: false, errors: { conditions: statementMessages.conditionsNotForConsent } });
+    expect(validateStatement({ outcome: "CONSENT", reasons: "", conditions: [] }, kind)).toEqual({
+      ok: true,
+      value: { outcome: "CONSENT", reasons: "", conditions: [] },
+    });
+  });
+
+  it("a Zustimmung required by law is no 'nicht betroffen'", () => {
+    expect(
+      validateStatement({ outcome: "NOT_AFFECTED", reasons: "", conditions: [] }, "AGENCY_CONSENT").ok,
+    ).toBe(false);
+    expect(validateStatement({ outcome: "NOT_AFFECTED", reasons: "", conditions: [] }).ok).toBe(true);
+  });
+
   it("requires an outcome, conditions for a conditional consent and reasons for a rejection", () => {
     expect(validateStatement({ outcome: "", reasons: "", conditions: [] })).toEqual({
       ok: false,

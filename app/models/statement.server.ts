@@ -11,10 +11,13 @@ import { formatDate } from "~/domain/format";
 import { PARTICIPATION_STATES } from "~/domain/lifecycle";
 import {
   type ConditionKindValue,
+  conditionsAllowed,
   isConditionKind,
   isStatementOutcome,
   MAX_ATTACHMENTS,
   MAX_CONDITIONS,
+  outcomeLabel,
+  outcomesFor,
   STATEMENT_OUTCOME_LABELS,
   type StatementOutcomeCode,
 } from "~/domain/statements";
@@ -64,7 +67,7 @@ const SNIFF_BYTES = 4100;
 
 export const statementMessages = {
   alreadyAnswered: "Die Stellungnahme wurde bereits abgegeben; sie kann nicht mehr geändert werden.",
-  deemedConsent: "Die Frist ist abgelaufen; die Zustimmung gilt bereits als erteilt.",
+  deemedConsent: "Die Frist ist abgelaufen; die Zustimmung bzw. das Einvernehmen gilt bereits als erteilt.",
   closed: "Die Beteiligung ist abgeschlossen; eine Stellungnahme ist nicht mehr möglich.",
   outcome: "Bitte wählen Sie das Ergebnis Ihrer Stellungnahme.",
   conditionsRequired:
@@ -74,6 +77,14 @@ export const statementMessages = {
       ? "Eine Ablehnung enthält keine Bedingungen, Auflagen oder Vorbehalte. Geben Sie ergänzende Hinweise als „Hinweis“ an."
       : `Bedingungen, Auflagen und Vorbehalte sind nur bei „Zustimmung mit Nebenbestimmungen“ möglich, nicht bei „${STATEMENT_OUTCOME_LABELS[outcome]}“. Wählen Sie dieses Ergebnis oder ändern Sie die Art in „Hinweis“.`,
   reasonsRequired: "Bitte begründen Sie die Ablehnung.",
+  outcomeNotForKind: (kind: string) =>
+    kind === "MUNICIPAL_CONSENT"
+      ? "Über das Einvernehmen wird nur entschieden: „Einvernehmen erteilt“ oder „Einvernehmen versagt“."
+      : "Eine gesetzlich vorgeschriebene Zustimmung wird erteilt (auch mit Nebenbestimmungen) oder versagt; „Nicht betroffen“ ist keine Antwort darauf.",
+  conditionsNotForConsent:
+    "Das Einvernehmen der Gemeinde wird ohne Nebenbestimmungen erteilt oder versagt (§ 36 BauGB). Bitte entfernen Sie die Nebenbestimmungen; Hinweise gehören in die Begründung.",
+  reasonsRequiredForConsent:
+    "Bitte begründen Sie die Versagung (§ 36 Abs. 2 Satz 1 BauGB: nur aus den Gründen der §§ 31, 33, 34 und 35 BauGB).",
   reasonsTooLong: `Die Begründung ist zu lang (höchstens ${MAX_REASONS.toLocaleString("de-DE")} Zeichen).`,
   conditionKind: "Bitte wählen Sie die Art der Nebenbestimmung.",
   conditionText: "Bitte geben Sie den Text der Nebenbestimmung ein.",
@@ -126,15 +137,21 @@ export type StatementErrors = Record<string, string>;
  */
 export function validateStatement(
   fields: StatementFields,
+  kind = "AGENCY_STATEMENT",
 ): { ok: true; value: ValidStatement } | { ok: false; errors: StatementErrors } {
   const errors: StatementErrors = {};
   const outcome = isStatementOutcome(fields.outcome) ? fields.outcome : null;
   if (!outcome) errors.outcome = statementMessages.outcome;
+  else if (!outcomesFor(kind).includes(outcome)) errors.outcome = statementMessages.outcomeNotForKind(kind);
   const reasons = String(fields.reasons ?? "")
     .replace(/\r\n/g, "\n")
     .trim();
   if (reasons.length > MAX_REASONS) errors.reasons = statementMessages.reasonsTooLong;
-  else if (outcome === "REJECTION" && reasons === "") errors.reasons = statementMessages.reasonsRequired;
+  else if (outcome === "REJECTION" && reasons === "")
+    errors.reasons =
+      kind === "MUNICIPAL_CONSENT"
+        ? statementMessages.reasonsRequiredForConsent
+        : statementMessages.reasonsRequired;
 
   const conditions: ValidStatement["conditions"] = [];
   const rows = fields.conditions ?? [];
@@ -153,6 +170,8 @@ export function validateStatement(
     if (isConditionKind(row.kind)) conditions.push({ kind: row.kind, text, legalBasis: legalBasis || null });
   });
   if (conditions.length > MAX_CONDITIONS) errors.conditions = statementMessages.tooManyConditions;
+  if (!conditionsAllowed(kind) && conditions.length > 0 && !errors.conditions)
+    errors.conditions = statementMessages.conditionsNotForConsent;
   const binding = conditions.filter((c) => c.kind !== "HINWEIS");
   if (outcome === "CONSENT_WITH_CONDITIONS" && binding.length === 0 && !errors.conditions)
     errors.conditions = statementMessages.conditionsRequired;
@@ -298,6 +317,7 @@ export async function submitStatement(
     where: { AND: [{ id: participationId }, agencyParticipationWhere(agencyId)] },
     select: {
       status: true,
+      kind: true,
       closedAt: true,
       applicationId: true,
       application: { select: { authorityId: true } },
@@ -308,7 +328,7 @@ export async function submitStatement(
   const refusal = answerRefusal({ ...current, hasStatement: current.statement !== null });
   if (refusal) return { ok: false, status: 409, message: refusal };
 
-  const checked = validateStatement(input);
+  const checked = validateStatement(input, current.kind);
   const errors: StatementErrors = checked.ok ? {} : { ...checked.errors };
   if (input.attachments.length > MAX_ATTACHMENTS) errors.attachments = statementMessages.tooManyAttachments;
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, status: 400, errors };
@@ -388,6 +408,8 @@ export async function submitStatement(
           outcome: value.outcome,
           conditions: value.conditions.length,
           attachments: attachments.length,
+          // A Stellungnahme after the deadline is "nicht fristgerecht" (no fiction; the clerk weighs it).
+          ...(now.getTime() > p.deadline.getTime() ? { late: true } : {}),
         },
         notify: {
           scope: participationId,
@@ -395,7 +417,7 @@ export async function submitStatement(
             participationId,
             agencyId,
             agencyName: p.agency.name,
-            outcome: STATEMENT_OUTCOME_LABELS[value.outcome],
+            outcome: outcomeLabel(current.kind, value.outcome),
           },
         },
         jobs: [

@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { IntentButton } from "~/components/intent-button";
+import { ConsentRefusalActions } from "~/components/participation/consent-refusal";
 import { readRows, rowFor, StartForm } from "~/components/participation/start-form";
 import { StatusBadge } from "~/components/status";
 import { berlinDate } from "~/domain/deadlines";
@@ -16,12 +17,14 @@ import { conditionKindLabel } from "~/domain/statements";
 import { isUuid } from "~/models/application.server";
 import { getCaseHeaderForClerk } from "~/models/case-file.server";
 import {
+  acceptConsentRefusal,
   closeParticipation,
   getParticipationBoard,
   getParticipationProposal,
   grantExtension,
   type ParticipationProposal,
   refuseExtension,
+  replaceRefusedConsent,
   startParticipation,
 } from "~/models/participation.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
@@ -84,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         deadline: r.deadline,
         question: r.question,
         reason: r.reason,
-        silenceIsConsent: r.silenceIsConsent,
+        kind: r.kind,
       })),
     );
     if (!result.ok) return { rows, message: result.message, boardMessage: null };
@@ -103,6 +106,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
     return back(intent === "grant" ? "verlaengert" : "abgelehnt");
   }
+  if (intent === "accept-refusal") {
+    const result = await acceptConsentRefusal(user, String(form.get("participationId") ?? ""));
+    if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
+    return redirect(`/behoerde/faelle/${id}/bescheid?hinweis=versagt`);
+  }
+  if (intent === "replace-consent") {
+    const result = await replaceRefusedConsent(user, String(form.get("participationId") ?? ""), {
+      reasons: String(form.get("reasons") ?? ""),
+      heard: form.get("heard") === "on",
+    });
+    if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
+    return back("ersetzt");
+  }
   if (intent === "close") {
     const result = await closeParticipation(user, id);
     if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
@@ -116,6 +132,8 @@ const NOTICES: Record<string, string> = {
   verlaengert: "Die Frist wurde verlängert; die Stelle wurde benachrichtigt.",
   abgelehnt: "Die Fristverlängerung wurde abgelehnt; die Stelle wurde benachrichtigt.",
   abgeschlossen: "Die Beteiligung ist abgeschlossen. Die Stellen können keine neuen Unterlagen mehr öffnen.",
+  ersetzt:
+    "Das versagte Einvernehmen ist ersetzt und in der Akte vermerkt. Der Bescheid begründet die Ersetzung.",
 };
 
 export default function ParticipationPage() {
@@ -196,8 +214,7 @@ export default function ParticipationPage() {
                       {b.agencyName}
                       <br />
                       <small className="kern-body kern-body--small">
-                        {b.kind === "MUNICIPAL_CONSENT" ? "Einvernehmen" : "Stellungnahme"} ·{" "}
-                        {b.documentCount} Unterlagen
+                        {b.kindLabel} · {b.documentCount} Unterlagen
                       </small>
                     </th>
                     <td className="kern-table__cell">
@@ -213,6 +230,11 @@ export default function ParticipationPage() {
                       {b.statement ? (
                         <>
                           <strong>{b.statement.outcomeLabel}</strong>
+                          {b.statement.late ? (
+                            <span className="kern-badge kern-badge--warning" data-testid="statement-late">
+                              <span className="kern-label">nicht fristgerecht</span>
+                            </span>
+                          ) : null}
                           {b.statement.conditions.length > 0 ? (
                             <ul className="kern-list">
                               {b.statement.conditions.map((c, i) => (
@@ -228,7 +250,13 @@ export default function ParticipationPage() {
                           ) : null}
                         </>
                       ) : b.status === "DEEMED_CONSENT" ? (
-                        <span>Keine Stellungnahme – Zustimmung gilt als erteilt</span>
+                        <span>Keine Antwort – {b.kindLabel} gilt als erteilt</span>
+                      ) : b.overdue && !b.silenceIsConsent ? (
+                        <span data-testid="statement-missing">
+                          Keine Stellungnahme bis zum Fristende – nicht fristgerecht, keine Fiktion. Eine
+                          später eingehende Stellungnahme bleibt unberücksichtigt, es sei denn, sie ist für
+                          die Rechtmäßigkeit der Entscheidung von Bedeutung.
+                        </span>
                       ) : (
                         "–"
                       )}
@@ -245,6 +273,20 @@ export default function ParticipationPage() {
                       ) : null}
                     </td>
                     <td className="kern-table__cell">
+                      {b.consentRefused ? (
+                        <ConsentRefusalActions
+                          participationId={b.id}
+                          kind={b.kind}
+                          agencyName={b.agencyName}
+                          replacementBasis={proposal.consentReplacementBasis}
+                          busy={busy}
+                        />
+                      ) : null}
+                      {b.replacedAt ? (
+                        <p className="kern-body kern-body--small" data-testid="consent-replaced">
+                          Ersetzt am {formatDate(b.replacedAt)}: {b.replacementReasons}
+                        </p>
+                      ) : null}
                       {b.pendingExtensions.map((e) => (
                         <div key={e.id} data-testid="extension-request">
                           <p className="kern-body kern-body--small">

@@ -57,6 +57,7 @@ function days(value: number | null): string {
 const KIND_LABELS: Record<string, string> = {
   MUNICIPAL_CONSENT: "Einvernehmen der Gemeinde",
   AGENCY_STATEMENT: "Stellungnahme der Fachstelle",
+  AGENCY_CONSENT: "Zustimmung einer Fachbehörde",
 };
 
 export default function Statistik() {

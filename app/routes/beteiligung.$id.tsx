@@ -16,6 +16,7 @@ import { StatementForm } from "~/components/agency/statement-form";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { formatDate } from "~/domain/format";
+import { consentNoun } from "~/domain/participation";
 
 /**
  * An agency's participation (Beteiligung): the request, the project, the released documents and
@@ -66,7 +67,7 @@ export default function ParticipationPage() {
         </Alert>
       ) : null}
       {p.status === "DEEMED_CONSENT" ? (
-        <Alert tone="info" title="Zustimmung gilt als erteilt">
+        <Alert tone="info" title={`${consentNoun(p.kind)} gilt als erteilt`}>
           Die Frist ist am {formatDate(p.deadline)} ohne Stellungnahme abgelaufen. {p.silenceConsequence}
         </Alert>
       ) : null}
@@ -89,6 +90,7 @@ export default function ParticipationPage() {
             data={actionData?.form === "statement" ? actionData : undefined}
             busy={busy}
             maxUploadLabel={maxUploadLabel}
+            kind={p.kind}
           />
           <ExtensionForm
             key={actionData?.form === "extension" ? actionData.nonce : "initial-extension"}

@@ -133,7 +133,7 @@ export async function checkParticipationDeadlines(
     authorityId === undefined ? Prisma.empty : Prisma.sql`AND a."authorityId" = ${authorityId}::uuid`
   } ${applicationId === undefined ? Prisma.empty : Prisma.sql`AND p."applicationId" = ${applicationId}::uuid`}`;
   const columns = Prisma.sql`p."id", p."applicationId", p."agencyId", ag."name" AS "agencyName", p."deadline",
-    p."legalBasis", p."silenceIsConsent"`;
+    p."legalBasis", p."silenceIsConsent", p."kind"::text AS "kind"`;
 
   // Reminders.
   for (;;) {

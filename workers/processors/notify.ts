@@ -4,7 +4,13 @@ import { createNotificationsInTx, type NewNotification } from "~/models/notifica
 import { enqueueInTx } from "~/models/outbox.server";
 import { env } from "~/utils/env.server";
 import { buildJobId, type NotifyEvent, type NotifyPayload } from "~/utils/queue.server";
+
 import type { Processor } from "../types";
+
+/** "Einvernehmen" or "Zustimmung": what silence made of the participation (from the event details). */
+function noun(details: Record<string, unknown> | undefined | null): string {
+  return details?.consentNoun === "Einvernehmen" ? "Einvernehmen" : "Zustimmung";
+}
 
 /**
  * `system.notify`: in-app notifications (and e-mails when SMTP is configured) for a case event.
@@ -71,8 +77,10 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
         body: (c) =>
           `Die Frist für Ihre Stellungnahme zum Bauantrag „${c.title}“ endet am ${formatDate(String(c.details?.deadline ?? ""))}.` +
           (c.details?.silenceIsConsent
-            ? " Geht bis dahin keine Stellungnahme ein, gilt Ihre Zustimmung als erteilt."
-            : ""),
+            ? c.details?.consentNoun === "Einvernehmen"
+              ? " Wird das Einvernehmen bis dahin nicht verweigert, gilt es als erteilt."
+              : " Wird die Zustimmung bis dahin nicht verweigert, gilt sie als erteilt."
+            : " Eine später eingehende Stellungnahme ist nicht fristgerecht und bleibt unberücksichtigt, es sei denn, sie ist für die Rechtmäßigkeit der Entscheidung von Bedeutung."),
         link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
       },
     ],
@@ -83,17 +91,17 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
       {
         audience: "clerks",
         title: (c) =>
-          `Zustimmung gilt als erteilt – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+          `${noun(c.details)} gilt als erteilt – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
         body: (c) =>
           `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat sich zum Bauantrag „${c.title}“ nicht bis zum ` +
-          `${formatDate(String(c.details?.deadline ?? ""))} geäußert. Die Zustimmung gilt als erteilt (${String(c.details?.legalBasis ?? "")}).`,
+          `${formatDate(String(c.details?.deadline ?? ""))} geäußert. ${noun(c.details) === "Einvernehmen" ? "Das Einvernehmen" : "Die Zustimmung"} gilt als erteilt (${String(c.details?.legalBasis ?? "")}).`,
         link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
       },
       {
         audience: "agency",
-        title: (c) => `Frist abgelaufen: Zustimmung gilt als erteilt – Az. ${c.fileNumber}`,
+        title: (c) => `Frist abgelaufen: ${noun(c.details)} gilt als erteilt – Az. ${c.fileNumber}`,
         body: (c) =>
-          `Die Frist für Ihre Stellungnahme zum Bauantrag „${c.title}“ ist abgelaufen. Ihre Zustimmung gilt als erteilt.`,
+          `Die Frist zum Bauantrag „${c.title}“ ist abgelaufen. ${noun(c.details) === "Einvernehmen" ? "Ihr Einvernehmen" : "Ihre Zustimmung"} gilt als erteilt.`,
         link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
       },
     ],
@@ -104,11 +112,12 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
       {
         audience: "clerks",
         title: (c) =>
-          `Stellungnahme überfällig – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+          `Stellungnahme nicht fristgerecht – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
         body: (c) =>
           `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat zum Bauantrag „${c.title}“ bis zum ` +
           `${formatDate(String(c.details?.deadline ?? ""))} keine Stellungnahme abgegeben. ` +
-          "Die Bauaufsichtsbehörde entscheidet ohne Stellungnahme oder fragt nach.",
+          "Keine Fiktion: Eine später eingehende Stellungnahme bleibt unberücksichtigt, es sei denn, sie ist für die " +
+          `Rechtmäßigkeit der Entscheidung von Bedeutung (${String(c.details?.legalBasis ?? "")}).`,
         link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
       },
     ],

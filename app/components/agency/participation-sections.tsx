@@ -1,7 +1,7 @@
 import { DescriptionList } from "~/components/description-list";
 import { procedureLabel } from "~/components/status";
 import { formatBytes, formatDate, formatDateTime, isoString } from "~/domain/format";
-import { CONDITION_KIND_LABELS, STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
+import { CONDITION_KIND_LABELS, outcomeLabel } from "~/domain/statements";
 import type { LoadedParticipation } from "./participation-page-types";
 
 /**
@@ -186,7 +186,7 @@ export function StatementSection({ p }: P) {
       </h2>
       <DescriptionList
         items={[
-          { label: "Ergebnis", value: STATEMENT_OUTCOME_LABELS[statement.outcome] },
+          { label: "Ergebnis", value: outcomeLabel(p.kind, statement.outcome) },
           {
             label: "Abgegeben",
             value: `${formatDateTime(statement.submittedAt)} von ${statement.authorName}`,

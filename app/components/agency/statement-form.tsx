@@ -6,19 +6,25 @@ import { TextField } from "~/components/text-field";
 import {
   CONDITION_KIND_LABELS,
   CONDITION_KINDS,
+  conditionsAllowed,
   MAX_ATTACHMENTS,
   MAX_CONDITIONS,
-  STATEMENT_OUTCOME_LABELS,
-  STATEMENT_OUTCOMES,
+  outcomeLabel,
+  outcomesFor,
 } from "~/domain/statements";
 import type { StatementActionData } from "./participation-page-types";
 
 /**
  * The agency's statement form: outcome, conditions (rows added/removed by submit buttons so it
  * works without JavaScript), reasons and attachments. Re-keyed by the route on every answer.
+ * The Gemeinde's Einvernehmen (kind MUNICIPAL_CONSENT) is its own act: "erteilt" or "versagt" with
+ * reasons, no Nebenbestimmungen, no "nicht betroffen"; a Zustimmung required by law has no "nicht
+ * betroffen" either.
  */
 
-const OUTCOME_OPTIONS = STATEMENT_OUTCOMES.map((o) => ({ value: o, label: STATEMENT_OUTCOME_LABELS[o] }));
+function outcomeOptions(kind: string) {
+  return outcomesFor(kind).map((o) => ({ value: o, label: outcomeLabel(kind, o) }));
+}
 
 const KIND_OPTIONS = CONDITION_KINDS.map((k) => ({ value: k, label: CONDITION_KIND_LABELS[k] }));
 
@@ -26,11 +32,16 @@ export function StatementForm({
   data,
   busy,
   maxUploadLabel,
+  kind = "AGENCY_STATEMENT",
 }: {
   data?: StatementActionData;
   busy: boolean;
   maxUploadLabel: string;
+  kind?: string;
 }) {
+  const consent = kind === "MUNICIPAL_CONSENT";
+  const title = consent ? "Über das Einvernehmen entscheiden" : "Stellungnahme abgeben";
+  const submitLabel = consent ? "Entscheidung über das Einvernehmen abgeben" : "Stellungnahme abgeben";
   const values = data?.values ?? { outcome: "", reasons: "", conditions: [] };
   const errors = data?.errors ?? {};
   const rows = values.conditions.length > 0 ? values.conditions : [{ kind: "", text: "", legalBasis: "" }];
@@ -38,7 +49,7 @@ export function StatementForm({
   return (
     <section aria-labelledby="stellungnahme-abgeben" className="app-section">
       <h2 id="stellungnahme-abgeben" className="kern-heading-medium">
-        Stellungnahme abgeben
+        {title}
       </h2>
       {data?.message ? (
         <Alert tone="danger" title="Die Stellungnahme wurde nicht abgegeben">
@@ -50,12 +61,7 @@ export function StatementForm({
           Ausgewählte Dateien bleiben beim Hinzufügen oder Entfernen einer Nebenbestimmung nicht erhalten.
         </Alert>
       ) : null}
-      <Form
-        method="post"
-        encType="multipart/form-data"
-        className="app-form"
-        aria-label="Stellungnahme abgeben"
-      >
+      <Form method="post" encType="multipart/form-data" className="app-form" aria-label={title}>
         <button
           type="submit"
           name="intent"
@@ -64,24 +70,32 @@ export function StatementForm({
           tabIndex={-1}
           aria-hidden="true"
         >
-          Stellungnahme abgeben
+          {submitLabel}
         </button>
         <RadioGroup
           id="outcome"
           name="outcome"
-          legend="Ergebnis der Stellungnahme"
-          options={OUTCOME_OPTIONS}
+          legend={consent ? "Gemeindliches Einvernehmen (§ 36 BauGB)" : "Ergebnis der Stellungnahme"}
+          options={outcomeOptions(kind)}
           defaultValue={values.outcome}
           errors={err("outcome")}
         />
 
-        <ConditionRows rows={rows} errors={errors} />
+        {conditionsAllowed(kind) ? (
+          <ConditionRows rows={rows} errors={errors} />
+        ) : errors.conditions ? (
+          <FieldError id="conditions" error={errors.conditions} />
+        ) : null}
 
         <TextAreaField
           id="reasons"
           name="reasons"
           label="Begründung"
-          hint="Bei einer Ablehnung erforderlich."
+          hint={
+            consent
+              ? "Bei einer Versagung erforderlich: Das Einvernehmen darf nur aus den Gründen der §§ 31, 33, 34 und 35 BauGB versagt werden (§ 36 Abs. 2 Satz 1 BauGB)."
+              : "Bei einer Ablehnung erforderlich."
+          }
           rows={6}
           defaultValue={values.reasons}
           errors={err("reasons")}
@@ -89,10 +103,14 @@ export function StatementForm({
 
         <AttachmentsField error={errors.attachments} maxUploadLabel={maxUploadLabel} />
 
-        <p className="kern-body">Eine abgegebene Stellungnahme kann nicht mehr geändert werden.</p>
+        <p className="kern-body">
+          {consent
+            ? "Die Entscheidung über das Einvernehmen kann nicht mehr geändert werden."
+            : "Eine abgegebene Stellungnahme kann nicht mehr geändert werden."}
+        </p>
         <div className="app-form-actions">
           <IntentButton intent="submit-statement" variant="primary" disabled={busy}>
-            Stellungnahme abgeben
+            {submitLabel}
           </IntentButton>
         </div>
       </Form>

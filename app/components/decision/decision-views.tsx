@@ -41,12 +41,20 @@ export function NoDraft({ refusal }: { refusal: string | null }) {
 
 export function ConfirmDecide({ data, decision: d }: { data: Loaded; decision: LoadedDecision }) {
   const busy = useNavigation().state === "submitting";
-  const { openParticipations, case: c } = data;
+  const { openParticipations, case: c, consentBlock } = data;
   return (
     <section className="app-section" aria-labelledby="bestaetigen" data-testid="decide-confirmation">
       <h2 className="kern-heading-medium" id="bestaetigen">
         Bescheid verbindlich erlassen?
       </h2>
+      {consentBlock ? (
+        // Einvernehmen (§ 36 BauGB) / Zustimmung: no "decide without" — the server refuses it as well.
+        <Alert tone="danger" title="Genehmigung noch nicht möglich">
+          <p className="kern-body" data-testid="consent-block">
+            {consentBlock}
+          </p>
+        </Alert>
+      ) : null}
       <p className="kern-body">
         Mit dem Erlass ist die Entscheidung getroffen: Der Fall wird abgeschlossen, der Bescheid und die
         gestempelten Bauvorlagen werden erzeugt und den Antragstellenden zugestellt, die beteiligten Stellen

@@ -2,12 +2,15 @@ import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/alert";
 import { IntentButton } from "~/components/intent-button";
+import { PARTICIPATION_KIND_LABELS, type ParticipationKindName } from "~/domain/participation";
 import type { ParticipationProposal } from "~/models/participation.server";
 
 /**
  * The clerk's "Beteiligung starten" form: one row per agency (suggested or added) with documents,
- * deadline, question and consequence of silence. Rows are plain form fields (`rows[i].…`), so the
- * form works without JavaScript; readRows parses them on the server within MAX_ROWS.
+ * deadline, question and what is asked for (Einvernehmen of the case's Gemeinde; Stellungnahme or
+ * a Zustimmung required by law for a Fachstelle). The consequence of silence follows from that kind
+ * (Land profile), it is not a free choice. Rows are plain form fields (`rows[i].…`), so the form
+ * works without JavaScript; readRows parses them on the server within MAX_ROWS.
  */
 
 const MAX_ROWS = 40;
@@ -18,8 +21,12 @@ export interface Row {
   deadline: string;
   question: string;
   reason: string;
-  silenceIsConsent: boolean;
+  kind: ParticipationKindName;
   documentVersionIds: string[];
+}
+
+function kindOf(v: unknown, fallback: ParticipationKindName): ParticipationKindName {
+  return v === "AGENCY_CONSENT" || v === "AGENCY_STATEMENT" || v === "MUNICIPAL_CONSENT" ? v : fallback;
 }
 
 /** The rows the form starts with: every suggestion that has a registered agency, not yet asked. */
@@ -34,7 +41,7 @@ export function initialRows(p: ParticipationProposal): Row[] {
             deadline: s.deadlineDate,
             question: s.suggestion.question,
             reason: s.suggestion.reason,
-            silenceIsConsent: s.suggestion.silenceIsConsent,
+            kind: s.suggestion.participationKind,
             documentVersionIds: all,
           },
         ]
@@ -51,7 +58,7 @@ export function rowFor(p: ParticipationProposal, agencyId: string): Row | null {
     deadline: a.deadlineDate,
     question: a.defaults.question,
     reason: a.defaults.reason,
-    silenceIsConsent: a.defaults.silenceIsConsent,
+    kind: a.defaults.participationKind,
     documentVersionIds: p.documents.map((d) => d.versionId),
   };
 }
@@ -67,11 +74,16 @@ export function readRows(form: FormData): Row[] {
       deadline: String(form.get(`rows[${i}].deadline`) ?? ""),
       question: String(form.get(`rows[${i}].question`) ?? ""),
       reason: String(form.get(`rows[${i}].reason`) ?? ""),
-      silenceIsConsent: form.get(`rows[${i}].silence`) === "consent",
+      kind: kindOf(form.get(`rows[${i}].kind`), "AGENCY_STATEMENT"),
       documentVersionIds: form.getAll(`rows[${i}].docs`).map(String),
     });
   }
   return rows;
+}
+
+/** The consequence of silence of the row's kind (as the server will record it). */
+function consequenceFor(p: ParticipationProposal, r: Row): string {
+  return p.consequences[r.kind] ?? "";
 }
 
 export function StartForm({
@@ -158,6 +170,9 @@ export function StartForm({
                   {r.reason}
                   {s ? ` (${s.suggestion.legalBasis})` : ""}
                 </p>
+                <p className="kern-body kern-body--small" data-testid="row-consequence">
+                  {consequenceFor(proposal, r)}
+                </p>
                 <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }}>
                   <div className="kern-form-input">
                     <label className="kern-label" htmlFor={`row-${key}-deadline`}>
@@ -173,23 +188,35 @@ export function StartForm({
                       onChange={(e) => update(key, { deadline: e.target.value })}
                     />
                   </div>
-                  <div className="kern-form-input">
-                    <label className="kern-label" htmlFor={`row-${key}-silence`}>
-                      Folge bei Schweigen
-                    </label>
-                    <div className="kern-form-input__select-wrapper">
-                      <select
-                        id={`row-${key}-silence`}
-                        name={`rows[${i}].silence`}
-                        className="kern-form-input__select"
-                        value={r.silenceIsConsent ? "consent" : "none"}
-                        onChange={(e) => update(key, { silenceIsConsent: e.target.value === "consent" })}
-                      >
-                        <option value="consent">Zustimmung gilt als erteilt</option>
-                        <option value="none">Entscheidung ohne Stellungnahme</option>
-                      </select>
+                  {r.kind === "MUNICIPAL_CONSENT" ? (
+                    <div className="kern-form-input">
+                      <input type="hidden" name={`rows[${i}].kind`} value="MUNICIPAL_CONSENT" />
+                      <span className="kern-label">Art der Beteiligung</span>
+                      <p className="kern-body" data-testid="row-kind">
+                        {PARTICIPATION_KIND_LABELS.MUNICIPAL_CONSENT}
+                      </p>
                     </div>
-                  </div>
+                  ) : (
+                    <div className="kern-form-input">
+                      <label className="kern-label" htmlFor={`row-${key}-kind`}>
+                        Art der Beteiligung
+                      </label>
+                      <div className="kern-form-input__select-wrapper">
+                        <select
+                          id={`row-${key}-kind`}
+                          name={`rows[${i}].kind`}
+                          className="kern-form-input__select"
+                          value={r.kind}
+                          onChange={(e) => update(key, { kind: kindOf(e.target.value, "AGENCY_STATEMENT") })}
+                        >
+                          <option value="AGENCY_STATEMENT">
+                            {PARTICIPATION_KIND_LABELS.AGENCY_STATEMENT}
+                          </option>
+                          <option value="AGENCY_CONSENT">{PARTICIPATION_KIND_LABELS.AGENCY_CONSENT}</option>
+                        </select>
+                      </div>
+                    </div>
+                  )}
                 </div>
                 <div className="kern-form-input">
                   <label className="kern-label" htmlFor={`row-${key}-question`}>
