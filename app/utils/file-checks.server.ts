@@ -69,7 +69,9 @@ export async function checkUploadedFile(
   if (mimeType === MIME_PDF) {
     const { deepCheck = true, ...pdfLimits } = limits;
     const inspected = await inspectPdf(filePath, displayName, { ...pdfLimits, deepCheck });
-    return inspected.ok ? { ok: true, pageCount: inspected.pageCount } : inspected;
+    return inspected.ok
+      ? { ok: true, pageCount: inspected.pageCount, archiveWarnings: inspected.archiveWarnings }
+      : inspected;
   }
   if (mimeType.startsWith("image/")) {
     return checkPixels(displayName, await imageSizeOfFile(filePath, mimeType), limits);

@@ -260,3 +260,47 @@ export function lzwEncode(data: Uint8Array): Buffer {
   if (nacc > 0) out.push((acc << (8 - nacc)) & 0xff);
   return Buffer.from(out);
 }
+
+/** ASCII85-encodes `data` as ASCII85Decode expects (with "z" for zero groups and the "~>" end). */
+export function ascii85Encode(data: Uint8Array): Buffer {
+  const out: string[] = [];
+  for (let i = 0; i < data.length; i += 4) {
+    const n = Math.min(4, data.length - i);
+    let v = 0;
+    for (let k = 0; k < 4; k++) v = v * 256 + (k < n ? (data[i + k] as number) : 0);
+    if (v === 0 && n === 4) {
+      out.push("z");
+      continue;
+    }
+    const digits: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      digits.unshift(String.fromCharCode((v % 85) + 33));
+      v = Math.floor(v / 85);
+    }
+    out.push(digits.slice(0, n + 1).join(""));
+  }
+  return Buffer.from(`${out.join("")}~>`, "latin1");
+}
+
+/** ASCIIHex-encodes `data` (with the ">" end). */
+export function asciiHexEncode(data: Uint8Array): Buffer {
+  return Buffer.from(`${Buffer.from(data).toString("hex")}>`, "latin1");
+}
+
+/** `count` RunLength runs of 128 zero bytes each (2 encoded bytes per run), then the end marker. */
+export function runLengthZeros(count: number): Buffer {
+  const b = Buffer.alloc(count * 2 + 1);
+  for (let i = 0; i < count; i++) b[2 * i] = 129; // 257 − 129 = 128 copies of the next byte (0)
+  b[count * 2] = 128;
+  return b;
+}
+
+export { deflateZeros };
+
+/** A one-page PDF whose content stream is `data` with the given /Filter chain. */
+export function pdfWithContentStream(data: Uint8Array, filter: string[] | null) {
+  return onePagePdf((doc) => {
+    const stream = doc.context.stream(data, filter ? { Filter: filter } : {});
+    doc.getPage(0).node.set(PDFName.of("Contents"), doc.context.register(stream));
+  }, false);
+}

@@ -1,17 +1,23 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ascii85Encode,
+  asciiHexEncode,
+  deflateZeros,
   lzwEncode,
   pdfFlateBomb,
   pdfSingleFlateBomb,
+  pdfWithContentStream,
   pdfWithEmbeddedFile,
   pdfWithLaunch,
   pdfWithObfuscatedPageJs,
   pdfWithOpenActionJs,
   pdfWithPages,
   pdfWithXfa,
+  runLengthZeros,
 } from "./hostile-files.test-support";
 import { inspectPdf } from "./pdf-inspect.server";
 
@@ -66,7 +72,7 @@ describe("inspectPdf: hostile content", () => {
       expect(r.message).toBe(
         "„5000-seiten.pdf“ hat 5.000 Seiten; je Datei sind höchstens 500 Seiten erlaubt. Bitte teilen Sie die Datei auf.",
       );
-    expect(await inspect("5000-seiten.pdf", bytes, { maxPages: 5000 })).toEqual({
+    expect(await inspect("5000-seiten.pdf", bytes, { maxPages: 5000 })).toMatchObject({
       ok: true,
       pageCount: 5000,
     });
@@ -85,19 +91,157 @@ describe("inspectPdf: hostile content", () => {
     expect(performance.now() - started).toBeLessThan(30_000);
   });
 
-  it("refuses two expanding filters it cannot bound together ([/LZWDecode /FlateDecode])", async () => {
-    const { PDFDocument, PDFName } = await import("pdf-lib");
-    const doc = await PDFDocument.create();
-    const page = doc.addPage();
-    const stream = doc.context.stream(Buffer.from("x"), { Filter: ["LZWDecode", "FlateDecode"] });
-    page.node.set(PDFName.of("Contents"), doc.context.register(stream));
-    const r = await inspect("verschachtelt.pdf", await doc.save());
-    expect(r).toMatchObject({ ok: false, reason: "decompression" });
-    if (!r.ok)
-      expect(r.message).toContain("„verschachtelt.pdf“ enthält mehrfach verschachtelt komprimierte Daten");
+  describe("filter chains other than Flate, each stage bounded", () => {
+    const MiB = 1024 * 1024;
+    const bombs: [string, () => Promise<Uint8Array>][] = [
+      [
+        "[/ASCIIHexDecode /FlateDecode]",
+        async () =>
+          pdfWithContentStream(asciiHexEncode(await deflateZeros(24 * MiB)), [
+            "ASCIIHexDecode",
+            "FlateDecode",
+          ]),
+      ],
+      [
+        "[/ASCII85Decode /LZWDecode]",
+        async () =>
+          pdfWithContentStream(ascii85Encode(lzwEncode(new Uint8Array(24 * MiB))), [
+            "ASCII85Decode",
+            "LZWDecode",
+          ]),
+      ],
+      [
+        "[/LZWDecode /FlateDecode]",
+        async () =>
+          pdfWithContentStream(lzwEncode(await deflateZeros(24 * MiB)), ["LZWDecode", "FlateDecode"]),
+      ],
+      [
+        "[/FlateDecode /RunLengthDecode]",
+        async () =>
+          pdfWithContentStream(deflateSync(runLengthZeros(256 * 1024)), ["FlateDecode", "RunLengthDecode"]),
+      ],
+      [
+        "[/A85 /Fl /Fl] (abbreviated names)",
+        async () =>
+          pdfWithContentStream(ascii85Encode(deflateSync(await deflateZeros(64 * MiB))), ["A85", "Fl", "Fl"]),
+      ],
+    ];
+    it.each(bombs)("refuses a bomb behind %s", async (_chain, build) => {
+      const bytes = await build();
+      expect(bytes.length).toBeLessThan(200_000);
+      const r = await inspect("kette.pdf", bytes);
+      expect(r).toMatchObject({ ok: false, reason: "decompression" });
+      if (!r.ok)
+        expect(r.message).toContain("„kette.pdf“ enthält Daten, die entpackt mehr als das 100-Fache");
+    });
+
+    it("accepts the same chains carrying ordinary content", async () => {
+      const text = new TextEncoder().encode("0 0 m 100 100 l S\n".repeat(2000));
+      for (const [data, chain] of [
+        [asciiHexEncode(deflateSync(text)), ["ASCIIHexDecode", "FlateDecode"]],
+        [ascii85Encode(lzwEncode(text)), ["ASCII85Decode", "LZWDecode"]],
+        [lzwEncode(deflateSync(text)), ["LZWDecode", "FlateDecode"]],
+        [ascii85Encode(text), ["ASCII85Decode"]],
+      ] as const) {
+        expect(
+          await inspect("normal.pdf", await pdfWithContentStream(data, [...chain])),
+          chain.join(" "),
+        ).toMatchObject({
+          ok: true,
+          pageCount: 1,
+        });
+      }
+    });
+
+    it("refuses an expanding filter behind an image codec it does not decode ([/DCTDecode /FlateDecode])", async () => {
+      const r = await inspect(
+        "verschachtelt.pdf",
+        await pdfWithContentStream(Buffer.from("x"), ["DCTDecode", "FlateDecode"]),
+      );
+      expect(r).toMatchObject({ ok: false, reason: "decompression" });
+      if (!r.ok)
+        expect(r.message).toContain("„verschachtelt.pdf“ enthält mehrfach verschachtelt komprimierte Daten");
+    });
   });
 
-  it("counts a lone LZW stream without decoding it: a bomb is refused, ordinary data passes", async () => {
+  describe("inline images in content streams", () => {
+    const content = (...parts: (string | Buffer)[]) =>
+      Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p)));
+
+    it("refuses an inline image whose data is a bomb ([/AHx /Fl], 24 MiB from 48 KB)", async () => {
+      const data = asciiHexEncode(await deflateZeros(24 * 1024 * 1024));
+      const stream = content(
+        "q 100 0 0 100 0 0 cm\nBI /W 4096 /H 4096 /CS /G /BPC 8 /F [/AHx /Fl] ID ",
+        data,
+        "\nEI Q\n",
+      );
+      const r = await inspect("inline.pdf", await pdfWithContentStream(stream, null));
+      expect(r).toMatchObject({ ok: false, reason: "decompression" });
+    });
+
+    it("refuses an inline image of 20,000 × 20,000 pixels from its dictionary", async () => {
+      const stream = content(
+        "BI /W 20000 /H 20000 /IM true /F /Fl ID ",
+        deflateSync(Buffer.alloc(100)),
+        "\nEI\n",
+      );
+      const r = await inspect("inline-gross.pdf", await pdfWithContentStream(stream, null));
+      expect(r).toMatchObject({ ok: false, reason: "image-too-large" });
+      if (!r.ok)
+        expect(r.message).toContain(
+          "„inline-gross.pdf“ enthält ein Bild mit 20.000 × 20.000 Pixeln (400 Megapixel)",
+        );
+    });
+
+    it("finds an inline image inside a compressed content stream, and passes ordinary ones and text that says BI", async () => {
+      const bomb = content("BI /W 10 /H 10 /F [/Fl /RL] ID ", deflateSync(runLengthZeros(200_000)), "\nEI\n");
+      const r = await inspect(
+        "inline-fl.pdf",
+        await pdfWithContentStream(deflateSync(content("q\n", bomb, "Q\n")), ["FlateDecode"]),
+      );
+      expect(r).toMatchObject({ ok: false, reason: "decompression" });
+
+      const ordinary = content(
+        "BT /F1 12 Tf (BI ID EI) Tj ET\n",
+        "q 10 0 0 10 0 0 cm BI /W 4 /H 4 /CS /G /BPC 8 ID ",
+        Buffer.alloc(16, 0x80),
+        "\nEI Q\n",
+        "q BI /W 8 /H 8 /CS /RGB /BPC 8 /F /AHx ID ",
+        asciiHexEncode(Buffer.alloc(192, 0x40)),
+        " EI Q\n",
+      );
+      expect(await inspect("inline-ok.pdf", await pdfWithContentStream(ordinary, null))).toMatchObject({
+        ok: true,
+      });
+    });
+  });
+
+  it("refuses an image XObject beyond the pixel limit from its dictionary", async () => {
+    const { PDFDocument, PDFName } = await import("pdf-lib");
+    const doc = await PDFDocument.create();
+    const image = doc.context.stream(deflateSync(Buffer.alloc(1000)), {
+      Type: "XObject",
+      Subtype: "Image",
+      Width: 30000,
+      Height: 20000,
+      ColorSpace: "DeviceGray",
+      BitsPerComponent: 1,
+      Filter: "FlateDecode",
+    });
+    const page = doc.addPage();
+    page.node.set(
+      PDFName.of("Resources"),
+      doc.context.obj({ XObject: { Im1: doc.context.register(image) } }),
+    );
+    const r = await inspect("luftbild.pdf", await doc.save());
+    expect(r).toMatchObject({ ok: false, reason: "image-too-large" });
+    if (!r.ok)
+      expect(r.message).toContain(
+        "30.000 × 20.000 Pixeln (600 Megapixel); je Bild sind höchstens 50 Megapixel",
+      );
+  });
+
+  it("decodes a lone LZW stream bounded: a bomb is refused, ordinary data passes", async () => {
     const { PDFDocument, PDFName } = await import("pdf-lib");
     const withLzw = async (data: Uint8Array) => {
       const doc = await PDFDocument.create();
@@ -109,12 +253,12 @@ describe("inspectPdf: hostile content", () => {
     const bomb = await inspect("lzw-bombe.pdf", await withLzw(new Uint8Array(24 * 1024 * 1024)));
     expect(bomb).toMatchObject({ ok: false, reason: "decompression" });
     const text = new TextEncoder().encode("0 0 m 100 100 l S\n".repeat(2000));
-    expect(await inspect("lzw.pdf", await withLzw(text))).toEqual({ ok: true, pageCount: 1 });
+    expect(await inspect("lzw.pdf", await withLzw(text))).toMatchObject({ ok: true, pageCount: 1 });
   });
 
   it("accepts highly compressed data below the floor (a blank scan compresses 1000:1)", async () => {
     const r = await inspect("leer.pdf", await pdfSingleFlateBomb(8 * 1024 * 1024));
-    expect(r).toEqual({ ok: true, pageCount: 1 });
+    expect(r).toMatchObject({ ok: true, pageCount: 1 });
   });
 
   it("does not take the name inside a string for active content", async () => {
@@ -127,6 +271,96 @@ describe("inspectPdf: hostile content", () => {
       .getInfoDict()
       .set(PDFName.of("Keywords"), PDFString.of("Über (/JavaScript) und /Launch"));
     const r = await inspect("titel.pdf", await doc.save());
-    expect(r).toEqual({ ok: true, pageCount: 1 });
+    expect(r).toMatchObject({ ok: true, pageCount: 1 });
+  });
+});
+
+describe("inspectPdf: archivability warnings (issue 13, not a refusal)", () => {
+  const DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  const XMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+
+  async function build(edit: (doc: import("pdf-lib").PDFDocument) => Promise<void>) {
+    const { PDFDocument } = await import("pdf-lib");
+    const doc = await PDFDocument.create();
+    await edit(doc);
+    return doc.save();
+  }
+  async function embedded(doc: import("pdf-lib").PDFDocument) {
+    const fontkit = (await import("@pdf-lib/fontkit")).default;
+    const { readFile } = await import("node:fs/promises");
+    doc.registerFontkit(fontkit);
+    const font = await doc.embedFont(await readFile(DEJAVU), { subset: true });
+    doc.addPage([1190, 842]).drawText("Grundriss Erdgeschoss 1:100", { x: 50, y: 800, size: 14, font });
+  }
+  async function withPdfAId(doc: import("pdf-lib").PDFDocument) {
+    const { PDFName } = await import("pdf-lib");
+    const meta = doc.context.stream(deflateSync(Buffer.from(XMP, "utf8")), {
+      Type: "Metadata",
+      Subtype: "XML",
+      Filter: "FlateDecode",
+    });
+    doc.catalog.set(PDFName.of("Metadata"), doc.context.register(meta));
+  }
+
+  it("names the fonts that are not embedded exactly as pdffonts (poppler) reports them, for every sample plan", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const good = (await readdir(FIXTURES)).filter(
+      (n) => n.endsWith(".pdf") && !["broken.pdf", "empty.pdf", "encrypted.pdf", "fake.pdf"].includes(n),
+    );
+    for (const name of good) {
+      const file = path.join(FIXTURES, name);
+      const listing = execFileSync("pdffonts", [file], { encoding: "utf8" }).split("\n").slice(2);
+      const notEmbedded = [
+        ...new Set(
+          listing
+            .filter((l) => l.trim() !== "")
+            .filter((l) => l.split(/\s+/).at(-5) === "no")
+            .map((l) => (l.split(/\s+/)[0] as string).replace(/^[A-Z]{6}\+/, "")),
+        ),
+      ].sort((a, b) => a.localeCompare(b, "de"));
+      const r = await inspectPdf(file, name);
+      expect(r.ok).toBe(true);
+      if (!r.ok) continue;
+      const fontWarning = r.archiveWarnings.find((w) => w.startsWith("Nicht eingebettete Schriften"));
+      if (notEmbedded.length === 0) expect(fontWarning, name).toBeUndefined();
+      else expect(fontWarning, name).toContain(`Nicht eingebettete Schriften: ${notEmbedded.join(", ")}.`);
+    }
+  });
+
+  it("no warning for embedded fonts with a PDF/A identification in (compressed) XMP", async () => {
+    const bytes = await build(async (doc) => {
+      await embedded(doc);
+      await withPdfAId(doc);
+    });
+    const r = await inspect("pdfa.pdf", bytes);
+    expect(r).toEqual({ ok: true, pageCount: 1, archiveWarnings: [] });
+  });
+
+  it("warns about a standard font, missing PDF/A identification, transparency and layers", async () => {
+    const { PDFName, rgb } = await import("pdf-lib");
+    const bytes = await build(async (doc) => {
+      const page = doc.addPage([595, 842]);
+      page.drawText("Lageplan", { x: 50, y: 800, size: 12 });
+      page.drawRectangle({ x: 50, y: 50, width: 200, height: 100, color: rgb(1, 0, 0), opacity: 0.4 });
+      const ocg = doc.context.register(doc.context.obj({ Type: "OCG", Name: "Bemaßung" }));
+      doc.catalog.set(PDFName.of("OCProperties"), doc.context.obj({ OCGs: [ocg], D: { Order: [ocg] } }));
+    });
+    const r = await inspect("lageplan.pdf", bytes);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.archiveWarnings).toEqual([
+      expect.stringMatching(/^Nicht eingebettete Schriften: Helvetica\. .*„Schriften einbetten“/),
+      expect.stringContaining("Ebenen (optionale Inhalte)"),
+      expect.stringContaining("Transparenzen"),
+      "Die Datei ist kein PDF/A (keine PDF/A-Kennung in den XMP-Metadaten). Für die dauerhafte Aufbewahrung ist ein Export als PDF/A-2 besser geeignet.",
+    ]);
+    // Only a warning: the file is accepted.
+    const plain = await build(async (doc) => {
+      await embedded(doc);
+    });
+    expect(await inspect("ohne-pdfa.pdf", plain)).toMatchObject({
+      ok: true,
+      archiveWarnings: [expect.stringContaining("kein PDF/A")],
+    });
   });
 });

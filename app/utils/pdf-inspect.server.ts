@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { env } from "~/utils/env.server";
-import { type ActiveContentKind, scanPdfObjects } from "~/utils/pdf-scan.server";
+import { type ActiveContentKind, type ArchiveFacts, scanPdfObjects } from "~/utils/pdf-scan.server";
 
 /**
  * Inspects an uploaded PDF on disk with qpdf (Debian package `qpdf`, installed by .ci/run,
@@ -20,10 +20,22 @@ const QUICK_TIMEOUT_MS = 15_000;
 const CHECK_TIMEOUT_MS = 60_000;
 
 export type PdfInspection =
-  | { ok: true; pageCount: number }
+  | {
+      ok: true;
+      pageCount: number;
+      /** German warnings for the uploader: the file will not archive well (not a refusal). */
+      archiveWarnings: string[];
+    }
   | {
       ok: false;
-      reason: "encrypted" | "damaged" | "no-pages" | "too-many-pages" | "active-content" | "decompression";
+      reason:
+        | "encrypted"
+        | "damaged"
+        | "no-pages"
+        | "too-many-pages"
+        | "active-content"
+        | "decompression"
+        | "image-too-large";
       message: string;
     };
 
@@ -57,6 +69,8 @@ export const pdfMessages = {
     `${quoteFilename(f)} enthält ${ACTIVE_LABELS[kind]}. ${ACTIVE_HINTS[kind]}`,
   decompression: (f: string, ratio: number) =>
     `${quoteFilename(f)} enthält Daten, die entpackt mehr als das ${ratio.toLocaleString("de-DE")}-Fache ihrer Größe einnehmen würden. Bitte exportieren Sie die PDF-Datei neu (z. B. über „Drucken als PDF“).`,
+  imageTooLarge: (f: string, width: number, height: number, maxPixels: number) =>
+    `${quoteFilename(f)} enthält ein Bild mit ${width.toLocaleString("de-DE")} × ${height.toLocaleString("de-DE")} Pixeln (${megapixels(width * height)} Megapixel); je Bild sind höchstens ${megapixels(maxPixels)} Megapixel erlaubt. Bitte exportieren Sie die PDF-Datei mit geringerer Bildauflösung (z. B. 300 dpi) neu.`,
   nestedCompression: (f: string) =>
     `${quoteFilename(f)} enthält mehrfach verschachtelt komprimierte Daten, die nicht sicher geprüft werden können. Bitte exportieren Sie die PDF-Datei neu (z. B. über „Drucken als PDF“).`,
 } as const;
@@ -78,7 +92,40 @@ const ACTIVE_HINTS: Record<ActiveContentKind, string> = {
   media: "Bitte exportieren Sie die PDF-Datei ohne Multimedia-Inhalte neu (z. B. über „Drucken als PDF“).",
 };
 
+function megapixels(pixels: number): string {
+  return (pixels / 1_000_000).toLocaleString("de-DE", { maximumFractionDigits: 1 });
+}
+
+/**
+ * Upload-time archivability warnings (issue 13): what keeps a Bauvorlage from becoming PDF/A
+ * (ISO 19005-2: every font embedded, 6.2.11.4; XMP with the PDF/A identification, 6.6.4; optional
+ * content only with restrictions, 6.8; transparency only in PDF/A-2 onwards). Encrypted files
+ * are refused at upload, so encryption never appears here.
+ */
+export const archiveMessages = {
+  fontsNotEmbedded: (fonts: string[]) =>
+    `Nicht eingebettete Schriften: ${fonts.slice(0, 5).join(", ")}${fonts.length > 5 ? ` und ${fonts.length - 5} weitere` : ""}. In der Akte kann der Text anders oder gar nicht erscheinen; bitte beim PDF-Export „Schriften einbetten“ (oder PDF/A) wählen.`,
+  notPdfA:
+    "Die Datei ist kein PDF/A (keine PDF/A-Kennung in den XMP-Metadaten). Für die dauerhafte Aufbewahrung ist ein Export als PDF/A-2 besser geeignet.",
+  transparency:
+    "Die Datei enthält Transparenzen; beim Archivieren (PDF/A-1) und beim Drucken kann sich die Darstellung ändern.",
+  layers:
+    "Die Datei enthält Ebenen (optionale Inhalte); ausgeblendete Ebenen können in der Akte fehlen oder unerwartet erscheinen. Bitte Ebenen beim Export zusammenführen.",
+} as const;
+
+export function archiveWarningsOf(facts: ArchiveFacts): string[] {
+  const warnings: string[] = [];
+  if (facts.fontsNotEmbedded.length > 0)
+    warnings.push(archiveMessages.fontsNotEmbedded(facts.fontsNotEmbedded));
+  if (facts.layers) warnings.push(archiveMessages.layers);
+  if (facts.transparency) warnings.push(archiveMessages.transparency);
+  if (!facts.pdfaId) warnings.push(archiveMessages.notPdfA);
+  return warnings;
+}
+
 export interface PdfLimits {
+  /** Pixels of one embedded image; defaults to env().UPLOAD_MAX_IMAGE_PIXELS. */
+  maxImagePixels?: number;
   /** Pages per file; defaults to env().UPLOAD_MAX_PDF_PAGES. */
   maxPages?: number;
   /** Decoded/encoded size per compressed stream; defaults to env().UPLOAD_MAX_DECOMPRESSION_RATIO. */
@@ -166,14 +213,15 @@ export async function inspectPdf(
   }
 
   // Active content and decompression bombs, before anything decodes a stream (qpdf --check does).
-  const refused = await scanContent(path, displayName, ratio);
-  if (refused) return refused;
+  const maxPixels = limits.maxImagePixels ?? env().UPLOAD_MAX_IMAGE_PIXELS;
+  const scanned = await scanContent(path, displayName, ratio, maxPixels);
+  if (!scanned.ok) return scanned;
 
   if (deepCheck) {
     const check = await deepCheckPdf(path, displayName);
     if (!check.ok) return check;
   }
-  return { ok: true, pageCount };
+  return { ok: true, pageCount, archiveWarnings: archiveWarningsOf(scanned.facts) };
 }
 
 /**
@@ -212,7 +260,8 @@ async function scanContent(
   path: string,
   displayName: string,
   ratio: number,
-): Promise<Extract<PdfInspection, { ok: false }> | null> {
+  maxPixels: number,
+): Promise<Extract<PdfInspection, { ok: false }> | { ok: true; facts: ArchiveFacts }> {
   // A private temp folder, never beside the input: two checks of the same file at once (the same
   // attachment delivered twice) must not share or delete each other's rewrite, and the input's
   // folder may not be writable.
@@ -234,8 +283,8 @@ async function scanContent(
     if (rewrite.code !== 0 && rewrite.code !== 3) {
       return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
     }
-    const scan = await scanPdfObjects(plain, { ratio });
-    if (scan.ok) return null;
+    const scan = await scanPdfObjects(plain, { ratio, maxImagePixels: maxPixels });
+    if (scan.ok) return { ok: true, facts: scan.facts };
     switch (scan.reason) {
       case "active":
         return { ok: false, reason: "active-content", message: pdfMessages.active(displayName, scan.kind) };
@@ -243,6 +292,12 @@ async function scanContent(
         return { ok: false, reason: "decompression", message: pdfMessages.decompression(displayName, ratio) };
       case "nested-compression":
         return { ok: false, reason: "decompression", message: pdfMessages.nestedCompression(displayName) };
+      case "image-too-large":
+        return {
+          ok: false,
+          reason: "image-too-large",
+          message: pdfMessages.imageTooLarge(displayName, scan.width, scan.height, maxPixels),
+        };
       default:
         return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
     }

@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { Readable, Writable } from "node:stream";
+import { Readable, Transform, type TransformCallback, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createInflate, inflateSync, constants as zlibConstants } from "node:zlib";
 
@@ -10,18 +10,22 @@ import { createInflate, inflateSync, constants as zlibConstants } from "node:zli
  *
  *   - active content: the names that make a viewer run or open something (JavaScript, Launch,
  *     embedded files and file-attachment annotations, XFA forms, RichMedia/Movie/Sound);
- *   - decompression bombs: each FlateDecode stream is inflated (in chunks, output counted and
- *     dropped at once) and the walk stops as soon as a stream decodes to more than
- *     max(ratio × its encoded length, floor) or the whole file to more than
- *     max(ratio × file size, total floor). Memory stays at a few chunks; work stays bounded.
- *     A lone LZWDecode/RunLengthDecode stream is counted the same way without decoding it.
- *     Two expanding filters that are not all Flate (e.g. [/LZWDecode /FlateDecode]) are refused;
- *     other chains (e.g. [/ASCII85Decode /LZWDecode]) and inline images inside content streams
- *     are not measured (known gap).
+ *   - decompression bombs: every stream is decoded through its filter chain — FlateDecode,
+ *     LZWDecode, RunLengthDecode, ASCIIHexDecode, ASCII85Decode in any order and number — in
+ *     chunks, each stage's output counted and dropped at once; the walk stops as soon as a stage
+ *     yields more than max(ratio × the stream's encoded length, floor) or the whole file more than
+ *     max(ratio × file size, total floor). Image codecs (DCT, JPX, CCITT, JBIG2) end the chain
+ *     (their data is not expanded here); an expanding filter after one of them is refused.
+ *   - inline images (BI … ID … EI) inside content streams: their dictionary is read, their data
+ *     decoded with the same bounded decoders and limits, and their dimensions checked;
+ *   - image XObjects whose /Width × /Height exceed the pixel limit (from the dictionary, before
+ *     anything decodes them);
+ *   - archivability facts for the upload's warning (issue 13): fonts not embedded, transparency,
+ *     optional content (layers), and whether an XMP metadata stream carries a PDF/A identification.
  *
  * Only dictionaries and arrays are tokenised: stream data is never read as PDF syntax, so bytes
  * of an image or font cannot look like a name. Strings are skipped properly, so the text
- * "(/JavaScript)" in a title is not a finding.
+ * "(/JavaScript)" in a title is not a finding. Memory stays at a few chunks per stream.
  */
 
 export type ActiveContentKind = "javascript" | "launch" | "embedded" | "xfa" | "media";
@@ -40,8 +44,22 @@ const ACTIVE_NAMES: Record<string, ActiveContentKind> = {
   Sound: "media",
 };
 
-/** Filters that expand data; a chain of two or more that we cannot decode ourselves is refused. */
-const EXPANDING = new Set(["FlateDecode", "LZWDecode", "RunLengthDecode"]);
+/** Filters we decode (full and abbreviated names, ISO 32000-1 7.4 and 8.9.7). */
+const DECODABLE: Record<string, Filter> = {
+  FlateDecode: "flate",
+  Fl: "flate",
+  LZWDecode: "lzw",
+  LZW: "lzw",
+  RunLengthDecode: "rle",
+  RL: "rle",
+  ASCIIHexDecode: "hex",
+  AHx: "hex",
+  ASCII85Decode: "a85",
+  A85: "a85",
+};
+type Filter = "flate" | "lzw" | "rle" | "hex" | "a85";
+/** Filters that expand data; after an image codec (which ends what we decode) they are refused. */
+const EXPANDING = new Set(["FlateDecode", "Fl", "LZWDecode", "LZW", "RunLengthDecode", "RL"]);
 
 export interface ScanLimits {
   /** decoded/encoded bytes per stream, beyond `streamFloorBytes`. */
@@ -52,13 +70,28 @@ export interface ScanLimits {
   totalFloorBytes?: number;
   /** Largest object outside stream data (a dictionary or array), in bytes. */
   maxObjectBytes?: number;
+  /** Pixels of one image (XObject or inline image), from its dictionary; unlimited when absent. */
+  maxImagePixels?: number;
+}
+
+/** What the scan saw that matters for archiving (PDF/A); never a refusal. */
+export interface ArchiveFacts {
+  /** Base names of fonts whose program is not in the file (subset prefix removed), sorted. */
+  fontsNotEmbedded: string[];
+  /** A transparency group, soft mask, constant alpha below 1 or a blend mode other than Normal. */
+  transparency: boolean;
+  /** Optional content (layers): /OCProperties in the catalog. */
+  layers: boolean;
+  /** An XMP metadata stream with a PDF/A identification (pdfaid:part). */
+  pdfaId: boolean;
 }
 
 export type ScanResult =
-  | { ok: true; decodedBytes: number; streams: number }
+  | { ok: true; decodedBytes: number; streams: number; inlineImages: number; facts: ArchiveFacts }
   | { ok: false; reason: "active"; kind: ActiveContentKind }
   | { ok: false; reason: "bomb"; decodedBytes: number; encodedBytes: number }
   | { ok: false; reason: "nested-compression" }
+  | { ok: false; reason: "image-too-large"; width: number; height: number }
   | { ok: false; reason: "malformed"; detail: string };
 
 class ScanStop extends Error {
@@ -159,29 +192,705 @@ function lex(buf: Buffer, i: number, eof: boolean): { tok: Token | null; end: nu
   return { tok: { t: "kw", v: word }, end: j };
 }
 
-/** Counts bytes written to it and fails once they exceed `cap`; keeps nothing. */
-class CountingSink extends Writable {
+// ---- bounded decoders ------------------------------------------------------------------------
+
+/** A stage's output went beyond its cap. */
+class CapExceeded extends Error {
+  constructor(readonly count: number) {
+    super("cap exceeded");
+  }
+}
+
+/**
+ * An incremental decoder: `push` decodes a chunk, `end` flushes; output goes to `out` in pieces of
+ * at most OUT_CHUNK bytes. `done` once the filter's end-of-data marker was seen (the rest of the
+ * input is ignored, as readers do).
+ */
+interface Decoder {
+  push(chunk: Buffer, out: (piece: Buffer) => void): void;
+  end(out: (piece: Buffer) => void): void;
+  done: boolean;
+}
+
+const OUT_CHUNK = 64 * 1024;
+
+/** Collects output bytes and hands them on in pieces. */
+class Out {
+  private buf = Buffer.allocUnsafe(OUT_CHUNK);
+  private n = 0;
+  constructor(private readonly out: (piece: Buffer) => void) {}
+  byte(b: number) {
+    this.buf[this.n++] = b;
+    if (this.n === OUT_CHUNK) this.flush();
+  }
+  flush() {
+    if (this.n === 0) return;
+    this.out(Buffer.from(this.buf.subarray(0, this.n)));
+    this.n = 0;
+  }
+}
+
+/** ASCIIHexDecode (7.4.2): hex digit pairs, whitespace ignored, ">" ends the data. */
+class HexDecoder implements Decoder {
+  done = false;
+  private high = -1;
+  push(chunk: Buffer, out: (piece: Buffer) => void) {
+    const o = new Out(out);
+    for (const c of chunk) {
+      if (this.done) break;
+      if (isWhite(c)) continue;
+      if (c === 0x3e) {
+        this.done = true;
+        break;
+      }
+      const v = hexValue(c);
+      if (v < 0) throw new DamagedData();
+      if (this.high < 0) this.high = v;
+      else {
+        o.byte((this.high << 4) | v);
+        this.high = -1;
+      }
+    }
+    o.flush();
+  }
+  end(out: (piece: Buffer) => void) {
+    if (this.high >= 0) out(Buffer.from([this.high << 4]));
+    this.high = -1;
+  }
+}
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/** ASCII85Decode (7.4.3): groups of five characters "!".."u" → four bytes, "z" → four zeros, "~>" ends. */
+class A85Decoder implements Decoder {
+  done = false;
+  private group: number[] = [];
+  private tilde = false;
+  push(chunk: Buffer, out: (piece: Buffer) => void) {
+    const o = new Out(out);
+    for (const c of chunk) {
+      if (this.done) break;
+      if (this.tilde) {
+        if (c !== 0x3e) throw new DamagedData();
+        this.done = true;
+        this.finish(o);
+        break;
+      }
+      if (isWhite(c)) continue;
+      if (c === 0x7e) {
+        this.tilde = true;
+        continue;
+      }
+      if (c === 0x7a && this.group.length === 0) {
+        for (let k = 0; k < 4; k++) o.byte(0);
+        continue;
+      }
+      if (c < 0x21 || c > 0x75) throw new DamagedData();
+      this.group.push(c - 0x21);
+      if (this.group.length === 5) {
+        let v = 0;
+        for (const d of this.group) v = v * 85 + d;
+        if (v > 0xffffffff) throw new DamagedData();
+        o.byte((v >>> 24) & 0xff);
+        o.byte((v >>> 16) & 0xff);
+        o.byte((v >>> 8) & 0xff);
+        o.byte(v & 0xff);
+        this.group = [];
+      }
+    }
+    o.flush();
+  }
+  end(out: (piece: Buffer) => void) {
+    const o = new Out(out);
+    this.finish(o);
+    o.flush();
+  }
+  /** A final partial group of n characters yields n − 1 bytes. */
+  private finish(o: Out) {
+    const n = this.group.length;
+    if (n === 0) return;
+    if (n === 1) throw new DamagedData();
+    let v = 0;
+    for (let k = 0; k < 5; k++) v = v * 85 + (k < n ? (this.group[k] as number) : 84);
+    for (let k = 0; k < n - 1; k++) o.byte((v >>> (24 - 8 * k)) & 0xff);
+    this.group = [];
+  }
+}
+
+/** RunLengthDecode (7.4.5). */
+class RleDecoder implements Decoder {
+  done = false;
+  private literal = 0; // literal bytes still to copy
+  private repeat = 0; // copies of the next byte
+  push(chunk: Buffer, out: (piece: Buffer) => void) {
+    const o = new Out(out);
+    for (const byte of chunk) {
+      if (this.done) break;
+      if (this.literal > 0) {
+        o.byte(byte);
+        this.literal--;
+      } else if (this.repeat > 0) {
+        for (let k = 0; k < this.repeat; k++) o.byte(byte);
+        this.repeat = 0;
+      } else if (byte === 128) this.done = true;
+      else if (byte < 128) this.literal = byte + 1;
+      else this.repeat = 257 - byte;
+    }
+    o.flush();
+  }
+  end() {}
+}
+
+/** LZWDecode (7.4.4), EarlyChange 1: a string table of (prefix code, last byte) pairs. */
+class LzwDecoder implements Decoder {
+  done = false;
+  private readonly prefix = new Int16Array(4097);
+  private readonly suffix = new Uint8Array(4097);
+  private readonly first = new Uint8Array(4097);
+  private readonly lengths = new Uint16Array(4097);
+  private readonly stack = new Uint8Array(4097);
+  private next = 258;
+  private width = 9;
+  private prev = -1;
+  private bits = 0;
+  private nbits = 0;
+  constructor() {
+    for (let c = 0; c < 256; c++) {
+      this.suffix[c] = c;
+      this.first[c] = c;
+      this.lengths[c] = 1;
+      this.prefix[c] = -1;
+    }
+  }
+  push(chunk: Buffer, out: (piece: Buffer) => void) {
+    const o = new Out(out);
+    for (const byte of chunk) {
+      if (this.done) break;
+      this.bits = ((this.bits << 8) | byte) & 0xffffff;
+      this.nbits += 8;
+      while (this.nbits >= this.width && !this.done) {
+        const code = (this.bits >>> (this.nbits - this.width)) & ((1 << this.width) - 1);
+        this.nbits -= this.width;
+        this.code(code, o);
+      }
+    }
+    o.flush();
+  }
+  end() {}
+  private code(code: number, o: Out) {
+    if (code === 256) {
+      this.next = 258;
+      this.width = 9;
+      this.prev = -1;
+      return;
+    }
+    if (code === 257) {
+      this.done = true;
+      return;
+    }
+    let firstByte: number;
+    if (code < this.next && (code < 256 || code >= 258)) {
+      this.emit(code, o);
+      firstByte = this.first[code] as number;
+    } else if (code === this.next && this.prev >= 0) {
+      // KwKwK: the previous string plus its own first byte.
+      firstByte = this.first[this.prev] as number;
+      this.emit(this.prev, o);
+      o.byte(firstByte);
+    } else {
+      throw new DamagedData();
+    }
+    if (this.prev >= 0 && this.next < 4096) {
+      this.prefix[this.next] = this.prev;
+      this.suffix[this.next] = firstByte;
+      this.first[this.next] = this.first[this.prev] as number;
+      this.lengths[this.next] = (this.lengths[this.prev] as number) + 1;
+      this.next++;
+    }
+    this.prev = code;
+    // EarlyChange 1: the width grows one code early.
+    if (this.next + 1 >= 1 << this.width && this.width < 12) this.width++;
+  }
+  private emit(code: number, o: Out) {
+    let n = 0;
+    for (let c = code; c >= 0; c = this.prefix[c] as number) this.stack[n++] = this.suffix[c] as number;
+    while (n > 0) o.byte(this.stack[--n] as number);
+  }
+}
+
+/** The filter's data is damaged: what decoded so far counts; qpdf --check judges the damage. */
+class DamagedData extends Error {}
+
+function newDecoder(f: Exclude<Filter, "flate">): Decoder {
+  switch (f) {
+    case "lzw":
+      return new LzwDecoder();
+    case "rle":
+      return new RleDecoder();
+    case "hex":
+      return new HexDecoder();
+    case "a85":
+      return new A85Decoder();
+  }
+}
+
+/**
+ * Decodes `data` through `chain` in memory, each stage's output capped at `cap` (CapExceeded).
+ * For small streams and inline images. Damaged data ends the chain with what decoded so far.
+ */
+function decodeSync(data: Buffer, chain: Filter[], cap: number): Buffer {
+  let cur = data;
+  for (const f of chain) {
+    if (f === "flate") {
+      try {
+        cur = inflateSync(cur, { maxOutputLength: cap, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new CapExceeded(cap + 1);
+        return cur; // damaged deflate data
+      }
+      continue;
+    }
+    const pieces: Buffer[] = [];
+    let n = 0;
+    const out = (p: Buffer) => {
+      n += p.length;
+      if (n > cap) throw new CapExceeded(n);
+      pieces.push(p);
+    };
+    const d = newDecoder(f);
+    try {
+      d.push(cur, out);
+      d.end(out);
+    } catch (err) {
+      if (!(err instanceof DamagedData)) throw err;
+      cur = Buffer.concat(pieces, n);
+      return cur;
+    }
+    cur = Buffer.concat(pieces, n);
+  }
+  return cur;
+}
+
+/** One stage of a streaming chain: decodes, counts its output against `cap`, keeps nothing. */
+function decoderStage(f: Filter, cap: number): Transform {
+  let count = 0;
+  const counted = (t: Transform) => (p: Buffer) => {
+    count += p.length;
+    if (count > cap) throw new CapExceeded(count);
+    t.push(p);
+  };
+  if (f === "flate") {
+    const inflate = createInflate({ chunkSize: OUT_CHUNK });
+    const t = new Transform({
+      transform(chunk: Buffer, _enc, cb: TransformCallback) {
+        if (!inflate.write(chunk)) inflate.once("drain", () => cb());
+        else cb();
+      },
+      flush(cb: TransformCallback) {
+        inflate.end();
+        inflate.once("end", () => cb());
+      },
+    });
+    const push = counted(t);
+    inflate.on("data", (p: Buffer) => {
+      try {
+        push(p);
+      } catch (err) {
+        inflate.destroy();
+        t.destroy(err as Error);
+      }
+    });
+    // Damaged deflate data: end this stage quietly with what decoded so far.
+    inflate.on("error", () => t.push(null));
+    return t;
+  }
+  const d = newDecoder(f);
+  let broken = false;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      if (broken || d.done) return cb();
+      try {
+        d.push(chunk, counted(this));
+      } catch (err) {
+        if (!(err instanceof DamagedData)) return cb(err as Error);
+        broken = true;
+      }
+      cb();
+    },
+    flush(cb: TransformCallback) {
+      try {
+        if (!broken) d.end(counted(this));
+      } catch (err) {
+        if (!(err instanceof DamagedData)) return cb(err as Error);
+      }
+      cb();
+    },
+  });
+}
+
+/** The chain's final output: counted against `cap`, shown to `inspect` (inline images, XMP), dropped. */
+class Sink extends Writable {
   count = 0;
-  constructor(private readonly cap: number) {
+  constructor(
+    private readonly cap: number,
+    private readonly inspect: ((chunk: Buffer) => void) | null,
+  ) {
     super({ highWaterMark: CHUNK });
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void) {
     this.count += chunk.length;
-    cb(this.count > this.cap ? new CapExceeded() : null);
+    if (this.count > this.cap) return cb(new CapExceeded(this.count));
+    try {
+      this.inspect?.(chunk);
+    } catch (err) {
+      return cb(err as Error);
+    }
+    cb();
   }
 }
-class CapExceeded extends Error {}
+
+// ---- dictionaries ----------------------------------------------------------------------------
+
+/** What the scan keeps of one dictionary: its keys, and its name and number values. */
+interface DictFrame {
+  key: string | null;
+  keys: Set<string>;
+  names: Map<string, string>;
+  nums: Map<string, number>;
+}
+function newFrame(): DictFrame {
+  return { key: null, keys: new Set(), names: new Map(), nums: new Map() };
+}
+
+const SIMPLE_FONTS = new Set(["Type1", "TrueType", "MMType1"]);
+const FONT_FILES = ["FontFile", "FontFile2", "FontFile3"];
+
+/** Records what a closed dictionary says about archivability. */
+function noteFacts(d: DictFrame, facts: MutableFacts) {
+  const type = d.names.get("Type");
+  if (type === "FontDescriptor" || (d.keys.has("FontName") && d.keys.has("Flags"))) {
+    if (!FONT_FILES.some((k) => d.keys.has(k)))
+      facts.fontsNotEmbedded.add(baseFontName(d.names.get("FontName")));
+  } else if (
+    type === "Font" &&
+    SIMPLE_FONTS.has(d.names.get("Subtype") ?? "") &&
+    !d.keys.has("FontDescriptor")
+  ) {
+    // A simple font without a descriptor: one of the standard 14, never embedded.
+    facts.fontsNotEmbedded.add(baseFontName(d.names.get("BaseFont")));
+  }
+  if (
+    d.names.get("S") === "Transparency" &&
+    (type === "Group" || d.keys.has("CS") || d.keys.has("I") || type === undefined)
+  ) {
+    facts.transparency = true;
+  }
+  if (d.keys.has("SMask") && d.names.get("SMask") !== "None") facts.transparency = true;
+  for (const k of ["CA", "ca"]) {
+    const v = d.nums.get(k);
+    if (v !== undefined && v < 1) facts.transparency = true;
+  }
+  const bm = d.names.get("BM");
+  if (bm && bm !== "Normal" && bm !== "Compatible") facts.transparency = true;
+  if (d.keys.has("OCProperties")) facts.layers = true;
+}
+function baseFontName(name: string | undefined): string {
+  if (!name) return "(ohne Namen)";
+  return name.replace(/^[A-Z]{6}\+/, "");
+}
+
+interface MutableFacts {
+  fontsNotEmbedded: Set<string>;
+  transparency: boolean;
+  layers: boolean;
+  pdfaId: boolean;
+}
+
+/** A stream whose data is a content stream (page contents or a form XObject): may hold inline images. */
+function isContentStream(d: DictFrame | null): boolean {
+  if (!d) return false;
+  if (d.names.get("Subtype") === "Form") return true;
+  return (
+    !d.keys.has("Type") &&
+    !d.keys.has("Subtype") &&
+    !d.keys.has("N") &&
+    !d.keys.has("Length1") &&
+    !d.keys.has("Length2")
+  );
+}
+
+// ---- inline images -----------------------------------------------------------------------------
+
+/** Encoded bytes of one inline image we read at most (PDF 2.0 allows 4 KB; far above that is refused). */
+const MAX_INLINE_IMAGE_BYTES = 1024 * 1024;
+const MAX_INLINE_DICT_BYTES = 16 * 1024;
+
+const INLINE_KEYS: Record<string, string> = {
+  F: "Filter",
+  W: "Width",
+  H: "Height",
+  BPC: "BitsPerComponent",
+  CS: "ColorSpace",
+  IM: "ImageMask",
+};
+const INLINE_COMPONENTS: Record<string, number> = {
+  G: 1,
+  DeviceGray: 1,
+  CalGray: 1,
+  RGB: 3,
+  DeviceRGB: 3,
+  CalRGB: 3,
+  CMYK: 4,
+  DeviceCMYK: 4,
+  I: 1,
+  Indexed: 1,
+};
+
+/**
+ * Finds inline images in a content stream fed chunk by chunk (strings and comments skipped, so
+ * "(BI)" is text) and checks each: dimensions against the pixel limit, data decoded with the
+ * bounded decoders (ratio and floor as for a stream, counted into the file's total).
+ */
+class InlineImageScanner {
+  images = 0;
+  private state: "ops" | "string" | "comment" | "dict" | "data" = "ops";
+  private depth = 0; // string nesting
+  private escape = false;
+  private token = "";
+  private prev = 0x20; // byte before the current token
+  private dict: number[] = [];
+  private data: number[] = [];
+  private dataFilters: Filter[] = [];
+  private rawLeft = -1; // unfiltered data: bytes still to skip
+  private afterData = false;
+  constructor(
+    private readonly limits: { ratio: number; floor: number; maxPixels: number },
+    private readonly onDecoded: (decoded: number, encoded: number) => void,
+  ) {}
+
+  feed(chunk: Buffer) {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i] as number;
+      switch (this.state) {
+        case "string":
+          if (this.escape) this.escape = false;
+          else if (c === 0x5c) this.escape = true;
+          else if (c === 0x28) this.depth++;
+          else if (c === 0x29 && --this.depth === 0) this.state = "ops";
+          break;
+        case "comment":
+          if (c === 0x0a || c === 0x0d) this.state = "ops";
+          break;
+        case "dict":
+          this.dict.push(c);
+          if (this.dict.length > MAX_INLINE_DICT_BYTES)
+            throw new ScanStop({ ok: false, reason: "malformed", detail: "inline image dictionary" });
+          // "ID" as a token followed by one whitespace byte starts the data.
+          if (
+            isWhite(c) &&
+            this.dict.length >= 3 &&
+            this.dict[this.dict.length - 2] === 0x44 &&
+            this.dict[this.dict.length - 3] === 0x49 &&
+            (this.dict.length === 3 ||
+              isWhite(this.dict[this.dict.length - 4]) ||
+              isDelim(this.dict[this.dict.length - 4]))
+          ) {
+            this.startData(Buffer.from(this.dict.slice(0, -3)));
+          }
+          break;
+        case "data":
+          if (this.rawLeft >= 0) {
+            // Unfiltered: the length follows from the dictionary; then "EI".
+            if (this.rawLeft > 0) {
+              this.rawLeft--;
+              break;
+            }
+            this.rawLeft = -1;
+            this.afterData = true;
+          }
+          if (this.afterData) {
+            // Skip to "EI" (whitespace in between is allowed).
+            this.data.push(c);
+            if (this.data.length > 64)
+              throw new ScanStop({ ok: false, reason: "malformed", detail: "inline image end" });
+            const n = this.data.length;
+            if (n >= 2 && this.data[n - 2] === 0x45 && this.data[n - 1] === 0x49) this.endImage(0);
+            break;
+          }
+          this.data.push(c);
+          if (this.data.length > MAX_INLINE_IMAGE_BYTES + 8) {
+            throw new ScanStop({ ok: false, reason: "malformed", detail: "inline image too large" });
+          }
+          // Filtered: the data ends at whitespace "EI" followed by whitespace or a delimiter.
+          if (this.data.length >= 4) {
+            const n = this.data.length;
+            if (
+              (isWhite(c) || isDelim(c)) &&
+              this.data[n - 2] === 0x49 &&
+              this.data[n - 3] === 0x45 &&
+              isWhite(this.data[n - 4])
+            ) {
+              this.endImage(n - 4);
+            }
+          }
+          break;
+        case "ops":
+          if (c === 0x28) {
+            this.endToken();
+            this.state = "string";
+            this.depth = 1;
+          } else if (c === 0x25) {
+            this.endToken();
+            this.state = "comment";
+          } else if (isWhite(c) || isDelim(c)) {
+            this.endToken();
+            this.prev = c;
+          } else {
+            this.token += String.fromCharCode(c);
+            if (this.token.length > 16) this.token = "x"; // long words are never "BI"
+          }
+          break;
+      }
+    }
+  }
+
+  /** The stream ended: an image still open is damaged data (qpdf judges); nothing to count. */
+  end() {
+    this.endToken();
+  }
+
+  private endToken() {
+    if (this.token === "BI" && this.prev !== 0x2f) {
+      this.state = "dict";
+      this.dict = [];
+    }
+    this.token = "";
+  }
+
+  private startData(dictBytes: Buffer) {
+    const values = parseInlineDict(dictBytes);
+    const width = values.nums.get("Width") ?? 0;
+    const height = values.nums.get("Height") ?? 0;
+    if (width * height > this.limits.maxPixels) {
+      throw new ScanStop({ ok: false, reason: "image-too-large", width, height });
+    }
+    this.images++;
+    this.dataFilters = [];
+    let undecodable = false;
+    for (const f of values.filters) {
+      const known = DECODABLE[f];
+      if (known && !undecodable) this.dataFilters.push(known);
+      else if (EXPANDING.has(f)) throw new ScanStop({ ok: false, reason: "nested-compression" });
+      else undecodable = true;
+    }
+    this.data = [];
+    this.afterData = false;
+    if (values.filters.length === 0) {
+      const mask = values.names.get("ImageMask") === "true";
+      const bpc = mask ? 1 : (values.nums.get("BitsPerComponent") ?? 8);
+      const comps = mask ? 1 : (INLINE_COMPONENTS[values.names.get("ColorSpace") ?? "G"] ?? 1);
+      this.rawLeft = height * Math.ceil((width * bpc * comps) / 8);
+      this.onDecoded(this.rawLeft, this.rawLeft);
+    } else {
+      this.rawLeft = -1;
+    }
+    this.state = "data";
+  }
+
+  private endImage(encodedLength: number) {
+    if (!this.afterData && this.dataFilters.length > 0) {
+      const encoded = Buffer.from(this.data.slice(0, encodedLength));
+      const cap = Math.max(this.limits.ratio * encoded.length, this.limits.floor);
+      let decoded: number;
+      try {
+        decoded = decodeSync(encoded, this.dataFilters, cap).length;
+      } catch (err) {
+        if (err instanceof CapExceeded) {
+          throw new ScanStop({
+            ok: false,
+            reason: "bomb",
+            decodedBytes: err.count,
+            encodedBytes: encoded.length,
+          });
+        }
+        throw err;
+      }
+      this.onDecoded(decoded, encoded.length);
+    }
+    this.data = [];
+    this.afterData = false;
+    this.state = "ops";
+    this.prev = 0x20;
+  }
+}
+
+/** The key/value pairs of an inline image dictionary (abbreviated keys expanded). */
+function parseInlineDict(bytes: Buffer) {
+  const names = new Map<string, string>();
+  const nums = new Map<string, number>();
+  const filters: string[] = [];
+  let key: string | null = null;
+  let inArray = false;
+  let i = 0;
+  for (;;) {
+    const lexed = lex(bytes, i, true);
+    if (!lexed?.tok) break;
+    i = lexed.end;
+    const tok = lexed.tok;
+    if (tok.t === "open-array") inArray = true;
+    else if (tok.t === "close-array") {
+      inArray = false;
+      key = null;
+    } else if (key === null) {
+      if (tok.t === "name") key = INLINE_KEYS[tok.v] ?? tok.v;
+    } else if (key === "Filter" && tok.t === "name") {
+      filters.push(tok.v);
+      if (!inArray) key = null;
+    } else {
+      if (tok.t === "name") names.set(key, tok.v);
+      else if (tok.t === "num") nums.set(key, tok.v);
+      else if (tok.t === "kw") names.set(key, tok.v);
+      if (!inArray) key = null;
+    }
+  }
+  return { names, nums, filters };
+}
+
+// ---- the walk ----------------------------------------------------------------------------------
 
 export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<ScanResult> {
   const streamFloor = limits.streamFloorBytes ?? 16 * 1024 * 1024;
   const totalFloor = limits.totalFloorBytes ?? 256 * 1024 * 1024;
   const maxObject = limits.maxObjectBytes ?? 16 * 1024 * 1024;
+  const maxPixels = limits.maxImagePixels ?? Number.POSITIVE_INFINITY;
   const fh = await open(path, "r");
   try {
     const fileSize = (await fh.stat()).size;
     const totalCap = Math.max(limits.ratio * fileSize, totalFloor);
     let totalDecoded = 0;
     let streams = 0;
+    let inlineImages = 0;
+    const facts: MutableFacts = {
+      fontsNotEmbedded: new Set(),
+      transparency: false,
+      layers: false,
+      pdfaId: false,
+    };
+    const addDecoded = (decoded: number, encoded: number) => {
+      totalDecoded += decoded;
+      if (totalDecoded > totalCap) {
+        throw new ScanStop({
+          ok: false,
+          reason: "bomb",
+          decodedBytes: totalDecoded,
+          encodedBytes: Math.max(encoded, fileSize),
+        });
+      }
+    };
 
     let buf: Buffer = Buffer.alloc(0);
     let bufPos = 0; // file offset of buf[0]
@@ -204,18 +913,22 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       else buf = Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
     };
 
-    // Parser state: nesting of the current object; in its top-level dictionary the key whose
-    // value comes next (null while a key is awaited), /Length and /Filter of a stream.
-    const stack: ("d" | "a")[] = [];
-    let key: string | null = null;
-    let length: number | null = null;
+    // Parser state: nesting of the current object (a frame per dictionary, null per array); the
+    // object's top-level dictionary once closed (the stream dictionary when "stream" follows),
+    // its /Filter chain.
+    const stack: (DictFrame | null)[] = [];
+    let top: DictFrame | null = null;
     let filters: string[] = [];
     let expectEndstream = false;
     const resetObject = () => {
       stack.length = 0;
-      key = null;
-      length = null;
+      top = null;
       filters = [];
+    };
+    /** A value (not a key) ended in the innermost dictionary. */
+    const valueDone = () => {
+      const f = stack[stack.length - 1];
+      if (f) f.key = null;
     };
 
     for (;;) {
@@ -235,62 +948,76 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
         continue;
       }
 
-      const depth1 = stack.length === 1 && stack[0] === "d";
+      const frame = stack.length > 0 ? stack[stack.length - 1] : undefined;
       switch (tok.t) {
         case "name": {
           const kind = ACTIVE_NAMES[tok.v];
           if (kind) throw new ScanStop({ ok: false, reason: "active", kind });
-          if (depth1) {
-            if (key === null) {
-              key = tok.v;
+          if (frame) {
+            if (frame.key === null) {
+              frame.key = tok.v;
+              frame.keys.add(tok.v);
             } else {
-              if (key === "Filter") filters = [tok.v];
-              key = null;
+              frame.names.set(frame.key, tok.v);
+              if (stack.length === 1 && frame.key === "Filter") filters = [tok.v];
+              frame.key = null;
             }
-          } else if (stack.length === 2 && stack[0] === "d" && stack[1] === "a" && key === "Filter") {
+          } else if (frame === null && stack.length === 2 && stack[0]?.key === "Filter") {
             filters.push(tok.v);
           }
           break;
         }
         case "num":
           // The value of the key; the "0 R" of an indirect reference then passes with key null.
-          if (depth1 && key !== null) {
-            if (key === "Length") length = tok.v;
-            key = null;
+          if (frame && frame.key !== null) {
+            frame.nums.set(frame.key, tok.v);
+            frame.key = null;
           }
           break;
         case "string":
-          if (depth1) key = null;
+          if (frame) frame.key = null;
           break;
         case "open-dict":
+          stack.push(newFrame());
+          break;
         case "open-array":
-          stack.push(tok.t === "open-dict" ? "d" : "a");
+          stack.push(null);
           break;
         case "close-dict":
-        case "close-array":
-          stack.pop();
-          // A dictionary or array value of the top-level dictionary has ended.
-          if (stack.length === 1 && stack[0] === "d") key = null;
+        case "close-array": {
+          const closed = stack.pop();
+          if (closed) {
+            noteFacts(closed, facts);
+            if (stack.length === 0) top = closed;
+          }
+          // A dictionary or array value of the enclosing dictionary has ended.
+          valueDone();
           break;
+        }
         case "kw":
           if (tok.v === "obj" || tok.v === "endobj") {
             resetObject();
           } else if (tok.v === "stream") {
+            const dict: DictFrame | null = top;
+            const length = dict?.nums.get("Length");
             const dataStart = await streamDataStart();
-            if (length === null || !Number.isInteger(length) || length < 0 || dataStart + length > fileSize) {
+            if (
+              length === undefined ||
+              !Number.isInteger(length) ||
+              length < 0 ||
+              dataStart + length > fileSize
+            ) {
               throw new ScanStop({ ok: false, reason: "malformed", detail: "stream length" });
             }
             streams++;
-            const decoded = await measureStream(dataStart, length, filters);
-            totalDecoded += decoded;
-            if (totalDecoded > totalCap) {
-              throw new ScanStop({
-                ok: false,
-                reason: "bomb",
-                decodedBytes: totalDecoded,
-                encodedBytes: fileSize,
-              });
+            if (dict?.names.get("Subtype") === "Image") {
+              const w = dict.nums.get("Width") ?? 0;
+              const h = dict.nums.get("Height") ?? 0;
+              if (w * h > maxPixels)
+                throw new ScanStop({ ok: false, reason: "image-too-large", width: w, height: h });
             }
+            const decoded = await measureStream(dataStart, length, filters, dict);
+            addDecoded(decoded, length);
             // Continue right after the data: "endstream" must follow. Within the buffer the
             // cursor moves; otherwise reading resumes at that offset.
             const after = dataStart + length;
@@ -304,13 +1031,25 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
             }
             expectEndstream = true;
             resetObject();
-          } else if (depth1 && key !== null) {
-            key = null; // true, false, null
+          } else if (frame && frame.key !== null) {
+            if (tok.v !== "R") frame.names.set(frame.key, tok.v);
+            frame.key = null; // true, false, null
           }
           break;
       }
     }
-    return { ok: true, decodedBytes: totalDecoded, streams };
+    return {
+      ok: true,
+      decodedBytes: totalDecoded,
+      streams,
+      inlineImages,
+      facts: {
+        fontsNotEmbedded: [...facts.fontsNotEmbedded].sort((a, b) => a.localeCompare(b, "de")),
+        transparency: facts.transparency,
+        layers: facts.layers,
+        pdfaId: facts.pdfaId,
+      },
+    };
 
     /** The offset of the first data byte after the keyword "stream" (CRLF or LF). */
     async function streamDataStart(): Promise<number> {
@@ -320,73 +1059,78 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       return bufPos + i;
     }
 
-    /** Decoded size of one stream, inflating its leading FlateDecode filters with a cap. */
-    async function measureStream(start: number, len: number, chain: string[]): Promise<number> {
-      const flates = chain.findIndex((f) => f !== "FlateDecode");
-      const leading = flates < 0 ? chain.length : flates;
-      const laterExpanders = chain.slice(leading).filter((f) => EXPANDING.has(f)).length;
-      if (leading + laterExpanders >= 2 && laterExpanders > 0) {
-        // e.g. [/LZWDecode /FlateDecode]: two expanding stages we cannot bound.
-        throw new ScanStop({ ok: false, reason: "nested-compression" });
-      }
-      if (leading === 0) {
-        // A lone LZW or RunLength stream: its decoded size is counted without decoding.
-        if (chain.length === 1 && (chain[0] === "LZWDecode" || chain[0] === "RunLengthDecode")) {
-          return countOther(start, len, chain[0], Math.max(limits.ratio * len, streamFloor));
+    /**
+     * Decoded size of one stream: its leading decodable filters run (bounded per stage); what
+     * follows an image codec is not expanded here. Content streams are searched for inline
+     * images, XMP metadata for the PDF/A identification.
+     */
+    async function measureStream(
+      start: number,
+      len: number,
+      chain: string[],
+      dict: DictFrame | null,
+    ): Promise<number> {
+      const decodable: Filter[] = [];
+      let rest = 0;
+      for (const f of chain) {
+        const known = DECODABLE[f];
+        if (known && rest === 0) decodable.push(known);
+        else {
+          if (rest > 0 && EXPANDING.has(f)) throw new ScanStop({ ok: false, reason: "nested-compression" });
+          rest++;
         }
-        return len;
       }
+      const content = rest === 0 && isContentStream(dict);
+      const xmp = rest === 0 && dict?.names.get("Type") === "Metadata";
+      if (decodable.length === 0 && !content && !xmp) return len;
+
       const cap = Math.max(limits.ratio * len, streamFloor);
-      if (len <= SMALL_STREAM) return inflateSmall(start, len, leading, cap);
-      const sink = new CountingSink(cap);
-      const stages = Array.from({ length: leading }, () => createInflate({ chunkSize: 64 * 1024 }));
+      const inline = content
+        ? new InlineImageScanner(
+            { ratio: limits.ratio, floor: streamFloor, maxPixels },
+            (decoded, encoded) => {
+              inlineImages++;
+              addDecoded(decoded, encoded);
+            },
+          )
+        : null;
+      const metadata = xmp ? new XmpProbe() : null;
+      const inspect =
+        inline || metadata
+          ? (chunk: Buffer) => {
+              inline?.feed(chunk);
+              metadata?.feed(chunk);
+            }
+          : null;
       try {
-        await pipeline([rangeReader(start, len), ...stages, sink]);
+        if (len <= SMALL_STREAM) {
+          const data = decodeSync(await readRange(start, len), decodable, cap);
+          if (data.length > cap) throw new CapExceeded(data.length);
+          inspect?.(data);
+          inline?.end();
+          if (metadata?.found) facts.pdfaId = true;
+          return data.length;
+        }
+        const sink = new Sink(cap, inspect);
+        await pipeline([rangeReader(start, len), ...decodable.map((f) => decoderStage(f, cap)), sink]);
+        inline?.end();
+        if (metadata?.found) facts.pdfaId = true;
+        return sink.count;
       } catch (err) {
         if (err instanceof CapExceeded) {
-          throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: sink.count, encodedBytes: len });
+          throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: err.count, encodedBytes: len });
         }
-        // Damaged deflate data: what decoded so far counts; qpdf --check judges the damage.
+        throw err;
       }
-      return sink.count;
     }
 
-    /**
-     * Most streams are small (page contents, fonts): one read and a synchronous inflate per stage
-     * whose output zlib itself stops at the cap (maxOutputLength), instead of a stream pipeline.
-     */
-    async function inflateSmall(start: number, len: number, stages: number, cap: number): Promise<number> {
-      let data: Buffer;
+    async function readRange(start: number, len: number): Promise<Buffer> {
       if (start >= bufPos && start + len <= bufPos + buf.length) {
-        data = buf.subarray(start - bufPos, start - bufPos + len);
-      } else {
-        const raw = Buffer.alloc(len);
-        const { bytesRead } = await fh.read(raw, 0, len, start);
-        data = raw.subarray(0, bytesRead);
+        return buf.subarray(start - bufPos, start - bufPos + len);
       }
-      for (let s = 0; s < stages; s++) {
-        try {
-          data = inflateSync(data, { maxOutputLength: cap, finishFlush: zlibConstants.Z_SYNC_FLUSH });
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-            throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: cap, encodedBytes: len });
-          }
-          return data.length; // damaged deflate data: qpdf --check judges the damage
-        }
-      }
-      return data.length;
-    }
-
-    async function countOther(start: number, len: number, filter: string, cap: number): Promise<number> {
-      const counter = filter === "LZWDecode" ? new LzwCounter() : new RunLengthCounter();
-      for await (const chunk of rangeReader(start, len)) {
-        counter.feed(chunk as Buffer);
-        if (counter.count > cap) {
-          throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: counter.count, encodedBytes: len });
-        }
-        if (counter.done) break;
-      }
-      return counter.count;
+      const raw = Buffer.alloc(len);
+      const { bytesRead } = await fh.read(raw, 0, len, start);
+      return raw.subarray(0, bytesRead);
     }
 
     function rangeReader(start: number, len: number): Readable {
@@ -423,89 +1167,16 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
   }
 }
 
-/**
- * Decoded length of LZWDecode data (ISO 32000-1, 7.4.4; EarlyChange 1) without producing it:
- * each code's string is one byte longer than its prefix's, so lengths are all that is kept.
- */
-class LzwCounter {
-  count = 0;
-  done = false;
-  private readonly lengths = new Uint32Array(4097);
-  private next = 258;
-  private width = 9;
-  private prev = -1;
-  private bits = 0;
-  private nbits = 0;
+/** Looks for the PDF/A identification (pdfaid:part, as attribute or element) in XMP packets. */
+class XmpProbe {
+  found = false;
+  private tail = "";
+  private seen = 0;
   feed(chunk: Buffer) {
-    for (const byte of chunk) {
-      if (this.done) return;
-      this.bits = ((this.bits << 8) | byte) & 0xffffff;
-      this.nbits += 8;
-      while (this.nbits >= this.width && !this.done) {
-        const code = (this.bits >>> (this.nbits - this.width)) & ((1 << this.width) - 1);
-        this.nbits -= this.width;
-        this.code(code);
-      }
-    }
-  }
-  private code(code: number) {
-    if (code === 256) {
-      this.next = 258;
-      this.width = 9;
-      this.prev = -1;
-      return;
-    }
-    if (code === 257) {
-      this.done = true;
-      return;
-    }
-    let len: number;
-    if (code < 256) len = 1;
-    else if (code < this.next) len = this.lengths[code] as number;
-    else if (code === this.next && this.prev >= 0) len = this.lenOf(this.prev) + 1;
-    else {
-      this.done = true; // corrupt: stop counting
-      return;
-    }
-    this.count += len;
-    if (this.prev >= 0 && this.next < 4096) {
-      this.lengths[this.next] = this.lenOf(this.prev) + 1;
-      this.next++;
-    }
-    this.prev = code;
-    // EarlyChange 1: the width grows one code early.
-    if (this.next + 1 >= 1 << this.width && this.width < 12) this.width++;
-  }
-  private lenOf(code: number) {
-    return code < 256 ? 1 : (this.lengths[code] as number);
-  }
-}
-
-/** Decoded length of RunLengthDecode data (7.4.5) without producing it. */
-class RunLengthCounter {
-  count = 0;
-  done = false;
-  private skip = 0; // literal bytes still to pass
-  private repeat = 0; // 1 when the next byte is a repeated one
-  feed(chunk: Buffer) {
-    for (const byte of chunk) {
-      if (this.done) return;
-      if (this.skip > 0) {
-        this.skip--;
-        continue;
-      }
-      if (this.repeat > 0) {
-        this.repeat = 0;
-        continue;
-      }
-      if (byte === 128) this.done = true;
-      else if (byte < 128) {
-        this.count += byte + 1;
-        this.skip = byte + 1;
-      } else {
-        this.count += 257 - byte;
-        this.repeat = 1;
-      }
-    }
+    if (this.found || this.seen > 4 * 1024 * 1024) return;
+    this.seen += chunk.length;
+    const text = this.tail + chunk.toString("latin1");
+    if (/pdfaid:part\s*(=\s*["']\d|>\s*\d)/.test(text)) this.found = true;
+    this.tail = text.slice(-64);
   }
 }

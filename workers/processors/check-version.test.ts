@@ -138,7 +138,7 @@ async function objectExists(key: string) {
 async function hasFile(applicationId: string, typeCode: string) {
   const view = await getDraftForMember(architect, applicationId);
   if (!view) throw new Error("draft missing");
-  return completenessInputFor(view).documents.find((d) => d.typeCode === typeCode)?.hasFile ?? false;
+  return completenessInputFor(view).documents?.find((d) => d.typeCode === typeCode)?.hasFile ?? false;
 }
 
 describe("documents.check-version", () => {
