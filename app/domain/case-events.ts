@@ -183,6 +183,12 @@ export const CASE_EVENTS = {
     schema: loose({ requestId: id, deadline: iso }),
     notifies: "request.sent",
   },
+  "request.letter-rendered": {
+    label: "Nachforderungsschreiben erstellt",
+    applicantVisible: true,
+    schema: loose({ requestId: id, ...generated }),
+    notifies: null,
+  },
   "request.answered": {
     label: "Nachforderung beantwortet (Nachreichung)",
     applicantVisible: true,

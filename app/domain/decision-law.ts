@@ -28,6 +28,11 @@ export interface DecisionLaw {
   reviewScope: Partial<Record<ProcedureType, string>>;
   /** Standard Hinweise printed with every permit (not Nebenbestimmungen: no regulating content). */
   permitNotes: { text: string; legalBasis: string }[];
+  /**
+   * What a missed Nachforderung deadline means, for the letter. Printed without a paragraph: the
+   * Land text of the rule (MBO model: the Bauantrag counts as withdrawn) was not checked here.
+   */
+  requestConsequence: string;
 }
 
 function lawFor(code: string, procedureAct: string, feeOrdinance: string, costLaw: string): DecisionLaw {
@@ -53,6 +58,9 @@ function lawFor(code: string, procedureAct: string, feeOrdinance: string, costLa
         "maßgeblichen Genehmigungsverfahrens geprüft; über andere Fragen ist nicht entschieden.",
       BESEITIGUNG: `Die Beseitigung wurde nach § 61 Abs. 3 ${code} geprüft.`,
     },
+    requestConsequence:
+      "Werden die genannten Mängel nicht innerhalb dieser Frist behoben, gilt der Bauantrag als zurückgenommen " +
+      `(${code}). Können Sie die Frist nicht einhalten, melden Sie sich bitte vor ihrem Ablauf.`,
     permitNotes: [
       {
         text: "Die Baugenehmigung wird unbeschadet der privaten Rechte Dritter erteilt.",

@@ -322,6 +322,11 @@ export async function sendRequest(
             jobId: buildJobId("xbau.export-review", app.id, "0201-request", request.id),
             payload: { message: "0201-request", applicationId: app.id, requestId: request.id },
           },
+          {
+            jobName: "documents.render-request-letter",
+            jobId: buildJobId("documents.render-request-letter", request.id),
+            payload: { requestId: request.id },
+          },
         ],
       });
       return { ok: true as const, requestId: request.id };

@@ -68,6 +68,12 @@ export const renderStatementPayload = z.object({
 });
 export type RenderStatementPayload = z.infer<typeof renderStatementPayload>;
 
+/** The Nachforderung as a readable letter (workers/processors/render-request-letter.ts). */
+export const renderRequestLetterPayload = z.object({
+  requestId: z.uuid(),
+});
+export type RenderRequestLetterPayload = z.infer<typeof renderRequestLetterPayload>;
+
 /**
  * Routes one participation to its agency: package PDF, XBau 0300, status SENT, notification
  * (workers/processors/route-participation.ts). Idempotent per participation.
@@ -198,6 +204,7 @@ export const jobs = defineJobs({
   "documents.render-receipt": { queue: "documents", schema: renderReceiptPayload },
   "documents.render-decision": { queue: "documents", schema: renderDecisionPayload },
   "documents.render-statement": { queue: "documents", schema: renderStatementPayload },
+  "documents.render-request-letter": { queue: "documents", schema: renderRequestLetterPayload },
   "documents.check-version": { queue: "documents", schema: checkVersionPayload },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
   "xbau.export-review": { queue: "xbau", schema: exportReviewPayload },

@@ -1,6 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { renderBescheid } from "./bescheid";
 import { sampleBescheid } from "./bescheid-samples";
+import { renderNachforderung } from "./nachforderung";
+import { sampleNachforderung } from "./nachforderung-samples";
 
 /**
  * Renders the sample letters for a look (or to refresh the golden images):
@@ -12,6 +14,9 @@ async function main() {
   const bescheid = await renderBescheid(sampleBescheid());
   writeFileSync(`${dir}/bescheid.pdf`, bescheid);
   console.log(`${dir}/bescheid.pdf: ${bescheid.length} bytes`);
+  const letter = await renderNachforderung(sampleNachforderung());
+  writeFileSync(`${dir}/nachforderung.pdf`, letter);
+  console.log(`${dir}/nachforderung.pdf: ${letter.length} bytes`);
 }
 
 main().catch((err) => {

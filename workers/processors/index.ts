@@ -8,6 +8,7 @@ import { heartbeatProcessor } from "./heartbeat";
 import { notifyProcessor } from "./notify";
 import { renderDecisionProcessor } from "./render-decision";
 import { renderReceiptProcessor } from "./render-receipt";
+import { renderRequestLetterProcessor } from "./render-request-letter";
 import { renderStatementProcessor } from "./render-statement";
 import { routeParticipationProcessor } from "./route-participation";
 import { sendEmail } from "./send-email";
@@ -21,6 +22,7 @@ export const processors: ProcessorMap = {
   "documents.render-receipt": renderReceiptProcessor,
   "documents.render-decision": renderDecisionProcessor,
   "documents.render-statement": renderStatementProcessor,
+  "documents.render-request-letter": renderRequestLetterProcessor,
   "documents.check-version": checkVersionProcessor,
   "xbau.export-application": exportXbauProcessor,
   "xbau.export-review": exportReviewXbauProcessor,
