@@ -207,6 +207,23 @@ test.describe("Bauantrag einreichen", () => {
     await expect(page.getByTestId("members")).toContainText(`Einladung an ${BAUHERR} offen`);
     await page.screenshot({ path: path.join(ARTIFACTS, "draft-overview.png"), fullPage: true });
 
+    // --- The Bauherr accepts in the app and confirms the application; only then may the architect
+    // submit (issue 14, e2e/parties.spec.ts covers the refusal).
+    const bauherrContext = await browser.newContext();
+    const bauherr = await bauherrContext.newPage();
+    await loginAs(bauherr, BAUHERR);
+    await bauherr.goto("/antraege");
+    await bauherr
+      .getByTestId("pending-invitation")
+      .filter({ hasText: title })
+      .getByRole("button", { name: "Einladung annehmen" })
+      .click();
+    await expect(bauherr).toHaveURL(new RegExp(`/antraege/${id}$`));
+    await bauherr.getByLabel(/Ich bin Bauherr:in dieses Vorhabens/).check();
+    await bauherr.getByRole("button", { name: "Antrag zur Einreichung bestätigen" }).click();
+    await expect(bauherr.getByTestId("parties-message")).toContainText("bestätigt");
+    await bauherrContext.close();
+
     // --- Phone screenshots of the steps before submitting
     await phoneShots(browser, id, [
       { url: "/antraege/:id/bearbeiten/bauherr", name: "step-bauherr" },

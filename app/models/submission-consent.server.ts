@@ -42,6 +42,8 @@ export interface ConsentStatus {
   satisfied: boolean;
   /** The consent the submission would rest on. */
   basis: ConsentInfo | null;
+  /** The Bauherr's confirmation of the current version, whoever asks. */
+  ownerConfirmation: ConsentInfo | null;
   /** A Bauherr confirmation for an older version (the application changed since). */
   staleOwnerConfirmation: ConsentInfo | null;
   /** Accepted Bauherr members (who could confirm). */
@@ -147,6 +149,7 @@ export async function consentStatusInTx(
   return {
     satisfied: basis !== null,
     basis,
+    ownerConfirmation: current ? toInfo(current) : null,
     staleOwnerConfirmation: stale ? toInfo(stale) : null,
     owners,
     ownerInvitationPending: members.some((m) => m.invitationState === "PENDING"),

@@ -10,6 +10,7 @@ import { uploadDocumentVersion } from "~/models/document.server";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
 import { requiredDocumentCodes } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
+import { declareMandate } from "~/models/submission-consent.server";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 
@@ -59,6 +60,16 @@ for (const code of requiredDocumentCodes()) {
   });
   if (!r.ok) throw new Error(`upload ${code} failed: ${r.message}`);
 }
+// The architect submits for the Bauherr: with the Bauherr's Vollmacht uploaded and declared (issue 14).
+const vollmacht = await uploadDocumentVersion(architect, id, {
+  typeCode: "0603",
+  filename: "vollmacht.pdf",
+  contentType: "application/pdf",
+  body: createReadStream(path.join(FIXTURES, "baubeschreibung.pdf")),
+});
+if (!vollmacht.ok) throw new Error(`upload Vollmacht failed: ${vollmacht.message}`);
+const mandate = await declareMandate(architect, id, { declared: true });
+if (!mandate.ok) throw new Error(`declaring the Vollmacht failed: ${mandate.message}`);
 const { version } = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
 const submitted = await submitApplication(architect, id, {
   expectedVersion: version,

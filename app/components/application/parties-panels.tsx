@@ -75,6 +75,7 @@ export interface ConsentView {
     filename: string | null;
     declaration: string;
   } | null;
+  ownerConfirmation: { byName: string; at: string } | null;
   staleOwnerConfirmation: { byName: string; at: string } | null;
   owners: { name: string }[];
   ownerInvitationPending: boolean;
@@ -122,10 +123,11 @@ export function SubmissionConsentPanel({
           </p>
         </Alert>
       ) : null}
-      {basis && basis.kind === "OWNER_CONFIRMATION" ? (
+      {consent.ownerConfirmation ? (
         <p className="kern-body" data-testid="consent-status">
-          {basis.byName} hat den Antrag in der aktuellen Fassung am{" "}
-          <time dateTime={basis.at}>{formatDateTime(basis.at)}</time> zur Einreichung bestätigt.
+          {consent.ownerConfirmation.byName} hat den Antrag in der aktuellen Fassung am{" "}
+          <time dateTime={consent.ownerConfirmation.at}>{formatDateTime(consent.ownerConfirmation.at)}</time>{" "}
+          zur Einreichung bestätigt.
         </p>
       ) : basis && basis.kind === "MANDATE" ? (
         <p className="kern-body" data-testid="consent-status">
