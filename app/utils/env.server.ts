@@ -103,6 +103,12 @@ export const envSchema = z
 
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
+    /**
+     * The authorities' electronic seals: `<authorityId>.p12` + `<authorityId>.passphrase` each
+     * (workers/pdf/seal.ts, README "Elektronisches Siegel"). Where none is installed, a development
+     * seal is created here, except in production with a public APP_URL.
+     */
+    SEAL_DIR: z.string().min(1).default(".data/seal"),
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === "production" && !v.SESSION_SECRET) {

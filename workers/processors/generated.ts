@@ -17,8 +17,13 @@ type GeneratedEventType = Extract<
   | "decision.plan-stamped"
 >;
 
+import { ISSUED_DOCUMENT_KINDS, isIssuedKind } from "~/domain/issued-documents";
 import { type ApplicationSnapshot, readSnapshot } from "~/models/submission.server";
+import { env } from "~/utils/env.server";
 import { generatedKey, getStorage, type Storage } from "../../storage/index";
+import { issuePdf } from "../pdf/issue";
+import { loadSeal, type SealSource } from "../pdf/seal";
+import { newVerificationCode, verificationUrl } from "../pdf/verification";
 
 /**
  * Shared steps of the processors that produce a GeneratedDocument from a submitted application:
@@ -35,6 +40,12 @@ import { generatedKey, getStorage, type Storage } from "../../storage/index";
 export interface GeneratedDeps {
   /** Defaults to the process-wide storage from env(). */
   storage?: Storage;
+}
+
+/** Where the authorities' seals are (env SEAL_DIR); a development seal is made unless this is a public production. */
+export function defaultSealSource(): SealSource {
+  const e = env();
+  return { dir: e.SEAL_DIR, allowDevelopmentSeal: e.NODE_ENV !== "production" || e.ALLOW_LOCAL_APP_URL };
 }
 
 export function storageOf(deps: GeneratedDeps): Storage {
@@ -109,6 +120,10 @@ export interface StoreGeneratedInput {
   /** Case event appended with the row, e.g. "receipt.rendered" (a catalogued type, app/domain/case-events.ts). */
   eventType: GeneratedEventType;
   eventPayload?: Record<string, Prisma.InputJsonValue>;
+  /** Issued PDFs only (ISSUED_DOCUMENT_KINDS): where the seals are; env SEAL_DIR unless given. */
+  sealSource?: SealSource;
+  /** Issued PDFs only: the base of the printed check address; env APP_URL unless given. */
+  appUrl?: string;
 }
 
 export interface StoredGenerated {
@@ -119,6 +134,7 @@ export interface StoredGenerated {
 }
 
 export async function storeGenerated(input: StoreGeneratedInput): Promise<StoredGenerated> {
+  if (isIssuedKind(input.kind) && input.mimeType === "application/pdf") return storeIssued(input);
   const { db, storage, log, app } = input;
   const storageKey = generatedKey({
     authorityId: app.authorityId,
@@ -177,4 +193,127 @@ export async function storeGenerated(input: StoreGeneratedInput): Promise<Stored
     }
     throw err;
   }
+}
+
+/**
+ * An issued PDF (ISSUED_DOCUMENT_KINDS): verification mark, then the seal of the issuing authority
+ * (the agency for its statement, otherwise the case's authority), then storage and row.
+ *
+ * Sealed bytes differ from run to run (signing time, code), so "store again, same bytes" no longer
+ * holds: one run per sourceKey at a time (a transaction-scoped advisory lock), and a run that finds
+ * the row under the lock does nothing. A run that died after storing but before the row leaves an
+ * object the next run overwrites before it writes the row: row, event and object always agree.
+ */
+async function storeIssued(input: StoreGeneratedInput): Promise<StoredGenerated> {
+  const { db, storage, log, app } = input;
+  const kind = input.kind as keyof typeof ISSUED_DOCUMENT_KINDS;
+  const storageKey = generatedKey({
+    authorityId: app.authorityId,
+    applicationId: app.id,
+    kind: input.keyKind,
+    id: input.keyId,
+    ext: input.ext,
+  });
+  const application = await db.application.findUniqueOrThrow({
+    where: { id: app.id },
+    select: {
+      fileNumber: true,
+      authority: { select: { id: true, name: true, addressLine: true, email: true } },
+    },
+  });
+  const issuer =
+    kind === "STATEMENT" && input.participationId
+      ? (
+          await db.participation.findUniqueOrThrow({
+            where: { id: input.participationId },
+            select: { agency: { select: { id: true, name: true, addressLine: true, email: true } } },
+          })
+        ).agency
+      : application.authority;
+  const seal = loadSeal(input.sealSource ?? defaultSealSource(), issuer);
+  const label = ISSUED_DOCUMENT_KINDS[kind].label;
+  const fileNumber = application.fileNumber ?? "ohne Aktenzeichen";
+
+  const result = await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`generated:${input.sourceKey}`}, 0))`;
+      const existing = await tx.generatedDocument.findUnique({
+        where: { sourceKey: input.sourceKey },
+        select: { id: true, sha256: true, storageKey: true },
+      });
+      if (existing) return { created: false as const, existing };
+
+      const code = newVerificationCode();
+      const issued = await issuePdf(input.bytes, {
+        seal,
+        placement: ISSUED_DOCUMENT_KINDS[kind].placement,
+        code,
+        url: verificationUrl(input.appUrl ?? env().APP_URL, code),
+        reason: `${label}, Az. ${fileNumber}`,
+        location: issuer.addressLine ?? issuer.name,
+        contactInfo: issuer.email ?? "",
+      });
+      const bytes = issued.bytes;
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      const put = await storage.putStream(storageKey, Readable.from([Buffer.from(bytes)]), {
+        contentType: input.mimeType,
+      });
+      if (put.sha256 !== sha256 || put.sizeBytes !== bytes.byteLength) {
+        throw new Error(`Gespeicherte Datei ${storageKey} weicht ab (sha256 ${put.sha256} statt ${sha256})`);
+      }
+      const created = await tx.generatedDocument.create({
+        data: {
+          applicationId: app.id,
+          kind: input.kind,
+          title: input.title,
+          filename: input.filename,
+          mimeType: input.mimeType,
+          sizeBytes: BigInt(bytes.byteLength),
+          sha256,
+          storageKey,
+          sourceKey: input.sourceKey,
+          audience: input.audience ?? "CASE",
+          participationId: input.participationId ?? null,
+          decisionId: input.decisionId ?? null,
+          verificationCode: code,
+          sealedAt: issued.sealedAt,
+          sealedBy: seal.signerName,
+        },
+        select: { id: true },
+      });
+      await appendEvent(tx, {
+        applicationId: app.id,
+        actorId: null,
+        type: input.eventType,
+        payload: { ...input.eventPayload, generatedDocumentId: created.id, sha256 },
+      });
+      return { created: true as const, id: created.id, sha256, bytes: bytes.byteLength, mark: issued.mark };
+    },
+    // Sealing a large plan set and storing it takes a while; the lock only blocks the same sourceKey.
+    { maxWait: 30_000, timeout: 120_000 },
+  );
+  if (!result.created) {
+    log.info({ generatedDocumentId: result.existing.id }, "already stored by an earlier or concurrent run");
+    return {
+      created: false,
+      generatedDocumentId: result.existing.id,
+      sha256: result.existing.sha256,
+      storageKey: result.existing.storageKey,
+    };
+  }
+  log.info(
+    {
+      generatedDocumentId: result.id,
+      kind: input.kind,
+      sha256: result.sha256,
+      bytes: result.bytes,
+      sealedBy: seal.signerName,
+      markPages: result.mark.pages,
+      tightPages: result.mark.tight,
+    },
+    result.mark.tight.length > 0
+      ? "stored (sealed; no room for the full verification mark on some pages)"
+      : "stored (sealed)",
+  );
+  return { created: true, generatedDocumentId: result.id, sha256: result.sha256, storageKey };
 }
