@@ -513,6 +513,30 @@ export async function uploadDocumentVersion(
   }
 }
 
+/**
+ * Waits (bounded) until no newest-version check of the user's application is PENDING: the deep
+ * check usually takes well under a second, so a submission right after an upload waits for it
+ * instead of being refused with "wird noch geprüft". Scoped to the user's applications.
+ */
+export async function settlePendingChecks(
+  user: SessionUser,
+  applicationId: string,
+  { timeoutMs = 8_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  if (!isUuid(applicationId)) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await db().documentVersion.count({
+      where: {
+        checkStatus: "PENDING",
+        document: { application: { AND: [{ id: applicationId }, applicantScope(user.id)] } },
+      },
+    });
+    if (pending === 0 || Date.now() + intervalMs > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 /** Marks (or unmarks) a document type as "wird nachgereicht" for a draft. */
 export async function setToBeSubmittedLater(
   user: SessionUser,

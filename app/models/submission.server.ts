@@ -3,6 +3,7 @@ import { documentTypeLabel, isKnownDocumentType } from "~/domain/document-types"
 import type { Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
 import { notifyInTx } from "~/models/case-event.server";
+import { settlePendingChecks } from "~/models/document.server";
 import { readApplicationData, SUBMITTING_ROLES } from "~/models/draft.server";
 import { allocateFileNumber } from "~/models/file-number.server";
 import { buildSearchText } from "~/models/inbox.server";
@@ -36,6 +37,8 @@ export interface SubmitInput {
   expectedVersion: number;
   /** Missing documents the applicant will hand in later ("wird nachgereicht"). */
   laterDocumentTypeCodes: string[];
+  /** How long to wait for files still "wird geprüft" before refusing (default 8 s; settlePendingChecks). */
+  waitForChecksMs?: number;
 }
 
 export interface SnapshotDocument {
@@ -93,6 +96,8 @@ export async function submitApplication(
 ): Promise<SubmitResult> {
   if (!isUuid(applicationId) || !can(user, "submit:application:own"))
     return { ok: false, reason: "not-allowed" };
+  // A file uploaded a moment ago is usually checked within a second: wait for it (bounded).
+  await settlePendingChecks(user, applicationId, { timeoutMs: input.waitForChecksMs });
   const laterCodes = [...new Set((input.laterDocumentTypeCodes ?? []).map((c) => String(c).trim()))].filter(
     (c) => c !== "",
   );

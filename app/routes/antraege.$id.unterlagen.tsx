@@ -218,7 +218,7 @@ export default function DocumentsPage() {
     if (!pending) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle") revalidator.revalidate();
-    }, 4000);
+    }, 2000);
     return () => clearInterval(timer);
   }, [pending, revalidator]);
   const byCode = new Map(documents.map((d) => [d.typeCode, d]));

@@ -147,6 +147,12 @@ describe("documents.check-version", () => {
     const r = await upload(app.id, "Grundriss.pdf", await pdfWithPages(2));
     expect(r).toMatchObject({ ok: true, checkStatus: "PENDING" });
     if (!r.ok) return;
+    // No PDF/A identification: a warning (not a refusal), stored with the version for the
+    // documents list and the clerk.
+    expect(r.archiveWarnings).toEqual([expect.stringContaining("kein PDF/A")]);
+    expect(
+      (await db().documentVersion.findUniqueOrThrow({ where: { id: r.versionId } })).archiveWarnings,
+    ).toEqual(r.archiveWarnings);
     // The job was written in the upload's transaction.
     const jobId = buildJobId("documents.check-version", r.versionId);
     expect(await db().outboxMessage.count({ where: { jobId } })).toBe(1);
@@ -155,6 +161,7 @@ describe("documents.check-version", () => {
     const submitted = await submitApplication(architect, app.id, {
       expectedVersion: app.version,
       laterDocumentTypeCodes: [],
+      waitForChecksMs: 300,
     });
     expect(submitted).toEqual({ ok: false, reason: "checking", files: ["Grundriss.pdf"] });
     expect(
