@@ -146,23 +146,24 @@ export async function consentFacts(
  */
 export function consentRefusal(facts: ConsentFact[], decisionKind: string): string | null {
   if (decisionKind === "ABLEHNUNG") return null;
-  const outstanding = facts.filter((f) => f.state === "AUSSTEHEND");
-  if (outstanding.length > 0) {
-    return (
-      `Es fehlt noch: ${outstanding.map((f) => `${f.noun} (${f.agencyName}, Frist bis ${formatDate(f.deadline)})`).join("; ")}. ` +
-      "Ohne diese Entscheidung darf nicht genehmigt werden; sie gilt erst nach Ablauf der Frist als erteilt " +
-      `(${outstanding.map((f) => f.legalBasis).join("; ")}).`
-    );
-  }
+  const parts: string[] = [];
   const refused = facts.filter((f) => f.state === "VERSAGT");
   if (refused.length > 0) {
-    return (
+    parts.push(
       `${refused.map((f) => `${f.noun} von ${f.agencyName}`).join(" und ")} wurde versagt. ` +
-      "Genehmigt werden kann erst, wenn ein rechtswidrig versagtes Einvernehmen ersetzt wurde (Beteiligung: „Einvernehmen ersetzen“); " +
-      "andernfalls ist der Antrag abzulehnen."
+        "Genehmigt werden kann erst, wenn ein rechtswidrig versagtes Einvernehmen ersetzt wurde (Beteiligung: „Einvernehmen ersetzen“); " +
+        "andernfalls ist der Antrag abzulehnen.",
     );
   }
-  return null;
+  const outstanding = facts.filter((f) => f.state === "AUSSTEHEND");
+  if (outstanding.length > 0) {
+    parts.push(
+      `Es fehlt noch: ${outstanding.map((f) => `${f.noun} (${f.agencyName}, Frist bis ${formatDate(f.deadline)})`).join("; ")}. ` +
+        "Ohne diese Entscheidung darf nicht genehmigt werden; sie gilt erst nach Ablauf der Frist als erteilt " +
+        `(${outstanding.map((f) => f.legalBasis).join("; ")}).`,
+    );
+  }
+  return parts.length > 0 ? parts.join(" ") : null;
 }
 
 /** Open participations that do not block (plain Stellungnahmen): the clerk may decide without them. */

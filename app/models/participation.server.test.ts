@@ -95,7 +95,9 @@ describe("startParticipation", () => {
     expect(byAgency[d.gemeinde.id]).toMatchObject({ kind: "MUNICIPAL_CONSENT", status: "PENDING" });
     expect(byAgency[d.gemeinde.id]?.legalBasis).toContain("§ 36");
     expect(byAgency[d.agencies.DENKMALSCHUTZ!.id]?._count.documents).toBe(2);
-    expect(byAgency[d.agencies.BRANDSCHUTZ!.id]?.silenceConsequence).toContain("Zustimmung gilt als erteilt");
+    // A plain Stellungnahme: no fiction (§ 69 Abs. 1 LBauO M-V), whatever the form sent.
+    expect(byAgency[d.agencies.BRANDSCHUTZ!.id]?.silenceConsequence).toContain("nicht fristgerecht");
+    expect(byAgency[d.gemeinde.id]?.silenceConsequence).toContain("Einvernehmen gilt als erteilt");
     const status = await db().application.findUniqueOrThrow({
       where: { id: app.id },
       select: { status: true },

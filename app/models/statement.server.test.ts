@@ -349,7 +349,7 @@ describe("submitStatement", () => {
     expect(await submitStatement(a.agencyUser, a.participation.id, input, { storage })).toEqual({
       ok: false,
       status: 409,
-      message: "Die Frist ist abgelaufen; die Zustimmung gilt bereits als erteilt.",
+      message: statementMessages.deemedConsent,
     });
     await db().participation.update({
       where: { id: a.participation.id },

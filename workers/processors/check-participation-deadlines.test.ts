@@ -20,7 +20,7 @@ beforeAll(async () => {
   await db().authority.update({ where: { id: d.authority.id }, data: { participationReminderDays: 7 } });
 });
 
-/** Three routed participations with a deadline 30 days out: fiction, fiction, no fiction. */
+/** Three routed participations with a deadline 30 days out: Zustimmung, Zustimmung (fiction), Stellungnahme (none). */
 async function routedCase() {
   const app = await createCompleteCase(d);
   const versions = await currentVersionIds(app.id);
@@ -32,21 +32,21 @@ async function routedCase() {
       documentVersionIds: versions,
       deadline,
       question: "?",
-      silenceIsConsent: true,
+      kind: "AGENCY_CONSENT",
     },
     {
       agencyId: d.agencies.BRANDSCHUTZ!.id,
       documentVersionIds: versions,
       deadline,
       question: "?",
-      silenceIsConsent: true,
+      kind: "AGENCY_CONSENT",
     },
     {
       agencyId: d.agencies.NATURSCHUTZ!.id,
       documentVersionIds: versions,
       deadline,
       question: "?",
-      silenceIsConsent: false,
+      kind: "AGENCY_STATEMENT",
     },
   ]);
   if (!r.ok) throw new Error(r.message);
