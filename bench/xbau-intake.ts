@@ -30,7 +30,6 @@ const { getSessionUserById } = await import("~/models/user.server");
 const { importXbauAntrag, checkAntrag0200 } = await import("~/models/xbau-intake.server");
 const { buildAntrag0200Xml } = await import("~/xbau/baugenehmigung-antrag-0200.server");
 const { largeApplication, sampleDocument } = await import("~/xbau/sample-applications");
-const { authorityDvdvId } = await import("../workers/processors/export-xbau.ts");
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), "bauantrag-bench-intake-"));
 const bucket = `bench-intake-${randomUUID().slice(0, 8)}`;
@@ -85,7 +84,7 @@ const messageFor = () =>
     buildAntrag0200Xml({
       ...largeApplication(20, FILES),
       messageId: randomUUID(),
-      authority: { name: tenant.name, id: authorityDvdvId({ id: tenant.id, ags: null }) },
+      authority: { name: tenant.name, id: tenant.xbauKennung ?? "" },
       documents,
     }),
   );

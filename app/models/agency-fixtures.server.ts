@@ -4,6 +4,7 @@ import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/d
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { testXbauKennung } from "~/utils/test-tenant.server";
 
 /**
  * Test helpers for the agency side of participations: a submitted case of a fresh district, an
@@ -24,8 +25,9 @@ export async function createAgency(
       agencyType,
       landProfile: "MV",
       parentId,
-      addressLine: "Am Markt 1, 23936 Grevesmühlen",
+      addressLine: "Rostocker Straße 76, 23970 Wismar",
       email: `${label}-${suffix}@test.bauantrag.invalid`,
+      xbauKennung: testXbauKennung(),
     },
     select: { id: true, name: true },
   });

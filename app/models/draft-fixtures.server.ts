@@ -1,12 +1,16 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomInt, randomUUID } from "node:crypto";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
+import { NORDWESTMECKLENBURG } from "~/domain/districts";
 import { documentTypeLabel } from "~/domain/document-types";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
 import { declareMandate } from "~/models/submission-consent.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
+import { createTestTenant, createTestUser, testXbauKennung } from "~/utils/test-tenant.server";
+
+/** The Gemeinde of the fixture's site (einfamilienhaus(): Lindenweg 7, 23936 Grevesmühlen). */
+export const GEMEINDE_FIXTURE = NORDWESTMECKLENBURG.gemeinden.find((g) => g.ags === "13074026")!;
 
 /**
  * Test helpers for drafts and submissions (integration tests against the real test database):
@@ -26,6 +30,9 @@ export async function createTestDistrict(label: string, fileNumberFormat?: strin
       kind: "GEMEINDE",
       landProfile: "MV",
       parentId: tenant.id,
+      // Stadt Grevesmühlen (Destatis Gemeindeverzeichnis), where the fixture's site lies.
+      ags: GEMEINDE_FIXTURE.ags,
+      xbauKennung: testXbauKennung(),
     },
     select: { id: true, name: true },
   });
@@ -103,6 +110,9 @@ export async function createCompleteDraft(
     memberRole: options.memberRole ?? "ENTWURFSVERFASSER",
   });
   const data = einfamilienhaus();
+  // Every case its own Flurstück (Flur 5 of the fixture's Gemarkung), never one shared by all.
+  if (data.plot?.parcels?.[0])
+    data.plot.parcels[0] = { ...data.plot.parcels[0], zaehler: String(randomInt(1, 9999)) };
   let version = 1;
   for (const section of DRAFT_SECTIONS) {
     const r = await saveDraftSection(user, id, { section, value: data[section], expectedVersion: version });

@@ -9,6 +9,7 @@ import { confirmComplete, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { testXbauKennung } from "~/utils/test-tenant.server";
 import type { Storage } from "../../storage/index";
 
 /**
@@ -48,7 +49,8 @@ export async function createParticipationDistrict(label: string, agencyTypes = A
         agencyType,
         landProfile: "MV",
         parentId: district.authority.id,
-        addressLine: "Am Markt 1, 23936 Grevesmühlen",
+        addressLine: "Rostocker Straße 76, 23970 Wismar",
+        xbauKennung: testXbauKennung(),
       },
       select: { id: true, name: true },
     });

@@ -1,4 +1,5 @@
 import { type CompletenessResult, evaluateCompleteness, type Finding } from "~/domain/completeness";
+import { outsideDistrictMessage } from "~/domain/districts";
 import { documentTypeLabel, isKnownDocumentType } from "~/domain/document-types";
 import type { Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
@@ -26,6 +27,8 @@ import { buildJobId } from "~/utils/queue.server";
 export type SubmitResult =
   /** Neither the Bauherr's confirmation nor a declared Vollmacht (submission-consent.server.ts). */
   | { ok: false; reason: "consent-missing"; message: string }
+  /** The site's Gemeinde (AGS) lies outside the authority's district (app/domain/districts.ts). */
+  | { ok: false; reason: "outside-district"; message: string }
   | { ok: true; fileNumber: string }
   | { ok: false; reason: "incomplete"; findings: Finding[] }
   /** A document's newest file is still "wird geprüft" (documents.check-version): wait, then submit. */
@@ -124,9 +127,16 @@ export async function submitApplication(
             procedureType: true,
             data: true,
             authority: {
-              select: { id: true, name: true, slug: true, landProfile: true, fileNumberFormat: true },
+              select: {
+                id: true,
+                name: true,
+                slug: true,
+                landProfile: true,
+                fileNumberFormat: true,
+                ags: true,
+              },
             },
-            municipality: { select: { id: true, name: true } },
+            municipality: { select: { id: true, name: true, ags: true } },
             members: {
               where: { invitationState: "ACCEPTED" },
               select: { userId: true, email: true, role: true, user: { select: { displayName: true } } },
@@ -142,6 +152,13 @@ export async function submitApplication(
         if (!consent.satisfied) {
           throw new Abort({ ok: false, reason: "consent-missing", message: consent.missing ?? "" });
         }
+        const outside = outsideDistrictMessage(app.authority, {
+          ags:
+            (app.data as { plot?: { municipalityAgs?: string } } | null)?.plot?.municipalityAgs ??
+            app.municipality?.ags,
+          municipalityName: app.municipality?.name,
+        });
+        if (outside) throw new Abort({ ok: false, reason: "outside-district", message: outside });
 
         const marked = await markLater(tx, app.id, laterCodes);
 
@@ -209,7 +226,7 @@ export async function submitApplication(
             name: app.authority.name,
             landProfile: app.authority.landProfile,
           },
-          municipality: app.municipality,
+          municipality: app.municipality ? { id: app.municipality.id, name: app.municipality.name } : null,
           members: app.members.map((m) => ({
             userId: m.userId,
             displayName: m.user?.displayName ?? null,

@@ -14,7 +14,7 @@ import { readBounded, XML_LIMITS } from "~/xbau/import/safe-xml.server";
 import { fullApplication, sampleDocument } from "~/xbau/sample-applications";
 import type { Storage, StorageConfig } from "../../storage/index";
 import { generatedStream, startTestStorage } from "../../storage/test-support";
-import { authorityDvdvId, createExportXbau } from "../../workers/processors/export-xbau";
+import { createExportXbau } from "../../workers/processors/export-xbau";
 import { createRenderReceipt } from "../../workers/processors/render-receipt";
 import { type IntakeAttachment, importXbauAntrag } from "./xbau-intake.server";
 
@@ -35,9 +35,9 @@ let s3: Awaited<ReturnType<typeof startTestStorage>>;
 let config: StorageConfig;
 let storage: Storage;
 let inspector: Client;
-let tenant: { id: string; name: string };
+let tenant: { id: string; name: string; xbauKennung: string | null };
 let clerk: SessionUser;
-let otherTenant: { id: string; name: string };
+let otherTenant: { id: string; name: string; xbauKennung: string | null };
 let otherClerk: SessionUser;
 let applicant: SessionUser;
 
@@ -75,7 +75,10 @@ async function fileInfo(name: string) {
 }
 
 /** Our own 0200 (the full sample: company, architect, three Flurstücke) addressed to `tenant`, with real files. */
-async function ourExport(authority: { id: string; name: string }, overrides: Partial<Antrag0200Input> = {}) {
+async function ourExport(
+  authority: { name: string; xbauKennung: string | null },
+  overrides: Partial<Antrag0200Input> = {},
+) {
   const files = [
     ["lageplan.pdf", "1803", "Lageplan"],
     ["grundriss-eg.pdf", "2001", "Grundriss EG"],
@@ -93,7 +96,8 @@ async function ourExport(authority: { id: string; name: string }, overrides: Par
   const input: Antrag0200Input = {
     ...fullApplication,
     messageId: randomUUID(),
-    authority: { name: authority.name, id: authorityDvdvId({ id: authority.id, ags: null }) },
+    // Addressed to the Kennung the tenant's admin configured (Verwaltung → XBau).
+    authority: { name: authority.name, id: authority.xbauKennung ?? "" },
     documents,
     ...overrides,
   };
@@ -241,7 +245,12 @@ describe("importXbauAntrag: valid messages", () => {
 
   it("imports a hand-written portal message: company, architect, two Flurstücke, files and a document handed in later", async () => {
     const own = await createTestTenant("intake-hw");
-    await db().authority.update({ where: { id: own.id }, data: { ags: HANDWRITTEN_AGS } });
+    // The message is addressed to psw:<AGS>: that Kennung is what this tenant's admin registered.
+    await db().authority.updateMany({
+      where: { xbauKennung: `psw:${HANDWRITTEN_AGS}` },
+      data: { xbauKennung: null },
+    });
+    await db().authority.update({ where: { id: own.id }, data: { xbauKennung: `psw:${HANDWRITTEN_AGS}` } });
     const ownClerk = await sessionUser(["CLERK"], own.id);
     const message = await readFile(HANDWRITTEN);
     const result = await importXbauAntrag(

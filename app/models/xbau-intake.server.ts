@@ -37,7 +37,6 @@ import {
   type Storage,
   sanitizeFilename,
 } from "../../storage/index";
-import { authorityDvdvId } from "../../workers/processors/export-xbau";
 
 /**
  * XBau intake (issue 16): a `baugenehmigung.antrag.0200` received by an authority becomes a case
@@ -302,7 +301,15 @@ export async function importXbauAntrag(
   }
   const authority = await db().authority.findFirst({
     where: { id: user.authorityId, kind: "BAUAUFSICHT" },
-    select: { id: true, name: true, slug: true, landProfile: true, fileNumberFormat: true, ags: true },
+    select: {
+      id: true,
+      name: true,
+      slug: true,
+      landProfile: true,
+      fileNumberFormat: true,
+      ags: true,
+      xbauKennung: true,
+    },
   });
   if (!authority) return { ok: false, code: "not-allowed", problems: [NOT_ALLOWED] };
 
@@ -310,7 +317,16 @@ export async function importXbauAntrag(
   const written: string[] = [];
   try {
     const antrag = checkAntrag0200(input.message, authority.landProfile);
-    const ownId = authorityDvdvId(authority);
+    // Our own identity is what the admin registered (Verwaltung → XBau), never derived.
+    const ownId = authority.xbauKennung;
+    if (!ownId) {
+      throw new IntakeRefused("authority", [
+        {
+          element: "nachrichtenkopf.g2g/leser/kennung",
+          message: `Für ${authority.name} ist keine XBau-Behördenkennung (DVDV) eingerichtet; ohne sie lässt sich nicht prüfen, ob die Nachricht an diese Behörde gerichtet ist. Die Verwaltung trägt sie unter „Verwaltung → XBau“ ein.`,
+        },
+      ]);
+    }
     if (antrag.reader.id !== ownId) {
       throw new IntakeRefused("authority", [
         {

@@ -82,7 +82,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       findings: [],
     };
   }
-  if (result.reason === "consent-missing") return { message: result.message, findings: [] };
+  if (result.reason === "consent-missing" || result.reason === "outside-district")
+    return { message: result.message, findings: [] };
   if (result.reason === "conflict") {
     return {
       message:

@@ -42,8 +42,10 @@ beforeAll(async () => {
   await getStorage().ensureBucket();
   web = await startWebServer();
   authorityId = (await createTestTenant("xbau-route")).id;
-  // The hand-written portal message is addressed to psw:13074099.
-  await db().authority.update({ where: { id: authorityId }, data: { ags: "13074099" } });
+  // The hand-written portal message is addressed to psw:13074099: the Kennung this tenant's
+  // admin registered (unique: another run's tenant gives it up first).
+  await db().authority.updateMany({ where: { xbauKennung: "psw:13074099" }, data: { xbauKennung: null } });
+  await db().authority.update({ where: { id: authorityId }, data: { xbauKennung: "psw:13074099" } });
   const clerk = await createTestUser({ roles: ["CLERK"], authorityId });
   clerkCookie = (await createSession(clerk.id)).cookie.split(";")[0]!;
   const applicant = await createTestUser({ roles: ["APPLICANT"] });

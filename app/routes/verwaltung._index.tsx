@@ -53,6 +53,9 @@ export default function AdminOverview() {
         <Link className="kern-btn kern-btn--secondary" to="/verwaltung/beteiligung">
           <span className="kern-label">Beteiligung: Erinnerung an Fachstellen</span>
         </Link>
+        <Link className="kern-btn kern-btn--secondary" to="/verwaltung/xbau">
+          <span className="kern-label">XBau-Kennungen (DVDV)</span>
+        </Link>
         <Link className="kern-btn kern-btn--secondary" to="/verwaltung/konten">
           <span className="kern-label">Konten: Zwei-Faktor, Sicherheitsverlauf</span>
         </Link>

@@ -6,6 +6,14 @@ import { db } from "./db.server";
  * Test helper: a fresh tenant (authority) and users with unique e-mail addresses, so integration
  * tests running in parallel against the shared test database never see each other's rows.
  */
+/**
+ * A test authority's XBau identity as its admin would configure it ("tst" prefix: never a real
+ * DVDV entry), unique per call so parallel tests can route messages by it.
+ */
+export function testXbauKennung(): string {
+  return `tst:${BigInt(`0x${randomUUID().replace(/-/g, "").slice(0, 15)}`).toString()}`;
+}
+
 export async function createTestTenant(label = "test") {
   const suffix = randomUUID().slice(0, 8);
   return db().authority.create({
@@ -15,8 +23,11 @@ export async function createTestTenant(label = "test") {
       kind: "BAUAUFSICHT",
       landProfile: "MV",
       fileNumberFormat: "63-{YYYY}-{NNNNN}",
+      // Landkreis Nordwestmecklenburg's Kreisschlüssel: its Gemeinden (13074…) lie in its district.
+      ags: "13074000",
+      xbauKennung: testXbauKennung(),
     },
-    select: { id: true, name: true, slug: true },
+    select: { id: true, name: true, slug: true, xbauKennung: true },
   });
 }
 

@@ -21,6 +21,7 @@ import {
   type MessageReference,
   messageRoot,
   textElement,
+  textFormatiert,
   UUID_RE,
   type XbauAuthority,
   type XbauProduct,
@@ -105,11 +106,6 @@ function checkInput(input: Aufforderung0300Input): string[] {
     else if (!/^[0-9a-fA-F]{64}$/.test(d.file.sha256)) problems.push(`Anlage "${d.title}": SHA-256 ungültig`);
   }
   return problems;
-}
-
-/** xbauk:TextFormatiert: the text as base64 of its UTF-8 bytes (no office format). */
-function textFormatiert(name: string, text: string): XmlElement {
-  return el(name, null, el("text", null, Buffer.from(text, "utf8").toString("base64")));
 }
 
 export function buildAufforderung0300(input: Aufforderung0300Input): XmlElement {

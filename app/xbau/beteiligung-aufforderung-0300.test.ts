@@ -73,7 +73,10 @@ describe("beteiligung.aufforderung.0300", () => {
     expect(query(xml, "//xbau:anliegenBeteiligung/xbau:rolle/code")).toEqual(["2"]);
     expect(query(xml, "//xbau:anliegenBeteiligung/xbau:rechtsbereich/code")).toEqual(["BRANDSCHUTZ"]);
     const grund = query(xml, "//xbau:anliegenBeteiligung/xbau:grundDerBeteiligung/text")[0] ?? "";
-    expect(Buffer.from(grund, "base64").toString("utf8")).toContain("Gebäudeklasse 4");
+    // HTML flow content, one <p> per paragraph (XSD: TextFormatiert carries HTML5).
+    expect(Buffer.from(grund, "base64").toString("utf8")).toBe(
+      "<p>Das Gebäude hat die Gebäudeklasse 4.</p><p>Bitte nehmen Sie zum Brandschutznachweis Stellung.</p>",
+    );
     expect(query(xml, "//xbau:frist")).toEqual(["2026-12-22"]);
     expect(query(xml, "//xbau:rechtsfolgeFristversaeumnis/textabsatz")[0]).toContain(
       "Zustimmung gilt als erteilt",

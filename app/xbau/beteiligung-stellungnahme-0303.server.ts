@@ -1,6 +1,5 @@
 import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
 import { anlagenElement } from "./baugenehmigung-antrag-0200.server";
-import { toDin91379 } from "./din91379.server";
 import { XbauInputError } from "./input-error";
 import {
   bezug,
@@ -8,6 +7,7 @@ import {
   codeEl,
   type MessageReference,
   messageRoot,
+  textFormatiert,
   UUID_RE,
   type XbauAuthority,
   type XbauProduct,
@@ -102,24 +102,8 @@ function checkInput(input: Stellungnahme0303Input): string[] {
   return problems;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-/**
- * xbauk:TextFormatiert: HTML "flow content" (one <p> per paragraph, line breaks as <br>), UTF-8,
- * base64. The text goes through the DIN 91379 normalisation like every other XBau text.
- */
-export function textFormatiert(name: string, text: string): XmlElement {
-  const paragraphs = text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p !== "");
-  const html = (paragraphs.length > 0 ? paragraphs : ["-"])
-    .map((p) => `<p>${escapeHtml(toDin91379(p, "datatypeC")).replace(/\r?\n/g, "<br/>")}</p>`)
-    .join("");
-  return el(name, null, el("text", null, Buffer.from(html, "utf8").toString("base64")));
-}
+/** xbauk:TextFormatiert as HTML flow content (shared with the 0205 and 0300). */
+export { textFormatiert };
 
 function rechtsbereichEl(r: Rechtsbereich): XmlElement {
   return codeEl("xbau:rechtsbereich", r, {

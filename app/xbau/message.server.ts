@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { berlinDate } from "~/domain/deadlines";
 import { CODELISTS, XBAU_NS, XBAU_STANDARD, XBAU_VERSION } from "./codes";
 import { toDin91379 } from "./din91379.server";
 import { el, type XmlChild, type XmlElement } from "./xml-builder";
@@ -42,16 +43,40 @@ export function derivedUuid(seed: string): string {
 /** Free text as DIN 91379 datatype C (names, short texts). */
 export const c = (value: string) => toDin91379(value, "datatypeC");
 
+/** A calendar date as the authority sees it (Europe/Berlin), e.g. a 23:30 UTC upload is the next day. */
 export function isoDate(value: Date | string): string {
   if (typeof value === "string") {
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-    return new Date(value).toISOString().slice(0, 10);
+    return berlinDate(new Date(value));
   }
-  return value.toISOString().slice(0, 10);
+  return berlinDate(value);
 }
 
+const BERLIN_PARTS = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/Berlin",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/**
+ * xs:dateTime in Europe/Berlin local time with its offset ("2026-12-06T00:30:00+01:00"): the same
+ * instant as UTC, but the date part agrees with the documents' dates (a Bescheid of 6 December
+ * is not stamped the 5th).
+ */
 export function dateTime(value: Date): string {
-  return value.toISOString();
+  const parts = BERLIN_PARTS.formatToParts(value);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
+  const local = `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}:${get("second")}`;
+  const asUtc = Date.parse(`${local}Z`);
+  const offsetMin = Math.round((asUtc - Math.floor(value.getTime() / 1000) * 1000) / 60_000);
+  const sign = offsetMin >= 0 ? "+" : "-";
+  const abs = Math.abs(offsetMin);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
 /** A code-typed element (xoev-code:Code): attributes listURI/listVersionID and an unqualified <code>. */
@@ -166,6 +191,58 @@ export function bezug(name: string, r: MessageReference): XmlElement {
     r.fileNumber ? el("vorgang", null, c(r.fileNumber)) : null,
     r.message ? identifikation("bezugNachricht", r.message, "g2g:") : null,
   );
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** Paragraphs (blank lines separate them) as HTML flow content: <p>, line breaks as <br/>. */
+export function htmlParagraphs(text: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== "")
+    .map((p) => `<p>${escapeHtml(toDin91379(p, "datatypeC")).replace(/\r?\n/g, "<br/>")}</p>`)
+    .join("");
+}
+
+/** A part of a formatted text: an optional heading, paragraphs, and an optional table. */
+export interface HtmlSection {
+  heading?: string;
+  text?: string;
+  /** Rows of cells, with `header` as the table's head row. */
+  table?: { header?: string[]; rows: string[][] };
+}
+
+export function htmlSections(sections: readonly HtmlSection[]): string {
+  const cell = (tag: "td" | "th", v: string) => `<${tag}>${escapeHtml(toDin91379(v, "datatypeC"))}</${tag}>`;
+  return sections
+    .map((s) => {
+      const heading = s.heading ? `<h3>${escapeHtml(toDin91379(s.heading, "datatypeC"))}</h3>` : "";
+      const body = s.text ? htmlParagraphs(s.text) : "";
+      const table = s.table
+        ? `<table>${s.table.header ? `<thead><tr>${s.table.header.map((h) => cell("th", h)).join("")}</tr></thead>` : ""}<tbody>${s.table.rows
+            .map((r) => `<tr>${r.map((v) => cell("td", v)).join("")}</tr>`)
+            .join("")}</tbody></table>`
+        : "";
+      return heading + body + table;
+    })
+    .join("");
+}
+
+/**
+ * xbauk:TextFormatiert: HTML5 flow content (only the body's content), UTF-8, base64 — as the XSD
+ * asks. Plain text becomes paragraphs; sections add headings and tables.
+ */
+export function textFormatiert(name: string, content: string | readonly HtmlSection[]): XmlElement {
+  const html = typeof content === "string" ? htmlParagraphs(content) : htmlSections(content);
+  return el(name, null, el("text", null, Buffer.from(html || "<p>-</p>", "utf8").toString("base64")));
+}
+
+/** Decodes a TextFormatiert's HTML (tests, intake display). */
+export function decodeTextFormatiert(base64: string): string {
+  return Buffer.from(base64, "base64").toString("utf8");
 }
 
 /** xbauk:Text: one textabsatz per non-empty paragraph (blank lines separate paragraphs). */

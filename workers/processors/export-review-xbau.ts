@@ -13,9 +13,10 @@ import {
   type FormellePruefung0201Input,
 } from "~/xbau/baugenehmigung-formelle-pruefung-0201.server";
 import { anlagenCodelist } from "~/xbau/codelists.server";
-import { derivedUuid, type MessageReference } from "~/xbau/message.server";
+import { portalIdentity, xbauIdentityOf } from "~/xbau/identity.server";
+import { derivedUuid, type MessageReference, type XbauAuthority } from "~/xbau/message.server";
 import type { Processor } from "../types";
-import { antrag0200InputFromApplication, authorityDvdvId, PORTAL_SENDER } from "./export-xbau";
+import { antrag0200InputFromApplication } from "./export-xbau";
 import {
   findGenerated,
   type GeneratedDeps,
@@ -67,8 +68,9 @@ function request0201MessageId(requestId: string): string {
   return derivedUuid(`xbau-0201:request:${requestId}`);
 }
 
-function authorityOf(app: SubmittedApplication) {
-  return { name: app.authority.name, id: authorityDvdvId(app.authority) };
+/** The authority's configured XBau identity; throws XbauIdentityMissing (the message is skipped). */
+function authorityOf(app: SubmittedApplication): XbauAuthority {
+  return xbauIdentityOf(app.authority);
 }
 
 /** A message ready to build: its data is loaded, the pure builder runs in the shared export step. */
@@ -96,11 +98,9 @@ async function build0201ForRequest(db: PrismaClient, app: SubmittedApplication, 
   });
   if (!request) throw new UnrecoverableError(`Nachforderung ${requestId} gibt es zu diesem Antrag nicht`);
   const anlagen = anlagenCodelist();
-  const input: FormellePruefung0201Input = {
+  const input: Omit<FormellePruefung0201Input, "authority" | "recipient"> = {
     messageId: request0201MessageId(requestId),
     createdAt: request.sentAt,
-    authority: authorityOf(app),
-    recipient: PORTAL_SENDER,
     reference: antragReference(app),
     complete: false,
     findings: request.items.map((i) => ({
@@ -116,7 +116,8 @@ async function build0201ForRequest(db: PrismaClient, app: SubmittedApplication, 
       .filter((s) => s.trim() !== "")
       .join("\n\n"),
   };
-  return () => buildFormellePruefung0201Xml(input);
+  return () =>
+    buildFormellePruefung0201Xml({ ...input, authority: authorityOf(app), recipient: portalIdentity() });
 }
 
 async function build0201Complete(db: PrismaClient, app: SubmittedApplication) {
@@ -131,7 +132,7 @@ async function build0201Complete(db: PrismaClient, app: SubmittedApplication) {
       messageId: derivedUuid(`xbau-0201:complete:${app.id}`),
       createdAt: completeAt,
       authority: authorityOf(app),
-      recipient: PORTAL_SENDER,
+      recipient: portalIdentity(),
       reference: antragReference(app),
       complete: true,
       findings: [],
@@ -187,29 +188,31 @@ async function build0202(
     },
     orderBy: [{ document: { typeCode: "asc" } }, { versionNumber: "asc" }],
   });
-  let changedProject: AntragGeaendert0202Input["changedProject"] = null;
-  if (changes.fields.length > 0) {
-    const current = await db.application.findUniqueOrThrow({
-      where: { id: app.id },
-      select: { data: true, title: true },
-    });
-    const parsed = applicationDataSchema.safeParse(current.data ?? {});
-    const base = antrag0200InputFromApplication(app);
-    changedProject = {
-      land: base.land,
-      data: parsed.success ? parsed.data : ((current.data ?? {}) as ApplicationData),
-      title: current.title || null,
-      fileNumber: base.fileNumber,
-      submittedAt: base.submittedAt,
-    };
-  }
+  const current =
+    changes.fields.length > 0
+      ? await db.application.findUniqueOrThrow({ where: { id: app.id }, select: { data: true, title: true } })
+      : null;
   const answeredAt = request.answeredAt;
-  return () =>
-    buildAntragGeaendert0202Xml({
+  return () => {
+    const sender = portalIdentity();
+    const authority = authorityOf(app);
+    let changedProject: AntragGeaendert0202Input["changedProject"] = null;
+    if (current) {
+      const parsed = applicationDataSchema.safeParse(current.data ?? {});
+      const base = antrag0200InputFromApplication(app, { sender, authority });
+      changedProject = {
+        land: base.land,
+        data: parsed.success ? parsed.data : ((current.data ?? {}) as ApplicationData),
+        title: current.title || null,
+        fileNumber: base.fileNumber,
+        submittedAt: base.submittedAt,
+      };
+    }
+    return buildAntragGeaendert0202Xml({
       messageId: derivedUuid(`xbau-0202:request:${requestId}`),
       createdAt: answeredAt,
-      sender: PORTAL_SENDER,
-      authority: authorityOf(app),
+      sender,
+      authority,
       // The Nachreichung answers the 0201 of its request.
       reference: {
         applicationId: app.id,
@@ -228,6 +231,7 @@ async function build0202(
         file: { versionId: v.id, filename: v.filename, sizeBytes: v.sizeBytes, sha256: v.sha256 },
       })),
     });
+  };
 }
 
 async function buildMessage(

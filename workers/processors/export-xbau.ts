@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
 import {
   type ApplicationData,
@@ -15,6 +14,7 @@ import {
   type XbauAuthority,
 } from "~/xbau/baugenehmigung-antrag-0200.server";
 import { landFromAgs } from "~/xbau/codes";
+import { portalIdentity } from "~/xbau/identity.server";
 import type { Processor } from "../types";
 import {
   findGenerated,
@@ -24,30 +24,20 @@ import {
   storageOf,
 } from "./generated";
 import { caseUrl } from "./render-receipt";
-import { exportXbauMessage } from "./xbau-export";
+import { exportXbauMessage, xbauIdentityById } from "./xbau-export";
 
 export const XBAU_0200_ENTRY = "xbau-nachrichten-baugenehmigung.xsd" as const;
-
-/** The portal as the sending party of XBau messages (acts for the applicant). */
-export const PORTAL_SENDER: XbauAuthority = { name: "Bauantrag Portal", id: "bap:1000001" };
 
 export function xbauSourceKey(applicationId: string): string {
   return `xbau-0200__${applicationId}`;
 }
 
-/**
- * DVDV identifier of the receiving authority. The Authority row has no DVDV field yet; the
- * Amtlicher Gemeindeschlüssel is the usual basis ("psw:<AGS>"). Without one, a stable number
- * derived from the authority id keeps the message valid and traceable.
- */
-export function authorityDvdvId(authority: { id: string; ags: string | null }): string {
-  if (authority.ags && /^\d{8}$/.test(authority.ags)) return `psw:${authority.ags}`;
-  const n = BigInt(`0x${createHash("sha256").update(authority.id).digest("hex").slice(0, 12)}`);
-  return `psw:${(n % 10_000_000_000n).toString().padStart(10, "0")}`;
-}
-
 /** Builds the 0200 input from a submitted application. Pure; throws UnrecoverableError when it cannot. */
-export function antrag0200InputFromApplication(app: SubmittedApplication, appUrl?: string): Antrag0200Input {
+export function antrag0200InputFromApplication(
+  app: SubmittedApplication,
+  parties: { sender: XbauAuthority; authority: XbauAuthority },
+  appUrl?: string,
+): Antrag0200Input {
   const s = app.parsedSnapshot;
   const parsed = applicationDataSchema.safeParse(s.data ?? {});
   const data: ApplicationData = parsed.success ? parsed.data : ((s.data ?? {}) as ApplicationData);
@@ -69,8 +59,8 @@ export function antrag0200InputFromApplication(app: SubmittedApplication, appUrl
     // Same application, same message id: a re-export is recognisably the same message.
     messageId: derivedUuid(`xbau-0200:${app.id}`),
     createdAt: submittedAt,
-    sender: PORTAL_SENDER,
-    authority: { name: app.authority.name, id: authorityDvdvId(app.authority) },
+    sender: parties.sender,
+    authority: parties.authority,
     applicationId: app.id,
     land,
     fileNumber: s.fileNumber,
@@ -122,7 +112,13 @@ export function createExportXbau(deps: GeneratedDeps = {}): Processor<"xbau.expo
       log,
       app,
       element: "baugenehmigung.antrag.0200",
-      build: () => buildAntrag0200Xml(antrag0200InputFromApplication(app)),
+      build: async () =>
+        buildAntrag0200Xml(
+          antrag0200InputFromApplication(app, {
+            sender: portalIdentity(),
+            authority: await xbauIdentityById(db, app.authority.id),
+          }),
+        ),
       keyId: "baugenehmigung-antrag-0200",
       sourceKey,
       title: `XBau-Nachricht baugenehmigung.antrag.0200 (${fileNumber})`,

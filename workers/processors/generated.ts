@@ -60,7 +60,16 @@ const submittedApplicationSelect = {
   submittedAt: true,
   snapshot: true,
   authority: {
-    select: { id: true, name: true, addressLine: true, email: true, ags: true, landProfile: true },
+    select: {
+      id: true,
+      name: true,
+      addressLine: true,
+      email: true,
+      ags: true,
+      landProfile: true,
+      xbauKennung: true,
+      xbauName: true,
+    },
   },
 } satisfies Prisma.ApplicationSelect;
 

@@ -391,6 +391,19 @@ describe("documents.render-decision", () => {
     for (const f of [bescheid, ...plans]) expect(xml).toContain(`hashValue="${f.sha256}"`);
     // The Auflage came from the Denkmalschutz statement: its Rechtsbereich.
     expect(xml).toMatch(/<xbau:rechtsbereich[^>]*>\s*<code>DENKMALSCHUTZ<\/code>/);
+    // What a receiving system relies on (issue 15 item 4): the author is the Kennung the
+    // authority's admin configured; the Bescheid is typed 5013; only the stamped plans travel
+    // (one anlage each, no unstamped original); the message refers to the 0200 it decides.
+    const { xbauKennung } = await db.authority.findUniqueOrThrow({
+      where: { id: tenant.id },
+      select: { xbauKennung: true },
+    });
+    expect(xml).toMatch(new RegExp(`<autor>[\\s\\S]*<kennung>${xbauKennung}</kennung>[\\s\\S]*</autor>`));
+    expect(xml).toMatch(/<anlageart[^>]*>\s*<code>5013<\/code>/);
+    expect(xml).not.toContain("<code>5200</code>");
+    expect(xml.match(/<anlage>/g)).toHaveLength(1 + plans.length);
+    expect(xml).toContain("<bezugNachricht");
+    expect(xml).not.toContain("kommentareFachrecht");
 
     // History: every file's sha256, the delivery once.
     const stampedEvents = await eventsOf(c.applicationId, "decision.plan-stamped");

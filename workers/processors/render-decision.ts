@@ -5,23 +5,17 @@ import { type DecisionKind, decisionKindLabel, legalRemedyFor } from "~/domain/d
 import { decisionLaw } from "~/domain/decision-law";
 import { decisionTenor } from "~/domain/decision-tenor";
 import { documentTypeLabel } from "~/domain/document-types";
-import { formatEuro } from "~/domain/format";
 import { resolveProfile } from "~/domain/land-profiles";
-import { RECHTSBEREICH_CODELIST, type RechtsbereichCode } from "~/domain/participation";
 import { TERMS } from "~/domain/wording";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
-import type { Antrag0200Document } from "~/xbau/baugenehmigung-antrag-0200.server";
-import { buildBescheid0205Xml } from "~/xbau/baugenehmigung-bescheid-0205.server";
-import { anlagenCodelist } from "~/xbau/codelists.server";
-import { derivedUuid } from "~/xbau/message.server";
 import type { Storage } from "../../storage/index";
 import { BESCHEID_RENDERER_VERSION, type BescheidData, renderBescheid } from "../pdf/bescheid";
 import { formatDate } from "../pdf/receipt";
 import { STAMP_RENDERER_VERSION, stampHeadline, stampPdf } from "../pdf/stamp";
 import type { Processor, ProcessorContext } from "../types";
-import { authorityDvdvId, PORTAL_SENDER } from "./export-xbau";
+import { exportXbau0205 } from "./export-xbau-0205";
 import {
   findGenerated,
   type GeneratedDeps,
@@ -183,7 +177,7 @@ async function readVerified(storage: Storage, v: DecisionVersion): Promise<Uint8
   return Buffer.concat(chunks, size);
 }
 
-interface DecisionContext {
+export interface DecisionContext {
   app: SubmittedApplication;
   decision: DecidedDecision;
   fileNumber: string;
@@ -389,128 +383,6 @@ async function renderAndStoreBescheid(ctx: DecisionContext, storage: Storage, pc
       kind: ctx.decision.kind,
       rendererVersion: BESCHEID_RENDERER_VERSION,
     },
-  });
-  return stored.created;
-}
-
-function rechtsbereichOfCondition(c: DecidedDecision["conditions"][number]): RechtsbereichCode {
-  const agency = c.sourceStatementCondition?.statement.participation.agency;
-  if (!agency) return "SONSTIGE";
-  if (agency.kind === "GEMEINDE") return "BAUPLANUNGSRECHT";
-  const type = agency.agencyType ?? "";
-  return Object.hasOwn(RECHTSBEREICH_CODELIST.entries, type) ? (type as RechtsbereichCode) : "SONSTIGE";
-}
-
-async function exportXbau0205(ctx: DecisionContext, storage: Storage, pc: ProcessorContext) {
-  const { app, decision } = ctx;
-  const sourceKey = decisionSourceKeys.xbau(decision.id);
-  if (await findGenerated(pc.db, sourceKey)) return false;
-  // The files as stored (also by an earlier, interrupted run): their ids, sizes and hashes.
-  const files = await pc.db.generatedDocument.findMany({
-    where: { decisionId: decision.id, kind: { in: ["BESCHEID", "APPROVED_PLAN"] } },
-    select: {
-      id: true,
-      kind: true,
-      title: true,
-      filename: true,
-      sizeBytes: true,
-      sha256: true,
-      sourceKey: true,
-    },
-  });
-  const bescheid = files.find((f) => f.kind === "BESCHEID");
-  if (!bescheid) throw new Error("Bescheid ist noch nicht gespeichert");
-  const bySource = new Map(files.map((f) => [f.sourceKey, f]));
-  const codes = anlagenCodelist();
-  const attachments: Antrag0200Document[] = [
-    {
-      documentId: bescheid.id,
-      title: bescheid.title,
-      typeCode: "5200",
-      versionNumber: 1,
-      date: decision.decidedAt,
-      mimeType: "application/pdf",
-      toBeSubmittedLater: false,
-      file: {
-        versionId: bescheid.id,
-        filename: bescheid.filename,
-        sizeBytes: bescheid.sizeBytes,
-        sha256: bescheid.sha256,
-      },
-    },
-    ...decision.documents.map(({ documentVersion: v }) => {
-      const plan = bySource.get(decisionSourceKeys.plan(decision.id, v.id));
-      return {
-        documentId: v.document.id,
-        title: plan ? plan.title : v.document.title,
-        typeCode: codes.entries.has(v.document.typeCode) ? v.document.typeCode : "9999",
-        versionNumber: v.versionNumber,
-        date: plan ? decision.decidedAt : v.createdAt,
-        mimeType: v.mimeType,
-        toBeSubmittedLater: false,
-        file: plan
-          ? { versionId: plan.id, filename: plan.filename, sizeBytes: plan.sizeBytes, sha256: plan.sha256 }
-          : { versionId: v.id, filename: v.filename, sizeBytes: v.sizeBytes, sha256: v.sha256 },
-      };
-    }),
-  ];
-  const data = bescheidDataFrom(ctx);
-  const notes = [
-    data.validUntil && data.tenor.grants
-      ? `Der Bescheid ist gültig bis ${formatDate(data.validUntil)} (${data.tenor.validityLegalBasis}).`
-      : null,
-    `Gebühren: ${data.fee.lines.map((l) => `${l.label} (${l.basis}): ${formatEuro(l.amountCents)}`).join("; ")}` +
-      `${data.fee.lines.length > 0 ? "; " : ""}Gesamtbetrag ${formatEuro(data.fee.totalCents)}.`,
-  ]
-    .filter(Boolean)
-    .join("\n\n");
-  const build = () =>
-    buildBescheid0205Xml({
-      messageId: derivedUuid(`xbau-0205:${decision.id}`),
-      createdAt: decision.decidedAt,
-      authority: { name: app.authority.name, id: authorityDvdvId(app.authority) },
-      recipient: PORTAL_SENDER,
-      reference: {
-        applicationId: app.id,
-        fileNumber: ctx.fileNumber,
-        message: {
-          messageId: derivedUuid(`xbau-0200:${app.id}`),
-          typeCode: "0200",
-          createdAt: new Date(app.parsedSnapshot.submittedAt),
-        },
-      },
-      approved: decision.kind !== "ABLEHNUNG",
-      tenorText: `${data.tenor.text}\n\nRechtsgrundlage: ${data.tenor.legalBasis}`,
-      deviations: decision.deviations.map((d, i) => ({
-        id: derivedUuid(`abweichung:${decision.id}:${i}`),
-        text: d.text,
-        legalBasis: d.legalBasis,
-      })),
-      conditions: decision.conditions.map((c) => ({
-        kind: c.kind,
-        rechtsbereich: rechtsbereichOfCondition(c),
-        text: c.sourceLabel ? `${c.text}\n\nQuelle: ${c.sourceLabel}` : c.text,
-        legalBasis: c.legalBasis,
-      })),
-      reasons: decision.reasons,
-      legalRemedy: data.legalRemedy,
-      notes,
-      attachments,
-    });
-  const stored = await exportXbauMessage({
-    db: pc.db,
-    storage,
-    log: pc.log,
-    app,
-    element: "baugenehmigung.bescheid.0205",
-    build,
-    keyId: `baugenehmigung-bescheid-0205-${decision.id}`,
-    sourceKey,
-    title: `XBau-Nachricht baugenehmigung.bescheid.0205 (${ctx.fileNumber})`,
-    filename: `XBau_0205_${safeName(ctx.fileNumber)}.xml`,
-    audience: "CASE",
-    decisionId: decision.id,
-    eventPayload: { decisionId: decision.id },
   });
   return stored.created;
 }

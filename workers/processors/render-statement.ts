@@ -11,9 +11,8 @@ import { derivedUuid, type MessageIdentification } from "~/xbau/message.server";
 import type { Storage } from "../../storage/index";
 import { renderStatement, STATEMENT_RENDERER_VERSION, type StatementPdfData } from "../pdf/statement";
 import type { Processor } from "../types";
-import { authorityDvdvId } from "./export-xbau";
 import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
-import { exportXbauMessage } from "./xbau-export";
+import { exportXbauMessage, xbauIdentityById } from "./xbau-export";
 
 /**
  * `documents.render-statement`: an agency's statement becomes part of the Akte as a PDF
@@ -47,6 +46,7 @@ async function loadStatement(db: PrismaClient, statementId: string) {
         select: {
           id: true,
           question: true,
+          createdAt: true,
           legalBasis: true,
           round: true,
           agency: {
@@ -183,12 +183,18 @@ export function createRenderStatement(deps: GeneratedDeps = {}): Processor<"docu
             // Same statement, same message id: a re-export is recognisably the same message.
             messageId: derivedUuid(`xbau-0303:${s.id}`),
             createdAt: s.submittedAt,
-            agency: { name: p.agency.name, id: authorityDvdvId(p.agency) },
-            authority: { name: p.application.authority.name, id: authorityDvdvId(p.application.authority) },
+            agency: await xbauIdentityById(db, p.agency.id),
+            authority: await xbauIdentityById(db, p.application.authority.id),
             reference: {
               applicationId: p.application.id,
               fileNumber: p.application.fileNumber,
-              message: await requestMessageOf(db, storage, p.id),
+              // The 0300 this answers; its id is deterministic (route-participation), so the
+              // reference stands even when the stored file cannot be read.
+              message: (await requestMessageOf(db, storage, p.id)) ?? {
+                messageId: derivedUuid(`xbau-0300:${p.id}`),
+                typeCode: "0300",
+                createdAt: p.createdAt,
+              },
             },
             requestId: p.id,
             rechtsbereich: rechtsbereichOf(p.agency),
@@ -219,7 +225,8 @@ export function createRenderStatement(deps: GeneratedDeps = {}): Processor<"docu
         participationId: p.id,
         eventPayload: { participationId: p.id },
       });
-      xmlId = stored.generatedDocumentId;
+      // Skipped (an identity not configured): the statement PDF stands alone.
+      xmlId = stored.generatedDocumentId ?? undefined;
     }
     return { statementPdfId: pdfId, xbau0303Id: xmlId };
   };

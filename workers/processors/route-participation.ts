@@ -20,14 +20,13 @@ import { env } from "~/utils/env.server";
 import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
 import { buildAufforderung0300Xml } from "~/xbau/beteiligung-aufforderung-0300.server";
 import { landFromAgs } from "~/xbau/codes";
-import { derivedUuid } from "~/xbau/message.server";
+import { derivedUuid, type XbauAuthority } from "~/xbau/message.server";
 import type { Storage } from "../../storage/index";
 import { isMergeable, type PackageData, renderParticipationPackage } from "../pdf/participation-package";
 import type { Processor } from "../types";
-import { authorityDvdvId } from "./export-xbau";
 import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
 import { formatAddress } from "./render-receipt";
-import { exportXbauMessage } from "./xbau-export";
+import { exportXbauMessage, xbauIdentityById } from "./xbau-export";
 
 /**
  * `participation.route-package`: delivers one participation to its agency.
@@ -271,7 +270,10 @@ async function packageData(p: LoadedParticipation, storage: Storage): Promise<Pa
 }
 
 /** The 0300 of a participation as XML (validated by the caller). */
-export function aufforderung0300Xml(p: LoadedParticipation): string {
+export function aufforderung0300Xml(
+  p: LoadedParticipation,
+  parties: { authority: XbauAuthority; agency: XbauAuthority },
+): string {
   const app = p.application;
   const data = readApplicationData(app.data);
   const profile = resolveProfile(app.authority.landProfile);
@@ -290,8 +292,8 @@ export function aufforderung0300Xml(p: LoadedParticipation): string {
   return buildAufforderung0300Xml({
     messageId: derivedUuid(`xbau-0300:${p.id}`),
     createdAt: p.createdAt,
-    authority: { name: app.authority.name, id: authorityDvdvId(app.authority) },
-    agency: { name: p.agency.name, id: authorityDvdvId(p.agency) },
+    authority: parties.authority,
+    agency: parties.agency,
     reference: { applicationId: app.id, fileNumber: app.fileNumber },
     requestId: p.id,
     agencyAddress: p.agency.email ?? p.agency.slug,
@@ -415,7 +417,11 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
         log,
         app,
         element: "beteiligung.aufforderung.0300",
-        build: () => aufforderung0300Xml(p),
+        build: async () =>
+          aufforderung0300Xml(p, {
+            authority: await xbauIdentityById(db, app.authority.id),
+            agency: await xbauIdentityById(db, p.agency.id),
+          }),
         keyId: `beteiligung-aufforderung-0300-${p.id}`,
         sourceKey: xbau0300SourceKey(p.id),
         title: `XBau-Nachricht beteiligung.aufforderung.0300 (${fileNumber}, ${p.agency.name})`,
@@ -424,7 +430,8 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
         participationId: p.id,
         eventPayload: { participationId: p.id },
       });
-      xbauId = stored.generatedDocumentId;
+      // Skipped (an identity not configured): the agency works in the portal, the package goes out.
+      xbauId = stored.generatedDocumentId ?? undefined;
     }
 
     // 3. Send: access for the agency (status SENT) and its notification, once.

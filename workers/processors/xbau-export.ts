@@ -1,6 +1,8 @@
 import { UnrecoverableError } from "bullmq";
-import type { Prisma } from "~/generated/prisma/client";
+import type { Prisma, PrismaClient } from "~/generated/prisma/client";
+import { XbauIdentityMissing, xbauIdentityOf } from "~/xbau/identity.server";
 import { XbauInputError } from "~/xbau/input-error";
+import type { XbauAuthority } from "~/xbau/message.server";
 import { validateXml, type XbauEntrySchema } from "~/xbau/validate.server";
 import { type StoredGenerated, type StoreGeneratedInput, storeGenerated } from "./generated";
 
@@ -10,6 +12,21 @@ import { type StoredGenerated, type StoreGeneratedInput, storeGenerated } from "
  * permanent failures (retrying cannot fix them; the log carries every reason). The stored file is a
  * GeneratedDocument of kind `XBAU_<code>` with the case event "xbau.exported" naming the message.
  */
+
+/**
+ * An authority's XBau identity as its admin configured it (throws XbauIdentityMissing when none is:
+ * inside `build`, that skips the message instead of inventing an addressee).
+ */
+export async function xbauIdentityById(
+  db: Pick<PrismaClient, "authority">,
+  authorityId: string,
+): Promise<XbauAuthority> {
+  const a = await db.authority.findUniqueOrThrow({
+    where: { id: authorityId },
+    select: { name: true, xbauKennung: true, xbauName: true },
+  });
+  return xbauIdentityOf(a);
+}
 
 /** The schema entry point of a message follows from its element's family. */
 function entrySchemaOf(element: string): XbauEntrySchema {
@@ -47,13 +64,27 @@ export interface XbauExportInput
   eventPayload?: Record<string, Prisma.InputJsonValue>;
 }
 
-export async function exportXbauMessage(input: XbauExportInput): Promise<StoredGenerated> {
+/** Not built: a party of the message has no XBau identity configured (nobody could route it). */
+export interface SkippedXbau {
+  created: false;
+  skipped: string;
+  generatedDocumentId: null;
+  sha256: null;
+}
+
+export async function exportXbauMessage(input: XbauExportInput): Promise<StoredGenerated | SkippedXbau> {
   const { element, log } = input;
   const code = typeCodeOf(element);
   let xml: string;
   try {
     xml = await input.build();
   } catch (err) {
+    if (err instanceof XbauIdentityMissing) {
+      // Identities are configuration (DVDV registration), never derived: without one the message
+      // has no addressee a receiving system could route. The case goes on without it.
+      log.warn({ reason: err.message }, `XBau ${code} not built: identity not configured`);
+      return { created: false, skipped: err.message, generatedDocumentId: null, sha256: null };
+    }
     if (err instanceof XbauInputError) {
       log.error({ problems: err.problems }, `XBau ${code} input incomplete`);
       throw new UnrecoverableError(err.message);

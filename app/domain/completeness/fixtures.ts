@@ -12,7 +12,7 @@ export function einfamilienhaus(): ApplicationData {
       firstName: "Erika",
       lastName: "Mustermann",
       email: "erika@example.org",
-      address: { street: "Am Markt", houseNumber: "1", postalCode: "17489", city: "Greifswald" },
+      address: { street: "Klützer Straße", houseNumber: "5", postalCode: "23936", city: "Grevesmühlen" },
     },
     entwurfsverfasser: {
       name: "Max Planer",
@@ -21,7 +21,10 @@ export function einfamilienhaus(): ApplicationData {
       email: "planer@example.org",
     },
     plot: {
-      address: { street: "Lindenweg", houseNumber: "7", postalCode: "17489", city: "Greifswald" },
+      // A site in Grevesmühlen (Landkreis Nordwestmecklenburg, AGS from the Gemeindeverzeichnis):
+      // the test districts' Bauaufsicht and Gemeinde are that Landkreis and that Stadt.
+      address: { street: "Lindenweg", houseNumber: "7", postalCode: "23936", city: "Grevesmühlen" },
+      municipalityAgs: "13074026",
       parcels: [{ gemarkung: "1234", flur: "5", zaehler: "123", nenner: "4" }],
       planningArea: "BEBAUUNGSPLAN",
       developmentPlanName: "B-Plan Nr. 12 „Am Lindenweg“",
