@@ -47,7 +47,8 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     await clerk.goto(`/behoerde/faelle/${id}`);
     await clerk.getByRole("button", { name: "Prüfung beginnen" }).click();
     await expect(clerk.getByTestId("case-action-message")).toContainText("begonnen");
-    await clerk.getByRole("button", { name: "Vollständigkeit bestätigen" }).click();
+    await clerk.getByRole("link", { name: "Vollständigkeit bestätigen" }).click();
+    await clerk.getByRole("button", { name: "Ja, Vollständigkeit jetzt bestätigen" }).click();
     await expect(clerk.getByTestId("case-action-message")).toContainText("vollständig");
 
     await clerk.goto(`/behoerde/faelle/${id}/bescheid`);

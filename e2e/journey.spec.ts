@@ -81,6 +81,8 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
     const count = await items.count();
     for (let i = 0; i < count - 1; i++) await items.nth(i).getByRole("checkbox").uncheck();
     await clerk.getByRole("button", { name: "Nachforderung senden" }).click();
+    // Confirmation page (issue 14 item 6).
+    await clerk.getByRole("button", { name: "Ja, Nachforderung jetzt senden" }).click();
     await expect(clerk).toHaveURL(new RegExp(`/behoerde/faelle/${id}\\?nachforderung=gesendet`));
 
     // --- Architect: uploads the Brandschutznachweis and the revised Grundrisse, answers, sends.
@@ -101,11 +103,13 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
     await architect.getByRole("button", { name: "Antwort speichern" }).click();
     await expect(architect.getByTestId("answer-status")).toHaveText("Antwort gespeichert.");
     await architect.getByRole("button", { name: "Nachreichung absenden" }).click();
+    await architect.getByRole("button", { name: "Ja, Nachreichung jetzt absenden" }).click();
     await expect(architect.getByTestId("answer-sent")).toBeVisible();
 
     // --- Clerk: complete, participation of the Denkmalschutz only.
     await clerk.goto(`/behoerde/faelle/${id}`);
-    await clerk.getByRole("button", { name: "Vollständigkeit bestätigen" }).click();
+    await clerk.getByRole("link", { name: "Vollständigkeit bestätigen" }).click();
+    await clerk.getByRole("button", { name: "Ja, Vollständigkeit jetzt bestätigen" }).click();
     await expect(clerk.getByTestId("case-action-message")).toContainText("vollständig");
     await clerk.getByRole("link", { name: "Beteiligung vorbereiten" }).click();
     const rows = clerk.getByTestId("participation-row");

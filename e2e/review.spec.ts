@@ -69,6 +69,8 @@ test.describe("Bauamt: formelle Prüfung mit Nachforderung", () => {
     for (let i = 0; i < count - 1; i++) await items.nth(i).getByRole("checkbox").uncheck();
     await clerk.getByLabel(/Interner Vermerk/).fill(INTERNAL_NOTE);
     await clerk.getByRole("button", { name: "Nachforderung senden" }).click();
+    // Confirmation page (issue 14 item 6).
+    await clerk.getByRole("button", { name: "Ja, Nachforderung jetzt senden" }).click();
     await expect(clerk).toHaveURL(new RegExp(`/behoerde/faelle/${id}\\?nachforderung=gesendet`));
     await expect(clerk.getByTestId("deadline-request")).toContainText(/noch \d+ Tage/);
     await expect(clerk.getByTestId("internal-note")).toHaveText(INTERNAL_NOTE);
@@ -102,6 +104,7 @@ test.describe("Bauamt: formelle Prüfung mit Nachforderung", () => {
     await architect.getByRole("button", { name: "Antwort speichern" }).click();
     await expect(architect.getByTestId("answer-status")).toHaveText("Antwort gespeichert.");
     await architect.getByRole("button", { name: "Nachreichung absenden" }).click();
+    await architect.getByRole("button", { name: "Ja, Nachreichung jetzt absenden" }).click();
     await expect(architect.getByTestId("answer-sent")).toBeVisible();
     await expect(architect.getByTestId("open-request")).toHaveCount(0);
 
@@ -133,7 +136,8 @@ test.describe("Bauamt: formelle Prüfung mit Nachforderung", () => {
     await expect(compare).toHaveAttribute("data-mode", "overlay");
     await clerk.screenshot({ path: path.join(ARTIFACTS, "review-case.png"), fullPage: true });
 
-    await clerk.getByRole("button", { name: "Vollständigkeit bestätigen" }).click();
+    await clerk.getByRole("link", { name: "Vollständigkeit bestätigen" }).click();
+    await clerk.getByRole("button", { name: "Ja, Vollständigkeit jetzt bestätigen" }).click();
     await expect(clerk.getByTestId("case-action-message")).toContainText("vollständig");
     await expect(clerk.getByTestId("deadline-decision")).toBeVisible();
     await expect(clerk.getByTestId("deadline-decision")).toContainText(/noch \d+ Tage/);

@@ -246,6 +246,9 @@ test.describe("Bauantrag einreichen", () => {
       .getByLabel(/wird nachgereicht/)
       .check();
     await page.getByRole("button", { name: "Antrag verbindlich einreichen" }).click();
+    // Confirmation page naming the consequences (issue 14 item 6).
+    await expect(page.getByTestId("confirm-consequences")).toContainText("nachgereicht");
+    await page.getByRole("button", { name: "Ja, Antrag jetzt verbindlich einreichen" }).click();
     await expect(page).toHaveURL(new RegExp(`/antraege/${id}\\?eingereicht=1`));
     const fileNumber = (await page.getByTestId("file-number").textContent())!.trim();
     expect(fileNumber).toMatch(/^63-\d{4}-\d{5}$/);

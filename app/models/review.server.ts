@@ -391,6 +391,29 @@ export async function confirmComplete(
   }
 }
 
+/**
+ * What confirming completeness would start now, for the confirmation page (issue 14 item 6): the
+ * decision deadline of the Land profile for this procedure (null: none), read-only. Null when the
+ * case is not the clerk's.
+ */
+export async function previewConfirmComplete(
+  clerk: SessionUser,
+  applicationId: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<{ status: string; deadline: ReturnType<typeof decisionDeadline> } | null> {
+  const authorityId = reviewerAuthority(clerk);
+  if (!authorityId || !isUuid(applicationId)) return null;
+  const app = await db().application.findFirst({
+    where: caseWhere(authorityId, applicationId),
+    select: { status: true, procedureType: true, authority: { select: { landProfile: true } } },
+  });
+  if (!app) return null;
+  return {
+    status: app.status,
+    deadline: decisionDeadline(app.authority.landProfile, app.procedureType, now),
+  };
+}
+
 /** Assigns the case to a clerk of the same authority (null: unassigned). */
 export async function assignCase(
   clerk: SessionUser,

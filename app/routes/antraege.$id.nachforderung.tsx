@@ -7,6 +7,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { ConfirmAction, carriedFields, isConfirmed } from "~/components/confirm-action";
 import { FORM_STEPS, type SectionKey, stepForSection } from "~/components/draft/steps";
 import { daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
@@ -99,6 +100,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       : { ok: false as const, itemId, message: result.message };
   }
   if (intent === "send") {
+    // Irreversible: the first post shows what sending means; only the confirmation sends.
+    if (!isConfirmed(form)) return { kind: "confirm" as const, fields: carriedFields(form) };
     const result = await sendAnswer(user, id, String(form.get("requestId") ?? ""));
     if (result.ok) return redirect(`/antraege/${id}?nachgereicht=1`);
     return { ok: false as const, itemId: null, message: result.message };
@@ -108,8 +111,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function RequestPage() {
   const { application, request: req, uploaded, documents } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const posted = useActionData<typeof action>();
+  const actionData = posted && "ok" in posted ? posted : undefined;
   const busy = useNavigation().state === "submitting";
+  if (posted && "kind" in posted && req) {
+    const open = req.items.filter((i) => !i.answeredAt && i.newVersions.length === 0);
+    return (
+      <>
+        <PageHeader
+          title="Nachreichung absenden?"
+          lead={`${application.title || "Antrag ohne Titel"}, Aktenzeichen ${application.fileNumber ?? "–"}`}
+        />
+        <ConfirmAction
+          title="Bitte bestätigen Sie das Absenden der Nachreichung"
+          intro="Das Absenden kann nicht rückgängig gemacht werden."
+          consequences={[
+            `Ihre Antworten, geänderten Angaben und neuen Fassungen von Unterlagen gehen an ${application.authority}; die Bauaufsicht prüft den Antrag erneut.`,
+            "Danach können Sie Angaben und Unterlagen nicht mehr ändern, bis die Bauaufsicht erneut etwas nachfordert.",
+            open.length === 0
+              ? `Zu allen ${req.items.length} nachgeforderten Punkten liegt eine Antwort oder eine neue Fassung vor.`
+              : `Noch ohne Antwort und ohne neue Fassung: ${open.map((i) => `Punkt ${i.position}`).join(", ")}. Die Bauaufsicht kann diese Punkte erneut nachfordern.`,
+          ]}
+          confirmLabel="Ja, Nachreichung jetzt absenden"
+          fields={posted.fields}
+          cancel={{ href: `/antraege/${application.id}/nachforderung`, label: "Zurück zur Nachforderung" }}
+        />
+      </>
+    );
+  }
   return (
     <>
       <p className="kern-body">

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { CaseFacts, DeadlinesSection, ProcessingSection } from "~/components/case/case-overview";
@@ -52,6 +52,7 @@ export default function CasePage() {
   // Comment forms report inside the comments section.
   const actionData = posted && "ok" in posted ? posted : null;
   const busy = useNavigation().state === "submitting";
+  const requestSent = useSearchParams()[0].get("nachforderung") === "gesendet";
   return (
     <>
       <p className="kern-body">
@@ -68,6 +69,13 @@ export default function CasePage() {
         >
           <p className="kern-body" data-testid="case-action-message">
             {actionData.message}
+          </p>
+        </Alert>
+      ) : null}
+      {requestSent && !actionData ? (
+        <Alert tone="success" title="Nachforderung gesendet" announce>
+          <p className="kern-body" data-testid="request-sent">
+            Die Nachforderung ist an die Antragsseite gegangen. Die Frist steht unten bei der Nachforderung.
           </p>
         </Alert>
       ) : null}

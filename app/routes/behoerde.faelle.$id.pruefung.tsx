@@ -8,11 +8,18 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { ConfirmAction, carriedFields, isCancelled, isConfirmed } from "~/components/confirm-action";
 import { berlinDate, requestDeadlineFromDate } from "~/domain/deadlines";
 import { DOCUMENT_TYPES } from "~/domain/document-types";
+import { formatDate } from "~/domain/format";
 import { isUuid } from "~/models/application.server";
 import { getCaseHeaderForClerk } from "~/models/case-file.server";
-import { FINDING_CATEGORIES, getReviewProposal, sendRequest } from "~/models/review.server";
+import {
+  FINDING_CATEGORIES,
+  getReviewProposal,
+  previewConfirmComplete,
+  sendRequest,
+} from "~/models/review.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -40,8 +47,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!c) notFound(NOT_FOUND);
   const proposal = await getReviewProposal(user, id);
   const twoWeeks = new Date(Date.now() + 14 * 86_400_000);
+  // "Vollständigkeit bestätigen" on the case page leads here: a page naming the consequences.
+  const completion =
+    new URL(request.url).searchParams.get("bestaetigen") === "vollstaendig"
+      ? await previewConfirmComplete(user, id)
+      : null;
   return {
     case: c,
+    completion: completion
+      ? {
+          dueAt: completion.deadline?.dueAt ?? null,
+          months: completion.deadline?.months ?? null,
+          fiction: completion.deadline?.fiction ?? false,
+          legalBasis: completion.deadline?.legalBasis ?? null,
+        }
+      : null,
     proposal: (proposal?.items ?? []).map((p, i) => ({
       key: `p${i}`,
       keep: true,
@@ -92,6 +112,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   };
   const deadline = requestDeadlineFromDate(values.deadline);
   if (!deadline) return { message: "Bitte geben Sie die Frist als Datum an.", values };
+  if (isCancelled(form)) return { message: "", values };
   const items = rows
     .filter((r) => r.keep && r.message.trim() !== "")
     .map((r) => ({
@@ -101,6 +122,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
       documentTypeCode: r.documentTypeCode || null,
       fieldPath: r.fieldPath || null,
     }));
+  // Irreversible: the first post shows what sending means; only the confirmation sends.
+  if (!isConfirmed(form)) {
+    if (items.length === 0) {
+      return { message: "Bitte geben Sie mindestens einen Punkt an, der nachgefordert werden soll.", values };
+    }
+    return {
+      message: "",
+      values,
+      confirm: {
+        fields: carriedFields(form),
+        items: items.map((i) => i.message.trim()),
+        deadline: deadline.toISOString(),
+      },
+    };
+  }
   const result = await sendRequest(user, id, {
     items,
     message: values.message,
@@ -115,6 +151,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ReviewForm() {
   const {
     case: c,
+    completion,
     proposal,
     defaultDeadline,
     today,
@@ -132,6 +169,63 @@ export default function ReviewForm() {
   const reviewable = c.status === "SUBMITTED" || c.status === "IN_REVIEW";
   const update = (key: string, patch: Partial<ItemRow>) =>
     setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const lead = `${c.title || "Antrag ohne Titel"}, Aktenzeichen ${c.fileNumber ?? "–"}`;
+
+  if (actionData && "confirm" in actionData && actionData.confirm) {
+    const { confirm } = actionData;
+    return (
+      <>
+        <PageHeader title="Nachforderung senden?" lead={lead} />
+        <ConfirmAction
+          title="Bitte bestätigen Sie das Senden der Nachforderung"
+          intro="Eine gesendete Nachforderung kann nicht zurückgeholt werden."
+          consequences={[
+            `${confirm.items.length === 1 ? "Ein Punkt geht" : `${confirm.items.length} Punkte gehen`} an Antragsteller:in und Entwurfsverfasser:in (Benachrichtigung und XBau-Nachricht 0201).`,
+            `Frist für die Nachreichung: ${formatDate(confirm.deadline)}.`,
+            "Der Fall gilt bis zur Nachreichung als unvollständig; Angaben und Unterlagen können in dieser Zeit von der Antragsseite geändert werden.",
+          ]}
+          confirmLabel="Ja, Nachforderung jetzt senden"
+          fields={confirm.fields}
+          cancel={{ post: true, label: "Zurück zur Bearbeitung" }}
+        >
+          <ol className="kern-list" data-testid="confirm-items">
+            {confirm.items.map((m, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the posted order is the item number
+              <li key={i}>{m}</li>
+            ))}
+          </ol>
+        </ConfirmAction>
+      </>
+    );
+  }
+
+  if (completion && reviewable) {
+    return (
+      <>
+        <PageHeader title="Vollständigkeit bestätigen?" lead={lead} />
+        <ConfirmAction
+          title="Bitte bestätigen Sie die Vollständigkeit"
+          intro="Die Bestätigung kann nicht rückgängig gemacht werden."
+          consequences={[
+            "Der Antrag gilt als vollständig; Antragsteller:in und Entwurfsverfasser:in werden benachrichtigt (XBau-Nachricht 0201).",
+            completion.dueAt
+              ? `Die Entscheidungsfrist beginnt heute: Entscheidung spätestens am ${formatDate(completion.dueAt)} (${completion.months} ${completion.months === 1 ? "Monat" : "Monate"}, ${completion.legalBasis})${completion.fiction ? "; danach gilt die Genehmigung als erteilt" : ""}.`
+              : "Für dieses Verfahren setzt das Land keine Entscheidungsfrist; es läuft keine Frist an.",
+            "Eine Nachforderung über die formelle Prüfung ist danach nicht mehr möglich.",
+            ...(proposal.length > 0
+              ? [
+                  `Die automatische Prüfung meldet noch ${proposal.length === 1 ? "einen offenen Punkt" : `${proposal.length} offene Punkte`}: ${proposal.map((p) => p.message).join("; ")}.`,
+                ]
+              : []),
+          ]}
+          confirmLabel="Ja, Vollständigkeit jetzt bestätigen"
+          fields={[["intent", "confirm-complete"]]}
+          action={`/behoerde/faelle/${c.id}?index`}
+          cancel={{ href: `/behoerde/faelle/${c.id}`, label: "Abbrechen" }}
+        />
+      </>
+    );
+  }
 
   return (
     <>
@@ -140,10 +234,7 @@ export default function ReviewForm() {
           Zurück zum Fall
         </Link>
       </p>
-      <PageHeader
-        title="Formelle Prüfung"
-        lead={`${c.title || "Antrag ohne Titel"}, Aktenzeichen ${c.fileNumber ?? "–"}`}
-      />
+      <PageHeader title="Formelle Prüfung" lead={lead} />
       {!reviewable ? (
         <Alert tone="info" title="Keine Prüfung möglich">
           <p className="kern-body">Dieser Fall ist nicht (mehr) in der Vollständigkeitsprüfung.</p>

@@ -133,12 +133,13 @@ export function ProcessingSection({
           </Link>
         ) : null}
         {reviewable ? (
-          <Form method="post">
-            <input type="hidden" name="intent" value="confirm-complete" />
-            <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
-              <span className="kern-label">Vollständigkeit bestätigen</span>
-            </button>
-          </Form>
+          // Irreversible: a confirmation page names the consequences first (issue 14 item 6).
+          <Link
+            className="kern-btn kern-btn--primary"
+            to={`/behoerde/faelle/${c.id}/pruefung?bestaetigen=vollstaendig`}
+          >
+            <span className="kern-label">Vollständigkeit bestätigen</span>
+          </Link>
         ) : null}
         {AFTER_COMPLETE.includes(c.status) ? (
           <Link className="kern-btn kern-btn--primary" to={`/behoerde/faelle/${c.id}/beteiligung`}>

@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { isConfirmed } from "~/components/confirm-action";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
 import { formatBytes, formatDate } from "~/domain/format";
@@ -153,6 +154,8 @@ export async function casePageAction({ request, params }: ActionFunctionArgs) {
     return { ok: true as const, message: "Vollständigkeitsprüfung begonnen." };
   }
   if (intent === "confirm-complete") {
+    // Only from the confirmation page (issue 14 item 6); a bare post is sent there first.
+    if (!isConfirmed(form)) throw redirect(`/behoerde/faelle/${id}/pruefung?bestaetigen=vollstaendig`);
     const result = await confirmComplete(user, id);
     if (!result.ok) return result;
     return {
