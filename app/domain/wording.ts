@@ -108,3 +108,12 @@ export function fromAuthority(name: string): string {
 export function signatureLines(name: string | null | undefined): string[] {
   return ["Im Auftrag", ...(name?.trim() ? [name.trim()] : [])];
 }
+
+/**
+ * A part of a generated file name: letters (umlauts and ß kept), digits, ".", "_" and "-"; anything
+ * else becomes "-". The downloads send the name RFC 5987-encoded (filename*=UTF-8''…) with an
+ * ASCII fallback, so "Grevesmühlen" stays "Grevesmühlen" and not "Grevesm-hlen".
+ */
+export function fileNamePart(s: string): string {
+  return s.replace(/[^\p{L}\p{N}._-]+/gu, "-").replace(/^-+|-+$/g, "") || "Datei";
+}

@@ -21,6 +21,7 @@ import { IntentButton } from "~/components/intent-button";
 import { procedureLabel } from "~/components/status";
 import { StepIndicator } from "~/components/step-indicator";
 import { formatDate, formatTime } from "~/domain/format";
+import { resolveProfile } from "~/domain/land-profiles";
 import { completenessInputFor, getDraftForMember, saveDraftSection } from "~/models/draft.server";
 import { requireUser } from "~/utils/auth.server";
 import { notFound } from "~/utils/permissions.server";
@@ -73,6 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       procedureType: view.procedureType,
       municipality: view.municipality?.name ?? null,
       authority: view.authority.name,
+      buildingCode: resolveProfile(view.authority.landProfile).buildingCode,
     },
     values: (view.data[step.section] ?? {}) as Values,
     base,
@@ -256,6 +258,7 @@ export default function DraftStep() {
             nextTitle={next.title}
             busy={busy}
             initiallyDirty={actionData != null}
+            buildingCode={application.buildingCode}
           />
         </div>
         <aside className="app-form-layout__aside" aria-label="Vollständigkeit des Antrags">
@@ -279,6 +282,7 @@ function StepForm({
   nextTitle,
   busy,
   initiallyDirty,
+  buildingCode,
 }: {
   formId: string;
   section: (typeof FORM_STEPS)[number]["section"];
@@ -288,6 +292,7 @@ function StepForm({
   nextTitle: string;
   busy: boolean;
   initiallyDirty: boolean;
+  buildingCode: string;
 }) {
   const autosave = useDraftAutosave({ formId, initialVersion: version, initiallyDirty });
   const [form] = useForm({
@@ -329,7 +334,7 @@ function StepForm({
         Speichern
       </button>
       <input type="hidden" name="expectedVersion" value={autosave.version} />
-      <SectionFields ctx={{ section, values, errors }} />
+      <SectionFields ctx={{ section, values, errors, buildingCode }} />
       <div className="app-form-actions">
         <IntentButton intent="save" variant="secondary" disabled={busy}>
           Speichern

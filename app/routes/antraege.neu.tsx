@@ -6,7 +6,7 @@ import { PageHeader } from "~/components/app-shell";
 import { RadioGroup, SelectField } from "~/components/form-fields";
 import { TextField } from "~/components/text-field";
 import { PROCEDURE_TYPE_LABELS, PROCEDURE_TYPES, type ProcedureType } from "~/domain/application-data";
-import { isProfileId, LAND_PROFILES } from "~/domain/land-profiles";
+import { isProfileId, LAND_PROFILES, procedureTypeLabel, resolveProfile } from "~/domain/land-profiles";
 import { createDraft, DraftInputError, listMunicipalities } from "~/models/draft.server";
 import { requirePermission } from "~/utils/permissions.server";
 
@@ -61,6 +61,13 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewApplication() {
   const { municipalities, defaultRole } = useLoaderData<typeof loader>();
+  // Cite the Land's building code, not the MBO model: when every Gemeinde offered here lies in one
+  // Land profile, its numbering; otherwise the name of the procedure without a paragraph.
+  const profiles = new Set(municipalities.map((m) => m.landProfile));
+  const procedureOptionLabel = (p: ProcedureType) =>
+    profiles.size === 1
+      ? procedureTypeLabel(resolveProfile([...profiles][0] as string), p)
+      : PROCEDURE_TYPE_LABELS[p].replace(/\s*\(§[^)]*\)$/, "");
   const actionData = useActionData<typeof action>();
   const errors = (actionData?.errors ?? {}) as Partial<Record<Field, string>>;
   const values = actionData?.values;
@@ -111,7 +118,7 @@ export default function NewApplication() {
           hint="Im Zweifel berät Sie Ihre Bauaufsichtsbehörde; die Verfahrensart kann später noch geändert werden."
           errors={err("procedureType")}
           defaultValue={values?.procedureType ?? "VEREINFACHT"}
-          options={PROCEDURE_TYPES.map((p) => ({ value: p, label: PROCEDURE_TYPE_LABELS[p] }))}
+          options={PROCEDURE_TYPES.map((p) => ({ value: p, label: procedureOptionLabel(p) }))}
         />
         <TextField
           id="title"

@@ -6,6 +6,7 @@ import { EmptyState } from "~/components/empty-state";
 import { hasFilter, InboxFilters, SORT_LABELS } from "~/components/inbox/inbox-filters";
 import { inboxAction, loadInbox } from "~/components/inbox/inbox-page.server";
 import { InboxPagination, InboxTable } from "~/components/inbox/inbox-table";
+import { atAuthority } from "~/domain/wording";
 
 /**
  * The authority's inbox: filters, one page of cases and assignment from the list. Loader and
@@ -32,7 +33,7 @@ export default function Inbox() {
   const anyFilter = hasFilter(filters);
   return (
     <>
-      <PageHeader title="Posteingang" lead={`Bauanträge bei ${authorityName}, ${SORT_LABELS[filters.sort]}.`}>
+      <PageHeader title="Posteingang" lead={`Bauanträge ${atAuthority(authorityName)}, ${SORT_LABELS[filters.sort]}.`}>
         <Link className="kern-btn kern-btn--secondary" to="/behoerde/posteingang/xbau">
           <span className="kern-label">XBau-Nachricht einlesen</span>
         </Link>

@@ -4,6 +4,7 @@ import { PageHeader } from "~/components/app-shell";
 import { DescriptionList } from "~/components/description-list";
 import { daysLeft } from "~/domain/deadlines";
 import { formatDate, isoString } from "~/domain/format";
+import { countOf } from "~/domain/wording";
 import { authorityStatistics } from "~/models/statistics.server";
 import { can } from "~/utils/permissions";
 import { requireAuthorityPermission } from "~/utils/permissions.server";
@@ -120,7 +121,7 @@ export default function Statistik() {
               },
               {
                 label: "Nachforderungen je eingegangenem Fall",
-                value: `${r.perCase === null ? "–" : decimal.format(r.perCase)} (${r.requests} Nachforderungen zu ${cases(r.cases)})`,
+                value: `${r.perCase === null ? "–" : decimal.format(r.perCase)} (${countOf(r.requests, "request")} zu ${cases(r.cases)})`,
               },
               {
                 label: "Fälle mit mindestens einer Nachforderung",

@@ -1,4 +1,5 @@
 import { degrees, PDFDocument, type PDFFont, type PDFPage, PDFString, rgb } from "pdf-lib";
+import { TERMS } from "~/domain/wording";
 import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
 import { type OutlineEntry, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
@@ -206,7 +207,10 @@ export async function renderCoverPages(
   linkParagraph(cursor, bold, BODY, data.portalUrl);
   cursor.y -= 8;
   paragraph(cursor, regular, BODY, "Mit freundlichen Grüßen");
-  paragraph(cursor, regular, BODY, `Im Auftrag ${data.clerkName}`);
+  // DIN 5008: "Im Auftrag" on its own line, the name below.
+  cursor.y -= 6;
+  paragraph(cursor, regular, BODY, "Im Auftrag");
+  paragraph(cursor, bold, BODY, data.clerkName);
   paragraph(cursor, regular, BODY, data.authority.name, COLORS.muted);
 
   // Case summary on its own page.
@@ -232,13 +236,13 @@ export async function renderCoverPages(
   labelled(
     cursor,
     fonts,
-    "Bauherr / Bauherrin",
+    TERMS.bauherr,
     [data.summary.bauherr.name, ...data.summary.bauherr.details].join("\n"),
   );
   labelled(
     cursor,
     fonts,
-    "Entwurfsverfasser/in",
+    TERMS.entwurfsverfasser,
     data.summary.entwurfsverfasser
       ? [data.summary.entwurfsverfasser.name, ...data.summary.entwurfsverfasser.details].join("\n")
       : "nicht angegeben",

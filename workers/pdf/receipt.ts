@@ -1,4 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage } from "pdf-lib";
+import { TERMS } from "~/domain/wording";
 import {
   A4,
   COLORS,
@@ -156,11 +157,11 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
     ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
   ]);
   labelled(cursor, fonts, "Verfahrensart", [data.procedureLabel]);
-  labelled(cursor, fonts, "Bauherr / Bauherrin", [data.bauherr.name || "–", ...data.bauherr.details]);
+  labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
   labelled(
     cursor,
     fonts,
-    "Entwurfsverfasser/in",
+    TERMS.entwurfsverfasser,
     data.entwurfsverfasser
       ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
       : ["nicht angegeben"],
@@ -415,10 +416,8 @@ function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptD
   const fileWidth = COLS.file - 8;
 
   documents.forEach((d, i) => {
-    const subtitle =
-      d.title && d.title.trim() !== d.typeLabel.trim()
-        ? `${d.title} · Code ${d.typeCode}`
-        : `Code ${d.typeCode}`;
+    // The applicant's own title; the XBau code is internal and stays in the XML.
+    const subtitle = d.title && d.title.trim() !== d.typeLabel.trim() ? d.title : "";
     const typeLines = [
       ...wrap(bold, size, d.typeLabel, typeWidth).map((text) => ({ text, font: bold, color: COLORS.text })),
       ...wrap(regular, size, subtitle, typeWidth).map((text) => ({
@@ -487,7 +486,7 @@ function drawOpenItems(cursor: PageCursor, fonts: Fonts, items: ReceiptOpenItem[
       item.title && item.title.trim() !== item.typeLabel.trim()
         ? `${item.typeLabel} – ${item.title}`
         : item.typeLabel;
-    return wrap(bold, size, item.typeCode ? `${label} (Code ${item.typeCode})` : label, innerWidth - 12);
+    return wrap(bold, size, label, innerWidth - 12);
   });
 
   // The note is drawn in a tinted box; items follow, breaking across pages if there are many.

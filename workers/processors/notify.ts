@@ -1,5 +1,6 @@
 import { UnrecoverableError } from "bullmq";
 import { formatDateNumeric as formatDate } from "~/domain/format";
+import { atAuthority } from "~/domain/wording";
 import { createNotificationsInTx, type NewNotification } from "~/models/notification.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { env } from "~/utils/env.server";
@@ -148,7 +149,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         audience: "applicants",
         title: (c) => `Ihr Bauantrag ist eingegangen – Az. ${c.fileNumber}`,
         body: (c) =>
-          `Der Bauantrag „${c.title}“ ist bei ${c.authorityName} eingegangen und hat das Aktenzeichen ${c.fileNumber}. ` +
+          `Der Bauantrag „${c.title}“ ist ${atAuthority(c.authorityName)} eingegangen und hat das Aktenzeichen ${c.fileNumber}. ` +
           "Die Eingangsbestätigung (PDF) finden Sie auf der Seite des Antrags.",
         link: (c) => `/antraege/${c.applicationId}`,
       },
@@ -187,7 +188,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         audience: "applicants",
         title: (c) => `Nachreichung übermittelt – Az. ${c.fileNumber}`,
         body: (c) =>
-          `Ihre Antwort zur Nachforderung für „${c.title}“ ist bei ${c.authorityName} eingegangen.`,
+          `Ihre Antwort zur Nachforderung für „${c.title}“ ist ${atAuthority(c.authorityName)} eingegangen.`,
         link: (c) => `/antraege/${c.applicationId}`,
       },
     ],

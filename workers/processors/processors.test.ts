@@ -399,7 +399,7 @@ describe("jobs caused by a submission", () => {
     });
     for (const user of [architect, bauherr, clerk]) {
       const file = await openGeneratedDocumentForDownload(user, receipt.id, { storage });
-      expect(file?.filename).toMatch(/^Eingangsbestaetigung_.*\.pdf$/);
+      expect(file?.filename).toMatch(/^Eingangsbestätigung_.*\.pdf$/);
       file?.stream.destroy();
       expect((await listGeneratedDocuments(user, id)).map((g) => g.kind).sort()).toEqual([
         "RECEIPT",

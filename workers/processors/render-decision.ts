@@ -6,7 +6,7 @@ import { decisionLaw } from "~/domain/decision-law";
 import { decisionTenor } from "~/domain/decision-tenor";
 import { documentTypeLabel } from "~/domain/document-types";
 import { resolveProfile } from "~/domain/land-profiles";
-import { TERMS } from "~/domain/wording";
+import { fileNamePart, TERMS } from "~/domain/wording";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { assertDecodable, FileRefused } from "~/utils/file-checks.server";
@@ -139,9 +139,8 @@ export async function loadDecidedDecision(db: PrismaClient, decisionId: string) 
 type DecidedDecision = Awaited<ReturnType<typeof loadDecidedDecision>>;
 type DecisionVersion = DecidedDecision["documents"][number]["documentVersion"];
 
-function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "Datei";
-}
+/** File-name part that keeps umlauts (app/domain/wording.ts). */
+const safeName = fileNamePart;
 
 function isPdf(v: DecisionVersion): boolean {
   return v.mimeType === "application/pdf" || v.filename.toLowerCase().endsWith(".pdf");

@@ -10,6 +10,7 @@ import {
 } from "~/domain/application-data";
 import { documentTypeLabel } from "~/domain/document-types";
 import { procedureTypeLabel, resolveProfile } from "~/domain/land-profiles";
+import { TERMS } from "~/domain/wording";
 import { env } from "~/utils/env.server";
 import {
   RECEIPT_RENDERER_VERSION,
@@ -88,9 +89,18 @@ export function receiptDataFromApplication(app: SubmittedApplication, appUrl?: s
     });
   }
 
-  const submittedBy = s.submittedBy?.displayName
-    ? `${s.submittedBy.displayName}${s.submittedBy.role ? ` (${roleLabel(s.submittedBy.role)})` : ""}`
-    : null;
+  // The submitter's role only where the form agrees: a member account in the Entwurfsverfasser
+  // role is not named Entwurfsverfasser:in when the form names another person (their office staff).
+  const submitter = s.submittedBy?.displayName?.trim();
+  const role = s.submittedBy?.role;
+  const sameName = (a: string | undefined) => !!a && a.trim().toLowerCase() === submitter?.toLowerCase();
+  const roleAgrees =
+    role === "ENTWURFSVERFASSER"
+      ? !e?.name || sameName(e.name)
+      : role === "BAUHERR"
+        ? !b || sameName(bauherrDisplayName(b))
+        : !!role;
+  const submittedBy = submitter ? `${submitter}${role && roleAgrees ? ` (${roleLabel(role)})` : ""}` : null;
 
   return {
     authority: {
@@ -134,9 +144,9 @@ export function receiptDataFromApplication(app: SubmittedApplication, appUrl?: s
 }
 
 const MEMBER_ROLE_LABELS: Record<string, string> = {
-  BAUHERR: "Bauherr/in",
-  ENTWURFSVERFASSER: "Entwurfsverfasser/in",
-  BEVOLLMAECHTIGTER: "Bevollmächtigte/r",
+  BAUHERR: TERMS.bauherr,
+  ENTWURFSVERFASSER: TERMS.entwurfsverfasser,
+  BEVOLLMAECHTIGTER: TERMS.representative,
 };
 function roleLabel(role: string): string {
   return MEMBER_ROLE_LABELS[role] ?? role;
@@ -144,7 +154,7 @@ function roleLabel(role: string): string {
 
 /** Filename of the receipt as offered for download. */
 export function receiptFilename(fileNumber: string): string {
-  return `Eingangsbestaetigung_${fileNumber.replace(/[^A-Za-z0-9._-]+/g, "-")}.pdf`;
+  return `Eingangsbestätigung_${fileNumber.replace(/[^\p{L}\d._-]+/gu, "-")}.pdf`;
 }
 
 /**

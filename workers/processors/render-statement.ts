@@ -1,6 +1,7 @@
 import { text } from "node:stream/consumers";
 import { UnrecoverableError } from "bullmq";
 import { CONDITION_KIND_LABELS, STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
+import { fileNamePart } from "~/domain/wording";
 import type { PrismaClient } from "~/generated/prisma/client";
 import {
   buildStellungnahme0303Xml,
@@ -107,7 +108,7 @@ export function statementPdfData(s: LoadedStatement): StatementPdfData {
   };
 }
 
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "-");
+const safeName = fileNamePart;
 
 /**
  * The identification of the 0300 this statement answers, read back from the stored message of

@@ -12,6 +12,7 @@ import {
 import { documentTypeLabel } from "~/domain/document-types";
 import { procedureTypeLabel, resolveProfile } from "~/domain/land-profiles";
 import { suggestParticipations } from "~/domain/participation";
+import { fileNamePart } from "~/domain/wording";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
@@ -139,7 +140,7 @@ async function readBytes(storage: Storage, key: string): Promise<Uint8Array> {
 }
 
 function safeName(fileNumber: string): string {
-  return fileNumber.replace(/[^A-Za-z0-9._-]+/g, "-");
+  return fileNamePart(fileNumber);
 }
 
 function procedureLabelOf(p: LoadedParticipation): string {

@@ -2,6 +2,7 @@ import { DescriptionList } from "~/components/description-list";
 import { procedureLabel } from "~/components/status";
 import { formatBytes, formatDate, formatDateTime, isoString } from "~/domain/format";
 import { CONDITION_KIND_LABELS, outcomeLabel } from "~/domain/statements";
+import { TERMS } from "~/domain/wording";
 import type { LoadedParticipation } from "./participation-page-types";
 
 /**
@@ -112,8 +113,8 @@ export function ProjectSection({ p }: P) {
                 </ul>
               ),
           },
-          { label: "Bauherr/in", value: s.bauherr ?? "–" },
-          { label: "Entwurfsverfasser/in", value: s.entwurfsverfasser ?? "–" },
+          { label: TERMS.bauherr, value: s.bauherr ?? "–" },
+          { label: TERMS.entwurfsverfasser, value: s.entwurfsverfasser ?? "–" },
         ]}
       />
     </section>

@@ -39,6 +39,8 @@ interface Ctx {
   section: SectionKey;
   values: Values;
   errors: Errors;
+  /** Building code of the authority's Land profile as cited ("LBauO M-V"); one voice with the checklist. */
+  buildingCode?: string;
 }
 
 /** id/name/defaultValue/errors for the field at a path relative to the section (`address.street`). */
@@ -399,7 +401,7 @@ export function ProjectFields({ ctx }: { ctx: Ctx }) {
       <RadioGroup
         id={gk.id}
         name={gk.name}
-        legend="Gebäudeklasse (§ 2 Abs. 3 MBO)"
+        legend={`Gebäudeklasse (§ 2 Abs. 3 ${ctx.buildingCode ?? "der Landesbauordnung"})`}
         hint="GK 1: freistehend bis 7 m Höhe, höchstens 2 Nutzungseinheiten bis 400 m² · GK 2: nicht freistehend, sonst wie GK 1 · GK 3: sonstige Gebäude bis 7 m · GK 4: bis 13 m, Nutzungseinheiten je bis 400 m² · GK 5: sonstige Gebäude"
         errors={gk.errors}
         defaultValue={str(gk.value)}
