@@ -89,7 +89,7 @@ test.describe("Beteiligte und Bekanntgabe", () => {
     browser,
   }) => {
     const title = `Parteien E2E ${Date.now()}`;
-    const { id } = support("draft", title);
+    const id = support("draft", title).id as string;
     const other = `vertretung-${Date.now()}@example.org`;
 
     // --- The architect invites the Bauherr (existing account) and a second person.

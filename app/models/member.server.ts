@@ -493,3 +493,17 @@ export async function revokeInvitation(
     return { ok: true, email: m.email };
   });
 }
+
+/** Whether the signed-in user has an open (not expired) invitation to this application. */
+export async function hasPendingInvitationTo(user: SessionUser, applicationId: string): Promise<boolean> {
+  if (!isUuid(applicationId) || !can(user, "read:application:own")) return false;
+  const n = await db().applicationMember.count({
+    where: {
+      applicationId,
+      email: normalizeEmail(user.email),
+      invitationState: "PENDING",
+      invitationExpiresAt: { gt: new Date() },
+    },
+  });
+  return n > 0;
+}

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { PendingInvitations } from "~/components/application/parties-panels";
 import { EmptyState } from "~/components/empty-state";
@@ -50,7 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       openItems,
     };
   });
-  return { applications, invitations, mayCreate: can(user, "create:application:own") };
+  const invitedHint = new URL(request.url).searchParams.get("einladung") === "offen";
+  return { applications, invitations, invitedHint, mayCreate: can(user, "create:application:own") };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -63,7 +65,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function MyApplications() {
-  const { applications, invitations, mayCreate } = useLoaderData<typeof loader>();
+  const { applications, invitations, invitedHint, mayCreate } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <>
@@ -78,6 +80,13 @@ export default function MyApplications() {
           </Link>
         ) : null}
       </PageHeader>
+      {invitedHint && invitations.length > 0 ? (
+        <Alert tone="info" title="Einladung noch nicht angenommen">
+          <p className="kern-body" data-testid="invitation-hint">
+            Sie sind zu diesem Antrag eingeladen. Nehmen Sie die Einladung unten an, um ihn zu öffnen.
+          </p>
+        </Alert>
+      ) : null}
       <PendingInvitations invitations={invitations} error={actionData?.error ?? null} />
       {applications.length === 0 ? (
         <EmptyState title="Noch keine Anträge">

@@ -9,7 +9,12 @@ import { commentAction, loadCaseComments } from "~/models/comment.server";
 import { getDecidedDecision } from "~/models/decision.server";
 import { completenessInputFor, getDraftForMember, readApplicationData } from "~/models/draft.server";
 import { listGeneratedDocuments } from "~/models/generated-document.server";
-import { inviteMember, MEMBER_ROLE_LABELS, MEMBER_ROLES } from "~/models/member.server";
+import {
+  hasPendingInvitationTo,
+  inviteMember,
+  MEMBER_ROLE_LABELS,
+  MEMBER_ROLES,
+} from "~/models/member.server";
 import { getOpenRequestForMember } from "~/models/request.server";
 import { readSnapshot } from "~/models/submission.server";
 import { getConsentStatus, MANDATE_DECLARATION, OWNER_DECLARATION } from "~/models/submission-consent.server";
@@ -43,7 +48,11 @@ const GENERATED_KINDS: { kind: string; label: string }[] = [
 export async function loadApplicationPage({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const view = await getDraftForMember(user, params.id ?? "");
-  if (!view) notFound(NOT_FOUND);
+  if (!view) {
+    // Invited but not accepted yet: the invitation waits in "Meine Anträge" (issue 14).
+    if (await hasPendingInvitationTo(user, params.id ?? "")) throw redirect("/antraege?einladung=offen");
+    notFound(NOT_FOUND);
+  }
   // Access is established above (membership); history and generated files of this application only.
   const [events, generated, openRequest, comments] = await Promise.all([
     listCaseHistoryForMember(user, view.id).then((events) => events ?? []),
