@@ -419,6 +419,8 @@ export interface ParticipationStateInput {
   answeredAt?: Date | null;
   /** A refused Einvernehmen/Zustimmung the Bauaufsicht replaced. */
   replacedAt?: Date | null;
+  /** Set by the deadlines job once the deadline passed without a statement. */
+  expiredAt?: Date | null;
 }
 
 /** The statement came in after the deadline (no fiction applies to a Stellungnahme). */
@@ -465,7 +467,8 @@ export function participationState(p: ParticipationStateInput, now: Date = new D
   if (p.status === "CANCELLED")
     return { label: "Zurückgezogen", tone: "info", daysLeft: null, overdue: false };
   const left = daysLeft(p.deadline, now);
-  const overdue = p.deadline.getTime() < now.getTime();
+  // The deadlines job's mark counts as well (it ran with its own clock).
+  const overdue = p.deadline.getTime() < now.getTime() || (p.expiredAt != null && p.status !== "PENDING");
   if (p.closedAt)
     return {
       label:

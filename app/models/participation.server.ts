@@ -555,6 +555,7 @@ export async function getParticipationBoard(
       closedAt: true,
       replacedAt: true,
       replacementReasons: true,
+      expiredAt: true,
       _count: { select: { documents: true } },
       statement: {
         select: {
@@ -586,6 +587,7 @@ export async function getParticipationBoard(
         kind: p.kind,
         answeredAt: p.answeredAt,
         replacedAt: p.replacedAt,
+        expiredAt: p.expiredAt,
       },
       now,
     );
