@@ -88,6 +88,12 @@ describe("Bekanntgabe by retrieval", () => {
     const other = await buildCase({ until: "submitted", label: "bekanntgabe-fremd" });
     expect(await getBekanntgabeForClerk(other.district.clerk, c.application.id)).toBeNull();
     expect(await getBekanntgabeForMember(other.district.architect, c.application.id)).toBeNull();
+    expect(
+      await recordPostDelivery(other.district.clerk, c.application.id, {
+        method: "ZUSTELLUNGSURKUNDE",
+        deliveredOn: today,
+      }),
+    ).toMatchObject({ ok: false, message: expect.stringContaining("keinen erlassenen Bescheid") });
   });
 
   it("nothing retrieved within ten days: the authority is warned and records the Zustellung by post", async () => {
