@@ -33,11 +33,14 @@ export const SIGN_IN_METHOD_LABELS: Record<string, string> = {
 
 export function signInMethodLabel(method: string | null): string {
   if (!method) return "–";
-  if (method.startsWith("oidc:")) {
-    const [, provider, factor] = method.split(":");
-    return `Identitätsanbieter ${provider}${factor ? ` und ${SIGN_IN_METHOD_LABELS[`password+${factor}`]?.replace("Passwort und ", "") ?? factor}` : ""}`;
-  }
-  return SIGN_IN_METHOD_LABELS[method] ?? method;
+  const [first = "", factor] = method.split("+");
+  const firstLabel = first.startsWith("oidc:")
+    ? `Anmeldedienst ${first.slice(5)}`
+    : (SIGN_IN_METHOD_LABELS[first] ?? first);
+  if (!factor) return firstLabel;
+  const factorLabel =
+    factor === "totp" ? "Authenticator-App" : factor === "recovery" ? "Wiederherstellungscode" : factor;
+  return `${firstLabel} und ${factorLabel}`;
 }
 
 /** The network of an address: IPv4 as a.b.c.0/24, IPv6 as its /48, anything else null. */

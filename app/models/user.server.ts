@@ -24,7 +24,7 @@ export type SessionUser = Prisma.UserGetPayload<{ select: typeof sessionUserSele
 export async function findUserForLogin(email: string, client: Tx = db()) {
   return client.user.findUnique({
     where: { email: normalizeEmail(email) },
-    select: { id: true, passwordHash: true, disabledAt: true },
+    select: { id: true, passwordHash: true, disabledAt: true, roles: true },
   });
 }
 

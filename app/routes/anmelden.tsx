@@ -7,7 +7,10 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { Alert } from "~/components/alert";
 import { TextField } from "~/components/text-field";
+import { oidcErrorMessage } from "~/models/oidc.server";
 import { clientIp, getUser, login, safeRedirect } from "~/utils/auth.server";
+import { logger } from "~/utils/logger.server";
+import { oidcProviders } from "~/utils/oidc-config.server";
 
 export const meta: MetaFunction = () => [{ title: "Anmelden – Bauantrag" }];
 
@@ -25,9 +28,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"), "/");
   if (await getUser(request)) throw redirect(redirectTo);
+  let providers: { id: string; label: string }[] = [];
+  try {
+    providers = oidcProviders().map((p) => ({ id: p.id, label: p.label }));
+  } catch (err) {
+    // A broken OIDC_PROVIDERS must not take password sign-in down with it.
+    logger.error({ err }, "OIDC_PROVIDERS invalid");
+  }
   return {
     loggedOut: url.searchParams.get("abgemeldet") === "1",
     passwordChanged: url.searchParams.get("passwort") === "neu",
+    providers,
+    providerError: oidcErrorMessage(url.searchParams.get("oidc"), url.searchParams.get("anbieter")),
   };
 }
 
@@ -56,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { loggedOut, passwordChanged } = useLoaderData<typeof loader>();
+  const { loggedOut, passwordChanged, providers, providerError } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -92,6 +104,28 @@ export default function Login() {
               Sie wurden auf allen Geräten abgemeldet. Bitte melden Sie sich mit dem neuen Passwort an.
             </p>
           </Alert>
+        ) : null}
+        {providerError && !form.errors ? (
+          <Alert tone="danger" title="Anmeldung über den Anmeldedienst nicht möglich">
+            <p className="kern-body" data-testid="oidc-error">
+              {providerError}
+            </p>
+          </Alert>
+        ) : null}
+        {providers.length > 0 ? (
+          <div className="app-stack">
+            {providers.map((p) => (
+              <div key={p.id}>
+                <a
+                  className="kern-btn kern-btn--secondary"
+                  href={`/anmelden/oidc/${p.id}${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}
+                >
+                  <span className="kern-label">Anmelden mit {p.label}</span>
+                </a>
+              </div>
+            ))}
+            <p className="kern-body">oder mit E-Mail-Adresse und Passwort:</p>
+          </div>
         ) : null}
         {form.errors ? (
           <Alert tone="danger" title="Anmeldung nicht möglich" id={form.errorId}>

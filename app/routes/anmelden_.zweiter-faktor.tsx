@@ -5,6 +5,7 @@ import { RecoveryCodes, TotpEnrollmentForm } from "~/components/account/totp";
 import { Alert } from "~/components/alert";
 import { TextField } from "~/components/text-field";
 import { totpCodeSchema } from "~/domain/accounts";
+import { rememberOidc } from "~/models/oidc.server";
 import { recordSecurityEvent } from "~/models/security-event.server";
 import {
   confirmEnrollment,
@@ -78,7 +79,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!(await consumeChallenge(token)))
       return { error: EXPIRED_MESSAGE, expired: true, recoveryCodes: null };
     const headers = new Headers();
-    headers.append("Set-Cookie", await finishSignIn(challenge.userId, `${challenge.method}+totp`, meta));
+    headers.append(
+      "Set-Cookie",
+      await finishSignIn(challenge.userId, `${challenge.method}+totp`, meta, rememberOidc(challenge.oidc)),
+    );
     headers.append("Set-Cookie", await clearChallengeCookie());
     return data(
       {
@@ -112,7 +116,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   headers.append(
     "Set-Cookie",
-    await finishSignIn(challenge.userId, `${challenge.method}+${check.method}`, meta),
+    await finishSignIn(
+      challenge.userId,
+      `${challenge.method}+${check.method}`,
+      meta,
+      rememberOidc(challenge.oidc),
+    ),
   );
   headers.append("Set-Cookie", await clearChallengeCookie());
   throw redirect(safeRedirect(challenge.redirectTo, "/"), { headers });

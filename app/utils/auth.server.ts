@@ -5,6 +5,7 @@ import { findUserForLogin, normalizeEmail, type SessionUser } from "~/models/use
 import { db } from "./db.server";
 import { logger } from "./logger.server";
 import { createChallenge } from "./login-challenge.server";
+import { passwordDisabledRoles } from "./oidc-config.server";
 import { createLoginLimiter, type LoginLimiter, tooManyAttemptsMessage } from "./rate-limit.server";
 import { safeRedirect } from "./safe-redirect";
 import { createSession, destroySession, getSession } from "./session.server";
@@ -46,7 +47,7 @@ function getDummyHash(): Promise<string> {
 // Identity providers. Password login is the only one today; an external provider (e.g. a
 // Servicekonto/BundID via OIDC or SAML) implements the same interface and returns a user id.
 
-export type AuthFailure = "invalid_credentials" | "disabled";
+export type AuthFailure = "invalid_credentials" | "disabled" | "password_disabled";
 export type AuthResult = { ok: true; userId: string } | { ok: false; reason: AuthFailure };
 
 export interface IdentityProvider<Input> {
@@ -71,6 +72,9 @@ export const passwordProvider: IdentityProvider<PasswordCredentials> = {
     if (!valid) return { ok: false, reason: "invalid_credentials" };
     // Checked only after the password: a disabled account is not revealed to someone guessing.
     if (user.disabledAt) return { ok: false, reason: "disabled" };
+    // Password sign-in switched off for a role (PASSWORD_LOGIN_DISABLED_ROLES, e.g. staff with SSO).
+    const off = passwordDisabledRoles();
+    if (user.roles.some((r) => off.has(r))) return { ok: false, reason: "password_disabled" };
     return { ok: true, userId: user.id };
   },
 };
@@ -79,6 +83,8 @@ export const passwordProvider: IdentityProvider<PasswordCredentials> = {
 // Login / logout
 
 export const INVALID_CREDENTIALS_MESSAGE = "E-Mail-Adresse oder Passwort ist falsch.";
+export const PASSWORD_DISABLED_MESSAGE =
+  "Für Ihr Konto ist die Anmeldung mit Passwort abgeschaltet. Bitte melden Sie sich über den Anmeldedienst Ihrer Behörde an.";
 export const DISABLED_MESSAGE =
   "Ihr Zugang ist gesperrt. Bitte wenden Sie sich an die Administration Ihrer Behörde.";
 
@@ -108,8 +114,10 @@ export async function finishSignIn(
   userId: string,
   method: string,
   meta: { ip: string | null; userAgent: string | null },
+  afterSession?: (sessionId: string) => Promise<void>,
 ): Promise<string> {
   const session = await createSession(userId, { ip: meta.ip, userAgent: meta.userAgent });
+  if (afterSession) await afterSession(session.sessionId);
   await recordSecurityEvent({ userId, kind: "LOGIN", method, meta });
   logger.info({ userId, method }, "login");
   return session.cookie;
@@ -137,7 +145,12 @@ export async function login(
     logger.info({ ip: input.ip, reason: result.reason }, "login failed");
     return {
       ok: false,
-      message: result.reason === "disabled" ? DISABLED_MESSAGE : INVALID_CREDENTIALS_MESSAGE,
+      message:
+        result.reason === "disabled"
+          ? DISABLED_MESSAGE
+          : result.reason === "password_disabled"
+            ? PASSWORD_DISABLED_MESSAGE
+            : INVALID_CREDENTIALS_MESSAGE,
     };
   }
   await limiter.recordSuccess({ email, ip: input.ip });

@@ -101,6 +101,15 @@ export const envSchema = z
     ),
     MAIL_FROM: z.string().default("Bauantrag <noreply@bauantrag.local>"),
 
+    /**
+     * OpenID Connect providers (issue 17): a JSON array inline, or the path of a JSON file
+     * (app/utils/oidc-config.server.ts, README "Anmeldung über OpenID Connect").
+     */
+    OIDC_PROVIDERS: z.preprocess(emptyToUndefined, z.string().optional()),
+    OIDC_PROVIDERS_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+    /** Roles that may not sign in with a password (comma-separated, e.g. "CLERK,ADMIN" with staff SSO). */
+    PASSWORD_LOGIN_DISABLED_ROLES: z.string().default(""),
+
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
     /**

@@ -24,6 +24,8 @@ const challengeSchema = z.object({
   mode: z.enum(["verify", "enroll"]),
   redirectTo: z.string(),
   attempts: z.number().int(),
+  /** Signed in through an identity provider: kept for RP-initiated logout. */
+  oidc: z.object({ provider: z.string(), idToken: z.string().nullable() }).nullable().default(null),
 });
 export type LoginChallenge = z.infer<typeof challengeSchema>;
 
@@ -44,11 +46,16 @@ const keyOf = (token: string) => `${env().QUEUE_PREFIX}:login-challenge:${hashTo
 
 /** Starts a challenge; returns the Set-Cookie header for it. */
 export async function createChallenge(
-  input: Omit<LoginChallenge, "attempts">,
+  input: Omit<LoginChallenge, "attempts" | "oidc"> & { oidc?: LoginChallenge["oidc"] },
   store: Redis = redis(),
 ): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  await store.set(keyOf(token), JSON.stringify({ ...input, attempts: 0 }), "EX", CHALLENGE_TTL_SECONDS);
+  await store.set(
+    keyOf(token),
+    JSON.stringify({ oidc: null, ...input, attempts: 0 }),
+    "EX",
+    CHALLENGE_TTL_SECONDS,
+  );
   return challengeCookie().serialize(token);
 }
 
