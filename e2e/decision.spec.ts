@@ -110,11 +110,11 @@ test.describe("Bauamt: Bescheid vorbereiten und erlassen", () => {
     // Bad input keeps what was typed.
     await clerk.getByLabel("Baukosten in Euro").fill("viel");
     await clerk
-      .getByRole("textbox", { name: "Begründung", exact: true })
+      .getByRole("textbox", { name: "Rechtliche Würdigung: Ihre Ergänzung" })
       .fill("Begründung, die nicht verloren gehen darf.");
     await clerk.getByRole("button", { name: "Entwurf speichern" }).click();
     await expect(clerk.getByTestId("decision-message")).toContainText("Baukosten als Betrag in Euro");
-    await expect(clerk.getByRole("textbox", { name: "Begründung", exact: true })).toHaveValue(
+    await expect(clerk.getByRole("textbox", { name: "Rechtliche Würdigung: Ihre Ergänzung" })).toHaveValue(
       "Begründung, die nicht verloren gehen darf.",
     );
     await clerk.getByLabel("Baukosten in Euro").fill("100.000,00");

@@ -172,11 +172,11 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
     // One participation is charged on top of the permit fee.
     await expect(clerk.getByTestId("fee-line")).toHaveCount(2);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "journey-decision-draft.png"), fullPage: true });
-    // The clerk writes the reasons where the skeleton marks "[…]".
-    const reasons = clerk.getByRole("textbox", { name: "Begründung", exact: true });
-    const skeleton = await reasons.inputValue();
-    expect(skeleton).toContain("[…]");
-    await reasons.fill(skeleton.replaceAll("[…]", REASON));
+    // The Begründung comes from the file in four fixed sections; the clerk adds the Würdigung and
+    // the purpose of the Nebenbestimmungen (issue 15 item 1).
+    await expect(clerk.getByTestId("reasons-preview")).toContainText("1. Sachverhalt");
+    await clerk.getByRole("textbox", { name: "Rechtliche Würdigung: Ihre Ergänzung" }).fill(REASON);
+    await clerk.getByRole("textbox", { name: "Nebenbestimmungen: Ihre Ergänzung" }).fill(REASON);
     await clerk.getByRole("button", { name: "Bescheid erlassen …" }).click();
     await expect(clerk.getByTestId("decide-confirmation")).toBeVisible();
     await expect(clerk.getByTestId("placeholder-warning")).toHaveCount(0);

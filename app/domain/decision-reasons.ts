@@ -312,7 +312,7 @@ function nebenbestimmungen(f: ReasonFacts): string[] {
       const why = own
         ? own
         : basis
-          ? `Sie stellt sicher, dass die Anforderungen nach ${basis} erfüllt werden. ${TO_COMPLETE}`
+          ? `Sie stellt sicher, dass die Anforderungen nach ${basis} erfüllt werden.`
           : `Zweck und Erforderlichkeit: ${TO_COMPLETE}`;
       const source = c.sourceLabel ? ` (Quelle: ${c.sourceLabel})` : "";
       out.push(
@@ -363,12 +363,16 @@ export function assembleReasons(facts: ReasonFacts, texts: ReasonTexts = {}): Re
     nebenbestimmungen: nebenbestimmungen(facts),
     kosten: kosten(facts),
   };
-  return REASON_SECTION_KEYS.map((key) => ({
-    key,
-    title: REASON_SECTION_TITLES[key],
-    fromFile: parts[key],
-    clerkText: texts[key]?.trim() ?? "",
-  }));
+  return REASON_SECTION_KEYS.map((key) => {
+    const clerkText = texts[key]?.trim() ?? "";
+    // "[…]" asks the clerk to write in this section; once they did, the prompt has done its job.
+    const fromFile = clerkText
+      ? parts[key].map((p) =>
+          p.replaceAll(`: ${TO_COMPLETE}`, ".").replaceAll(` ${TO_COMPLETE}`, "").replaceAll("..", "."),
+        )
+      : parts[key];
+    return { key, title: REASON_SECTION_TITLES[key], fromFile, clerkText };
+  });
 }
 
 /** The Begründung as one text: "1. Sachverhalt", paragraphs separated by blank lines. */

@@ -353,6 +353,16 @@ describe("Bescheid text from the file (issue 15 item 1)", () => {
     expect(squash(text)).toContain(squash("auch als Liegenschaftskarte"));
   });
 
+  it("a prompt '[…]' in a section is answered by the clerk's text in that section", () => {
+    const open = assembleReasons(sampleReasonFacts({ planningArea: null }), {});
+    expect(open.find((x) => x.key === "wuerdigung")?.fromFile.join(" ")).toContain("[…]");
+    const answered = assembleReasons(sampleReasonFacts({ planningArea: null }), {
+      wuerdigung: "Das Vorhaben liegt im Innenbereich und fügt sich ein.",
+      nebenbestimmungen: "Die Versickerung sichert den Wasserhaushalt des Grundstücks.",
+    });
+    expect(reasonsToText(answered)).not.toContain("[…]");
+  });
+
   it("sample reasons stay consistent with the sample data", () => {
     expect(sampleBescheid().reasons).toBe(sampleReasons());
   });
