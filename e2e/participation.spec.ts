@@ -12,9 +12,10 @@ import { createParticipationCase, runParticipationDeadlines } from "./support/pa
  * Gebäudeklasse 4 → Brandschutz). The clerk starts the participation with the three suggestions;
  * the worker routes the packages; each agency user sees the request, opens the package PDF
  * (Aktenzeichen and deadline in its text) and cannot open another agency's request. The Gemeinde
- * answers with an Auflage, Brandschutz asks for more time (granted by the clerk), Naturschutz stays
- * silent; after its deadline (deadline check run for this case with a later `now`) the silent one
- * shows "Zustimmung gilt als erteilt" and the clerk's board shows all three outcomes.
+ * gives its Einvernehmen (§ 36 BauGB: erteilt, no Nebenbestimmungen), Brandschutz asks for more
+ * time (granted by the clerk), Naturschutz stays silent; after its deadline (deadline check run for
+ * this case with a later `now`) the silent Stellungnahme is "nicht fristgerecht" — no fiction for a
+ * plain Stellungnahme (issue 14) — and the clerk's board shows all three outcomes.
  */
 
 const ARTIFACTS = path.resolve(import.meta.dirname, ".artifacts");
@@ -24,7 +25,6 @@ const CLERK = "sachbearbeiter@demo.bauantrag.de";
 const GEMEINDE = "gemeinde-grevesmuehlen@demo.bauantrag.de";
 const BRANDSCHUTZ = "brandschutz@demo.bauantrag.de";
 const NATURSCHUTZ = "naturschutz@demo.bauantrag.de";
-const AUFLAGE = "Die Zufahrt ist als Feuerwehrzufahrt nach DIN 14090 herzustellen.";
 
 async function newPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();
@@ -74,7 +74,9 @@ async function packageText(page: Page): Promise<string> {
 test.describe("Beteiligung (Sternverfahren)", () => {
   test.describe.configure({ timeout: 240_000 });
 
-  test("drei Stellen: Auflage, Fristverlängerung, Schweigen mit Zustimmungsfiktion", async ({ browser }) => {
+  test("drei Stellen: Einvernehmen erteilt, Fristverlängerung, Schweigen ohne Fiktion", async ({
+    browser,
+  }) => {
     const title = `Beteiligung E2E ${Date.now()}`;
     const { id, fileNumber } = createParticipationCase(title);
 
@@ -146,7 +148,9 @@ test.describe("Beteiligung (Sternverfahren)", () => {
     const naturText = await packageText(natur);
     expect(naturText).toContain(fileNumber);
     expect(naturText).toContain(deadlineNatur);
-    expect(naturText).toContain("Zustimmung gilt als erteilt");
+    expect(naturText).toContain("Keine Fiktion");
+    expect(naturText).not.toContain("gilt als erteilt");
+    expect(gemeindeText).toContain("Einvernehmen gilt als erteilt");
 
     // Another agency's request (and the clerk's pages) stay closed.
     for (const url of [gemeindeUrl, brandUrl]) {
@@ -156,17 +160,15 @@ test.describe("Beteiligung (Sternverfahren)", () => {
     const r = await natur.goto(`/behoerde/faelle/${id}/beteiligung`);
     expect([403, 404]).toContain(r?.status());
 
-    // --- Gemeinde answers: Zustimmung mit Nebenbestimmungen, one Auflage.
+    // --- Gemeinde decides on its Einvernehmen: erteilt (no Nebenbestimmungen for an Einvernehmen).
     await gemeinde.goto(gemeindeUrl);
-    await gemeinde.getByLabel("Zustimmung mit Nebenbestimmungen", { exact: true }).check();
-    const condition = gemeinde.getByTestId("condition-row").first();
-    await condition.getByLabel("Art").selectOption({ label: "Auflage" });
-    await condition.getByLabel("Text").fill(AUFLAGE);
+    await expect(gemeinde.getByTestId("condition-row")).toHaveCount(0);
+    await gemeinde.getByLabel("Einvernehmen erteilt", { exact: true }).check();
     await gemeinde
       .getByLabel("Begründung", { exact: true })
-      .fill("Einvernehmen wird unter der Auflage erteilt.");
-    await gemeinde.getByRole("button", { name: "Stellungnahme abgeben" }).last().click();
-    await expect(gemeinde.getByText(AUFLAGE).first()).toBeVisible();
+      .fill("Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig.");
+    await gemeinde.getByRole("button", { name: "Entscheidung über das Einvernehmen abgeben" }).last().click();
+    await expect(gemeinde.getByText("Einvernehmen erteilt").first()).toBeVisible();
     await gemeinde.screenshot({
       path: path.join(ARTIFACTS, "participation-gemeinde-answered.png"),
       fullPage: true,
@@ -197,10 +199,7 @@ test.describe("Beteiligung (Sternverfahren)", () => {
     await clerk.reload();
     const gemeindeRow = board.getByTestId("board-row").filter({ hasText: "Grevesmühlen" });
     await expect(gemeindeRow.getByTestId("board-state")).toHaveText("Beantwortet");
-    await expect(gemeindeRow.getByTestId("board-statement")).toContainText(
-      "Zustimmung mit Nebenbestimmungen",
-    );
-    await expect(gemeindeRow.getByTestId("board-statement")).toContainText(`Auflage: ${AUFLAGE}`);
+    await expect(gemeindeRow.getByTestId("board-statement")).toContainText("Einvernehmen erteilt");
     const brandRow = board.getByTestId("board-row").filter({ hasText: "Brandschutz" });
     await expect(brandRow.getByTestId("board-state")).toHaveText("Fristverlängerung beantragt");
     await brandRow.getByRole("button", { name: "Fristverlängerung gewähren" }).click();
@@ -208,18 +207,18 @@ test.describe("Beteiligung (Sternverfahren)", () => {
 
     // --- Time passes: 40 days later Naturschutz's month is over, Brandschutz's new deadline is not.
     const result = runParticipationDeadlines(id, 40);
-    expect(result.deemedConsent).toHaveLength(1);
-    expect(result.overdue).toHaveLength(0);
+    expect(result.deemedConsent).toHaveLength(0);
+    expect(result.overdue).toHaveLength(1);
 
     await natur.goto("/beteiligung");
-    await expect(natur.getByTestId("participation-row").filter({ hasText: fileNumber })).toContainText(
-      "Zustimmung gilt als erteilt",
+    await expect(natur.getByTestId("participation-row").filter({ hasText: fileNumber })).not.toContainText(
+      "gilt als erteilt",
     );
 
     await clerk.reload();
     await expect(
       board.getByTestId("board-row").filter({ hasText: "Naturschutz" }).getByTestId("board-state"),
-    ).toHaveText("Zustimmung gilt als erteilt");
+    ).toHaveText("Nicht fristgerecht");
     await expect(gemeindeRow.getByTestId("board-state")).toHaveText("Beantwortet");
     await expect(brandRow.getByTestId("board-state")).not.toHaveText("Fristverlängerung beantragt");
     await expect(brandRow.locator("td").nth(1)).toHaveText(
