@@ -15,13 +15,16 @@ import { can } from "~/utils/permissions";
  *   "Vertretungsvollmacht") and declared (§ 14 Abs. 1 VwVfG: the Bevollmächtigte proves the
  *   Vollmacht in writing on request). The clerk sees which of the two the submission rests on.
  * The check runs inside the submission's transaction (submission.server.ts).
+ *
+ * Both declarations include the consent to the Bekanntgabe by retrieval that § 41 Abs. 2a Satz 1
+ * VwVfG ("Mit Einwilligung des Beteiligten …") requires (app/models/bekanntgabe.server.ts).
  */
 
 export const OWNER_DECLARATION =
-  "Ich bin Bauherr:in dieses Vorhabens. Ich habe den Antrag in der vorliegenden Fassung mit seinen Unterlagen geprüft und bin damit einverstanden, dass er bei der Bauaufsichtsbehörde eingereicht wird.";
+  "Ich bin Bauherr:in dieses Vorhabens. Ich habe den Antrag in der vorliegenden Fassung mit seinen Unterlagen geprüft und bin damit einverstanden, dass er bei der Bauaufsichtsbehörde eingereicht wird. Ich willige ein, dass mir der Bescheid durch Abruf in diesem Portal bekannt gegeben wird.";
 
 export const MANDATE_DECLARATION =
-  "Ich versichere, dass mich die Bauherrschaft schriftlich bevollmächtigt hat, diesen Bauantrag einzureichen und sie im Verfahren zu vertreten. Die Vollmacht ist als Unterlage beigefügt.";
+  "Ich versichere, dass mich die Bauherrschaft schriftlich bevollmächtigt hat, diesen Bauantrag einzureichen und sie im Verfahren zu vertreten. Die Vollmacht ist als Unterlage beigefügt. Ich willige ein, dass der Bescheid durch Abruf in diesem Portal bekannt gegeben wird.";
 
 /** Document types that carry a Vollmacht of the Bauherr. */
 export const MANDATE_DOCUMENT_TYPES = ["0603", "0602"] as const;
