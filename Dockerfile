@@ -11,7 +11,8 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 # qpdf inspects uploaded PDFs (encryption, damage, page count): app/utils/pdf-inspect.server.ts
-RUN apt-get update && apt-get install -y --no-install-recommends qpdf && rm -rf /var/lib/apt/lists/*
+# poppler-utils: pdftoppm finds free room for the verification QR code (workers/pdf/verification.ts)
+RUN apt-get update && apt-get install -y --no-install-recommends qpdf poppler-utils && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node
