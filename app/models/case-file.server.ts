@@ -118,7 +118,12 @@ export async function listApplicationOverviewForMember(user: SessionUser) {
       authority: { select: { name: true, landProfile: true } },
       municipality: { select: { name: true } },
       documents: {
-        select: { typeCode: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
+        // Only accepted files count (a version "wird geprüft" or "abgelehnt" is not there yet).
+        select: {
+          typeCode: true,
+          toBeSubmittedLater: true,
+          _count: { select: { versions: { where: { checkStatus: "ACCEPTED" } } } },
+        },
       },
     },
     orderBy: { updatedAt: "desc" },

@@ -556,7 +556,12 @@ export async function setToBeSubmittedLater(
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`document:${applicationId}:${docType.code}`}, 0))`;
     const doc = await tx.document.findFirst({
       where: { applicationId, typeCode: docType.code },
-      select: { id: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
+      // A refused version ("abgelehnt") is no file: the document may be marked "wird nachgereicht".
+      select: {
+        id: true,
+        toBeSubmittedLater: true,
+        _count: { select: { versions: { where: { checkStatus: { not: "REFUSED" } } } } },
+      },
       orderBy: { createdAt: "asc" },
     });
     if (flag && doc && doc._count.versions > 0) {

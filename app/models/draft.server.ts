@@ -516,7 +516,9 @@ export async function getDraftForMember(
     documents,
     toBeSubmittedLater: [
       ...new Set(
-        documents.filter((d) => d.toBeSubmittedLater && d.versions.length === 0).map((d) => d.typeCode),
+        documents
+          .filter((d) => d.toBeSubmittedLater && d.versions.every((v) => v.checkStatus === "REFUSED"))
+          .map((d) => d.typeCode),
       ),
     ],
     myRole: mine?.role ?? null,

@@ -170,7 +170,12 @@ export async function getReviewProposal(
       data: true,
       authority: { select: { landProfile: true } },
       documents: {
-        select: { typeCode: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
+        // Only accepted files count (a version "wird geprüft" or "abgelehnt" is not there yet).
+        select: {
+          typeCode: true,
+          toBeSubmittedLater: true,
+          _count: { select: { versions: { where: { checkStatus: "ACCEPTED" } } } },
+        },
       },
     },
   });

@@ -271,8 +271,8 @@ export default function DocumentsPage() {
               const current = docs.map((d) => d.versions.find((v) => v.checkStatus !== "REFUSED"));
               const hasFile = current.some((v) => v?.checkStatus === "ACCEPTED");
               const checking = !hasFile && current.some((v) => v?.checkStatus === "PENDING");
-              const refused = !hasFile && !checking && docs.some((d) => d.versions.length > 0);
               const later = !hasFile && !checking && docs.some((d) => d.toBeSubmittedLater);
+              const refused = !hasFile && !checking && !later && docs.some((d) => d.versions.length > 0);
               const primary = item.codes[0]!;
               const types = item.codes.map((c) => getDocumentType(c)).filter((t) => t !== undefined);
               const heading = types.map((t) => t.shortLabel).join(" oder ");
@@ -280,10 +280,10 @@ export default function DocumentsPage() {
                 ? "vorhanden"
                 : checking
                   ? "wird geprüft"
-                  : refused
-                    ? "abgelehnt"
-                    : later
-                      ? "wird nachgereicht"
+                  : later
+                    ? "wird nachgereicht"
+                    : refused
+                      ? "abgelehnt"
                       : item.required
                         ? "fehlt"
                         : "empfohlen";
@@ -327,7 +327,7 @@ export default function DocumentsPage() {
                           idPrefix={`upload-${primary}`}
                         />
                       ) : null}
-                      {editable && !hasFile && !checking && !refused ? (
+                      {editable && !hasFile && !checking ? (
                         <>
                           <LaterToggle code={primary} marked={later} />
                           {laterError ? (

@@ -8,7 +8,7 @@ import { Client } from "minio";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
-import { uploadDocumentVersion } from "~/models/document.server";
+import { setToBeSubmittedLater, uploadDocumentVersion } from "~/models/document.server";
 import { completenessInputFor, getDraftForMember } from "~/models/draft.server";
 import { startParticipation } from "~/models/participation.server";
 import {
@@ -227,6 +227,9 @@ describe("documents.check-version", () => {
       laterDocumentTypeCodes: [],
     });
     expect(submitted).toMatchObject({ ok: false, reason: "incomplete" });
+
+    // The document may now be marked "wird nachgereicht" (a refused file is no file).
+    expect(await setToBeSubmittedLater(architect, app.id, "2001", true)).toEqual({ ok: true });
 
     // A new, sound version replaces it once accepted.
     const v2 = await upload(app.id, "Schnitt A-A neu.pdf", await pdfWithPages(1));
