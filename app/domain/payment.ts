@@ -86,3 +86,49 @@ export interface PaymentDetails {
   reference: string | null;
   dueAt: Date | null;
 }
+
+/**
+ * The fee of a decided Bescheid as data (for the XBau 0205 and anyone else who needs more than the
+ * printed table): every line with its Tarifstelle, the total, the fee basis with its source and
+ * how to pay. Built from the Decision row and the authority's payment settings. Pure.
+ */
+export interface DecisionFeeNotice {
+  lines: { label: string; tariff: string | null; basis: string; amountCents: number }[];
+  totalCents: number;
+  /** Anrechenbarer Bauwert in cents, null when none was set. */
+  basisCents: number | null;
+  basisSource: string | null;
+  payment: PaymentDetails;
+}
+
+export function decisionFeeNotice(
+  decision: {
+    feeLines: unknown;
+    feeTotalCents: number;
+    constructionCostCents: bigint | number | null;
+    feeBasisSource: string | null;
+    paymentReference: string | null;
+    paymentDueAt: Date | null;
+  },
+  authority: { paymentPayee: string | null; paymentIban: string | null; paymentBic: string | null },
+): DecisionFeeNotice {
+  const raw = Array.isArray(decision.feeLines) ? (decision.feeLines as Record<string, unknown>[]) : [];
+  return {
+    lines: raw.map((l) => ({
+      label: String(l.label ?? ""),
+      tariff: typeof l.tariff === "string" ? l.tariff : null,
+      basis: String(l.basis ?? ""),
+      amountCents: Number(l.amountCents ?? 0),
+    })),
+    totalCents: decision.feeTotalCents,
+    basisCents: decision.constructionCostCents === null ? null : Number(decision.constructionCostCents),
+    basisSource: decision.feeBasisSource,
+    payment: {
+      payee: authority.paymentPayee,
+      iban: authority.paymentIban,
+      bic: authority.paymentBic,
+      reference: decision.paymentReference,
+      dueAt: decision.paymentDueAt,
+    },
+  };
+}

@@ -74,4 +74,51 @@ describe("decision settings", () => {
       saveDecisionSettings(clerk, { fourEyesDecision: true, legalRemedyText: "", feeScheduleJson: "" }),
     ).rejects.toMatchObject({ init: { status: 403 } });
   });
+
+  it("letterhead and payment: IBAN checked (mod 97), Kassenzeichen format checked, saved normalised, own authority only", async () => {
+    const district = await createTestDistrict("decision-settings-letter");
+    const admin = await sessionUser({ roles: ["ADMIN"], authorityId: district.authority.id });
+    const base = { fourEyesDecision: false, legalRemedyText: "", feeScheduleJson: "" };
+    const letter = {
+      orgUnit: "Fachdienst Bauordnung",
+      phone: "03841 3040-6300",
+      officeHours: "Di 9–12 Uhr",
+      paymentPayee: "Landkreis Nordwestmecklenburg, Kreiskasse",
+      paymentIban: "DE89 3704 0044 0532 0130 01",
+      paymentBic: "NOLADE21WIS",
+      paymentDueDays: "30",
+      paymentReferenceFormat: "KZ-{YYYY}-{NNNNNN}",
+    };
+    expect(await saveDecisionSettings(admin, { ...base, letter })).toMatchObject({
+      ok: false,
+      field: "paymentIban",
+      message: expect.stringContaining("Prüfziffern"),
+    });
+    expect(
+      await saveDecisionSettings(admin, {
+        ...base,
+        letter: { ...letter, paymentIban: "DE89 3704 0044 0532 0130 00", paymentReferenceFormat: "KZ" },
+      }),
+    ).toMatchObject({ ok: false, field: "paymentReferenceFormat" });
+    expect(
+      await saveDecisionSettings(admin, {
+        ...base,
+        letter: { ...letter, paymentIban: "DE89 3704 0044 0532 0130 00", paymentDueDays: "0" },
+      }),
+    ).toMatchObject({ ok: false, field: "paymentDueDays" });
+    expect(
+      await saveDecisionSettings(admin, {
+        ...base,
+        letter: { ...letter, paymentIban: "de89 3704 0044 0532 0130 00" },
+      }),
+    ).toEqual({ ok: true });
+    const row = await db().authority.findUniqueOrThrow({ where: { id: district.authority.id } });
+    expect(row).toMatchObject({
+      orgUnit: "Fachdienst Bauordnung",
+      paymentIban: "DE89370400440532013000",
+      paymentBic: "NOLADE21WIS",
+      paymentDueDays: 30,
+    });
+    expect((await getDecisionSettings(admin)).letter.paymentIban).toBe("DE89370400440532013000");
+  });
 });

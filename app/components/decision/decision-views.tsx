@@ -157,6 +157,12 @@ export function DecidedView({
             },
             ...(d.approvedBy ? [{ label: "Freigegeben von", value: d.approvedBy.displayName }] : []),
             { label: "Gültig bis", value: d.validUntil ? formatDate(d.validUntil) : "–" },
+            ...(d.paymentReference
+              ? [
+                  { label: "Kassenzeichen", value: d.paymentReference },
+                  { label: "Gebühr zahlbar bis", value: d.paymentDueAt ? formatDate(d.paymentDueAt) : "–" },
+                ]
+              : []),
           ]}
         />
         <h3 className="kern-heading-small">Nebenbestimmungen</h3>
