@@ -25,11 +25,17 @@ export interface AuthoritySeed {
   email?: string;
   addressLine?: string;
   parentSlug?: string;
+  /**
+   * Demo XBau identity ("dmo" prefix: a demo value, not a DVDV entry; a real installation enters
+   * its registered Kennung at /verwaltung/xbau). Never derived from the AGS.
+   */
+  xbauKennung?: string;
 }
 
 export const AUTHORITIES: AuthoritySeed[] = [
   {
     slug: "lk-nordwestmecklenburg",
+    xbauKennung: "dmo:1",
     name: "Landkreis Nordwestmecklenburg",
     kind: "BAUAUFSICHT",
     landProfile: "MV",
@@ -40,6 +46,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "stadt-grevesmuehlen",
+    xbauKennung: "dmo:2",
     name: "Stadt Grevesmühlen",
     kind: "GEMEINDE",
     landProfile: "MV",
@@ -49,6 +56,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "gemeinde-ostseebad-boltenhagen",
+    xbauKennung: "dmo:3",
     name: "Gemeinde Ostseebad Boltenhagen",
     kind: "GEMEINDE",
     landProfile: "MV",
@@ -58,6 +66,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "nwm-denkmalschutz",
+    xbauKennung: "dmo:4",
     name: "Untere Denkmalschutzbehörde Nordwestmecklenburg",
     kind: "FACHSTELLE",
     agencyType: "DENKMALSCHUTZ",
@@ -67,6 +76,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "nwm-brandschutz",
+    xbauKennung: "dmo:5",
     name: "Brandschutzdienststelle Nordwestmecklenburg",
     kind: "FACHSTELLE",
     agencyType: "BRANDSCHUTZ",
@@ -76,6 +86,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "nwm-naturschutz",
+    xbauKennung: "dmo:6",
     name: "Untere Naturschutzbehörde Nordwestmecklenburg",
     kind: "FACHSTELLE",
     agencyType: "NATURSCHUTZ",
@@ -85,6 +96,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "nwm-strassenbau",
+    xbauKennung: "dmo:7",
     name: "Straßenbauamt Schwerin",
     kind: "FACHSTELLE",
     agencyType: "STRASSENBAU",
@@ -94,6 +106,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "nwm-immissionsschutz",
+    xbauKennung: "dmo:8",
     name: "Staatliches Amt für Landwirtschaft und Umwelt Westmecklenburg",
     kind: "FACHSTELLE",
     agencyType: "IMMISSIONSSCHUTZ",
@@ -103,6 +116,7 @@ export const AUTHORITIES: AuthoritySeed[] = [
   },
   {
     slug: "lk-ludwigslust-parchim",
+    xbauKennung: "dmo:9",
     name: "Landkreis Ludwigslust-Parchim",
     kind: "BAUAUFSICHT",
     landProfile: "MV",

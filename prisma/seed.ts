@@ -34,6 +34,7 @@ const DEMO_DATA: ApplicationData = {
     chamberNumber: "AK-MV-2318",
     chamberLand: "MV",
     email: "architektin@demo.bauantrag.de",
+    address: { street: "Lübsche Straße", houseNumber: "22", postalCode: "23966", city: "Wismar" },
   },
   plot: {
     address: { street: "Dünenweg", houseNumber: "7", postalCode: "23946", city: "Ostseebad Boltenhagen" },
@@ -73,6 +74,7 @@ export async function seed(db: PrismaClient): Promise<SeedResult> {
       email: a.email ?? null,
       addressLine: a.addressLine ?? null,
       parentId: parentId ?? null,
+      xbauKennung: a.xbauKennung ?? null,
     };
     const row = await db.authority.upsert({
       where: { slug: a.slug },

@@ -423,8 +423,8 @@ function weitereAngaben(input: BauvorhabenSource): string[] {
   const out: string[] = [];
   const p = input.data.project;
   const plot = input.data.plot;
-  if (input.fileNumber) out.push(`Aktenzeichen: ${input.fileNumber}`);
-  if (input.submittedAt) out.push(`Eingereicht am: ${input.submittedAt.toISOString()}`);
+  // No Aktenzeichen (the portal cannot know the authority's) and no submission time (the header's
+  // erstellungszeitpunkt says it): only what XBau has no element for.
   if (p?.description) out.push(`Beschreibung: ${p.description}`);
   if (p?.use) out.push(`Nutzung: ${USE_TYPE_LABELS[p.use]}`);
   if (plot?.planningArea) out.push(`Planungsrechtliche Lage: ${PLANNING_AREA_LABELS[plot.planningArea]}`);

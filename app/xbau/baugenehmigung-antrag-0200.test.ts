@@ -82,7 +82,19 @@ describe("baugenehmigung.antrag.0200", () => {
     expect(query(xml, "//xbau:gemeindeschluessel/code")).toEqual(["13075039"]);
     expect(query(xml, "//xbau:mitgliedsnummerBundesland/xbau:mitgliedsnummer")).toEqual(["AK-MV 2041"]);
     expect(query(xml, "//xbau:summeHerstellungskosten")).toEqual(["3450000"]);
-    expect(query(xml, "//xbau:weitereAngaben")).toContain("Aktenzeichen: 63-2026-00042");
+    // A portal message carries no authority Aktenzeichen and no "key: value" dump of header data.
+    expect(
+      query(xml, "//xbau:weitereAngaben").filter((s) => /^(Aktenzeichen|Eingereicht am)/.test(s)),
+    ).toEqual([]);
+    expect(xml).not.toContain("63-2026-00042");
+    // The Entwurfsverfasser with the chamber membership the Bauvorlageberechtigung rests on.
+    expect(
+      query(
+        xml,
+        "//xbau:beteiligte/xbau:entwurfsverfasser/xbau:personendaten/natuerlichePerson/name/familienname/name",
+      ),
+    ).toHaveLength(1);
+    expect(query(xml, "//xbau:entwurfsverfasser/xbau:berechtigung//xbau:bundesland/code")).toEqual(["13"]);
     expect(query(xml, "//xbau:anlagen/anlage")).toHaveLength(9);
     expect(query(xml, "//anlage/anlageart/code")).toEqual([
       "1802",

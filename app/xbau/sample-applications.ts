@@ -8,8 +8,15 @@ import { defaultProcedure } from "./codes";
  * with characters that need escaping or DIN 91379 normalisation.
  */
 
+/**
+ * Identities as an installation would configure them (test values, not real DVDV entries): the
+ * samples' sites lie in Greifswald (AGS 13075039), so the reader is Landkreis Vorpommern-Greifswald.
+ */
 const SENDER = { name: "Bauantrag Portal", id: "bap:1000001" };
-const AUTHORITY = { name: "Landkreis Musterkreis – Untere Bauaufsichtsbehörde", id: "psw:13075000" };
+const AUTHORITY = {
+  name: "Landkreis Vorpommern-Greifswald – Untere Bauaufsichtsbehörde",
+  id: "psw:13075000",
+};
 const SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 export function sampleDocument(i: number, overrides: Partial<Antrag0200Document> = {}): Antrag0200Document {

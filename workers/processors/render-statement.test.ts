@@ -16,6 +16,7 @@ import { openGeneratedDocumentForDownload } from "~/models/generated-document.se
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { parsePayload, type RenderStatementPayload } from "~/utils/queue.server";
+import { derivedUuid } from "~/xbau/message.server";
 import { validateXml } from "~/xbau/validate.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, generatedKey, type Storage } from "../../storage/index";
@@ -146,6 +147,24 @@ describe("documents.render-statement", () => {
     expect(xml).toContain(`<vorgang>${a.application.fileNumber}</vorgang>`);
     expect(xml).toContain("<code>BRANDSCHUTZ</code>");
     expect(xml.match(/<xbau:art /g)).toHaveLength(2);
+    // Every answer refers to the request it answers: the 0300's id (deterministic per participation)
+    // even when no 0300 file was stored for this participation (issue 15 item 4).
+    expect(xml).toContain(
+      `<g2g:nachrichtenUUID>${derivedUuid(`xbau-0300:${a.participation.id}`)}</g2g:nachrichtenUUID>`,
+    );
+    // Written by the agency under the Kennung its admin configured, read by the authority's.
+    const parties = await db().participation.findUniqueOrThrow({
+      where: { id: a.participation.id },
+      select: {
+        agency: { select: { xbauKennung: true } },
+        application: { select: { authority: { select: { xbauKennung: true } } } },
+      },
+    });
+    expect(parties.agency.xbauKennung).toMatch(/^tst:\d+$/);
+    expect(xml).toMatch(new RegExp(`<autor>[\\s\\S]*<kennung>${parties.agency.xbauKennung}</kennung>`));
+    expect(xml).toMatch(
+      new RegExp(`<leser>[\\s\\S]*<kennung>${parties.application.authority.xbauKennung}</kennung>`),
+    );
     // The attachment as anlage of type 5201 (Stellungnahme) with its SHA-256.
     expect(xml).toMatch(/<anlageart listVersionID="3.0">\s*<code>5201<\/code>/);
     expect(xml).toContain("<dateiname>Lageplan-Feuerwehr.pdf</dateiname>");
@@ -157,6 +176,8 @@ describe("documents.render-statement", () => {
       true,
     );
     expect(texts.some((t) => t.includes("Die Rettungswege sind ausreichend."))).toBe(true);
+    // TextFormatiert carries HTML flow content.
+    expect(texts.every((t) => t.startsWith("<p>") || t.startsWith("<h3>"))).toBe(true);
 
     // Another agency of the same district reads neither file.
     const other = await createAgency(a.district.authority.id, { label: "render-statement-other" });

@@ -132,6 +132,15 @@ describe("participation.route-package", () => {
     expect(validateXml(xmlText, "xbau-nachrichten-beteiligung.xsd").errors).toEqual([]);
     expect(xmlText).toContain(`<xbau:frist>${deadline}</xbau:frist>`);
     expect(xmlText).toContain("<code>BRANDSCHUTZ</code>");
+    // Addressed by the Kennungen the admins configured, never derived (issue 15 item 4); the reason
+    // of the request as HTML (TextFormatiert).
+    const agency = await db().authority.findUniqueOrThrow({
+      where: { id: d.agencies.BRANDSCHUTZ!.id },
+      select: { xbauKennung: true },
+    });
+    expect(xmlText).toMatch(new RegExp(`<leser>[\\s\\S]*<kennung>${agency.xbauKennung}</kennung>`));
+    const grund = /<xbau:grundDerBeteiligung>\s*<text>([^<]+)<\/text>/.exec(xmlText)?.[1] ?? "";
+    expect(Buffer.from(grund, "base64").toString("utf8")).toMatch(/^<p>.*<\/p>$/);
 
     const notify = await db().outboxMessage.findUniqueOrThrow({
       where: { jobId: buildJobId("system.notify", app.id, "participation.requested", id) },

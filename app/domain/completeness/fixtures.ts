@@ -19,6 +19,7 @@ export function einfamilienhaus(): ApplicationData {
       chamberNumber: "AK-MV 1234",
       chamberLand: "MV",
       email: "planer@example.org",
+      address: { street: "Lübsche Straße", houseNumber: "22", postalCode: "23966", city: "Wismar" },
     },
     plot: {
       // A site in Grevesmühlen (Landkreis Nordwestmecklenburg, AGS from the Gemeindeverzeichnis):
