@@ -7,8 +7,7 @@
  * names one Gemeinde (a große kreisangehörige Stadt as its own Bauaufsicht, e.g. the Hansestadt
  * Wismar 13074087, § 57 Abs. 1 LBauO M-V) is responsible for that Gemeinde only.
  *
- * Source of the keys and postcodes below: Destatis Gemeindeverzeichnis (GV-ISys) as reproduced in
- * the Gemeinden's official data (see docs/gemeinden.md for what was verified where).
+ * The keys and postcodes below, and where each was checked: docs/xbau-codelisten.md.
  */
 
 export interface Gemeinde {
