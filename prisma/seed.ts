@@ -83,6 +83,21 @@ export async function seed(db: PrismaClient): Promise<SeedResult> {
       select: { id: true },
     });
     authorityIds[a.slug] = row.id;
+    // Letterhead and payment settings of the demo Bauaufsicht (issue 15): set once, the admin edits
+    // them at /verwaltung/bescheide. The IBAN is the well-known example IBAN (valid check digits).
+    if (a.kind === "BAUAUFSICHT") {
+      await db.authority.updateMany({
+        where: { id: row.id, paymentIban: null },
+        data: {
+          orgUnit: "Fachdienst Bauordnung und Umwelt – Untere Bauaufsichtsbehörde",
+          phone: "03841 3040-0",
+          officeHours: "Di 9–12 und 13–17 Uhr, Do 9–12 Uhr",
+          paymentPayee: `${a.name}, Kreiskasse (Demo)`,
+          paymentIban: "DE89370400440532013000",
+          paymentBic: "COBADEFFXXX",
+        },
+      });
+    }
   }
 
   const userIds: Record<string, string> = {};
