@@ -193,6 +193,28 @@ describe("inspectPdf: hostile content", () => {
         );
     });
 
+    it("counts every inline image of a long content stream read in chunks, and finds a bomb after 400 KB", async () => {
+      const { scanPdfObjects } = await import("./pdf-scan.server");
+      const line = "0.5 w 12.5 100.25 m 300 400.75 l S (Raum BI 1) Tj % BI im Kommentar\n";
+      const filler = line.repeat(6000);
+      const image = (k: number) => `BI /W 4 /H 4 /CS /G /BPC 8 ID ${String(k % 10).repeat(16)}\nEI\n`;
+      const parts: string[] = [];
+      // Different lengths, so the images fall at different places of the 64 KB read chunks.
+      for (let k = 0; k < 7; k++) parts.push(line.repeat(800 + k * 13), image(k));
+      const file = path.join(dir, "viele-bilder.pdf");
+      await writeFile(file, await pdfWithContentStream(Buffer.from(parts.join(""), "latin1"), null));
+      expect(await scanPdfObjects(file, { ratio: 100 })).toMatchObject({ ok: true, inlineImages: 7 });
+
+      const bomb = content(
+        filler,
+        "BI /W 10 /H 10 /F [/Fl /RL] ID ",
+        deflateSync(runLengthZeros(200_000)),
+        "\nEI\n",
+      );
+      const r = await inspect("lang.pdf", await pdfWithContentStream(bomb, null));
+      expect(r).toMatchObject({ ok: false, reason: "decompression" });
+    });
+
     it("finds an inline image inside a compressed content stream, and passes ordinary ones and text that says BI", async () => {
       const bomb = content("BI /W 10 /H 10 /F [/Fl /RL] ID ", deflateSync(runLengthZeros(200_000)), "\nEI\n");
       const r = await inspect(

@@ -660,7 +660,10 @@ class InlineImageScanner {
   private state: "ops" | "string" | "comment" | "dict" | "data" = "ops";
   private depth = 0; // string nesting
   private escape = false;
-  private token = "";
+  /** The current word: its length and first two bytes ("BI" is all that matters). */
+  private tokLen = 0;
+  private tok0 = 0;
+  private tok1 = 0;
   private prev = 0x20; // byte before the current token
   private dict: number[] = [];
   private data: number[] = [];
@@ -673,7 +676,52 @@ class InlineImageScanner {
   ) {}
 
   feed(chunk: Buffer) {
-    for (let i = 0; i < chunk.length; i++) {
+    const n = chunk.length;
+    // Next positions of "(", "%" and "BI" in this chunk (-2 = not looked up yet, -1 = none).
+    let nextParen = -2;
+    let nextPercent = -2;
+    let nextBI = -2;
+    for (let i = 0; i < n; i++) {
+      if (this.state === "ops" && this.tokLen === 0) {
+        // Fast path: most of a content stream is operators and numbers; jump (native indexOf)
+        // to the next byte that can change the state instead of looking at every byte.
+        if (nextParen !== -1 && nextParen < i) nextParen = chunk.indexOf(0x28, i);
+        if (nextPercent !== -1 && nextPercent < i) nextPercent = chunk.indexOf(0x25, i);
+        if (nextBI !== -1 && nextBI < i) nextBI = chunk.indexOf("BI", i, "latin1");
+        let k = n;
+        for (const p of [nextParen, nextPercent, nextBI]) if (p >= 0 && p < k) k = p;
+        if (k === n) {
+          // Nothing here; the last two bytes go the slow way (a token may go on in the next chunk).
+          const tail = Math.max(i, n - 2);
+          if (tail > i) {
+            const before = chunk[tail - 1] as number;
+            if (isWhite(before) || isDelim(before)) this.prev = before;
+            else this.tokLen = 3; // inside a longer word: not "BI"
+          }
+          i = tail;
+        } else if (k === nextBI) {
+          const before = k > i ? (chunk[k - 1] as number) : i > 0 ? (chunk[i - 1] as number) : this.prev;
+          const isToken = (isWhite(before) || isDelim(before)) && before !== 0x2f;
+          if (isToken && k + 2 < n && (isWhite(chunk[k + 2]) || isDelim(chunk[k + 2]))) {
+            this.state = "dict";
+            this.dict = [];
+            i = k + 1; // the loop moves on to the byte after "BI": the dictionary's first byte
+            continue;
+          }
+          if (isToken && k + 2 >= n) {
+            // "BI" at the very end: the slow path decides with the next chunk.
+            this.prev = before;
+            i = k;
+          } else {
+            i = k + 1; // a word containing "BI": skip it
+            if (!(isWhite(chunk[i]) || isDelim(chunk[i]))) this.tokLen = 3;
+            else continue;
+          }
+        } else {
+          i = k; // "(" or "%": the slow path enters the string or comment
+        }
+        if (i >= n) break;
+      }
       const c = chunk[i] as number;
       switch (this.state) {
         case "string":
@@ -715,8 +763,13 @@ class InlineImageScanner {
           if (this.afterData) {
             // Skip to "EI" (whitespace in between is allowed).
             this.data.push(c);
-            if (this.data.length > 64)
-              throw new ScanStop({ ok: false, reason: "malformed", detail: "inline image end" });
+            if (this.data.length > 64) {
+              // The data was longer than its dictionary says (a lax producer): look for the end
+              // marker as for filtered data, still bounded by MAX_INLINE_IMAGE_BYTES.
+              this.afterData = false;
+              this.dataFilters = [];
+              break;
+            }
             const n = this.data.length;
             if (n >= 2 && this.data[n - 2] === 0x45 && this.data[n - 1] === 0x49) this.endImage(0);
             break;
@@ -743,15 +796,20 @@ class InlineImageScanner {
             this.endToken();
             this.state = "string";
             this.depth = 1;
+            this.prev = 0x29; // what precedes the next word is the string's end
           } else if (c === 0x25) {
             this.endToken();
             this.state = "comment";
+            this.prev = 0x0a;
           } else if (isWhite(c) || isDelim(c)) {
             this.endToken();
+            // "BI/W 4 …": the delimiter already belongs to the dictionary.
+            if (this.state === "dict" && !isWhite(c)) this.dict.push(c);
             this.prev = c;
           } else {
-            this.token += String.fromCharCode(c);
-            if (this.token.length > 16) this.token = "x"; // long words are never "BI"
+            if (this.tokLen === 0) this.tok0 = c;
+            else if (this.tokLen === 1) this.tok1 = c;
+            this.tokLen++;
           }
           break;
       }
@@ -764,11 +822,11 @@ class InlineImageScanner {
   }
 
   private endToken() {
-    if (this.token === "BI" && this.prev !== 0x2f) {
+    if (this.tokLen === 2 && this.tok0 === 0x42 && this.tok1 === 0x49 && this.prev !== 0x2f) {
       this.state = "dict";
       this.dict = [];
     }
-    this.token = "";
+    this.tokLen = 0;
   }
 
   private startData(dictBytes: Buffer) {
