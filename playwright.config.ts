@@ -17,6 +17,11 @@ const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.
 const QUEUE_PREFIX = process.env.E2E_QUEUE_PREFIX ?? `e2e-${process.pid}-${Date.now()}`;
 
 const S3_PORT = Number(process.env.E2E_S3_PORT ?? 9110);
+// Mail and identity provider of the e2e stack (e2e/support/start-stack.ts, issue 17): an SMTP
+// server writing mails into MAIL_DIR and an OpenID Connect provider, next to the S3 port.
+const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? S3_PORT + 2000);
+const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? S3_PORT + 1000);
+const MAIL_DIR = `.data/e2e-mail-${SMTP_PORT}`;
 
 // The e2e server runs in production mode on localhost by design (env.server.ts refuses that
 // without the escape hatch). Set in this process too: workers and the support scripts the specs
@@ -40,6 +45,21 @@ const serverEnv: Record<string, string> = {
   S3_BUCKET: "bauantrag-e2e",
   S3_ACCESS_KEY: "S3RVER",
   S3_SECRET_KEY: "S3RVER",
+  SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+  E2E_SMTP_PORT: String(SMTP_PORT),
+  E2E_MAIL_DIR: MAIL_DIR,
+  E2E_OIDC_PORT: String(OIDC_PORT),
+  OIDC_PROVIDERS: JSON.stringify([
+    {
+      id: "test-idp",
+      label: "Test-Anmeldedienst",
+      issuer: `http://127.0.0.1:${OIDC_PORT}`,
+      clientId: "bauantrag",
+      clientSecret: "e2e-only-oidc-client-secret-0123456789",
+      audience: "applicants",
+      allowInsecureHttp: true,
+    },
+  ]),
 };
 
 export default defineConfig({

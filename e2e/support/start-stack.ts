@@ -29,6 +29,32 @@ const s3 = await startEmbeddedS3({
 });
 console.log(`start-stack: S3 on ${s3.endpoint}`);
 
+// Mail and identity provider for e2e/accounts.spec.ts (issue 17), before Playwright sees the S3
+// port: an SMTP server writing mails into a folder (the product sends through SMTP_URL) and an
+// OpenID Connect provider (oidc-provider with its login page). Ports and the folder come from
+// playwright.config.ts (E2E_SMTP_PORT, E2E_OIDC_PORT, E2E_MAIL_DIR); without them nothing starts.
+const closers: (() => Promise<void>)[] = [];
+if (process.env.E2E_SMTP_PORT && process.env.E2E_MAIL_DIR) {
+  const { startMailServer } = await import("./mail-server.ts");
+  const mail = await startMailServer(process.env.E2E_MAIL_DIR, Number(process.env.E2E_SMTP_PORT));
+  closers.push(mail.close);
+  console.log(`start-stack: SMTP on ${mail.url}`);
+}
+if (process.env.E2E_OIDC_PORT) {
+  const { startTestOidcProvider } = await import("../../test/support/oidc-provider.ts");
+  const appUrlForIdp = process.env.APP_URL ?? "http://localhost:3100";
+  const idp = await startTestOidcProvider({
+    port: Number(process.env.E2E_OIDC_PORT),
+    redirectUris: [`${appUrlForIdp}/anmelden/oidc/test-idp/callback`],
+    postLogoutRedirectUris: [`${appUrlForIdp}/anmelden?abgemeldet=1`],
+    clientSecret: "e2e-only-oidc-client-secret-0123456789",
+    // The login name is the e-mail address (verified); the name is its local part.
+    claimsFor: (sub) => ({ email: sub, email_verified: true, name: `Test ${sub.split("@")[0]}` }),
+  });
+  closers.push(idp.close);
+  console.log(`start-stack: OpenID Connect provider on ${idp.issuer}`);
+}
+
 const appUrl = process.env.APP_URL ?? "http://localhost:3100";
 async function waitForWeb() {
   for (let i = 0; i < 600; i++) {
@@ -53,6 +79,7 @@ async function stop(code = 0) {
     await new Promise((r) => worker?.once("exit", r));
   }
   await s3.close();
+  for (const close of closers) await close().catch(() => undefined);
   process.exit(code);
 }
 process.on("SIGTERM", () => void stop());

@@ -35,6 +35,8 @@ export async function startTestOidcProvider(options: {
   postLogoutRedirectUris?: string[];
   clientId?: string;
   clientSecret?: string;
+  /** Claims for a login name that has no registered account (default: none). */
+  claimsFor?: (sub: string) => TestAccount;
 }): Promise<TestOidcProvider> {
   const host = options.host ?? "127.0.0.1";
   const server = http.createServer();
@@ -97,7 +99,7 @@ export async function startTestOidcProvider(options: {
       return {
         accountId: sub,
         async claims() {
-          const a = accounts.get(sub) ?? {};
+          const a = accounts.get(sub) ?? options.claimsFor?.(sub) ?? {};
           return { sub, ...a };
         },
       };
