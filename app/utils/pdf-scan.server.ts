@@ -802,9 +802,8 @@ class InlineImageScanner {
             this.state = "comment";
             this.prev = 0x0a;
           } else if (isWhite(c) || isDelim(c)) {
-            this.endToken();
             // "BI/W 4 …": the delimiter already belongs to the dictionary.
-            if (this.state === "dict" && !isWhite(c)) this.dict.push(c);
+            if (this.endToken() && !isWhite(c)) this.dict.push(c);
             this.prev = c;
           } else {
             if (this.tokLen === 0) this.tok0 = c;
@@ -821,12 +820,15 @@ class InlineImageScanner {
     this.endToken();
   }
 
-  private endToken() {
-    if (this.tokLen === 2 && this.tok0 === 0x42 && this.tok1 === 0x49 && this.prev !== 0x2f) {
+  /** Ends the current word; true when it was the operator BI (the dictionary follows). */
+  private endToken(): boolean {
+    const bi = this.tokLen === 2 && this.tok0 === 0x42 && this.tok1 === 0x49 && this.prev !== 0x2f;
+    if (bi) {
       this.state = "dict";
       this.dict = [];
     }
     this.tokLen = 0;
+    return bi;
   }
 
   private startData(dictBytes: Buffer) {
