@@ -363,6 +363,27 @@ describe("Bescheid text from the file (issue 15 item 1)", () => {
     expect(reasonsToText(answered)).not.toContain("[…]");
   });
 
+  it("tables keep their header with their first row wherever the page breaks", async () => {
+    // Shift the fee table and the annex down line by line: each header's page also holds its first row.
+    const base = sampleBescheid();
+    for (let n = 0; n < 24; n++) {
+      // One-line Auflagen (≈ 18 pt each) and a two-line one every third step (finer offsets).
+      const conditions = Array.from({ length: Math.floor(n / 2) }, (_, i) => ({
+        kind: "AUFLAGE" as const,
+        text: `Zusätzliche Auflage ${i} mit etwas Text${n % 2 ? ", der eine zweite Zeile braucht, weil er länger ist als eine Zeile des Bescheids breit ist" : ""}.`,
+        legalBasis: null,
+        sourceLabel: null,
+      }));
+      const pages = await pdfPages(
+        await renderBescheid(sampleBescheid({ conditions, fee: { ...base.fee, basisSource: null } })),
+      );
+      const feeHeader = pages.findIndex((p) => p.includes("Gebührentatbestand"));
+      expect(pages[feeHeader]).toContain("Gebühr für die Baugenehmigung");
+      const annexHeader = pages.findIndex((p) => p.includes("Datei und SHA-256-Prüfsumme"));
+      expect(pages[annexHeader]).toContain("Lageplan_M1-500_Am-Ryck-3.pdf");
+    }
+  });
+
   it("sample reasons stay consistent with the sample data", () => {
     expect(sampleBescheid().reasons).toBe(sampleReasons());
   });

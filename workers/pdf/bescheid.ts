@@ -637,13 +637,20 @@ function drawDocumentList(cursor: PageCursor, fonts: Fonts, all: BescheidDocumen
       height: 17,
       color: COLORS.panel,
     });
-    cursor.text("Nr.", { x: cursor.left + 3, y: cursor.y + 0.5, font: bold, size: 8 });
-    cursor.text("Bauvorlage", { x: typeX, y: cursor.y + 0.5, font: bold, size: 8 });
-    cursor.text("Datei und SHA-256-Prüfsumme", { x: fileX, y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.text("Nr.", { x: cursor.left + 3, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
+    cursor.text("Bauvorlage", { x: typeX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
+    cursor.text("Datei und SHA-256-Prüfsumme", { x: fileX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
     const v = "Version";
-    cursor.text(v, { x: cursor.right - 3 - textWidth(bold, v, 8), y: cursor.y + 0.5, font: bold, size: 8 });
+    cursor.text(v, {
+      x: cursor.right - 3 - textWidth(bold, v, size - 0.5),
+      y: cursor.y + 0.5,
+      font: bold,
+      size: size - 0.5,
+    });
     cursor.y -= 20;
   };
+  // Header and first row stay together (a first row of up to four lines plus its checksum).
+  cursor.ensure(20 + lh * 4 + 17);
   header();
   documents.forEach((d, i) => {
     const typeLines = [
