@@ -97,10 +97,11 @@ function megapixels(pixels: number): string {
 }
 
 /**
- * Upload-time archivability warnings (issue 13): what keeps a Bauvorlage from becoming PDF/A
- * (ISO 19005-2: every font embedded, 6.2.11.4; XMP with the PDF/A identification, 6.6.4; optional
- * content only with restrictions, 6.8; transparency only in PDF/A-2 onwards). Encrypted files
- * are refused at upload, so encryption never appears here.
+ * Upload-time archivability warnings (issue 13): what keeps a Bauvorlage from becoming PDF/A-2
+ * (ISO 19005-2:2011; clause numbers checked against its table of contents: 6.2.11.4 "Embedding"
+ * of fonts, 6.2.10 "Transparency"; the XMP PDF/A identification (pdfaid:part) and the limits on
+ * optional content are from the same standard). Encrypted files are refused at upload, so
+ * encryption never appears here. Not a refusal: the architect can re-export.
  */
 export const archiveMessages = {
   fontsNotEmbedded: (fonts: string[]) =>
