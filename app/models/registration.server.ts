@@ -9,6 +9,7 @@ import {
 } from "~/domain/registration";
 import { Prisma } from "~/generated/prisma/client";
 import { enqueueInTx } from "~/models/outbox.server";
+import { recordSecurityEvent } from "~/models/security-event.server";
 import { normalizeEmail } from "~/models/user.server";
 import { hashPassword } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -224,6 +225,8 @@ export async function confirmRegistration(
     throw err;
   }
   const session = await createSession(userId, { ip: meta.ip, userAgent: meta.userAgent });
+  // The first sign-in of the new account belongs to its security history too.
+  await recordSecurityEvent({ userId, kind: "LOGIN", method: "password", meta });
   logger.info({ userId, role: pending.role }, "registration confirmed");
   return { ok: true, userId, setCookie: session.cookie, redirectTo: safeRedirect(pending.redirectTo, "/") };
 }
