@@ -1,34 +1,27 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { degrees, PDFDocument } from "pdf-lib";
+import { degrees, PDFDocument, type PDFPage, rgb, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { STAMP_STRIP_HEIGHT, type StampText, stampHeadline, stampPdf } from "./stamp";
-import {
-  compareGrey,
-  decodeGreyPng,
-  type GreyImage,
-  pdfFonts,
-  pdfPageCount,
-  pdfPages,
-  renderPagePng,
-} from "./test-support";
+import { type StampPlacement, type StampText, stampHeadline, stampPdf } from "./stamp";
+import { compareGrey, decodeGreyPng, pdfFonts, pdfPages, renderPagePng } from "./test-support";
+import { drawUpright, type GreyPage, renderGreyPages } from "./verification";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
 /**
- * The golden image is the strip with the stamp only: the sample plan's own text is in an unembedded
- * Helvetica (as applicants' files may be), which every machine renders with whatever font it has.
- * The sheet itself is compared against the unstamped original on the same machine instead.
+ * The golden image is the stamp only (cropped at its placement): the sample plan's own text is in
+ * an unembedded Helvetica (as applicants' files may be), which every machine renders with whatever
+ * font it has. The sheet itself is compared against the unstamped original on the same machine.
  */
-const GOLDEN = path.resolve(import.meta.dirname, "../../fixtures/golden/stamped-plan-strip.png");
-/** At 72 dpi one pixel is one point: the strip is the top STAMP_STRIP_HEIGHT rows of the page. */
-const STRIP_DPI = 72;
+const GOLDEN = path.resolve(import.meta.dirname, "../../fixtures/golden/stamped-plan-stamp.png");
+/** At 72 dpi one pixel is one point. */
+const GOLDEN_DPI = 72;
 /**
- * Strip pixels that may differ by more than 48 grey levels from the golden image. Everything in
- * the strip is drawn in our embedded fonts, so the same poppler renders it identically; one
+ * Stamp pixels that may differ by more than 48 grey levels from the golden image. Everything in
+ * the stamp is drawn in our embedded fonts, so the same poppler renders it identically; one
  * changed digit of the Aktenzeichen moves about a dozen pixels.
  */
-const STRIP_TOLERANCE_PIXELS = 4;
+const STAMP_TOLERANCE_PIXELS = 4;
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(FIXTURES, name)));
 
@@ -56,77 +49,188 @@ async function mixedPlanSet(): Promise<Uint8Array> {
   return doc.save();
 }
 
-/** The bottom `height` rows of an image. */
-function bottomRows(img: GreyImage, height: number): GreyImage {
-  return { width: img.width, height, pixels: img.pixels.subarray((img.height - height) * img.width) };
+const SIZES = { A4: [595.28, 841.89], A3: [841.89, 1190.55], A1: [1683.78, 2383.94] } as const;
+
+/**
+ * A CAD-like sheet: frame 10 mm inside the edge (20 mm binding margin left), a title block in the
+ * bottom-right corner of the frame, walls and dimension lines filling most of the drawing area.
+ */
+async function sheet(
+  size: keyof typeof SIZES,
+  orientation: "portrait" | "landscape",
+  rotation = 0,
+): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const [a, b] = SIZES[size];
+  // w × h is the sheet as the reader sees it; a turned page (/Rotate) has its user space turned
+  // the other way, and its content is drawn turned so that it shows upright (as CAD exports do).
+  const [w, h] = orientation === "portrait" ? [a, b] : [b, a];
+  const page = doc.addPage(rotation % 180 === 0 ? [w, h] : [h, w]);
+  page.setRotation(degrees(rotation));
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  drawUpright(page, 0, 0, () => drawSheet(page, font, w, h, size));
+  return doc.save();
+}
+
+function drawSheet(
+  page: PDFPage,
+  font: Awaited<ReturnType<PDFDocument["embedFont"]>>,
+  w: number,
+  h: number,
+  label: string,
+) {
+  const mm = 72 / 25.4;
+  const left = 20 * mm;
+  const m = 10 * mm;
+  page.drawRectangle({
+    x: left,
+    y: m,
+    width: w - left - m,
+    height: h - 2 * m,
+    borderWidth: 1,
+    borderColor: rgb(0, 0, 0),
+  });
+  const tbW = 180 * mm;
+  const tbH = 50 * mm;
+  page.drawRectangle({
+    x: w - m - tbW,
+    y: m,
+    width: tbW,
+    height: tbH,
+    borderWidth: 0.8,
+    borderColor: rgb(0, 0, 0),
+  });
+  for (let i = 1; i < 5; i++) {
+    page.drawLine({
+      start: { x: w - m - tbW, y: m + (i * tbH) / 5 },
+      end: { x: w - m, y: m + (i * tbH) / 5 },
+      thickness: 0.4,
+    });
+  }
+  page.drawText(`Grundriss EG ${label} · M 1:100`, { x: w - m - tbW + 6, y: m + tbH - 14, size: 9, font });
+  // The drawing: rooms in a grid over the area above the title block.
+  const top = h - m - 10 * mm;
+  // Room above the title block (stamps and notes go there on real sheets).
+  const bottom = m + tbH + 30 * mm;
+  const cols = 4;
+  const rows = 3;
+  const cw = (w - left - m - 20 * mm) / cols;
+  const rh = (top - bottom) / rows;
+  for (let c = 0; c < cols; c++) {
+    for (let r = 0; r < rows; r++) {
+      page.drawRectangle({
+        x: left + 10 * mm + c * cw,
+        y: bottom + r * rh,
+        width: cw,
+        height: rh,
+        borderWidth: 2.5,
+        borderColor: rgb(0.1, 0.1, 0.1),
+        color: r === 1 && c === 2 ? rgb(0.98, 0.93, 0.8) : undefined,
+      });
+    }
+  }
+}
+
+/** Pixels that differ between two renderings of the same page size; must lie inside `rect` (18 dpi, 1 px = 4 pt). */
+function changesOutside(
+  before: GreyPage,
+  after: GreyPage,
+  rect: StampPlacement,
+): { outside: number; inkChanged: number; changed: number } {
+  const px = 4;
+  const x0 = Math.floor(rect.x / px) - 1;
+  const x1 = Math.ceil((rect.x + rect.width) / px) + 1;
+  const y0 = before.height - Math.ceil((rect.y + rect.height) / px) - 1;
+  const y1 = before.height - Math.floor(rect.y / px) + 1;
+  let outside = 0;
+  let inkChanged = 0;
+  let changed = 0;
+  for (let y = 0; y < before.height; y++) {
+    for (let x = 0; x < before.width; x++) {
+      const i = y * before.width + x;
+      if (before.data[i] === after.data[i]) continue;
+      changed++;
+      if (x < x0 || x > x1 || y < y0 || y > y1) outside++;
+      if ((before.data[i] as number) < 245) inkChanged++;
+    }
+  }
+  return { outside, inkChanged, changed };
 }
 
 describe("stamping approved plans", () => {
-  it("keeps the page count, puts the stamp text on every page and grows each page by the strip at the top the reader sees", async () => {
-    const source = await mixedPlanSet();
-    const { bytes, pageCount } = await stampPdf(source, text);
-    const originalCount = await pdfPageCount(source);
-    expect(pageCount).toBe(originalCount);
-    expect(await pdfPageCount(bytes)).toBe(originalCount);
-    const pages = await pdfPages(bytes);
-    expect(pages).toHaveLength(originalCount);
-    pages.forEach((page, i) => {
-      expect(page.replace(/\s+/g, " ")).toContain(
-        "Zugehörig zur Baugenehmigung Az. 63-2026-00042 vom 18.06.2026",
-      );
-      expect(page).toContain(`Blatt ${i + 1} von ${originalCount}`);
-    });
-
-    const before = await PDFDocument.load(source);
+  it("keeps page count and every page box; the stamp text is on every page", async () => {
+    const plan = await mixedPlanSet();
+    const before = await PDFDocument.load(plan);
+    const { bytes, pageCount, placements } = await stampPdf(plan, text);
     const after = await PDFDocument.load(bytes);
+    expect(pageCount).toBe(before.getPageCount());
+    expect(after.getPageCount()).toBe(before.getPageCount());
+    expect(placements).toHaveLength(pageCount);
+    const pages = await pdfPages(bytes);
     after.getPages().forEach((page, i) => {
-      const orig = before.getPage(i);
-      const rotation = orig.getRotation().angle;
-      expect(page.getRotation().angle).toBe(rotation);
-      const o = orig.getCropBox();
-      const n = page.getCropBox();
-      // Grown by exactly the strip, along the axis that is vertical for the reader.
-      if (rotation % 180 === 0) {
-        expect(n.width).toBeCloseTo(o.width, 3);
-        expect(n.height).toBeCloseTo(o.height + STAMP_STRIP_HEIGHT, 3);
-      } else {
-        expect(n.width).toBeCloseTo(o.width + STAMP_STRIP_HEIGHT, 3);
-        expect(n.height).toBeCloseTo(o.height, 3);
-      }
+      const o = before.getPage(i);
+      expect(page.getMediaBox()).toEqual(o.getMediaBox());
+      expect(page.getCropBox()).toEqual(o.getCropBox());
+      expect(page.getRotation()).toEqual(o.getRotation());
+      expect(pages[i]?.replace(/\s+/g, " ")).toContain("Az. 63-2026-00042");
+      expect(pages[i]?.replace(/\s+/g, " ")).toContain(`Blatt ${i + 1} von ${pageCount}`);
     });
   });
 
-  it("covers nothing of the sheet: below the strip the stamped page renders exactly like the original", async () => {
-    for (const [name, rotation] of [
-      ["grundriss-eg.pdf", 0],
-      ["lageplan.pdf", 90],
-      ["baubeschreibung.pdf", 180],
-      ["schnitt.pdf", 270],
-    ] as const) {
-      const doc = await PDFDocument.create();
-      const src = await PDFDocument.load(fixture(name));
-      const [page] = await doc.copyPages(src, [0]);
-      if (!page) throw new Error("no page");
-      page.setRotation(degrees(rotation));
-      doc.addPage(page);
-      const original = await doc.save();
-      const { bytes } = await stampPdf(original, text);
-      // 36 dpi: the 60 pt strip is exactly 30 pixel rows, so the sheet lines up pixel for pixel.
-      const o = decodeGreyPng(await renderPagePng(original, { dpi: 36 }));
-      const s = decodeGreyPng(await renderPagePng(bytes, { dpi: 36 }));
-      expect(s.width).toBe(o.width);
-      expect(s.height).toBe(o.height + 30);
-      const diff = compareGrey(o, bottomRows(s, o.height), 8);
-      // A few anti-aliased pixels at a rotated sheet's edge may round differently; a stamp on the
-      // sheet would change thousands.
-      expect(diff.differing, `${name} turned ${rotation}°`).toBeLessThanOrEqual(5);
-      // ...and the strip does carry the stamp (dark pixels).
-      const strip = s.pixels.subarray(0, 30 * s.width);
-      expect(strip.filter((p) => p < 128).length).toBeGreaterThan(200);
+  it("A4, A3 and A1 in both orientations and turned: boxes unchanged, pixels outside the stamp identical, ≥ 5 mm from the edges, near the title block", async () => {
+    const cases: [keyof typeof SIZES, "portrait" | "landscape", number][] = [
+      ["A4", "portrait", 0],
+      ["A4", "landscape", 0],
+      ["A3", "portrait", 0],
+      ["A3", "landscape", 90],
+      ["A1", "portrait", 180],
+      ["A1", "landscape", 0],
+      ["A1", "landscape", 270],
+    ];
+    for (const [size, orientation, rotation] of cases) {
+      const label = `${size} ${orientation} ${rotation}°`;
+      const original = await sheet(size, orientation, rotation);
+      const { bytes, placements, tight } = await stampPdf(original, text);
+      const o = (await PDFDocument.load(original)).getPage(0);
+      const s = (await PDFDocument.load(bytes)).getPage(0);
+      expect(s.getMediaBox(), label).toEqual(o.getMediaBox());
+      expect(s.getCropBox(), label).toEqual(o.getCropBox());
+      expect(tight, label).toEqual([]);
+      const at = placements[0] as StampPlacement;
+      const before = (await renderGreyPages(original, [1])).get(1) as GreyPage;
+      const after = (await renderGreyPages(bytes, [1])).get(1) as GreyPage;
+      expect([after.width, after.height], label).toEqual([before.width, before.height]);
+      const diff = changesOutside(before, after, at);
+      expect(diff.changed, label).toBeGreaterThan(50);
+      expect(diff.outside, label).toBe(0);
+      expect(diff.inkChanged, label).toBe(0);
+      // 5 mm = 14.2 pt from every visible edge.
+      const visibleW = before.width * 4;
+      const visibleH = before.height * 4;
+      expect(at.x, label).toBeGreaterThanOrEqual(14.2);
+      expect(at.y, label).toBeGreaterThanOrEqual(14.2);
+      expect(visibleW - (at.x + at.width), label).toBeGreaterThanOrEqual(14.2 - 4);
+      expect(visibleH - (at.y + at.height), label).toBeGreaterThanOrEqual(14.2 - 4);
+      // In the right half, in the lower half: next to the title block, not somewhere in the drawing.
+      expect(at.x + at.width / 2, label).toBeGreaterThan(visibleW / 2);
+      expect(at.y + at.height / 2, label).toBeLessThan(visibleH / 2);
     }
   });
 
-  it("is deterministic and keeps a shrunken stamp on narrow sheets", async () => {
+  it("a sheet without free room gets a compact stamp where it covers least, and says so", async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([841.89, 595.28]);
+    // Hatching over the whole sheet, a little denser on the left.
+    for (let x = 0; x < 842; x += 6)
+      page.drawLine({ start: { x, y: 0 }, end: { x, y: 595 }, thickness: x < 400 ? 2 : 0.6 });
+    const { placements, tight, bytes } = await stampPdf(await doc.save(), text);
+    expect(tight).toEqual([1]);
+    expect(placements[0]?.fit).toBe("covering");
+    expect(placements[0]?.x).toBeGreaterThan(400);
+    expect((await pdfPages(bytes))[0]?.replace(/\s+/g, " ")).toContain("Az. 63-2026-00042");
+  });
+
+  it("is deterministic and keeps a shrunken stamp inside narrow sheets", async () => {
     const a = await stampPdf(fixture("grundriss-eg.pdf"), text);
     const b = await stampPdf(fixture("grundriss-eg.pdf"), text);
     expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
@@ -135,9 +239,10 @@ describe("stamping approved plans", () => {
     narrow.addPage([150, 400]);
     const stamped = await stampPdf(await narrow.save(), text);
     const page = (await PDFDocument.load(stamped.bytes)).getPage(0);
-    expect(page.getCropBox().width).toBe(150);
-    expect(page.getCropBox().height).toBeGreaterThan(400);
-    expect(page.getCropBox().height).toBeLessThan(400 + STAMP_STRIP_HEIGHT);
+    expect(page.getCropBox()).toEqual({ x: 0, y: 0, width: 150, height: 400 });
+    const at = stamped.placements[0] as StampPlacement;
+    expect(at.x).toBeGreaterThanOrEqual(14.2);
+    expect(at.x + at.width).toBeLessThanOrEqual(150 - 14.2 + 4);
     expect((await pdfPages(stamped.bytes))[0]?.replace(/\s+/g, " ")).toContain("Az. 63-2026-00042");
   });
 
@@ -166,16 +271,18 @@ describe("stamping approved plans", () => {
     expect(ours.map((f) => f.name).sort()).toEqual(["BAUBLD+NotoSans-Bold", "BAUREG+NotoSans-Regular"]);
   });
 
-  it("matches the golden image of the stamp strip (pdftoppm -r 72, independent of installed fonts)", async () => {
+  it("matches the golden image of the stamp (pdftoppm -r 72, cropped at its placement, independent of installed fonts)", async () => {
     const plan = fixture("grundriss-eg.pdf");
-    const stripOf = async (bytes: Uint8Array) => {
-      const { width } = (await PDFDocument.load(bytes)).getPage(0).getSize();
+    const stampOf = async (t: StampText) => {
+      const { bytes, placements } = await stampPdf(plan, t);
+      const { height } = (await PDFDocument.load(bytes)).getPage(0).getSize();
+      const at = placements[0] as StampPlacement;
       return renderPagePng(bytes, {
-        dpi: STRIP_DPI,
-        crop: { x: 0, y: 0, width: Math.floor(width), height: STAMP_STRIP_HEIGHT },
+        dpi: GOLDEN_DPI,
+        crop: { x: Math.floor(at.x), y: Math.floor(height - at.y - at.height), width: 300, height: 52 },
       });
     };
-    const png = await stripOf((await stampPdf(plan, text)).bytes);
+    const png = await stampOf(text);
     if (process.env.UPDATE_GOLDEN === "1" || !existsSync(GOLDEN)) {
       await mkdir(path.dirname(GOLDEN), { recursive: true });
       await writeFile(GOLDEN, png);
@@ -185,15 +292,15 @@ describe("stamping approved plans", () => {
     const golden = decodeGreyPng(await readFile(GOLDEN));
     const diff = compareGrey(golden, decodeGreyPng(png));
     expect(diff.sameSize).toBe(true);
-    expect(diff.differing).toBeLessThanOrEqual(STRIP_TOLERANCE_PIXELS);
+    expect(diff.differing).toBeLessThanOrEqual(STAMP_TOLERANCE_PIXELS);
 
-    // Another Aktenzeichen in the stamp, or a stamp without its frame and text, is noticed.
+    // Another Aktenzeichen in the stamp, or a stamp without its text, is noticed.
     for (const other of [
       { ...text, headline: stampHeadline("Baugenehmigung", "63-2026-00043", "18.06.2026") },
       { headline: "", authority: "", detail: "" },
     ]) {
-      const changed = decodeGreyPng(await stripOf((await stampPdf(plan, other)).bytes));
-      expect(compareGrey(golden, changed).differing).toBeGreaterThan(STRIP_TOLERANCE_PIXELS);
+      const changed = decodeGreyPng(await stampOf(other));
+      expect(compareGrey(golden, changed).differing).toBeGreaterThan(STAMP_TOLERANCE_PIXELS);
     }
   });
 });

@@ -1,27 +1,29 @@
-import {
-  concatTransformationMatrix,
-  PDFDocument,
-  type PDFFont,
-  PDFName,
-  type PDFPage,
-  popGraphicsState,
-  pushGraphicsState,
-  rgb,
-} from "pdf-lib";
+import { concatTransformationMatrix, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
 import { finishAsPdfA, freshInfo, pdfIdSeed } from "./pdfa";
+import {
+  drawUpright,
+  findFreeRect,
+  type GreyPage,
+  isolateContent,
+  leastOccupiedRect,
+  renderGreyPages,
+} from "./verification";
 
 /**
  * Stamps every page of an approved plan ("Zugehörig zur Baugenehmigung Az. … vom …").
  *
- * The stamp must never cover the drawing or its title block, and the plan's scale must stay
- * exact (a 1:100 plan printed at 100 % still measures right). So nothing is drawn onto the
- * sheet itself: each page gets a strip added above its visible top edge (MediaBox/CropBox
- * enlarged, taking /Rotate into account so "top" is the top the reader sees) and the stamp is
- * drawn into that strip. Page count, page order and the original content stream stay as they
- * were. Deterministic: the same input bytes and text give the same output bytes.
+ * The plan's scale must stay exact (a 1:100 plan printed at 100 % still measures right), so the
+ * page boxes and the drawing stay exactly as they are: the stamp goes *inside* the sheet, into a
+ * free area found by rendering the page at low resolution (workers/pdf/verification.ts: an empty
+ * rectangle at least 5 mm from every edge, nearest the bottom-right corner where title blocks
+ * sit), on a white background, upright for the reader (/Rotate respected). Where no empty area is
+ * large enough, a compact stamp (headline and authority only, smaller) is tried, and failing that
+ * it goes where it covers the least ink; such sheets are reported in `tight` so the clerk sees
+ * them. Page count, order and the original content stay as they were. Deterministic: the same
+ * input bytes and text give the same output bytes.
  */
-export const STAMP_RENDERER_VERSION = "1.3.0";
+export const STAMP_RENDERER_VERSION = "2.0.0";
 
 export interface StampText {
   /** "Zugehörig zur Baugenehmigung Az. 63-2026-00042 vom 18.06.2026". */
@@ -34,8 +36,8 @@ export interface StampText {
   fileNumber?: string;
 }
 
-/** Height of the added strip at scale 1 (points; ~21 mm). */
-export const STAMP_STRIP_HEIGHT = 60;
+/** Height of the full stamp at scale 1 (points; ~18 mm). */
+export const STAMP_HEIGHT = 50;
 const STAMP_COLOR = rgb(0.08, 0.22, 0.55);
 const PAD = 8;
 
@@ -45,94 +47,39 @@ export function stampHeadline(decisionTitle: string, fileNumber: string, decided
   return `Zugehörig ${article} ${decisionTitle} Az. ${fileNumber} vom ${decidedOn}`;
 }
 
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
+export interface StampPlacement {
+  /** 1-based page number. */
+  page: number;
+  /** The stamp's rectangle as the reader sees the page (points from the visible bottom-left). */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** "full" in free space; "compact" (smaller, fewer lines) in free space; "covering" over some of the drawing. */
+  fit: "full" | "compact" | "covering";
 }
 
-function boxOf(r: { x: number; y: number; width: number; height: number }): Box {
-  return { x0: r.x, y0: r.y, x1: r.x + r.width, y1: r.y + r.height };
+export interface StampResult {
+  bytes: Uint8Array;
+  pageCount: number;
+  placements: StampPlacement[];
+  /** Pages without free room for the full stamp (compact or covering): the clerk should look at them. */
+  tight: number[];
 }
 
-function setBox(page: PDFPage, name: "MediaBox" | "CropBox" | "TrimBox" | "BleedBox" | "ArtBox", b: Box) {
-  const value = page.doc.context.obj([b.x0, b.y0, b.x1, b.y1]);
-  page.node.set(PDFName.of(name), value);
-}
-
-/** Rotation normalised to 0, 90, 180 or 270. */
-function rotationOf(page: PDFPage): 0 | 90 | 180 | 270 {
-  const r = (((Math.round(page.getRotation().angle / 90) * 90) % 360) + 360) % 360;
-  return r as 0 | 90 | 180 | 270;
-}
-
-/**
- * Enlarges the visible box by `strip` at the edge the reader sees on top and returns the matrix
- * that maps upright "visual" coordinates (origin bottom-left of the new strip, u right, v up)
- * to user space, plus the strip's visual width.
- */
-function addTopStrip(
-  page: PDFPage,
-  strip: number,
-): { matrix: [number, number, number, number, number, number]; width: number } {
-  const rotation = rotationOf(page);
-  const media = boxOf(page.getMediaBox());
-  // getCropBox falls back to the MediaBox; the visible area is their intersection.
-  const crop = boxOf(page.getCropBox());
-  const visible: Box = {
-    x0: Math.max(media.x0, crop.x0),
-    y0: Math.max(media.y0, crop.y0),
-    x1: Math.min(media.x1, crop.x1),
-    y1: Math.min(media.y1, crop.y1),
-  };
-  const grown = { ...visible };
-  let matrix: [number, number, number, number, number, number];
-  let width: number;
-  switch (rotation) {
-    case 0: // visual top = user y max
-      grown.y1 += strip;
-      matrix = [1, 0, 0, 1, visible.x0, visible.y1];
-      width = visible.x1 - visible.x0;
-      break;
-    case 90: // shown turned clockwise: visual top = user x min, visual right = user y max
-      grown.x0 -= strip;
-      matrix = [0, 1, -1, 0, visible.x0, visible.y0];
-      width = visible.y1 - visible.y0;
-      break;
-    case 180: // visual top = user y min, everything mirrored
-      grown.y0 -= strip;
-      matrix = [-1, 0, 0, -1, visible.x1, visible.y0];
-      width = visible.x1 - visible.x0;
-      break;
-    case 270: // visual top = user x max, visual right = user y min
-      grown.x1 += strip;
-      matrix = [0, -1, 1, 0, visible.x1, visible.y1];
-      width = visible.y1 - visible.y0;
-      break;
-  }
-  setBox(page, "MediaBox", {
-    x0: Math.min(media.x0, grown.x0),
-    y0: Math.min(media.y0, grown.y0),
-    x1: Math.max(media.x1, grown.x1),
-    y1: Math.max(media.y1, grown.y1),
-  });
-  setBox(page, "CropBox", grown);
-  // Print-production boxes would cut the strip off again.
-  for (const name of ["TrimBox", "BleedBox", "ArtBox"] as const) {
-    if (page.node.get(PDFName.of(name))) setBox(page, name, grown);
-  }
-  return { matrix, width };
+interface StampLayout {
+  scale: number;
+  compact: boolean;
+  /** Unscaled size. */
+  boxWidth: number;
+  boxHeight: number;
 }
 
 /**
- * Returns the stamped PDF. The original pages keep their content, size of the sheet and scale;
- * each gains a strip with the stamp above its top edge.
+ * Returns the stamped PDF. The pages keep their boxes, content and scale; each carries the stamp
+ * inside the sheet.
  */
-export async function stampPdf(
-  source: Uint8Array,
-  text: StampText,
-): Promise<{ bytes: Uint8Array; pageCount: number }> {
+export async function stampPdf(source: Uint8Array, text: StampText): Promise<StampResult> {
   const doc = await PDFDocument.load(source, { updateMetadata: false });
   // Noto Sans embedded as a subset, once for the whole document: every page's stamp shares the
   // two font objects, so the glyphs are stored once however many sheets the plan has. Embedded
@@ -141,8 +88,39 @@ export async function stampPdf(
   const { regular, bold } = await embedFonts(doc, ["regular", "bold"]);
   const pages = doc.getPages();
   const total = pages.length;
+  const grey = await renderGreyPages(
+    source,
+    pages.map((_, i) => i + 1),
+  );
+  const placements: StampPlacement[] = [];
   pages.forEach((page, i) => {
-    drawStamp(page, { regular, bold }, text, `${text.detail} · Blatt ${i + 1} von ${total}`);
+    const detail = `${text.detail} · Blatt ${i + 1} von ${total}`;
+    const rendered = grey.get(i + 1) as GreyPage;
+    const visibleWidth = rendered.width * (72 / 18);
+    const place = (compact: boolean) => {
+      const layout = stampLayout({ regular, bold }, text, compact, visibleWidth);
+      const w = layout.boxWidth * layout.scale;
+      const h = layout.boxHeight * layout.scale;
+      return { layout, w, h, spot: findFreeRect(rendered, w, h) };
+    };
+    let fit: StampPlacement["fit"] = "full";
+    let chosen = place(false);
+    if (!chosen.spot) {
+      fit = "compact";
+      chosen = place(true);
+    }
+    let spot = chosen.spot;
+    if (!spot) {
+      fit = "covering";
+      spot = leastOccupiedRect(rendered, chosen.w, chosen.h) ?? {
+        x: 14.2,
+        y: 14.2,
+        width: chosen.w,
+        height: chosen.h,
+      };
+    }
+    drawStamp(page, { regular, bold }, text, detail, chosen.layout, spot);
+    placements.push({ page: i + 1, x: spot.x, y: spot.y, width: chosen.w, height: chosen.h, fit });
   });
   // A new file of the authority: the architect's document information and XMP go.
   freshInfo(doc);
@@ -157,7 +135,31 @@ export async function stampPdf(
     idSeed: pdfIdSeed("stamp", { source, text }),
   });
   const bytes = await doc.save({ useObjectStreams: true });
-  return { bytes, pageCount: total };
+  return {
+    bytes,
+    pageCount: total,
+    placements,
+    tight: placements.filter((p) => p.fit !== "full").map((p) => p.page),
+  };
+}
+
+const HEAD_SIZE = 8.5;
+
+function stampLayout(
+  fonts: { regular: PDFFont; bold: PDFFont },
+  text: StampText,
+  compact: boolean,
+  visibleWidth: number,
+): StampLayout {
+  const headline = clean(fonts.bold, text.headline);
+  const innerWidth = Math.max(200, textWidth(fonts.bold, headline, HEAD_SIZE));
+  const boxWidth = innerWidth + 2 * PAD;
+  const boxHeight = compact ? 30 : STAMP_HEIGHT;
+  // Small sheets get a proportionally smaller stamp rather than a clipped one; compact stamps
+  // are smaller still.
+  const fitScale = Math.max(0.3, (visibleWidth - 2 * 14.2 - 16) / boxWidth);
+  const scale = Math.min(compact ? 0.75 : 1, fitScale);
+  return { scale, compact, boxWidth, boxHeight };
 }
 
 function drawStamp(
@@ -165,43 +167,34 @@ function drawStamp(
   fonts: { regular: PDFFont; bold: PDFFont },
   text: StampText,
   detail: string,
+  layout: StampLayout,
+  at: { x: number; y: number },
 ) {
   const { regular, bold } = fonts;
+  const { scale, boxWidth, boxHeight, compact } = layout;
+  const innerWidth = boxWidth - 2 * PAD;
   const headline = clean(bold, text.headline);
-  const headSize = 8.5;
-  const innerWidth = Math.max(200, textWidth(bold, headline, headSize));
-  const authorityLines = wrap(regular, 7, text.authority, innerWidth).slice(0, 2);
+  const authorityLines = wrap(regular, 7, text.authority, innerWidth).slice(0, compact ? 1 : 2);
   const detailLine = wrap(regular, 6.3, detail, innerWidth)[0] ?? "";
-  const boxWidth = innerWidth + 2 * PAD;
-  const boxHeight = STAMP_STRIP_HEIGHT - 10;
-
-  // Small sheets get a proportionally smaller stamp (and strip) rather than a clipped one.
-  const visualWidth = rotationOf(page) % 180 === 0 ? page.getCropBox().width : page.getCropBox().height;
-  const scale = Math.min(1, (visualWidth - 12) / boxWidth);
-  const strip = STAMP_STRIP_HEIGHT * scale;
-  const { matrix, width } = addTopStrip(page, strip);
-
-  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...matrix));
-  page.pushOperators(concatTransformationMatrix(scale, 0, 0, scale, 0, 0));
-  // Visual coordinates from here: the strip spans u in [0, width/scale], v in [0, STAMP_STRIP_HEIGHT].
-  const x = width / scale - boxWidth - 6;
-  const y = 4;
-  page.drawRectangle({
-    x,
-    y,
-    width: boxWidth,
-    height: boxHeight,
-    borderColor: STAMP_COLOR,
-    borderWidth: 1.2,
-    color: rgb(1, 1, 1),
+  isolateContent(page);
+  drawUpright(page, at.x, at.y, () => {
+    page.pushOperators(concatTransformationMatrix(scale, 0, 0, scale, 0, 0));
+    page.drawRectangle({
+      x: 0,
+      y: 0,
+      width: boxWidth,
+      height: boxHeight,
+      borderColor: STAMP_COLOR,
+      borderWidth: 1.2,
+      color: rgb(1, 1, 1),
+    });
+    let ty = boxHeight - PAD - HEAD_SIZE + 1;
+    page.drawText(headline, { x: PAD, y: ty, font: bold, size: HEAD_SIZE, color: STAMP_COLOR });
+    ty -= 11;
+    for (const line of authorityLines) {
+      page.drawText(line, { x: PAD, y: ty, font: regular, size: 7, color: STAMP_COLOR });
+      ty -= 9;
+    }
+    if (!compact) page.drawText(detailLine, { x: PAD, y: 5, font: regular, size: 6.3, color: STAMP_COLOR });
   });
-  let ty = y + boxHeight - PAD - headSize + 1;
-  page.drawText(headline, { x: x + PAD, y: ty, font: bold, size: headSize, color: STAMP_COLOR });
-  ty -= 11;
-  for (const line of authorityLines) {
-    page.drawText(line, { x: x + PAD, y: ty, font: regular, size: 7, color: STAMP_COLOR });
-    ty -= 9;
-  }
-  page.drawText(detailLine, { x: x + PAD, y: y + 5, font: regular, size: 6.3, color: STAMP_COLOR });
-  page.pushOperators(popGraphicsState());
 }

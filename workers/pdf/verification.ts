@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,27 +89,38 @@ function parsePgm(buf: Buffer): GreyPage {
   return { width, height, data: new Uint8Array(data) };
 }
 
-/** Renders the pages (1-based numbers) of a PDF at low resolution in grey, as the reader sees them. */
+/**
+ * Renders the pages (1-based numbers) of a PDF at low resolution in grey, as the reader sees them:
+ * one pdftoppm run for the whole range (starting it once per page cost three times as much).
+ */
 export async function renderGreyPages(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
+  const out = new Map<number, GreyPage>();
+  if (pages.length === 0) return out;
   const dir = await mkdtemp(path.join(tmpdir(), "bauantrag-mark-"));
   try {
     const file = path.join(dir, "in.pdf");
     await writeFile(file, pdf);
-    const out = new Map<number, GreyPage>();
-    for (const n of pages) {
-      const pgm = await execFileBuffer("pdftoppm", [
-        "-gray",
-        "-r",
-        String(DPI),
-        "-f",
-        String(n),
-        "-l",
-        String(n),
-        "-singlefile",
-        file,
-      ]);
-      out.set(n, parsePgm(pgm));
+    const first = Math.min(...pages);
+    const last = Math.max(...pages);
+    await execFileBuffer("pdftoppm", [
+      "-gray",
+      "-r",
+      String(DPI),
+      "-f",
+      String(first),
+      "-l",
+      String(last),
+      file,
+      path.join(dir, "p"),
+    ]);
+    // pdftoppm names the files p-<n>.pgm with n zero-padded to the width of the last page number.
+    for (const name of await readdir(dir)) {
+      const m = /^p-(\d+)\.pgm$/.exec(name);
+      if (!m) continue;
+      const n = Number(m[1]);
+      if (pages.includes(n)) out.set(n, parsePgm(await readFile(path.join(dir, name))));
     }
+    for (const n of pages) if (!out.has(n)) throw new Error(`Seite ${n} wurde nicht gerendert`);
     return out;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -124,12 +135,7 @@ export interface VisibleRect {
   height: number;
 }
 
-/**
- * An ink-free rectangle of `width`×`height` points on the rendered page, at least 5 mm (plus one
- * pixel of clearance) from every edge, the lowest one first and among those the rightmost; null
- * when none fits.
- */
-export function findFreeRect(page: GreyPage, width: number, height: number): VisibleRect | null {
+function inkTable(page: GreyPage): (x0: number, y0: number, x1: number, y1: number) => number {
   const { width: W, height: H, data } = page;
   // Summed-area table of ink pixels.
   const sat = new Int32Array((W + 1) * (H + 1));
@@ -140,28 +146,56 @@ export function findFreeRect(page: GreyPage, width: number, height: number): Vis
       sat[(y + 1) * (W + 1) + x + 1] = (sat[y * (W + 1) + x + 1] as number) + row;
     }
   }
-  const inkIn = (x0: number, y0: number, x1: number, y1: number) =>
+  return (x0, y0, x1, y1) =>
     (sat[y1 * (W + 1) + x1] as number) -
     (sat[y0 * (W + 1) + x1] as number) -
     (sat[y1 * (W + 1) + x0] as number) +
     (sat[y0 * (W + 1) + x0] as number);
+}
+
+/**
+ * Scans every position of a `width`×`height` pt rectangle (one pixel clearance around) at least
+ * 5 mm from every edge and returns the one with the least ink, nearest the bottom-right corner
+ * (where title blocks sit) among equals; `maxInk` 0 asks for an empty one. Null when the page is
+ * too small for the rectangle or nothing is within `maxInk`.
+ */
+function bestRect(page: GreyPage, width: number, height: number, maxInk: number): VisibleRect | null {
+  const { width: W, height: H } = page;
+  const inkIn = inkTable(page);
   const edge = Math.ceil(EDGE_PT / PT_PER_PX);
-  const w = Math.ceil(width / PT_PER_PX) + 2; // one pixel clearance around
+  const w = Math.ceil(width / PT_PER_PX) + 2;
   const h = Math.ceil(height / PT_PER_PX) + 2;
-  // Top rows in pixels: the lowest position has the largest top.
+  let best: { left: number; top: number; ink: number; distance: number } | null = null;
   for (let top = H - edge - h; top >= edge; top--) {
     for (let left = W - edge - w; left >= edge; left--) {
-      if (inkIn(left, top, left + w, top + h) === 0) {
-        return {
-          x: (left + 1) * PT_PER_PX,
-          y: (H - top - h + 1) * PT_PER_PX,
-          width,
-          height,
-        };
+      const ink = inkIn(left, top, left + w, top + h);
+      if (ink > maxInk) continue;
+      const distance = W - edge - (left + w) + (H - edge - (top + h));
+      if (!best || ink < best.ink || (ink === best.ink && distance < best.distance)) {
+        best = { left, top, ink, distance };
       }
     }
   }
-  return null;
+  if (!best) return null;
+  return {
+    x: (best.left + 1) * PT_PER_PX,
+    y: (H - best.top - h + 1) * PT_PER_PX,
+    width,
+    height,
+  };
+}
+
+/**
+ * An ink-free rectangle of `width`×`height` points on the rendered page, at least 5 mm (plus one
+ * pixel of clearance) from every edge, the one nearest the bottom-right corner; null when none fits.
+ */
+export function findFreeRect(page: GreyPage, width: number, height: number): VisibleRect | null {
+  return bestRect(page, width, height, 0);
+}
+
+/** Where a rectangle covers the least of the drawing (≥ 5 mm from the edges); null only when the page is too small. */
+export function leastOccupiedRect(page: GreyPage, width: number, height: number): VisibleRect | null {
+  return bestRect(page, width, height, Number.POSITIVE_INFINITY);
 }
 
 // --- Drawing -----------------------------------------------------------------------------------
@@ -278,7 +312,11 @@ function berlinDateTime(d: Date): string {
 }
 
 /** Where the visible point (vx, vy) of a page lies in user space, and the angle that draws upright there. */
-function visibleToUser(page: PDFPage, vx: number, vy: number): { x: number; y: number; angle: number } {
+export function visibleToUser(
+  page: PDFPage,
+  vx: number,
+  vy: number,
+): { x: number; y: number; angle: number } {
   const { x: bx, y: by, width: w, height: h } = page.getCropBox();
   const angle = (((page.getRotation().angle % 360) + 360) % 360) as 0 | 90 | 180 | 270;
   switch (angle) {
@@ -294,7 +332,7 @@ function visibleToUser(page: PDFPage, vx: number, vy: number): { x: number; y: n
 }
 
 /** Runs `draw` in a coordinate system whose origin is the visible point (vx, vy), upright for the reader. */
-function drawUpright(page: PDFPage, vx: number, vy: number, draw: () => void): void {
+export function drawUpright(page: PDFPage, vx: number, vy: number, draw: () => void): void {
   const { x, y, angle } = visibleToUser(page, vx, vy);
   const r = (angle * Math.PI) / 180;
   const cos = Math.round(Math.cos(r));
@@ -306,7 +344,7 @@ function drawUpright(page: PDFPage, vx: number, vy: number, draw: () => void): v
 
 const wrapped = new WeakSet<PDFPage>();
 /** The page's own content in q … Q, so a transformation it leaves behind cannot move the mark. */
-function isolateContent(page: PDFPage): void {
+export function isolateContent(page: PDFPage): void {
   if (wrapped.has(page)) return;
   const { context } = page.doc;
   const start = context.register(context.contentStream([pushGraphicsState()]));
