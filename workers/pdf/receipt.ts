@@ -116,7 +116,7 @@ export function formatSize(bytes: number): string {
 // ---- layout constants (points; A4 is 595 x 842) -------------------------------------------------
 
 const MARGIN = { top: 48, bottom: 64, left: 56, right: 56 };
-const BODY = 9.5;
+const BODY = 10;
 const LEADING = 1.38;
 const SMALL = 7.5;
 const LABEL_WIDTH = 128;

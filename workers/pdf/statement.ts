@@ -42,7 +42,7 @@ export interface StatementPdfData {
 }
 
 const MARGIN = { top: 48, bottom: 64, left: 56, right: 56 };
-const BODY = 9.5;
+const BODY = 10;
 const LEADING = 1.38;
 const LABEL_WIDTH = 128;
 const lh = (size: number) => size * LEADING;
