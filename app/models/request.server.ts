@@ -1,3 +1,4 @@
+import type { OpenRequestItem } from "~/domain/completeness/open-items";
 import type { Prisma } from "~/generated/prisma/client";
 import { applicantScope, authorityScope, isUuid } from "~/models/application.server";
 import { transitionApplication } from "~/models/lifecycle.server";
@@ -133,6 +134,43 @@ export async function getOpenRequestForMember(
     orderBy: { sentAt: "desc" },
   });
   return row ? toView(row) : null;
+}
+
+/**
+ * Applicant side: the items of the open request, each with whether it is fulfilled — answered in
+ * writing, or (for a document item) an accepted new version of that document uploaded since the
+ * request was sent. Input of openItemsOf (app/domain/completeness/open-items.ts). Null: no open request.
+ */
+export async function openRequestItemsForMember(
+  user: SessionUser,
+  applicationId: string,
+): Promise<{ sentAt: Date; items: OpenRequestItem[] } | null> {
+  const req = await getOpenRequestForMember(user, applicationId);
+  if (!req) return null;
+  const codes = [...new Set(req.items.flatMap((i) => (i.documentTypeCode ? [i.documentTypeCode] : [])))];
+  const fresh =
+    codes.length === 0
+      ? []
+      : await db().documentVersion.findMany({
+          where: {
+            createdAt: { gt: req.sentAt },
+            checkStatus: "ACCEPTED",
+            document: { applicationId: req.applicationId, typeCode: { in: codes } },
+          },
+          select: { document: { select: { typeCode: true } } },
+        });
+  const renewed = new Set(fresh.map((v) => v.document.typeCode));
+  return {
+    sentAt: req.sentAt,
+    items: req.items.map((i) => ({
+      id: i.id,
+      position: i.position,
+      message: i.message,
+      categoryLabel: i.categoryLabel,
+      documentTypeCode: i.documentTypeCode,
+      fulfilled: i.answeredAt !== null || (i.documentTypeCode !== null && renewed.has(i.documentTypeCode)),
+    })),
+  };
 }
 
 /** Applicant side: every request of the application (answered ones too), newest first. Never the internal note. */

@@ -7,6 +7,7 @@ import { PendingInvitations } from "~/components/application/parties-panels";
 import { EmptyState } from "~/components/empty-state";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import { evaluateCompleteness } from "~/domain/completeness";
+import { openItemsOf } from "~/domain/completeness/open-items";
 import { formatDateTime, isoString } from "~/domain/format";
 import { listApplicationOverviewForMember } from "~/models/case-file.server";
 import { readApplicationData } from "~/models/draft.server";
@@ -29,16 +30,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
       hasFile: d._count.versions > 0,
       toBeSubmittedLater: d.toBeSubmittedLater,
     }));
-    // Drafts: what still blocks submission. Submitted: documents still to be handed in.
+    // Drafts: what still blocks submission. Submitted: documents still to be handed in, by the same
+    // evaluation as the case page (none once decided or withdrawn; issue 14 item 5).
+    const input = {
+      profile: r.authority.landProfile,
+      procedureType: r.procedureType,
+      data: readApplicationData(r.data),
+      documents,
+    };
     const openItems =
       r.status === "DRAFT"
-        ? evaluateCompleteness({
-            profile: r.authority.landProfile,
-            procedureType: r.procedureType,
-            data: readApplicationData(r.data),
-            documents,
-          }).counts.blocking
-        : documents.filter((d) => d.toBeSubmittedLater && !d.hasFile).length;
+        ? evaluateCompleteness(input).counts.blocking
+        : openItemsOf(r.status, input).length;
     return {
       id: r.id,
       title: r.title,

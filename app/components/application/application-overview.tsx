@@ -115,12 +115,16 @@ export function SubmittedOverview() {
           <h2 className="kern-heading-medium" id="offene-punkte">
             Offene Punkte ({openItems.length})
           </h2>
-          <p className="kern-body">Diese Unterlagen haben Sie als „wird nachgereicht“ angegeben:</p>
+          <p className="kern-body">
+            Noch offen sind Unterlagen, die Sie als „wird nachgereicht“ angegeben haben, und Punkte einer
+            Nachforderung der Bauaufsicht, die noch nicht beantwortet sind. Erledigte Punkte verschwinden von
+            selbst.
+          </p>
           <ul className="app-findings" data-testid="open-items">
             {openItems.map((o) => (
-              <li key={o.ruleId} className="app-finding app-finding--missing-document">
+              <li key={o.key} className="app-finding app-finding--missing-document" data-source={o.source}>
                 {o.message}
-                <span className="app-finding__basis">{o.legalBasis}</span>
+                <span className="app-finding__basis">{o.basis}</span>
               </li>
             ))}
           </ul>

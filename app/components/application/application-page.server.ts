@@ -1,8 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { toCompletenessBase } from "~/components/completeness-panel";
 import { eventDetail, eventLabel } from "~/components/status";
+import { openItemsOf } from "~/domain/completeness/open-items";
 import { documentTypeLabel } from "~/domain/document-types";
-import { formatBytes } from "~/domain/format";
+import { formatBytes, formatDate } from "~/domain/format";
 import { getBekanntgabeForMember } from "~/models/bekanntgabe.server";
 import { getSubmittedSnapshotForMember, listCaseHistoryForMember } from "~/models/case-file.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
@@ -15,7 +16,7 @@ import {
   MEMBER_ROLE_LABELS,
   MEMBER_ROLES,
 } from "~/models/member.server";
-import { getOpenRequestForMember } from "~/models/request.server";
+import { getOpenRequestForMember, openRequestItemsForMember } from "~/models/request.server";
 import { readSnapshot } from "~/models/submission.server";
 import { getConsentStatus, MANDATE_DECLARATION, OWNER_DECLARATION } from "~/models/submission-consent.server";
 import { WITHDRAWABLE_STATUSES, withdrawApplication } from "~/models/withdrawal.server";
@@ -62,6 +63,7 @@ export async function loadApplicationPage({ request, params }: LoaderFunctionArg
     // Comments start with the submission (the authority has nothing to talk about before).
     view.status === "DRAFT" ? Promise.resolve(null) : loadCaseComments(user, view.id),
   ]);
+  const requestItems = view.editable ? null : await openRequestItemsForMember(user, view.id);
   const snapshot = readSnapshot(view.editable ? null : await getSubmittedSnapshotForMember(user, view.id));
   // Parties (issue 14): what a submission would rest on while a draft; the Bekanntgabe once decided.
   const [consent, bekanntgabe, decided] = await Promise.all([
@@ -116,7 +118,12 @@ export async function loadApplicationPage({ request, params }: LoaderFunctionArg
     })),
     base: view.editable ? toCompletenessBase(completenessInputFor(view)) : null,
     data: snapshot ? readApplicationData(snapshot.data) : view.data,
-    openItems: snapshot?.openItems ?? [],
+    // One source (issue 14 item 5): the current completeness evaluation plus the open request.
+    openItems: openItemsOf(
+      view.status,
+      completenessInputFor(view),
+      requestItems ? { sentLabel: formatDate(requestItems.sentAt), items: requestItems.items } : null,
+    ),
     generated: GENERATED_KINDS.map((g) => {
       const doc = generated.find((x) => x.kind === g.kind);
       return {
