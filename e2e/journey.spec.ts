@@ -185,7 +185,8 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
 
     // --- Architect: the decision on the case page; the worker's files appear; download and check.
     await architect.goto(`/antraege/${id}`);
-    await expect(architect.getByTestId("decision-summary")).toContainText(/Baugenehmigung gültig bis/);
+    // The validity runs from the Bekanntgabe (issue 14): shown once the Bescheid is retrieved.
+    await expect(architect.getByTestId("decision-summary")).toContainText("Baugenehmigung");
     const files = architect.getByTestId("decision-files");
     await expect(files.locator('a[data-kind="BESCHEID"]')).toHaveCount(1, { timeout: 60_000 });
     await expect(files.locator('a[data-kind="APPROVED_PLAN"]', { hasText: "Grundrisse" })).toHaveCount(1);
@@ -198,6 +199,10 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
     await files.locator('a[data-kind="BESCHEID"]').click();
     const bescheidFile = path.join(ARTIFACTS, "journey-bescheid.pdf");
     await (await bescheidDownload).saveAs(bescheidFile);
+    // The download is the retrieval: bekannt gegeben the next day, Widerspruch and validity run from it.
+    await architect.reload();
+    await expect(architect.getByTestId("bekanntgabe-date")).toContainText("Bekannt gegeben am");
+    await expect(architect.getByTestId("validity-end")).toContainText("§ 73 LBauO M-V");
     const bescheidText = pdfText(bescheidFile);
     expect(bescheidText).toContain(fileNumber);
     expect(bescheidText).toContain(AUFLAGE);

@@ -117,10 +117,9 @@ export function eventDetail(type: string, payload: unknown): string {
       return str(p.deadline) ? `Frist bis ${formatDate(str(p.deadline))}` : "";
     case "application.withdrawn":
       return str(p.reason) ? `Grund: ${str(p.reason)}` : "";
+    // The validity runs from the Bekanntgabe (decision.retrieved / post delivery), not from here.
     case "decision.decided":
-      return [str(p.kindLabel), str(p.validUntil) ? `gültig bis ${formatDate(str(p.validUntil))}` : ""]
-        .filter(Boolean)
-        .join(", ");
+      return str(p.kindLabel);
     // The history is shown to the applicant side too: the outcome of a statement stays with the
     // authority (statement files are audience AUTHORITY); only who answered is named.
     case "participation.opened":
