@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ApplicationData } from "~/domain/application-data";
+import { isNeverShared } from "~/domain/need-to-know";
 import type { AgencyType } from "~/generated/prisma/client";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { confirmComplete, startReview } from "~/models/review.server";
@@ -105,14 +106,17 @@ export async function createCompleteCase(
   });
 }
 
-/** Latest version ids of the case's documents. */
+/** Latest version ids of the case's documents that may be shared (never the statistics forms). */
 export async function currentVersionIds(applicationId: string): Promise<string[]> {
   const docs = await db().document.findMany({
     where: { applicationId },
     orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
-    select: { versions: { orderBy: { versionNumber: "desc" }, take: 1, select: { id: true } } },
+    select: {
+      typeCode: true,
+      versions: { orderBy: { versionNumber: "desc" }, take: 1, select: { id: true } },
+    },
   });
-  return docs.flatMap((d) => d.versions.map((v) => v.id));
+  return docs.filter((d) => !isNeverShared(d.typeCode)).flatMap((d) => d.versions.map((v) => v.id));
 }
 
 /**

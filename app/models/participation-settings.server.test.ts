@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { PRODUCT_DEFAULTS } from "~/domain/need-to-know";
 import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
-import { getParticipationSettings, saveParticipationSettings } from "./participation-settings.server";
+import {
+  getParticipationSettings,
+  saveDocumentDefaults,
+  saveParticipationSettings,
+} from "./participation-settings.server";
+
+function formOf(entries: [string, string][]) {
+  const f = new FormData();
+  for (const [k, v] of entries) f.append(k, v);
+  return f;
+}
 
 describe("participation settings", () => {
   it("an admin sets the reminder days of their own authority; bad input is refused in German", async () => {
@@ -36,5 +47,45 @@ describe("participation settings", () => {
     await expect(saveParticipationSettings(clerk, { reminderDays: "1" })).rejects.toMatchObject({
       init: { status: 403 },
     });
+  });
+
+  it("an admin sets the need-to-know defaults per kind of agency; statistics forms are refused; reset", async () => {
+    const district = await createTestDistrict("participation-docs");
+    const admin = await sessionUser({ roles: ["ADMIN"], authorityId: district.authority.id });
+    const clerk = await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id });
+    expect(await getParticipationSettings(admin)).toMatchObject({ customDefaults: false });
+    expect((await getParticipationSettings(admin)).documentDefaults.BRANDSCHUTZ).toEqual([
+      ...PRODUCT_DEFAULTS.BRANDSCHUTZ,
+    ]);
+
+    const refused = await saveDocumentDefaults(
+      admin,
+      formOf([
+        ["docs.BRANDSCHUTZ", "2701"],
+        ["docs.BRANDSCHUTZ", "2501"],
+      ]),
+    );
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message).toContain("statistische Erhebungsbogen");
+    expect((await getParticipationSettings(admin)).customDefaults).toBe(false);
+
+    expect(
+      await saveDocumentDefaults(
+        admin,
+        formOf([
+          ["docs.BRANDSCHUTZ", "2701"],
+          ["docs.BRANDSCHUTZ", "1803"],
+        ]),
+      ),
+    ).toEqual({ ok: true });
+    const saved = await getParticipationSettings(admin);
+    expect(saved.customDefaults).toBe(true);
+    expect(saved.documentDefaults.BRANDSCHUTZ).toEqual(["2701", "1803"]);
+    // A kind with nothing ticked gets nothing pre-selected (the clerk adds by hand).
+    expect(saved.documentDefaults.GEMEINDE).toEqual([]);
+
+    expect(await saveDocumentDefaults(admin, formOf([["reset", "1"]]))).toEqual({ ok: true });
+    expect((await getParticipationSettings(admin)).customDefaults).toBe(false);
+    await expect(saveDocumentDefaults(clerk, formOf([]))).rejects.toMatchObject({ init: { status: 403 } });
   });
 });

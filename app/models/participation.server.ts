@@ -6,6 +6,7 @@ import {
   checkApplicationTransition,
   PARTICIPATION_STATES,
 } from "~/domain/lifecycle";
+import { isNeverShared, resolveNeedToKnow } from "~/domain/need-to-know";
 import {
   type AgencyTarget,
   type AgencyTypeName,
@@ -90,7 +91,7 @@ const caseSelect = {
   fileNumber: true,
   title: true,
   data: true,
-  authority: { select: { id: true, name: true, landProfile: true } },
+  authority: { select: { id: true, name: true, landProfile: true, participationDocumentDefaults: true } },
 } satisfies Prisma.ApplicationSelect;
 
 async function loadCase(client: Tx, authorityId: string, applicationId: string) {
@@ -166,18 +167,21 @@ async function currentVersions(client: Tx, applicationId: string) {
       },
     },
   });
-  return docs.flatMap((d) =>
-    d.versions.map((v) => ({
-      versionId: v.id,
-      documentId: d.id,
-      typeCode: d.typeCode,
-      typeLabel: documentTypeLabel(d.typeCode),
-      title: d.title,
-      versionNumber: v.versionNumber,
-      filename: v.filename,
-      pageCount: v.pageCount,
-    })),
-  );
+  // Need-to-know: the statistics forms are never offered to an agency (statistical secrecy).
+  return docs
+    .filter((d) => !isNeverShared(d.typeCode))
+    .flatMap((d) =>
+      d.versions.map((v) => ({
+        versionId: v.id,
+        documentId: d.id,
+        typeCode: d.typeCode,
+        typeLabel: documentTypeLabel(d.typeCode),
+        title: d.title,
+        versionNumber: v.versionNumber,
+        filename: v.filename,
+        pageCount: v.pageCount,
+      })),
+    );
 }
 
 export interface ProposalRow {
@@ -263,6 +267,8 @@ export async function getParticipationProposal(
       authorityName: app.authority.name,
     },
     canStart: checkApplicationTransition("startParticipation", app.status, "authority").ok && !closed,
+    /** Document types pre-selected per kind of agency (the authority's need-to-know defaults). */
+    documentDefaults: resolveNeedToKnow(app.authority.participationDocumentDefaults),
     /** The Land's provision for replacing a refused Einvernehmen (Ersetzung). */
     consentReplacementBasis: localizeLegalBasis(
       profileOf(app.authority.landProfile),
@@ -399,7 +405,9 @@ export async function startParticipation(
           throw new Refused(`${agency.name}: Bitte wählen Sie mindestens eine Unterlage aus.`);
         }
         if (versionIds.some((v) => !versions.has(v))) {
-          throw new Refused(`${agency.name}: Eine ausgewählte Unterlage gehört nicht zu diesem Fall.`);
+          throw new Refused(
+            `${agency.name}: Eine ausgewählte Unterlage gehört nicht zu diesem Fall oder darf nicht weitergegeben werden (der statistische Erhebungsbogen bleibt beim Statistischen Amt).`,
+          );
         }
         const reason = String(sel.reason ?? "").trim() || rule.reason;
         const silenceIsConsent = rule.silenceIsConsent;
@@ -467,13 +475,16 @@ export async function startParticipation(
   }
 }
 
-/** Ids of every document version of the case (a participation may share an older one on purpose). */
+/**
+ * Ids of every document version of the case that may be shared (a participation may share an older
+ * one on purpose); the statistics forms never are.
+ */
 async function currentVersionIdsOfCase(tx: Tx, applicationId: string): Promise<Set<string>> {
   const rows = await tx.documentVersion.findMany({
     where: { document: { applicationId } },
-    select: { id: true },
+    select: { id: true, document: { select: { typeCode: true } } },
   });
-  return new Set(rows.map((r) => r.id));
+  return new Set(rows.filter((r) => !isNeverShared(r.document.typeCode)).map((r) => r.id));
 }
 
 // ---- board ----------------------------------------------------------------------------------------

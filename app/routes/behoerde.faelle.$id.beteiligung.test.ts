@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { initialRows } from "~/components/participation/start-form";
+import { addDocumentVersion } from "~/models/draft-fixtures.server";
 import {
   createCompleteCase,
   createParticipationDistrict,
@@ -44,7 +46,7 @@ function formFields(data: LoaderData, rows = data.proposal.suggestions.filter((s
     fields.push([`rows[${i}].deadline`, s.deadlineDate]);
     fields.push([`rows[${i}].question`, s.suggestion.question]);
     fields.push([`rows[${i}].reason`, s.suggestion.reason]);
-    fields.push([`rows[${i}].silence`, s.suggestion.silenceIsConsent ? "consent" : "none"]);
+    fields.push([`rows[${i}].kind`, s.suggestion.participationKind]);
     for (const doc of data.proposal.documents) fields.push([`rows[${i}].docs`, doc.versionId]);
   });
   return fields;
@@ -116,7 +118,12 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
       strassenbau,
     ]);
     expect(rows[0]?.question).toBe("Eigene Frage der Sachbearbeitung");
-    expect(rows[4]?.documentVersionIds).toHaveLength(data.proposal.documents.length);
+    // The added agency starts with what its kind needs (need-to-know), not with everything.
+    const needed = new Set(data.proposal.documentDefaults.STRASSENBAU);
+    expect(rows[4]?.documentVersionIds).toEqual(
+      data.proposal.documents.filter((x) => needed.has(x.typeCode)).map((x) => x.versionId),
+    );
+    expect(rows[4]?.documentVersionIds.length).toBeLessThan(data.proposal.documents.length);
 
     const bad = fields.map(([k, v]): [string, string] =>
       k === "rows[1].deadline" ? [k, "2020-01-01"] : [k, v],
@@ -178,5 +185,45 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     const board = ((await get(d.clerk, app.id)).data as LoaderData).board;
     expect(board.every((b) => b.closedAt !== null)).toBe(true);
     expect(((await get(d.clerk, app.id)).data as LoaderData).proposal.canStart).toBe(false);
+  });
+
+  it("need-to-know: per kind only what it needs, never the statistics form; 'Alle auswählen'/'Keine' without JavaScript", async () => {
+    const app = await createCompleteCase(d);
+    await addDocumentVersion(app.id, "2501", d.architect.id);
+    await addDocumentVersion(app.id, "2701", d.architect.id);
+    const data = (await get(d.clerk, app.id)).data as LoaderData;
+    const types = data.proposal.documents.map((x) => x.typeCode);
+    expect(types).toContain("2701");
+    expect(types).not.toContain("2501");
+    const rows = initialRows(data.proposal as never);
+    const typesOf = (agencyId: string) => {
+      const ids = new Set(rows.find((r) => r.agencyId === agencyId)?.documentVersionIds);
+      return data.proposal.documents.filter((x) => ids.has(x.versionId)).map((x) => x.typeCode);
+    };
+    expect(typesOf(d.agencies.BRANDSCHUTZ!.id)).toContain("2701");
+    expect(typesOf(d.agencies.NATURSCHUTZ!.id)).not.toContain("2701");
+    expect(typesOf(d.agencies.NATURSCHUTZ!.id)).toContain("1803");
+
+    // Without JavaScript: "Keine" and "Alle auswählen" of row 1 are round trips keeping the rest.
+    const fields = formFields(data);
+    const none = await post(d.clerk, app.id, [["intent", "docs-none-1"], ...fields]);
+    const noneRows = (none.data as { rows: { documentVersionIds: string[]; question: string }[] }).rows;
+    expect(noneRows[1]?.documentVersionIds).toEqual([]);
+    expect(noneRows[0]?.documentVersionIds.length).toBe(data.proposal.documents.length);
+    const all = await post(d.clerk, app.id, [
+      ["intent", "docs-all-1"],
+      ...fields.filter(([k]) => k !== "rows[1].docs"),
+    ]);
+    const allRows = (all.data as { rows: { documentVersionIds: string[] }[] }).rows;
+    expect(allRows[1]?.documentVersionIds.length).toBe(data.proposal.documents.length);
+
+    // The statistics form cannot be sent, even when posted on purpose.
+    const stat = await db().documentVersion.findFirstOrThrow({
+      where: { document: { applicationId: app.id, typeCode: "2501" } },
+      select: { id: true },
+    });
+    const refused = await post(d.clerk, app.id, [["intent", "start"], ...fields, ["rows[0].docs", stat.id]]);
+    expect((refused.data as { message: string }).message).toContain("Erhebungsbogen");
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
   });
 });

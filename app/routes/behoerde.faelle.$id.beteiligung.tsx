@@ -9,7 +9,7 @@ import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { IntentButton } from "~/components/intent-button";
 import { ConsentRefusalActions } from "~/components/participation/consent-refusal";
-import { readRows, rowFor, StartForm } from "~/components/participation/start-form";
+import { applyDocsIntent, readRows, rowFor, StartForm } from "~/components/participation/start-form";
 import { StatusBadge } from "~/components/status";
 import { berlinDate } from "~/domain/deadlines";
 import { formatDate } from "~/domain/format";
@@ -67,6 +67,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const back = (ok: string) => redirect(`/behoerde/faelle/${id}/beteiligung?ok=${ok}`);
 
+  if (intent.startsWith("docs-")) {
+    // Without JavaScript: "Alle auswählen" / "Keine" of one row, keeping everything typed so far.
+    const proposal = await getParticipationProposal(user, id);
+    if (!proposal) notFound(NOT_FOUND);
+    return { rows: applyDocsIntent(intent, readRows(form), proposal), message: null, boardMessage: null };
+  }
   if (intent === "add" || intent === "start") {
     const rows = readRows(form);
     if (intent === "add") {

@@ -7,9 +7,11 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { NEED_TO_KNOW_KEYS, NEED_TO_KNOW_LABELS, SHAREABLE_TYPES } from "~/domain/need-to-know";
 import {
   getParticipationSettings,
   MAX_REMINDER_DAYS,
+  saveDocumentDefaults,
   saveParticipationSettings,
 } from "~/models/participation-settings.server";
 import { requireAuthorityPermission } from "~/utils/permissions.server";
@@ -24,9 +26,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireAuthorityPermission(request, "manage:authority:own");
   const form = await request.formData();
+  if (form.get("intent") === "documents") {
+    const r = await saveDocumentDefaults(admin, form);
+    if (!r.ok) return { ...r, form: "documents" as const, reminderDays: "" };
+    return redirect("/verwaltung/beteiligung?gespeichert=unterlagen");
+  }
   const reminderDays = String(form.get("reminderDays") ?? "");
   const r = await saveParticipationSettings(admin, { reminderDays });
-  if (!r.ok) return { ...r, reminderDays };
+  if (!r.ok) return { ...r, form: "reminder" as const, reminderDays };
   return redirect("/verwaltung/beteiligung?gespeichert=1");
 }
 
@@ -35,7 +42,8 @@ export default function ParticipationSettingsPage() {
   const a = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
-  const error = a && !a.ok ? a.message : null;
+  const error = a && !a.ok && a.form === "reminder" ? a.message : null;
+  const docsError = a && !a.ok && a.form === "documents" ? a.message : null;
   return (
     <>
       <p className="kern-body">
@@ -47,7 +55,9 @@ export default function ParticipationSettingsPage() {
       {params.get("gespeichert") && !a ? (
         <Alert tone="success" title="Gespeichert">
           <p className="kern-body" data-testid="settings-saved">
-            Die Einstellung wurde gespeichert.
+            {params.get("gespeichert") === "unterlagen"
+              ? "Die Voreinstellung der Unterlagen wurde gespeichert."
+              : "Die Einstellung wurde gespeichert."}
           </p>
         </Alert>
       ) : null}
@@ -68,7 +78,7 @@ export default function ParticipationSettingsPage() {
             style={{ maxWidth: "8rem" }}
             aria-describedby={error ? "reminderDays-hint reminderDays-error" : "reminderDays-hint"}
             aria-invalid={error ? true : undefined}
-            defaultValue={a && !a.ok ? a.reminderDays : String(s.reminderDays)}
+            defaultValue={a && !a.ok && a.form === "reminder" ? a.reminderDays : String(s.reminderDays)}
           />
           {error ? (
             <p className="kern-error" id="reminderDays-error">
@@ -80,6 +90,71 @@ export default function ParticipationSettingsPage() {
           <span className="kern-label">Speichern</span>
         </button>
       </Form>
+
+      <section className="app-section" aria-labelledby="unterlagen-title">
+        <h2 className="kern-heading-medium" id="unterlagen-title">
+          Unterlagen je Art der Stelle (Need-to-know)
+        </h2>
+        <p className="kern-body">
+          Im Beteiligungsformular sind für jede Stelle nur diese Unterlagenarten vorausgewählt; die
+          Sachbearbeitung kann im Einzelfall weitere hinzufügen. Der statistische Erhebungs- und Abgangsbogen
+          wird nie weitergegeben und steht deshalb nicht zur Wahl.
+          {s.customDefaults
+            ? " Ihre Behörde verwendet eine eigene Voreinstellung."
+            : " Es gilt die Voreinstellung des Produkts."}
+        </p>
+        {docsError ? (
+          <Alert tone="danger" title="Nicht gespeichert" announce>
+            <p className="kern-body" data-testid="documents-error">
+              {docsError}
+            </p>
+          </Alert>
+        ) : null}
+        <Form method="post" data-testid="document-defaults">
+          <input type="hidden" name="intent" value="documents" />
+          {NEED_TO_KNOW_KEYS.map((key) => (
+            <details key={key} className="app-section" data-testid="defaults-group" data-key={key}>
+              <summary className="kern-label">
+                {NEED_TO_KNOW_LABELS[key]} – {s.documentDefaults[key].length} Unterlagenarten
+              </summary>
+              <fieldset className="kern-fieldset">
+                <legend className="kern-label">Vorausgewählt für {NEED_TO_KNOW_LABELS[key]}</legend>
+                <div className="kern-fieldset__body">
+                  {SHAREABLE_TYPES.map((t) => (
+                    <div className="kern-form-check" key={t.code}>
+                      <input
+                        className="kern-form-check__input"
+                        type="checkbox"
+                        id={`docs-${key}-${t.code}`}
+                        name={`docs.${key}`}
+                        value={t.code}
+                        defaultChecked={s.documentDefaults[key].includes(t.code)}
+                      />
+                      <label className="kern-label" htmlFor={`docs-${key}-${t.code}`}>
+                        {t.shortLabel} ({t.code})
+                      </label>
+                    </div>
+                  ))}
+                </div>
+              </fieldset>
+            </details>
+          ))}
+          <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
+            <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
+              <span className="kern-label">Voreinstellung speichern</span>
+            </button>
+            <button
+              type="submit"
+              name="reset"
+              value="1"
+              className="kern-btn kern-btn--secondary"
+              disabled={busy}
+            >
+              <span className="kern-label">Auf die Voreinstellung des Produkts zurücksetzen</span>
+            </button>
+          </div>
+        </Form>
+      </section>
     </>
   );
 }

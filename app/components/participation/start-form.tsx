@@ -2,7 +2,12 @@ import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/alert";
 import { IntentButton } from "~/components/intent-button";
-import { PARTICIPATION_KIND_LABELS, type ParticipationKindName } from "~/domain/participation";
+import { needToKnowKey } from "~/domain/need-to-know";
+import {
+  type AgencyTarget,
+  PARTICIPATION_KIND_LABELS,
+  type ParticipationKindName,
+} from "~/domain/participation";
 import type { ParticipationProposal } from "~/models/participation.server";
 
 /**
@@ -29,9 +34,17 @@ function kindOf(v: unknown, fallback: ParticipationKindName): ParticipationKindN
   return v === "AGENCY_CONSENT" || v === "AGENCY_STATEMENT" || v === "MUNICIPAL_CONSENT" ? v : fallback;
 }
 
+/**
+ * Need-to-know: the versions of the document types the authority pre-selects for this kind of
+ * agency (never the statistics forms — the server does not even offer them).
+ */
+export function defaultVersionIds(p: ParticipationProposal, target: AgencyTarget): string[] {
+  const codes = new Set(p.documentDefaults[needToKnowKey(target)] ?? []);
+  return p.documents.filter((d) => codes.has(d.typeCode)).map((d) => d.versionId);
+}
+
 /** The rows the form starts with: every suggestion that has a registered agency, not yet asked. */
 export function initialRows(p: ParticipationProposal): Row[] {
-  const all = p.documents.map((d) => d.versionId);
   return p.suggestions.flatMap((s) =>
     s.agency && !s.alreadyParticipating
       ? [
@@ -42,7 +55,7 @@ export function initialRows(p: ParticipationProposal): Row[] {
             question: s.suggestion.question,
             reason: s.suggestion.reason,
             kind: s.suggestion.participationKind,
-            documentVersionIds: all,
+            documentVersionIds: defaultVersionIds(p, s.suggestion.target),
           },
         ]
       : [],
@@ -59,8 +72,21 @@ export function rowFor(p: ParticipationProposal, agencyId: string): Row | null {
     question: a.defaults.question,
     reason: a.defaults.reason,
     kind: a.defaults.participationKind,
-    documentVersionIds: p.documents.map((d) => d.versionId),
+    documentVersionIds: defaultVersionIds(p, a.defaults.target),
   };
+}
+
+/**
+ * "Alle auswählen" / "keine" of a row without JavaScript: intent `docs-all-<i>` / `docs-none-<i>`
+ * (a round trip that keeps everything typed). Null when the intent is not one of them.
+ */
+export function applyDocsIntent(intent: string, rows: Row[], p: ParticipationProposal): Row[] | null {
+  const m = /^docs-(all|none)-(\d{1,2})$/.exec(intent);
+  if (!m) return null;
+  const index = Number(m[2]);
+  return rows.map((r, i) =>
+    i === index ? { ...r, documentVersionIds: m[1] === "all" ? p.documents.map((d) => d.versionId) : [] } : r,
+  );
 }
 
 export function readRows(form: FormData): Row[] {
@@ -232,8 +258,41 @@ export function StartForm({
                     onChange={(e) => update(key, { question: e.target.value })}
                   />
                 </div>
-                <fieldset className="kern-fieldset">
+                <fieldset className="kern-fieldset" data-testid="row-documents">
                   <legend className="kern-label">Unterlagen für {name}</legend>
+                  <p className="kern-hint">
+                    Vorausgewählt ist, was diese Art von Stelle braucht. Der statistische Erhebungsbogen wird
+                    nie weitergegeben.
+                  </p>
+                  <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+                    <button
+                      type="submit"
+                      name="intent"
+                      value={`docs-all-${i}`}
+                      className="kern-btn kern-btn--tertiary"
+                      onClick={(e) => {
+                        // With JavaScript here; without, the action ticks them (round trip).
+                        e.preventDefault();
+                        update(key, { documentVersionIds: proposal.documents.map((d) => d.versionId) });
+                      }}
+                    >
+                      <span className="kern-label">Alle auswählen</span>
+                      <span className="kern-sr-only"> (Unterlagen für {name})</span>
+                    </button>
+                    <button
+                      type="submit"
+                      name="intent"
+                      value={`docs-none-${i}`}
+                      className="kern-btn kern-btn--tertiary"
+                      onClick={(e) => {
+                        e.preventDefault();
+                        update(key, { documentVersionIds: [] });
+                      }}
+                    >
+                      <span className="kern-label">Keine</span>
+                      <span className="kern-sr-only"> (Unterlagen für {name})</span>
+                    </button>
+                  </div>
                   <div className="kern-fieldset__body">
                     {proposal.documents.map((d) => (
                       <div className="kern-form-check" key={d.versionId}>
