@@ -1,10 +1,10 @@
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { GeneratedDocumentItems } from "~/components/case/generated-documents";
 import { CompletenessPanel, evaluateBase } from "~/components/completeness-panel";
 import { DecisionSection } from "~/components/decision/decision-section";
 import { ALL_STEPS, stepForSection } from "~/components/draft/steps";
 import { DataSummary } from "~/components/draft/summary";
+import { useReadyDocuments } from "~/components/ready-documents";
 import { formatDateTime, isoString } from "~/domain/format";
 import type { loadApplicationPage } from "./application-page.server";
 
@@ -65,18 +65,12 @@ export function DraftOverview() {
 
 /** A submitted application: what was filed and what was produced from it. */
 export function SubmittedOverview() {
-  const { application, documents, openItems, generated, moreGenerated, data, decision } =
+  const { application, documents, openItems, generated, moreGenerated, generatedIds, data, decision } =
     useLoaderData<typeof loadApplicationPage>();
-  const revalidator = useRevalidator();
   const pending = generated.some((g) => !g.doc);
-  // The worker renders the receipt and the XBau message after submission; poll until both are there.
-  useEffect(() => {
-    if (!pending) return;
-    const t = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 2000);
-    return () => clearInterval(t);
-  }, [pending, revalidator]);
+  // The worker renders the receipt, the XBau messages and later the Bescheid: they appear without a
+  // reload (a light poll of a resource route; the page data reloads only when something is new).
+  useReadyDocuments(application.id, generatedIds, pending);
   return (
     <>
       {pending ? (

@@ -132,6 +132,8 @@ export async function loadApplicationPage({ request, params }: LoaderFunctionArg
         doc: doc ? { id: doc.id, filename: doc.filename, size: formatBytes(Number(doc.sizeBytes)) } : null,
       };
     }),
+    // Every generated file the page knows; the readiness poll reloads when another appears.
+    generatedIds: generated.map((d) => d.id),
     // Everything else produced later (XBau messages of the review, …), oldest first; the decision's
     // files are shown in the decision section instead.
     moreGenerated: generated.filter(
