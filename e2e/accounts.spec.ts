@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { DEMO_PASSWORD } from "../prisma/seed-data.ts";
@@ -37,6 +38,14 @@ let users: { applicant: string; clerk: string };
 test.beforeAll(() => {
   users = createUsers();
 });
+
+/** WCAG 2.1 AA violations of impact serious/critical on the current page (as in accessibility.spec.ts). */
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+}
 
 async function logout(page: Page) {
   await page.getByRole("button", { name: "Abmelden" }).click();
@@ -78,6 +87,7 @@ test("Passwort zurücksetzen: Link aus der E-Mail, neues Passwort, altes gilt ni
   await page.getByRole("link", { name: "Passwort vergessen?" }).click();
   // Same field label as on /anmelden: wait until the new page is there before filling.
   await expect(page.getByRole("heading", { level: 1, name: "Passwort vergessen" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
   await page.getByLabel("E-Mail-Adresse").fill(users.applicant);
   await page.getByRole("button", { name: "Link anfordern" }).click();
   await expect(page.getByTestId("reset-sent")).toContainText("Wenn es zu dieser Adresse ein Konto gibt");
@@ -88,6 +98,7 @@ test("Passwort zurücksetzen: Link aus der E-Mail, neues Passwort, altes gilt ni
   await page.goto(link!);
   await page.getByLabel("Neues Passwort", { exact: true }).fill(newPassword);
   await page.getByLabel("Neues Passwort wiederholen").fill(newPassword);
+  expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole("button", { name: "Passwort speichern" }).click();
   await expect(page).toHaveURL(/\/anmelden\?passwort=neu/);
   await expect(page.getByTestId("password-changed")).toBeVisible();
@@ -110,6 +121,7 @@ test("Sachbearbeiter:in richtet TOTP ein und meldet sich mit Code an", async ({ 
   await loginAs(page, users.clerk);
   await page.goto("/konto/sicherheit");
   await expect(page.getByRole("img", { name: "QR-Code zum Einrichten der Authenticator-App" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
   const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").replace(/\s/g, "");
   const totp = new TOTP({ algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(secret) });
   await page.getByLabel("Code aus der App").fill(totp.generate());
@@ -122,6 +134,7 @@ test("Sachbearbeiter:in richtet TOTP ein und meldet sich mit Code an", async ({ 
   await page.getByRole("button", { name: "Anmelden" }).click();
   await expect(page).toHaveURL(/\/anmelden\/zweiter-faktor/);
   // The code of the set-up is used; the next time step's code is within the accepted window.
+  expect(await seriousViolations(page)).toEqual([]);
   await page.getByLabel("Code").fill("000000");
   await page.getByRole("button", { name: "Anmelden" }).click();
   await expect(page.getByText("Der Code ist falsch oder abgelaufen.")).toBeVisible();
