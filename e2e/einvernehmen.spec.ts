@@ -39,8 +39,28 @@ async function seriousViolations(page: Page) {
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
 }
 
+/**
+ * Need-to-know in the editor (issue 14 item 7): a row starts with the documents its kind needs;
+ * "Keine" and "Alle auswählen" (with JavaScript) tick none / all of that row only.
+ */
+async function checkDocumentChoice(clerk: Page) {
+  const rows = clerk.getByTestId("participation-row");
+  const natur = rows.filter({ hasText: "Naturschutz" }).getByTestId("row-documents");
+  const brand = rows.filter({ hasText: "Brandschutz" }).getByTestId("row-documents");
+  const total = await natur.getByRole("checkbox").count();
+  expect(total).toBeGreaterThan(3);
+  await expect(natur.getByRole("checkbox", { name: /Erhebungsbogen/ })).toHaveCount(0);
+  await natur.getByRole("button", { name: /^Keine/ }).click();
+  await expect(natur.getByRole("checkbox", { checked: true })).toHaveCount(0);
+  const brandChecked = await brand.getByRole("checkbox", { checked: true }).count();
+  expect(brandChecked).toBeGreaterThan(0);
+  await natur.getByRole("button", { name: /^Alle auswählen/ }).click();
+  await expect(natur.getByRole("checkbox", { checked: true })).toHaveCount(total);
+  await expect(brand.getByRole("checkbox", { checked: true })).toHaveCount(brandChecked);
+}
+
 /** Starts the suggested participation (Gemeinde, Brandschutz, Naturschutz) and waits for the packages. */
-async function startParticipation(clerk: Page, id: string) {
+async function startParticipation(clerk: Page, id: string, { checkDocuments = false } = {}) {
   await clerk.goto(`/behoerde/faelle/${id}/beteiligung`);
   const rows = clerk.getByTestId("participation-row");
   await expect(rows).toHaveCount(3);
@@ -50,6 +70,7 @@ async function startParticipation(clerk: Page, id: string) {
   const natur = rows.filter({ hasText: "Naturschutz" });
   await expect(natur.getByLabel("Art der Beteiligung")).toHaveValue("AGENCY_STATEMENT");
   await expect(natur.getByTestId("row-consequence")).toContainText("nicht fristgerecht");
+  if (checkDocuments) await checkDocumentChoice(clerk);
   await clerk.getByRole("button", { name: "Beteiligung starten" }).click();
   await expect(clerk.getByTestId("participation-notice")).toContainText("gestartet");
   await expect(async () => {
@@ -78,7 +99,7 @@ test.describe("Einvernehmen der Gemeinde und Schweigen je Art der Beteiligung", 
   }) => {
     const { id } = createParticipationCase(`Einvernehmen E2E ${Date.now()}`);
     const clerk = await newPage(browser, CLERK);
-    await startParticipation(clerk, id);
+    await startParticipation(clerk, id, { checkDocuments: true });
 
     // --- Outstanding Einvernehmen: the permit is refused; the "decide without" offer names only
     // the Fachstellen, ticking it does not help.
