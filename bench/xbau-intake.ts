@@ -51,6 +51,8 @@ const storage = createStorage({
 });
 await storage.ensureBucket();
 const tenant = await createTestTenant("bench-intake");
+// The sample site lies in Greifswald (13075039): the tenant stands for Landkreis Vorpommern-Greifswald.
+await db().authority.update({ where: { id: tenant.id }, data: { ags: "13075000" } });
 const clerkRow = await createTestUser({ roles: ["CLERK"], authorityId: tenant.id });
 const clerk = (await getSessionUserById(clerkRow.id))!;
 

@@ -115,6 +115,12 @@ beforeAll(async () => {
   tenant = await createTestTenant("intake");
   clerk = await sessionUser(["CLERK"], tenant.id);
   otherTenant = await createTestTenant("intake-b");
+  // The sample sites lie in Greifswald (13075039): these tenants stand for Landkreis
+  // Vorpommern-Greifswald (Kreis key 13075), whose district it is.
+  await db().authority.updateMany({
+    where: { id: { in: [tenant.id, otherTenant.id] } },
+    data: { ags: "13075000" },
+  });
   otherClerk = await sessionUser(["CLERK"], otherTenant.id);
   applicant = await sessionUser(["APPLICANT"]);
 });
@@ -280,7 +286,7 @@ describe("importXbauAntrag: valid messages", () => {
       },
       entwurfsverfasser: { name: "Birte Holm", chamberNumber: "AK-MV 3177", chamberLand: "MV" },
       plot: {
-        municipalityAgs: "13074029",
+        municipalityAgs: "13074026",
         parcels: [
           { gemarkung: "2110", flur: "3", zaehler: "41", nenner: "2" },
           { gemarkung: "Questin", flur: "3", zaehler: "42" },
@@ -441,6 +447,18 @@ describe("importXbauAntrag: refusals name the element and the reason, and store 
     // The right authority takes it.
     const ok = await importXbauAntrag(otherClerk, { message: xml, attachments }, { storage });
     expect(ok.ok).toBe(true);
+  }, 120_000);
+
+  it("a site outside the authority's district (a Greifswald site sent to Nordwestmecklenburg)", async () => {
+    const nwm = await createTestTenant("intake-nwm"); // Landkreis Nordwestmecklenburg, 13074000
+    const nwmClerk = await sessionUser(["CLERK"], nwm.id);
+    const { xml, attachments } = await ourExport(nwm);
+    const problems = await expectRefused(nwmClerk, xml, attachments, "authority", {
+      element: /gemeindeschluessel$/,
+      message:
+        /liegt nicht im Zuständigkeitsbereich von Testkreis intake-nwm .*Gemeindeschlüssel 13075039 \(Greifswald/,
+    });
+    expect(problems).toHaveLength(1);
   }, 120_000);
 
   it("attachments: a file named in the message missing, an extra file, a hash mismatch, a file that is not a PDF", async () => {

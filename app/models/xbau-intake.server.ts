@@ -4,6 +4,7 @@ import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { fileTypeFromBuffer } from "file-type";
 import { evaluateCompleteness } from "~/domain/completeness";
+import { outsideDistrictMessage } from "~/domain/districts";
 import { type DocumentType, getDocumentType } from "~/domain/document-types";
 import { Prisma } from "~/generated/prisma/client";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
@@ -332,6 +333,16 @@ export async function importXbauAntrag(
         {
           element: "nachrichtenkopf.g2g/leser/kennung",
           message: `Die Nachricht ist an „${antrag.reader.name}“ (${antrag.reader.id}) gerichtet, nicht an ${authority.name} (${ownId}). Sie wird nicht angenommen.`,
+        },
+      ]);
+    }
+    // The site must lie in this authority's district (by the Gemeinde's AGS), as on submission.
+    const outside = outsideDistrictMessage(authority, { ags: antrag.data.plot?.municipalityAgs });
+    if (outside) {
+      throw new IntakeRefused("authority", [
+        {
+          element: "bauvorhaben/verortung/baugrundstueck/grundstueck/anschrift/gemeindeschluessel",
+          message: outside,
         },
       ]);
     }
