@@ -386,3 +386,66 @@ describe("inspectPdf: archivability warnings (issue 13, not a refusal)", () => {
     });
   });
 });
+
+describe("the upload itself is scanned only when it is already plain", () => {
+  /** A PDF with a classic xref table; `objects` in order, the xref offsets from `at` (default: where each object starts). */
+  function handMade(objects: string[], at?: (offsets: number[], body: string) => number[]) {
+    let body = "%PDF-1.7\n";
+    const offsets: number[] = [];
+    objects.forEach((o, k) => {
+      offsets.push(body.length);
+      body += `${k + 1} 0 obj\n${o}\nendobj\n`;
+    });
+    const entries = at ? at(offsets, body) : offsets;
+    const xref = body.length;
+    body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+    for (const o of entries) body += `${String(o).padStart(10, "0")} 00000 n \n`;
+    body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+    return Buffer.from(body, "latin1");
+  }
+  const hidden = "4 0 obj\n<< /S /JavaScript /JS (app.alert(1)) >>\nendobj\n";
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
+    "<< /S /GoTo /D [3 0 R /Fit] >>",
+    `<< /Length ${hidden.length} >>\nstream\n${hidden}\nendstream`,
+  ];
+
+  it("a plain upload is scanned directly (no rewrite), with the same findings", async () => {
+    const { scanPdfObjects } = await import("./pdf-scan.server");
+    const file = path.join(dir, "plain.pdf");
+    await writeFile(file, handMade(objects));
+    expect(await scanPdfObjects(file, { ratio: 100, direct: true })).toMatchObject({ ok: true, streams: 1 });
+    expect(await inspect("plain.pdf", handMade(objects))).toMatchObject({ ok: true, pageCount: 1 });
+  });
+
+  it("an object hidden in another one's stream data, found through the xref, is not missed", async () => {
+    const { scanPdfObjects } = await import("./pdf-scan.server");
+    // The xref sends object 4 into the stream data of object 5: readers run its JavaScript.
+    const tricked = handMade(objects, (offsets, body) => {
+      const inside = body.indexOf(hidden);
+      return offsets.map((o, k) => (k === 3 ? inside : o));
+    });
+    const file = path.join(dir, "versteckt.pdf");
+    await writeFile(file, tricked);
+    expect(await scanPdfObjects(file, { ratio: 100, direct: true })).toMatchObject({
+      ok: false,
+      reason: "rewrite-needed",
+      detail: "xref offset",
+    });
+    const r = await inspect("versteckt.pdf", tricked);
+    expect(r).toMatchObject({ ok: false, reason: "active-content" });
+    if (!r.ok) expect(r.message).toContain("„versteckt.pdf“ enthält ausführbare Inhalte (JavaScript)");
+  });
+
+  it("a file with object streams goes through qpdf's rewrite", async () => {
+    const { scanPdfObjects } = await import("./pdf-scan.server");
+    const file = path.join(dir, "objstm.pdf");
+    await writeFile(file, await pdfWithPages(2)); // pdf-lib writes object streams
+    expect(await scanPdfObjects(file, { ratio: 100, direct: true })).toMatchObject({
+      ok: false,
+      reason: "rewrite-needed",
+    });
+  });
+});

@@ -3,7 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { env } from "~/utils/env.server";
-import { type ActiveContentKind, type ArchiveFacts, scanPdfObjects } from "~/utils/pdf-scan.server";
+import {
+  type ActiveContentKind,
+  type ArchiveFacts,
+  type ScanResult,
+  scanPdfObjects,
+} from "~/utils/pdf-scan.server";
 
 /**
  * Inspects an uploaded PDF on disk with qpdf (Debian package `qpdf`, installed by .ci/run,
@@ -215,7 +220,8 @@ export async function inspectPdf(
 
   // Active content and decompression bombs, before anything decodes a stream (qpdf --check does).
   const maxPixels = limits.maxImagePixels ?? env().UPLOAD_MAX_IMAGE_PIXELS;
-  const scanned = await scanContent(path, displayName, ratio, maxPixels);
+  // A file qpdf had to repair (exit code 3) is always scanned in qpdf's rewritten form.
+  const scanned = await scanContent(path, displayName, ratio, maxPixels, pages.code === 0);
   if (!scanned.ok) return scanned;
 
   if (deepCheck) {
@@ -254,15 +260,24 @@ export async function deepCheckPdf(
 }
 
 /**
- * qpdf rewrites the file with every object outside object streams and the stream data untouched
- * (nothing is decoded, so this is cheap even for a bomb); pdf-scan then reads that plain form.
+ * pdf-scan reads a plain form of the file: the upload itself when it already is one (classic
+ * cross-reference table that matches what the scan parsed, no object streams, direct lengths —
+ * most CAD exports; saves copying every byte, 2.8 s for 200 MB on the loaded machine), otherwise
+ * qpdf's rewrite with every object outside object streams and the stream data untouched
+ * (nothing is decoded, so this is cheap even for a bomb).
  */
 async function scanContent(
   path: string,
   displayName: string,
   ratio: number,
   maxPixels: number,
+  directAllowed: boolean,
 ): Promise<Extract<PdfInspection, { ok: false }> | { ok: true; facts: ArchiveFacts }> {
+  if (directAllowed) {
+    const direct = await scanPdfObjects(path, { ratio, maxImagePixels: maxPixels, direct: true });
+    if (direct.ok || direct.reason !== "rewrite-needed")
+      return verdict(direct, displayName, ratio, maxPixels);
+  }
   // A private temp folder, never beside the input: two checks of the same file at once (the same
   // attachment delivered twice) must not share or delete each other's rewrite, and the input's
   // folder may not be writable.
@@ -284,25 +299,38 @@ async function scanContent(
     if (rewrite.code !== 0 && rewrite.code !== 3) {
       return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
     }
-    const scan = await scanPdfObjects(plain, { ratio, maxImagePixels: maxPixels });
-    if (scan.ok) return { ok: true, facts: scan.facts };
-    switch (scan.reason) {
-      case "active":
-        return { ok: false, reason: "active-content", message: pdfMessages.active(displayName, scan.kind) };
-      case "bomb":
-        return { ok: false, reason: "decompression", message: pdfMessages.decompression(displayName, ratio) };
-      case "nested-compression":
-        return { ok: false, reason: "decompression", message: pdfMessages.nestedCompression(displayName) };
-      case "image-too-large":
-        return {
-          ok: false,
-          reason: "image-too-large",
-          message: pdfMessages.imageTooLarge(displayName, scan.width, scan.height, maxPixels),
-        };
-      default:
-        return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
-    }
+    return verdict(
+      await scanPdfObjects(plain, { ratio, maxImagePixels: maxPixels }),
+      displayName,
+      ratio,
+      maxPixels,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function verdict(
+  scan: ScanResult,
+  displayName: string,
+  ratio: number,
+  maxPixels: number,
+): Extract<PdfInspection, { ok: false }> | { ok: true; facts: ArchiveFacts } {
+  if (scan.ok) return { ok: true, facts: scan.facts };
+  switch (scan.reason) {
+    case "active":
+      return { ok: false, reason: "active-content", message: pdfMessages.active(displayName, scan.kind) };
+    case "bomb":
+      return { ok: false, reason: "decompression", message: pdfMessages.decompression(displayName, ratio) };
+    case "nested-compression":
+      return { ok: false, reason: "decompression", message: pdfMessages.nestedCompression(displayName) };
+    case "image-too-large":
+      return {
+        ok: false,
+        reason: "image-too-large",
+        message: pdfMessages.imageTooLarge(displayName, scan.width, scan.height, maxPixels),
+      };
+    default:
+      return { ok: false, reason: "damaged", message: pdfMessages.damaged(displayName) };
   }
 }

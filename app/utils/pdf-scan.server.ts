@@ -72,6 +72,14 @@ export interface ScanLimits {
   maxObjectBytes?: number;
   /** Pixels of one image (XObject or inline image), from its dictionary; unlimited when absent. */
   maxImagePixels?: number;
+  /**
+   * Scan the uploaded file itself instead of qpdf's plain rewrite (saves copying every byte).
+   * Only valid when the result is the same as for the rewrite: every object lies outside object
+   * streams, every /Length is direct, and every in-use entry of the classic cross-reference
+   * tables points at an object this walk parsed (so no reader finds an object hidden inside
+   * another one's stream data). Anything else answers "rewrite-needed".
+   */
+  direct?: boolean;
 }
 
 /** What the scan saw that matters for archiving (PDF/A); never a refusal. */
@@ -92,7 +100,8 @@ export type ScanResult =
   | { ok: false; reason: "bomb"; decodedBytes: number; encodedBytes: number }
   | { ok: false; reason: "nested-compression" }
   | { ok: false; reason: "image-too-large"; width: number; height: number }
-  | { ok: false; reason: "malformed"; detail: string };
+  | { ok: false; reason: "malformed"; detail: string }
+  | { ok: false; reason: "rewrite-needed"; detail: string };
 
 class ScanStop extends Error {
   constructor(readonly result: Exclude<ScanResult, { ok: true }>) {
@@ -130,6 +139,9 @@ type Token =
   | { t: "open-dict" | "close-dict" | "open-array" | "close-array" | "string" };
 
 /** One token at buf[i], or null when the buffer ends before the token does (need more bytes). */
+/** Where the last word (number or keyword) returned by lex began in its buffer. */
+let lexStart = 0;
+
 function lex(buf: Buffer, i: number, eof: boolean): { tok: Token | null; end: number } | null {
   const n = buf.length;
   while (i < n && isWhite(buf[i])) i++;
@@ -187,6 +199,7 @@ function lex(buf: Buffer, i: number, eof: boolean): { tok: Token | null; end: nu
   while (j < n && !isWhite(buf[j]) && !isDelim(buf[j])) j++;
   if (j >= n && !eof) return null;
   const word = buf.toString("latin1", i, j);
+  lexStart = i;
   const num = Number(word);
   if (word !== "" && Number.isFinite(num)) return { tok: { t: "num", v: num }, end: j };
   return { tok: { t: "kw", v: word }, end: j };
@@ -978,6 +991,13 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
     // its /Filter chain.
     const stack: (DictFrame | null)[] = [];
     let top: DictFrame | null = null;
+    // Direct mode: file offset -> object number of every "N G obj" parsed at the top level.
+    const objectStarts = new Map<number, number>();
+    let num1: { v: number; at: number } | null = null; // the last number token at the top level
+    let num2: { v: number; at: number } | null = null; // the one before it
+    const needRewrite = (detail: string) => {
+      throw new ScanStop({ ok: false, reason: "rewrite-needed", detail });
+    };
     let filters: string[] = [];
     let expectEndstream = false;
     const resetObject = () => {
@@ -1009,6 +1029,16 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       }
 
       const frame = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      if (limits.direct && stack.length === 0) {
+        if (tok.t === "num") {
+          num2 = num1;
+          num1 = { v: tok.v, at: bufPos + lexStart };
+        } else {
+          if (tok.t === "kw" && tok.v === "obj" && num1 && num2) objectStarts.set(num2.at, num2.v);
+          num1 = null;
+          num2 = null;
+        }
+      }
       switch (tok.t) {
         case "name": {
           const kind = ACTIVE_NAMES[tok.v];
@@ -1059,6 +1089,11 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
             resetObject();
           } else if (tok.v === "stream") {
             const dict: DictFrame | null = top;
+            if (limits.direct) {
+              const type = dict?.names.get("Type");
+              if (type === "ObjStm" || type === "XRef") needRewrite(`${type} stream`);
+              if (dict && !dict.nums.has("Length")) needRewrite("indirect /Length");
+            }
             const length = dict?.nums.get("Length");
             const dataStart = await streamDataStart();
             if (
@@ -1098,6 +1133,7 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
           break;
       }
     }
+    if (limits.direct) await checkXref();
     return {
       ok: true,
       decodedBytes: totalDecoded,
@@ -1110,6 +1146,68 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
         pdfaId: facts.pdfaId,
       },
     };
+
+    /**
+     * Direct mode: every in-use entry of every classic cross-reference section (the last one and
+     * its /Prev chain) must point at an object this walk parsed, with the same number. A
+     * cross-reference stream, a hybrid file (/XRefStm) or anything unusual → rewrite-needed.
+     */
+    async function checkXref(): Promise<void> {
+      const tailLen = Math.min(fileSize, 2048);
+      const tail = Buffer.alloc(tailLen);
+      await fh.read(tail, 0, tailLen, fileSize - tailLen);
+      const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail.toString("latin1"));
+      if (!m) needRewrite("startxref");
+      let offset = Number(m?.[1]);
+      const seen = new Set<number>();
+      for (let sections = 0; ; sections++) {
+        if (sections > 64 || seen.has(offset) || !(offset >= 0 && offset < fileSize))
+          needRewrite("xref chain");
+        seen.add(offset);
+        let pos = offset;
+        const head = await readAt(pos, 4);
+        if (head.toString("latin1") !== "xref") needRewrite("xref stream");
+        pos += 4;
+        for (;;) {
+          // A subsection header "first count", or "trailer".
+          const line = await readAt(pos, 64);
+          const text = line.toString("latin1");
+          const sub = /^\s*(\d+)\s+(\d+)[ \t]*\r?\n?/.exec(text);
+          if (!sub) {
+            if (!/^\s*trailer/.test(text)) needRewrite("xref subsection");
+            break;
+          }
+          const first = Number(sub[1]);
+          const count = Number(sub[2]);
+          pos += sub[0].length;
+          if (count * 20 > fileSize) needRewrite("xref count");
+          const entries = await readAt(pos, count * 20);
+          if (entries.length < count * 20) needRewrite("xref entries");
+          for (let k = 0; k < count; k++) {
+            const e = entries.toString("latin1", k * 20, k * 20 + 20);
+            if (!/^\d{10} \d{5} [nf]/.test(e)) needRewrite("xref entry");
+            if (e[17] !== "n") continue;
+            const at = Number(e.slice(0, 10));
+            if (objectStarts.get(at) !== first + k) needRewrite("xref offset");
+          }
+          pos += count * 20;
+        }
+        const trailerText = (await readAt(pos, 4096)).toString("latin1");
+        const end = trailerText.indexOf(">>");
+        const trailer = end >= 0 ? trailerText.slice(0, end) : trailerText;
+        if (/\/XRefStm/.test(trailer)) needRewrite("hybrid file");
+        const prev = /\/Prev\s+(\d+)/.exec(trailer);
+        if (!prev) return;
+        offset = Number(prev[1]);
+      }
+    }
+
+    async function readAt(pos: number, len: number): Promise<Buffer> {
+      const size = Math.max(0, Math.min(len, fileSize - pos));
+      const b = Buffer.alloc(size);
+      if (size > 0) await fh.read(b, 0, size, pos);
+      return b;
+    }
 
     /** The offset of the first data byte after the keyword "stream" (CRLF or LF). */
     async function streamDataStart(): Promise<number> {
@@ -1220,7 +1318,13 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       });
     }
   } catch (err) {
-    if (err instanceof ScanStop) return err.result;
+    if (err instanceof ScanStop) {
+      // In direct mode a structure we cannot follow is qpdf's to sort out, not a verdict.
+      if (limits.direct && err.result.reason === "malformed") {
+        return { ok: false, reason: "rewrite-needed", detail: err.result.detail };
+      }
+      return err.result;
+    }
     throw err;
   } finally {
     await fh.close();
