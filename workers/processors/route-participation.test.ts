@@ -69,7 +69,8 @@ async function started(agencyIds: string[]) {
       documentVersionIds: versions,
       deadline,
       question: "Bitte prüfen Sie den Brandschutz und die Rettungswege.",
-      silenceIsConsent: true,
+      // A Zustimmung required by law: its fiction is printed in the cover letter.
+      kind: "AGENCY_CONSENT",
     })),
   );
   if (!r.ok) throw new Error(r.message);
