@@ -87,8 +87,13 @@ beforeAll(async () => {
     procedureType: "REGULAER",
     street: "Lindenallee",
   });
-  await makeCase("nodeadline-old", A, { submittedAt: new Date(now.getTime() - 10 * DAY) });
+  // COMPLETE without a decision deadline (none in the profile): no deadline runs.
+  await makeCase("nodeadline-old", A, {
+    status: "COMPLETE",
+    submittedAt: new Date(now.getTime() - 10 * DAY),
+  });
   await makeCase("nodeadline-new", A, {
+    status: "COMPLETE",
     submittedAt: new Date(now.getTime() - 1 * DAY),
     lastName: "O'Brien_100%",
   });

@@ -88,6 +88,13 @@ function InboxTableRow({
         {r.nextDeadlineAt ? (
           <>
             <time dateTime={isoString(r.nextDeadlineAt)}>{formatDate(r.nextDeadlineAt)}</time>
+            {r.status === "SUBMITTED" || r.status === "IN_REVIEW" ? (
+              // No legal deadline runs yet: the target for the completeness check (issue 14 item 5).
+              <span className="kern-body kern-body--small" data-testid="inbox-review-target">
+                {" "}
+                (Ziel Vollständigkeitsprüfung)
+              </span>
+            ) : null}
             <br />
             <span className={r.overdue ? "kern-badge kern-badge--danger" : "kern-body kern-body--small"}>
               {r.overdue ? <span className="kern-label">{r.deadlineLabel}</span> : r.deadlineLabel}
