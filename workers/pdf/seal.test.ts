@@ -11,7 +11,7 @@ import { issuePdf } from "./issue";
 import { fixture } from "./package-samples";
 import { createTestCa, issueSealPkcs12, loadSeal, type Seal, sealFromPkcs12, sealPdf } from "./seal";
 import { pdfSig, readQrCode } from "./seal-test-support";
-import { pdfXmp, qpdfCheck } from "./test-support";
+import { pdfFonts, pdfXmp, qpdfCheck } from "./test-support";
 import {
   type GreyPage,
   newVerificationCode,
@@ -142,6 +142,20 @@ describe("PAdES seal of every issued document", () => {
       expect(after, k.kind).toBe(before);
       expect(Buffer.from(sealed).toString("latin1"), k.kind).toContain("/GTS_PDFA1");
       await qpdfCheck(sealed);
+      // The mark's fonts are embedded subsets with tags of their own (one tag per subset).
+      const fonts = await pdfFonts(sealed);
+      const ours = fonts.filter((f) => f.name.startsWith("BAUV"));
+      expect(ours.map((f) => [f.name, f.embedded, f.subset]).sort(), k.kind).toEqual([
+        ["BAUVBD+NotoSans-Bold", true, true],
+        ["BAUVRG+NotoSans-Regular", true, true],
+      ]);
+      const unembeddedBefore = new Set(
+        (await pdfFonts(k.bytes)).filter((f) => !f.embedded).map((f) => f.name),
+      );
+      expect(
+        fonts.filter((f) => !f.embedded && !unembeddedBefore.has(f.name)),
+        k.kind,
+      ).toEqual([]);
     }
   });
 

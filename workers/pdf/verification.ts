@@ -1,11 +1,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import fontkit from "@pdf-lib/fontkit";
 import {
   concatTransformationMatrix,
   type PDFDocument,
@@ -16,7 +13,7 @@ import {
   rgb,
 } from "pdf-lib";
 import QRCode from "qrcode";
-import { clean, textWidth, woffToSfnt, wrap } from "./layout";
+import { clean, embedFonts, textWidth, wrap } from "./layout";
 
 /**
  * The verification mark of an issued document: a QR code with the public check address
@@ -200,35 +197,26 @@ export function leastOccupiedRect(page: GreyPage, width: number, height: number)
 
 // --- Drawing -----------------------------------------------------------------------------------
 
-const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../fixtures/fonts");
-const fontFiles = new Map<string, Uint8Array>();
-function fontFile(file: string): Uint8Array {
-  let bytes = fontFiles.get(file);
-  if (!bytes) {
-    bytes = woffToSfnt(readFileSync(path.join(FONT_DIR, file)));
-    fontFiles.set(file, bytes);
-  }
-  return bytes;
-}
-
 interface MarkFonts {
   regular: PDFFont;
   bold: PDFFont;
 }
 
+/**
+ * The product's Noto Sans through layout.ts (its parsed-font and subset caches make embedding
+ * cheap), under subset tags of its own: the letter's subsets BAUREG+/BAUBLD+ hold other glyphs,
+ * and ISO 32000-1 9.6.4 wants different subsets in one file to carry different tags.
+ */
 async function embedMarkFonts(doc: PDFDocument): Promise<MarkFonts> {
-  doc.registerFontkit(fontkit);
-  // Own subset tags: the letter's subsets (BAUREG+, BAUBLD+) hold other glyphs.
-  return {
-    regular: await doc.embedFont(fontFile("NotoSans-Regular.woff"), {
-      subset: true,
-      customName: "BAUVRG+NotoSans-Regular",
-    }),
-    bold: await doc.embedFont(fontFile("NotoSans-Bold.woff"), {
-      subset: true,
-      customName: "BAUVBD+NotoSans-Bold",
-    }),
-  };
+  const { regular, bold } = await embedFonts(doc, ["regular", "bold"]);
+  renameSubset(regular, "BAUVRG+NotoSans-Regular");
+  renameSubset(bold, "BAUVBD+NotoSans-Bold");
+  return { regular, bold };
+}
+
+/** pdf-lib writes the font's name when the document is saved, from its embedder's customName. */
+function renameSubset(font: PDFFont, name: string): void {
+  (font as unknown as { embedder: { customName?: string } }).embedder.customName = name;
 }
 
 const MARK_COLOR = rgb(0.08, 0.22, 0.55);
@@ -438,9 +426,10 @@ export async function drawVerificationMark(
     }
     return result;
   }
-  // One mark: render page by page until one has room (usually the first one tried).
+  // One mark: all pages rendered in one pdftoppm run (starting it is the expensive part), the
+  // first page in `order` with room gets it.
+  const grey = await renderGreyPages(bytes, order);
   for (const n of order) {
-    const grey = await renderGreyPages(bytes, [n]);
     const spot = findFreeRect(grey.get(n) as GreyPage, layout.width, layout.height);
     if (spot) {
       drawFullMark(pages[n - 1] as PDFPage, spot, layout, text.url);

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { PDFDocument } from "pdf-lib";
+import { renderBescheid } from "../workers/pdf/bescheid";
+import { sampleBescheid } from "../workers/pdf/bescheid-samples";
+import { issuePdf } from "../workers/pdf/issue";
+import { loadSeal } from "../workers/pdf/seal";
+import { stampHeadline, stampPdf } from "../workers/pdf/stamp";
+import { newVerificationCode, verificationUrl } from "../workers/pdf/verification";
+
+/**
+ * Issue 13: time to render and seal a typical Bescheid (target < 500 ms), to seal one stamped
+ * sheet, and stamping throughput with the in-sheet placement (pages/s), each the median of `runs`.
+ * Uses a development seal in a temporary folder (RSA 2048).
+ *
+ *   npm run bench -- seal [runs=5] [pages=20]
+ */
+const runs = Number(process.argv[2] ?? 5);
+const pages = Number(process.argv[3] ?? 20);
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/bauvorlagen");
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "bench-seal-"));
+try {
+  const seal = loadSeal(
+    { dir, allowDevelopmentSeal: true },
+    { id: "bench", name: "Landkreis Bench – Bauaufsicht" },
+  );
+  const issue = (bytes: Uint8Array, placement: "last-page" | "every-page") => {
+    const code = newVerificationCode();
+    return issuePdf(bytes, {
+      seal,
+      placement,
+      code,
+      url: verificationUrl("https://bauantrag.example", code),
+      reason: "Bench",
+      location: "Greifswald",
+      contactInfo: "",
+    });
+  };
+  const text = {
+    headline: stampHeadline("Baugenehmigung", "63-2026-00042", "18.06.2026"),
+    authority: "Landkreis Vorpommern-Greifswald – Untere Bauaufsichtsbehörde",
+    detail: "Grundriss Erdgeschoss, Version 1",
+  };
+  const sheet = new Uint8Array(readFileSync(path.join(FIXTURES, "grundriss-eg.pdf")));
+  const set = await PDFDocument.create();
+  const src = await PDFDocument.load(sheet);
+  for (let i = 0; i < pages; i++) set.addPage((await set.copyPages(src, [0]))[0] as never);
+  const setBytes = await set.save();
+
+  // Warm-up (fonts, ICC profile, JIT).
+  await issue(await renderBescheid(sampleBescheid()), "last-page");
+  await stampPdf(sheet, text);
+
+  const render: number[] = [];
+  const renderAndSeal: number[] = [];
+  const stampOne: number[] = [];
+  const sealSheet: number[] = [];
+  const stampSet: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let bescheid: Uint8Array = new Uint8Array();
+    render.push(await timed(async () => (bescheid = await renderBescheid(sampleBescheid()))));
+    renderAndSeal.push((render[i] as number) + (await timed(() => issue(bescheid, "last-page"))));
+    let stamped: Uint8Array = new Uint8Array();
+    stampOne.push(await timed(async () => (stamped = (await stampPdf(sheet, text)).bytes)));
+    sealSheet.push(await timed(() => issue(stamped, "every-page")));
+    stampSet.push(await timed(() => stampPdf(setBytes, text)));
+  }
+  console.table([
+    { was: "Bescheid rendern", "Median ms": Math.round(median(render)) },
+    { was: "Bescheid rendern + Prüfvermerk + Siegel", "Median ms": Math.round(median(renderAndSeal)) },
+    { was: "1 Plan stempeln (A3)", "Median ms": Math.round(median(stampOne)) },
+    { was: "1 gestempelten Plan mit Prüfvermerk siegeln", "Median ms": Math.round(median(sealSheet)) },
+    {
+      was: `${pages} Blätter stempeln`,
+      "Median ms": Math.round(median(stampSet)),
+      "Seiten/s": Math.round((pages * 1000) / median(stampSet)),
+    },
+  ]);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
