@@ -321,7 +321,13 @@ async function markLater(tx: Tx, applicationId: string, codes: string[]): Promis
   if (codes.length === 0) return [];
   const existing = await tx.document.findMany({
     where: { applicationId, typeCode: { in: codes } },
-    select: { id: true, typeCode: true, toBeSubmittedLater: true, _count: { select: { versions: true } } },
+    // A refused version ("abgelehnt") is no file: such a document may be marked too.
+    select: {
+      id: true,
+      typeCode: true,
+      toBeSubmittedLater: true,
+      _count: { select: { versions: { where: { checkStatus: { not: "REFUSED" } } } } },
+    },
   });
   const marked: string[] = [];
   for (const code of codes) {
