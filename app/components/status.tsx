@@ -135,6 +135,8 @@ export function eventDetail(type: string, payload: unknown): string {
     case "participation.reminded":
     case "participation.deemed-consent":
     case "participation.overdue":
+    case "participation.consent-replaced":
+    case "participation.refusal-accepted":
       return str(p.agencyName);
     case "participation.extension-granted":
       return [str(p.agencyName), str(p.deadline) ? `neue Frist ${formatDate(str(p.deadline))}` : ""]

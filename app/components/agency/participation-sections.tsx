@@ -192,6 +192,11 @@ export function StatementSection({ p }: P) {
             label: "Abgegeben",
             value: `${formatDateTime(statement.submittedAt)} von ${statement.authorName}`,
           },
+          // A Stellungnahme after the deadline has no fiction; the Bauaufsicht weighs it only where the
+          // decision's legality depends on it.
+          ...(p.kind === "AGENCY_STATEMENT" && new Date(statement.submittedAt) > new Date(p.deadline)
+            ? [{ label: "Frist", value: "Nach Fristablauf eingegangen (nicht fristgerecht)" }]
+            : []),
           { label: "Begründung", value: statement.reasons || "–" },
         ]}
       />
