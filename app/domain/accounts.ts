@@ -39,3 +39,25 @@ export const totpCodeSchema = z.object({
         ),
     ),
 });
+
+/** Roles an authority admin gives a staff account (never applicant roles). */
+export const STAFF_ROLES = ["CLERK", "ADMIN", "AGENCY"] as const;
+export const STAFF_ROLE_LABELS: Record<(typeof STAFF_ROLES)[number], string> = {
+  CLERK: "Sachbearbeiter:in",
+  ADMIN: "Administration",
+  AGENCY: "Fachstelle",
+};
+
+export const createStaffSchema = z.object({
+  displayName: z
+    .string({ error: "Bitte geben Sie den Namen ein." })
+    .trim()
+    .min(2, "Bitte geben Sie den Namen ein.")
+    .max(120, "Der Name darf höchstens 120 Zeichen lang sein."),
+  email: z
+    .string({ error: "Bitte geben Sie die E-Mail-Adresse ein." })
+    .trim()
+    .max(254, "Die E-Mail-Adresse ist zu lang.")
+    .pipe(z.email("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@behoerde.de.")),
+  role: z.enum(STAFF_ROLES, { error: "Bitte wählen Sie die Rolle." }),
+});

@@ -3,7 +3,7 @@ import { enqueueInTx } from "~/models/outbox.server";
 import { type RequestMeta, recordSecurityEvent } from "~/models/security-event.server";
 import { normalizeEmail } from "~/models/user.server";
 import { hashPassword } from "~/utils/auth.server";
-import { db } from "~/utils/db.server";
+import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { buildJobId } from "~/utils/queue.server";
@@ -117,39 +117,68 @@ async function sendResetMail(email: string, meta: RequestMeta, limiters: ResetLi
   } catch (err) {
     logger.error({ err }, "password reset rate limiter unavailable");
   }
-  const token = randomBytes(32).toString("base64url");
-  const id = hashToken(token);
-  const link = resetUrl(token);
-  await db().$transaction(async (tx) => {
-    await tx.passwordResetToken.create({
-      data: { id, userId: user.id, expiresAt: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) },
-    });
-    await recordSecurityEvent({ userId: user.id, kind: "PASSWORD_RESET_REQUESTED", meta }, tx);
-    await enqueueInTx(tx, {
-      jobName: "system.send-email",
-      jobId: buildJobId("system.send-email", "password-reset", id.slice(0, 32)),
-      payload: {
-        to: email,
-        subject: "Passwort zurücksetzen – Bauantrag-Portal",
-        text: [
-          `Guten Tag ${user.displayName},`,
-          "",
-          "für Ihr Konto im Bauantrag-Portal wurde ein neues Passwort angefordert. Über diesen Link legen Sie es fest:",
-          link,
-          "",
-          `Der Link ist ${RESET_TTL_MINUTES} Minuten gültig und kann nur einmal verwendet werden. Danach sind Sie auf allen Geräten abgemeldet.`,
-          "",
-          "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail; Ihr Passwort bleibt dann unverändert.",
-          "",
-          "Mit freundlichen Grüßen",
-          "Ihr Bauantrag-Portal",
-        ].join("\n"),
-      },
-    });
-  });
+  const link = await db().$transaction((tx) =>
+    issuePasswordLink(tx, { userId: user.id, email, displayName: user.displayName, invitation: false }, meta),
+  );
   if (!env().SMTP_URL) {
     logger.info({ email, link }, "mail disabled (no SMTP_URL): password reset link");
   }
+}
+
+/**
+ * Creates a single-use link (RESET_TTL_MINUTES) to set the account's password and puts its mail
+ * into the outbox, in the caller's transaction. `invitation`: the mail of an account an admin
+ * just created (same link, other wording). Returns the link (for the log when mail is off).
+ */
+export async function issuePasswordLink(
+  tx: Tx,
+  input: { userId: string; email: string; displayName: string; invitation: boolean },
+  meta: RequestMeta,
+): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  const id = hashToken(token);
+  const link = resetUrl(token);
+  await tx.passwordResetToken.create({
+    data: { id, userId: input.userId, expiresAt: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) },
+  });
+  if (!input.invitation) {
+    await recordSecurityEvent({ userId: input.userId, kind: "PASSWORD_RESET_REQUESTED", meta }, tx);
+  }
+  const validity = `Der Link ist ${RESET_TTL_MINUTES} Minuten gültig und kann nur einmal verwendet werden.`;
+  const lines = input.invitation
+    ? [
+        "die Administration Ihrer Behörde hat für Sie einen Zugang zum Bauantrag-Portal angelegt. Über diesen Link legen Sie Ihr Passwort fest:",
+        link,
+        "",
+        `${validity} Ist er abgelaufen, fordern Sie auf der Anmeldeseite über „Passwort vergessen?“ einen neuen an.`,
+      ]
+    : [
+        "für Ihr Konto im Bauantrag-Portal wurde ein neues Passwort angefordert. Über diesen Link legen Sie es fest:",
+        link,
+        "",
+        `${validity} Danach sind Sie auf allen Geräten abgemeldet.`,
+        "",
+        "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail; Ihr Passwort bleibt dann unverändert.",
+      ];
+  await enqueueInTx(tx, {
+    jobName: "system.send-email",
+    jobId: buildJobId("system.send-email", "password-reset", id.slice(0, 32)),
+    payload: {
+      to: input.email,
+      subject: input.invitation
+        ? "Ihr Zugang zum Bauantrag-Portal"
+        : "Passwort zurücksetzen – Bauantrag-Portal",
+      text: [
+        `Guten Tag ${input.displayName},`,
+        "",
+        ...lines,
+        "",
+        "Mit freundlichen Grüßen",
+        "Ihr Bauantrag-Portal",
+      ].join("\n"),
+    },
+  });
+  return link;
 }
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

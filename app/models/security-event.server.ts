@@ -22,6 +22,7 @@ export const SECURITY_EVENT_KINDS = {
   STAFF_TOTP_REQUIRED_OFF: "Zwei-Faktor-Pflicht für die Behörde abgeschaltet",
   IDENTITY_LINKED: "Konto eines Identitätsanbieters verknüpft",
   ACCOUNT_PROVISIONED: "Konto über Identitätsanbieter angelegt",
+  ACCOUNT_CREATED_BY_ADMIN: "Konto von der Administration angelegt",
 } as const;
 export type SecurityEventKind = keyof typeof SECURITY_EVENT_KINDS;
 

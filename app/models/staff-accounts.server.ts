@@ -1,5 +1,11 @@
+import type { z } from "zod";
+import type { createStaffSchema } from "~/domain/accounts";
+import { Prisma } from "~/generated/prisma/client";
+import { issuePasswordLink } from "~/models/password-reset.server";
 import { type RequestMeta, recordSecurityEvent } from "~/models/security-event.server";
+import { normalizeEmail } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 
 /**
@@ -50,4 +56,53 @@ export async function setStaffTotpRequired(
     );
   });
   logger.info({ authorityId: admin.authorityId, required }, "staff TOTP requirement changed");
+}
+
+export const STAFF_EMAIL_TAKEN =
+  "Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte wenden Sie sich an den Betrieb, wenn es Ihrer Behörde zugeordnet werden soll.";
+
+/**
+ * The admin provisions a staff account of the own authority (issue 17: staff accounts come from
+ * the admin or a group claim, never from self-registration). No password is set: the person gets
+ * a mail with a single-use link to set one, or signs in through the authority's provider (linking
+ * then needs that password). Recorded in the new account's history with the admin as actor.
+ */
+export async function createStaffAccount(
+  admin: { id: string; authorityId: string },
+  input: z.infer<typeof createStaffSchema>,
+  meta: RequestMeta,
+): Promise<{ ok: true; userId: string } | { ok: false; message: string }> {
+  const email = normalizeEmail(input.email);
+  try {
+    const userId = await db().$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: {
+          email,
+          displayName: input.displayName,
+          roles: [input.role],
+          authorityId: admin.authorityId,
+          passwordHash: null,
+        },
+        select: { id: true },
+      });
+      await recordSecurityEvent(
+        { userId: user.id, kind: "ACCOUNT_CREATED_BY_ADMIN", actorId: admin.id, meta },
+        tx,
+      );
+      const link = await issuePasswordLink(
+        tx,
+        { userId: user.id, email, displayName: input.displayName, invitation: true },
+        meta,
+      );
+      if (!env().SMTP_URL) logger.info({ email, link }, "mail disabled (no SMTP_URL): staff invitation link");
+      return user.id;
+    });
+    logger.info({ userId, adminId: admin.id, role: input.role }, "staff account created by admin");
+    return { ok: true, userId };
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      return { ok: false, message: STAFF_EMAIL_TAKEN };
+    }
+    throw err;
+  }
 }

@@ -2,8 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { TextField } from "~/components/text-field";
+import { createStaffSchema, STAFF_ROLE_LABELS, STAFF_ROLES } from "~/domain/accounts";
 import { signInMethodLabel } from "~/models/security-event.server";
-import { listStaffAccounts, setStaffTotpRequired } from "~/models/staff-accounts.server";
+import { createStaffAccount, listStaffAccounts, setStaffTotpRequired } from "~/models/staff-accounts.server";
 import { resetTotpByAdmin } from "~/models/totp.server";
 import { clientIp } from "~/utils/auth.server";
 import { rolesLabel } from "~/utils/permissions";
@@ -16,6 +18,8 @@ const dateTime = new Intl.DateTimeFormat("de-DE", {
   timeStyle: "short",
   timeZone: "Europe/Berlin",
 });
+
+const staffRoles = STAFF_ROLES.map((value) => ({ value, label: STAFF_ROLE_LABELS[value] }));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAuthorityPermission(request, "manage:user:authority");
@@ -48,6 +52,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "require-totp") {
     await setStaffTotpRequired(admin, form.get("required") === "on", meta);
     return { ok: true, message: "Die Einstellung ist gespeichert." };
+  }
+  if (intent === "create") {
+    const parsed = createStaffSchema.safeParse({
+      displayName: form.get("displayName") ?? "",
+      email: form.get("email") ?? "",
+      role: form.get("role") ?? "",
+    });
+    if (!parsed.success)
+      return { ok: false, message: parsed.error.issues[0]?.message ?? "Bitte prüfen Sie die Angaben." };
+    const created = await createStaffAccount(admin, parsed.data, meta);
+    return created.ok
+      ? {
+          ok: true,
+          message: `Das Konto für ${parsed.data.email} ist angelegt. Die Person erhält eine E-Mail mit einem Link, über den sie ihr Passwort festlegt.`,
+        }
+      : { ok: false, message: created.message };
   }
   if (intent === "reset-totp") {
     const done = await resetTotpByAdmin(admin, String(form.get("userId") ?? ""), meta);
@@ -108,6 +128,42 @@ export default function StaffAccounts() {
           <div>
             <button type="submit" className="kern-btn kern-btn--primary" disabled={submitting}>
               <span className="kern-label">Einstellung speichern</span>
+            </button>
+          </div>
+        </Form>
+      </section>
+      <section className="app-section app-stack" aria-labelledby="anlegen">
+        <h2 className="kern-heading-medium" id="anlegen">
+          Konto anlegen
+        </h2>
+        <Form method="post" className="app-stack">
+          <input type="hidden" name="intent" value="create" />
+          <TextField id="staff-name" name="displayName" label="Name" autoComplete="off" required />
+          <TextField
+            id="staff-email"
+            name="email"
+            type="email"
+            label="E-Mail-Adresse"
+            autoComplete="off"
+            required
+          />
+          <div className="kern-form-input">
+            <label className="kern-label" htmlFor="staff-role">
+              Rolle
+            </label>
+            <div className="kern-form-input__select-wrapper">
+              <select className="kern-form-input__select" id="staff-role" name="role" defaultValue="CLERK">
+                {staffRoles.map((r) => (
+                  <option key={r.value} value={r.value}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div>
+            <button type="submit" className="kern-btn kern-btn--primary" disabled={submitting}>
+              <span className="kern-label">Konto anlegen und einladen</span>
             </button>
           </div>
         </Form>

@@ -73,4 +73,55 @@ describe("/verwaltung/konten", () => {
     const events = await db().securityEvent.findMany({ where: { userId: admin.id }, select: { kind: true } });
     expect(events.map((e) => e.kind)).toContain("STAFF_TOTP_REQUIRED_ON");
   });
+
+  it("creates a staff account of the own authority without a password and mails a link to set one", async () => {
+    const { tenant, admin, clerk } = await setUp();
+    const email = `neu-${Date.now()}@kreis.test.invalid`;
+    const form = new URLSearchParams({
+      intent: "create",
+      displayName: "Neue Kollegin",
+      email: email.toUpperCase(),
+      role: "CLERK",
+    });
+    expect((await postRoute(action, asUser(clerk), "/verwaltung/konten", form)).status).toBe(403);
+    const done = await postRoute(action, asUser(admin), "/verwaltung/konten", form);
+    expect((done.data as { ok: boolean }).ok).toBe(true);
+    const created = await db().user.findUniqueOrThrow({ where: { email } });
+    expect([created.roles, created.authorityId, created.passwordHash]).toEqual([["CLERK"], tenant.id, null]);
+    const event = await db().securityEvent.findFirstOrThrow({ where: { userId: created.id } });
+    expect([event.kind, event.actorId]).toEqual(["ACCOUNT_CREATED_BY_ADMIN", admin.id]);
+    const mail = await db().outboxMessage.findFirstOrThrow({
+      where: { jobName: "system.send-email", payload: { path: ["to"], equals: email } },
+    });
+    const payload = mail.payload as { subject: string; text: string };
+    expect(payload.subject).toBe("Ihr Zugang zum Bauantrag-Portal");
+    const token = /\/passwort-neu\/([A-Za-z0-9_-]{43})/.exec(payload.text)?.[1];
+    const { validResetToken } = await import("~/models/password-reset.server");
+    expect(await validResetToken(token ?? "")).toMatchObject({ email });
+
+    const again = await postRoute(action, asUser(admin), "/verwaltung/konten", form);
+    expect((again.data as { ok: boolean }).ok).toBe(false);
+    const bad = new URLSearchParams({
+      intent: "create",
+      displayName: "X Y",
+      email: "kein-at",
+      role: "APPLICANT",
+    });
+    expect(await postRoute(action, asUser(admin), "/verwaltung/konten", bad)).toMatchObject({
+      data: {
+        ok: false,
+        message: "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@behoerde.de.",
+      },
+    });
+    const applicantRole = new URLSearchParams({
+      intent: "create",
+      displayName: "X Y",
+      email: `a-${email}`,
+      role: "APPLICANT",
+    });
+    expect(
+      ((await postRoute(action, asUser(admin), "/verwaltung/konten", applicantRole)).data as { ok: boolean })
+        .ok,
+    ).toBe(false);
+  });
 });
