@@ -4,7 +4,7 @@ import path from "node:path";
 import { degrees, PDFDocument, type PDFPage, rgb, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { type StampPlacement, type StampText, stampHeadline, stampPdf } from "./stamp";
-import { compareGrey, decodeGreyPng, pdfFonts, pdfPages, renderPagePng } from "./test-support";
+import { compareGrey, decodeGreyPng, pdfFonts, pdfPages, pdfXmp, renderPagePng } from "./test-support";
 import { drawUpright, type GreyPage, renderGreyPages } from "./verification";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
@@ -214,6 +214,33 @@ describe("stamping approved plans", () => {
       // In the right half, in the lower half: next to the title block, not somewhere in the drawing.
       expect(at.x + at.width / 2, label).toBeGreaterThan(visibleW / 2);
       expect(at.y + at.height / 2, label).toBeLessThan(visibleH / 2);
+    }
+  });
+
+  it("the CAD-like sample plans (fixtures/plans): stamp just above the title block, sheet unchanged, PDF/A where the fonts are embedded", async () => {
+    const PLANS = path.resolve(import.meta.dirname, "../../fixtures/plans");
+    for (const [file, archivable] of [
+      ["grundriss-a1.pdf", true],
+      ["lageplan-a3.pdf", true],
+      ["schnitt-a3-hoch.pdf", true],
+      ["ansicht-a3-ohne-schrift.pdf", false],
+    ] as const) {
+      const original = new Uint8Array(readFileSync(path.join(PLANS, file)));
+      const { bytes, placements, tight } = await stampPdf(original, text);
+      expect(tight, file).toEqual([]);
+      const o = (await PDFDocument.load(original)).getPage(0);
+      const s = (await PDFDocument.load(bytes)).getPage(0);
+      expect(s.getMediaBox(), file).toEqual(o.getMediaBox());
+      const at = placements[0] as StampPlacement;
+      // The title block is 180 mm wide, 56 mm high, 10 mm from the right and bottom edges.
+      const mm = 72 / 25.4;
+      expect(at.x + at.width, file).toBeGreaterThan(o.getWidth() - 10 * mm - 180 * mm);
+      expect(at.y, file).toBeGreaterThanOrEqual(66 * mm - 4);
+      expect(at.y, file).toBeLessThan(90 * mm);
+      const before = (await renderGreyPages(original, [1])).get(1) as GreyPage;
+      const after = (await renderGreyPages(bytes, [1])).get(1) as GreyPage;
+      expect(changesOutside(before, after, at).outside, file).toBe(0);
+      expect((await pdfXmp(bytes)).includes("pdfaid:part"), file).toBe(archivable);
     }
   });
 
