@@ -7,6 +7,7 @@ import { type Job, UnrecoverableError } from "bullmq";
 import { Client } from "minio";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCasePage } from "~/components/case/case-page.server";
 import { berlinDate } from "~/domain/deadlines";
 import { setToBeSubmittedLater, uploadDocumentVersion } from "~/models/document.server";
 import { completenessInputFor, getDraftForMember } from "~/models/draft.server";
@@ -27,6 +28,7 @@ import { buildJobId } from "~/utils/queue.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import type { Storage, StorageConfig } from "../../storage/index";
 import { startTestStorage } from "../../storage/test-support";
+import { loadRoute } from "../../test/kit/route";
 import { startWorkers } from "../start";
 import { deletePrefix, randomPrefix, waitFor } from "../test-support";
 import { createCheckVersion } from "./check-version";
@@ -313,6 +315,18 @@ describe("workers refuse unchecked and refused versions", () => {
       select: { status: true },
     });
     expect(rows.map((r) => r.status)).toEqual(["PENDING", "PENDING"]);
+
+    // The clerk's case page carries the state beside each version (VersionCheckStatus).
+    const page = await loadRoute(loadCasePage, d.clerk, `/behoerde/faelle/${app.id}`, { id: app.id });
+    expect(page.status).toBe(200);
+    const versions = (
+      page.data as { documents: { versions: Record<string, unknown>[] }[] }
+    ).documents.flatMap((doc) => doc.versions);
+    expect(versions.find((v) => v.id === pending)).toMatchObject({ checkStatus: "PENDING" });
+    expect(versions.find((v) => v.id === refused)).toMatchObject({
+      checkStatus: "REFUSED",
+      checkMessage: refusedReason,
+    });
   });
 });
 
