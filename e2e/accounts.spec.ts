@@ -144,3 +144,31 @@ test("Sachbearbeiter:in richtet TOTP ein und meldet sich mit Code an", async ({ 
   await page.goto("/konto/sicherheit");
   await expect(page.getByTestId("security-history")).toContainText("Passwort und Authenticator-App");
 });
+
+test("Administration legt ein Konto an; die Einladung kommt per E-Mail, das Passwort wird über den Link gesetzt", async ({
+  page,
+}) => {
+  const email = `eingeladen-${Date.now()}@e2e.bauantrag.invalid`;
+  const password = "Kranich Boddenblick 2026";
+  await loginAs(page, "admin@demo.bauantrag.de");
+  await page.goto("/verwaltung/konten");
+  await expect(page.getByRole("heading", { level: 1, name: "Konten und Anmeldung" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByLabel("Name").fill("Eingeladene Kollegin");
+  await page.getByLabel("E-Mail-Adresse").fill(email);
+  await page.getByLabel("Rolle").selectOption("CLERK");
+  await page.getByRole("button", { name: "Konto anlegen und einladen" }).click();
+  await expect(page.getByTestId("accounts-result")).toContainText(`Das Konto für ${email} ist angelegt.`);
+  await expect(page.getByTestId(`account-${email}`)).toContainText("Sachbearbeiter:in");
+  await logout(page);
+
+  const mail = await readMailTo(MAIL_DIR, email, "/passwort-neu/");
+  const link = /(http:\/\/\S+\/passwort-neu\/[A-Za-z0-9_-]{43})/.exec(mail)?.[1];
+  await page.goto(link!);
+  await page.getByLabel("Neues Passwort", { exact: true }).fill(password);
+  await page.getByLabel("Neues Passwort wiederholen").fill(password);
+  await page.getByRole("button", { name: "Passwort speichern" }).click();
+  await expect(page).toHaveURL(/\/anmelden\?passwort=neu/);
+  await loginAs(page, email, password);
+  await expect(page).toHaveURL(/\/behoerde\/posteingang/);
+});
