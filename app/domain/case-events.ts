@@ -132,6 +132,13 @@ export const CASE_EVENTS = {
     schema: loose({ filename: z.string(), versionId: id, versionNumber: z.number(), reason: z.string() }),
     notifies: null,
   },
+  // A wrongly uploaded file removed from a draft (never once submitted; issue 14 item 6).
+  "document.version-deleted": {
+    label: "Unterlage aus dem Entwurf entfernt",
+    applicantVisible: true,
+    schema: loose({ filename: z.string(), versionNumber: z.number() }),
+    notifies: null,
+  },
   "document.marked-later": {
     label: "Unterlage wird nachgereicht",
     applicantVisible: true,

@@ -595,6 +595,52 @@ export async function setToBeSubmittedLater(
 }
 
 /**
+ * Removes one version of a document from a draft (issue 14 item 6: a wrongly uploaded file). Only
+ * while the application is a draft and has never been submitted: a submitted version is part of the
+ * record and is never deleted. The row goes in one transaction with the case event; the stored
+ * object is removed afterwards (a failure there leaves an orphan object, never a dangling row).
+ */
+export async function deleteDraftDocumentVersion(
+  user: SessionUser,
+  applicationId: string,
+  versionId: string,
+  options: { storage?: Storage } = {},
+): Promise<{ ok: true; filename: string } | { ok: false; message: string }> {
+  if (!isUuid(versionId)) return { ok: false, message: NOT_FOUND_MESSAGE };
+  const access = await loadEditableApplication(user, applicationId);
+  if (!access.ok) return access;
+  const deleted = await db().$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ status: string; submittedAt: Date | null }[]>`
+      SELECT status::text AS status, "submittedAt" FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
+    if (rows[0]?.status !== "DRAFT" || rows[0].submittedAt !== null) return null;
+    const version = await tx.documentVersion.findFirst({
+      where: { id: versionId, document: { applicationId } },
+      select: { id: true, documentId: true, filename: true, versionNumber: true, storageKey: true },
+    });
+    if (!version) return null;
+    await tx.documentVersion.delete({ where: { id: version.id } });
+    await appendEvent(tx, {
+      applicationId,
+      actorId: user.id,
+      type: "document.version-deleted",
+      payload: { filename: version.filename, versionNumber: version.versionNumber },
+    });
+    return version;
+  });
+  if (!deleted) {
+    return {
+      ok: false,
+      message:
+        "Diese Datei kann nicht entfernt werden: nur Dateien eines noch nicht eingereichten Entwurfs lassen sich löschen.",
+    };
+  }
+  await (options.storage ?? getStorage()).remove(deleted.storageKey).catch((error: unknown) => {
+    logger.warn({ err: error, key: deleted.storageKey }, "deleted draft version: object not removed");
+  });
+  return { ok: true, filename: deleted.filename };
+}
+
+/**
  * Documents of an application for its members (newest version last), with the data the
  * completeness evaluation needs. null when the user is not a member.
  */

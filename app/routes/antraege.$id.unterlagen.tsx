@@ -10,13 +10,18 @@ import { useEffect } from "react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { CompletenessPanel, toCompletenessBase } from "~/components/completeness-panel";
+import { ConfirmAction, carriedFields, isConfirmed } from "~/components/confirm-action";
 import { StepIndicator } from "~/components/step-indicator";
 import { type TypeOption, UploadField } from "~/components/upload-field";
 import { anyPending, VersionCheckStatus } from "~/components/version-check-status";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { DOCUMENT_TYPES, type DocumentType, getDocumentType } from "~/domain/document-types";
 import { formatBytes, formatDateTime } from "~/domain/format";
-import { handleUploadRequest, setToBeSubmittedLater } from "~/models/document.server";
+import {
+  deleteDraftDocumentVersion,
+  handleUploadRequest,
+  setToBeSubmittedLater,
+} from "~/models/document.server";
 import { completenessInputFor, type DraftDocument, getDraftForMember } from "~/models/draft.server";
 import { env } from "~/utils/env.server";
 import { notFound, requirePermission } from "~/utils/permissions.server";
@@ -68,10 +73,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     completeness: toCompletenessBase(input),
     maxBytes: env().UPLOAD_MAX_BYTES,
     uploaded: url.searchParams.get("hochgeladen"),
+    removed: url.searchParams.get("entfernt"),
   };
 }
 
-type ActionResult = { typeCode: string | null; form: "upload" | "later"; message: string };
+type ActionResult =
+  | { typeCode: string | null; form: "upload" | "later" | "delete"; message: string }
+  | {
+      typeCode: string;
+      form: "delete-confirm";
+      message: string;
+      fields: [string, string][];
+      filename: string;
+      versionNumber: string;
+    };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "upload:document:own");
@@ -96,6 +111,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const typeCode = String(form.get("typeCode") ?? "");
   const intent = form.get("intent");
+  if (intent === "delete-version") {
+    // Irreversible: a confirmation page first (issue 14 item 6); only drafts, never once submitted.
+    if (!isConfirmed(form)) {
+      return data<ActionResult>({
+        typeCode,
+        form: "delete-confirm",
+        message: "",
+        fields: carriedFields(form),
+        filename: String(form.get("filename") ?? ""),
+        versionNumber: String(form.get("versionNumber") ?? ""),
+      });
+    }
+    const removed = await deleteDraftDocumentVersion(user, id, String(form.get("versionId") ?? ""));
+    if (!removed.ok) {
+      return data<ActionResult>({ typeCode, form: "delete", message: removed.message }, { status: 400 });
+    }
+    return redirect(
+      `/antraege/${id}/unterlagen?entfernt=${encodeURIComponent(removed.filename)}#dokument-${typeCode}`,
+    );
+  }
   if (intent !== "later" && intent !== "not-later") {
     return data<ActionResult>({ typeCode, form: "later", message: "Unbekannte Aktion." }, { status: 400 });
   }
@@ -119,7 +154,7 @@ function option(t: DocumentType): TypeOption {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type DocumentRow = LoaderData["documents"][number];
 
-function VersionTable({ doc }: { doc: DocumentRow | DraftDocument }) {
+function VersionTable({ doc, deletable }: { doc: DocumentRow | DraftDocument; deletable: boolean }) {
   if (doc.versions.length === 0) return null;
   const label = getDocumentType(doc.typeCode)?.shortLabel ?? doc.title;
   return (
@@ -149,6 +184,11 @@ function VersionTable({ doc }: { doc: DocumentRow | DraftDocument }) {
             <th className="kern-table__header" scope="col">
               Prüfung
             </th>
+            {deletable ? (
+              <th className="kern-table__header" scope="col">
+                <span className="kern-sr-only">Entfernen</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody className="kern-table__body">
@@ -182,6 +222,25 @@ function VersionTable({ doc }: { doc: DocumentRow | DraftDocument }) {
                 {v.checkStatus === "ACCEPTED" && v.archiveWarnings.length === 0 ? "angenommen" : null}
                 <VersionCheckStatus version={v} />
               </td>
+              {deletable ? (
+                <td className="kern-table__cell" data-label="Entfernen">
+                  <Form method="post" preventScrollReset>
+                    <input type="hidden" name="intent" value="delete-version" />
+                    <input type="hidden" name="versionId" value={v.id} />
+                    <input type="hidden" name="typeCode" value={doc.typeCode} />
+                    <input type="hidden" name="filename" value={v.filename} />
+                    <input type="hidden" name="versionNumber" value={String(v.versionNumber)} />
+                    <button type="submit" className="kern-btn kern-btn--tertiary">
+                      <span className="kern-label">
+                        Entfernen
+                        <span className="kern-sr-only">
+                          : Version {v.versionNumber}, {v.filename}
+                        </span>
+                      </span>
+                    </button>
+                  </Form>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
@@ -208,7 +267,7 @@ function LaterToggle({ code, marked }: { code: string; marked: boolean }) {
 
 export default function DocumentsPage() {
   const loaderData = useLoaderData<typeof loader>();
-  const { id, title, editable, documents, items, otherDocuments, completeness, maxBytes, uploaded } =
+  const { id, title, editable, documents, items, otherDocuments, completeness, maxBytes, uploaded, removed } =
     loaderData;
   const actionData = useActionData<typeof action>() as ActionResult | undefined;
   // While a version "wird geprüft", the list asks the server again every few seconds.
@@ -231,6 +290,27 @@ export default function DocumentsPage() {
       ? actionData.message
       : null;
 
+  if (actionData?.form === "delete-confirm") {
+    return (
+      <>
+        <PageHeader title="Datei entfernen?" />
+        <p className="kern-body app-lead">{title || "Antrag ohne Titel"}</p>
+        <ConfirmAction
+          title="Bitte bestätigen Sie das Entfernen"
+          intro="Das Entfernen kann nicht rückgängig gemacht werden."
+          consequences={[
+            `Version ${actionData.versionNumber} („${actionData.filename}“) von „${getDocumentType(actionData.typeCode)?.shortLabel ?? actionData.typeCode}“ wird aus dem Entwurf gelöscht, die Datei selbst auch.`,
+            "Im Verlauf des Antrags bleibt vermerkt, dass sie entfernt wurde.",
+            "Fehlt die Unterlage danach, erscheint sie wieder in der Vollständigkeitsprüfung.",
+          ]}
+          confirmLabel="Ja, Datei entfernen"
+          fields={actionData.fields}
+          cancel={{ href: `/antraege/${id}/unterlagen#dokument-${actionData.typeCode}`, label: "Abbrechen" }}
+        />
+      </>
+    );
+  }
+
   return (
     <>
       <p className="kern-body">
@@ -245,6 +325,18 @@ export default function DocumentsPage() {
       {!editable ? (
         <Alert tone="info" title="Der Antrag ist eingereicht">
           <p className="kern-body">Unterlagen können jetzt nicht mehr geändert werden.</p>
+        </Alert>
+      ) : null}
+      {removed ? (
+        <Alert tone="success" title="Datei entfernt" announce>
+          <p className="kern-body" data-testid="version-removed">
+            „{removed}“ ist aus dem Entwurf entfernt.
+          </p>
+        </Alert>
+      ) : null}
+      {actionData?.form === "delete" ? (
+        <Alert tone="danger" title="Nicht entfernt" announce>
+          <p className="kern-body">{actionData.message}</p>
         </Alert>
       ) : null}
       {uploadedType ? (
@@ -315,7 +407,7 @@ export default function DocumentsPage() {
                     <div className="kern-card__body app-stack">
                       {!hasFile ? <p className="kern-body">{item.message}</p> : null}
                       {docs.map((d) => (
-                        <VersionTable key={d.id} doc={d} />
+                        <VersionTable key={d.id} doc={d} deletable={editable} />
                       ))}
                       {editable ? (
                         <UploadField
@@ -357,7 +449,7 @@ export default function DocumentsPage() {
                     {getDocumentType(d.typeCode)?.shortLabel ?? d.title}
                     {d.toBeSubmittedLater && d.versions.length === 0 ? " – wird nachgereicht" : ""}
                   </h3>
-                  <VersionTable doc={d} />
+                  <VersionTable doc={d} deletable={editable} />
                   {editable && d.toBeSubmittedLater && d.versions.length === 0 ? (
                     <LaterToggle code={d.typeCode} marked />
                   ) : null}
