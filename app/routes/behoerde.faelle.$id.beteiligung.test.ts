@@ -6,6 +6,7 @@ import {
   createParticipationDistrict,
   type ParticipationDistrict,
 } from "~/models/participation-fixtures.server";
+import { submitStatement } from "~/models/statement.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { loadRoute, postRoute } from "../../test/kit/route";
@@ -225,5 +226,69 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     const refused = await post(d.clerk, app.id, [["intent", "start"], ...fields, ["rows[0].docs", stat.id]]);
     expect((refused.data as { message: string }).message).toContain("Erhebungsbogen");
     expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+  });
+
+  it("a refused Einvernehmen: 'Ablehnung vorschlagen' and 'Einvernehmen ersetzen' as plain posts", async () => {
+    const app = await createCompleteCase(d);
+    const data = (await get(d.clerk, app.id)).data as LoaderData;
+    expect((await post(d.clerk, app.id, [["intent", "start"], ...formFields(data)])).status).toBe(302);
+    await db().participation.updateMany({ where: { applicationId: app.id }, data: { status: "SENT" } });
+    const gemeinde = await db().participation.findFirstOrThrow({
+      where: { applicationId: app.id, kind: "MUNICIPAL_CONSENT" },
+      select: { id: true },
+    });
+    // Not refused yet: nothing to follow or replace.
+    const early = await post(d.clerk, app.id, [
+      ["intent", "accept-refusal"],
+      ["participationId", gemeinde.id],
+    ]);
+    expect((early.data as { boardMessage: string }).boardMessage).toContain("nicht versagt");
+    const answered = await submitStatement(d.gemeindeUser, gemeinde.id, {
+      outcome: "REJECTION",
+      reasons: "Öffentliche Belange (§ 35 Abs. 3 BauGB).",
+      conditions: [],
+      attachments: [],
+    });
+    expect(answered.ok).toBe(true);
+    const board = ((await get(d.clerk, app.id)).data as LoaderData).board;
+    expect(board.find((b) => b.id === gemeinde.id)).toMatchObject({ consentRefused: true });
+
+    const accepted = await post(d.clerk, app.id, [
+      ["intent", "accept-refusal"],
+      ["participationId", gemeinde.id],
+    ]);
+    expect(accepted.status).toBe(302);
+    const notHeard = await post(d.clerk, app.id, [
+      ["intent", "replace-consent"],
+      ["participationId", gemeinde.id],
+      ["reasons", "Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig."],
+    ]);
+    expect((notHeard.data as { boardMessage: string }).boardMessage).toContain("angehört");
+    // Another authority's clerk: not found.
+    expect(
+      (
+        await post(other.clerk, app.id, [
+          ["intent", "replace-consent"],
+          ["participationId", gemeinde.id],
+        ])
+      ).status,
+    ).toBe(404);
+    const replaced = await post(d.clerk, app.id, [
+      ["intent", "replace-consent"],
+      ["participationId", gemeinde.id],
+      ["reasons", "Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig."],
+      ["heard", "on"],
+    ]);
+    expect(replaced.status).toBe(302);
+    const after = ((await get(d.clerk, app.id)).data as LoaderData).board.find((b) => b.id === gemeinde.id);
+    expect(after).toMatchObject({ consentRefused: false, stateLabel: "Einvernehmen ersetzt" });
+    expect(
+      await db().caseEvent.count({
+        where: {
+          applicationId: app.id,
+          type: { in: ["participation.consent-replaced", "participation.refusal-accepted"] },
+        },
+      }),
+    ).toBe(2);
   });
 });

@@ -115,7 +115,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "accept-refusal") {
     const result = await acceptConsentRefusal(user, String(form.get("participationId") ?? ""));
     if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
-    return redirect(`/behoerde/faelle/${id}/bescheid?hinweis=versagt`);
+    return back("ablehnung");
   }
   if (intent === "replace-consent") {
     const result = await replaceRefusedConsent(user, String(form.get("participationId") ?? ""), {
@@ -140,6 +140,8 @@ const NOTICES: Record<string, string> = {
   abgeschlossen: "Die Beteiligung ist abgeschlossen. Die Stellen können keine neuen Unterlagen mehr öffnen.",
   ersetzt:
     "Das versagte Einvernehmen ist ersetzt und in der Akte vermerkt. Der Bescheid begründet die Ersetzung.",
+  ablehnung:
+    "Die Versagung ist in der Akte vermerkt: Eine Genehmigung ist nicht möglich. Bereiten Sie unter „Bescheid“ die Ablehnung vor.",
 };
 
 export default function ParticipationPage() {
