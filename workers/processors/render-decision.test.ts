@@ -84,13 +84,18 @@ interface CaseOptions {
   status?: "DRAFT" | "DECIDED";
   /** Store fixtures/bauvorlagen/broken.pdf as the Grundriss (versions are immutable afterwards). */
   brokenPlan?: boolean;
+  /** The Grundriss was refused by the deep check after upload (documents.check-version). */
+  refusedPlan?: boolean;
 }
+
+const REFUSED_REASON = "„grundriss-eg.pdf“ ist beschädigt und kann nicht gelesen werden.";
 
 /** A submitted case with three stored Bauvorlagen, two participations (and one never sent) and a decision. */
 async function createDecidedCase({
   kind = "BAUGENEHMIGUNG",
   status = "DECIDED",
   brokenPlan = false,
+  refusedPlan = false,
 }: CaseOptions = {}) {
   const applicationId = runId();
   const decisionId = runId();
@@ -171,6 +176,9 @@ async function createDecidedCase({
             sha256: stored.sha256,
             storageKey: stored.storageKey,
             uploadedById: architect.id,
+            ...(refusedPlan && typeCode === "2001"
+              ? { checkStatus: "REFUSED" as const, checkMessage: REFUSED_REASON }
+              : {}),
           },
         },
       },
@@ -553,5 +561,17 @@ describe("documents.render-decision", () => {
     });
     expect((await generatedOf(broken.decisionId)).map((f) => f.kind)).toEqual(["APPROVED_PLAN"]);
     expect(await eventsOf(broken.applicationId, "decision.delivered")).toEqual([]);
+  }, 60_000);
+
+  it("never stamps a plan the deep check refused: fails for good with its reason, nothing delivered", async () => {
+    const refused = await createDecidedCase({ refusedPlan: true });
+    await expect(
+      createRenderDecision({ storage })({ decisionId: refused.decisionId }, fakeJob, ctx()),
+    ).rejects.toMatchObject({
+      name: "UnrecoverableError",
+      message: expect.stringContaining(`lässt sich nicht stempeln: ${REFUSED_REASON}`),
+    });
+    expect((await generatedOf(refused.decisionId)).map((f) => f.kind)).toEqual(["APPROVED_PLAN"]);
+    expect(await eventsOf(refused.applicationId, "decision.delivered")).toEqual([]);
   }, 60_000);
 });
