@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/utils/db.server";
 import type { Storage } from "../../storage/index";
 import { startTestStorage } from "../../storage/test-support";
-import { buildCase, type BuiltCase } from "../../test/kit/case";
+import { type BuiltCase, buildCase } from "../../test/kit/case";
 import { renderBescheid } from "../pdf/bescheid";
 import { sampleBescheid } from "../pdf/bescheid-samples";
 import { pdfSig, readQrCode } from "../pdf/seal-test-support";
 import { renderStatement } from "../pdf/statement";
 import { sampleStatement } from "../pdf/statement-samples";
-import { storeGenerated, type StoreGeneratedInput } from "./generated";
+import { type StoreGeneratedInput, storeGenerated } from "./generated";
 
 // Issued PDFs through the real store step: PostgreSQL, s3rver, a seal folder of its own.
 
@@ -85,7 +85,8 @@ describe("storeGenerated for issued documents", () => {
     expect(signatures[0]?.signerCommonName).toBe(authority.name);
     // Near the letter's end (the last page with room), read as a phone camera would.
     const codes: (string | null)[] = [];
-    for (let n = (await PDFDocument.load(bytes)).getPageCount(); n >= 1; n--) codes.push(await readQrCode(bytes, n));
+    for (let n = (await PDFDocument.load(bytes)).getPageCount(); n >= 1; n--)
+      codes.push(await readQrCode(bytes, n));
     expect(codes.filter(Boolean)).toEqual([`${APP_URL}/pruefen/${row.verificationCode}`]);
     const events = await db().caseEvent.findMany({
       where: { applicationId: c.application.id, type: "decision.bescheid-rendered" },
@@ -95,12 +96,19 @@ describe("storeGenerated for issued documents", () => {
     // Again (a retried job): nothing new, the same row.
     const again = await storeGenerated(input({ sourceKey }));
     expect(again).toMatchObject({ created: false, generatedDocumentId: row.id, sha256: row.sha256 });
-    expect(createHash("sha256").update(await stored(row.storageKey)).digest("hex")).toBe(row.sha256);
+    expect(
+      createHash("sha256")
+        .update(await stored(row.storageKey))
+        .digest("hex"),
+    ).toBe(row.sha256);
   });
 
   it("two runs at once: one row, and the stored object is the one the row describes", async () => {
     const sourceKey = `test-race-${randomUUID()}`;
-    const [a, b] = await Promise.all([storeGenerated(input({ sourceKey })), storeGenerated(input({ sourceKey }))]);
+    const [a, b] = await Promise.all([
+      storeGenerated(input({ sourceKey })),
+      storeGenerated(input({ sourceKey })),
+    ]);
     expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(a.generatedDocumentId).toBe(b.generatedDocumentId);
     const rows = await db().generatedDocument.findMany({ where: { sourceKey } });
