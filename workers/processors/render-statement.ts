@@ -1,6 +1,6 @@
 import { text } from "node:stream/consumers";
 import { UnrecoverableError } from "bullmq";
-import { CONDITION_KIND_LABELS, STATEMENT_OUTCOME_LABELS } from "~/domain/statements";
+import { CONDITION_KIND_LABELS, outcomeLabel } from "~/domain/statements";
 import { fileNamePart } from "~/domain/wording";
 import type { PrismaClient } from "~/generated/prisma/client";
 import {
@@ -46,6 +46,7 @@ async function loadStatement(db: PrismaClient, statementId: string) {
       participation: {
         select: {
           id: true,
+          kind: true,
           question: true,
           createdAt: true,
           legalBasis: true,
@@ -91,7 +92,8 @@ export function statementPdfData(s: LoadedStatement): StatementPdfData {
     question: p.question,
     legalBasis: p.legalBasis,
     round: p.round,
-    outcomeLabel: STATEMENT_OUTCOME_LABELS[s.outcome],
+    // "Einvernehmen erteilt/versagt" for the Gemeinde, "Zustimmung …" for a Zustimmung (issue 14).
+    outcomeLabel: outcomeLabel(p.kind, s.outcome),
     conditions: s.conditions.map((c) => ({
       kindLabel: CONDITION_KIND_LABELS[c.kind],
       text: c.text,
