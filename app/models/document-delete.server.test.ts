@@ -77,6 +77,16 @@ describe("deleteDraftDocumentVersion", () => {
       where: { document: { applicationId: id } },
       select: { id: true },
     });
+    // The Vollmacht declared for the submission stays while the declaration stands.
+    const mandate = await db().submissionConsent.findFirst({
+      where: { applicationId: id, kind: "MANDATE", revokedAt: null },
+      select: { documentVersionId: true },
+    });
+    expect(mandate?.documentVersionId).toBeTruthy();
+    const refused = await deleteDraftDocumentVersion(architect, id, mandate?.documentVersionId ?? "", {
+      storage: s3.storage,
+    });
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("Vollmacht") });
     const s = await submitApplication(architect, id, {
       expectedVersion: version,
       laterDocumentTypeCodes: [],

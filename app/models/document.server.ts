@@ -618,6 +618,11 @@ export async function deleteDraftDocumentVersion(
       select: { id: true, documentId: true, filename: true, versionNumber: true, storageKey: true },
     });
     if (!version) return null;
+    // A Vollmacht declared as the basis of the submission stays until the declaration is revoked.
+    const declared = await tx.submissionConsent.count({
+      where: { applicationId, documentVersionId: version.id, revokedAt: null },
+    });
+    if (declared > 0) return "declared" as const;
     await tx.documentVersion.delete({ where: { id: version.id } });
     await appendEvent(tx, {
       applicationId,
@@ -627,6 +632,13 @@ export async function deleteDraftDocumentVersion(
     });
     return version;
   });
+  if (deleted === "declared") {
+    return {
+      ok: false,
+      message:
+        "Diese Datei ist als Vollmacht für die Einreichung erklärt. Widerrufen Sie zuerst die Erklärung, dann können Sie die Datei entfernen.",
+    };
+  }
   if (!deleted) {
     return {
       ok: false,
