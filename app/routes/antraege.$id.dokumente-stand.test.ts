@@ -38,5 +38,16 @@ describe("/antraege/:id/dokumente-stand", () => {
     });
     expect(await ids()).toEqual([doc.id]);
     expect(await ids(stranger)).toEqual([]);
+    // The clerk's case page polls it too (clerks see submitted cases only): the own authority sees
+    // the file, another one does not.
+    expect(await ids(await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id }))).toEqual(
+      [],
+    );
+    await db().application.update({ where: { id }, data: { status: "SUBMITTED", submittedAt: new Date() } });
+    const clerk = await sessionUser({ roles: ["CLERK"], authorityId: district.authority.id });
+    const other = await createTestDistrict("ready-docs-other");
+    const foreignClerk = await sessionUser({ roles: ["CLERK"], authorityId: other.authority.id });
+    expect(await ids(clerk)).toEqual([doc.id]);
+    expect(await ids(foreignClerk)).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { CaseTimeline } from "~/components/case/timeline";
 import { CommentsSection } from "~/components/comments/comments-section";
 import { pinsForVersion } from "~/components/comments/pins";
 import { DataSummary } from "~/components/draft/summary";
+import { useReadyDocuments } from "~/components/ready-documents";
 
 /**
  * The clerk's case page: facts, deadlines, processing, the latest Nachforderung, documents,
@@ -53,6 +54,12 @@ export default function CasePage() {
   const actionData = posted && "ok" in posted ? posted : null;
   const busy = useNavigation().state === "submitting";
   const requestSent = useSearchParams()[0].get("nachforderung") === "gesendet";
+  // Files the workers produce later (XBau messages, Bescheid) appear without a reload (issue 14 item 5).
+  useReadyDocuments(
+    c.id,
+    generated.map((g) => g.id),
+    false,
+  );
   return (
     <>
       <p className="kern-body">
