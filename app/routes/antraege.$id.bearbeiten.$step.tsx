@@ -249,7 +249,8 @@ export default function DraftStep() {
             </Alert>
           ) : null}
           <StepForm
-            key={actionData?.nonce ?? "loaded"}
+            // A new step (same route module) is a new form: fresh values, version and autosave state.
+            key={`${step.slug}-${actionData?.nonce ?? "loaded"}`}
             formId={formId}
             section={step.section}
             values={currentValues}

@@ -37,6 +37,8 @@ export function useDraftAutosave({
 }) {
   const fetcher = useFetcher<AutosaveReply>();
   const [version, setVersion] = useState(initialVersion);
+  // A save through the form reloads the page data with the new version: follow it.
+  useEffect(() => setVersion(initialVersion), [initialVersion]);
   const [status, setStatus] = useState<Status>(initiallyDirty ? { state: "dirty" } : { state: "clean" });
   const dirty = useRef(initiallyDirty);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -64,12 +66,32 @@ export function useDraftAutosave({
     timer.current = setTimeout(() => saveLater.current(), AUTOSAVE_DELAY_MS);
   }, []);
 
+  // A click on "Speichern" while an autosave is on its way waits for it (else it would carry the
+  // old version and conflict with the person's own autosave), then goes out with the new version.
+  const autosaving = useRef(false);
+  autosaving.current = fetcher.state !== "idle";
+  const deferredSubmitter = useRef<HTMLElement | null | undefined>(undefined);
+  const submitDeferred = useCallback(
+    (newVersion: number | undefined) => {
+      const submitter = deferredSubmitter.current;
+      if (submitter === undefined) return;
+      deferredSubmitter.current = undefined;
+      const form = document.getElementById(formId);
+      if (!(form instanceof HTMLFormElement)) return;
+      const field = form.elements.namedItem("expectedVersion");
+      if (newVersion !== undefined && field instanceof HTMLInputElement) field.value = String(newVersion);
+      form.requestSubmit(submitter instanceof HTMLButtonElement ? submitter : undefined);
+    },
+    [formId],
+  );
+
   // The answer of an autosave: new version for the next save, or why it was not saved.
   const reply = fetcher.state === "idle" ? fetcher.data : undefined;
   useEffect(() => {
     if (!reply) return;
     if (reply.kind === "autosaved") {
       setVersion(reply.version);
+      submitDeferred(reply.version);
       // Typed again while the save was on its way: that change is still unsaved (timer running).
       if (!timer.current) {
         dirty.current = false;
@@ -77,10 +99,11 @@ export function useDraftAutosave({
       }
     } else {
       if (reply.version !== undefined) setVersion(reply.version);
+      submitDeferred(reply.version);
       leaveAfterSave.current = false;
       setStatus({ state: "failed", message: reply.message });
     }
-  }, [reply]);
+  }, [reply, submitDeferred]);
 
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
@@ -118,6 +141,11 @@ export function useDraftAutosave({
     if (event.defaultPrevented) return;
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
+    if (autosaving.current) {
+      event.preventDefault();
+      deferredSubmitter.current = (event.nativeEvent as SubmitEvent).submitter ?? null;
+      return;
+    }
     dirty.current = false;
   }, []);
 
