@@ -534,7 +534,11 @@ describe("after a real submission (backend's submitApplication)", () => {
     for await (const c of xmlFile!.stream) xmlChunks.push(c as Buffer);
     const xml = Buffer.concat(xmlChunks).toString("utf8");
     expect(validateXml(xml, XBAU_0200_ENTRY).valid).toBe(true);
-    expect(xml).toContain(submitted.fileNumber);
+    // A portal's 0200 cannot know the authority's Aktenzeichen (issue 15): the message carries the
+    // application's own id and the missing document, not the file number.
+    expect(xml).not.toContain(submitted.fileNumber);
+    expect(xml).toContain(id);
+    expect(xml).toContain("<xbau:wirdNachgereicht>true</xbau:wirdNachgereicht>");
 
     const notified = await db.notification.findMany({
       where: { applicationId: id },
