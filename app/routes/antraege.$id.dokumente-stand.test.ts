@@ -18,7 +18,8 @@ describe("/antraege/:id/dokumente-stand", () => {
     const ids = async (user = architect) => {
       const r = await loadRoute(loader, user, path, { id });
       expect(r.response?.headers.get("Cache-Control")).toBe("no-store");
-      return ((await r.response?.json()) as { ids: string[] }).ids;
+      if (!r.response) throw new Error("no response");
+      return ((await r.response.json()) as { ids: string[] }).ids;
     };
     expect(await ids()).toEqual([]);
     const key = randomUUID();
