@@ -26,12 +26,6 @@ import { computeFee, type FeeLine, resolveFeeSchedule } from "~/domain/fees";
 import { formatDateNumeric, formatTime } from "~/domain/format";
 import { type LandProfile, procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
 import { APPLICATION_TRANSITIONS } from "~/domain/lifecycle";
-import {
-  CONSENT_STATE_LABELS,
-  consentFacts,
-  consentRefusal,
-  NON_BLOCKING_OPEN_WHERE,
-} from "~/models/participation-consent.server";
 import { formatPaymentReference, paymentDueDate } from "~/domain/payment";
 import type { ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
@@ -39,6 +33,12 @@ import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { lockCase } from "~/models/case-lock.server";
 import { readableGeneratedWhere } from "~/models/generated-document.server";
 import { transitionApplication } from "~/models/lifecycle.server";
+import {
+  CONSENT_STATE_LABELS,
+  consentFacts,
+  consentRefusal,
+  NON_BLOCKING_OPEN_WHERE,
+} from "~/models/participation-consent.server";
 import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { can } from "~/utils/permissions";

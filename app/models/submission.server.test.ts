@@ -64,8 +64,14 @@ describe("submitApplication", () => {
     expect(snapshot.submittedAt).toBe(row.submittedAt?.toISOString());
     expect((snapshot.data as { bauherr?: { lastName?: string } }).bauherr?.lastName).toBe("Mustermann");
     // The required documents plus the Vollmacht the architect declared (createCompleteDraft).
-    expect(snapshot.documents.map((d) => d.typeCode).sort()).toEqual([...requiredDocumentCodes(), "0603"].sort());
-    expect(snapshot.consent).toMatchObject({ kind: "MANDATE", byUserId: architect.id, filename: "0603-v1.pdf" });
+    expect(snapshot.documents.map((d) => d.typeCode).sort()).toEqual(
+      [...requiredDocumentCodes(), "0603"].sort(),
+    );
+    expect(snapshot.consent).toMatchObject({
+      kind: "MANDATE",
+      byUserId: architect.id,
+      filename: "0603-v1.pdf",
+    });
 
     const events = await db().caseEvent.findMany({
       where: { applicationId: id, type: "application.submitted" },

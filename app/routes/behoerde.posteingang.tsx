@@ -33,7 +33,10 @@ export default function Inbox() {
   const anyFilter = hasFilter(filters);
   return (
     <>
-      <PageHeader title="Posteingang" lead={`Bauanträge ${atAuthority(authorityName)}, ${SORT_LABELS[filters.sort]}.`}>
+      <PageHeader
+        title="Posteingang"
+        lead={`Bauanträge ${atAuthority(authorityName)}, ${SORT_LABELS[filters.sort]}.`}
+      >
         <Link className="kern-btn kern-btn--secondary" to="/behoerde/posteingang/xbau">
           <span className="kern-label">XBau-Nachricht einlesen</span>
         </Link>

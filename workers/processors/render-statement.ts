@@ -47,8 +47,8 @@ async function loadStatement(db: PrismaClient, statementId: string) {
         select: {
           id: true,
           kind: true,
-          question: true,
           createdAt: true,
+          question: true,
           legalBasis: true,
           round: true,
           agency: {
