@@ -95,7 +95,7 @@ test.describe("Beteiligte und Bekanntgabe", () => {
     // --- The architect invites the Bauherr (existing account) and a second person.
     const architect = await newPage(browser, ARCHITECT);
     await architect.goto(`/antraege/${id}`);
-    await expect(architect.getByTestId("consent-status")).toContainText("Bauherrin oder der Bauherr");
+    await expect(architect.getByTestId("consent-status")).toContainText("Bauherr:in");
     for (const [email, role] of [
       [BAUHERR, "BAUHERR"],
       [other, "BEVOLLMAECHTIGTER"],
@@ -128,7 +128,7 @@ test.describe("Beteiligte und Bekanntgabe", () => {
     await architect.goto(`/antraege/${id}/pruefen`);
     await submitOnReviewPage(architect);
     await expect(
-      architect.getByText(/Bauherrin oder der Bauherr den Antrag im Portal bestätigen/).first(),
+      architect.getByText(/Bauherr:in den Antrag im Portal bestätigen/).first(),
     ).toBeVisible();
     await expect(architect).not.toHaveURL(/eingereicht=1/);
 

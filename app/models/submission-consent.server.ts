@@ -60,7 +60,7 @@ export interface ConsentStatus {
 }
 
 const CONSENT_MISSING =
-  "Vor der Einreichung muss die Bauherrin oder der Bauherr den Antrag im Portal bestätigen – oder Sie erklären eine Vollmacht der Bauherrschaft und laden sie als Unterlage hoch.";
+  "Vor der Einreichung muss die Bauherr:in den Antrag im Portal bestätigen – oder Sie erklären eine Vollmacht der Bauherrschaft und laden sie als Unterlage hoch.";
 
 /**
  * What the submission by `submitterRole` would rest on, for the application at `version`.
@@ -144,7 +144,7 @@ export async function consentStatusInTx(
       applicationVersion: version,
       documentVersionId: null,
       filename: null,
-      declaration: "Die Bauherrin bzw. der Bauherr reicht selbst ein.",
+      declaration: "Die Bauherr:in reicht selbst ein.",
     };
   } else if (current) basis = toInfo(current);
   else if (mandate) basis = toInfo(mandate);
@@ -225,7 +225,7 @@ export async function confirmAsOwner(
     if (app.members[0]?.role !== "BAUHERR") {
       return {
         ok: false,
-        message: "Nur die Bauherrin oder der Bauherr kann den Antrag zur Einreichung bestätigen.",
+        message: "Nur die Bauherr:in kann den Antrag zur Einreichung bestätigen.",
       };
     }
     if (app.status !== "DRAFT") return { ok: false, message: "Der Antrag ist bereits eingereicht." };

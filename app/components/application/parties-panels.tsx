@@ -149,7 +149,7 @@ export function SubmissionConsentPanel({
               ? `Bestätigen kann: ${consent.owners.map((o) => o.name).join(", ")}.`
               : consent.ownerInvitationPending
                 ? "Die Einladung an die Bauherrschaft ist noch nicht angenommen."
-                : "Laden Sie die Bauherrin oder den Bauherrn unten unter „Beteiligte“ ein."}
+                : "Laden Sie die Bauherr:in unten unter „Beteiligte“ ein."}
           </p>
         </Alert>
       )}
