@@ -282,6 +282,10 @@ export const MV_PROFILE: LandProfile = {
       fiction: true,
       procedureTypes: ["VEREINFACHT"],
       legalBasis: "§ 63 Abs. 2 LBauO M-V",
+      // Satz 1 (three months, one month extension in Textform) and Satz 2 (Genehmigungsfiktion)
+      // read in the published text of § 63 LBauO M-V (version from 17.04.2024).
+      verifiedAt:
+        "https://haufe.de/recht/deutsches-anwalt-office-premium/landesbauordnung-mecklenburg-vorpommern-63-vereinfachtes-baugenehmigungsverfahren_idesk_PI17574_HI1514945.html",
     },
     agencyStatement: { months: 1, fiction: false, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
     municipalConsent: {
@@ -291,8 +295,9 @@ export const MV_PROFILE: LandProfile = {
       verifiedAt: "https://freirecht.de/g/BBauG:36",
     },
     agencyConsent: { months: 1, fiction: true, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
-    // LBauO M-V follows the MBO numbering (§ 71 Ersetzung des gemeindlichen Einvernehmens); the
-    // M-V wording was not available to check, the MBO model's § 71 was.
+    // § 71 LBauO M-V is the Ersetzung des gemeindlichen Einvernehmens: § 63 Abs. 2 Satz 3 LBauO M-V
+    // (checked, see `decision.verifiedAt`) refers to "die Ersetzung nach § 71". The wording of
+    // § 71 itself was checked in the MBO model only, not in the M-V text.
     consentReplacement: {
       legalBasis: "§ 36 Abs. 2 Satz 3 BauGB i. V. m. § 71 LBauO M-V",
       hearingRequired: true,
