@@ -4,6 +4,7 @@
  * number, or on that month's last day when it has no such day. Days left count calendar days in
  * Europe/Berlin (the authority's time zone); working days are not needed for these deadlines.
  */
+import { formatDateNumeric } from "./format";
 import { type LandProfile, resolveProfile } from "./land-profiles";
 
 const BERLIN = "Europe/Berlin";
@@ -64,26 +65,119 @@ export interface DecisionDeadlineResult {
   /** Silence past the deadline counts as approval (Genehmigungsfiktion). */
   fiction: boolean;
   legalBasis: string;
+  /** Why a fiction the profile otherwise sets does not run here (legal basis), or null. */
+  fictionExcludedBy?: string | null;
+}
+
+/** Facts of one case that set the decision deadline or its fiction aside (Land rules permitting). */
+export interface DecisionCircumstances {
+  /** The clerk recorded that Verbände must take part under other public-law provisions. */
+  associationParticipationRequired?: boolean;
+  /** When the Bauherr was told that the Einvernehmen was refused and is to be replaced. */
+  replacementNoticeAt?: Date | null;
+}
+
+function profileOf(profile: LandProfile | string | null | undefined): LandProfile {
+  return typeof profile === "object" && profile !== null ? profile : resolveProfile(profile);
+}
+
+function decisionRule(profile: LandProfile, procedureType: string) {
+  const rule = profile.deadlines.decision;
+  return rule && (rule.procedureTypes as readonly string[]).includes(procedureType) ? rule : null;
 }
 
 /**
  * The decision deadline that starts when the file is confirmed complete, or null when the Land
- * profile sets none for this procedure type (e.g. the MBO model, or a full Baugenehmigung in M-V).
+ * profile sets none for this procedure type (e.g. the MBO model, or a full Baugenehmigung in M-V)
+ * or when the case's circumstances set it aside (M-V: Verbandsbeteiligung, § 63 Abs. 2 Satz 4). A
+ * Mitteilung about the Ersetzung of a refused Einvernehmen sent in time (M-V: § 63 Abs. 2 Satz 3)
+ * leaves the deadline but ends the fiction.
  */
 export function decisionDeadline(
   profile: LandProfile | string | null | undefined,
   procedureType: string,
   completeAt: Date,
+  circumstances: DecisionCircumstances = {},
 ): DecisionDeadlineResult | null {
-  const p = typeof profile === "object" && profile !== null ? profile : resolveProfile(profile);
-  const rule = p.deadlines.decision;
-  if (!rule || !(rule.procedureTypes as readonly string[]).includes(procedureType)) return null;
+  const rule = decisionRule(profileOf(profile), procedureType);
+  if (!rule) return null;
+  if (circumstances.associationParticipationRequired && rule.associationParticipationExcludesDeadline) {
+    return null;
+  }
+  const notice = circumstances.replacementNoticeAt;
+  const excluded =
+    rule.fiction &&
+    rule.replacementNoticeExcludesFiction &&
+    notice &&
+    notice.getTime() <= endOfBerlinDay(addMonthsBerlin(completeAt, rule.months)).getTime()
+      ? rule.replacementNoticeExcludesFiction.legalBasis
+      : null;
   return {
     dueAt: endOfBerlinDay(addMonthsBerlin(completeAt, rule.months)),
     months: rule.months,
-    fiction: rule.fiction,
+    fiction: rule.fiction && !excluded,
     legalBasis: rule.legalBasis,
+    ...(excluded ? { fictionExcludedBy: excluded } : {}),
   };
+}
+
+/**
+ * Whether the Mitteilung "Einvernehmen versagt, Ersetzung soll erfolgen" may be sent at `at`: the
+ * profile must know the rule for this procedure, the file must be complete, and it must be sent
+ * within the deadline of the first half-sentence (the months from completeness, not an extension).
+ * Returns the legal basis, or a German message.
+ */
+export function checkReplacementNotice(
+  profile: LandProfile | string | null | undefined,
+  procedureType: string,
+  completeAt: Date | null,
+  at: Date,
+): { ok: true; legalBasis: string; dueAt: Date } | { ok: false; message: string } {
+  const rule = decisionRule(profileOf(profile), procedureType);
+  const basis = rule?.fiction ? rule.replacementNoticeExcludesFiction : undefined;
+  if (!rule || !basis) {
+    return {
+      ok: false,
+      message:
+        "Für dieses Verfahren läuft keine Genehmigungsfiktion, die eine solche Mitteilung ausschließen könnte.",
+    };
+  }
+  if (!completeAt) {
+    return { ok: false, message: "Die Entscheidungsfrist läuft erst, wenn der Antrag vollständig ist." };
+  }
+  const dueAt = endOfBerlinDay(addMonthsBerlin(completeAt, rule.months));
+  if (at.getTime() > dueAt.getTime()) {
+    return {
+      ok: false,
+      message: `Die Frist für die Mitteilung ist am ${formatDateNumeric(dueAt)} abgelaufen (${basis.legalBasis}); die Genehmigung gilt als erteilt.`,
+    };
+  }
+  return { ok: true, legalBasis: basis.legalBasis, dueAt };
+}
+
+/**
+ * What the deadline display says about the decision deadline and its fiction (German), or null when
+ * there is nothing to say beyond the date.
+ */
+export function decisionDeadlineNote(
+  profile: LandProfile | string | null | undefined,
+  procedureType: string,
+  circumstances: DecisionCircumstances,
+): string | null {
+  const rule = decisionRule(profileOf(profile), procedureType);
+  if (!rule) return null;
+  const assoc = rule.associationParticipationExcludesDeadline;
+  if (circumstances.associationParticipationRequired && assoc) {
+    return `Keine Entscheidungsfrist und keine Genehmigungsfiktion: Verbände sind zu beteiligen (${assoc.legalBasis}).`;
+  }
+  const notice = rule.replacementNoticeExcludesFiction;
+  if (circumstances.replacementNoticeAt && notice) {
+    const date = formatDateNumeric(circumstances.replacementNoticeAt);
+    return `Keine Genehmigungsfiktion: Bauherr:in wurde am ${date} mitgeteilt, dass die Gemeinde ihr Einvernehmen versagt hat und es ersetzt werden soll (${notice.legalBasis}).`;
+  }
+  return rule.fiction
+    ? `Die Genehmigung gilt als erteilt, wenn sie nicht fristgerecht versagt wird (${rule.legalBasis}).`
+    : null;
 }
 
 /**

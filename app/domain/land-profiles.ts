@@ -43,11 +43,27 @@ export interface ConsentReplacementRule {
   readonly verifiedAt?: string;
 }
 
+/** A rule of the Land text that sets the decision deadline or its fiction aside, with its basis. */
+export interface DecisionDeadlineExclusion {
+  readonly legalBasis: string;
+  readonly verifiedAt?: string;
+}
+
 export interface DecisionDeadline extends MonthDeadline {
   /** Extension the authority may grant once, in writing, for an important reason. */
   readonly extensionMonths: number;
   /** Procedure types the decision deadline (and the fiction) applies to. */
   readonly procedureTypes: readonly ProcedureType[];
+  /**
+   * No fiction when the authority tells the Bauherr, within the (unextended) deadline, that the
+   * Gemeinde refused its Einvernehmen and it is to be replaced (Ersetzung). Absent: no such rule.
+   */
+  readonly replacementNoticeExcludesFiction?: DecisionDeadlineExclusion;
+  /**
+   * No decision deadline (and so no fiction) when Verbände must take part in the decision under
+   * other public-law provisions. Absent: no such rule.
+   */
+  readonly associationParticipationExcludesDeadline?: DecisionDeadlineExclusion;
 }
 
 export interface ProfileDeadlines {
@@ -286,6 +302,21 @@ export const MV_PROFILE: LandProfile = {
       // read in the published text of § 63 LBauO M-V (version from 17.04.2024).
       verifiedAt:
         "https://haufe.de/recht/deutsches-anwalt-office-premium/landesbauordnung-mecklenburg-vorpommern-63-vereinfachtes-baugenehmigungsverfahren_idesk_PI17574_HI1514945.html",
+      // Satz 3: no fiction when the Bauaufsichtsbehörde tells the Bauherr within the deadline of
+      // Satz 1 Halbsatz 1 (three months, not the extension) that the Gemeinde refused its
+      // Einvernehmen and the Ersetzung nach § 71 is to follow. Same published text.
+      replacementNoticeExcludesFiction: {
+        legalBasis: "§ 63 Abs. 2 Satz 3 LBauO M-V",
+        verifiedAt:
+          "https://haufe.de/recht/deutsches-anwalt-office-premium/landesbauordnung-mecklenburg-vorpommern-63-vereinfachtes-baugenehmigungsverfahren_idesk_PI17574_HI1514945.html",
+      },
+      // Satz 4: Satz 1 (the deadline, and with it the fiction of Satz 2) does not apply when Verbände
+      // must take part under other public-law provisions. Same published text.
+      associationParticipationExcludesDeadline: {
+        legalBasis: "§ 63 Abs. 2 Satz 4 LBauO M-V",
+        verifiedAt:
+          "https://haufe.de/recht/deutsches-anwalt-office-premium/landesbauordnung-mecklenburg-vorpommern-63-vereinfachtes-baugenehmigungsverfahren_idesk_PI17574_HI1514945.html",
+      },
     },
     agencyStatement: { months: 1, fiction: false, legalBasis: "§ 69 Abs. 1 LBauO M-V" },
     municipalConsent: {
