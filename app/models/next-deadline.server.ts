@@ -7,16 +7,6 @@ const ENDED = Prisma.join(ENDED_APPLICATION_STATUSES.map((s) => Prisma.sql`${s}:
 const OPEN = Prisma.join(OPEN_PARTICIPATION_STATUSES.map((s) => Prisma.sql`${s}::"ParticipationStatus"`));
 
 /**
- * The authority's processing target for the completeness check, in calendar days from the
- * submission (or the latest Nachreichung), where the Land profile sets no completeness-check
- * deadline (`deadlines.completenessCheckDays`). Not a legal deadline: it gives a new case a
- * "Nächste Frist" in the inbox. Applied by the database trigger of migration
- * 20261206051600_casetruth_review_target (`bauantrag_review_target_days`), which also fills it when
- * a case is written by the submission, the XBau intake or the seed; the test keeps both in step.
- */
-export const REVIEW_TARGET_DAYS = 14;
-
-/**
  * `Application.nextDeadlineAt` is a denormalised copy of the nearest running deadline of a case,
  * so the inbox can sort and filter (overdue, due this week) on one indexed column. Every state
  * change that starts, moves or ends a deadline calls this in its own transaction, so the copy is
@@ -27,7 +17,9 @@ export const REVIEW_TARGET_DAYS = 14;
  * every participation still open (OPEN_PARTICIPATION_STATUSES, not closed). A case whose procedure
  * ended (ENDED_APPLICATION_STATUSES: decided, withdrawn) has none. Postgres' LEAST ignores NULLs and is NULL only when all are NULL.
  * When that is NULL for a case waiting for its completeness check (SUBMITTED, IN_REVIEW), the
- * trigger `Application_review_target` sets the completeness-check target instead (REVIEW_TARGET_DAYS).
+ * trigger `Application_review_target` sets the completeness-check target instead: the Land's
+ * completeness-check deadline where set, otherwise the authority's processing target
+ * (Authority.reviewTargetDays, see ~/models/review-target.server).
  */
 export async function refreshNextDeadline(tx: Tx, applicationId: string): Promise<Date | null> {
   const rows = await tx.$queryRaw<{ nextDeadlineAt: Date | null }[]>`

@@ -7,7 +7,7 @@ import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { listInbox } from "./inbox.server";
-import { REVIEW_TARGET_DAYS } from "./next-deadline.server";
+import { DEFAULT_REVIEW_TARGET_DAYS as REVIEW_TARGET_DAYS } from "./review-target.server";
 
 // Issue 14 item 5: a new case shows a "Nächste Frist" in the inbox — the Land's completeness-check
 // deadline where one is set, otherwise the processing target — until another deadline runs.
@@ -32,11 +32,21 @@ const row = (id: string) =>
 describe("completeness-check target as the next deadline", () => {
   it("the database function follows the Land profiles (completenessCheckDays, else the target)", async () => {
     for (const [id, profile] of Object.entries(LAND_PROFILES)) {
-      const [r] = await db().$queryRaw<
-        { days: number }[]
-      >`SELECT public.bauantrag_review_target_days(${id}) AS days`;
-      expect(r?.days, id).toBe(profile.deadlines.completenessCheckDays ?? REVIEW_TARGET_DAYS);
+      const [r] = await db().$queryRaw<{ land: number | null; days: number }[]>`
+        SELECT public.bauantrag_completeness_check_days(${id}) AS land,
+               public.bauantrag_review_target_days(${id}, 10) AS days`;
+      expect(r?.land, id).toBe(profile.deadlines.completenessCheckDays);
+      expect(r?.days, id).toBe(profile.deadlines.completenessCheckDays ?? 10);
     }
+  });
+
+  it("a new authority starts with the default target of 14 days", async () => {
+    const a = await db().authority.findUniqueOrThrow({
+      where: { id: district.authority.id },
+      select: { reviewTargetDays: true },
+    });
+    expect(REVIEW_TARGET_DAYS).toBe(14);
+    expect(a.reviewTargetDays).toBe(REVIEW_TARGET_DAYS);
   });
 
   it("runs from the submission, gives way to the request deadline, restarts at the Nachreichung, ends at completeness", async () => {

@@ -1,8 +1,20 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { DescriptionList } from "~/components/description-list";
 import { getAuthoritySettings } from "~/models/authority.server";
+import {
+  getReviewTarget,
+  MAX_REVIEW_TARGET_DAYS,
+  MIN_REVIEW_TARGET_DAYS,
+  saveReviewTarget,
+} from "~/models/review-target.server";
 import { listUsersOfAuthority } from "~/models/user.server";
 import { rolesLabel } from "~/utils/permissions";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
@@ -31,16 +43,31 @@ const LAND_PROFILE_LABELS: Record<string, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAuthorityPermission(request, "manage:authority:own");
-  const [authority, users] = await Promise.all([
+  const [authority, users, reviewTarget] = await Promise.all([
     getAuthoritySettings(user.authorityId),
     listUsersOfAuthority(user.authorityId),
+    getReviewTarget(user),
   ]);
   if (!authority) notFound();
-  return { authority, users };
+  return { authority, users, reviewTargetDays: reviewTarget.days };
+}
+
+/** The processing target for the completeness check (issue 14 item 5), for the admin's own authority. */
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireAuthorityPermission(request, "manage:authority:own");
+  const form = await request.formData();
+  const reviewTargetDays = String(form.get("reviewTargetDays") ?? "");
+  const r = await saveReviewTarget(admin, { days: reviewTargetDays });
+  if (!r.ok) return { ...r, reviewTargetDays };
+  return redirect(`/verwaltung?gespeichert=bearbeitungsziel&verschoben=${r.movedCases}`);
 }
 
 export default function AdminOverview() {
-  const { authority, users } = useLoaderData<typeof loader>();
+  const { authority, users, reviewTargetDays } = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const targetError = a && !a.ok ? a.message : null;
   return (
     <>
       <PageHeader title="Verwaltung" lead={`Einstellungen und Benutzer:innen von ${authority.name}.`}>
@@ -78,6 +105,54 @@ export default function AdminOverview() {
             { label: "Anschrift", value: authority.addressLine ?? "–" },
           ]}
         />
+      </section>
+      <section className="app-section" aria-labelledby="bearbeitungsziel">
+        <h2 className="kern-heading-medium" id="bearbeitungsziel">
+          Bearbeitungsziel Vollständigkeitsprüfung
+        </h2>
+        {params.get("gespeichert") === "bearbeitungsziel" && !a ? (
+          <Alert tone="success" title="Gespeichert">
+            <p className="kern-body" data-testid="review-target-saved">
+              Das Bearbeitungsziel wurde gespeichert.{" "}
+              {params.get("verschoben") && params.get("verschoben") !== "0"
+                ? `Die „Nächste Frist“ von ${params.get("verschoben")} offenen Fällen ohne laufende Frist wurde neu berechnet.`
+                : "Offene Fälle ohne laufende Frist waren nicht betroffen."}
+            </p>
+          </Alert>
+        ) : null}
+        <Form method="post" data-testid="review-target-form">
+          <div className="kern-form-input">
+            <label className="kern-label" htmlFor="reviewTargetDays">
+              Ziel für die Vollständigkeitsprüfung (Kalendertage)
+            </label>
+            <div className="kern-hint" id="reviewTargetDays-hint">
+              Ein neuer Fall zeigt im Posteingang als „Nächste Frist“ dieses Ziel, gerechnet ab Eingang oder
+              letzter Nachreichung, solange keine gesetzliche Frist läuft. Sieht das Landesrecht eine Frist
+              für die Vollständigkeitsprüfung vor, gilt diese. Das Ziel ist keine gesetzliche Frist. Erlaubt
+              sind {MIN_REVIEW_TARGET_DAYS} bis {MAX_REVIEW_TARGET_DAYS} Tage.
+            </div>
+            <input
+              id="reviewTargetDays"
+              name="reviewTargetDays"
+              className="kern-form-input__input"
+              inputMode="numeric"
+              style={{ maxWidth: "8rem" }}
+              aria-describedby={
+                targetError ? "reviewTargetDays-hint reviewTargetDays-error" : "reviewTargetDays-hint"
+              }
+              aria-invalid={targetError ? true : undefined}
+              defaultValue={a && !a.ok ? a.reviewTargetDays : String(reviewTargetDays)}
+            />
+            {targetError ? (
+              <p className="kern-error" id="reviewTargetDays-error">
+                {targetError}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
+            <span className="kern-label">Bearbeitungsziel speichern</span>
+          </button>
+        </Form>
       </section>
       <section className="app-section" aria-labelledby="benutzer">
         <h2 className="kern-heading-medium" id="benutzer">
