@@ -318,6 +318,28 @@ export const CASE_EVENTS = {
     schema: loose({ ...participationRef, noun: z.string() }),
     notifies: null,
   },
+  // § 63 Abs. 2 Satz 3 LBauO M-V (profile: decision.replacementNoticeExcludesFiction): the Bauherr is
+  // told within the deadline that the Gemeinde refused its Einvernehmen and it is to be replaced;
+  // from then on no Genehmigungsfiktion runs (app/models/decision-fiction.server.ts).
+  "decision.replacement-notice-sent": {
+    label: "Mitteilung an Bauherr:in: Einvernehmen der Gemeinde versagt, Ersetzung soll erfolgen",
+    applicantVisible: true,
+    schema: loose({
+      ...participationRef,
+      sentAt: iso,
+      legalBasis: z.string(),
+      decisionDueAt: iso.nullable(),
+    }),
+    notifies: null,
+  },
+  // § 63 Abs. 2 Satz 4 LBauO M-V (profile: decision.associationParticipationExcludesDeadline): the
+  // clerk records whether Verbände must take part; while they must, no decision deadline runs.
+  "application.association-participation": {
+    label: "Verbandsbeteiligung (Entscheidungsfrist)",
+    applicantVisible: true,
+    schema: loose({ required: z.boolean(), legalBasis: z.string(), decisionDueAt: iso.nullable() }),
+    notifies: null,
+  },
   // A stored file the worker refused to decode (app/utils/file-checks.server.ts: e.g. a huge
   // image uploaded before the check existed); the job failed for good, the clerk reads why.
   "document.processing-refused": {

@@ -6,6 +6,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { lockCase } from "~/models/case-lock.server";
+import { decisionCircumstances } from "~/models/decision-fiction.server";
 import { readApplicationData } from "~/models/draft.server";
 import { transitionApplication } from "~/models/lifecycle.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
@@ -365,7 +366,9 @@ export async function confirmComplete(
       if (!checkApplicationTransition("confirmComplete", app.status, "authority").ok) {
         throw new Refused("Dieser Fall ist nicht in der Vollständigkeitsprüfung.");
       }
-      const deadline = decisionDeadline(app.authority.landProfile, app.procedureType, now);
+      // A Verbandsbeteiligung recorded before (§ 63 Abs. 2 Satz 4 LBauO M-V) starts no deadline.
+      const circumstances = await decisionCircumstances(tx, app.id);
+      const deadline = decisionDeadline(app.authority.landProfile, app.procedureType, now, circumstances);
       const decisionDueAt = deadline?.dueAt ?? null;
       await transitionApplication(tx, {
         applicationId: app.id,
@@ -415,7 +418,12 @@ export async function previewConfirmComplete(
   if (!app) return null;
   return {
     status: app.status,
-    deadline: decisionDeadline(app.authority.landProfile, app.procedureType, now),
+    deadline: decisionDeadline(
+      app.authority.landProfile,
+      app.procedureType,
+      now,
+      await decisionCircumstances(db(), applicationId),
+    ),
   };
 }
 
