@@ -127,9 +127,7 @@ test.describe("Beteiligte und Bekanntgabe", () => {
     // --- Without the Bauherr's confirmation the architect cannot submit.
     await architect.goto(`/antraege/${id}/pruefen`);
     await submitOnReviewPage(architect);
-    await expect(
-      architect.getByText(/Bauherr:in den Antrag im Portal bestätigen/).first(),
-    ).toBeVisible();
+    await expect(architect.getByText(/Bauherr:in den Antrag im Portal bestätigen/).first()).toBeVisible();
     await expect(architect).not.toHaveURL(/eingereicht=1/);
 
     // --- The Bauherr sees the invitation in the app (no e-mail needed), accepts and confirms.

@@ -25,7 +25,6 @@ import {
   storeGenerated,
 } from "./generated";
 import { receiptDataFromApplication } from "./render-receipt";
-import { exportXbauMessage } from "./xbau-export";
 
 /**
  * `documents.render-decision`: everything a decided Bescheid consists of, in this order:
