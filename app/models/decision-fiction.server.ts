@@ -6,7 +6,7 @@ import {
 } from "~/domain/deadlines";
 import { resolveProfile } from "~/domain/land-profiles";
 import { APPLICATION_STATES } from "~/domain/lifecycle";
-import { isUuid } from "~/models/application.server";
+import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent } from "~/models/case-event.server";
 import { lockCase } from "~/models/case-lock.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
@@ -211,4 +211,68 @@ export async function setAssociationParticipation(
     if (err instanceof Refused) return { ok: false, message: err.userMessage };
     throw err;
   }
+}
+
+export interface DecisionFictionControls {
+  /** What the deadline display says about the deadline and its fiction, or null. */
+  note: string | null;
+  /** Verbandsbeteiligung can be recorded for this case (profile rule, procedure still running). */
+  association: { required: boolean; legalBasis: string } | null;
+  /**
+   * The Mitteilung of § 63 Abs. 2 Satz 3: null where the profile has no such rule; `sentAt` once
+   * sent; `possible` while it may be sent now (refused Einvernehmen, within the deadline).
+   */
+  notice: { sentAt: Date | null; possible: boolean; dueAt: Date | null; legalBasis: string } | null;
+}
+
+/** For the clerk's case page: the note and the controls, scoped to the clerk's authority (null: not found). */
+export async function getDecisionFictionControls(
+  authorityId: string,
+  applicationId: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<DecisionFictionControls | null> {
+  if (!isUuid(applicationId)) return null;
+  const tx = db();
+  const app = await tx.application.findFirst({
+    where: { AND: [{ id: applicationId }, authorityScope(authorityId)] },
+    select: caseSelect,
+  });
+  if (!app) return null;
+  const profile = resolveProfile(app.authority.landProfile);
+  const rule = profile.deadlines.decision;
+  const applies = !!rule && (rule.procedureTypes as readonly string[]).includes(app.procedureType);
+  const circumstances = await decisionCircumstances(tx, app.id);
+  const live = running(app.status);
+  const assocBasis = applies ? rule?.associationParticipationExcludesDeadline : undefined;
+  const noticeBasis = applies && rule?.fiction ? rule.replacementNoticeExcludesFiction : undefined;
+  let notice: DecisionFictionControls["notice"] = null;
+  if (noticeBasis) {
+    const check = checkReplacementNotice(profile, app.procedureType, app.completeAt, now);
+    const refused =
+      live &&
+      check.ok &&
+      !circumstances.replacementNoticeAt &&
+      !circumstances.associationParticipationRequired
+        ? (await consentFacts(tx, app.id)).some(
+            (f) => f.kind === "MUNICIPAL_CONSENT" && (f.state === "VERSAGT" || f.state === "ERSETZT"),
+          )
+        : false;
+    notice = {
+      sentAt: circumstances.replacementNoticeAt ?? null,
+      possible: refused,
+      dueAt: check.ok ? check.dueAt : null,
+      legalBasis: noticeBasis.legalBasis,
+    };
+  }
+  return {
+    note: decisionDeadlineNote(profile, app.procedureType, circumstances),
+    association:
+      assocBasis && live
+        ? {
+            required: circumstances.associationParticipationRequired === true,
+            legalBasis: assocBasis.legalBasis,
+          }
+        : null,
+    notice,
+  };
 }

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Form, Link, useSearchParams } from "@remix-run/react";
+import { ConfirmAction } from "~/components/confirm-action";
 import { DescriptionList } from "~/components/description-list";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import { formatDate, formatDateTime, isoString } from "~/domain/format";
@@ -61,8 +62,78 @@ export function DeadlinesSection({ deadlines }: { deadlines: LoadedCase["deadlin
             <li>Zurzeit läuft keine Frist.</li>
           )
         ) : null}
+        {deadlines.fiction?.note ? (
+          <li data-testid="deadline-decision-note">{deadlines.fiction.note}</li>
+        ) : null}
       </ul>
+      {deadlines.fiction ? <DecisionFictionControls fiction={deadlines.fiction} /> : null}
     </section>
+  );
+}
+
+type FictionControls = NonNullable<LoadedCase["deadlines"]["fiction"]>;
+
+/**
+ * § 63 Abs. 2 Sätze 3 and 4 LBauO M-V (where the Land profile has them): the Mitteilung to the
+ * Bauherr after a refused Einvernehmen (irreversible, so through a confirmation page) and the
+ * Vermerk "Verbandsbeteiligung erforderlich" (can be lifted again).
+ */
+function DecisionFictionControls({ fiction }: { fiction: FictionControls }) {
+  const [params] = useSearchParams();
+  const { notice, association } = fiction;
+  const confirming = params.get("bestaetigen") === "mitteilung-ersetzung" && notice?.possible;
+  return (
+    <div data-testid="decision-fiction-controls">
+      {notice?.sentAt ? (
+        <p className="kern-body" data-testid="replacement-notice-sent">
+          Mitteilung an Bauherr:in (Einvernehmen versagt, Ersetzung soll erfolgen) gesendet am{" "}
+          {formatDateTime(notice.sentAt)} ({notice.legalBasis}).
+        </p>
+      ) : null}
+      {confirming && notice ? (
+        <ConfirmAction
+          title="Mitteilung an Bauherr:in senden?"
+          intro="Die Gemeinde hat ihr Einvernehmen versagt; die Bauaufsicht will es ersetzen."
+          consequences={[
+            "Bauherr:in wird mitgeteilt, dass die Gemeinde ihr Einvernehmen versagt hat und die Ersetzung erfolgen soll.",
+            `Danach gilt die Genehmigung nicht mehr nach Ablauf der Entscheidungsfrist als erteilt (${notice.legalBasis}).`,
+            "Die Mitteilung wird mit Datum in der Akte vermerkt und kann nicht zurückgenommen werden.",
+          ]}
+          confirmLabel="Mitteilung senden"
+          fields={[["intent", "replacement-notice"]]}
+          cancel={{ href: ".", label: "Zurück" }}
+        />
+      ) : notice?.possible ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="replacement-notice" />
+          <p className="kern-body">
+            Die Gemeinde hat ihr Einvernehmen versagt. Soll es ersetzt werden, teilen Sie das Bauherr:in bis
+            zum {formatDate(notice.dueAt)} mit; dann gilt die Genehmigung nicht nach Fristablauf als erteilt (
+            {notice.legalBasis}).
+          </p>
+          <button type="submit" className="kern-btn kern-btn--secondary" data-testid="replacement-notice">
+            <span className="kern-label">Mitteilung an Bauherr:in senden …</span>
+          </button>
+        </Form>
+      ) : null}
+      {association ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="association-participation" />
+          <input type="hidden" name="required" value={association.required ? "nein" : "ja"} />
+          <button
+            type="submit"
+            className="kern-btn kern-btn--tertiary"
+            data-testid="association-participation"
+          >
+            <span className="kern-label">
+              {association.required
+                ? "Vermerk „Verbandsbeteiligung erforderlich“ aufheben"
+                : `Verbandsbeteiligung erforderlich (${association.legalBasis})`}
+            </span>
+          </button>
+        </Form>
+      ) : null}
+    </div>
   );
 }
 

@@ -6,6 +6,11 @@ import { formatBytes, formatDate } from "~/domain/format";
 import { isUuid } from "~/models/application.server";
 import { getCaseFileForClerk, listCaseHistoryForClerk, listClerks } from "~/models/case-file.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
+import {
+  getDecisionFictionControls,
+  sendReplacementNotice,
+  setAssociationParticipation,
+} from "~/models/decision-fiction.server";
 import { readApplicationData } from "~/models/draft.server";
 import { listGeneratedDocuments } from "~/models/generated-document.server";
 import { getRequestForClerk } from "~/models/request.server";
@@ -119,6 +124,8 @@ export async function loadCasePage({ request, params }: LoaderFunctionArgs) {
       next: deadlineInfo(c.nextDeadlineAt, now),
       decision: deadlineInfo(c.decisionDueAt, now),
       request: latest && latest.status === "OPEN" ? deadlineInfo(latest.deadline, now) : null,
+      // § 63 Abs. 2 Sätze 2-4 LBauO M-V as the Land profile sets them (app/models/decision-fiction.server.ts).
+      fiction: await getDecisionFictionControls(user.authorityId, c.id, { now }),
     },
     latestRequest: req ? requestView(req) : null,
     members: c.members.map((m) => ({ role: m.role, name: m.user?.displayName ?? m.user?.email ?? "" })),
@@ -152,6 +159,28 @@ export async function casePageAction({ request, params }: ActionFunctionArgs) {
   if (intent === "start-review") {
     await startReview(user, id);
     return { ok: true as const, message: "Vollständigkeitsprüfung begonnen." };
+  }
+  if (intent === "association-participation") {
+    const required = form.get("required") === "ja";
+    const result = await setAssociationParticipation(user, id, required);
+    if (!result.ok) return result;
+    return {
+      ok: true as const,
+      message: required
+        ? "Verbandsbeteiligung erforderlich vermerkt: Für diesen Fall läuft keine Entscheidungsfrist und keine Genehmigungsfiktion."
+        : "Vermerk zur Verbandsbeteiligung aufgehoben: Die Entscheidungsfrist läuft wieder ab der Vollständigkeit.",
+    };
+  }
+  if (intent === "replacement-notice") {
+    // Irreversible (it ends the Genehmigungsfiktion): only from the confirmation page.
+    if (!isConfirmed(form)) throw redirect(`/behoerde/faelle/${id}?bestaetigen=mitteilung-ersetzung#fristen`);
+    const result = await sendReplacementNotice(user, id);
+    if (!result.ok) return result;
+    return {
+      ok: true as const,
+      message:
+        "Mitteilung an Bauherr:in gesendet und in der Akte vermerkt: Die Genehmigung gilt nicht mehr nach Fristablauf als erteilt.",
+    };
   }
   if (intent === "confirm-complete") {
     // Only from the confirmation page (issue 14 item 6); a bare post is sent there first.
