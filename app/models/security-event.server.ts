@@ -23,6 +23,8 @@ export const SECURITY_EVENT_KINDS = {
   IDENTITY_LINKED: "Konto eines Identitätsanbieters verknüpft",
   ACCOUNT_PROVISIONED: "Konto über Identitätsanbieter angelegt",
   ACCOUNT_CREATED_BY_ADMIN: "Konto von der Administration angelegt",
+  SEAL_UPLOADED: "Siegelzertifikat der Behörde hinterlegt",
+  SEAL_REPLACED: "Siegelzertifikat der Behörde ersetzt",
 } as const;
 export type SecurityEventKind = keyof typeof SECURITY_EVENT_KINDS;
 

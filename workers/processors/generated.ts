@@ -22,7 +22,8 @@ import { type ApplicationSnapshot, readSnapshot } from "~/models/submission.serv
 import { env } from "~/utils/env.server";
 import { generatedKey, getStorage, type Storage } from "../../storage/index";
 import { issuePdf } from "../pdf/issue";
-import { loadSeal, type SealSource } from "../pdf/seal";
+import type { SealSource } from "../pdf/seal";
+import { sealForAuthority } from "../pdf/seal-source";
 import { newVerificationCode, verificationUrl } from "../pdf/verification";
 
 /**
@@ -239,7 +240,7 @@ async function storeIssued(input: StoreGeneratedInput): Promise<StoredGenerated>
           })
         ).agency
       : application.authority;
-  const seal = loadSeal(input.sealSource ?? defaultSealSource(), issuer);
+  const seal = await sealForAuthority(db, input.sealSource ?? defaultSealSource(), issuer);
   const label = ISSUED_DOCUMENT_KINDS[kind].label;
   const fileNumber = application.fileNumber ?? "ohne Aktenzeichen";
 
