@@ -86,6 +86,9 @@ export default function AdminOverview() {
         <Link className="kern-btn kern-btn--secondary" to="/verwaltung/konten">
           <span className="kern-label">Konten: Zwei-Faktor, Sicherheitsverlauf</span>
         </Link>
+        <Link className="kern-btn kern-btn--secondary" to="/verwaltung/siegel">
+          <span className="kern-label">Elektronisches Siegel</span>
+        </Link>
       </PageHeader>
       <section aria-labelledby="einstellungen">
         <h2 className="kern-heading-medium" id="einstellungen">
