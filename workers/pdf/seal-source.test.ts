@@ -3,12 +3,19 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import forge from "node-forge";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkSealPkcs12, saveAuthoritySeal } from "~/models/authority-seal.server";
 import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
+import { startTestStorage } from "../../storage/test-support";
+import { buildCase } from "../../test/kit/case";
+import { storeGenerated } from "../processors/generated";
+import { renderBescheid } from "./bescheid";
+import { sampleBescheid } from "./bescheid-samples";
 import { createTestCa, type DevelopmentCa, issueSealPkcs12 } from "./seal";
 import { sealForAuthority } from "./seal-source";
+import { pdfSig } from "./seal-test-support";
 
 let ca: DevelopmentCa;
 let dir: string;
@@ -83,4 +90,47 @@ describe("sealForAuthority: stored seal, then SEAL_DIR, then (outside production
       message: expect.stringContaining("erlaubt keine Signaturen"),
     });
   });
+
+  it("the worker's store step seals an issued Bescheid with the certificate the admin uploaded (pdfsig)", async () => {
+    const storage = await startTestStorage("seal-source");
+    try {
+      const c = await buildCase({ until: "submitted", label: "seal-source-store" });
+      const admin = await sessionUser({ roles: ["ADMIN"], authorityId: c.district.authority.id });
+      const name = `Siegel des Landkreises ${c.district.authority.id.slice(0, 6)}`;
+      const saved = await saveAuthoritySeal(
+        { id: admin.id, authorityId: c.district.authority.id },
+        issueSealPkcs12(ca, name, "pw-store"),
+        "pw-store",
+      );
+      expect(saved.ok).toBe(true);
+      const sourceKey = `seal-source-${c.application.id}`;
+      const r = await storeGenerated({
+        db: db(),
+        storage: storage.storage,
+        log: pino({ level: "silent" }),
+        app: { id: c.application.id, authorityId: c.district.authority.id },
+        kind: "BESCHEID",
+        keyKind: "notice",
+        keyId: sourceKey,
+        ext: "pdf",
+        title: "Bescheid",
+        filename: "bescheid.pdf",
+        mimeType: "application/pdf",
+        bytes: await renderBescheid(sampleBescheid()),
+        eventType: "decision.bescheid-rendered",
+        sourceKey,
+        // An empty folder where no development seal may be made: only the stored seal can sign.
+        sealSource: { dir: path.join(dir, "leer"), allowDevelopmentSeal: false },
+        appUrl: "https://bauantrag.example",
+      });
+      const row = await db().generatedDocument.findUniqueOrThrow({ where: { id: r.generatedDocumentId } });
+      expect(row.sealedBy).toBe(name);
+      const bytes = Buffer.concat(await (await storage.storage.getStream(row.storageKey)).toArray());
+      const { signatures } = await pdfSig(bytes);
+      expect(signatures).toHaveLength(1);
+      expect(signatures[0]).toMatchObject({ signerCommonName: name, validation: "Signature is Valid." });
+    } finally {
+      await storage.close();
+    }
+  }, 120_000);
 });
