@@ -161,7 +161,7 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
       data.bauherr.name,
       ...data.bauherr.details.filter((d) => !d.includes("@")).flatMap((d) => splitAddressLine(d)),
     ],
-    deliveryNote: "Elektronisch zugestellt über das Bauantragsportal",
+    deliveryNote: "Zum Abruf im Bauantragsportal bereitgestellt",
     references: [
       ["Aktenzeichen", data.fileNumber, true],
       ...(data.fee.payment?.reference

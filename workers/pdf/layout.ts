@@ -458,7 +458,7 @@ export interface LetterheadInput {
   sender: LetterSender;
   /** Recipient: name first, then address lines (street, "PLZ Ort" on separate lines). */
   recipient: string[];
-  /** Below the recipient, small ("Elektronisch zugestellt über das Bauantragsportal"). */
+  /** Below the recipient, small ("Zum Abruf im Bauantragsportal bereitgestellt": § 41 Abs. 2a VwVfG, Bekanntgabe by retrieval). */
   deliveryNote?: string | null;
   /** Reference rows on the right (Aktenzeichen, Datum, …), after the sender's contact rows. */
   references: [label: string, value: string, strong?: boolean][];

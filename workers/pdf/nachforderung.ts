@@ -75,7 +75,7 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
   drawLetterhead(cursor, fonts, {
     sender: data.authority,
     recipient: [data.recipient.name, ...splitAddressLine(data.recipient.address)],
-    deliveryNote: "Elektronisch zugestellt über das Bauantragsportal",
+    deliveryNote: "Zum Abruf im Bauantragsportal bereitgestellt",
     references: [
       ["Aktenzeichen", data.fileNumber, true],
       ["Datum", formatDate(data.sentAt)],
