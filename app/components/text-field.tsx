@@ -46,3 +46,30 @@ export function TextField({
     </div>
   );
 }
+
+/**
+ * The e-mail address field of the account forms (sign-in, registration, password reset): one
+ * place for its type, keyboard and autocomplete hints. `field` is the Conform field of the form.
+ */
+export function EmailField({
+  field,
+  autoComplete,
+}: {
+  field: { id: string; name: string; initialValue?: unknown; errors?: string[] };
+  /** "username" where an existing account signs in or is looked up, "email" for a new one. */
+  autoComplete: "username" | "email";
+}) {
+  return (
+    <TextField
+      id={field.id}
+      name={field.name}
+      type="email"
+      defaultValue={typeof field.initialValue === "string" ? field.initialValue : undefined}
+      label="E-Mail-Adresse"
+      autoComplete={autoComplete}
+      inputMode="email"
+      spellCheck={false}
+      errors={field.errors}
+    />
+  );
+}

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { Alert } from "~/components/alert";
-import { TextField } from "~/components/text-field";
+import { EmailField, TextField } from "~/components/text-field";
 import { oidcErrorMessage } from "~/models/oidc.server";
 import { clientIp, getUser, login, safeRedirect } from "~/utils/auth.server";
 import { logger } from "~/utils/logger.server";
@@ -136,17 +136,7 @@ export default function Login() {
         ) : null}
         <Form method="post" {...getFormProps(form)} className="app-stack">
           <input type="hidden" name="redirectTo" value={redirectTo} />
-          <TextField
-            id={fields.email.id}
-            name={fields.email.name}
-            type="email"
-            defaultValue={fields.email.initialValue}
-            label="E-Mail-Adresse"
-            autoComplete="username"
-            inputMode="email"
-            spellCheck={false}
-            errors={fields.email.errors}
-          />
+          <EmailField field={fields.email} autoComplete="username" />
           <TextField
             key={`password-${attempt}`}
             id={fields.password.id}

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
-import { TextField } from "~/components/text-field";
+import { EmailField } from "~/components/text-field";
 import { forgotPasswordSchema } from "~/domain/accounts";
 import { RESET_TTL_MINUTES, requestPasswordReset } from "~/models/password-reset.server";
 import { clientIp, getUser } from "~/utils/auth.server";
@@ -67,17 +67,7 @@ export default function ForgotPassword() {
           </Alert>
         ) : null}
         <Form method="post" {...getFormProps(form)} className="app-stack">
-          <TextField
-            id={fields.email.id}
-            name={fields.email.name}
-            type="email"
-            defaultValue={fields.email.initialValue}
-            label="E-Mail-Adresse"
-            autoComplete="username"
-            inputMode="email"
-            spellCheck={false}
-            errors={fields.email.errors}
-          />
+          <EmailField field={fields.email} autoComplete="username" />
           <div>
             <button type="submit" className="kern-btn kern-btn--primary" disabled={submitting}>
               <span className="kern-label">{submitting ? "Wird gesendet …" : "Link anfordern"}</span>

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useState } from "react";
 import { Alert } from "~/components/alert";
 import { RadioGroup, SelectField } from "~/components/form-fields";
-import { TextField } from "~/components/text-field";
+import { EmailField, TextField } from "~/components/text-field";
 import { LAENDER, LAND_NAMES } from "~/domain/application-data";
 import { registrationSchema } from "~/domain/registration";
 import { CONFIRMATION_TTL_HOURS, PASSWORD_MIN_LENGTH, registerUser } from "~/models/registration.server";
@@ -128,17 +128,7 @@ export default function Register() {
             autoComplete="name"
             errors={fields.displayName.errors}
           />
-          <TextField
-            id={fields.email.id}
-            name={fields.email.name}
-            type="email"
-            defaultValue={fields.email.initialValue}
-            label="E-Mail-Adresse"
-            autoComplete="email"
-            inputMode="email"
-            spellCheck={false}
-            errors={fields.email.errors}
-          />
+          <EmailField field={fields.email} autoComplete="email" />
           <TextField
             key={`password-${attempt}`}
             id={fields.password.id}
