@@ -110,6 +110,10 @@ export const envSchema = z
     /** Roles that may not sign in with a password (comma-separated, e.g. "CLERK,ADMIN" with staff SSO). */
     PASSWORD_LOGIN_DISABLED_ROLES: z.string().default(""),
 
+    /** API (/api/v1): calls per client within API_RATE_LIMIT_WINDOW_SECONDS; then 429 with Retry-After. */
+    API_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
     /**
