@@ -33,6 +33,7 @@ export type CaseNotification =
   | "participation.reminder"
   | "participation.deemed-consent"
   | "participation.overdue"
+  | "xbau.skipped"
   | "participation.extension-decided";
 
 export interface CaseEventSpec {
@@ -166,10 +167,24 @@ export const CASE_EVENTS = {
     schema: loose({ ...generated, message: z.string() }),
     notifies: null,
   },
+  "xbau.skipped": {
+    label: "XBau-Nachricht nicht erstellt (XBau-Kennung fehlt)",
+    applicantVisible: false,
+    schema: loose({ message: z.string(), reason: z.string(), sourceKey: z.string() }),
+    notifies: "xbau.skipped",
+  },
   "xbau.received": {
     label: "XBau-Nachricht empfangen",
     applicantVisible: false,
     schema: loose({ message: z.string(), messageId: z.string(), sender: z.string(), documents: z.number() }),
+    notifies: null,
+  },
+  // Paper and e-mail intake (issue 16 item 2): recorded with "application.submitted" by the clerk
+  // who registered the case; the Eingangsart and Eingangsdatum are the applicant's business too.
+  "intake.offline-registered": {
+    label: "Antrag aus Papier- oder E-Mail-Eingang erfasst",
+    applicantVisible: true,
+    schema: loose({ channel: z.enum(["PAPER", "EMAIL"]), receivedOn: iso, documents: z.number() }),
     notifies: null,
   },
   "application.submitted": {
@@ -413,6 +428,19 @@ export const CASE_EVENTS = {
     applicantVisible: true,
     schema: loose({ requestId: id, deadline: iso }),
     notifies: "application.deemed-withdrawn",
+  },
+  // Akte export (issue 16 item 4): the authority's own hand-over copy, not the applicant's business.
+  "akte.export-requested": {
+    label: "Aktenexport angefordert",
+    applicantVisible: false,
+    schema: loose({ upToEventId: z.string() }),
+    notifies: null,
+  },
+  "akte.exported": {
+    label: "Akte exportiert (ZIP mit Aktenverzeichnis)",
+    applicantVisible: false,
+    schema: loose({ ...generated, upToEventId: z.string(), files: z.number(), notExported: z.number() }),
+    notifies: null,
   },
 } as const satisfies Record<string, CaseEventSpec>;
 

@@ -24,6 +24,8 @@ export const queueNames = [
   "deadlines",
   /** XBau message export. */
   "xbau",
+  /** Webhook deliveries to the authorities' systems: a slow receiver must not hold up mail or PDFs. */
+  "webhooks",
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 
@@ -105,6 +107,19 @@ export const checkVersionPayload = z.object({
 });
 export type CheckVersionPayload = z.infer<typeof checkVersionPayload>;
 
+/**
+ * The complete case file as one ZIP (workers/processors/export-akte.ts): documents with every
+ * version, generated files, XBau messages, history, akte.json, Aktenverzeichnis.pdf, SHA256SUMS.
+ * `upToEventId` is the last case event (other than the export's own) when the clerk asked: one
+ * export per state of the file, so a double click or a retry never builds a second one.
+ */
+export const exportAktePayload = z.object({
+  applicationId: z.uuid(),
+  requestedById: z.uuid(),
+  upToEventId: z.string().regex(/^\d{1,19}$/),
+});
+export type ExportAktePayload = z.infer<typeof exportAktePayload>;
+
 /** Case events that notify people (in-app + e-mail when SMTP is configured). */
 export const notifyEvents = [
   "application.submitted",
@@ -125,6 +140,7 @@ export const notifyEvents = [
   "participation.reminder",
   "participation.deemed-consent",
   "participation.overdue",
+  "xbau.skipped",
   "participation.extension-decided",
 ] as const;
 export type NotifyEvent = (typeof notifyEvents)[number];
@@ -164,6 +180,16 @@ export const deleteExpiredSessionsPayload = z.object({
   now: z.iso.datetime({ offset: true }).optional(),
 });
 export type DeleteExpiredSessionsPayload = z.infer<typeof deleteExpiredSessionsPayload>;
+
+/**
+ * POSTs one stored webhook delivery (body, Webhook-Id = delivery id) to its subscription's URL,
+ * signed per Standard Webhooks; 2xx = delivered, otherwise BullMQ retries with backoff
+ * (workers/processors/deliver-webhook.ts). Repeat-safe: a delivered delivery is not sent again.
+ */
+export const deliverWebhookPayload = z.object({
+  deliveryId: z.uuid(),
+});
+export type DeliverWebhookPayload = z.infer<typeof deliverWebhookPayload>;
 
 /** Liveness proof of the worker: the processor stamps the time in Redis (workers/processors/heartbeat.ts). */
 export const heartbeatPayload = z.object({});
@@ -206,9 +232,24 @@ export const jobs = defineJobs({
   "documents.render-statement": { queue: "documents", schema: renderStatementPayload },
   "documents.render-request-letter": { queue: "documents", schema: renderRequestLetterPayload },
   "documents.check-version": { queue: "documents", schema: checkVersionPayload },
+  // Streams every file of a case once; a long job, so fewer attempts than a quick render.
+  "documents.export-akte": { queue: "documents", schema: exportAktePayload, options: { attempts: 3 } },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
   "xbau.export-review": { queue: "xbau", schema: exportReviewPayload },
   "participation.route-package": { queue: "participation", schema: routeParticipationPayload },
+  "webhooks.deliver": {
+    queue: "webhooks",
+    schema: deliverWebhookPayload,
+    // Retry schedule from WEBHOOK_MAX_ATTEMPTS / WEBHOOK_BACKOFF_MS, read when the relay adds the job
+    // (default: 8 attempts, exponential from ~11 min, about a day in all), with jitter so retries of
+    // many deliveries do not hit a recovering receiver at the same moment.
+    get options(): JobsOptions {
+      return {
+        attempts: env().WEBHOOK_MAX_ATTEMPTS,
+        backoff: { type: "exponential", delay: env().WEBHOOK_BACKOFF_MS, jitter: 0.2 },
+      };
+    },
+  },
   "deadlines.check-requests": {
     queue: "deadlines",
     schema: checkRequestDeadlinesPayload,

@@ -385,6 +385,21 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
       },
     ],
   },
+  "xbau.skipped": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "clerks",
+        title: (c) => `XBau-Nachricht nicht erstellt – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Die XBau-Nachricht ${String(c.details?.message ?? "")} zum Bauantrag „${c.title}“ wurde nicht erstellt: ` +
+          `${String(c.details?.reason ?? "Eine XBau-Kennung fehlt.")} Ohne Kennung könnte kein empfangendes System ` +
+          "sie zuordnen. Das Verfahren selbst läuft weiter; nach dem Eintragen der Kennung wird die Nachricht beim " +
+          "nächsten Schritt des Verfahrens wieder erstellt.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}`,
+      },
+    ],
+  },
   ...PARTICIPATION_NOTIFY_EVENTS,
 };
 

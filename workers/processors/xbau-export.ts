@@ -1,5 +1,6 @@
 import { UnrecoverableError } from "bullmq";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { XbauIdentityMissing, xbauIdentityOf } from "~/xbau/identity.server";
 import { XbauInputError } from "~/xbau/input-error";
 import type { XbauAuthority } from "~/xbau/message.server";
@@ -72,6 +73,38 @@ export interface SkippedXbau {
   sha256: null;
 }
 
+/**
+ * A skipped message must not vanish into the log: the clerks see it in the case history and get a
+ * notification naming the missing identity. Once per message (sourceKey), however often the job
+ * runs: the transaction takes the case lock's advisory key for the sourceKey first.
+ */
+async function recordSkipped(input: XbauExportInput, reason: string): Promise<void> {
+  const { db, app, sourceKey, element } = input;
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`xbau.skipped:${sourceKey}`}, 0))`;
+    const already = await tx.caseEvent.findFirst({
+      where: {
+        applicationId: app.id,
+        type: "xbau.skipped",
+        payload: { path: ["sourceKey"], equals: sourceKey },
+      },
+      select: { id: true },
+    });
+    if (already) return;
+    await appendEvent(tx, {
+      applicationId: app.id,
+      actorId: null,
+      type: "xbau.skipped",
+      payload: { message: element, reason, sourceKey },
+    });
+    await notifyInTx(tx, "xbau.skipped", {
+      applicationId: app.id,
+      scope: sourceKey.replace(/[^A-Za-z0-9-]/g, "-"),
+      details: { message: element, reason },
+    });
+  });
+}
+
 export async function exportXbauMessage(input: XbauExportInput): Promise<StoredGenerated | SkippedXbau> {
   const { element, log } = input;
   const code = typeCodeOf(element);
@@ -83,6 +116,7 @@ export async function exportXbauMessage(input: XbauExportInput): Promise<StoredG
       // Identities are configuration (DVDV registration), never derived: without one the message
       // has no addressee a receiving system could route. The case goes on without it.
       log.warn({ reason: err.message }, `XBau ${code} not built: identity not configured`);
+      await recordSkipped(input, err.message);
       return { created: false, skipped: err.message, generatedDocumentId: null, sha256: null };
     }
     if (err instanceof XbauInputError) {
