@@ -25,6 +25,9 @@ export const SECURITY_EVENT_KINDS = {
   ACCOUNT_CREATED_BY_ADMIN: "Konto von der Administration angelegt",
   SEAL_UPLOADED: "Siegelzertifikat der Behörde hinterlegt",
   SEAL_REPLACED: "Siegelzertifikat der Behörde ersetzt",
+  API_CLIENT_CREATED: "API-Zugang angelegt",
+  API_CLIENT_ROTATED: "Geheimnis eines API-Zugangs erneuert",
+  API_CLIENT_REVOKED: "API-Zugang widerrufen",
 } as const;
 export type SecurityEventKind = keyof typeof SECURITY_EVENT_KINDS;
 
