@@ -1,3 +1,4 @@
+import { receivedPhrase } from "~/components/paper-intake/intake-channel";
 import { caseEventLabel } from "~/domain/case-events";
 import { formatDate } from "~/domain/format";
 import type { ApplicationStatus } from "~/generated/prisma/enums";
@@ -93,6 +94,10 @@ export function eventDetail(type: string, payload: unknown): string {
     }
     case "application.submitted":
       return p.fileNumber ? `Aktenzeichen ${str(p.fileNumber)}` : "";
+    case "intake.offline-registered":
+      return isoDay(str(p.receivedOn))
+        ? `${receivedPhrase(str(p.channel))} am ${isoDay(str(p.receivedOn))}`
+        : "";
     case "member.invited":
     case "member.accepted":
     case "member.revoked":

@@ -28,6 +28,7 @@ create - applicant
 create - authority
 submit DRAFT applicant
 receiveXbau DRAFT authority
+receiveOffline DRAFT authority
 startReview SUBMITTED authority
 sendRequest SUBMITTED authority
 sendRequest IN_REVIEW authority

@@ -86,6 +86,15 @@ export const APPLICATION_TRANSITIONS = {
     event: "application.submitted",
     label: "Antrag per XBau empfangen",
   },
+  receiveOffline: {
+    // An application received on paper or by e-mail, registered by a clerk (paper-intake.server.ts):
+    // created as a draft and received in the same transaction, with the Eingangsdatum as submittedAt.
+    from: ["DRAFT"],
+    to: "SUBMITTED",
+    by: ["authority"],
+    event: "application.submitted",
+    label: "Antrag aus Papier- oder E-Mail-Eingang erfassen",
+  },
   startReview: {
     from: ["SUBMITTED"],
     to: "IN_REVIEW",
