@@ -59,17 +59,17 @@ export interface ImportedAntrag {
   documents: ImportedDocument[];
 }
 
-const child = (n: XNode | undefined, name: string): XNode | undefined =>
+export const child = (n: XNode | undefined, name: string): XNode | undefined =>
   n?.children.find((c) => c.name === name);
 const children = (n: XNode | undefined, name: string): XNode[] =>
   n?.children.filter((c) => c.name === name) ?? [];
 /** Follows local names ("a/b/c"); undefined when a step is missing. */
-function at(n: XNode | undefined, path: string): XNode | undefined {
+export function at(n: XNode | undefined, path: string): XNode | undefined {
   let cur = n;
   for (const step of path.split("/")) cur = child(cur, step);
   return cur;
 }
-const textAt = (n: XNode | undefined, path: string): string | undefined => {
+export const textAt = (n: XNode | undefined, path: string): string | undefined => {
   const t = at(n, path)?.text;
   return t ? t : undefined;
 };
@@ -187,35 +187,21 @@ function fromWeitereAngaben(lines: string[], data: ApplicationData): string[] {
   return rest;
 }
 
-/** The 0200's root must be in the XBau 2.6 namespace and be exactly this message. */
-export function assertAntrag0200Root(root: XNode): void {
-  if (root.name !== "baugenehmigung.antrag.0200" || root.ns !== XBAU_NS) {
-    throw new IntakeRefused("wrong-message", [
-      {
-        element: root.name,
-        message: `Erwartet wird eine XBau-2.6-Nachricht baugenehmigung.antrag.0200 (Namensraum ${XBAU_NS}); empfangen wurde "${root.name}"${root.ns ? ` im Namensraum ${root.ns}` : " ohne Namensraum"}.`,
-      },
-    ]);
-  }
-}
-
-export function mapAntrag0200(root: XNode, landProfile: string): ImportedAntrag {
-  assertAntrag0200Root(root);
-  const problems: IntakeProblem[] = [];
-  const head = child(root, "nachrichtenkopf.g2g");
-  const messageId = (textAt(head, "identifikation.nachricht/nachrichtenUUID") ?? "").toLowerCase();
-  const created = textAt(head, "identifikation.nachricht/erstellungszeitpunkt");
-  const party = (name: string): MessageParty => ({
-    id: textAt(head, `${name}/kennung`) ?? "",
-    name: textAt(head, `${name}/name`) ?? "",
-  });
-
-  const vorhaben = child(root, "bauvorhaben");
+/**
+ * The Bauvorhaben part (Wer, Was, Wo) onto the form data: `bauvorhaben` of a 0200 and
+ * `bauvorhabenAenderungsdaten` of a 0202 share the type. Problems are collected, not thrown.
+ */
+export function mapVorhaben(
+  vorhaben: XNode | undefined,
+  applicant: XNode | undefined,
+  element: string,
+  problems: IntakeProblem[],
+): ApplicationData {
   const beteiligte = child(vorhaben, "beteiligte");
-  const bauherr = akteur(at(beteiligte, "bauherr/bauherr")) ?? akteur(child(root, "antragsteller"));
+  const bauherr = akteur(at(beteiligte, "bauherr/bauherr")) ?? akteur(applicant);
   if (!bauherr) {
     problems.push({
-      element: "xbau:bauvorhaben/xbau:beteiligte/xbau:bauherr",
+      element: `xbau:${element}/xbau:beteiligte/xbau:bauherr`,
       message: "Der Bauherr fehlt (weder natürliche Person noch Organisation angegeben).",
     });
   }
@@ -294,7 +280,12 @@ export function mapAntrag0200(root: XNode, landProfile: string): ImportedAntrag 
   data.plot = drop(data.plot);
   data.project = drop(data.project);
 
-  const documents: ImportedDocument[] = children(child(root, "anlagen"), "anlage").map((a, i) => {
+  return data;
+}
+
+/** Every `anlage` of an `anlagen` element, with the file it names (anhang) if one is delivered. */
+export function mapAnlagen(anlagen: XNode | undefined): ImportedDocument[] {
+  return children(anlagen, "anlage").map((a, i) => {
     const anhang = at(a, "anhangOderVerlinkung/anhang");
     const size = anhang?.attrs.filesize;
     return {
@@ -313,17 +304,48 @@ export function mapAntrag0200(root: XNode, landProfile: string): ImportedAntrag 
       element: `xbau:anlagen/anlage[${i + 1}] "${textAt(a, "bezeichnung") ?? ""}"`,
     };
   });
+}
 
-  // The form data's own limits (lengths, formats) are the final word on what a case can hold.
+/** The form data's own limits (lengths, formats) are the final word on what a case can hold. */
+export function checkData(data: ApplicationData, problems: IntakeProblem[]): ApplicationData {
   const parsed = applicationDataSchema.safeParse(data);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues.slice(0, 20)) {
-      problems.push({
-        element: issue.path.join("/") || "Antragsdaten",
-        message: `Der Wert ist für einen Antrag nicht zulässig (${issue.message}).`,
-      });
-    }
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues.slice(0, 20)) {
+    problems.push({
+      element: issue.path.join("/") || "Antragsdaten",
+      message: `Der Wert ist für einen Antrag nicht zulässig (${issue.message}).`,
+    });
   }
+  return data;
+}
+
+/** The 0200's root must be in the XBau 2.6 namespace and be exactly this message. */
+export function assertAntrag0200Root(root: XNode): void {
+  if (root.name !== "baugenehmigung.antrag.0200" || root.ns !== XBAU_NS) {
+    throw new IntakeRefused("wrong-message", [
+      {
+        element: root.name,
+        message: `Erwartet wird eine XBau-2.6-Nachricht baugenehmigung.antrag.0200 (Namensraum ${XBAU_NS}); empfangen wurde "${root.name}"${root.ns ? ` im Namensraum ${root.ns}` : " ohne Namensraum"}.`,
+      },
+    ]);
+  }
+}
+
+export function mapAntrag0200(root: XNode, landProfile: string): ImportedAntrag {
+  assertAntrag0200Root(root);
+  const problems: IntakeProblem[] = [];
+  const head = child(root, "nachrichtenkopf.g2g");
+  const messageId = (textAt(head, "identifikation.nachricht/nachrichtenUUID") ?? "").toLowerCase();
+  const created = textAt(head, "identifikation.nachricht/erstellungszeitpunkt");
+  const party = (name: string): MessageParty => ({
+    id: textAt(head, `${name}/kennung`) ?? "",
+    name: textAt(head, `${name}/name`) ?? "",
+  });
+
+  const vorhaben = child(root, "bauvorhaben");
+  const data = mapVorhaben(vorhaben, child(root, "antragsteller"), "bauvorhaben", problems);
+  const documents = mapAnlagen(child(root, "anlagen"));
+  const checked = checkData(data, problems);
   const procedureType = procedureOf(at(root, "prozessmerkmale/verfahrensart"), landProfile, problems);
   if (problems.length > 0) throw new IntakeRefused("content", problems);
 
@@ -335,7 +357,7 @@ export function mapAntrag0200(root: XNode, landProfile: string): ImportedAntrag 
     senderReference: textAt(root, "referenzAntragsservice/referenzAntragsservice") ?? null,
     procedureType,
     title: textAt(vorhaben, "bezeichnungDesBauvorhabens") ?? "Bauvorhaben",
-    data: parsed.success ? parsed.data : data,
+    data: checked,
     documents,
   };
 }
