@@ -7,6 +7,7 @@ import {
 } from "~/domain/case-events";
 import type { Prisma } from "~/generated/prisma/client";
 import { enqueueInTx } from "~/models/outbox.server";
+import { enqueueWebhooksInTx } from "~/models/webhook-delivery.server";
 import type { Tx } from "~/utils/db.server";
 import { buildJobId, type NotifyEvent, type NotifyPayload } from "~/utils/queue.server";
 
@@ -32,10 +33,13 @@ export async function appendEvent<T extends CaseEventType>(
 ): Promise<{ id: bigint; createdAt: Date }> {
   // A payload that does not match the catalogue is a programming error: refuse before writing it.
   const payload = CASE_EVENTS[input.type].schema.parse(input.payload ?? {}) as Prisma.InputJsonValue;
-  return tx.caseEvent.create({
+  const event = await tx.caseEvent.create({
     data: { applicationId: input.applicationId, actorId: input.actorId, type: input.type, payload },
     select: { id: true, createdAt: true },
   });
+  // Webhooks of the case's authority that asked for this event type: same transaction (issue 16).
+  await enqueueWebhooksInTx(tx, { ...event, applicationId: input.applicationId, type: input.type, payload });
+  return event;
 }
 
 // Every notification the catalogue names must be one the notify job knows (compile-time check).

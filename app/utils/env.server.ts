@@ -122,6 +122,16 @@ export const envSchema = z
      * seal is created here, except in production with a public APP_URL.
      */
     SEAL_DIR: z.string().min(1).default(".data/seal"),
+    /**
+     * Webhooks (README "Webhooks"): attempts per delivery and the first retry delay (doubling with
+     * each retry; 8 attempts from 680 s span about a day). Receivers must be https on public
+     * addresses in production; WEBHOOK_ALLOW_PRIVATE_URLS=true also allows http and private/loopback
+     * addresses there (a receiver inside the authority's own network). Outside production they are
+     * always allowed.
+     */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(100).max(86_400_000).default(680_000),
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === "production" && !v.SESSION_SECRET) {

@@ -2,6 +2,7 @@ import type { ProcessorMap } from "../types";
 import { checkDeadlinesProcessor } from "./check-deadlines";
 import { checkVersionProcessor } from "./check-version";
 import { deleteExpiredSessionsProcessor } from "./delete-expired-sessions";
+import { deliverWebhookProcessor } from "./deliver-webhook";
 import { exportReviewXbauProcessor } from "./export-review-xbau";
 import { exportXbauProcessor } from "./export-xbau";
 import { heartbeatProcessor } from "./heartbeat";
@@ -28,4 +29,5 @@ export const processors: ProcessorMap = {
   "xbau.export-review": exportReviewXbauProcessor,
   "participation.route-package": routeParticipationProcessor,
   "deadlines.check-requests": checkDeadlinesProcessor,
+  "webhooks.deliver": deliverWebhookProcessor,
 };
