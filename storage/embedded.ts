@@ -1,6 +1,10 @@
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import S3rver from "s3rver";
 
 /**
@@ -52,6 +56,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     configureBuckets: [{ name: options.bucket, configs: [] }],
   });
   installAbortMultipartUpload(server, directory);
+  makePutObjectAtomic(server);
 
   const address = await server.run();
   return {
@@ -68,6 +73,59 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
         clearTimeout(force);
       }
     },
+  };
+}
+
+interface StoredObject {
+  bucket: string;
+  key: string;
+  content: Buffer | Readable;
+  metadata: unknown;
+}
+interface FilesystemStore {
+  putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+}
+
+/**
+ * s3rver writes a PUT's body straight to the object's file and pipes it without error handling:
+ * a PUT that is cut off (the upload's sender died, or announced more bytes than it sent) leaves
+ * a partial object under the key and a handler that never settles. S3 and MinIO store an object
+ * only once its body is complete; this does the same — the body goes to a temp file beside the
+ * object (a name s3rver does not list) through pipeline(), which sees the cut, and is renamed
+ * into place only when complete. Same md5 and metadata as s3rver's own putObject.
+ */
+function makePutObjectAtomic(server: S3rver) {
+  const store = (server as unknown as { store: FilesystemStore }).store;
+  const original = store.putObject.bind(store);
+  store.putObject = async (object: StoredObject) => {
+    if (Buffer.isBuffer(object.content)) return original(object);
+    const objectPath = store.getResourcePath(object.bucket, object.key, "object");
+    await mkdir(path.dirname(objectPath), { recursive: true });
+    const partial = `${objectPath}.${randomUUID()}.partial`;
+    const md5 = createHash("md5");
+    let size = 0;
+    try {
+      await pipeline(
+        object.content,
+        new Transform({
+          transform(chunk: Buffer, _enc, callback) {
+            md5.update(chunk);
+            size += chunk.length;
+            callback(null, chunk);
+          },
+        }),
+        createWriteStream(partial),
+      );
+      await rename(partial, objectPath);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+    const digest = md5.digest("hex");
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
   };
 }
 

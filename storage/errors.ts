@@ -11,6 +11,18 @@ export class StorageLimitError extends Error {
   }
 }
 
+/** The body was longer or shorter than the length declared for it (expectedBytes). */
+export class StorageLengthMismatchError extends Error {
+  readonly code = "STORAGE_LENGTH_MISMATCH";
+  constructor(
+    readonly expectedBytes: number,
+    readonly receivedBytes: number,
+  ) {
+    super("Die Datei ist nicht vollständig angekommen.");
+    this.name = "StorageLengthMismatchError";
+  }
+}
+
 export class StorageNotFoundError extends Error {
   readonly code = "STORAGE_NOT_FOUND";
   constructor(readonly key: string) {

@@ -5,7 +5,12 @@ import type { Storage } from "./types.ts";
 
 export { parseEndpoint, type StorageConfig, storageConfigFromEnv, usesEmbeddedS3 } from "./config.ts";
 export { contentDisposition, sanitizeFilename } from "./content-disposition.ts";
-export { StorageKeyError, StorageLimitError, StorageNotFoundError } from "./errors.ts";
+export {
+  StorageKeyError,
+  StorageLengthMismatchError,
+  StorageLimitError,
+  StorageNotFoundError,
+} from "./errors.ts";
 export { assertSafeKey, documentVersionKey, generatedKey, statementAttachmentKey } from "./keys.ts";
 export { S3Storage } from "./s3-storage.ts";
 export type {

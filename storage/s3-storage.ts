@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
+import { once } from "node:events";
+import http from "node:http";
+import https from "node:https";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import { Client } from "minio";
 import { logger } from "~/utils/logger.server";
 import type { StorageConfig } from "./config.ts";
 import { contentDisposition } from "./content-disposition.ts";
-import { StorageLimitError, StorageNotFoundError } from "./errors.ts";
+import { StorageLengthMismatchError, StorageLimitError, StorageNotFoundError } from "./errors.ts";
 import { assertSafeKey } from "./keys.ts";
 import type {
   PresignOptions,
@@ -20,6 +23,8 @@ const MIB = 1024 * 1024;
 const DEFAULT_PART_SIZE = 5 * MIB; // the S3 minimum: least memory per concurrent upload
 const MIN_PART_SIZE = 5 * MIB; // S3 rejects smaller parts (except the last one)
 const MAX_PARTS = 10_000; // S3 limit per multipart upload
+const MAX_SINGLE_PUT = 5 * 1024 * MIB; // S3 limit of one PUT
+const PUT_URL_SECONDS = 15 * 60; // S3 checks the signature when the request starts, not at its end
 
 /**
  * S3/MinIO implementation over the `minio` client.
@@ -35,6 +40,8 @@ export class S3Storage implements Storage {
   private readonly client: Client;
   private readonly region: string;
   private readonly partSize: number;
+  /** Connections for the streamed single PUTs (the minio client keeps its own for the rest). */
+  private readonly agent: http.Agent;
 
   constructor(config: StorageConfig) {
     this.bucket = config.bucket;
@@ -59,12 +66,99 @@ export class S3Storage implements Storage {
     // record). Parts are signed UNSIGNED-PAYLOAD instead, as over HTTPS; TCP and S3's part ETag
     // guard the transfer. Measured in bench/upload (issue 11).
     (this.client as unknown as { enableSHA256: boolean }).enableSHA256 = false;
+    this.agent = new (config.useSSL ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 64 });
   }
 
   async putStream(key: string, body: StorageBody, options: PutOptions): Promise<PutResult> {
     assertSafeKey(key);
-    const { contentType, maxBytes } = options;
+    const { contentType, maxBytes, expectedBytes } = options;
     const source = toNodeReadable(body);
+    if (expectedBytes !== undefined) {
+      if (!Number.isSafeInteger(expectedBytes) || expectedBytes < 0) {
+        source.destroy();
+        throw new TypeError("expectedBytes muss eine ganze Zahl ≥ 0 sein");
+      }
+      if (maxBytes !== undefined && expectedBytes > maxBytes) {
+        source.destroy();
+        throw new StorageLimitError(maxBytes);
+      }
+      if (expectedBytes <= MAX_SINGLE_PUT)
+        return this.putKnownLength(key, source, expectedBytes, contentType);
+    }
+    return this.putMultipart(key, source, contentType, maxBytes, expectedBytes);
+  }
+
+  /**
+   * The length is known: ONE PUT whose body is the source as it arrives (hashed and counted on the
+   * way), instead of a multipart upload. Nothing is buffered beyond the socket's chunks, there is
+   * no completion step (s3rver copies every part once more to assemble the object; bench/upload
+   * measured the multipart path at about half the speed of a single PUT to the same server), and
+   * the upload can be compared 1:1 with a raw PUT. A body longer or shorter than announced is cut
+   * off (the request is destroyed, so the server never sees a complete body) and reported as
+   * StorageLengthMismatchError. Presigned URL: public minio API, signed UNSIGNED-PAYLOAD like the
+   * multipart parts.
+   */
+  private async putKnownLength(
+    key: string,
+    source: Readable,
+    length: number,
+    contentType: string,
+  ): Promise<PutResult> {
+    const hash = createHash("sha256");
+    let sizeBytes = 0;
+    let request: http.ClientRequest | undefined;
+    try {
+      const url = new URL(await this.client.presignedPutObject(this.bucket, key, PUT_URL_SECONDS));
+      const req = (url.protocol === "https:" ? https : http).request(url, {
+        method: "PUT",
+        agent: this.agent,
+        headers: { "Content-Length": String(length), "Content-Type": contentType },
+      });
+      request = req;
+      let response: http.IncomingMessage | undefined;
+      const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
+        req.once("response", (res) => {
+          response = res;
+          resolve(res);
+        });
+        req.once("error", reject);
+      });
+      answered.catch(() => {}); // awaited below; this keeps an early failure from being "unhandled"
+      for await (const chunk of source) {
+        const buf = toBuffer(chunk);
+        sizeBytes += buf.length;
+        if (sizeBytes > length) throw new StorageLengthMismatchError(length, sizeBytes);
+        hash.update(buf);
+        // Back-pressure: the source pauses while S3 is behind. An answer before the body is
+        // complete (an error) ends the sending.
+        if (!req.write(buf)) await Promise.race([once(req, "drain"), answered]);
+        if (response) break;
+      }
+      if (!response && sizeBytes !== length) throw new StorageLengthMismatchError(length, sizeBytes);
+      if (!response) req.end();
+      const res = await answered;
+      const text = await readSmall(res);
+      if (res.statusCode !== 200) {
+        throw new Error(`S3 PUT ${res.statusCode}: ${text.slice(0, 300)}`);
+      }
+      return { sizeBytes, sha256: hash.digest("hex") };
+    } catch (err) {
+      request?.destroy();
+      if (!source.destroyed) source.destroy();
+      // S3 and MinIO never create an object from an incomplete body; s3rver writes it in place,
+      // so whatever a failed PUT left under the key is removed.
+      await this.client.removeObject(this.bucket, key).catch(() => {});
+      throw err;
+    }
+  }
+
+  private async putMultipart(
+    key: string,
+    source: Readable,
+    contentType: string,
+    maxBytes: number | undefined,
+    expectedBytes: number | undefined,
+  ): Promise<PutResult> {
     const hash = createHash("sha256");
     const headers = { "Content-Type": contentType };
 
@@ -104,6 +198,8 @@ export class S3Storage implements Storage {
         const buf = toBuffer(chunk);
         sizeBytes += buf.length;
         if (maxBytes !== undefined && sizeBytes > maxBytes) throw new StorageLimitError(maxBytes);
+        if (expectedBytes !== undefined && sizeBytes > expectedBytes)
+          throw new StorageLengthMismatchError(expectedBytes, sizeBytes);
         hash.update(buf);
         let offset = 0;
         while (offset < buf.length) {
@@ -121,6 +217,8 @@ export class S3Storage implements Storage {
         }
       }
 
+      if (expectedBytes !== undefined && sizeBytes !== expectedBytes)
+        throw new StorageLengthMismatchError(expectedBytes, sizeBytes);
       if (uploadId === undefined) {
         // Small file: one plain PUT, no multipart bookkeeping.
         const buf = part ? part.subarray(0, partFill) : Buffer.alloc(0);
@@ -226,6 +324,15 @@ export class S3Storage implements Storage {
     }
     return true;
   }
+}
+
+/** The body of an S3 answer (an XML error or nothing), at most 64 KB kept. */
+async function readSmall(res: http.IncomingMessage): Promise<string> {
+  let text = "";
+  for await (const chunk of res) {
+    if (text.length < 64 * 1024) text += String(chunk);
+  }
+  return text;
 }
 
 function toNodeReadable(body: StorageBody): Readable {

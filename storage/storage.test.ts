@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -12,6 +12,7 @@ import {
   documentVersionKey,
   type Storage,
   type StorageConfig,
+  StorageLengthMismatchError,
   StorageLimitError,
   StorageNotFoundError,
 } from "./index.ts";
@@ -228,6 +229,84 @@ describe("S3 storage against a real s3rver", () => {
       }),
     ).rejects.toThrow("Verbindung abgebrochen");
     expect(await storage.stat(small)).toBeNull();
+  });
+
+  describe("known length (the upload component declares the file's size): one streamed PUT", () => {
+    /** What s3rver holds on disk for `key` (an interrupted PUT would leave a partial file here). */
+    async function onDisk(key: string): Promise<boolean> {
+      return stat(path.join(dir, config.bucket, key)).then(
+        () => true,
+        () => false,
+      );
+    }
+
+    it("stores 30 MB with matching sha256, no multipart upload and less memory than one part", async () => {
+      const size = 30 * MB;
+      const key = newKey();
+      const put = await measureMemoryGrowth(() =>
+        storage.putStream(key, generatedStream(size, "single"), {
+          contentType: "application/pdf",
+          maxBytes: 50 * MB,
+          expectedBytes: size,
+        }),
+      );
+      expect(put.result).toEqual({ sizeBytes: size, sha256: generatedSha256(size, "single") });
+      expect((await sha256OfStream(await storage.getStream(key))).sha256).toBe(put.result.sha256);
+      expect(await storage.stat(key)).toMatchObject({ sizeBytes: size, contentType: "application/pdf" });
+      expect(await pendingUploads(key)).toEqual([]);
+      // The multipart path holds up to two 5 MiB parts; the single PUT only socket-sized chunks.
+      expect(put.arrayBuffersGrowth).toBeLessThan(5 * MB);
+    });
+
+    it.each([
+      ["longer", 2 * MB + 1],
+      ["shorter", 2 * MB - 1],
+    ])(
+      "a body %s than declared fails with StorageLengthMismatchError and leaves nothing behind",
+      async (_, actual) => {
+        const key = newKey();
+        const error = await storage
+          .putStream(key, generatedStream(actual), { contentType: "application/pdf", expectedBytes: 2 * MB })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StorageLengthMismatchError);
+        expect((error as Error).message).toBe("Die Datei ist nicht vollständig angekommen.");
+        expect(await storage.stat(key)).toBeNull();
+        expect(await listKeys(key)).toEqual([]);
+        expect(await onDisk(key)).toBe(false);
+      },
+    );
+
+    it("a declared size over maxBytes is refused before a byte is sent; a failing source leaves nothing", async () => {
+      const key = newKey();
+      await expect(
+        storage.putStream(key, generatedStream(1000), {
+          contentType: "application/pdf",
+          maxBytes: 500,
+          expectedBytes: 1000,
+        }),
+      ).rejects.toBeInstanceOf(StorageLimitError);
+      expect(await storage.stat(key)).toBeNull();
+
+      const broken = newKey();
+      await expect(
+        storage.putStream(broken, failingStream(3 * MB, new Error("Verbindung abgebrochen")), {
+          contentType: "application/pdf",
+          expectedBytes: 8 * MB,
+        }),
+      ).rejects.toThrow("Verbindung abgebrochen");
+      expect(await storage.stat(broken)).toBeNull();
+      expect(await onDisk(broken)).toBe(false);
+    });
+
+    it("an empty file with declared size 0", async () => {
+      const key = newKey();
+      const result = await storage.putStream(key, Readable.from([]), {
+        contentType: "text/plain",
+        expectedBytes: 0,
+      });
+      expect(result.sizeBytes).toBe(0);
+      expect(await storage.stat(key)).toMatchObject({ sizeBytes: 0 });
+    });
   });
 
   it("ensureBucket creates a missing bucket; ping reports a missing bucket", async () => {

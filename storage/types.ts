@@ -7,6 +7,13 @@ export interface PutOptions {
   contentType: string;
   /** Abort with StorageLimitError once more than this many bytes arrived. */
   maxBytes?: number;
+  /**
+   * The exact length, when the sender declared it (the upload component sends the file's size).
+   * The object then goes up as ONE streamed PUT with this Content-Length instead of a multipart
+   * upload; a body that turns out longer or shorter fails with StorageLengthMismatchError and
+   * leaves nothing behind.
+   */
+  expectedBytes?: number;
 }
 
 export interface PutResult {
