@@ -52,6 +52,11 @@ export const exportApplicationPayload = z.object({
 });
 export type ExportApplicationPayload = z.infer<typeof exportApplicationPayload>;
 
+/** The answer to a received XBau 0200/0202: Kernmodul 1120 Eingangsbestätigung (workers/processors/answer-xbau-intake.ts). */
+export const answerXbauIntakePayload = z.object({
+  inboundMessageId: z.uuid(),
+});
+
 /**
  * Renders a decided Bescheid: the Bescheid PDF, the stamped approved plan set and the XBau
  * baugenehmigung.bescheid.0205 message, then informs applicant side, clerks and participants.
@@ -236,6 +241,7 @@ export const jobs = defineJobs({
   "documents.export-akte": { queue: "documents", schema: exportAktePayload, options: { attempts: 3 } },
   "xbau.export-application": { queue: "xbau", schema: exportApplicationPayload },
   "xbau.export-review": { queue: "xbau", schema: exportReviewPayload },
+  "xbau.answer-intake": { queue: "xbau", schema: answerXbauIntakePayload },
   "participation.route-package": { queue: "participation", schema: routeParticipationPayload },
   "webhooks.deliver": {
     queue: "webhooks",

@@ -1,4 +1,5 @@
 import type { ProcessorMap } from "../types";
+import { answerXbauIntakeProcessor } from "./answer-xbau-intake";
 import { checkDeadlinesProcessor } from "./check-deadlines";
 import { checkVersionProcessor } from "./check-version";
 import { deleteExpiredSessionsProcessor } from "./delete-expired-sessions";
@@ -27,6 +28,7 @@ export const processors: ProcessorMap = {
   "documents.check-version": checkVersionProcessor,
   "xbau.export-application": exportXbauProcessor,
   "xbau.export-review": exportReviewXbauProcessor,
+  "xbau.answer-intake": answerXbauIntakeProcessor,
   "participation.route-package": routeParticipationProcessor,
   "deadlines.check-requests": checkDeadlinesProcessor,
   "webhooks.deliver": deliverWebhookProcessor,
