@@ -38,15 +38,22 @@ function resolveAll(host: string): Promise<LookupAddress[]> {
   });
 }
 
-/** Syntax, policy and (in production) every address the host resolves to. */
-export async function checkWebhookUrl(raw: string, policy = webhookUrlPolicy()): Promise<UrlCheck> {
+/**
+ * Syntax, policy and (in production) every address the host resolves to. `resolve` is the system
+ * resolver; tests pass their own answer (no DNS server to lie to here).
+ */
+export async function checkWebhookUrl(
+  raw: string,
+  policy = webhookUrlPolicy(),
+  resolve: (host: string) => Promise<LookupAddress[]> = resolveAll,
+): Promise<UrlCheck> {
   const syntax = checkWebhookUrlSyntax(raw, policy);
   if (!syntax.ok || policy.allowPrivate) return syntax;
   const host = syntax.url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host)) return syntax; // literal address: judged by the syntax check
   let addresses: LookupAddress[];
   try {
-    addresses = await resolveAll(host);
+    addresses = await resolve(host);
   } catch {
     return { ok: false, message: `Der Hostname „${host}“ ist nicht auflösbar. Bitte prüfen Sie die URL.` };
   }
