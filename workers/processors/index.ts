@@ -4,6 +4,7 @@ import { checkDeadlinesProcessor } from "./check-deadlines";
 import { checkVersionProcessor } from "./check-version";
 import { deleteExpiredSessionsProcessor } from "./delete-expired-sessions";
 import { deliverWebhookProcessor } from "./deliver-webhook";
+import { exportAkteProcessor } from "./export-akte";
 import { exportReviewXbauProcessor } from "./export-review-xbau";
 import { exportXbauProcessor } from "./export-xbau";
 import { heartbeatProcessor } from "./heartbeat";
@@ -26,6 +27,7 @@ export const processors: ProcessorMap = {
   "documents.render-statement": renderStatementProcessor,
   "documents.render-request-letter": renderRequestLetterProcessor,
   "documents.check-version": checkVersionProcessor,
+  "documents.export-akte": exportAkteProcessor,
   "xbau.export-application": exportXbauProcessor,
   "xbau.export-review": exportReviewXbauProcessor,
   "xbau.answer-intake": answerXbauIntakeProcessor,

@@ -1,0 +1,318 @@
+import { randomUUID } from "node:crypto";
+import { UnrecoverableError } from "bullmq";
+import { caseEventLabel } from "~/domain/case-events";
+import { formatDateTime } from "~/domain/format";
+import { Prisma } from "~/generated/prisma/client";
+import { appendEvent } from "~/models/case-event.server";
+import { readApplicationData } from "~/models/draft.server";
+import { createNotificationsInTx } from "~/models/notification.server";
+import { generatedKey, type Storage, StorageNotFoundError } from "../../storage/index";
+import { AKTE_INDEX_RENDERER_VERSION, type AkteIndexData, renderAkteIndex } from "../pdf/akte-index";
+import { type SealSource, sealPdf } from "../pdf/seal";
+import { sealForAuthority } from "../pdf/seal-source";
+import type { Processor } from "../types";
+import {
+  AKTE_INDEX_PDF,
+  AKTE_JSON,
+  AKTE_KIND,
+  AKTE_SUMS,
+  type AkteContent,
+  buildAkteJson,
+  CATEGORY_LABELS,
+  type ListedFile,
+  loadAkteContent,
+  partiesOf,
+  planFiles,
+  statusLabel,
+} from "./export-akte-content";
+import { streamZipToStorage } from "./export-akte-zip";
+import { defaultSealSource, findGenerated, type GeneratedDeps, storageOf } from "./generated";
+
+/**
+ * `documents.export-akte` (issue 16 item 4): the complete case file as one ZIP, queued through the
+ * outbox by app/models/akte-export.server.ts. Layout of the ZIP:
+ *
+ *   unterlagen/<Dokumenttyp>/v<N>_<Dateiname>   every accepted version of every Bauvorlage
+ *   erzeugt/<Dateiname>                          Eingangsbestätigung, Bescheid, Pakete, …
+ *   xbau/gesendet/…, xbau/empfangen/…            XBau messages built here / received
+ *   beteiligung/<Stelle>/<Dateiname>             attachments of statements
+ *   Aktenverzeichnis.pdf                         human-readable index (PDF/A-2u, sealed)
+ *   akte.json                                    machine-readable index
+ *   SHA256SUMS                                   `sha256sum -c` list of every file above
+ *
+ * Streamed end to end (export-akte-zip.ts): one source file open at a time, hashes taken while the
+ * bytes pass, the archive itself uploaded as it is written.
+ *
+ * Repeat-safe: one export per state of the file (`upToEventId`), sourceKey
+ * `akte__<application>__<upToEventId>`. A retry finds the row and stops. Each run writes under its
+ * own storage key, and the row decides which run counts: a run that loses the race (unique
+ * sourceKey) removes its own object, so no ZIP is overwritten and none is left unreferenced.
+ */
+
+export function akteSourceKey(applicationId: string, upToEventId: string | bigint): string {
+  return `akte__${applicationId}__${upToEventId.toString()}`;
+}
+
+/** "Akte_63-2026-00042_2026-12-06.zip": umlauts kept, nothing a file system refuses. */
+export function akteFilename(fileNumber: string | null, exportedAt: Date): string {
+  const az = (fileNumber ?? "ohne-Aktenzeichen").replace(/[^\p{L}\d._-]+/gu, "-");
+  const day = exportedAt.toLocaleDateString("sv-SE", { timeZone: "Europe/Berlin" });
+  return `Akte_${az}_${day}.zip`;
+}
+
+export interface ExportAkteDeps extends GeneratedDeps {
+  sealSource?: SealSource;
+  /** Clock for tests. */
+  now?: () => Date;
+}
+
+function sumsLine(sha256: string, path: string): string {
+  // GNU coreutils format, text mode ("two blanks"); our paths hold no newline or backslash.
+  return `${sha256}  ${path}\n`;
+}
+
+function indexData(
+  app: AkteContent,
+  listed: ListedFile[],
+  exportedAt: Date,
+  exportedBy: string,
+): AkteIndexData {
+  const parties = partiesOf(app);
+  const plot = readApplicationData(app.data).plot;
+  const a = plot?.address;
+  const plotLine = a
+    ? [[a.street, a.houseNumber].filter(Boolean).join(" "), [a.postalCode, a.city].filter(Boolean).join(" ")]
+        .filter(Boolean)
+        .join(", ")
+    : "";
+  const parcels = (plot?.parcels ?? [])
+    .map((p) =>
+      [
+        p.gemarkung && `Gemarkung ${p.gemarkung}`,
+        p.flur && `Flur ${p.flur}`,
+        p.zaehler && `Flurstück ${p.zaehler}${p.nenner ? `/${p.nenner}` : ""}`,
+      ]
+        .filter(Boolean)
+        .join(", "),
+    )
+    .filter(Boolean);
+  const facts: [string, string][] = [];
+  if (parties.bauherr?.name) facts.push(["Bauherr:in", parties.bauherr.name]);
+  if (parties.entwurfsverfasser?.name) facts.push(["Entwurfsverfasser:in", parties.entwurfsverfasser.name]);
+  if (plotLine) facts.push(["Baugrundstück", plotLine]);
+  if (parcels.length > 0) facts.push([parcels.length === 1 ? "Flurstück" : "Flurstücke", parcels.join("; ")]);
+  if (app.municipality) facts.push(["Gemeinde", app.municipality.name]);
+  if (app.submittedAt) facts.push(["Eingegangen am", formatDateTime(app.submittedAt)]);
+  if (app.decisionDueAt) facts.push(["Entscheidung spätestens", formatDateTime(app.decisionDueAt)]);
+  const packed = listed.filter((f) => f.sha256 !== null).length;
+  facts.push(["Dateien", `${packed} im Export, ${listed.length - packed} nur aufgeführt`]);
+  return {
+    authority: { name: app.authority.name, addressLine: app.authority.addressLine },
+    fileNumber: app.fileNumber ?? "ohne Aktenzeichen",
+    applicationId: app.id,
+    title: app.title,
+    statusLabel: statusLabel(app.status),
+    procedure: app.procedureType,
+    facts,
+    exportedAt,
+    exportedBy,
+    files: listed.map((f) => ({
+      section: CATEGORY_LABELS[f.category],
+      title: f.title,
+      type: f.type,
+      ...(f.version === undefined ? {} : { version: f.version }),
+      filename: f.filename,
+      path: f.sha256 === null ? null : f.path,
+      created: f.created,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+      ...(f.notExportedReason ? { notExportedReason: f.notExportedReason } : {}),
+      matchesRecord: f.matchesRecord,
+    })),
+    history: app.events.map((e) => ({
+      createdAt: e.createdAt,
+      label: caseEventLabel(e.type),
+      actor: e.actor?.displayName ?? null,
+    })),
+  };
+}
+
+export function createExportAkte(deps: ExportAkteDeps = {}): Processor<"documents.export-akte"> {
+  return async ({ applicationId, requestedById, upToEventId }, _job, { db, log }) => {
+    const sourceKey = akteSourceKey(applicationId, upToEventId);
+    const existing = await findGenerated(db, sourceKey);
+    if (existing) return { created: false, generatedDocumentId: existing.id };
+
+    const requester = await db.user.findUnique({
+      where: { id: requestedById },
+      select: { id: true, displayName: true, email: true },
+    });
+    if (!requester) throw new UnrecoverableError(`Benutzer ${requestedById} gibt es nicht`);
+    const app = await loadAkteContent(db, applicationId, BigInt(upToEventId));
+    const storage = storageOf(deps);
+    const exportedAt = (deps.now ?? (() => new Date()))();
+    exportedAt.setMilliseconds(0);
+    const exportedBy = requester.displayName || requester.email;
+    const seal = await sealForAuthority(db, deps.sealSource ?? defaultSealSource(), app.authority);
+
+    const planned = planFiles(app);
+    const listed: ListedFile[] = [];
+    const own: ListedFile[] = [];
+    // Fresh per run: a retry or a racing run never writes over another run's object (see above).
+    const storageKey = generatedKey({
+      authorityId: app.authorityId,
+      applicationId: app.id,
+      kind: "akte",
+      id: randomUUID(),
+      ext: "zip",
+    });
+
+    const put = await streamZipToStorage({
+      storage,
+      key: storageKey,
+      date: exportedAt,
+      fill: async (zip) => {
+        let sums = "";
+        for (const f of planned) {
+          if (f.path === null) {
+            listed.push({ ...f, sizeBytes: null, sha256: null, matchesRecord: null });
+            continue;
+          }
+          let source: Awaited<ReturnType<Storage["getStream"]>>;
+          try {
+            source = await storage.getStream(f.storageKey);
+          } catch (err) {
+            if (!(err instanceof StorageNotFoundError)) throw err;
+            log.warn({ storageKey: f.storageKey, sourceId: f.sourceId }, "akte export: stored file missing");
+            listed.push({
+              ...f,
+              path: null,
+              notExportedReason: "Datei im Speicher nicht gefunden",
+              sizeBytes: null,
+              sha256: null,
+              matchesRecord: null,
+            });
+            continue;
+          }
+          const packed = await zip.addStream(f.path, source, {
+            compress: !/pdf|png|jpe?g|zip/.test(f.mimeType),
+          });
+          const matchesRecord =
+            packed.sha256 === f.recordedSha256 && packed.sizeBytes === f.recordedSizeBytes;
+          if (!matchesRecord) {
+            log.warn(
+              { path: f.path, sourceId: f.sourceId },
+              "akte export: stored bytes differ from the recorded hash",
+            );
+          }
+          listed.push({ ...f, sizeBytes: packed.sizeBytes, sha256: packed.sha256, matchesRecord });
+          sums += sumsLine(packed.sha256, f.path);
+        }
+
+        const pdf = await sealPdf(
+          await renderAkteIndex(indexData(app, listed, exportedAt, exportedBy)),
+          seal,
+          {
+            reason: `Aktenverzeichnis, Az. ${app.fileNumber ?? "ohne Aktenzeichen"}`,
+            location: app.authority.addressLine ?? app.authority.name,
+            contactInfo: app.authority.email ?? "",
+            signingTime: exportedAt,
+          },
+        );
+        const pdfEntry = await zip.addBytes(AKTE_INDEX_PDF, pdf, { compress: false });
+        sums += sumsLine(pdfEntry.sha256, AKTE_INDEX_PDF);
+        own.push({
+          path: AKTE_INDEX_PDF,
+          category: "erzeugt",
+          title: "Aktenverzeichnis",
+          type: "Aktenverzeichnis (PDF/A, gesiegelt)",
+          filename: AKTE_INDEX_PDF,
+          mimeType: "application/pdf",
+          created: exportedAt,
+          storageKey,
+          recordedSizeBytes: pdfEntry.sizeBytes,
+          recordedSha256: pdfEntry.sha256,
+          sourceId: sourceKey,
+          sizeBytes: pdfEntry.sizeBytes,
+          sha256: pdfEntry.sha256,
+          matchesRecord: true,
+        });
+
+        const json = buildAkteJson(
+          app,
+          listed,
+          { exportedAt, exportedBy, upToEventId: BigInt(upToEventId) },
+          own,
+        );
+        const jsonEntry = await zip.addBytes(AKTE_JSON, `${JSON.stringify(json, null, 2)}\n`);
+        sums += sumsLine(jsonEntry.sha256, AKTE_JSON);
+        await zip.addBytes(AKTE_SUMS, sums);
+      },
+    });
+
+    const exportedFiles = listed.filter((f) => f.sha256 !== null).length;
+    const notExported = listed.length - exportedFiles;
+    try {
+      const row = await db.$transaction(async (tx) => {
+        const created = await tx.generatedDocument.create({
+          data: {
+            applicationId: app.id,
+            kind: AKTE_KIND,
+            title: `Akte (Stand ${formatDateTime(exportedAt)})`,
+            filename: akteFilename(app.fileNumber, exportedAt),
+            mimeType: "application/zip",
+            sizeBytes: BigInt(put.sizeBytes),
+            sha256: put.sha256,
+            storageKey,
+            sourceKey,
+            // The whole file, internal notes included: the authority's only.
+            audience: "AUTHORITY",
+          },
+          select: { id: true },
+        });
+        await appendEvent(tx, {
+          applicationId: app.id,
+          actorId: null,
+          type: "akte.exported",
+          payload: {
+            generatedDocumentId: created.id,
+            sha256: put.sha256,
+            upToEventId,
+            files: exportedFiles,
+            notExported,
+            rendererVersion: AKTE_INDEX_RENDERER_VERSION,
+          },
+        });
+        // Only the person who asked: the other clerks did not wait for it.
+        await createNotificationsInTx(tx, [
+          {
+            userId: requester.id,
+            applicationId: app.id,
+            type: "akte.exported",
+            title: `Akte exportiert – Az. ${app.fileNumber ?? "–"}`,
+            body: `Die Akte steht als ZIP zum Herunterladen bereit (${exportedFiles} Dateien${
+              notExported > 0 ? `, ${notExported} nur im Verzeichnis aufgeführt` : ""
+            }).`,
+            link: `/behoerde/faelle/${app.id}#akte`,
+            dedupeKey: `akte.exported:${app.id}:${upToEventId}:${requester.id}`,
+          },
+        ]);
+        return created;
+      });
+      log.info(
+        { generatedDocumentId: row.id, bytes: put.sizeBytes, files: exportedFiles, notExported },
+        "akte exported",
+      );
+      return { created: true, generatedDocumentId: row.id, sha256: put.sha256, sizeBytes: put.sizeBytes };
+    } catch (err) {
+      await storage.remove(storageKey).catch(() => {});
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+        const again = await findGenerated(db, sourceKey);
+        if (again) return { created: false, generatedDocumentId: again.id };
+      }
+      throw err;
+    }
+  };
+}
+
+export const exportAkteProcessor = createExportAkte();
