@@ -4,6 +4,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { fixturePathFor } from "./support/fixture-files";
 
 /**
  * The issue's main journey against the real stack (web + worker + embedded S3 + PostgreSQL +
@@ -13,25 +14,11 @@ import { loginAs } from "./support/auth.ts";
  */
 
 const ARTIFACTS = path.resolve(import.meta.dirname, ".artifacts");
-const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/bauvorlagen");
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const ARCHITECT = "architektin@demo.bauantrag.de";
 const BAUHERR = "bauherr@demo.bauantrag.de";
 const CLERK = "sachbearbeiter@demo.bauantrag.de";
-
-/** Fixture file per XBau anlagen code (any other document type gets a generic text PDF). */
-const FIXTURE_FOR: Record<string, string> = {
-  "1803": "lageplan.pdf",
-  "1802": "liegenschaftskarte.pdf",
-  "2001": "grundriss-eg.pdf",
-  "2002": "schnitt.pdf",
-  "2003": "ansichten.pdf",
-  "1501": "baubeschreibung.pdf",
-  "1502": "baubeschreibung.pdf",
-  "2701": "brandschutznachweis.pdf",
-  "2801": "standsicherheit.pdf",
-};
 
 async function seriousViolations(page: Page) {
   const result = await new AxeBuilder({ page })
@@ -182,9 +169,7 @@ test.describe("Bauantrag einreichen", () => {
     let remaining = codes.length;
     for (const code of codes.slice(0, -1)) {
       const card = page.getByTestId(`dokument-${code}`);
-      await card
-        .locator('input[type="file"]')
-        .setInputFiles(path.join(FIXTURES, FIXTURE_FOR[code] ?? "baubeschreibung.pdf"));
+      await card.locator('input[type="file"]').setInputFiles(fixturePathFor(code));
       await card.getByRole("button", { name: "Hochladen", exact: true }).click();
       await expect(page.getByTestId(`dokument-${code}`)).toHaveAttribute("data-status", "vorhanden", {
         timeout: 20_000,

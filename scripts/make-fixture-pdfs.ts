@@ -32,9 +32,11 @@ const A4: [number, number] = [210 * MM, 297 * MM];
 
 const PROJECT = {
   title: "Neubau eines Einfamilienhauses mit Carport",
-  address: "Am Ryck 3, 17489 Greifswald",
-  parcel: "Gemarkung Greifswald (1302), Flur 4, Flurstück 112/3",
-  owner: "Erika Musterfrau, Lindenweg 1, 17489 Greifswald",
+  // The demo and test site (app/domain/completeness/fixtures.ts einfamilienhaus(): Lindenweg 7 in
+  // Grevesmühlen, Landkreis Nordwestmecklenburg), so the plans match the case they are filed with.
+  address: "Lindenweg 7, 23936 Grevesmühlen",
+  parcel: "Gemarkung Grevesmühlen, Flur 5, Flurstück 123/4",
+  owner: "Erika Mustermann, Klützer Straße 5, 23936 Grevesmühlen",
   architect: "Dipl.-Ing. Jana Beispiel, Architektin AK M-V Nr. 2041",
 };
 
@@ -341,7 +343,7 @@ async function lageplan(): Promise<Uint8Array> {
   const oy = 100 * MM;
   // Street.
   rect(page, 30 * MM, oy - 14 * m, 290 * MM, 10 * m, { fill: grayscale(0.9), border: 0.6 });
-  text(page, fonts.bold, "Am Ryck", 120 * MM, oy - 10 * m, 10);
+  text(page, fonts.bold, "Lindenweg", 120 * MM, oy - 10 * m, 10);
   // Parcels.
   const parcel = (x: number, w: number, h: number, label: string, own: boolean) => {
     rect(page, ox + x * m, oy, w * m, h * m, {
@@ -359,7 +361,7 @@ async function lageplan(): Promise<Uint8Array> {
     );
   };
   parcel(-30, 30, 40, "111", false);
-  parcel(0, 28, 42, "112/3", true);
+  parcel(0, 28, 42, "123/4", true);
   parcel(28, 26, 40, "113", false);
   parcel(54, 30, 38, "114/1", false);
   // Planned building (12 × 9 m) with distances to the boundaries.
@@ -378,7 +380,7 @@ async function lageplan(): Promise<Uint8Array> {
   text(
     page,
     fonts.regular,
-    "GRZ zulässig 0,4 / vorhanden 0,12  –  GFZ zulässig 0,8 / vorhanden 0,19",
+    "GRZ zulässig 0,4 / vorhanden 0,12  –  GFZ zulässig 0,8 / vorhanden 0,22",
     ox,
     oy + 52 * m,
     8,
@@ -396,7 +398,7 @@ async function liegenschaftskarte(): Promise<Uint8Array> {
   text(
     page,
     fonts.regular,
-    "Liegenschaftskarte 1:1000  –  Landkreis Vorpommern-Greifswald, Kataster- und Vermessungsamt",
+    "Liegenschaftskarte 1:1000  –  Landkreis Nordwestmecklenburg, Kataster- und Vermessungsamt",
     20 * MM,
     height - 31 * MM,
     8,
@@ -404,7 +406,7 @@ async function liegenschaftskarte(): Promise<Uint8Array> {
   text(
     page,
     fonts.regular,
-    "Gemarkung Greifswald (1302)  Flur 4  –  Flurstück 112/3",
+    "Gemarkung Grevesmühlen  Flur 5  –  Flurstück 123/4",
     20 * MM,
     height - 36 * MM,
     9,
@@ -414,7 +416,7 @@ async function liegenschaftskarte(): Promise<Uint8Array> {
   const c = 1 * MM; // 1:1000 → 1 m = 1 mm
   const polys = [
     { pts: "0,0 30,0 30,40 0,40", label: "111" },
-    { pts: "30,0 58,0 58,42 30,40", label: "112/3", own: true },
+    { pts: "30,0 58,0 58,42 30,40", label: "123/4", own: true },
     { pts: "58,0 84,0 84,40 58,42", label: "113" },
     { pts: "84,0 114,0 120,38 84,40", label: "114/1" },
     { pts: "0,40 30,40 30,80 0,80", label: "108" },
@@ -437,7 +439,7 @@ async function liegenschaftskarte(): Promise<Uint8Array> {
     text(page, fonts.regular, p.label, ox + cx * c * 1.2 - 6, oy + cy * c * 1.2, 8);
   }
   rect(page, ox - 5 * MM, oy - 14 * MM, 160 * MM, 10 * MM, { fill: grayscale(0.9), border: 0.5 });
-  text(page, fonts.regular, "Am Ryck (Flurstück 301)", ox + 40 * MM, oy - 10 * MM, 8);
+  text(page, fonts.regular, "Lindenweg (Flurstück 301)", ox + 40 * MM, oy - 10 * MM, 8);
   northArrow(page, fonts, width - 35 * MM, height - 70 * MM);
   text(
     page,
@@ -551,7 +553,7 @@ async function main() {
       ],
       [
         "5. Stellplätze",
-        "Zwei Stellplätze (Carport und offener Stellplatz) auf dem Baugrundstück gemäß Stellplatzsatzung der Universitäts- und Hansestadt Greifswald.",
+        "Zwei Stellplätze (Carport und offener Stellplatz) auf dem Baugrundstück gemäß der örtlichen Stellplatzsatzung.",
       ],
       ["6. Herstellungskosten", "Geschätzte Kosten (KG 300 + 400 nach DIN 276): 465.000 €."],
       ["7. Hinweise", `${LOREM}\n${LOREM}\n${LOREM}`],
@@ -578,7 +580,7 @@ async function main() {
       ],
       [
         "5. Löschwasser",
-        `Grundschutz über Hydrant H 100 in 80 m Entfernung (Am Ryck / Ecke Wiesenweg).\n${LOREM}`,
+        `Grundschutz über Hydrant H 100 in 80 m Entfernung (Lindenweg / Ecke Wiesenweg).\n${LOREM}`,
       ],
     ]),
   );
@@ -627,6 +629,69 @@ async function main() {
     ),
   );
 
+  write(
+    "berechnung-grz-gfz.pdf",
+    await textDocument("Berechnung GRZ/GFZ", "Maß der baulichen Nutzung nach §§ 19, 20 BauNVO", [
+      ["Grundstück", `${PROJECT.parcel}; Grundstücksfläche 900,00 m² (laut Liegenschaftskataster).`],
+      [
+        "Grundflächenzahl (§ 19 BauNVO)",
+        "Wohnhaus 12,00 × 9,00 m = 108,00 m²; Carport 3,50 × 6,00 m = 21,00 m²; Zufahrt und Stellplatz (§ 19 Abs. 4 BauNVO) 45,00 m². GRZ I = 108,00 / 900,00 = 0,12; GRZ II = 174,00 / 900,00 = 0,19. Zulässig nach B-Plan: 0,4.",
+      ],
+      [
+        "Geschossflächenzahl (§ 20 BauNVO)",
+        "Erdgeschoss 108,00 m²; Dachgeschoss (Vollgeschoss) 86,40 m². GF = 194,40 m²; GFZ = 194,40 / 900,00 = 0,22. Zulässig nach B-Plan: 0,8.",
+      ],
+      ["Ergebnis", "Die Festsetzungen des Bebauungsplans zum Maß der baulichen Nutzung sind eingehalten."],
+    ]),
+  );
+  write(
+    "waermeschutznachweis.pdf",
+    await textDocument("Wärmeschutznachweis", "Nachweis nach dem Gebäudeenergiegesetz (GEG), Wohngebäude", [
+      [
+        "Gebäude",
+        "Freistehendes Einfamilienhaus, beheiztes Gebäudevolumen 642 m³, Gebäudenutzfläche A_N 205,4 m², Hüllfläche 498 m².",
+      ],
+      [
+        "Ergebnis",
+        `Jahres-Primärenergiebedarf Q_P = 38,2 kWh/(m²a), zulässig (55 % des Referenzgebäudes) 41,5 kWh/(m²a). Spezifischer Transmissionswärmeverlust H'_T = 0,28 W/(m²K), zulässig 0,40 W/(m²K). Anteil erneuerbarer Energien: Luft-Wasser-Wärmepumpe.\n${LOREM}`,
+      ],
+      ["Aussteller", "Dipl.-Ing. (FH) Eva Energie, Energieberaterin, Ingenieurkammer M-V Nr. 6120"],
+    ]),
+  );
+  write(
+    "statistik-erhebungsbogen.pdf",
+    await textDocument(
+      "Statistischer Erhebungsbogen",
+      "Statistik der Baugenehmigungen (HBauStatG) – nur für statistische Zwecke",
+      [
+        ["Bauherr:in", "Private Haushalte"],
+        ["Art der Bautätigkeit", "Errichtung eines neuen Gebäudes; Wohngebäude mit 1 Wohnung"],
+        [
+          "Angaben zum Gebäude",
+          "Vollgeschosse 2; Rauminhalt 642 m³; Wohnfläche 152 m²; Räume 6; Heizenergie: Umweltthermie (Luft/Wasser); veranschlagte Kosten des Bauwerks 465.000 €.",
+        ],
+        [
+          "Hinweis",
+          "Die Angaben unterliegen der statistischen Geheimhaltung (§ 16 BStatG) und werden nicht an beteiligte Stellen weitergegeben.",
+        ],
+      ],
+    ),
+  );
+
+  write(
+    "vollmacht.pdf",
+    await textDocument("Vollmacht", "der Bauherrin für die Entwurfsverfasserin im Baugenehmigungsverfahren", [
+      [
+        "Vollmacht",
+        `Ich, ${PROJECT.owner}, bevollmächtige ${PROJECT.architect}, mich im Baugenehmigungsverfahren für das Vorhaben „${PROJECT.title}“ (${PROJECT.address}; ${PROJECT.parcel}) gegenüber der Bauaufsichtsbehörde zu vertreten, den Bauantrag einzureichen, Unterlagen nachzureichen und Erklärungen abzugeben.`,
+      ],
+      [
+        "Ausgenommen",
+        "Die Rücknahme des Antrags und der Verzicht auf Rechtsbehelfe bleiben der Bauherrin vorbehalten.",
+      ],
+      ["Ort, Datum, Unterschrift", "Grevesmühlen, den 15.02.2026 – gez. Erika Mustermann"],
+    ]),
+  );
   // Bad inputs for upload validation.
   const good = fs.readFileSync(path.join(OUT, "grundriss-eg.pdf"));
   write(

@@ -6,7 +6,6 @@
  * Run with tsx and the e2e server's environment; prints {"id","fileNumber"} as JSON.
  */
 import { createReadStream } from "node:fs";
-import path from "node:path";
 import type { ApplicationData } from "~/domain/application-data";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { uploadDocumentVersion } from "~/models/document.server";
@@ -17,15 +16,7 @@ import { submitApplication } from "~/models/submission.server";
 import { declareMandate } from "~/models/submission-consent.server";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-
-const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
-const FIXTURE_FOR: Record<string, string> = {
-  "1803": "lageplan.pdf",
-  "1802": "liegenschaftskarte.pdf",
-  "2001": "grundriss-eg.pdf",
-  "2002": "schnitt.pdf",
-  "2003": "ansichten.pdf",
-};
+import { fixtureFileFor, fixturePathFor } from "./fixture-files";
 
 async function demoUser(email: string) {
   const row = await db().user.findUniqueOrThrow({ where: { email }, select: { id: true } });
@@ -58,12 +49,12 @@ for (const section of DRAFT_SECTIONS) {
   if (!r.ok) throw new Error(`saving ${section} failed: ${JSON.stringify(r)}`);
 }
 for (const code of requiredDocumentCodes()) {
-  const file = FIXTURE_FOR[code] ?? "baubeschreibung.pdf";
+  const file = fixtureFileFor(code);
   const r = await uploadDocumentVersion(architect, id, {
     typeCode: code,
     filename: file,
     contentType: "application/pdf",
-    body: createReadStream(path.join(FIXTURES, file)),
+    body: createReadStream(fixturePathFor(code)),
   });
   if (!r.ok) throw new Error(`upload ${code} failed: ${r.message}`);
 }
@@ -72,7 +63,7 @@ const vollmacht = await uploadDocumentVersion(architect, id, {
   typeCode: "0603",
   filename: "vollmacht.pdf",
   contentType: "application/pdf",
-  body: createReadStream(path.join(FIXTURES, "baubeschreibung.pdf")),
+  body: createReadStream(fixturePathFor("0603")),
 });
 if (!vollmacht.ok) throw new Error(`upload Vollmacht failed: ${vollmacht.message}`);
 const mandate = await declareMandate(architect, id, { declared: true });

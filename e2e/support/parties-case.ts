@@ -7,7 +7,6 @@
  *                                 through the model functions; the worker renders the Bescheid: {"decisionId"}
  */
 import { createReadStream } from "node:fs";
-import path from "node:path";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { decide, openDraft } from "~/models/decision.server";
 import { uploadDocumentVersion } from "~/models/document.server";
@@ -16,15 +15,7 @@ import { requiredDocumentCodes } from "~/models/draft-fixtures.server";
 import { confirmComplete, startReview } from "~/models/review.server";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-
-const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
-const FIXTURE_FOR: Record<string, string> = {
-  "1803": "lageplan.pdf",
-  "1802": "liegenschaftskarte.pdf",
-  "2001": "grundriss-eg.pdf",
-  "2002": "schnitt.pdf",
-  "2003": "ansichten.pdf",
-};
+import { fixtureFileFor, fixturePathFor } from "./fixture-files";
 
 async function demoUser(email: string) {
   const row = await db().user.findUniqueOrThrow({ where: { email }, select: { id: true } });
@@ -61,12 +52,12 @@ if (command === "draft") {
     if (!r.ok) throw new Error(`saving ${section} failed: ${JSON.stringify(r)}`);
   }
   for (const code of requiredDocumentCodes()) {
-    const file = FIXTURE_FOR[code] ?? "baubeschreibung.pdf";
+    const file = fixtureFileFor(code);
     const r = await uploadDocumentVersion(architect, id, {
       typeCode: code,
       filename: file,
       contentType: "application/pdf",
-      body: createReadStream(path.join(FIXTURES, file)),
+      body: createReadStream(fixturePathFor(code)),
     });
     if (!r.ok) throw new Error(`upload ${code} failed: ${r.message}`);
   }

@@ -4,7 +4,6 @@
  * Run with tsx and the e2e server's environment; prints {"id","fileNumber"} as JSON.
  */
 import { createReadStream } from "node:fs";
-import path from "node:path";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { uploadDocumentVersion } from "~/models/document.server";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
@@ -13,15 +12,7 @@ import { submitApplication } from "~/models/submission.server";
 import { declareMandate } from "~/models/submission-consent.server";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-
-const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/bauvorlagen");
-const FIXTURE_FOR: Record<string, string> = {
-  "1803": "lageplan.pdf",
-  "1802": "liegenschaftskarte.pdf",
-  "2001": "grundriss-eg.pdf",
-  "2002": "schnitt.pdf",
-  "2003": "ansichten.pdf",
-};
+import { fixtureFileFor, fixturePathFor } from "./fixture-files";
 
 const title = process.argv[2] ?? `Review E2E ${Date.now()}`;
 const architectRow = await db().user.findUniqueOrThrow({
@@ -51,12 +42,12 @@ for (const section of DRAFT_SECTIONS) {
   if (!r.ok) throw new Error(`saving ${section} failed: ${JSON.stringify(r)}`);
 }
 for (const code of requiredDocumentCodes()) {
-  const file = FIXTURE_FOR[code] ?? "baubeschreibung.pdf";
+  const file = fixtureFileFor(code);
   const r = await uploadDocumentVersion(architect, id, {
     typeCode: code,
     filename: file,
     contentType: "application/pdf",
-    body: createReadStream(path.join(FIXTURES, file)),
+    body: createReadStream(fixturePathFor(code)),
   });
   if (!r.ok) throw new Error(`upload ${code} failed: ${r.message}`);
 }
@@ -65,7 +56,7 @@ const vollmacht = await uploadDocumentVersion(architect, id, {
   typeCode: "0603",
   filename: "vollmacht.pdf",
   contentType: "application/pdf",
-  body: createReadStream(path.join(FIXTURES, "baubeschreibung.pdf")),
+  body: createReadStream(fixturePathFor("0603")),
 });
 if (!vollmacht.ok) throw new Error(`upload Vollmacht failed: ${vollmacht.message}`);
 const mandate = await declareMandate(architect, id, { declared: true });
