@@ -209,3 +209,19 @@ export async function resendDelivery(
     return true;
   });
 }
+
+/** Delivered / pending / failed deliveries per subscription of one authority. */
+export async function deliveryCounts(authorityId: string) {
+  const rows = await db().webhookDelivery.groupBy({
+    by: ["subscriptionId", "status"],
+    where: { authorityId },
+    _count: { _all: true },
+  });
+  const counts = new Map<string, { DELIVERED: number; PENDING: number; FAILED: number }>();
+  for (const r of rows) {
+    const c = counts.get(r.subscriptionId) ?? { DELIVERED: 0, PENDING: 0, FAILED: 0 };
+    c[r.status] = r._count._all;
+    counts.set(r.subscriptionId, c);
+  }
+  return counts;
+}
