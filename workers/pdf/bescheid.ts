@@ -16,11 +16,14 @@ import {
   type LetterSender,
   PageCursor,
   splitAddressLine,
+  tableHeaderRow,
   textWidth,
   wrap,
 } from "./layout";
+import { headingOutline, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
+import { Tagger } from "./tagging";
 
 /**
  * The Bescheid (decision letter) as PDF. A pure function of its input like the receipt: fixed
@@ -28,7 +31,7 @@ import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
  * renders to the same bytes and a stored Bescheid can be reproduced and checked by its sha256.
  * Bump BESCHEID_RENDERER_VERSION whenever the output changes for the same input.
  */
-export const BESCHEID_RENDERER_VERSION = "2.0.0";
+export const BESCHEID_RENDERER_VERSION = "2.1.0";
 
 export interface BescheidParty {
   name: string;
@@ -149,10 +152,12 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
   const { regular, bold } = fonts;
+  const tags = Tagger.for(doc);
   const cursor = new PageCursor({
     doc,
     margin: MARGIN,
     onContinuationPage: (page) => drawContinuationHeader(page, fonts, data),
+    tagger: tags,
   });
 
   drawLetterhead(cursor, fonts, {
@@ -175,7 +180,7 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
 
   // Subject line and title.
   cursor.y -= 30;
-  cursor.text(data.tenor.title, { font: bold, size: 19, color: COLORS.accent });
+  cursor.tag("H1", () => cursor.text(data.tenor.title, { font: bold, size: 19, color: COLORS.accent }));
   cursor.y -= 15;
   paragraph(
     cursor,
@@ -186,28 +191,30 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
   );
   cursor.y -= 6;
 
-  labelled(cursor, fonts, "Vorhaben", [
-    data.projectTitle || "–",
-    ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
-  ]);
-  labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
-  if (data.entwurfsverfasser) {
-    labelled(cursor, fonts, TERMS.entwurfsverfasser, [
-      data.entwurfsverfasser.name || "–",
-      ...data.entwurfsverfasser.details,
+  cursor.tag("Table", () => {
+    labelled(cursor, fonts, "Vorhaben", [
+      data.projectTitle || "–",
+      ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
     ]);
-  }
-  labelled(cursor, fonts, "Baugrundstück", [
-    data.plot.address || "ohne Anschrift",
-    ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
-  ]);
-  labelled(
-    cursor,
-    fonts,
-    data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
-    data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
-    "none",
-  );
+    labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
+    if (data.entwurfsverfasser) {
+      labelled(cursor, fonts, TERMS.entwurfsverfasser, [
+        data.entwurfsverfasser.name || "–",
+        ...data.entwurfsverfasser.details,
+      ]);
+    }
+    labelled(cursor, fonts, "Baugrundstück", [
+      data.plot.address || "ohne Anschrift",
+      ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
+    ]);
+    labelled(
+      cursor,
+      fonts,
+      data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
+      data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
+      "none",
+    );
+  });
 
   let section = 0;
   const next = (title: string) => `${roman(++section)}. ${title}`;
@@ -226,15 +233,17 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
       "Folgende Abweichungen von bauaufsichtlichen Anforderungen werden zugelassen:",
     );
     cursor.y -= 2;
-    data.deviations.forEach((d, i) => {
-      numberedItem(
-        cursor,
-        fonts,
-        `A${i + 1}`,
-        d.text,
-        d.legalBasis ? [`Rechtsgrundlage: ${d.legalBasis}`] : [],
-      );
-    });
+    cursor.tag("L", () =>
+      data.deviations.forEach((d, i) => {
+        numberedItem(
+          cursor,
+          fonts,
+          `A${i + 1}`,
+          d.text,
+          d.legalBasis ? [`Rechtsgrundlage: ${d.legalBasis}`] : [],
+        );
+      }),
+    );
   }
 
   const groups = numberConditions(data.conditions);
@@ -244,24 +253,30 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
     for (const group of groups) {
       cursor.ensure(lineHeight(BODY) * 4);
       cursor.y -= 2;
-      cursor.text(CONDITION_GROUP_TITLES[group.kind], { font: bold, size: BODY + 0.5 });
+      cursor.tag("H3", () =>
+        cursor.text(CONDITION_GROUP_TITLES[group.kind], { font: bold, size: BODY + 0.5 }),
+      );
       cursor.y -= lineHeight(BODY) + 1;
-      for (const { number, condition } of group.items) {
-        const notes = [
-          ...(condition.legalBasis ? [`Rechtsgrundlage: ${condition.legalBasis}`] : []),
-          ...(condition.sourceLabel ? [`Quelle: ${condition.sourceLabel}`] : []),
-        ];
-        numberedItem(cursor, fonts, `${number}.`, condition.text, notes);
-      }
+      cursor.tag("L", () => {
+        for (const { number, condition } of group.items) {
+          const notes = [
+            ...(condition.legalBasis ? [`Rechtsgrundlage: ${condition.legalBasis}`] : []),
+            ...(condition.sourceLabel ? [`Quelle: ${condition.sourceLabel}`] : []),
+          ];
+          numberedItem(cursor, fonts, `${number}.`, condition.text, notes);
+        }
+      });
     }
     if (notes.length > 0) {
       cursor.ensure(lineHeight(BODY) * 4);
       cursor.y -= 2;
-      cursor.text("Allgemeine Hinweise", { font: bold, size: BODY + 0.5 });
+      cursor.tag("H3", () => cursor.text("Allgemeine Hinweise", { font: bold, size: BODY + 0.5 }));
       cursor.y -= lineHeight(BODY) + 1;
-      notes.forEach((n, i) => {
-        numberedItem(cursor, fonts, `H${i + 1}`, n.text, [`Rechtsgrundlage: ${n.legalBasis}`]);
-      });
+      cursor.tag("L", () =>
+        notes.forEach((n, i) => {
+          numberedItem(cursor, fonts, `H${i + 1}`, n.text, [`Rechtsgrundlage: ${n.legalBasis}`]);
+        }),
+      );
     }
   }
 
@@ -287,6 +302,7 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
   cursor.pages.forEach((page, i) => {
     drawFooter(page, fonts, footer, i + 1, total);
   });
+  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
 
   const title = `${data.tenor.title} ${data.fileNumber}`;
   doc.setTitle(title, { showInWindowTitleBar: true });
@@ -298,7 +314,12 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.decidedAt);
   doc.setModificationDate(data.decidedAt);
-  finishAsPdfA(doc, { conformance: "U", fileNumber: data.fileNumber, idSeed: pdfIdSeed("bescheid", data) });
+  finishAsPdfA(doc, {
+    conformance: "U",
+    fileNumber: data.fileNumber,
+    idSeed: pdfIdSeed("bescheid", data),
+    accessible: true,
+  });
   return doc.save({ useObjectStreams: true });
 }
 
@@ -337,7 +358,7 @@ function reasonsBlock(cursor: PageCursor, fonts: Fonts, text: string) {
     if (REASON_HEADING.test(p)) {
       cursor.y -= i > 0 ? 8 : 0;
       cursor.ensure(lineHeight(BODY) * 4);
-      cursor.text(p, { font: fonts.bold, size: BODY + 0.5 });
+      cursor.tag("H3", () => cursor.text(p, { font: fonts.bold, size: BODY + 0.5 }));
       cursor.y -= lineHeight(BODY) + 2;
       return;
     }
@@ -349,7 +370,7 @@ function reasonsBlock(cursor: PageCursor, fonts: Fonts, text: string) {
 function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string, keepWith = 64) {
   cursor.y -= 16;
   if (cursor.ensure(keepWith)) cursor.y -= 4;
-  cursor.text(title, { font: bold, size: 11.5, color: COLORS.accent });
+  cursor.tag("H2", () => cursor.text(title, { font: bold, size: 11.5, color: COLORS.accent }));
   cursor.y -= 5;
   cursor.page.drawLine({
     start: { x: cursor.left, y: cursor.y },
@@ -370,11 +391,13 @@ function paragraph(
 ) {
   const lines = wrap(font, size, text, cursor.contentWidth - indent);
   if (lines.length <= 4) cursor.ensure(lines.length * lineHeight(size));
-  for (const line of lines) {
-    cursor.ensure(lineHeight(size));
-    cursor.text(line, { x: cursor.left + indent, font, size, color });
-    cursor.y -= lineHeight(size);
-  }
+  cursor.tag("P", () => {
+    for (const line of lines) {
+      cursor.ensure(lineHeight(size));
+      cursor.text(line, { x: cursor.left + indent, font, size, color });
+      cursor.y -= lineHeight(size);
+    }
+  });
 }
 
 /** Free text with blank-line separated paragraphs (reasons, legal remedy). */
@@ -405,13 +428,22 @@ function labelled(
   );
   const lh = lineHeight(BODY);
   cursor.ensure(Math.min(lines.length, 6) * lh);
-  cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted });
-  for (const line of lines) {
-    if (cursor.ensure(lh))
-      cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted });
-    cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
-    cursor.y -= lh;
-  }
+  // One row of the table of particulars: the label is the row's header cell.
+  cursor.tag("TR", () => {
+    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted }), {
+      scope: "Row",
+    });
+    cursor.tag("TD", () => {
+      for (const line of lines) {
+        if (cursor.ensure(lh))
+          cursor.tags.artifact(() =>
+            cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted }),
+          );
+        cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
+        cursor.y -= lh;
+      }
+    });
+  });
   cursor.y -= 2;
 }
 
@@ -426,17 +458,21 @@ function numberedItem(cursor: PageCursor, { regular }: Fonts, label: string, tex
   if (lines.length + noteLines.length <= 6)
     cursor.ensure(lines.length * lh + noteLines.length * lineHeight(SMALL));
   else cursor.ensure(lh * 2);
-  cursor.text(label, { font: regular, size: BODY });
-  for (const line of lines) {
-    cursor.ensure(lh);
-    cursor.text(line, { x: cursor.left + indent, font: regular, size: BODY });
-    cursor.y -= lh;
-  }
-  for (const line of noteLines) {
-    cursor.ensure(lineHeight(SMALL));
-    cursor.text(line, { x: cursor.left + indent, font: regular, size: SMALL, color: COLORS.muted });
-    cursor.y -= lineHeight(SMALL);
-  }
+  cursor.tag("LI", () => {
+    cursor.tag("Lbl", () => cursor.text(label, { font: regular, size: BODY }));
+    cursor.tag("LBody", () => {
+      for (const line of lines) {
+        cursor.ensure(lh);
+        cursor.text(line, { x: cursor.left + indent, font: regular, size: BODY });
+        cursor.y -= lh;
+      }
+      for (const line of noteLines) {
+        cursor.ensure(lineHeight(SMALL));
+        cursor.text(line, { x: cursor.left + indent, font: regular, size: SMALL, color: COLORS.muted });
+        cursor.y -= lineHeight(SMALL);
+      }
+    });
+  });
   cursor.y -= 4;
 }
 
@@ -452,7 +488,7 @@ function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]
   const basisWidth = cursor.right - amountWidth - basisX - 6;
   const amountRight = cursor.right - 4;
 
-  const header = () => {
+  const header = (repeated: boolean) => {
     cursor.page.drawRectangle({
       x: cursor.left,
       y: cursor.y - 5,
@@ -460,21 +496,25 @@ function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]
       height: 17,
       color: COLORS.panel,
     });
-    cursor.text("Gebührentatbestand", {
-      x: cursor.left + 4,
-      y: cursor.y + 0.5,
-      font: bold,
-      size: size - 0.5,
-    });
-    cursor.text("Tarifstelle", { x: tariffX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
-    cursor.text("Berechnung", { x: basisX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
     const a = "Betrag";
-    cursor.text(a, {
-      x: amountRight - textWidth(bold, a, size - 0.5),
-      y: cursor.y + 0.5,
-      font: bold,
-      size: size - 0.5,
-    });
+    tableHeaderRow(cursor, repeated, [
+      () =>
+        cursor.text("Gebührentatbestand", {
+          x: cursor.left + 4,
+          y: cursor.y + 0.5,
+          font: bold,
+          size: size - 0.5,
+        }),
+      () => cursor.text("Tarifstelle", { x: tariffX, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
+      () => cursor.text("Berechnung", { x: basisX, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
+      () =>
+        cursor.text(a, {
+          x: amountRight - textWidth(bold, a, size - 0.5),
+          y: cursor.y + 0.5,
+          font: bold,
+          size: size - 0.5,
+        }),
+    ]);
     cursor.y -= 19;
   };
   if (fee.constructionCostCents !== null) {
@@ -501,35 +541,67 @@ function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]
   // The header never stays alone: it goes to the next page together with the first row.
   const first = fee.lines[0];
   cursor.ensure(19 + (first ? rowsOf(first).rows * lh + 6 : 0) + lh + 8);
-  header();
-  for (const line of fee.lines) {
-    const { labelLines, tariffLines, basisLines, rows } = rowsOf(line);
-    if (cursor.ensure(rows * lh + 6)) header();
-    const top = cursor.y;
-    labelLines.forEach((t, i) => {
-      cursor.text(t, { x: cursor.left + 4, y: top - i * lh, font: regular, size });
+  cursor.tag("Table", () => {
+    header(false);
+    for (const line of fee.lines) {
+      const { labelLines, tariffLines, basisLines, rows } = rowsOf(line);
+      if (cursor.ensure(rows * lh + 6)) header(true);
+      const top = cursor.y;
+      const amount = clean(regular, formatEuro(line.amountCents));
+      cursor.tag("TR", () => {
+        cursor.tag("TD", () =>
+          labelLines.forEach((t, i) => {
+            cursor.text(t, { x: cursor.left + 4, y: top - i * lh, font: regular, size });
+          }),
+        );
+        cursor.tag("TD", () =>
+          tariffLines.forEach((t, i) => {
+            cursor.text(t, { x: tariffX, y: top - i * lh, font: regular, size });
+          }),
+        );
+        cursor.tag("TD", () =>
+          basisLines.forEach((t, i) => {
+            cursor.text(t, { x: basisX, y: top - i * lh, font: regular, size, color: COLORS.muted });
+          }),
+        );
+        cursor.tag("TD", () =>
+          cursor.text(amount, {
+            x: amountRight - textWidth(regular, amount, size),
+            y: top,
+            font: regular,
+            size,
+          }),
+        );
+      });
+      cursor.y = top - rows * lh - 2;
+      cursor.page.drawLine({
+        start: { x: cursor.left, y: cursor.y + 8 },
+        end: { x: cursor.right, y: cursor.y + 8 },
+        thickness: 0.3,
+        color: COLORS.rule,
+      });
+      cursor.y -= 3;
+    }
+    cursor.ensure(lh + 8);
+    const total = clean(bold, formatEuro(fee.totalCents));
+    cursor.tag("TR", () => {
+      cursor.tag(
+        "TH",
+        () => cursor.text("Gesamtbetrag", { x: cursor.left + 4, font: bold, size: size + 0.5 }),
+        {
+          scope: "Row",
+          colSpan: 3,
+        },
+      );
+      cursor.tag("TD", () =>
+        cursor.text(total, {
+          x: amountRight - textWidth(bold, total, size + 0.5),
+          font: bold,
+          size: size + 0.5,
+        }),
+      );
     });
-    tariffLines.forEach((t, i) => {
-      cursor.text(t, { x: tariffX, y: top - i * lh, font: regular, size });
-    });
-    basisLines.forEach((t, i) => {
-      cursor.text(t, { x: basisX, y: top - i * lh, font: regular, size, color: COLORS.muted });
-    });
-    const amount = clean(regular, formatEuro(line.amountCents));
-    cursor.text(amount, { x: amountRight - textWidth(regular, amount, size), y: top, font: regular, size });
-    cursor.y = top - rows * lh - 2;
-    cursor.page.drawLine({
-      start: { x: cursor.left, y: cursor.y + 8 },
-      end: { x: cursor.right, y: cursor.y + 8 },
-      thickness: 0.3,
-      color: COLORS.rule,
-    });
-    cursor.y -= 3;
-  }
-  cursor.ensure(lh + 8);
-  const total = clean(bold, formatEuro(fee.totalCents));
-  cursor.text("Gesamtbetrag", { x: cursor.left + 4, font: bold, size: size + 0.5 });
-  cursor.text(total, { x: amountRight - textWidth(bold, total, size + 0.5), font: bold, size: size + 0.5 });
+  });
   cursor.page.drawLine({
     start: { x: cursor.right - amountWidth, y: cursor.y - 4 },
     end: { x: cursor.right, y: cursor.y - 4 },
@@ -577,17 +649,28 @@ function drawPaymentBlock(
     borderWidth: 0.5,
   });
   cursor.y -= 8;
-  cursor.text("Zahlungshinweis", { x: cursor.left + 8, font: bold, size: BODY });
+  cursor.tag("H3", () => cursor.text("Zahlungshinweis", { x: cursor.left + 8, font: bold, size: BODY }));
   cursor.y -= lh + 2;
-  for (const [label, value] of rows) {
-    cursor.text(label, { x: cursor.left + 8, font: regular, size: BODY - 1, color: COLORS.muted });
-    cursor.text(value, {
-      x: cursor.left + 118,
-      font: label === "Verwendungszweck" ? bold : regular,
-      size: BODY,
-    });
-    cursor.y -= lh;
-  }
+  cursor.tag("Table", () => {
+    for (const [label, value] of rows) {
+      cursor.tag("TR", () => {
+        cursor.tag(
+          "TH",
+          () =>
+            cursor.text(label, { x: cursor.left + 8, font: regular, size: BODY - 1, color: COLORS.muted }),
+          { scope: "Row" },
+        );
+        cursor.tag("TD", () =>
+          cursor.text(value, {
+            x: cursor.left + 118,
+            font: label === "Verwendungszweck" ? bold : regular,
+            size: BODY,
+          }),
+        );
+      });
+      cursor.y -= lh;
+    }
+  });
   cursor.y = top - height - 8;
   paragraph(
     cursor,
@@ -629,7 +712,7 @@ function drawDocumentList(cursor: PageCursor, fonts: Fonts, all: BescheidDocumen
   const typeX = cursor.left + nrWidth;
   const fileX = typeX + typeWidth;
   const fileWidth = cursor.right - versionWidth - fileX - 6;
-  const header = () => {
+  const header = (repeated: boolean) => {
     cursor.page.drawRectangle({
       x: cursor.left,
       y: cursor.y - 5,
@@ -637,79 +720,106 @@ function drawDocumentList(cursor: PageCursor, fonts: Fonts, all: BescheidDocumen
       height: 17,
       color: COLORS.panel,
     });
-    cursor.text("Nr.", { x: cursor.left + 3, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
-    cursor.text("Bauvorlage", { x: typeX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
-    cursor.text("Datei und SHA-256-Prüfsumme", { x: fileX, y: cursor.y + 0.5, font: bold, size: size - 0.5 });
     const v = "Version";
-    cursor.text(v, {
-      x: cursor.right - 3 - textWidth(bold, v, size - 0.5),
-      y: cursor.y + 0.5,
-      font: bold,
-      size: size - 0.5,
-    });
+    tableHeaderRow(cursor, repeated, [
+      () => cursor.text("Nr.", { x: cursor.left + 3, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
+      () => cursor.text("Bauvorlage", { x: typeX, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
+      () =>
+        cursor.text("Datei und SHA-256-Prüfsumme", {
+          x: fileX,
+          y: cursor.y + 0.5,
+          font: bold,
+          size: size - 0.5,
+        }),
+      () =>
+        cursor.text(v, {
+          x: cursor.right - 3 - textWidth(bold, v, size - 0.5),
+          y: cursor.y + 0.5,
+          font: bold,
+          size: size - 0.5,
+        }),
+    ]);
     cursor.y -= 20;
   };
   // Header and first row stay together (a first row of up to four lines plus its checksum).
   cursor.ensure(20 + lh * 4 + 17);
-  header();
-  documents.forEach((d, i) => {
-    const typeLines = [
-      ...wrap(bold, size, d.typeLabel, typeWidth - 8).map((text) => ({
-        text,
-        font: bold,
-        color: COLORS.text,
-      })),
-      ...(d.title && d.title.trim() !== d.typeLabel.trim()
-        ? wrap(regular, size, d.title, typeWidth - 8).map((text) => ({
-            text,
+  cursor.tag("Table", () => {
+    header(false);
+    documents.forEach((d, i) => {
+      const typeLines = [
+        ...wrap(bold, size, d.typeLabel, typeWidth - 8).map((text) => ({
+          text,
+          font: bold,
+          color: COLORS.text,
+        })),
+        ...(d.title && d.title.trim() !== d.typeLabel.trim()
+          ? wrap(regular, size, d.title, typeWidth - 8).map((text) => ({
+              text,
+              font: regular,
+              color: COLORS.muted,
+            }))
+          : []),
+      ];
+      const fileLines = wrap(regular, size, d.filename, fileWidth);
+      const rowHeight = Math.max(typeLines.length * lh, fileLines.length * lh + 11) + 6;
+      if (cursor.ensure(rowHeight)) header(true);
+      const top = cursor.y;
+      cursor.tag("TR", () => {
+        cursor.tag("TD", () =>
+          cursor.text(String(i + 1), {
+            x: cursor.left + 3,
+            y: top,
             font: regular,
+            size,
             color: COLORS.muted,
-          }))
-        : []),
-    ];
-    const fileLines = wrap(regular, size, d.filename, fileWidth);
-    const rowHeight = Math.max(typeLines.length * lh, fileLines.length * lh + 11) + 6;
-    if (cursor.ensure(rowHeight)) header();
-    const top = cursor.y;
-    cursor.text(String(i + 1), { x: cursor.left + 3, y: top, font: regular, size, color: COLORS.muted });
-    typeLines.forEach((l, n) => {
-      cursor.text(l.text, { x: typeX, y: top - n * lh, font: l.font, size, color: l.color });
-    });
-    fileLines.forEach((l, n) => {
-      cursor.text(l, { x: fileX, y: top - n * lh, font: regular, size });
-    });
-    cursor.text(d.sha256, {
-      x: fileX,
-      y: top - fileLines.length * lh - 1,
-      font: mono,
-      size: 6.3,
-      color: COLORS.muted,
-    });
-    const version = String(d.versionNumber);
-    cursor.text(version, {
-      x: cursor.right - 3 - textWidth(regular, version, size),
-      y: top,
-      font: regular,
-      size,
-    });
-    if (d.stamped) {
-      const s = "gestempelt";
-      cursor.text(s, {
-        x: cursor.right - 3 - textWidth(regular, s, 6.5),
-        y: top - lh,
-        font: regular,
-        size: 6.5,
-        color: COLORS.muted,
+          }),
+        );
+        cursor.tag("TD", () =>
+          typeLines.forEach((l, n) => {
+            cursor.text(l.text, { x: typeX, y: top - n * lh, font: l.font, size, color: l.color });
+          }),
+        );
+        cursor.tag("TD", () => {
+          fileLines.forEach((l, n) => {
+            cursor.text(l, { x: fileX, y: top - n * lh, font: regular, size });
+          });
+          cursor.text(d.sha256, {
+            x: fileX,
+            y: top - fileLines.length * lh - 1,
+            font: mono,
+            size: 6.3,
+            color: COLORS.muted,
+          });
+        });
+        const version = String(d.versionNumber);
+        cursor.tag("TD", () => {
+          cursor.text(version, {
+            x: cursor.right - 3 - textWidth(regular, version, size),
+            y: top,
+            font: regular,
+            size,
+          });
+          if (d.stamped) {
+            const s = "gestempelt";
+            cursor.text(s, {
+              x: cursor.right - 3 - textWidth(regular, s, 6.5),
+              y: top - lh,
+              font: regular,
+              size: 6.5,
+              color: COLORS.muted,
+            });
+          }
+        });
       });
-    }
-    cursor.y = top - rowHeight + 4;
-    cursor.page.drawLine({
-      start: { x: cursor.left, y: cursor.y + 6 },
-      end: { x: cursor.right, y: cursor.y + 6 },
-      thickness: 0.3,
-      color: COLORS.rule,
+      cursor.y = top - rowHeight + 4;
+      cursor.page.drawLine({
+        start: { x: cursor.left, y: cursor.y + 6 },
+        end: { x: cursor.right, y: cursor.y + 6 },
+        thickness: 0.3,
+        color: COLORS.rule,
+      });
+      cursor.y -= 6;
     });
-    cursor.y -= 6;
   });
 }
 

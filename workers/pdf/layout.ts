@@ -5,6 +5,7 @@ import { inflateSync } from "node:zlib";
 import fontkit from "@pdf-lib/fontkit";
 import { type PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import "./deflate";
+import { type ElementOptions, type StructRole, Tagger } from "./tagging";
 
 /**
  * Small layout toolkit shared by the PDF renderers: embedded fonts with German glyphs
@@ -338,7 +339,14 @@ export interface CursorOptions {
   margin: { top: number; bottom: number; left: number; right: number };
   /** Draws the top of a continuation page and returns the y where content starts. */
   onContinuationPage: (page: PDFPage) => number;
+  /**
+   * Tags what the cursor draws (tagging.ts): text goes to the current structure element, all
+   * other drawing becomes an artifact. Without one the document is drawn untagged.
+   */
+  tagger?: Tagger;
 }
+
+const UNTAGGED = Tagger.off();
 
 /** Tracks the current page and vertical position; `ensure` starts a new page when needed. */
 export class PageCursor {
@@ -361,8 +369,19 @@ export class PageCursor {
     return this.right - this.left;
   }
 
+  /** The document's tagger (a disabled one when the document is drawn untagged). */
+  get tags(): Tagger {
+    return this.options.tagger ?? UNTAGGED;
+  }
+
+  /** Runs `draw` inside a new structure element (heading, paragraph, list, table cell …). */
+  tag<T>(role: StructRole, draw: () => T, options?: ElementOptions): T {
+    return this.tags.within(role, draw, options);
+  }
+
   private addPage(): PDFPage {
     const page = this.options.doc.addPage([A4.width, A4.height]);
+    this.tags.beginPage(page);
     this.pages.push(page);
     return page;
   }
@@ -388,13 +407,22 @@ export class PageCursor {
     s: string,
     opts: { x?: number; font: PDFFont; size: number; color?: ReturnType<typeof rgb>; y?: number },
   ): void {
-    this.page.drawText(clean(opts.font, s), {
-      x: opts.x ?? this.left,
-      y: opts.y ?? this.y,
-      font: opts.font,
-      size: opts.size,
-      color: opts.color ?? COLORS.text,
-    });
+    const text = clean(opts.font, s);
+    const page = this.page;
+    const y = opts.y ?? this.y;
+    this.tags.content(
+      page,
+      () =>
+        page.drawText(text, {
+          x: opts.x ?? this.left,
+          y,
+          font: opts.font,
+          size: opts.size,
+          color: opts.color ?? COLORS.text,
+        }),
+      text,
+      y + opts.size,
+    );
   }
 }
 
@@ -428,6 +456,22 @@ export function drawPageFooter(page: PDFPage, font: PDFFont, o: PageFooterOption
     font,
     size,
     color: COLORS.muted,
+  });
+}
+
+/**
+ * A table's header row: tagged TR with TH cells (/Scope /Column) the first time; where the header
+ * is repeated on a continuation page it is drawn as an artifact (the same header again is no content).
+ */
+export function tableHeaderRow(cursor: PageCursor, repeated: boolean, cells: (() => void)[]) {
+  if (repeated) {
+    cursor.tags.artifact(() => {
+      for (const cell of cells) cell();
+    });
+    return;
+  }
+  cursor.tag("TR", () => {
+    for (const cell of cells) cursor.tag("TH", cell, { scope: "Column" });
   });
 }
 
@@ -487,11 +531,15 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
     height: nameLines.length * 17 + 16,
     color: COLORS.accent,
   });
-  for (const line of nameLines) {
-    cursor.text(line, { x: left, y, font: bold, size: 14, color: COLORS.accent });
-    y -= 17;
-  }
-  cursor.text(unit, { x: left, y: y + 2, font: regular, size: 10, color: COLORS.muted });
+  cursor.tag("P", () => {
+    for (const line of nameLines) {
+      cursor.text(line, { x: left, y, font: bold, size: 14, color: COLORS.accent });
+      y -= 17;
+    }
+  });
+  cursor.tag("P", () =>
+    cursor.text(unit, { x: left, y: y + 2, font: regular, size: 10, color: COLORS.muted }),
+  );
   y -= 10;
   page.drawLine({ start: { x: left, y }, end: { x: right, y }, thickness: 0.6, color: COLORS.rule });
 
@@ -501,12 +549,14 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
   const senderLines = [s.name, ...splitAddressLine(s.addressLine)];
   const returnText = clean(regular, senderLines.join(" · "));
   const returnSize = Math.max(5, Math.min(7, (7 * addressWidth) / textWidth(regular, returnText, 7)));
-  cursor.text(wrap(regular, returnSize, returnText, addressWidth)[0] ?? "", {
-    y: fieldTop,
-    font: regular,
-    size: returnSize,
-    color: COLORS.muted,
-  });
+  cursor.tag("P", () =>
+    cursor.text(wrap(regular, returnSize, returnText, addressWidth)[0] ?? "", {
+      y: fieldTop,
+      font: regular,
+      size: returnSize,
+      color: COLORS.muted,
+    }),
+  );
   page.drawLine({
     start: { x: left, y: fieldTop - 3 },
     end: { x: left + addressWidth, y: fieldTop - 3 },
@@ -514,18 +564,23 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
     color: COLORS.rule,
   });
   let ay = fieldTop - 20;
-  input.recipient.forEach((line, i) => {
-    for (const part of wrap(i === 0 ? bold : regular, 10.5, line, addressWidth)) {
-      cursor.text(part, { y: ay, font: i === 0 ? bold : regular, size: 10.5 });
-      ay -= 14;
-    }
-  });
-  if (input.deliveryNote) {
+  cursor.tag("P", () =>
+    input.recipient.forEach((line, i) => {
+      for (const part of wrap(i === 0 ? bold : regular, 10.5, line, addressWidth)) {
+        cursor.text(part, { y: ay, font: i === 0 ? bold : regular, size: 10.5 });
+        ay -= 14;
+      }
+    }),
+  );
+  const deliveryNote = input.deliveryNote;
+  if (deliveryNote) {
     ay -= 4;
-    for (const part of wrap(regular, 7.5, input.deliveryNote, addressWidth)) {
-      cursor.text(part, { y: ay, font: regular, size: 7.5, color: COLORS.muted });
-      ay -= 10;
-    }
+    cursor.tag("P", () => {
+      for (const part of wrap(regular, 7.5, deliveryNote, addressWidth)) {
+        cursor.text(part, { y: ay, font: regular, size: 7.5, color: COLORS.muted });
+        ay -= 10;
+      }
+    });
   }
 
   // Information block.
@@ -546,9 +601,21 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
       whole: false,
     })),
   ];
-  for (const row of rows) {
+  // A table of two columns for assistive technology: each label a row header (TH, /Scope /Row).
+  cursor.tag("Table", () => {
+    for (const row of rows) cursor.tag("TR", () => drawInfoRow(row));
+  });
+  function drawInfoRow(row: Row) {
     const font = row.strong ? bold : regular;
-    cursor.text(row.label, { x: infoX, y: iy, font: regular, size: INFO_LABEL, color: COLORS.muted });
+    cursor.tag(
+      "TH",
+      () => cursor.text(row.label, { x: infoX, y: iy, font: regular, size: INFO_LABEL, color: COLORS.muted }),
+      { scope: "Row" },
+    );
+    cursor.tag("TD", () => drawInfoValue(row, font));
+    iy -= 1.5;
+  }
+  function drawInfoValue(row: Row, font: PDFFont) {
     if (row.whole) {
       // Never broken (e-mail, phone): beside the label when it fits, else on its own line across
       // the whole block, set smaller only as a last resort.
@@ -573,7 +640,6 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
         }
       }
     }
-    iy -= 1.5;
   }
   cursor.y = Math.min(ay, iy) - 4;
 }
@@ -586,12 +652,14 @@ export function drawSignatureBlock(
 ): void {
   const lh = o.size * 1.4;
   cursor.ensure(lh * 4 + 10);
-  cursor.text("Im Auftrag", { font: regular, size: o.size });
-  cursor.y -= lh + 2;
-  if (o.name) {
-    cursor.text(o.name, { font: bold, size: o.size });
+  cursor.tag("P", () => {
+    cursor.text("Im Auftrag", { font: regular, size: o.size });
+    cursor.y -= lh + 2;
+    if (o.name) {
+      cursor.text(o.name, { font: bold, size: o.size });
+      cursor.y -= lh;
+    }
+    cursor.text(o.authority, { font: regular, size: o.size - 1.5, color: COLORS.muted });
     cursor.y -= lh;
-  }
-  cursor.text(o.authority, { font: regular, size: o.size - 1.5, color: COLORS.muted });
-  cursor.y -= lh;
+  });
 }

@@ -22,7 +22,7 @@ import { srgbIccProfile } from "./srgb-icc";
  * - an sRGB OutputIntent (profile built in srgb-icc.ts), so DeviceRGB colours are defined;
  * - a document /ID derived from the renderer's input (same input → same bytes, no clock);
  * - no JavaScript (document, page and annotation actions are removed) and no encryption entry.
- * Not done here: tagging (PDF/UA) and signatures.
+ * Not done here: the structure tree itself (tagging.ts) and signatures.
  */
 
 export interface PdfAOptions {
@@ -32,6 +32,12 @@ export interface PdfAOptions {
   fileNumber: string;
   /** Stands for the renderer's whole input; hashed into the /ID. */
   idSeed: string;
+  /**
+   * The file is tagged throughout by tagging.ts (our own letters): identify it as PDF/UA-1 too
+   * (pdfuaid:part 1 with its PDF/A extension schema), and make sure of /Lang and DisplayDocTitle.
+   * Only claimed when the document really has a structure tree.
+   */
+  accessible?: boolean;
 }
 
 export interface PdfAResult {
@@ -54,7 +60,12 @@ export function finishAsPdfA(doc: PDFDocument, o: PdfAOptions): PdfAResult {
   if (!doc.getKeywords()) doc.setKeywords([o.fileNumber]);
 
   const claimed = allFontsEmbedded(doc);
-  const xmp = buildXmp(doc, o, claimed);
+  const accessible = o.accessible === true && doc.catalog.has(PDFName.of("StructTreeRoot"));
+  if (accessible) {
+    if (!doc.catalog.has(PDFName.of("Lang"))) doc.setLanguage("de-DE");
+    doc.catalog.getOrCreateViewerPreferences().setDisplayDocTitle(true);
+  }
+  const xmp = buildXmp(doc, o, claimed, accessible);
   const metadata = doc.context.stream(xmp, { Type: "Metadata", Subtype: "XML" });
   doc.catalog.set(PDFName.of("Metadata"), doc.context.register(metadata));
 
@@ -155,7 +166,29 @@ const xml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const xmpDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
-function buildXmp(doc: PDFDocument, o: PdfAOptions, claimed: boolean): Uint8Array {
+/**
+ * PDF/A-2 allows only predefined XMP schemas unless the file describes the others (ISO 19005-2
+ * 6.6.2.3): pdfuaid (ISO 14289-1, http://www.aiim.org/pdfua/ns/id/, property "part", Integer —
+ * https://pdfa.org/future-proofing-xmp-identification-schema) gets its extension schema entry.
+ */
+const PDFUA_EXTENSION_SCHEMA = [
+  '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"' +
+    ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+  '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">',
+  "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>",
+  "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>",
+  "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>",
+  '<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">',
+  "<pdfaProperty:name>part</pdfaProperty:name>",
+  "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>",
+  "<pdfaProperty:category>internal</pdfaProperty:category>",
+  "<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>",
+  "</rdf:li></rdf:Seq></pdfaSchema:property>",
+  "</rdf:li></rdf:Bag></pdfaExtension:schemas>",
+  "</rdf:Description>",
+];
+
+function buildXmp(doc: PDFDocument, o: PdfAOptions, claimed: boolean, accessible: boolean): Uint8Array {
   const title = doc.getTitle() ?? "";
   const author = doc.getAuthor() ?? "";
   const subject = doc.getSubject() ?? "";
@@ -167,6 +200,7 @@ function buildXmp(doc: PDFDocument, o: PdfAOptions, claimed: boolean): Uint8Arra
   const alt = (s: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${xml(s)}</rdf:li></rdf:Alt>`;
   const lines = [
     claimed ? `<pdfaid:part>2</pdfaid:part><pdfaid:conformance>${o.conformance}</pdfaid:conformance>` : "",
+    accessible ? "<pdfuaid:part>1</pdfuaid:part>" : "",
     "<dc:format>application/pdf</dc:format>",
     title ? `<dc:title>${alt(title)}</dc:title>` : "",
     author ? `<dc:creator><rdf:Seq><rdf:li>${xml(author)}</rdf:li></rdf:Seq></dc:creator>` : "",
@@ -185,9 +219,10 @@ function buildXmp(doc: PDFDocument, o: PdfAOptions, claimed: boolean): Uint8Arra
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
     '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"' +
       ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"' +
-      ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+      ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">',
     ...lines,
     "</rdf:Description>",
+    ...(accessible && claimed ? PDFUA_EXTENSION_SCHEMA : []),
     "</rdf:RDF>",
     "</x:xmpmeta>",
     '<?xpacket end="w"?>',
