@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Readable, Transform } from "node:stream";
+import { PassThrough, type Readable, Transform } from "node:stream";
 import { ZipArchive } from "archiver";
 import type { PutResult, Storage } from "../../storage/index";
 
@@ -49,7 +49,13 @@ export async function streamZipToStorage(o: StreamZipOptions): Promise<PutResult
     });
   });
   failed.catch(() => {});
-  const upload = o.storage.putStream(o.key, archive, { contentType: "application/zip" });
+  // archiver is built on the readable-stream package, not on Node's streams: handed over as it is,
+  // putStream would wrap it the old-style way, which reports an early close at the end. A Node
+  // PassThrough in between is what putStream reads; archive errors end it with the error.
+  const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  archive.pipe(body);
+  archive.on("error", (err) => body.destroy(err));
+  const upload = o.storage.putStream(o.key, body, { contentType: "application/zip" });
   // If the upload fails (S3 down, part refused) nothing reads the archive any more: every wait below races it.
   const uploadFailed = upload.then(
     () => new Promise<never>(() => {}),

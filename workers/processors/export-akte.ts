@@ -167,88 +167,109 @@ export function createExportAkte(deps: ExportAkteDeps = {}): Processor<"document
       ext: "zip",
     });
 
-    const put = await streamZipToStorage({
-      storage,
-      key: storageKey,
-      date: exportedAt,
-      fill: async (zip) => {
-        let sums = "";
-        for (const f of planned) {
-          if (f.path === null) {
-            listed.push({ ...f, sizeBytes: null, sha256: null, matchesRecord: null });
-            continue;
-          }
-          let source: Awaited<ReturnType<Storage["getStream"]>>;
-          try {
-            source = await storage.getStream(f.storageKey);
-          } catch (err) {
-            if (!(err instanceof StorageNotFoundError)) throw err;
-            log.warn({ storageKey: f.storageKey, sourceId: f.sourceId }, "akte export: stored file missing");
-            listed.push({
-              ...f,
-              path: null,
-              notExportedReason: "Datei im Speicher nicht gefunden",
-              sizeBytes: null,
-              sha256: null,
-              matchesRecord: null,
+    const build = () =>
+      streamZipToStorage({
+        storage,
+        key: storageKey,
+        date: exportedAt,
+        fill: async (zip) => {
+          listed.length = 0;
+          own.length = 0;
+          let sums = "";
+          for (const f of planned) {
+            if (f.path === null) {
+              listed.push({ ...f, sizeBytes: null, sha256: null, matchesRecord: null });
+              continue;
+            }
+            let source: Awaited<ReturnType<Storage["getStream"]>>;
+            try {
+              source = await storage.getStream(f.storageKey);
+            } catch (err) {
+              if (!(err instanceof StorageNotFoundError)) throw err;
+              log.warn(
+                { storageKey: f.storageKey, sourceId: f.sourceId },
+                "akte export: stored file missing",
+              );
+              listed.push({
+                ...f,
+                path: null,
+                notExportedReason: "Datei im Speicher nicht gefunden",
+                sizeBytes: null,
+                sha256: null,
+                matchesRecord: null,
+              });
+              continue;
+            }
+            const packed = await zip.addStream(f.path, source, {
+              compress: !/pdf|png|jpe?g|zip/.test(f.mimeType),
             });
-            continue;
+            const matchesRecord =
+              packed.sha256 === f.recordedSha256 && packed.sizeBytes === f.recordedSizeBytes;
+            if (!matchesRecord) {
+              log.warn(
+                { path: f.path, sourceId: f.sourceId },
+                "akte export: stored bytes differ from the recorded hash",
+              );
+            }
+            listed.push({ ...f, sizeBytes: packed.sizeBytes, sha256: packed.sha256, matchesRecord });
+            sums += sumsLine(packed.sha256, f.path);
           }
-          const packed = await zip.addStream(f.path, source, {
-            compress: !/pdf|png|jpe?g|zip/.test(f.mimeType),
+
+          const pdf = await sealPdf(
+            await renderAkteIndex(indexData(app, listed, exportedAt, exportedBy)),
+            seal,
+            {
+              reason: `Aktenverzeichnis, Az. ${app.fileNumber ?? "ohne Aktenzeichen"}`,
+              location: app.authority.addressLine ?? app.authority.name,
+              contactInfo: app.authority.email ?? "",
+              signingTime: exportedAt,
+            },
+          );
+          const pdfEntry = await zip.addBytes(AKTE_INDEX_PDF, pdf, { compress: false });
+          sums += sumsLine(pdfEntry.sha256, AKTE_INDEX_PDF);
+          own.push({
+            path: AKTE_INDEX_PDF,
+            category: "erzeugt",
+            title: "Aktenverzeichnis",
+            type: "Aktenverzeichnis (PDF/A, gesiegelt)",
+            filename: AKTE_INDEX_PDF,
+            mimeType: "application/pdf",
+            created: exportedAt,
+            storageKey,
+            recordedSizeBytes: pdfEntry.sizeBytes,
+            recordedSha256: pdfEntry.sha256,
+            sourceId: sourceKey,
+            sizeBytes: pdfEntry.sizeBytes,
+            sha256: pdfEntry.sha256,
+            matchesRecord: true,
           });
-          const matchesRecord =
-            packed.sha256 === f.recordedSha256 && packed.sizeBytes === f.recordedSizeBytes;
-          if (!matchesRecord) {
-            log.warn(
-              { path: f.path, sourceId: f.sourceId },
-              "akte export: stored bytes differ from the recorded hash",
-            );
-          }
-          listed.push({ ...f, sizeBytes: packed.sizeBytes, sha256: packed.sha256, matchesRecord });
-          sums += sumsLine(packed.sha256, f.path);
-        }
 
-        const pdf = await sealPdf(
-          await renderAkteIndex(indexData(app, listed, exportedAt, exportedBy)),
-          seal,
-          {
-            reason: `Aktenverzeichnis, Az. ${app.fileNumber ?? "ohne Aktenzeichen"}`,
-            location: app.authority.addressLine ?? app.authority.name,
-            contactInfo: app.authority.email ?? "",
-            signingTime: exportedAt,
-          },
-        );
-        const pdfEntry = await zip.addBytes(AKTE_INDEX_PDF, pdf, { compress: false });
-        sums += sumsLine(pdfEntry.sha256, AKTE_INDEX_PDF);
-        own.push({
-          path: AKTE_INDEX_PDF,
-          category: "erzeugt",
-          title: "Aktenverzeichnis",
-          type: "Aktenverzeichnis (PDF/A, gesiegelt)",
-          filename: AKTE_INDEX_PDF,
-          mimeType: "application/pdf",
-          created: exportedAt,
-          storageKey,
-          recordedSizeBytes: pdfEntry.sizeBytes,
-          recordedSha256: pdfEntry.sha256,
-          sourceId: sourceKey,
-          sizeBytes: pdfEntry.sizeBytes,
-          sha256: pdfEntry.sha256,
-          matchesRecord: true,
-        });
+          const json = buildAkteJson(
+            app,
+            listed,
+            { exportedAt, exportedBy, upToEventId: BigInt(upToEventId) },
+            own,
+          );
+          const jsonEntry = await zip.addBytes(AKTE_JSON, `${JSON.stringify(json, null, 2)}\n`);
+          sums += sumsLine(jsonEntry.sha256, AKTE_JSON);
+          await zip.addBytes(AKTE_SUMS, sums);
+        },
+      });
 
-        const json = buildAkteJson(
-          app,
-          listed,
-          { exportedAt, exportedBy, upToEventId: BigInt(upToEventId) },
-          own,
-        );
-        const jsonEntry = await zip.addBytes(AKTE_JSON, `${JSON.stringify(json, null, 2)}\n`);
-        sums += sumsLine(jsonEntry.sha256, AKTE_JSON);
-        await zip.addBytes(AKTE_SUMS, sums);
-      },
-    });
+    // A connection the storage server closed while we rendered the index (keep-alive race) fails
+    // the whole ZIP; it is transient, and a failed upload leaves nothing behind (putStream aborts it), so try again at once
+    // before BullMQ's backoff.
+    let put: Awaited<ReturnType<typeof build>>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        put = await build();
+        break;
+      } catch (err) {
+        const code = (err as { code?: string } | null)?.code;
+        if (attempt >= 3 || (code !== "ECONNRESET" && code !== "EPIPE")) throw err;
+        log.warn({ err, attempt }, "akte export: storage connection reset, building the ZIP again");
+      }
+    }
 
     const exportedFiles = listed.filter((f) => f.sha256 !== null).length;
     const notExported = listed.length - exportedFiles;
