@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Job } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
+import { type ExportAktePayload, parsePayload } from "~/utils/queue.server";
+import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
+import { getStorage } from "../../storage/index";
+import { loadRoute, postRoute } from "../../test/kit/route";
+import { createExportAkte } from "../../workers/processors/export-akte";
+import { createAkteCase } from "../../workers/processors/export-akte.fixtures";
+import { action, loader } from "./behoerde.faelle.$id.akte";
+
+// The route downloads through the process-wide storage: pointed at an s3rver of our own before
+// env() is read (see erzeugt.$generatedId.test.ts for why the port is fixed here).
+const s3Env = vi.hoisted(() => {
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
+  const bucket = `akte-${Math.random().toString(16).slice(2, 10)}`;
+  process.env.S3_ENDPOINT = `http://127.0.0.1:${port}`;
+  process.env.S3_BUCKET = bucket;
+  return { port, bucket };
+});
+
+let s3dir: string;
+let s3: EmbeddedS3;
+let sealDir: string;
+let c: Awaited<ReturnType<typeof createAkteCase>>;
+
+beforeAll(async () => {
+  s3dir = await mkdtemp(path.join(os.tmpdir(), "akte-route-s3-"));
+  sealDir = await mkdtemp(path.join(os.tmpdir(), "akte-route-seal-"));
+  s3 = await startEmbeddedS3({
+    dir: s3dir,
+    port: s3Env.port,
+    bucket: s3Env.bucket,
+    accessKey: "S3RVER",
+    secretKey: "S3RVER",
+  });
+  c = await createAkteCase(getStorage(), {
+    label: "akte-route",
+    documents: [
+      {
+        typeCode: "1803",
+        versions: [{ filename: "lageplan.pdf", body: new TextEncoder().encode("%PDF-1.7\n") }],
+      },
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await s3?.close();
+  await rm(s3dir, { recursive: true, force: true });
+  await rm(sealDir, { recursive: true, force: true });
+});
+
+const url = () => `/behoerde/faelle/${c.application.id}/akte`;
+const params = () => ({ id: c.application.id });
+
+async function runJob(payload: ExportAktePayload) {
+  const parsed = parsePayload("documents.export-akte", payload);
+  const job = { id: "t", name: "documents.export-akte", data: parsed } as unknown as Job<
+    ExportAktePayload,
+    unknown,
+    "documents.export-akte"
+  >;
+  return (await createExportAkte({ sealSource: { dir: sealDir, allowDevelopmentSeal: true } })(parsed, job, {
+    db: db(),
+    mailer: null,
+    log: logger,
+  })) as { generatedDocumentId: string };
+}
+
+describe("/behoerde/faelle/:id/akte (Akte export: ask for it, download it)", () => {
+  it("refuses the applicant and another authority's clerk, and queues nothing for them", async () => {
+    expect((await postRoute(action, c.applicant, url(), new URLSearchParams(), params())).status).toBe(403);
+    expect((await postRoute(action, c.otherClerk, url(), new URLSearchParams(), params())).status).toBe(404);
+    expect((await postRoute(action, null, url(), new URLSearchParams(), params())).status).toBe(302);
+    const rows = await db().outboxMessage.count({
+      where: {
+        jobName: "documents.export-akte",
+        payload: { path: ["applicationId"], equals: c.application.id },
+      },
+    });
+    expect(rows).toBe(0);
+  });
+
+  it("lets the clerk and the admin ask; the download is theirs only", async () => {
+    const asked = await postRoute(action, c.clerk, url(), new URLSearchParams(), params());
+    expect(asked.status).toBe(302);
+    expect(asked.location).toBe(`/behoerde/faelle/${c.application.id}?akte=angefordert#akte`);
+    // Nothing changed in the file since: the admin's click is the same export.
+    const again = await postRoute(action, c.admin, url(), new URLSearchParams(), params());
+    expect(again.location).toBe(`/behoerde/faelle/${c.application.id}?akte=unveraendert#akte`);
+    const outbox = await db().outboxMessage.findMany({
+      where: {
+        jobName: "documents.export-akte",
+        payload: { path: ["applicationId"], equals: c.application.id },
+      },
+    });
+    expect(outbox).toHaveLength(1);
+    const { generatedDocumentId } = await runJob(outbox[0]?.payload as ExportAktePayload);
+    const row = await db().generatedDocument.findUniqueOrThrow({ where: { id: generatedDocumentId } });
+
+    const file = `${url()}?datei=${generatedDocumentId}`;
+    for (const user of [c.clerk, c.admin]) {
+      const got = await loadRoute(loader, user, file, params());
+      expect(got.status).toBe(200);
+      expect(got.response?.headers.get("Content-Type")).toBe("application/zip");
+      expect(got.response?.headers.get("Content-Disposition")).toContain(".zip");
+      const bytes = Buffer.from(await (got.response as Response).arrayBuffer());
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(row.sha256);
+      expect(bytes.subarray(0, 4).toString("binary")).toBe("PK\u0003\u0004");
+    }
+    expect((await loadRoute(loader, c.applicant, file, params())).status).toBe(403);
+    expect((await loadRoute(loader, c.otherClerk, file, params())).status).toBe(404);
+    // A malformed id is "not found", not an error.
+    expect((await loadRoute(loader, c.clerk, `${url()}?datei=not-a-uuid`, params())).status).toBe(404);
+  }, 60_000);
+});
