@@ -2,18 +2,21 @@
  * 200 MB Bauvorlage through the real web server: `node --import tsx server.ts` (Remix build from
  * `npm run build`) as a child process, an embedded S3 server (s3rver) and the test database.
  * The upload is a streamed multipart POST to the upload endpoint the browser's progress bar
- * uses; the whole pipeline runs (busboy, magic bytes, multipart upload to S3 with sha256 while the
- * body arrives and the temp file for the checks written in the same pass, the cheap file checks
+ * uses, twice: as the upload component sends it (the file's size in a field before the file: the
+ * server streams the file to S3 as ONE PUT of known length) and as the no-JavaScript form sends it
+ * (no size: multipart upload to S3). The whole pipeline runs (busboy, magic bytes, S3 with sha256
+ * while the body arrives and the temp file for the checks written in the same pass, the cheap file checks
  * (qpdf structure and page count, the object scan), one transaction; the deep check `qpdf --check`
  * runs afterwards as the worker job documents.check-version and is timed separately). Reports throughput, its ratio to a raw S3 PUT of the same file to the
- * same S3 server in the same run (target >= 0.8), and the web process's RSS growth (< 50 MB).
+ * same S3 server in the same run (target >= 0.8; the no-size path against a raw multipart upload
+ * with the same part size, like with like), and the web process's RSS growth (< 50 MB).
  *
  *   npx tsx bench/upload.ts [sizeMB=200]
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm, stat } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -116,6 +119,7 @@ function multipart(file: string, size: number, fields: Record<string, string>, f
   for (const [name, value] of Object.entries(fields)) {
     head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   }
+  // Like the upload component: the file's size right before the file (see upload-field.tsx).
   head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const length = Buffer.byteLength(head) + size + Buffer.byteLength(tail);
@@ -134,8 +138,11 @@ async function upload(
   file: string,
   size: number,
   filename: string,
+  declareSize = true,
 ) {
-  const { boundary, length, body } = multipart(file, size, { intent: "upload", typeCode: "2001" }, filename);
+  const fields: Record<string, string> = { intent: "upload", typeCode: "2001" };
+  if (declareSize) fields.fileSize = String(size);
+  const { boundary, length, body } = multipart(file, size, fields, filename);
   const res = await fetch(`http://127.0.0.1:${port}/antraege/${applicationId}/unterlagen/hochladen`, {
     method: "POST",
     headers: {
@@ -250,20 +257,34 @@ try {
   if (warm.status !== 200) throw new Error(`warm-up failed: ${JSON.stringify(warm)}`);
   await new Promise((r) => setTimeout(r, 500));
 
-  const baseRss = await rssOf(pid);
-  let peakRss = baseRss;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      peakRss = Math.max(peakRss, await rssOf(pid).catch(() => 0));
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  const t1 = performance.now();
-  const result = await upload(port, cookie, application.id, pdfFile, pdfSize, "Grundriss groß.pdf");
-  const uploadMs = performance.now() - t1;
-  sampling = false;
-  await sampler;
+  /** One upload of the big file, timed, with the web process's RSS sampled every 25 ms. */
+  async function timedUpload(declareSize: boolean) {
+    const baseRss = await rssOf(pid);
+    let peakRss = baseRss;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peakRss = Math.max(peakRss, await rssOf(pid).catch(() => 0));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    const t = performance.now();
+    const res = await upload(
+      port,
+      cookie,
+      application.id,
+      pdfFile,
+      pdfSize,
+      "Grundriss groß.pdf",
+      declareSize,
+    );
+    const ms = performance.now() - t;
+    sampling = false;
+    await sampler;
+    return { result: res, ms, baseRss, peakRss };
+  }
+  const sized = await timedUpload(true);
+  const { result, ms: uploadMs, baseRss, peakRss } = sized;
   if (result.status !== 200 || result.json.ok !== true) {
     throw new Error(`upload failed: ${result.status} ${JSON.stringify(result.json)}`);
   }
@@ -330,6 +351,42 @@ try {
   const rawMs = performance.now() - t3;
   if (!rawRes.ok) throw new Error(`raw S3 PUT failed: ${rawRes.status}`);
 
+  // The no-JavaScript form sends no size: the server uploads multipart (5 MiB parts). Its like-
+  // with-like baseline is a raw multipart upload of the same file with the same part size, parts
+  // unsigned as the app sends them (s3rver writes every part and copies them all once more on
+  // completion, which a single PUT does not).
+  await new Promise((r) => setTimeout(r, 500));
+  const unsized = await timedUpload(false);
+  if (unsized.result.status !== 200 || unsized.result.json.ok !== true) {
+    throw new Error(
+      `upload without size failed: ${unsized.result.status} ${JSON.stringify(unsized.result.json)}`,
+    );
+  }
+  (raw as unknown as { enableSHA256: boolean }).enableSHA256 = false;
+  const partSize = 5 * MB;
+  const rawKey = `bench-raw/${randomUUID()}`;
+  const t5 = performance.now();
+  const uploadId = await raw.initiateNewMultipartUpload(bucket, rawKey, {
+    "Content-Type": "application/pdf",
+  });
+  const fh = await open(pdfFile, "r");
+  const rawParts: { part: number; etag: string }[] = [];
+  try {
+    for (let n = 1, pos = 0; pos < pdfSize; n++, pos += partSize) {
+      const buf = Buffer.allocUnsafe(Math.min(partSize, pdfSize - pos));
+      await fh.read(buf, 0, buf.length, pos);
+      const { etag } = await raw.uploadPart(
+        { bucketName: bucket, objectName: rawKey, uploadID: uploadId, partNumber: n, headers: {} },
+        buf,
+      );
+      rawParts.push({ part: n, etag });
+    }
+  } finally {
+    await fh.close();
+  }
+  await raw.completeMultipartUpload(bucket, rawKey, uploadId, rawParts);
+  const rawMultipartMs = performance.now() - t5;
+
   // Download it back through /dateien/:id (streamed) and check the bytes.
   const t2 = performance.now();
   const dl = await fetch(`http://127.0.0.1:${port}/dateien/${result.json.versionId}`, {
@@ -343,20 +400,23 @@ try {
   const mbps = (bytes: number, ms: number) => (bytes / MB / (ms / 1000)).toFixed(1);
   // Where the time went inside the server: receiving (parts streaming to S3 while the body
   // arrives) and then the file checks overlapping the storage completion.
-  function stageRows(): [string, string][] {
-    const big = stages.find((st) => st.sizeBytes === pdfSize);
+  function stageRows(versionId: unknown, baselineMs: number, receive: string): [string, string][] {
+    const big = stages.find((st) => st.versionId === versionId);
     if (!big) return [];
     return [
-      ["  server: receive (busboy -> S3 parts + temp file)", `${(big.receiveMs! / 1000).toFixed(2)} s`],
+      [`  server: receive (busboy -> ${receive} + temp file)`, `${(big.receiveMs! / 1000).toFixed(2)} s`],
       ["  server: cheap file checks || S3 completion", `${(big.inspectAndStoreMs! / 1000).toFixed(2)} s`],
       ["  server: commit", `${(big.commitMs! / 1000).toFixed(2)} s`],
-      ["  ratio receive stage / raw S3 PUT", (rawMs / big.receiveMs!).toFixed(2)],
+      ["  ratio receive stage / its raw baseline", (baselineMs / big.receiveMs!).toFixed(2)],
     ];
   }
   const rows: [string, string][] = [
     ["file (valid PDF, 1 page, uncompressed images)", `${(pdfSize / MB).toFixed(1)} MiB`],
     ["generate file", `${(genMs / 1000).toFixed(2)} s`],
-    ["upload: HTTP multipart -> stored + recorded", `${(uploadMs / 1000).toFixed(2)} s`],
+    [
+      "upload with size (component): HTTP multipart -> one S3 PUT, recorded",
+      `${(uploadMs / 1000).toFixed(2)} s`,
+    ],
     ["upload throughput (end to end)", `${mbps(pdfSize, uploadMs)} MiB/s`],
     [
       "baseline: raw S3 PUT of the same file",
@@ -367,7 +427,22 @@ try {
       "deep check after the response (worker job, not in the request)",
       `${(checkMs / 1000).toFixed(2)} s, ${version.checkStatus} -> ${checked.status ?? "-"}`,
     ],
-    ...stageRows(),
+    ...stageRows(result.json.versionId, rawMs, "one S3 PUT"),
+    [
+      "upload without size (no-JS form): -> S3 multipart, recorded",
+      `${(unsized.ms / 1000).toFixed(2)} s, ${mbps(pdfSize, unsized.ms)} MiB/s`,
+    ],
+    [
+      "baseline: raw S3 multipart upload (5 MiB parts)",
+      `${(rawMultipartMs / 1000).toFixed(2)} s, ${mbps(pdfSize, rawMultipartMs)} MiB/s`,
+    ],
+    ["ratio no-size upload / raw multipart (like with like)", (rawMultipartMs / unsized.ms).toFixed(2)],
+    ["ratio no-size upload / raw single PUT", (rawMs / unsized.ms).toFixed(2)],
+    ...stageRows(unsized.result.json.versionId, rawMultipartMs, "S3 parts"),
+    [
+      "server RSS growth, no-size upload (target < 50 MiB)",
+      `${((unsized.peakRss - unsized.baseRss) / MB).toFixed(1)} MiB`,
+    ],
     ["stored: version / pages / sha256 ok", `${version.versionNumber} / ${version.pageCount} / yes`],
     ["server RSS before upload", `${(baseRss / MB).toFixed(1)} MiB`],
     ["server RSS peak during upload", `${(peakRss / MB).toFixed(1)} MiB`],

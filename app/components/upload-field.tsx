@@ -79,8 +79,14 @@ export function UploadField({
       });
       return;
     }
-    // FormData keeps the DOM order: typeCode comes before the file, as the server expects.
-    const body = new FormData(form);
+    // FormData keeps the DOM order: typeCode comes before the file, as the server expects. The
+    // file's size goes right before the file: with it the server streams the file to storage as
+    // one PUT of known length (faster than a multipart upload) and refuses a body that differs.
+    const body = new FormData();
+    for (const [name, value] of new FormData(form)) {
+      if (name === "file") body.append("fileSize", String(file.size));
+      body.append(name, value);
+    }
     const xhr = new XMLHttpRequest();
     xhrRef.current = xhr;
     xhr.open("POST", `/antraege/${applicationId}/unterlagen/hochladen`);

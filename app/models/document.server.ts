@@ -28,6 +28,7 @@ import {
   getStorage,
   type PutResult,
   type Storage,
+  StorageLengthMismatchError,
   StorageLimitError,
   sanitizeFilename,
 } from "../../storage/index";
@@ -64,6 +65,12 @@ export interface UploadInput {
   /** What the browser claimed; informational only, the stored MIME type comes from the bytes. */
   contentType: string;
   body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
+  /**
+   * The size the sender announced (the upload component sends the file's size before the file).
+   * With it the file goes to storage as one streamed PUT instead of a multipart upload; a body
+   * of another length is refused. Without it (the no-JavaScript form), multipart.
+   */
+  declaredBytes?: number;
 }
 
 export interface UploadOptions {
@@ -124,6 +131,8 @@ export const uploadMessages = {
   empty: (f: string) => `${quoteFilename(f)} ist leer.`,
   tooLarge: (f: string, maxBytes: number) =>
     `${quoteFilename(f)} ist zu groß. Erlaubt sind höchstens ${formatLimit(maxBytes)} je Datei.`,
+  incomplete: (f: string) =>
+    `${quoteFilename(f)} ist nicht vollständig angekommen (die Größe stimmt nicht mit der angekündigten überein). Bitte laden Sie die Datei erneut hoch.`,
   wrongType: (f: string, detected: string | undefined, typeCode: string) => {
     const type = getDocumentType(typeCode);
     const found = `(erkannt: ${mimeLabel(detected)})`;
@@ -329,6 +338,11 @@ export async function uploadDocumentVersion(
     if (!access.ok) return access;
     return { ok: false, message: docType ? NO_FILE_MESSAGE : UNKNOWN_TYPE_MESSAGE };
   }
+  if (input.declaredBytes !== undefined && input.declaredBytes > maxBytes) {
+    // Announced too large: refused before anything is stored.
+    await discard(input.body, maxBytes);
+    return { ok: false, message: uploadMessages.tooLarge(filename, maxBytes) };
+  }
 
   const storage = options.storage ?? getStorage();
   const tmp = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), "bauantrag-upload-"));
@@ -365,7 +379,11 @@ export async function uploadDocumentVersion(
       if (!detected || !docType.mimeTypes.includes(detected)) {
         throw new UploadRejected(uploadMessages.wrongType(filename, detected, docType.code));
       }
-      put = storage.putStream(key, receiver, { contentType: detected, maxBytes });
+      put = storage.putStream(key, receiver, {
+        contentType: detected,
+        maxBytes,
+        expectedBytes: input.declaredBytes,
+      });
       // A storage failure stops the receiving too (the error is reported from `put` below).
       put.catch((error: unknown) => receiver.destroy(error as Error));
     });
@@ -373,10 +391,21 @@ export async function uploadDocumentVersion(
       await pipeline(toReadable(input.body), receiver);
       // The readable side ends after the last write; putStream finishes the object.
     } catch (error) {
-      if (put) await put.catch(() => {}); // aborted by the destroyed source; nothing left behind
+      // Aborted by the destroyed source, or the cause itself (storage ending the receiving sees
+      // the receiver closed early): either way nothing is left behind.
+      const putError: unknown = put
+        ? await put.then(
+            () => undefined,
+            (e: unknown) => e,
+          )
+        : undefined;
       if (error instanceof SizeLimitExceeded || error instanceof StorageLimitError) {
         await discard(input.body, maxBytes);
         throw new UploadRejected(uploadMessages.tooLarge(filename, maxBytes));
+      }
+      if (error instanceof StorageLengthMismatchError || putError instanceof StorageLengthMismatchError) {
+        await discard(input.body, maxBytes);
+        throw new UploadRejected(uploadMessages.incomplete(filename));
       }
       throw error;
     }
@@ -401,7 +430,11 @@ export async function uploadDocumentVersion(
     const pageCount = inspection.value.pageCount;
     const archiveWarnings = inspection.value.archiveWarnings ?? [];
     const deepCheckPending = mimeType === MIME_PDF;
-    if (storing.status === "rejected") throw storing.reason;
+    if (storing.status === "rejected") {
+      if (storing.reason instanceof StorageLengthMismatchError)
+        throw new UploadRejected(uploadMessages.incomplete(filename));
+      throw storing.reason;
+    }
     const stored = storing.value;
     const sizeBytes = receiver.size;
     const sha256 = stored.sha256;
@@ -755,6 +788,12 @@ export type UploadRequestResult =
     }
   | { ok: false; typeCode: string | null; message: string; status: 400 | 404 | 409 | 413 };
 
+/** The upload component's `fileSize` field (File.size, sent before the file); anything else is ignored. */
+export function declaredFileSize(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
+
 /**
  * Handles a `multipart/form-data` upload request (fields `typeCode` before `file`): the file part
  * is streamed straight into uploadDocumentVersion; the request body is never buffered. Used by the
@@ -803,6 +842,7 @@ export async function handleUploadRequest(
             filename: part.filename,
             contentType: part.contentType,
             body: part.stream,
+            declaredBytes: declaredFileSize(part.fields.fileSize),
           },
           { ...options, maxBytes },
         );

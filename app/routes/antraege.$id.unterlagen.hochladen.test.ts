@@ -205,6 +205,50 @@ describe("POST /antraege/:id/unterlagen/hochladen", () => {
     expect(await storedObjects(id)).toBe(0);
   });
 
+  it("with the size announced before the file (as the upload component sends it) stores it; a size that does not match is refused naming the file", async () => {
+    const id = await createDraft();
+    const sizeField = (n: number | string) => ({
+      headers: 'Content-Disposition: form-data; name="fileSize"',
+      body: String(n),
+    });
+    const ok = await post(id, [typeField(), sizeField(pdf.length), filePart('filename="Grundriss.pdf"')]);
+    expect(ok).toMatchObject({ status: 200, json: { ok: true, versionNumber: 1 } });
+    const version = await db().documentVersion.findUniqueOrThrow({
+      where: { id: String(ok.json.versionId) },
+      select: { sha256: true, sizeBytes: true },
+    });
+    expect(version).toEqual({ sha256: sha256(pdf), sizeBytes: BigInt(pdf.length) });
+    const stored = await getStorage().getStream(
+      (await db().documentVersion.findUniqueOrThrow({ where: { id: String(ok.json.versionId) } })).storageKey,
+    );
+    const back: Buffer[] = [];
+    for await (const chunk of stored) back.push(chunk as Buffer);
+    expect(sha256(Buffer.concat(back))).toBe(sha256(pdf));
+
+    for (const announced of [pdf.length + 1, pdf.length - 1, 1]) {
+      const res = await post(id, [typeField(), sizeField(announced), filePart('filename="Schnitt A-A.pdf"')]);
+      expect(res, String(announced)).toEqual({
+        status: 400,
+        json: {
+          ok: false,
+          typeCode: "2001",
+          message:
+            "„Schnitt A-A.pdf“ ist nicht vollständig angekommen (die Größe stimmt nicht mit der angekündigten überein). Bitte laden Sie die Datei erneut hoch.",
+        },
+      });
+    }
+    // Announced over the limit: refused as too large before anything is stored.
+    const big = await post(id, [typeField(), sizeField(3 * 1024 * 1024), filePart('filename="Riesig.pdf"')]);
+    expect(big).toMatchObject({ status: 413, json: { ok: false } });
+    expect(big.json.message).toMatch(/„Riesig\.pdf“ ist zu groß/);
+    // Not a number: ignored (the multipart path), the file is stored.
+    const junk = await post(id, [typeField(), sizeField("12abc"), filePart('filename="Ansicht.pdf"')]);
+    expect(junk).toMatchObject({ status: 200, json: { ok: true, versionNumber: 2 } });
+
+    expect(await db().documentVersion.count({ where: { document: { applicationId: id } } })).toBe(2);
+    expect(await storedObjects(id)).toBe(2);
+  });
+
   it("answers a cross-site Origin with a German 403 itself, before reading the body", async () => {
     const id = await createDraft();
     const { boundary, body } = multipart([typeField(), filePart('filename="Plan.pdf"')]);
