@@ -69,7 +69,7 @@ describe("/verwaltung/webhooks", () => {
   });
 
   it("refuses bad input with German messages and keeps what was typed; nothing stored", async () => {
-    const before = await db().webhookSubscription.count({ where: { authorityId: admin.authorityId } });
+    const before = await db().webhookSubscription.count({ where: { authorityId: admin.authorityId as string } });
     const none = await postRoute(
       listAction,
       admin,
@@ -88,7 +88,7 @@ describe("/verwaltung/webhooks", () => {
       url: "Nur https-Adressen sind möglich.",
       eventTypes: "Unbekanntes Ereignis ausgewählt. Bitte laden Sie die Seite neu.",
     });
-    expect(await db().webhookSubscription.count({ where: { authorityId: admin.authorityId } })).toBe(before);
+    expect(await db().webhookSubscription.count({ where: { authorityId: admin.authorityId as string } })).toBe(before);
   });
 
   it("is for the authority's admin only: clerks get 403, another authority's admin sees and changes nothing", async () => {
@@ -166,7 +166,7 @@ describe("/verwaltung/webhooks", () => {
         data: {
           id,
           subscriptionId: created.id,
-          authorityId: admin.authorityId,
+          authorityId: admin.authorityId as string,
           caseEventId: BigInt(1_000_000 + i),
           applicationId: randomUUID(),
           eventType: "application.submitted",
