@@ -23,6 +23,7 @@ export async function getCaseFileForClerk(authorityId: string, id: string) {
       data: true,
       snapshot: true,
       submittedAt: true,
+      intakeChannel: true,
       completeAt: true,
       decisionDueAt: true,
       nextDeadlineAt: true,

@@ -40,6 +40,9 @@ export default function Inbox() {
         <Link className="kern-btn kern-btn--secondary" to="/behoerde/posteingang/xbau">
           <span className="kern-label">XBau-Nachricht einlesen</span>
         </Link>
+        <Link className="kern-btn kern-btn--secondary" to="/behoerde/posteingang/papier">
+          <span className="kern-label">Papierantrag erfassen</span>
+        </Link>
       </PageHeader>
       {assigned ? (
         <Alert

@@ -1,6 +1,7 @@
 import { Form, Link, useSearchParams } from "@remix-run/react";
 import { ConfirmAction } from "~/components/confirm-action";
 import { DescriptionList } from "~/components/description-list";
+import { receivedPhrase } from "~/components/paper-intake/intake-channel";
 import { procedureLabel, StatusBadge } from "~/components/status";
 import { formatDate, formatDateTime, isoString } from "~/domain/format";
 import type { LoadedCase } from "./case-page-types";
@@ -29,12 +30,25 @@ export function CaseFacts({ c, members }: { c: Case; members: LoadedCase["member
         { label: "Aktenzeichen", value: c.fileNumber ?? "–" },
         { label: "Verfahrensart", value: procedureLabel(c.procedureType) },
         { label: "Gemeinde", value: c.municipality ?? "–" },
-        { label: "Eingereicht von", value: `${c.createdBy.displayName} (${c.createdBy.email})` },
+        {
+          label: c.intakeChannel ? "Erfasst von" : "Eingereicht von",
+          value: `${c.createdBy.displayName} (${c.createdBy.email})`,
+        },
         {
           label: "Beteiligte",
           value: members.length ? members.map((m) => `${m.name} (${roleLabel(m.role)})`).join(", ") : "–",
         },
-        { label: "Eingang", value: formatDateTime(c.submittedAt) },
+        // A registered paper/e-mail application has an Eingangsdatum (a day), not a moment.
+        c.intakeChannel
+          ? {
+              label: "Eingang",
+              value: (
+                <span data-testid="case-intake">
+                  {formatDate(c.submittedAt)}, {receivedPhrase(c.intakeChannel)}
+                </span>
+              ),
+            }
+          : { label: "Eingang", value: formatDateTime(c.submittedAt) },
         ...(c.completeAt ? [{ label: "Vollständig seit", value: formatDateTime(c.completeAt) }] : []),
         ...(c.withdrawnAt ? [{ label: "Zurückgenommen am", value: formatDateTime(c.withdrawnAt) }] : []),
       ]}

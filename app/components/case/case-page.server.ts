@@ -115,6 +115,7 @@ export async function loadCasePage({ request, params }: LoaderFunctionArgs) {
       procedureType: c.procedureType,
       municipality: c.municipality?.name ?? null,
       submittedAt: c.submittedAt,
+      intakeChannel: c.intakeChannel,
       completeAt: c.completeAt,
       withdrawnAt: c.withdrawnAt,
       assignedClerkId: c.assignedClerkId,

@@ -41,11 +41,16 @@ interface Ctx {
   errors: Errors;
   /** Building code of the authority's Land profile as cited ("LBauO M-V"); one voice with the checklist. */
   buildingCode?: string;
+  /**
+   * Prefix of the control names when several sections share one form (the paper intake posts
+   * `bauherr.firstName`, `plot.parcels[0].flur`); errors are keyed by the prefixed names too.
+   */
+  namePrefix?: string;
 }
 
 /** id/name/defaultValue/errors for the field at a path relative to the section (`address.street`). */
 function bind(ctx: Ctx, path: string) {
-  const name = fieldName(path);
+  const name = `${ctx.namePrefix ?? ""}${fieldName(path)}`;
   return {
     id: fieldId(`${ctx.section}.${path}`),
     name,
@@ -266,7 +271,7 @@ export function EntwurfsverfasserFields({ ctx }: { ctx: Ctx }) {
 export function ParcelRows({ ctx }: { ctx: Ctx }) {
   const rows = Array.isArray(ctx.values.parcels) ? (ctx.values.parcels as Values[]) : [];
   const list = rows.length > 0 ? rows : [{}];
-  const listErrors = ctx.errors.parcels;
+  const listErrors = ctx.errors[`${ctx.namePrefix ?? ""}parcels`];
   return (
     <FieldGroup legend="Flurstücke" id={fieldId(`${ctx.section}.parcels`)}>
       <p className="kern-hint">
