@@ -182,6 +182,10 @@ describe("importXbauAntrag: valid messages", () => {
     }
     expect((app.snapshot as { fileNumber: string }).fileNumber).toBe(result.fileNumber);
 
+    const inboundRow = await db().inboundMessage.findFirstOrThrow({
+      where: { applicationId: result.applicationId },
+      select: { id: true },
+    });
     const jobs = await db().outboxMessage.findMany({
       where: { jobId: { contains: result.applicationId } },
       select: { jobName: true },
@@ -191,6 +195,14 @@ describe("importXbauAntrag: valid messages", () => {
       "system.notify",
       "xbau.export-application",
     ]);
+    // The answer to the sender (Kernmodul 1120) is its own job, keyed by the received message.
+    const answerJobs = await db().outboxMessage.findMany({
+      where: {
+        jobName: "xbau.answer-intake",
+        payload: { path: ["inboundMessageId"], equals: inboundRow.id },
+      },
+    });
+    expect(answerJobs).toHaveLength(1);
     const events = await db().caseEvent.findMany({
       where: { applicationId: result.applicationId },
       select: { type: true },
@@ -224,9 +236,11 @@ describe("importXbauAntrag: valid messages", () => {
     const again = await importXbauAntrag(clerk, { message: xml, attachments }, { storage });
     expect(again).toEqual({
       ok: true,
+      messageType: "baugenehmigung.antrag.0200",
       applicationId: result.applicationId,
       fileNumber: result.fileNumber,
       duplicate: true,
+      answerMessageId: result.answerMessageId,
     });
     expect(await storedOf(tenant.id)).toEqual(before);
   }, 120_000);

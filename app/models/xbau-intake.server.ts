@@ -3,34 +3,38 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { fileTypeFromBuffer } from "file-type";
+import { APPLICATION_STATUS_LABELS } from "~/components/status";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { outsideDistrictMessage } from "~/domain/districts";
 import { type DocumentType, getDocumentType } from "~/domain/document-types";
-import { Prisma } from "~/generated/prisma/client";
+import { WITHDRAWABLE_STATUSES } from "~/domain/lifecycle";
+import { type ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
+import { lockCase } from "~/models/case-lock.server";
 import { allocateFileNumber } from "~/models/file-number.server";
 import { buildSearchText } from "~/models/inbox.server";
 import { initialApplicationStatus, transitionApplication } from "~/models/lifecycle.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import type { ApplicationSnapshot, SnapshotDocument } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
+import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { checkUploadedFile } from "~/utils/file-checks.server";
 import { logger } from "~/utils/logger.server";
 import { PdfInspectorUnavailableError } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
 import { buildJobId } from "~/utils/queue.server";
+import { XBAU_NS } from "~/xbau/codes";
+import { type ImportedAntrag, type ImportedDocument, mapAntrag0200 } from "~/xbau/import/antrag-0200.server";
 import {
-  assertAntrag0200Root,
-  type ImportedAntrag,
-  type ImportedDocument,
-  mapAntrag0200,
-} from "~/xbau/import/antrag-0200.server";
+  ANTRAG_GEAENDERT_0202,
+  type ImportedAenderung,
+  mapAntragGeaendert0202,
+} from "~/xbau/import/antrag-geaendert-0202.server";
 import { type IntakeProblem, IntakeRefused } from "~/xbau/import/problems";
-import { parseHardened, tooLarge, XML_LIMITS } from "~/xbau/import/safe-xml.server";
-import { validateSchematron } from "~/xbau/schematron.server";
-import { validateXml } from "~/xbau/validate.server";
+import { parseHardened, tooLarge, XML_LIMITS, type XNode } from "~/xbau/import/safe-xml.server";
+import { derivedUuid, UUID_RE } from "~/xbau/message.server";
+import { ValidationBusyError, validateMessageOffThread } from "~/xbau/validation-pool.server";
 import {
   documentVersionKey,
   generatedKey,
@@ -67,9 +71,29 @@ export interface IntakeInput {
   attachments: IntakeAttachment[];
 }
 
+/** Who delivers: a clerk uploading in the inbox, or an API client (POST /api/v1/intake). */
+export type IntakeReceiver =
+  | { kind: "clerk"; user: SessionUser }
+  | { kind: "api"; clientId: string; authorityId: string };
+
 export type IntakeResult =
-  | { ok: true; applicationId: string; fileNumber: string; duplicate: boolean }
-  | { ok: false; code: IntakeRefused["code"] | "not-allowed" | "failed"; problems: IntakeProblem[] };
+  | {
+      ok: true;
+      /** Which message it was: a new application (0200) or a change of one (0202). */
+      messageType: typeof ANTRAG_0200 | typeof ANTRAG_GEAENDERT_0202;
+      applicationId: string;
+      fileNumber: string;
+      duplicate: boolean;
+      /** nachrichtenUUID of our answer (Kernmodul 1120), built by the xbau.answer-intake job. */
+      answerMessageId: string | null;
+    }
+  | {
+      ok: false;
+      code: IntakeRefused["code"] | "not-allowed" | "failed" | "busy";
+      problems: IntakeProblem[];
+    };
+
+const ANTRAG_0200 = "baugenehmigung.antrag.0200";
 
 export interface IntakeOptions {
   storage?: Storage;
@@ -101,15 +125,33 @@ function svrlPath(location: string): string {
   );
 }
 
-/** Parses and checks a message without touching the database (used by the import and tests). */
-export function checkAntrag0200(message: Buffer, landProfile: string): ImportedAntrag {
+/** Refuses a root that is none of the messages we receive. */
+function messageKindOf(root: XNode): typeof ANTRAG_0200 | typeof ANTRAG_GEAENDERT_0202 {
+  if (root.ns === XBAU_NS && (root.name === ANTRAG_0200 || root.name === ANTRAG_GEAENDERT_0202))
+    return root.name;
+  throw new IntakeRefused("wrong-message", [
+    {
+      element: root.name,
+      message: `Erwartet wird eine XBau-2.6-Nachricht ${ANTRAG_0200} oder ${ANTRAG_GEAENDERT_0202} (Namensraum ${XBAU_NS}); empfangen wurde "${root.name}"${root.ns ? ` im Namensraum ${root.ns}` : " ohne Namensraum"}.`,
+    },
+  ]);
+}
+
+export type CheckedMessage =
+  | { kind: typeof ANTRAG_0200; antrag: ImportedAntrag }
+  | { kind: typeof ANTRAG_GEAENDERT_0202; change: ImportedAenderung };
+
+/**
+ * Parses and checks a message without touching the database: size, hardened parse, message type,
+ * then XSD and Schematron in the validation pool's worker threads (never on the request thread).
+ */
+export async function checkXbauMessage(message: Buffer, landProfile: string): Promise<CheckedMessage> {
   if (message.length > XML_LIMITS.maxBytes) throw tooLarge(XML_LIMITS.maxBytes);
   const { text, root } = parseHardened(message);
-  assertAntrag0200Root(root);
-  const xsd = validateXml(text, SCHEMA);
+  const kind = messageKindOf(root);
+  const { xsd, schematron: sch } = await validateMessageOffThread(text, SCHEMA);
   if (!xsd.valid) throw new IntakeRefused("xsd", xsd.errors.slice(0, 20).map(xsdProblem));
-  const sch = validateSchematron(text);
-  if (!sch.valid) {
+  if (sch && !sch.valid) {
     throw new IntakeRefused(
       "schematron",
       sch.violations.slice(0, 20).map((v) => ({
@@ -118,7 +160,9 @@ export function checkAntrag0200(message: Buffer, landProfile: string): ImportedA
       })),
     );
   }
-  return mapAntrag0200(root, landProfile);
+  return kind === ANTRAG_0200
+    ? { kind, antrag: mapAntrag0200(root, landProfile) }
+    : { kind, change: mapAntragGeaendert0202(root) };
 }
 
 interface CheckedFile {
@@ -219,7 +263,7 @@ async function checkOne(
 
 /** Matches every `anhang` to a delivered file and runs the upload checks on it. */
 async function checkAttachments(
-  antrag: ImportedAntrag,
+  documents: readonly ImportedDocument[],
   delivered: IntakeAttachment[],
 ): Promise<CheckedFile[]> {
   const problems: IntakeProblem[] = [];
@@ -238,7 +282,7 @@ async function checkAttachments(
   const maxBytes = env().UPLOAD_MAX_BYTES;
   // Matching is cheap and ordered; the byte checks (hash, type, qpdf) run a few at a time.
   const pending: { doc: ImportedDocument; attachment: IntakeAttachment; type: DocumentType }[] = [];
-  for (const doc of antrag.documents) {
+  for (const doc of documents) {
     const type = getDocumentType(doc.typeCode);
     if (!type) {
       problems.push({
@@ -282,60 +326,172 @@ async function checkAttachments(
 
 class Duplicate extends Error {}
 
-async function existingCase(authorityId: string, messageId: string) {
+/** The earlier delivery of this message id to this authority, answered again (idempotency). */
+async function earlierDelivery(authorityId: string, messageId: string): Promise<IntakeResult | null> {
   const row = await db().inboundMessage.findUnique({
     where: { authorityId_messageId: { authorityId, messageId } },
-    select: { applicationId: true, application: { select: { fileNumber: true } } },
+    select: {
+      messageType: true,
+      applicationId: true,
+      answerMessageId: true,
+      application: { select: { fileNumber: true } },
+    },
   });
-  return row?.applicationId && row.application?.fileNumber
-    ? { applicationId: row.applicationId, fileNumber: row.application.fileNumber }
-    : null;
+  if (!row?.applicationId || !row.application?.fileNumber) return null;
+  return {
+    ok: true,
+    messageType: row.messageType === ANTRAG_GEAENDERT_0202 ? ANTRAG_GEAENDERT_0202 : ANTRAG_0200,
+    applicationId: row.applicationId,
+    fileNumber: row.application.fileNumber,
+    duplicate: true,
+    answerMessageId: row.answerMessageId,
+  };
 }
 
-export async function importXbauAntrag(
+const authoritySelect = {
+  id: true,
+  name: true,
+  slug: true,
+  landProfile: true,
+  fileNumberFormat: true,
+  ags: true,
+  xbauKennung: true,
+} as const;
+
+type IntakeAuthority = Prisma.AuthorityGetPayload<{ select: typeof authoritySelect }>;
+
+interface Receiving {
+  authority: IntakeAuthority;
+  /** The user rows name as creator/uploader: the clerk; for an API client the admin who set it up. */
+  user: { id: string; displayName: string; email: string };
+  /** Actor of case events: the clerk; null for an API client (named in the payload instead). */
+  eventActorId: string | null;
+  receivedById: string | null;
+  apiClientId: string | null;
+  /** How it arrived, for the history. */
+  channel: "xbau" | "api";
+  via: string;
+}
+
+/** Who receives, scoped to one Bauaufsicht; null = not allowed. */
+async function resolveReceiver(receiver: IntakeReceiver): Promise<Receiving | null> {
+  const authorityId = receiver.kind === "clerk" ? receiver.user.authorityId : receiver.authorityId;
+  if (receiver.kind === "clerk" && !can(receiver.user, "review:application:authority")) return null;
+  if (!authorityId) return null;
+  const authority = await db().authority.findFirst({
+    where: { id: authorityId, kind: "BAUAUFSICHT" },
+    select: authoritySelect,
+  });
+  if (!authority) return null;
+  if (receiver.kind === "clerk") {
+    const u = receiver.user;
+    return {
+      authority,
+      user: { id: u.id, displayName: u.displayName, email: u.email },
+      eventActorId: u.id,
+      receivedById: u.id,
+      apiClientId: null,
+      channel: "xbau",
+      via: "Posteingang",
+    };
+  }
+  // Scoped by the authority in the query: a client id of another authority finds nothing.
+  const client = await db().apiClient.findFirst({
+    where: { id: receiver.clientId, authorityId, revokedAt: null },
+    select: { id: true, name: true, createdById: true },
+  });
+  if (!client) return null;
+  // Cases and document versions name a responsible user: the admin who created the API access
+  // (who authorised this system to deliver), else the authority's longest-standing admin.
+  const responsible =
+    (client.createdById
+      ? await db().user.findFirst({
+          where: { id: client.createdById, authorityId },
+          select: { id: true, displayName: true, email: true },
+        })
+      : null) ??
+    (await db().user.findFirst({
+      where: { authorityId, roles: { has: "ADMIN" } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, displayName: true, email: true },
+    }));
+  if (!responsible) return null;
+  return {
+    authority,
+    user: responsible,
+    eventActorId: null,
+    receivedById: null,
+    apiClientId: client.id,
+    channel: "api",
+    via: `API-Zugang „${client.name}“`,
+  };
+}
+
+/** Kept for the inbox route and its tests: a clerk's upload. */
+export function importXbauAntrag(
   user: SessionUser,
   input: IntakeInput,
   options: IntakeOptions = {},
 ): Promise<IntakeResult> {
-  if (!can(user, "review:application:authority") || !user.authorityId) {
-    return { ok: false, code: "not-allowed", problems: [NOT_ALLOWED] };
-  }
-  const authority = await db().authority.findFirst({
-    where: { id: user.authorityId, kind: "BAUAUFSICHT" },
-    select: {
-      id: true,
-      name: true,
-      slug: true,
-      landProfile: true,
-      fileNumberFormat: true,
-      ags: true,
-      xbauKennung: true,
-    },
-  });
-  if (!authority) return { ok: false, code: "not-allowed", problems: [NOT_ALLOWED] };
+  return receiveXbauMessage({ kind: "clerk", user }, input, options);
+}
 
+/** The leser of the message must be this authority, by the Kennung its admin registered. */
+function checkReader(authority: IntakeAuthority, reader: { id: string; name: string }): void {
+  // Our own identity is what the admin registered (Verwaltung → XBau), never derived.
+  const ownId = authority.xbauKennung;
+  if (!ownId) {
+    throw new IntakeRefused("authority", [
+      {
+        element: "nachrichtenkopf.g2g/leser/kennung",
+        message: `Für ${authority.name} ist keine XBau-Behördenkennung (DVDV) eingerichtet; ohne sie lässt sich nicht prüfen, ob die Nachricht an diese Behörde gerichtet ist. Die Verwaltung trägt sie unter „Verwaltung → XBau“ ein.`,
+      },
+    ]);
+  }
+  if (reader.id !== ownId) {
+    throw new IntakeRefused("authority", [
+      {
+        element: "nachrichtenkopf.g2g/leser/kennung",
+        message: `Die Nachricht ist an „${reader.name}“ (${reader.id}) gerichtet, nicht an ${authority.name} (${ownId}). Sie wird nicht angenommen.`,
+      },
+    ]);
+  }
+}
+
+/** The id of our 1120 answer: fixed per received message, so a retry or a repeat names the same. */
+const answerIdOf = (authorityId: string, messageId: string) =>
+  derivedUuid(`xbau-1120:${authorityId}:${messageId}`);
+
+/** The 1120 answer job, written with the received message's rows. */
+function enqueueAnswer(tx: Tx, inboundMessageId: string) {
+  return enqueueInTx(tx, {
+    jobName: "xbau.answer-intake",
+    jobId: buildJobId("xbau.answer-intake", inboundMessageId),
+    payload: { inboundMessageId },
+  });
+}
+
+/**
+ * Receives one XBau message (0200 → a new case, 0202 → a change of an existing case) with its
+ * attachments. Every refusal names the element and the reason; nothing is stored then.
+ */
+export async function receiveXbauMessage(
+  receiver: IntakeReceiver,
+  input: IntakeInput,
+  options: IntakeOptions = {},
+): Promise<IntakeResult> {
+  const who = await resolveReceiver(receiver);
+  if (!who) return { ok: false, code: "not-allowed", problems: [NOT_ALLOWED] };
+  const { authority } = who;
   const storage = options.storage ?? getStorage();
   const written: string[] = [];
   try {
-    const antrag = checkAntrag0200(input.message, authority.landProfile);
-    // Our own identity is what the admin registered (Verwaltung → XBau), never derived.
-    const ownId = authority.xbauKennung;
-    if (!ownId) {
-      throw new IntakeRefused("authority", [
-        {
-          element: "nachrichtenkopf.g2g/leser/kennung",
-          message: `Für ${authority.name} ist keine XBau-Behördenkennung (DVDV) eingerichtet; ohne sie lässt sich nicht prüfen, ob die Nachricht an diese Behörde gerichtet ist. Die Verwaltung trägt sie unter „Verwaltung → XBau“ ein.`,
-        },
-      ]);
+    const checked = await checkXbauMessage(input.message, authority.landProfile);
+    if (checked.kind === ANTRAG_GEAENDERT_0202) {
+      return await receiveChange(who, checked.change, input, storage, written);
     }
-    if (antrag.reader.id !== ownId) {
-      throw new IntakeRefused("authority", [
-        {
-          element: "nachrichtenkopf.g2g/leser/kennung",
-          message: `Die Nachricht ist an „${antrag.reader.name}“ (${antrag.reader.id}) gerichtet, nicht an ${authority.name} (${ownId}). Sie wird nicht angenommen.`,
-        },
-      ]);
-    }
+    const antrag = checked.antrag;
+    checkReader(authority, antrag.reader);
     // The site must lie in this authority's district (by the Gemeinde's AGS), as on submission.
     const outside = outsideDistrictMessage(authority, { ags: antrag.data.plot?.municipalityAgs });
     if (outside) {
@@ -346,10 +502,10 @@ export async function importXbauAntrag(
         },
       ]);
     }
-    const earlier = await existingCase(authority.id, antrag.messageId);
-    if (earlier) return { ok: true, ...earlier, duplicate: true };
+    const earlier = await earlierDelivery(authority.id, antrag.messageId);
+    if (earlier) return earlier;
 
-    const files = await checkAttachments(antrag, input.attachments);
+    const files = await checkAttachments(antrag.documents, input.attachments);
 
     // Objects first (under a fresh case id), rows last; `written` is cleaned up on any failure.
     const applicationId = randomUUID();
@@ -384,6 +540,7 @@ export async function importXbauAntrag(
     });
 
     const receivedAt = new Date();
+    const answerMessageId = answerIdOf(authority.id, antrag.messageId);
     const fileNumber = await db().$transaction(
       async (tx) => {
         try {
@@ -396,7 +553,10 @@ export async function importXbauAntrag(
               senderId: antrag.author.id,
               senderName: antrag.author.name,
               status: "IMPORTED",
-              receivedById: user.id,
+              receivedById: who.receivedById,
+              apiClientId: who.apiClientId,
+              senderReference: antrag.senderReference?.toLowerCase() ?? null,
+              answerMessageId,
               sha256: storedMessage.sha256,
               sizeBytes: storedMessage.sizeBytes,
               storageKey: messageKey,
@@ -411,7 +571,7 @@ export async function importXbauAntrag(
           data: {
             id: applicationId,
             authorityId: authority.id,
-            createdById: user.id,
+            createdById: who.user.id,
             status: initialApplicationStatus("authority"),
             procedureType: antrag.procedureType,
             title: antrag.title,
@@ -443,7 +603,7 @@ export async function importXbauAntrag(
                     sha256: v.file.sha256,
                     storageKey: v.key,
                     pageCount: v.file.pageCount,
-                    uploadedById: user.id,
+                    uploadedById: who.user.id,
                   },
                 ]
               : [],
@@ -481,7 +641,8 @@ export async function importXbauAntrag(
             payload: { applicationId },
           });
         }
-        await notifyInTx(tx, "application.submitted", { applicationId, actorId: user.id });
+        await enqueueAnswer(tx, inboundId);
+        await notifyInTx(tx, "application.submitted", { applicationId, actorId: who.eventActorId });
         const { fileNumber } = await allocateFileNumber(tx, authority, receivedAt);
         const snapshot: ApplicationSnapshot = {
           schemaVersion: 1,
@@ -500,18 +661,25 @@ export async function importXbauAntrag(
             documentTypeCodes: [...(f.documentTypeCodes ?? [])],
           })),
           submittedAt: receivedAt.toISOString(),
-          submittedBy: { userId: user.id, displayName: user.displayName, email: user.email, role: "CLERK" },
+          submittedBy: {
+            userId: who.user.id,
+            displayName: who.user.displayName,
+            email: who.user.email,
+            role: "CLERK",
+          },
         };
         await tx.inboundMessage.update({ where: { id: inboundId }, data: { applicationId } });
         await appendEvent(tx, {
           applicationId,
-          actorId: user.id,
+          actorId: who.eventActorId,
           type: "xbau.received",
           payload: {
-            message: "baugenehmigung.antrag.0200",
+            message: ANTRAG_0200,
             messageId: antrag.messageId,
             sender: `${antrag.author.name} (${antrag.author.id})`,
             documents: versions.size,
+            via: who.via,
+            answerMessageId,
           },
         });
         // Created as a draft above so the rows exist; it is received (submitted) in the same transaction.
@@ -519,7 +687,7 @@ export async function importXbauAntrag(
           applicationId,
           command: "receiveXbau",
           from: "DRAFT",
-          actor: { kind: "authority", id: user.id },
+          actor: { kind: "authority", id: who.eventActorId },
           set: {
             fileNumber,
             submittedAt: receivedAt,
@@ -535,7 +703,7 @@ export async function importXbauAntrag(
           payload: {
             fileNumber,
             role: "CLERK",
-            channel: "xbau",
+            channel: who.channel,
             documents: versions.size,
             openItems: snapshot.openItems.map((o) => ({
               message: o.message,
@@ -549,7 +717,14 @@ export async function importXbauAntrag(
     );
     written.length = 0; // committed: the objects belong to the rows now
     logger.info({ applicationId, fileNumber, messageId: antrag.messageId }, "XBau 0200 imported");
-    return { ok: true, applicationId, fileNumber, duplicate: false };
+    return {
+      ok: true,
+      messageType: ANTRAG_0200,
+      applicationId,
+      fileNumber,
+      duplicate: false,
+      answerMessageId,
+    };
   } catch (error) {
     if (!(error instanceof IntakeRefused)) {
       // Another upload of the same message won the race (the unique constraint refused this one,
@@ -557,12 +732,25 @@ export async function importXbauAntrag(
       if (!(error instanceof Duplicate))
         logger.warn({ err: error }, "XBau intake: failed, checking for a concurrent import");
       const messageId = checkMessageId(input.message);
-      const earlier = messageId ? await existingCase(authority.id, messageId) : null;
-      if (earlier) return { ok: true, ...earlier, duplicate: true };
+      const earlier = messageId ? await earlierDelivery(authority.id, messageId) : null;
+      if (earlier) return earlier;
     }
     if (error instanceof IntakeRefused) {
       logger.info({ code: error.code, problems: error.problems.length }, "XBau intake refused");
       return { ok: false, code: error.code, problems: error.problems };
+    }
+    if (error instanceof ValidationBusyError) {
+      return {
+        ok: false,
+        code: "busy",
+        problems: [
+          {
+            element: "Nachricht",
+            message:
+              "Die Prüfung eingehender Nachrichten ist gerade ausgelastet. Bitte in einigen Sekunden erneut senden; es wurde nichts gespeichert.",
+          },
+        ],
+      };
     }
     if (error instanceof PdfInspectorUnavailableError) {
       return {
@@ -594,6 +782,269 @@ export async function importXbauAntrag(
         .catch((err: unknown) => logger.error({ err, key }, "XBau intake: cleanup failed"));
     }
   }
+}
+
+/** Statuses that take a 0202: an application made and not yet decided (XSD: "zu dem noch kein Bescheid erteilt wurde"). */
+const ACCEPTS_CHANGES: readonly ApplicationStatus[] = WITHDRAWABLE_STATUSES;
+
+/**
+ * The case a 0202 refers to, in this authority only (the query is scoped by authorityId): by the
+ * Aktenzeichen (bezug/vorgang), else by the application reference (bezug/referenz: our
+ * application id, or the referenzAntragsservice of the 0200 it came with). A case of another
+ * authority is as unknown as one that does not exist.
+ */
+async function findChangedCase(authority: IntakeAuthority, change: ImportedAenderung) {
+  const { fileNumber, referenz } = change.reference;
+  const select = { id: true, fileNumber: true, status: true } as const;
+  const byReferenz = (r: string) => ({
+    OR: [
+      ...(UUID_RE.test(r) ? [{ id: r }] : []),
+      { inboundMessages: { some: { authorityId: authority.id, senderReference: r } } },
+    ],
+  });
+  const found = await db().application.findFirst({
+    where: {
+      authorityId: authority.id,
+      status: { not: "DRAFT" },
+      ...(fileNumber ? { fileNumber } : byReferenz(referenz ?? "")),
+    },
+    select,
+  });
+  if (!found?.fileNumber) {
+    throw new IntakeRefused("case", [
+      fileNumber
+        ? {
+            element: "xbau:bezug/vorgang",
+            message: `Bei ${authority.name} gibt es keinen Vorgang mit dem Aktenzeichen „${fileNumber}“. Die Änderung wird nicht angenommen.`,
+          }
+        : {
+            element: "xbau:bezug/referenz",
+            message: `Bei ${authority.name} gibt es keinen Antrag mit der Referenz „${referenz}“. Die Änderung wird nicht angenommen.`,
+          },
+    ]);
+  }
+  if (fileNumber && referenz) {
+    const matches = await db().application.count({
+      where: { id: found.id, authorityId: authority.id, ...byReferenz(referenz) },
+    });
+    if (matches === 0) {
+      throw new IntakeRefused("case", [
+        {
+          element: "xbau:bezug/referenz",
+          message: `Die Referenz „${referenz}“ gehört nicht zum Vorgang ${fileNumber}. Aktenzeichen und Referenz müssen denselben Antrag bezeichnen.`,
+        },
+      ]);
+    }
+  }
+  checkAcceptsChanges(found.fileNumber, found.status);
+  return { id: found.id, fileNumber: found.fileNumber };
+}
+
+function checkAcceptsChanges(fileNumber: string, status: ApplicationStatus): void {
+  if (ACCEPTS_CHANGES.includes(status)) return;
+  throw new IntakeRefused("state", [
+    {
+      element: ANTRAG_GEAENDERT_0202,
+      message: `Der Vorgang ${fileNumber} ist im Stand „${APPLICATION_STATUS_LABELS[status]}“. Änderungen des Antrags (XBau 0202) werden nur bis zum Bescheid angenommen.`,
+    },
+  ]);
+}
+
+const documentKey = (typeCode: string, title: string) =>
+  `${typeCode}|${title.normalize("NFC").trim().toLowerCase()}`;
+
+/**
+ * A 0202 for an existing case: changed Bauvorhaben data replace the case data (a gross data set),
+ * each delivered file becomes a new version of the document with the same type and title (or a
+ * new document), the history records it, the clerks are told (as for an answered Nachforderung)
+ * and the sender gets the 1120. The status stays: the clerk judges what the change means.
+ */
+async function receiveChange(
+  who: Receiving,
+  change: ImportedAenderung,
+  input: IntakeInput,
+  storage: Storage,
+  written: string[],
+): Promise<IntakeResult> {
+  const { authority } = who;
+  checkReader(authority, change.reader);
+  const earlier = await earlierDelivery(authority.id, change.messageId);
+  if (earlier) return earlier;
+  const target = await findChangedCase(authority, change);
+  const files = await checkAttachments(change.documents, input.attachments);
+
+  const existing = await db().document.findMany({
+    where: { applicationId: target.id, application: { authorityId: authority.id } },
+    select: { id: true, typeCode: true, title: true },
+  });
+  const existingByKey = new Map(existing.map((d) => [documentKey(d.typeCode, d.title), d.id]));
+  const inboundId = randomUUID();
+  const messageKey = generatedKey({
+    authorityId: authority.id,
+    applicationId: target.id,
+    kind: "xbau-inbound",
+    id: inboundId,
+    ext: "xml",
+  });
+  written.push(messageKey);
+  const storedMessage = await storage.putStream(messageKey, Readable.from([input.message]), {
+    contentType: "application/xml",
+  });
+  const planned = files.map((file) => {
+    const known = existingByKey.get(documentKey(file.doc.typeCode, file.doc.title));
+    const documentId = known ?? randomUUID();
+    const versionId = randomUUID();
+    const key = documentVersionKey({
+      authorityId: authority.id,
+      applicationId: target.id,
+      documentId,
+      versionId,
+    });
+    written.push(key);
+    return { file, documentId, versionId, key, isNew: !known };
+  });
+  await mapLimited(planned, CHECK_CONCURRENCY, async (v) => {
+    const put = await storage.putStream(v.key, createReadStream(v.file.attachment.path), {
+      contentType: v.file.mimeType,
+    });
+    if (put.sha256 !== v.file.sha256) throw new Error("attachment changed while it was stored");
+  });
+  const answerMessageId = answerIdOf(authority.id, change.messageId);
+  const laterOnly = change.documents.filter(
+    (d) => !d.file && !existingByKey.has(documentKey(d.typeCode, d.title)),
+  );
+
+  await db().$transaction(
+    async (tx) => {
+      const locked = await lockCase(tx, authority.id, target.id, { status: true, title: true, data: true });
+      if (!locked)
+        throw new IntakeRefused("case", [
+          { element: "xbau:bezug", message: "Der Vorgang ist nicht mehr vorhanden." },
+        ]);
+      checkAcceptsChanges(target.fileNumber, locked.status);
+      const original = await tx.inboundMessage.findFirst({
+        where: { authorityId: authority.id, applicationId: target.id, messageType: ANTRAG_0200 },
+        select: { senderReference: true },
+      });
+      try {
+        await tx.inboundMessage.create({
+          data: {
+            id: inboundId,
+            authorityId: authority.id,
+            messageId: change.messageId,
+            messageType: ANTRAG_GEAENDERT_0202,
+            senderId: change.author.id,
+            senderName: change.author.name,
+            status: "IMPORTED",
+            receivedById: who.receivedById,
+            apiClientId: who.apiClientId,
+            // The 1120 refers to the application's referenzAntragsservice (XSD documentation of its bezug).
+            senderReference: original?.senderReference ?? change.reference.referenz,
+            answerMessageId,
+            sha256: storedMessage.sha256,
+            sizeBytes: storedMessage.sizeBytes,
+            storageKey: messageKey,
+            applicationId: target.id,
+          },
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+          throw new Duplicate();
+        throw error;
+      }
+      for (const v of planned) {
+        if (v.isNew) {
+          await tx.document.create({
+            data: {
+              id: v.documentId,
+              applicationId: target.id,
+              typeCode: v.file.doc.typeCode,
+              title: v.file.doc.title,
+            },
+          });
+        } else {
+          await tx.document.update({ where: { id: v.documentId }, data: { toBeSubmittedLater: false } });
+        }
+        const latest = await tx.documentVersion.aggregate({
+          where: { documentId: v.documentId },
+          _max: { versionNumber: true },
+        });
+        await tx.documentVersion.create({
+          data: {
+            id: v.versionId,
+            documentId: v.documentId,
+            versionNumber: (latest._max.versionNumber ?? 0) + 1,
+            filename: sanitizeFilename(v.file.attachment.filename),
+            mimeType: v.file.mimeType,
+            sizeBytes: BigInt(v.file.sizeBytes),
+            sha256: v.file.sha256,
+            storageKey: v.key,
+            pageCount: v.file.pageCount,
+            uploadedById: who.user.id,
+          },
+        });
+      }
+      if (laterOnly.length > 0) {
+        await tx.document.createMany({
+          data: laterOnly.map((d) => ({
+            applicationId: target.id,
+            typeCode: d.typeCode,
+            title: d.title,
+            toBeSubmittedLater: true,
+          })),
+        });
+      }
+      if (change.data) {
+        const title = change.title ?? locked.title;
+        await tx.application.update({
+          where: { id: target.id },
+          data: {
+            data: change.data as Prisma.InputJsonValue,
+            title,
+            version: { increment: 1 },
+            searchText: buildSearchText({
+              fileNumber: target.fileNumber,
+              title,
+              data: change.data as Prisma.JsonValue,
+            }),
+          },
+        });
+      }
+      await appendEvent(tx, {
+        applicationId: target.id,
+        actorId: who.eventActorId,
+        type: "xbau.received",
+        payload: {
+          message: ANTRAG_GEAENDERT_0202,
+          messageId: change.messageId,
+          sender: `${change.author.name} (${change.author.id})`,
+          documents: planned.length,
+          dataChanged: change.data !== null,
+          answers: change.reference.answers,
+          via: who.via,
+          answerMessageId,
+        },
+      });
+      // Clerks hear of it like of an answered Nachforderung: new data or Bauvorlagen to look at.
+      await notifyInTx(tx, "request.answered", {
+        applicationId: target.id,
+        actorId: who.eventActorId,
+        jobKey: `xbau-${inboundId}`,
+      });
+      await enqueueAnswer(tx, inboundId);
+    },
+    { maxWait: 30_000, timeout: 30_000 },
+  );
+  written.length = 0;
+  logger.info({ applicationId: target.id, messageId: change.messageId }, "XBau 0202 received");
+  return {
+    ok: true,
+    messageType: ANTRAG_GEAENDERT_0202,
+    applicationId: target.id,
+    fileNumber: target.fileNumber,
+    duplicate: false,
+    answerMessageId,
+  };
 }
 
 /** The message id of an already accepted message (parsed again only on the rare race path). */

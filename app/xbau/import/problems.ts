@@ -22,7 +22,11 @@ export class IntakeRefused extends Error {
       | "schematron"
       | "content"
       | "authority"
-      | "attachments",
+      | "attachments"
+      /** 0202: no case of this authority matches the bezug. */
+      | "case"
+      /** 0202: the case is in a state that accepts no changes (decided, withdrawn). */
+      | "state",
     readonly problems: IntakeProblem[],
   ) {
     super(`XBau intake refused (${code}): ${problems.map((p) => `${p.element}: ${p.message}`).join("; ")}`);
