@@ -108,6 +108,8 @@ export interface AkteExportState {
   pending: boolean;
   /** How many older exports the newest one supersedes. */
   older: number;
+  /** Every export's id (the page's readiness poll must know them, or it reloads for ever). */
+  exportIds: string[];
 }
 
 /** What the case page shows; null when the user may not see the case. */
@@ -160,6 +162,7 @@ export async function getAkteExportState(
       : null,
     pending: requestedUpTo !== undefined && !done.has(requestedUpTo),
     older: Math.max(0, exports.length - 1),
+    exportIds: exports.map((e) => e.id),
   };
 }
 

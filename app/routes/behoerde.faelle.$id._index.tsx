@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { AkteExportSection } from "~/components/case/akte-export";
 import { CaseFacts, DeadlinesSection, ProcessingSection } from "~/components/case/case-overview";
 import { casePageAction, loadCasePage } from "~/components/case/case-page.server";
 import { DocumentsPanel } from "~/components/case/documents-panel";
@@ -48,6 +49,7 @@ export default function CasePage() {
     comments,
     generated,
     parties,
+    akte,
   } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   // Comment forms report inside the comments section.
@@ -55,11 +57,7 @@ export default function CasePage() {
   const busy = useNavigation().state === "submitting";
   const requestSent = useSearchParams()[0].get("nachforderung") === "gesendet";
   // Files the workers produce later (XBau messages, Bescheid) appear without a reload (issue 14 item 5).
-  useReadyDocuments(
-    c.id,
-    generated.map((g) => g.id),
-    false,
-  );
+  useReadyDocuments(c.id, [...generated.map((g) => g.id), ...akte.exportIds], akte.pending);
   return (
     <>
       <p className="kern-body">
@@ -110,6 +108,7 @@ export default function CasePage() {
           </ul>
         )}
       </section>
+      <AkteExportSection applicationId={c.id} akte={akte} />
       <CommentsSection comments={comments} />
       <section className="app-section" aria-labelledby="angaben">
         <h2 className="kern-heading-medium" id="angaben">

@@ -12,7 +12,15 @@ import { getStorage } from "../../storage/index";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { createExportAkte } from "../../workers/processors/export-akte";
 import { createAkteCase } from "../../workers/processors/export-akte.fixtures";
+import { loader as casePageLoader } from "./behoerde.faelle.$id._index";
 import { action, loader } from "./behoerde.faelle.$id.akte";
+
+type CasePage = {
+  generated: { kind: string }[];
+  akte: { latest: { id: string; current: boolean } | null; pending: boolean; exportIds: string[] };
+};
+const casePage = async (user: typeof c.clerk) =>
+  (await loadRoute(casePageLoader, user, `/behoerde/faelle/${c.application.id}`, params())).data as CasePage;
 
 // The route downloads through the process-wide storage: pointed at an s3rver of our own before
 // env() is read (see erzeugt.$generatedId.test.ts for why the port is fixed here).
@@ -100,7 +108,13 @@ describe("/behoerde/faelle/:id/akte (Akte export: ask for it, download it)", () 
       },
     });
     expect(outbox).toHaveLength(1);
+    expect((await casePage(c.clerk)).akte).toMatchObject({ latest: null, pending: true });
     const { generatedDocumentId } = await runJob(outbox[0]?.payload as ExportAktePayload);
+    // The case page offers the new export in its own section, not among the generated documents.
+    const page = await casePage(c.clerk);
+    expect(page.akte).toMatchObject({ latest: { id: generatedDocumentId, current: true }, pending: false });
+    expect(page.akte.exportIds).toEqual([generatedDocumentId]);
+    expect(page.generated.map((g) => g.kind)).not.toContain("AKTE_EXPORT");
     const row = await db().generatedDocument.findUniqueOrThrow({ where: { id: generatedDocumentId } });
 
     const file = `${url()}?datei=${generatedDocumentId}`;

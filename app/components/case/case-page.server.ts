@@ -3,6 +3,7 @@ import { isConfirmed } from "~/components/confirm-action";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
 import { formatBytes, formatDate } from "~/domain/format";
+import { AKTE_EXPORT_KIND, getAkteExportState } from "~/models/akte-export.server";
 import { isUuid } from "~/models/application.server";
 import { getCaseFileForClerk, listCaseHistoryForClerk, listClerks } from "~/models/case-file.server";
 import { commentAction, loadCaseComments } from "~/models/comment.server";
@@ -105,6 +106,7 @@ export async function loadCasePage({ request, params }: LoaderFunctionArgs) {
     req?.changes.documents.flatMap((d) => d.newVersions.map((v) => v.versionId)) ?? [],
   );
   const now = new Date();
+  const akte = await getAkteExportState(user, c.id);
   return {
     me: user.id,
     case: {
@@ -141,7 +143,9 @@ export async function loadCasePage({ request, params }: LoaderFunctionArgs) {
     })),
     clerks,
     comments,
-    generated,
+    // Akte exports have their own section (the newest one supersedes the others).
+    generated: generated.filter((g) => g.kind !== AKTE_EXPORT_KIND),
+    akte: akte ?? { latest: null, pending: false, older: 0, exportIds: [] },
   };
 }
 
