@@ -238,6 +238,88 @@ describe("inspectPdf: hostile content", () => {
     });
   });
 
+  describe("inline images of several megabytes (scanned plans)", () => {
+    /** Deterministic bytes, `bits` of entropy each (1: only 0/1, 8: noise-like). */
+    function pseudoRandom(length: number, bits: number, seed: number): Buffer {
+      const b = Buffer.alloc(length);
+      let x = seed >>> 0 || 1;
+      for (let k = 0; k < length; k++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        b[k] = (x >>> 0) & ((1 << bits) - 1);
+      }
+      return b;
+    }
+    /** Whitespace "EI" whitespace/delimiter inside the data would end it early in any reader. */
+    const hasEndMarker = (b: Buffer) => /[\0\t\n\f\r ]EI[\0\t\n\f\r ()<>[\]{}/%]/.test(b.toString("latin1"));
+    function encodedWithoutMarker(make: (seed: number) => Buffer): Buffer {
+      for (let seed = 1; ; seed++) {
+        const b = make(seed);
+        if (!hasEndMarker(b)) return b;
+      }
+    }
+    const content = (...parts: (string | Buffer)[]) =>
+      Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p)));
+
+    it("accepts inline images of 1.5–2.9 MB encoded (Flate, DCT, unfiltered), in a plain and in a compressed content stream", async () => {
+      const { scanPdfObjects } = await import("./pdf-scan.server");
+      // 1700 × 1700 gray, noise-like: Flate barely shrinks it (about 2.9 MB encoded).
+      const flate = encodedWithoutMarker((seed) => deflateSync(pseudoRandom(1700 * 1700, 8, seed)));
+      expect(flate.length).toBeGreaterThan(2 * 1024 * 1024);
+      // DCT data is not expanded by the scan, only passed over to its end marker.
+      const dct = encodedWithoutMarker((seed) => pseudoRandom(1_500_000, 8, seed + 100));
+      const stream = content(
+        "q 595 0 0 842 0 0 cm\nBI /W 1700 /H 1700 /CS /G /BPC 8 /F /Fl ID ",
+        flate,
+        "\nEI Q\n",
+        "q 100 0 0 100 0 0 cm BI /W 1200 /H 1250 /CS /RGB /BPC 8 /F /DCT ID ",
+        dct,
+        "\nEI Q\n",
+        // Unfiltered: 1,200 × 1,000 gray = 1.2 MB, its length from the dictionary.
+        "q 10 0 0 10 0 0 cm BI /W 1200 /H 1000 /CS /G /BPC 8 ID ",
+        pseudoRandom(1_200_000, 8, 7),
+        "\nEI Q (BI im Text) Tj\n",
+      );
+      const plain = await inspect("scan-plan.pdf", await pdfWithContentStream(stream, null));
+      expect(plain).toMatchObject({ ok: true, pageCount: 1 });
+      const packed = await inspect(
+        "scan-plan-fl.pdf",
+        await pdfWithContentStream(deflateSync(stream), ["FlateDecode"]),
+      );
+      expect(packed).toMatchObject({ ok: true, pageCount: 1 });
+
+      const file = path.join(dir, "scan-plan.pdf");
+      expect(await scanPdfObjects(file, { ratio: 100, maxImagePixels: 50_000_000 })).toMatchObject({
+        ok: true,
+        inlineImages: 3,
+      });
+    });
+
+    it("judges a big inline image by its decompression ratio, not its size", async () => {
+      const { scanPdfObjects } = await import("./pdf-scan.server");
+      // Only 0/1 bytes: 10 MB compress about 6:1 to well over 1 MiB.
+      const data = encodedWithoutMarker((seed) => deflateSync(pseudoRandom(10 * 1024 * 1024, 1, seed)));
+      expect(data.length).toBeGreaterThan(1024 * 1024);
+      const file = path.join(dir, "verhaeltnis.pdf");
+      await writeFile(
+        file,
+        await pdfWithContentStream(
+          content("BI /W 3240 /H 3240 /CS /G /BPC 8 /F /Fl ID ", data, "\nEI\n"),
+          null,
+        ),
+      );
+      expect(await scanPdfObjects(file, { ratio: 100 })).toMatchObject({ ok: true, inlineImages: 1 });
+      // The same image where at most 4:1 is allowed (beyond a 1 MiB floor): a bomb.
+      expect(await scanPdfObjects(file, { ratio: 4, streamFloorBytes: 1024 * 1024 })).toMatchObject({
+        ok: false,
+        reason: "bomb",
+        decodedBytes: 10 * 1024 * 1024,
+        encodedBytes: data.length,
+      });
+    });
+  });
+
   it("refuses an image XObject beyond the pixel limit from its dictionary", async () => {
     const { PDFDocument, PDFName } = await import("pdf-lib");
     const doc = await PDFDocument.create();

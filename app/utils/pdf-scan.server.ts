@@ -1,5 +1,6 @@
+import { once } from "node:events";
 import { open } from "node:fs/promises";
-import { Readable, Transform, type TransformCallback, Writable } from "node:stream";
+import { PassThrough, Readable, Transform, type TransformCallback, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createInflate, inflateSync, constants as zlibConstants } from "node:zlib";
 
@@ -550,19 +551,18 @@ class Sink extends Writable {
   count = 0;
   constructor(
     private readonly cap: number,
-    private readonly inspect: ((chunk: Buffer) => void) | null,
+    private readonly inspect: ((chunk: Buffer) => Promise<void>) | null,
   ) {
     super({ highWaterMark: CHUNK });
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void) {
     this.count += chunk.length;
     if (this.count > this.cap) return cb(new CapExceeded(this.count));
-    try {
-      this.inspect?.(chunk);
-    } catch (err) {
-      return cb(err as Error);
-    }
-    cb();
+    if (!this.inspect) return cb();
+    this.inspect(chunk).then(
+      () => cb(),
+      (err: Error) => cb(err),
+    );
   }
 }
 
@@ -638,8 +638,6 @@ function isContentStream(d: DictFrame | null): boolean {
 
 // ---- inline images -----------------------------------------------------------------------------
 
-/** Encoded bytes of one inline image we read at most (PDF 2.0 allows 4 KB; far above that is refused). */
-const MAX_INLINE_IMAGE_BYTES = 1024 * 1024;
 const MAX_INLINE_DICT_BYTES = 16 * 1024;
 
 const INLINE_KEYS: Record<string, string> = {
@@ -667,6 +665,11 @@ const INLINE_COMPONENTS: Record<string, number> = {
  * Finds inline images in a content stream fed chunk by chunk (strings and comments skipped, so
  * "(BI)" is text) and checks each: dimensions against the pixel limit, data decoded with the
  * bounded decoders (ratio and floor as for a stream, counted into the file's total).
+ *
+ * An inline image's data is never held: it streams through the same decoder stages as a stream
+ * (each capped by what is left of the file's decode budget) while its end marker is looked for,
+ * keeping only the last three bytes (a marker may span chunks). So a scanned plan with inline
+ * images of many megabytes passes like one with image XObjects; a bomb is refused by the ratio.
  */
 class InlineImageScanner {
   images = 0;
@@ -679,22 +682,51 @@ class InlineImageScanner {
   private tok1 = 0;
   private prev = 0x20; // byte before the current token
   private dict: number[] = [];
+  /** Bytes after unfiltered data while looking for "EI" (at most 65). */
   private data: number[] = [];
   private dataFilters: Filter[] = [];
   private rawLeft = -1; // unfiltered data: bytes still to skip
   private afterData = false;
+  /** Filtered data: the decoder stages it streams through (null: nothing to decode). */
+  private decode: StreamingDecode | null = null;
+  /** Filtered data: its bytes so far, and the held-back bytes that may start the end marker. */
+  private encoded = 0;
+  private tail: Buffer = Buffer.alloc(0);
+  /** Unfiltered data: counted from its dictionary at the start. */
+  private rawCounted = false;
   constructor(
-    private readonly limits: { ratio: number; floor: number; maxPixels: number },
+    private readonly limits: {
+      ratio: number;
+      floor: number;
+      maxPixels: number;
+      /** Decoded bytes the file may still produce (its total cap minus what was decoded). */
+      budget: () => number;
+    },
     private readonly onDecoded: (decoded: number, encoded: number) => void,
   ) {}
 
-  feed(chunk: Buffer) {
+  async feed(chunk: Buffer): Promise<void> {
+    try {
+      await this.feedChunk(chunk);
+    } catch (err) {
+      this.decode?.abort();
+      this.decode = null;
+      throw err;
+    }
+  }
+
+  private async feedChunk(chunk: Buffer) {
     const n = chunk.length;
     // Next positions of "(", "%" and "BI" in this chunk (-2 = not looked up yet, -1 = none).
     let nextParen = -2;
     let nextPercent = -2;
     let nextBI = -2;
     for (let i = 0; i < n; i++) {
+      if (this.state === "data") {
+        // The image data in bulk; processing goes on where the data ended ("EI" is consumed).
+        i = (await this.feedData(chunk, i)) - 1;
+        continue;
+      }
       if (this.state === "ops" && this.tokLen === 0) {
         // Fast path: most of a content stream is operators and numbers; jump (native indexOf)
         // to the next byte that can change the state instead of looking at every byte.
@@ -763,47 +795,6 @@ class InlineImageScanner {
             this.startData(Buffer.from(this.dict.slice(0, -3)));
           }
           break;
-        case "data":
-          if (this.rawLeft >= 0) {
-            // Unfiltered: the length follows from the dictionary; then "EI".
-            if (this.rawLeft > 0) {
-              this.rawLeft--;
-              break;
-            }
-            this.rawLeft = -1;
-            this.afterData = true;
-          }
-          if (this.afterData) {
-            // Skip to "EI" (whitespace in between is allowed).
-            this.data.push(c);
-            if (this.data.length > 64) {
-              // The data was longer than its dictionary says (a lax producer): look for the end
-              // marker as for filtered data, still bounded by MAX_INLINE_IMAGE_BYTES.
-              this.afterData = false;
-              this.dataFilters = [];
-              break;
-            }
-            const n = this.data.length;
-            if (n >= 2 && this.data[n - 2] === 0x45 && this.data[n - 1] === 0x49) this.endImage(0);
-            break;
-          }
-          this.data.push(c);
-          if (this.data.length > MAX_INLINE_IMAGE_BYTES + 8) {
-            throw new ScanStop({ ok: false, reason: "malformed", detail: "inline image too large" });
-          }
-          // Filtered: the data ends at whitespace "EI" followed by whitespace or a delimiter.
-          if (this.data.length >= 4) {
-            const n = this.data.length;
-            if (
-              (isWhite(c) || isDelim(c)) &&
-              this.data[n - 2] === 0x49 &&
-              this.data[n - 3] === 0x45 &&
-              isWhite(this.data[n - 4])
-            ) {
-              this.endImage(n - 4);
-            }
-          }
-          break;
         case "ops":
           if (c === 0x28) {
             this.endToken();
@@ -830,7 +821,103 @@ class InlineImageScanner {
 
   /** The stream ended: an image still open is damaged data (qpdf judges); nothing to count. */
   end() {
+    this.decode?.abort();
+    this.decode = null;
     this.endToken();
+  }
+
+  /**
+   * Image data from chunk[i]: unfiltered data is skipped by its length, then "EI" is looked for;
+   * filtered data goes to the decoders until whitespace "EI" and whitespace or a delimiter.
+   * Returns where the content stream goes on (chunk.length: the whole chunk was data).
+   */
+  private async feedData(chunk: Buffer, i: number): Promise<number> {
+    const n = chunk.length;
+    if (this.rawLeft > 0) {
+      const skip = Math.min(this.rawLeft, n - i);
+      this.rawLeft -= skip;
+      i += skip;
+      if (this.rawLeft > 0) return n;
+    }
+    if (this.rawLeft === 0) {
+      this.rawLeft = -1;
+      this.afterData = true;
+      this.data = [];
+    }
+    if (this.afterData) {
+      // Unfiltered data ends where its dictionary says; "EI" follows (whitespace in between).
+      while (i < n) {
+        this.data.push(chunk[i++] as number);
+        const m = this.data.length;
+        if (m >= 2 && this.data[m - 2] === 0x45 && this.data[m - 1] === 0x49) {
+          this.endImage();
+          return i;
+        }
+        if (m > 64) {
+          // The data was longer than its dictionary says (a lax producer): look for the end
+          // marker as for filtered data (nothing left to decode).
+          this.afterData = false;
+          this.tail = Buffer.from(this.data);
+          this.data = [];
+          break;
+        }
+      }
+      if (this.afterData) return n;
+    }
+    const held = this.tail.length;
+    const view = held > 0 ? Buffer.concat([this.tail, chunk.subarray(i)]) : chunk.subarray(i);
+    for (let from = 1; ; ) {
+      const k = view.indexOf("EI", from, "latin1");
+      if (k < 0 || k + 2 >= view.length) break; // not here, or its terminator is in the next chunk
+      if (isWhite(view[k - 1]) && (isWhite(view[k + 2]) || isDelim(view[k + 2]))) {
+        await this.writeData(view.subarray(0, k - 1));
+        await this.finishData();
+        this.endImage();
+        return i + k + 2 - held; // the terminator is read as content again ("(" opens a string)
+      }
+      from = k + 1;
+    }
+    const keep = Math.min(3, view.length);
+    await this.writeData(view.subarray(0, view.length - keep));
+    this.tail = Buffer.from(view.subarray(view.length - keep));
+    return n;
+  }
+
+  private async writeData(bytes: Buffer) {
+    if (bytes.length === 0) return;
+    this.encoded += bytes.length;
+    try {
+      await this.decode?.write(bytes);
+    } catch (err) {
+      throw this.asBomb(err);
+    }
+  }
+
+  /** The data is complete: decoded size against max(ratio × encoded size, floor), as for a stream. */
+  private async finishData() {
+    const decode = this.decode;
+    this.decode = null;
+    if (!decode) {
+      // Image codec data (DCT, JPX, …) counts with its encoded size, like such a stream; the
+      // unfiltered data of a lax producer was counted from its dictionary already.
+      if (!this.rawCounted) this.onDecoded(this.encoded, this.encoded);
+      return;
+    }
+    let decoded: number;
+    try {
+      decoded = await decode.end();
+    } catch (err) {
+      throw this.asBomb(err);
+    }
+    if (decoded > Math.max(this.limits.ratio * this.encoded, this.limits.floor)) {
+      throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: decoded, encodedBytes: this.encoded });
+    }
+    this.onDecoded(decoded, this.encoded);
+  }
+
+  private asBomb(err: unknown): unknown {
+    if (!(err instanceof CapExceeded)) return err;
+    return new ScanStop({ ok: false, reason: "bomb", decodedBytes: err.count, encodedBytes: this.encoded });
   }
 
   /** Ends the current word; true when it was the operator BI (the dictionary follows). */
@@ -862,6 +949,13 @@ class InlineImageScanner {
     }
     this.data = [];
     this.afterData = false;
+    this.encoded = 0;
+    this.tail = Buffer.alloc(0);
+    this.rawCounted = values.filters.length === 0;
+    this.decode =
+      this.dataFilters.length > 0
+        ? new StreamingDecode(this.dataFilters, Math.max(0, this.limits.budget()))
+        : null;
     if (values.filters.length === 0) {
       const mask = values.names.get("ImageMask") === "true";
       const bpc = mask ? 1 : (values.nums.get("BitsPerComponent") ?? 8);
@@ -874,30 +968,44 @@ class InlineImageScanner {
     this.state = "data";
   }
 
-  private endImage(encodedLength: number) {
-    if (!this.afterData && this.dataFilters.length > 0) {
-      const encoded = Buffer.from(this.data.slice(0, encodedLength));
-      const cap = Math.max(this.limits.ratio * encoded.length, this.limits.floor);
-      let decoded: number;
-      try {
-        decoded = decodeSync(encoded, this.dataFilters, cap).length;
-      } catch (err) {
-        if (err instanceof CapExceeded) {
-          throw new ScanStop({
-            ok: false,
-            reason: "bomb",
-            decodedBytes: err.count,
-            encodedBytes: encoded.length,
-          });
-        }
-        throw err;
-      }
-      this.onDecoded(decoded, encoded.length);
-    }
+  private endImage() {
     this.data = [];
+    this.tail = Buffer.alloc(0);
     this.afterData = false;
     this.state = "ops";
     this.prev = 0x20;
+  }
+}
+
+/**
+ * Data of unknown length pushed through decoder stages (decoderStage: each stage's output
+ * counted against `cap`, CapExceeded beyond it) into a counting Sink; nothing is kept.
+ */
+class StreamingDecode {
+  private readonly source = new PassThrough({ highWaterMark: OUT_CHUNK });
+  private readonly sink: Sink;
+  private readonly done: Promise<void>;
+  private failure: unknown = null;
+  constructor(chain: Filter[], cap: number) {
+    this.sink = new Sink(cap, null);
+    this.done = pipeline([this.source, ...chain.map((f) => decoderStage(f, cap)), this.sink]);
+    this.done.catch((err: unknown) => {
+      this.failure = err;
+    });
+  }
+  async write(bytes: Buffer) {
+    if (this.failure) throw this.failure;
+    if (!this.source.write(bytes)) await Promise.race([once(this.source, "drain"), this.done]);
+    if (this.failure) throw this.failure;
+  }
+  /** Decoded bytes in all; throws CapExceeded. */
+  async end(): Promise<number> {
+    this.source.end();
+    await this.done;
+    return this.sink.count;
+  }
+  abort() {
+    this.source.destroy();
   }
 }
 
@@ -1245,7 +1353,7 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       const cap = Math.max(limits.ratio * len, streamFloor);
       const inline = content
         ? new InlineImageScanner(
-            { ratio: limits.ratio, floor: streamFloor, maxPixels },
+            { ratio: limits.ratio, floor: streamFloor, maxPixels, budget: () => totalCap - totalDecoded },
             (decoded, encoded) => {
               inlineImages++;
               addDecoded(decoded, encoded);
@@ -1255,16 +1363,16 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
       const metadata = xmp ? new XmpProbe() : null;
       const inspect =
         inline || metadata
-          ? (chunk: Buffer) => {
-              inline?.feed(chunk);
+          ? async (chunk: Buffer) => {
               metadata?.feed(chunk);
+              await inline?.feed(chunk);
             }
           : null;
       try {
         if (len <= SMALL_STREAM) {
           const data = decodeSync(await readRange(start, len), decodable, cap);
           if (data.length > cap) throw new CapExceeded(data.length);
-          inspect?.(data);
+          await inspect?.(data);
           inline?.end();
           if (metadata?.found) facts.pdfaId = true;
           return data.length;
