@@ -12,18 +12,21 @@ import {
   type LetterSender,
   PageCursor,
   splitAddressLine,
+  tableHeaderRow,
   textWidth,
   wrap,
 } from "./layout";
+import { headingOutline, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
+import { Tagger } from "./tagging";
 
 /**
  * The Nachforderung as a letter (issue 15 item 3): what the authority asks for, by when and what
  * happens otherwise, readable beside its XBau 0201. A pure function of its input like the other
  * renderers (same input, same bytes). Bump the version when the output changes.
  */
-export const NACHFORDERUNG_RENDERER_VERSION = "1.0.0";
+export const NACHFORDERUNG_RENDERER_VERSION = "1.1.0";
 
 export interface NachforderungItem {
   /** "Bauvorlage fehlt" (XBau formellebefundeart). */
@@ -67,10 +70,12 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
   const { regular, bold } = fonts;
+  const tags = Tagger.for(doc);
   const cursor = new PageCursor({
     doc,
     margin: MARGIN,
     onContinuationPage: (page) => continuationHeader(page, fonts, data),
+    tagger: tags,
   });
   drawLetterhead(cursor, fonts, {
     sender: data.authority,
@@ -86,10 +91,12 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
 
   cursor.y -= 26;
   const subject = `Nachforderung zu Ihrem Bauantrag – ${data.projectTitle}`;
-  for (const line of wrap(bold, 13, subject, cursor.contentWidth)) {
-    cursor.text(line, { font: bold, size: 13, color: COLORS.accent });
-    cursor.y -= 17;
-  }
+  cursor.tag("H1", () => {
+    for (const line of wrap(bold, 13, subject, cursor.contentWidth)) {
+      cursor.text(line, { font: bold, size: 13, color: COLORS.accent });
+      cursor.y -= 17;
+    }
+  });
   const site = [
     data.plot.address,
     data.plot.municipality ? `Gemeinde ${data.plot.municipality}` : null,
@@ -165,6 +172,7 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
       total,
     });
   });
+  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
 
   doc.setTitle(`Nachforderung ${data.fileNumber}`, { showInWindowTitleBar: true });
   doc.setAuthor(clean(regular, data.authority.name));
@@ -179,6 +187,7 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
     conformance: "U",
     fileNumber: data.fileNumber,
     idSeed: pdfIdSeed("nachforderung", data),
+    accessible: true,
   });
   return doc.save({ useObjectStreams: true });
 }
@@ -186,11 +195,13 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
 function paragraph(cursor: PageCursor, font: PDFFont, size: number, text: string, color: RGB = COLORS.text) {
   const lines = wrap(font, size, text, cursor.contentWidth);
   if (lines.length <= 4) cursor.ensure(lines.length * lh(size));
-  for (const line of lines) {
-    cursor.ensure(lh(size));
-    cursor.text(line, { font, size, color });
-    cursor.y -= lh(size);
-  }
+  cursor.tag("P", () => {
+    for (const line of lines) {
+      cursor.ensure(lh(size));
+      cursor.text(line, { font, size, color });
+      cursor.y -= lh(size);
+    }
+  });
 }
 
 /** The findings as a table; the header is never left alone at a page end (it moves with row 1). */
@@ -201,7 +212,7 @@ function drawItems(cursor: PageCursor, { regular, bold }: Fonts, items: Nachford
   const whatX = cursor.left + nrW;
   const msgX = whatX + whatW + 8;
   const msgW = cursor.right - msgX - 4;
-  const header = () => {
+  const header = (repeated: boolean) => {
     cursor.page.drawRectangle({
       x: cursor.left,
       y: cursor.y - 5,
@@ -209,9 +220,11 @@ function drawItems(cursor: PageCursor, { regular, bold }: Fonts, items: Nachford
       height: 18,
       color: COLORS.panel,
     });
-    cursor.text("Nr.", { x: cursor.left + 4, y: cursor.y + 0.5, font: bold, size });
-    cursor.text("Betrifft", { x: whatX, y: cursor.y + 0.5, font: bold, size });
-    cursor.text("Was fehlt oder zu ändern ist", { x: msgX, y: cursor.y + 0.5, font: bold, size });
+    tableHeaderRow(cursor, repeated, [
+      () => cursor.text("Nr.", { x: cursor.left + 4, y: cursor.y + 0.5, font: bold, size }),
+      () => cursor.text("Betrifft", { x: whatX, y: cursor.y + 0.5, font: bold, size }),
+      () => cursor.text("Was fehlt oder zu ändern ist", { x: msgX, y: cursor.y + 0.5, font: bold, size }),
+    ]);
     cursor.y -= 20;
   };
   const rows = items.map((item) => {
@@ -229,31 +242,39 @@ function drawItems(cursor: PageCursor, { regular, bold }: Fonts, items: Nachford
     return { what, msg, height: Math.max(what.length, msg.length) * lh(size) + 8 };
   });
   cursor.ensure(20 + (rows[0]?.height ?? 0));
-  header();
-  rows.forEach((row, i) => {
-    if (cursor.ensure(row.height)) header();
-    const top = cursor.y;
-    cursor.text(`${i + 1}.`, { x: cursor.left + 4, y: top, font: regular, size });
-    row.what.forEach((t, n) => {
-      cursor.text(t.text, {
-        x: whatX,
-        y: top - n * lh(size),
-        font: t.strong ? bold : regular,
-        size: t.strong ? size : size - 1,
-        color: t.strong ? COLORS.text : COLORS.muted,
+  cursor.tag("Table", () => {
+    header(false);
+    rows.forEach((row, i) => {
+      if (cursor.ensure(row.height)) header(true);
+      const top = cursor.y;
+      cursor.tag("TR", () => {
+        cursor.tag("TD", () => cursor.text(`${i + 1}.`, { x: cursor.left + 4, y: top, font: regular, size }));
+        cursor.tag("TD", () =>
+          row.what.forEach((t, n) => {
+            cursor.text(t.text, {
+              x: whatX,
+              y: top - n * lh(size),
+              font: t.strong ? bold : regular,
+              size: t.strong ? size : size - 1,
+              color: t.strong ? COLORS.text : COLORS.muted,
+            });
+          }),
+        );
+        cursor.tag("TD", () =>
+          row.msg.forEach((t, n) => {
+            cursor.text(t, { x: msgX, y: top - n * lh(size), font: regular, size });
+          }),
+        );
       });
+      cursor.y = top - row.height + 4;
+      cursor.page.drawLine({
+        start: { x: cursor.left, y: cursor.y + 6 },
+        end: { x: cursor.right, y: cursor.y + 6 },
+        thickness: 0.3,
+        color: COLORS.rule,
+      });
+      cursor.y -= 4;
     });
-    row.msg.forEach((t, n) => {
-      cursor.text(t, { x: msgX, y: top - n * lh(size), font: regular, size });
-    });
-    cursor.y = top - row.height + 4;
-    cursor.page.drawLine({
-      start: { x: cursor.left, y: cursor.y + 6 },
-      end: { x: cursor.right, y: cursor.y + 6 },
-      thickness: 0.3,
-      color: COLORS.rule,
-    });
-    cursor.y -= 4;
   });
 }
 
@@ -272,12 +293,16 @@ function deadlineBox(cursor: PageCursor, { regular, bold }: Fonts, data: Nachfor
     borderWidth: 0.8,
   });
   cursor.y -= 8;
-  cursor.text(`Frist: ${formatDate(data.deadline)}`, { x: cursor.left + 10, font: bold, size: BODY + 1 });
+  cursor.tag("H2", () =>
+    cursor.text(`Frist: ${formatDate(data.deadline)}`, { x: cursor.left + 10, font: bold, size: BODY + 1 }),
+  );
   cursor.y -= lh(BODY) + 2;
-  for (const line of lines) {
-    cursor.text(line, { x: cursor.left + 10, font: regular, size: BODY });
-    cursor.y -= lh(BODY);
-  }
+  cursor.tag("P", () => {
+    for (const line of lines) {
+      cursor.text(line, { x: cursor.left + 10, font: regular, size: BODY });
+      cursor.y -= lh(BODY);
+    }
+  });
   cursor.y = top - height - 4;
 }
 

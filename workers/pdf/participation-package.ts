@@ -1,9 +1,10 @@
-import { degrees, PDFDocument, type PDFFont, type PDFPage, PDFString, rgb } from "pdf-lib";
+import { degrees, PDFDocument, type PDFFont, PDFHexString, type PDFPage, PDFString, rgb } from "pdf-lib";
 import { TERMS } from "~/domain/wording";
 import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
 import { type OutlineEntry, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from "./receipt";
+import { drawArtifact, Tagger } from "./tagging";
 
 /**
  * Beteiligungspaket (participation package) as PDF: a cover letter on the authority's letterhead
@@ -16,7 +17,7 @@ import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from 
  * area), so a printed sheet can always be traced back. Deterministic for the same input (fixed
  * dates, font names, pdf-lib's ids).
  */
-export const PACKAGE_RENDERER_VERSION = "1.2.0";
+export const PACKAGE_RENDERER_VERSION = "1.3.0";
 
 export interface PackageDocument {
   typeLabel: string;
@@ -139,38 +140,47 @@ export async function renderCoverPages(
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
   const { regular, bold } = fonts;
+  // The cover and summary are ours and tagged; the merged Bauvorlagen stay as the applicant made them.
+  const tags = Tagger.for(doc);
   const cursor = new PageCursor({
     doc,
     margin: MARGIN,
     onContinuationPage: () => A4.height - MARGIN.top - 10,
+    tagger: tags,
   });
 
   // Letterhead.
   cursor.page.drawRectangle({ x: cursor.left, y: cursor.y - 4, width: 4, height: 30, color: COLORS.accent });
   let y = cursor.y + 14;
-  for (const line of wrap(bold, 12.5, data.authority.name, cursor.contentWidth - 160)) {
-    cursor.text(line, { x: cursor.left + 12, y, font: bold, size: 12.5, color: COLORS.accent });
-    y -= 15;
-  }
-  for (const line of [data.authority.addressLine, data.authority.email].filter((s): s is string =>
-    Boolean(s),
-  )) {
-    cursor.text(line, { x: cursor.left + 12, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
-    y -= 11;
-  }
+  cursor.tag("P", () => {
+    for (const line of wrap(bold, 12.5, data.authority.name, cursor.contentWidth - 160)) {
+      cursor.text(line, { x: cursor.left + 12, y, font: bold, size: 12.5, color: COLORS.accent });
+      y -= 15;
+    }
+  });
+  cursor.tag("P", () => {
+    for (const line of [data.authority.addressLine, data.authority.email].filter((s): s is string =>
+      Boolean(s),
+    )) {
+      cursor.text(line, { x: cursor.left + 12, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
+      y -= 11;
+    }
+  });
   cursor.y = Math.min(y, cursor.y - 16) - 4;
   rule(cursor);
 
   // Addressee and the facts panel.
   cursor.y -= 22;
-  cursor.text(data.agency.name, { font: bold, size: BODY });
-  cursor.y -= lh(BODY);
-  if (data.agency.addressLine) {
-    for (const part of data.agency.addressLine.split(/,\s*/)) {
-      cursor.text(part, { font: regular, size: BODY });
-      cursor.y -= lh(BODY);
+  cursor.tag("P", () => {
+    cursor.text(data.agency.name, { font: bold, size: BODY });
+    cursor.y -= lh(BODY);
+    if (data.agency.addressLine) {
+      for (const part of data.agency.addressLine.split(/,\s*/)) {
+        cursor.text(part, { font: regular, size: BODY });
+        cursor.y -= lh(BODY);
+      }
     }
-  }
+  });
   cursor.y -= 14;
   panel(cursor, fonts, [
     ["Aktenzeichen", data.fileNumber],
@@ -179,7 +189,7 @@ export async function renderCoverPages(
   ]);
 
   cursor.y -= 24;
-  paragraph(cursor, bold, 14, `Beteiligung: ${data.kindLabel}`, COLORS.accent);
+  paragraph(cursor, bold, 14, `Beteiligung: ${data.kindLabel}`, COLORS.accent, "H1");
   paragraph(cursor, bold, BODY, data.summary.projectTitle);
   cursor.y -= 8;
   paragraph(cursor, regular, BODY, "Sehr geehrte Damen und Herren,");
@@ -192,10 +202,12 @@ export async function renderCoverPages(
   );
   cursor.y -= 6;
   const reason = agencyFacingReason(data.reason);
-  if (reason) labelled(cursor, fonts, "Anlass", reason);
-  labelled(cursor, fonts, "Rechtsgrundlage", data.legalBasis);
-  labelled(cursor, fonts, "Frist", `Ihre Stellungnahme erbitten wir bis zum ${formatDate(data.deadline)}.`);
-  labelled(cursor, fonts, "Folge bei Fristablauf", data.silenceConsequence);
+  cursor.tag("Table", () => {
+    if (reason) labelled(cursor, fonts, "Anlass", reason);
+    labelled(cursor, fonts, "Rechtsgrundlage", data.legalBasis);
+    labelled(cursor, fonts, "Frist", `Ihre Stellungnahme erbitten wir bis zum ${formatDate(data.deadline)}.`);
+    labelled(cursor, fonts, "Folge bei Fristablauf", data.silenceConsequence);
+  });
   cursor.y -= 6;
   paragraph(
     cursor,
@@ -209,17 +221,57 @@ export async function renderCoverPages(
   paragraph(cursor, regular, BODY, "Mit freundlichen Grüßen");
   // DIN 5008: "Im Auftrag" on its own line, the name below.
   cursor.y -= 6;
-  paragraph(cursor, regular, BODY, "Im Auftrag");
-  paragraph(cursor, bold, BODY, data.clerkName);
-  paragraph(cursor, regular, BODY, data.authority.name, COLORS.muted);
+  cursor.tag("P", () => {
+    paragraph(cursor, regular, BODY, "Im Auftrag", COLORS.text, null);
+    paragraph(cursor, bold, BODY, data.clerkName, COLORS.text, null);
+    paragraph(cursor, regular, BODY, data.authority.name, COLORS.muted, null);
+  });
 
   // Case summary on its own page.
   cursor.newPage();
   const summaryPageIndex = doc.getPageCount() - 1;
-  paragraph(cursor, bold, 14, "Zusammenfassung des Falls", COLORS.accent);
+  paragraph(cursor, bold, 14, "Zusammenfassung des Falls", COLORS.accent, "H1");
   cursor.y -= 4;
   rule(cursor);
   cursor.y -= 14;
+  cursor.tag("Table", () => drawSummaryRows(cursor, fonts, data));
+  cursor.y -= 10;
+  paragraph(cursor, bold, 11, `Beigefügte Bauvorlagen (${data.documents.length})`, COLORS.accent, "H2");
+  cursor.y -= 2;
+  // One entry per file: a plan filed under several document types is enclosed (and listed) once.
+  cursor.tag("L", () =>
+    distinctFiles(data.documents).forEach((f, i) => {
+      const listed = isMergeable(f.mimeType) ? "" : " – nicht eingebunden, im Portal abrufbar";
+      cursor.tag("LI", () =>
+        cursor.tag("LBody", () => {
+          paragraph(
+            cursor,
+            regular,
+            9,
+            `${i + 1}. ${f.labels.join("; ")}, ${f.filename} (Version ${f.versionNumber})${listed}`,
+          );
+          paragraph(cursor, fonts.mono, 6.5, `SHA-256 ${f.sha256}`, COLORS.muted);
+        }),
+      );
+    }),
+  );
+  // Finished before the Bauvorlagen are merged and the pages stamped (the stamps are artifacts).
+  tags.finish();
+
+  doc.setTitle(`Beteiligung ${data.fileNumber} – ${data.agency.name}`, { showInWindowTitleBar: true });
+  doc.setAuthor(clean(regular, data.authority.name));
+  doc.setSubject(`Beteiligung zum Bauantrag ${data.fileNumber}`);
+  doc.setKeywords([data.fileNumber, data.participationId, "Beteiligung"]);
+  doc.setCreator(`Bauantrag Beteiligungspaket ${PACKAGE_RENDERER_VERSION}`);
+  doc.setProducer("Bauantrag (pdf-lib)");
+  doc.setLanguage("de-DE");
+  doc.setCreationDate(data.date);
+  doc.setModificationDate(data.date);
+  return { doc, fonts, summaryPageIndex };
+}
+
+/** The facts of the case as a table with the labels as row headers. */
+function drawSummaryRows(cursor: PageCursor, fonts: Fonts, data: PackageData) {
   labelled(cursor, fonts, "Aktenzeichen", data.fileNumber);
   labelled(
     cursor,
@@ -264,31 +316,6 @@ export async function renderCoverPages(
       ? data.summary.plot.parcels.map(formatParcel).join("\n")
       : "keine angegeben",
   );
-  cursor.y -= 10;
-  paragraph(cursor, bold, 11, `Beigefügte Bauvorlagen (${data.documents.length})`, COLORS.accent);
-  cursor.y -= 2;
-  // One entry per file: a plan filed under several document types is enclosed (and listed) once.
-  distinctFiles(data.documents).forEach((f, i) => {
-    const listed = isMergeable(f.mimeType) ? "" : " – nicht eingebunden, im Portal abrufbar";
-    paragraph(
-      cursor,
-      regular,
-      9,
-      `${i + 1}. ${f.labels.join("; ")}, ${f.filename} (Version ${f.versionNumber})${listed}`,
-    );
-    paragraph(cursor, fonts.mono, 6.5, `SHA-256 ${f.sha256}`, COLORS.muted);
-  });
-
-  doc.setTitle(`Beteiligung ${data.fileNumber} – ${data.agency.name}`, { showInWindowTitleBar: true });
-  doc.setAuthor(clean(regular, data.authority.name));
-  doc.setSubject(`Beteiligung zum Bauantrag ${data.fileNumber}`);
-  doc.setKeywords([data.fileNumber, data.participationId, "Beteiligung"]);
-  doc.setCreator(`Bauantrag Beteiligungspaket ${PACKAGE_RENDERER_VERSION}`);
-  doc.setProducer("Bauantrag (pdf-lib)");
-  doc.setLanguage("de-DE");
-  doc.setCreationDate(data.date);
-  doc.setModificationDate(data.date);
-  return { doc, fonts, summaryPageIndex };
 }
 
 /**
@@ -357,6 +384,16 @@ function stampPage(page: PDFPage, font: PDFFont, raw: string) {
     x = bx + e;
     y = by + h - e;
   }
+  // A page label, not content: an artifact on our pages and on the applicant's.
+  drawArtifact(page, () => drawStamp(page, font, text, { x, y, width, pad, rotation }));
+}
+
+function drawStamp(
+  page: PDFPage,
+  font: PDFFont,
+  text: string,
+  { x, y, width, pad, rotation }: { x: number; y: number; width: number; pad: number; rotation: number },
+) {
   if (rotation === 0) {
     // A white backing keeps the stamp legible on plans drawn to the page edge.
     page.drawRectangle({
@@ -410,14 +447,20 @@ function paragraph(
   size: number,
   text: string,
   color: (typeof COLORS)[keyof typeof COLORS] = COLORS.text,
+  /** Structure element of the text (null: part of the element the caller opened). */
+  role: "P" | "H1" | "H2" | null = "P",
 ) {
-  for (const block of text.split("\n")) {
-    for (const line of wrap(font, size, block, cursor.contentWidth)) {
-      cursor.ensure(lh(size));
-      cursor.text(line, { font, size, color });
-      cursor.y -= lh(size);
+  const draw = () => {
+    for (const block of text.split("\n")) {
+      for (const line of wrap(font, size, block, cursor.contentWidth)) {
+        cursor.ensure(lh(size));
+        cursor.text(line, { font, size, color });
+        cursor.y -= lh(size);
+      }
     }
-  }
+  };
+  if (role) cursor.tag(role, draw);
+  else draw();
 }
 
 /**
@@ -426,22 +469,31 @@ function paragraph(
  */
 function linkParagraph(cursor: PageCursor, font: PDFFont, size: number, url: string) {
   const doc = cursor.page.doc;
-  for (const line of wrap(font, size, url, cursor.contentWidth)) {
-    cursor.ensure(lh(size));
-    cursor.text(line, { font, size, color: COLORS.accent });
-    const width = textWidth(font, clean(font, line), size);
-    const rect = [cursor.left, cursor.y - size * 0.25, cursor.left + width, cursor.y + size * 0.9];
-    const annot = doc.context.obj({
-      Type: "Annot",
-      Subtype: "Link",
-      Rect: rect,
-      Border: [0, 0, 0],
-      F: 4,
-      A: { Type: "Action", S: "URI", URI: PDFString.of(url) },
-    });
-    cursor.page.node.addAnnot(doc.context.register(annot));
-    cursor.y -= lh(size);
-  }
+  // Tagged as P > Link with the text and an object reference to each annotation (PDF/UA 7.18.5);
+  // /Contents describes the link for readers that announce annotations.
+  cursor.tag("P", () =>
+    cursor.tag("Link", () => {
+      for (const line of wrap(font, size, url, cursor.contentWidth)) {
+        cursor.ensure(lh(size));
+        cursor.text(line, { font, size, color: COLORS.accent });
+        const width = textWidth(font, clean(font, line), size);
+        const rect = [cursor.left, cursor.y - size * 0.25, cursor.left + width, cursor.y + size * 0.9];
+        const annot = doc.context.obj({
+          Type: "Annot",
+          Subtype: "Link",
+          Rect: rect,
+          Border: [0, 0, 0],
+          F: 4,
+          Contents: PDFHexString.fromText(`Link zum Bauantragsportal: ${url}`),
+          A: { Type: "Action", S: "URI", URI: PDFString.of(url) },
+        });
+        const ref = doc.context.register(annot);
+        cursor.page.node.addAnnot(ref);
+        cursor.tags.annotation(cursor.page, ref);
+        cursor.y -= lh(size);
+      }
+    }),
+  );
 }
 
 const LABEL_WIDTH = 130;
@@ -455,12 +507,18 @@ function labelled(cursor: PageCursor, { regular, bold }: Fonts, label: string, v
       wrap(i === 0 ? bold : regular, BODY - 0.5, v, width).map((t) => ({ t, first: i === 0 })),
     );
   cursor.ensure(Math.min(lines.length, 5) * lh(BODY));
-  cursor.text(label, { font: regular, size: BODY - 1, color: COLORS.muted });
-  for (const line of lines) {
-    cursor.ensure(lh(BODY));
-    cursor.text(line.t, { x: valueX, font: line.first ? bold : regular, size: BODY - 0.5 });
-    cursor.y -= lh(BODY - 0.5);
-  }
+  cursor.tag("TR", () => {
+    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 1, color: COLORS.muted }), {
+      scope: "Row",
+    });
+    cursor.tag("TD", () => {
+      for (const line of lines) {
+        cursor.ensure(lh(BODY));
+        cursor.text(line.t, { x: valueX, font: line.first ? bold : regular, size: BODY - 0.5 });
+        cursor.y -= lh(BODY - 0.5);
+      }
+    });
+  });
   cursor.y -= 4;
 }
 
@@ -478,9 +536,11 @@ function panel(cursor: PageCursor, { regular, bold }: Fonts, cells: [string, str
   const colWidth = (cursor.contentWidth - 14) / cells.length;
   cells.forEach(([label, value], i) => {
     const x = cursor.left + 14 + i * colWidth;
-    cursor.text(label, { x, y: top - 15, font: regular, size: 8, color: COLORS.muted });
-    const v = wrap(bold, 11, value, colWidth - 8)[0] ?? "";
-    cursor.text(v, { x, y: top - 33, font: bold, size: 11 });
+    cursor.tag("P", () => {
+      cursor.text(label, { x, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+      const v = wrap(bold, 11, value, colWidth - 8)[0] ?? "";
+      cursor.text(v, { x, y: top - 33, font: bold, size: 11 });
+    });
   });
   cursor.y = top - height;
 }

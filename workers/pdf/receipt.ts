@@ -8,10 +8,13 @@ import {
   embedFonts,
   type Fonts,
   PageCursor,
+  tableHeaderRow,
   textWidth,
   wrap,
 } from "./layout";
+import { headingOutline, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
+import { Tagger } from "./tagging";
 
 /**
  * Eingangsbestätigung (receipt of a submitted Bauantrag) as PDF. A pure function of its input:
@@ -19,7 +22,7 @@ import { finishAsPdfA, pdfIdSeed } from "./pdfa";
  * pdf-lib's seeded id generator), so a golden test can compare output and a stored receipt can be
  * reproduced. Bump RECEIPT_RENDERER_VERSION whenever the output changes for the same input.
  */
-export const RECEIPT_RENDERER_VERSION = "1.2.0";
+export const RECEIPT_RENDERER_VERSION = "1.3.0";
 
 export interface ReceiptParty {
   name: string;
@@ -129,17 +132,19 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   const { regular, bold } = fonts;
 
   const dateLabel = formatDate(data.receivedAt);
+  const tags = Tagger.for(doc);
   const cursor = new PageCursor({
     doc,
     margin: MARGIN,
     onContinuationPage: (page) => drawContinuationHeader(page, fonts, data),
+    tagger: tags,
   });
 
   drawLetterhead(cursor, fonts, data);
 
   // Title and the two facts people look for first.
   cursor.y -= 26;
-  cursor.text("Eingangsbestätigung", { font: bold, size: 21, color: COLORS.accent });
+  cursor.tag("H1", () => cursor.text("Eingangsbestätigung", { font: bold, size: 21, color: COLORS.accent }));
   cursor.y -= 18;
   paragraph(
     cursor,
@@ -152,32 +157,34 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
 
   // Angaben zum Antrag
   sectionTitle(cursor, bold, "Angaben zum Antrag");
-  labelled(cursor, fonts, "Vorhaben", [
-    data.projectTitle || "–",
-    ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
-  ]);
-  labelled(cursor, fonts, "Verfahrensart", [data.procedureLabel]);
-  labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
-  labelled(
-    cursor,
-    fonts,
-    TERMS.entwurfsverfasser,
-    data.entwurfsverfasser
-      ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
-      : ["nicht angegeben"],
-  );
-  labelled(cursor, fonts, "Baugrundstück", [
-    data.plot.address || "ohne Anschrift",
-    ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
-  ]);
-  labelled(
-    cursor,
-    fonts,
-    data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
-    data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
-    "none",
-  );
-  if (data.submittedBy) labelled(cursor, fonts, "Eingereicht von", [data.submittedBy], "none");
+  cursor.tag("Table", () => {
+    labelled(cursor, fonts, "Vorhaben", [
+      data.projectTitle || "–",
+      ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
+    ]);
+    labelled(cursor, fonts, "Verfahrensart", [data.procedureLabel]);
+    labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
+    labelled(
+      cursor,
+      fonts,
+      TERMS.entwurfsverfasser,
+      data.entwurfsverfasser
+        ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
+        : ["nicht angegeben"],
+    );
+    labelled(cursor, fonts, "Baugrundstück", [
+      data.plot.address || "ohne Anschrift",
+      ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
+    ]);
+    labelled(
+      cursor,
+      fonts,
+      data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
+      data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
+      "none",
+    );
+    if (data.submittedBy) labelled(cursor, fonts, "Eingereicht von", [data.submittedBy], "none");
+  });
 
   drawDocumentTable(cursor, fonts, data.documents);
   if (data.openItems.length > 0) drawOpenItems(cursor, fonts, data.openItems);
@@ -217,6 +224,7 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   cursor.pages.forEach((page, i) => {
     drawFooter(page, fonts, `Eingangsbestätigung vom ${dateLabel} · Az. ${data.fileNumber}`, i + 1, total);
   });
+  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
 
   doc.setTitle(`Eingangsbestätigung ${data.fileNumber}`, { showInWindowTitleBar: true });
   doc.setAuthor(clean(regular, data.authority.name));
@@ -227,7 +235,12 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.receivedAt);
   doc.setModificationDate(data.receivedAt);
-  finishAsPdfA(doc, { conformance: "U", fileNumber: data.fileNumber, idSeed: pdfIdSeed("receipt", data) });
+  finishAsPdfA(doc, {
+    conformance: "U",
+    fileNumber: data.fileNumber,
+    idSeed: pdfIdSeed("receipt", data),
+    accessible: true,
+  });
   return doc.save({ useObjectStreams: true });
 }
 
@@ -239,15 +252,19 @@ function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, data: Rece
   const x = left + 12;
   const nameLines = wrap(bold, 12.5, data.authority.name, cursor.contentWidth - 150);
   let y = cursor.y + 14;
-  for (const line of nameLines) {
-    cursor.text(line, { x, y, font: bold, size: 12.5, color: COLORS.accent });
-    y -= 15;
-  }
+  cursor.tag("P", () => {
+    for (const line of nameLines) {
+      cursor.text(line, { x, y, font: bold, size: 12.5, color: COLORS.accent });
+      y -= 15;
+    }
+  });
   const sub = [data.authority.addressLine, data.authority.email].filter((s): s is string => Boolean(s));
-  for (const line of sub) {
-    cursor.text(line, { x, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
-    y -= 11;
-  }
+  cursor.tag("P", () => {
+    for (const line of sub) {
+      cursor.text(line, { x, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
+      y -= 11;
+    }
+  });
   const tag = "Digitaler Bauantrag";
   cursor.text(tag, {
     x: right - textWidth(regular, tag, 8.5),
@@ -278,33 +295,40 @@ function drawKeyPanel(cursor: PageCursor, { regular, bold }: Fonts, data: Receip
   });
   page.drawRectangle({ x: left, y: top - height, width: 3, height, color: COLORS.accent });
   const col2 = left + cursor.contentWidth * 0.56;
-  cursor.text("Aktenzeichen", { x: left + 14, y: top - 15, font: regular, size: 8, color: COLORS.muted });
-  const az = clean(bold, data.fileNumber);
-  const azSize = Math.min(19, fitSize(bold, az, col2 - left - 28, 19));
-  cursor.text(az, { x: left + 14, y: top - 36, font: bold, size: azSize, color: COLORS.text });
-  cursor.text("Bitte bei allen Rückfragen angeben", {
-    x: left + 14,
-    y: top - 49,
-    font: regular,
-    size: 7,
-    color: COLORS.muted,
-  });
-  cursor.text("Eingegangen am", { x: col2, y: top - 15, font: regular, size: 8, color: COLORS.muted });
-  cursor.text(formatReceivedAt(data.receivedAt), {
-    x: col2,
-    y: top - 33,
-    font: bold,
-    size: 12.5,
-    color: COLORS.text,
-  });
-  cursor.text("Ortszeit (Europe/Berlin), elektronisch über das Portal", {
-    x: col2,
-    y: top - 49,
-    font: regular,
-    size: 7,
-    color: COLORS.muted,
-  });
+  cursor.tag("P", () => drawFileNumber());
+  cursor.tag("P", () => drawReceived());
   cursor.y = top - height;
+
+  function drawFileNumber() {
+    cursor.text("Aktenzeichen", { x: left + 14, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+    const az = clean(bold, data.fileNumber);
+    const azSize = Math.min(19, fitSize(bold, az, col2 - left - 28, 19));
+    cursor.text(az, { x: left + 14, y: top - 36, font: bold, size: azSize, color: COLORS.text });
+    cursor.text("Bitte bei allen Rückfragen angeben", {
+      x: left + 14,
+      y: top - 49,
+      font: regular,
+      size: 7,
+      color: COLORS.muted,
+    });
+  }
+  function drawReceived() {
+    cursor.text("Eingegangen am", { x: col2, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+    cursor.text(formatReceivedAt(data.receivedAt), {
+      x: col2,
+      y: top - 33,
+      font: bold,
+      size: 12.5,
+      color: COLORS.text,
+    });
+    cursor.text("Ortszeit (Europe/Berlin), elektronisch über das Portal", {
+      x: col2,
+      y: top - 49,
+      font: regular,
+      size: 7,
+      color: COLORS.muted,
+    });
+  }
 }
 
 function fitSize(font: PDFFont, text: string, width: number, size: number): number {
@@ -316,7 +340,7 @@ function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string, keepWith
   // Keep a title together with at least a few lines (or all) of its content.
   cursor.y -= 17;
   if (cursor.ensure(keepWith)) cursor.y -= 4;
-  cursor.text(title, { font: bold, size: 12, color: COLORS.accent });
+  cursor.tag("H2", () => cursor.text(title, { font: bold, size: 12, color: COLORS.accent }));
   cursor.y -= 5;
   cursor.page.drawLine({
     start: { x: cursor.left, y: cursor.y },
@@ -341,11 +365,13 @@ function paragraph(
   const lines = wrap(font, size, text, cursor.contentWidth);
   // Short paragraphs are never split across pages (no lonely last lines on a new page).
   if (lines.length <= 5) cursor.ensure(lines.length * lineHeight(size));
-  for (const line of lines) {
-    cursor.ensure(lineHeight(size));
-    cursor.text(line, { font, size, color });
-    cursor.y -= lineHeight(size);
-  }
+  cursor.tag("P", () => {
+    for (const line of lines) {
+      cursor.ensure(lineHeight(size));
+      cursor.text(line, { font, size, color });
+      cursor.y -= lineHeight(size);
+    }
+  });
 }
 
 /** A label/value row; the first value is bold (unless emphasis "none"), the rest regular. */
@@ -365,17 +391,26 @@ function labelled(
   const lh = lineHeight(BODY);
   // Rows of up to six lines stay on one page; longer ones (many Flurstücke) may break.
   cursor.ensure(Math.min(lines.length, 6) * lh);
-  cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted });
-  for (const line of lines) {
-    if (cursor.ensure(lh))
-      cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted });
-    cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
-    cursor.y -= lh;
-  }
+  // One row of the table of particulars: the label is the row's header cell.
+  cursor.tag("TR", () => {
+    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted }), {
+      scope: "Row",
+    });
+    cursor.tag("TD", () => {
+      for (const line of lines) {
+        if (cursor.ensure(lh))
+          cursor.tags.artifact(() =>
+            cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted }),
+          );
+        cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
+        cursor.y -= lh;
+      }
+    });
+  });
   cursor.y -= 3;
 }
 
-function drawTableHeader(cursor: PageCursor, { bold }: Fonts) {
+function drawTableHeader(cursor: PageCursor, { bold }: Fonts, repeated = false) {
   const { left } = cursor;
   const y = cursor.y;
   cursor.page.drawRectangle({
@@ -386,26 +421,40 @@ function drawTableHeader(cursor: PageCursor, { bold }: Fonts) {
     color: COLORS.panel,
   });
   const size = 8;
-  cursor.text("Nr.", { x: left + 3, y: y + 0.5, font: bold, size });
-  cursor.text("Unterlage", { x: left + COLS.nr, y: y + 0.5, font: bold, size });
-  cursor.text("Datei und SHA-256-Prüfsumme", { x: left + COLS.nr + COLS.type, y: y + 0.5, font: bold, size });
   const version = "Version";
-  cursor.text(version, {
-    x: cursor.right - 3 - textWidth(bold, version, size),
-    y: y + 0.5,
-    font: bold,
-    size,
-  });
+  tableHeaderRow(cursor, repeated, [
+    () => cursor.text("Nr.", { x: left + 3, y: y + 0.5, font: bold, size }),
+    () => cursor.text("Unterlage", { x: left + COLS.nr, y: y + 0.5, font: bold, size }),
+    () =>
+      cursor.text("Datei und SHA-256-Prüfsumme", {
+        x: left + COLS.nr + COLS.type,
+        y: y + 0.5,
+        font: bold,
+        size,
+      }),
+    () =>
+      cursor.text(version, {
+        x: cursor.right - 3 - textWidth(bold, version, size),
+        y: y + 0.5,
+        font: bold,
+        size,
+      }),
+  ]);
   cursor.y -= 20;
 }
 
 function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptDocument[]) {
-  const { regular, bold, mono } = fonts;
+  const { regular, bold } = fonts;
   sectionTitle(cursor, bold, `Eingereichte Bauvorlagen (${documents.length})`);
   if (documents.length === 0) {
     paragraph(cursor, regular, BODY, "Mit dem Antrag wurden keine Dateien eingereicht.");
     return;
   }
+  cursor.tag("Table", () => drawDocumentRows(cursor, fonts, documents));
+}
+
+function drawDocumentRows(cursor: PageCursor, fonts: Fonts, documents: ReceiptDocument[]) {
+  const { regular, bold, mono } = fonts;
   drawTableHeader(cursor, fonts);
   const size = 8.5;
   const lh = lineHeight(size);
@@ -429,33 +478,42 @@ function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptD
     const fileLines = wrap(regular, size, d.filename, fileWidth);
     const fileBlock = fileLines.length * lh + 11; // filename lines + checksum line
     const rowHeight = Math.max(typeLines.length * lh, fileBlock) + 6;
-    if (cursor.ensure(rowHeight)) drawTableHeader(cursor, fonts);
+    if (cursor.ensure(rowHeight)) drawTableHeader(cursor, fonts, true);
     const top = cursor.y;
 
-    cursor.text(String(i + 1), { x: cursor.left + 3, y: top, font: regular, size, color: COLORS.muted });
-    typeLines.forEach((line, n) => {
-      cursor.text(line.text, { x: typeX, y: top - n * lh, font: line.font, size, color: line.color });
-    });
-    fileLines.forEach((line, n) => {
-      cursor.text(line, { x: fileX, y: top - n * lh, font: regular, size });
-    });
-    const shaY = top - fileLines.length * lh - 1;
-    cursor.text(d.sha256, { x: fileX, y: shaY, font: mono, size: shaSize, color: COLORS.muted });
-
-    const version = String(d.versionNumber);
-    cursor.text(version, {
-      x: cursor.right - 3 - textWidth(regular, version, size),
-      y: top,
-      font: regular,
-      size,
-    });
-    const sizeLabel = formatSize(d.sizeBytes);
-    cursor.text(sizeLabel, {
-      x: cursor.right - 3 - textWidth(regular, sizeLabel, 6.5),
-      y: top - lh,
-      font: regular,
-      size: 6.5,
-      color: COLORS.muted,
+    cursor.tag("TR", () => {
+      cursor.tag("TD", () =>
+        cursor.text(String(i + 1), { x: cursor.left + 3, y: top, font: regular, size, color: COLORS.muted }),
+      );
+      cursor.tag("TD", () =>
+        typeLines.forEach((line, n) => {
+          cursor.text(line.text, { x: typeX, y: top - n * lh, font: line.font, size, color: line.color });
+        }),
+      );
+      cursor.tag("TD", () => {
+        fileLines.forEach((line, n) => {
+          cursor.text(line, { x: fileX, y: top - n * lh, font: regular, size });
+        });
+        const shaY = top - fileLines.length * lh - 1;
+        cursor.text(d.sha256, { x: fileX, y: shaY, font: mono, size: shaSize, color: COLORS.muted });
+      });
+      cursor.tag("TD", () => {
+        const version = String(d.versionNumber);
+        cursor.text(version, {
+          x: cursor.right - 3 - textWidth(regular, version, size),
+          y: top,
+          font: regular,
+          size,
+        });
+        const sizeLabel = formatSize(d.sizeBytes);
+        cursor.text(sizeLabel, {
+          x: cursor.right - 3 - textWidth(regular, sizeLabel, 6.5),
+          y: top - lh,
+          font: regular,
+          size: 6.5,
+          color: COLORS.muted,
+        });
+      });
     });
 
     cursor.y = top - rowHeight + 4;
@@ -508,13 +566,22 @@ function drawOpenItems(cursor: PageCursor, fonts: Fonts, items: ReceiptOpenItem[
   const blocks: { page: PDFPage; top: number; bottom: number }[] = [];
   let y = cursor.y;
   let page = cursor.page;
-  const lines: { page: PDFPage; y: number; text: string; font: PDFFont; x: number; bullet?: boolean }[] = [];
+  const lines: {
+    page: PDFPage;
+    y: number;
+    text: string;
+    font: PDFFont;
+    x: number;
+    bullet?: boolean;
+    /** Index of the open item the line belongs to; absent: the note above the list. */
+    item?: number;
+  }[] = [];
   for (const line of noteLines) {
     lines.push({ page, y, text: line, font: regular, x: innerX });
     y -= lh;
   }
   y -= 4;
-  for (const block of itemLines) {
+  for (const [item, block] of itemLines.entries()) {
     block.forEach((text, n) => {
       if (y - lh < MARGIN.bottom) {
         blocks.push({ page, top: boxStartY, bottom: y + lh - 6 });
@@ -523,19 +590,37 @@ function drawOpenItems(cursor: PageCursor, fonts: Fonts, items: ReceiptOpenItem[
         y = cursor.y;
         boxStartY = y + 11;
       }
-      lines.push({ page, y, text, font: bold, x: innerX + 12, bullet: n === 0 });
+      lines.push({ page, y, text, font: bold, x: innerX + 12, bullet: n === 0, item });
       y -= lh;
     });
   }
   const boxBottom = y + lh - 8;
   blocks.push({ page, top: boxStartY, bottom: boxBottom });
   for (const b of blocks) drawBox(b.page, b.top, b.bottom);
-  for (const l of lines) {
+  // The note a paragraph, the items a list (the bullets are decoration, left as artifacts).
+  const drawLine = (l: (typeof lines)[number]) => {
     if (l.bullet) {
       l.page.drawCircle({ x: innerX + 3.5, y: l.y + 3, size: 1.8, color: COLORS.warnRule });
     }
-    l.page.drawText(l.text, { x: l.x, y: l.y, font: l.font, size, color: COLORS.text });
-  }
+    cursor.tags.content(
+      l.page,
+      () => l.page.drawText(l.text, { x: l.x, y: l.y, font: l.font, size, color: COLORS.text }),
+      l.text,
+      l.y + size,
+    );
+  };
+  cursor.tag("P", () => {
+    for (const l of lines) if (l.item === undefined) drawLine(l);
+  });
+  cursor.tag("L", () =>
+    itemLines.forEach((_, item) => {
+      cursor.tag("LI", () =>
+        cursor.tag("LBody", () => {
+          for (const l of lines) if (l.item === item) drawLine(l);
+        }),
+      );
+    }),
+  );
   cursor.y = boxBottom - 4;
 }
 

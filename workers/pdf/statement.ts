@@ -10,8 +10,10 @@ import {
   textWidth,
   wrap,
 } from "./layout";
+import { headingOutline, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatReceivedAt, formatSize } from "./receipt";
+import { Tagger } from "./tagging";
 
 /**
  * Stellungnahme (statement of a participating agency or Gemeinde) as PDF, on the agency's
@@ -20,7 +22,7 @@ import { formatDate, formatReceivedAt, formatSize } from "./receipt";
  * SHA-256 and who gave it when. A pure function of its input (fixed dates, pdf-lib's seeded ids),
  * so a re-render after a crash stores the same bytes. Bump the version when the output changes.
  */
-export const STATEMENT_RENDERER_VERSION = "1.1.0";
+export const STATEMENT_RENDERER_VERSION = "1.2.0";
 
 export interface StatementPdfData {
   agency: { name: string; addressLine?: string | null; email?: string | null };
@@ -51,15 +53,17 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
   const { regular, bold } = fonts;
+  const tags = Tagger.for(doc);
   const cursor = new PageCursor({
     doc,
     margin: MARGIN,
     onContinuationPage: (page) => continuationHeader(page, fonts, data),
+    tagger: tags,
   });
 
   letterhead(cursor, fonts, data);
   cursor.y -= 26;
-  cursor.text("Stellungnahme", { font: bold, size: 21, color: COLORS.accent });
+  cursor.tag("H1", () => cursor.text("Stellungnahme", { font: bold, size: 21, color: COLORS.accent }));
   cursor.y -= 18;
   paragraph(
     cursor,
@@ -71,25 +75,40 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
   keyPanel(cursor, fonts, data);
 
   sectionTitle(cursor, bold, "Vorhaben");
-  labelled(cursor, fonts, "Vorhaben", [data.projectTitle || "–"]);
-  if (data.municipality) labelled(cursor, fonts, "Gemeinde", [data.municipality]);
-  labelled(cursor, fonts, "Anfrage", [data.question, `Rechtsgrundlage: ${data.legalBasis}`]);
+  cursor.tag("Table", () => {
+    labelled(cursor, fonts, "Vorhaben", [data.projectTitle || "–"]);
+    if (data.municipality) labelled(cursor, fonts, "Gemeinde", [data.municipality]);
+    labelled(cursor, fonts, "Anfrage", [data.question, `Rechtsgrundlage: ${data.legalBasis}`]);
+  });
 
   sectionTitle(cursor, bold, "Ergebnis");
   paragraph(cursor, bold, 12, data.outcomeLabel);
 
   if (data.conditions.length > 0) {
     sectionTitle(cursor, bold, `Nebenbestimmungen (${data.conditions.length})`);
-    data.conditions.forEach((c, i) => {
-      const head = `${i + 1}. ${c.kindLabel}`;
-      cursor.ensure(lh(BODY) * 3);
-      cursor.text(head, { font: bold, size: BODY });
-      cursor.y -= lh(BODY);
-      indented(cursor, regular, BODY, c.text, 14);
-      if (c.legalBasis?.trim())
-        indented(cursor, regular, BODY - 1, `Rechtsgrundlage: ${c.legalBasis.trim()}`, 14, COLORS.muted);
-      cursor.y -= 4;
-    });
+    cursor.tag("L", () =>
+      data.conditions.forEach((c, i) => {
+        const head = `${i + 1}. ${c.kindLabel}`;
+        cursor.ensure(lh(BODY) * 3);
+        cursor.tag("LI", () => {
+          cursor.tag("Lbl", () => cursor.text(head, { font: bold, size: BODY }));
+          cursor.y -= lh(BODY);
+          cursor.tag("LBody", () => {
+            indented(cursor, regular, BODY, c.text, 14);
+            if (c.legalBasis?.trim())
+              indented(
+                cursor,
+                regular,
+                BODY - 1,
+                `Rechtsgrundlage: ${c.legalBasis.trim()}`,
+                14,
+                COLORS.muted,
+              );
+          });
+        });
+        cursor.y -= 4;
+      }),
+    );
   }
 
   sectionTitle(cursor, bold, "Begründung");
@@ -101,17 +120,25 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
 
   sectionTitle(cursor, bold, `Anlagen (${data.attachments.length})`);
   if (data.attachments.length === 0) paragraph(cursor, regular, BODY, "Keine Anlagen.");
-  data.attachments.forEach((a, i) => {
-    cursor.ensure(lh(BODY) * 2 + 4);
-    paragraph(cursor, regular, BODY, `${i + 1}. ${a.filename} (${formatSize(a.sizeBytes)})`);
-    cursor.text(`SHA-256 ${a.sha256}`, {
-      x: cursor.left + 14,
-      font: fonts.mono,
-      size: 6.4,
-      color: COLORS.muted,
-    });
-    cursor.y -= lh(BODY);
-  });
+  cursor.tag("L", () =>
+    data.attachments.forEach((a, i) => {
+      cursor.ensure(lh(BODY) * 2 + 4);
+      cursor.tag("LI", () =>
+        cursor.tag("LBody", () => {
+          paragraph(cursor, regular, BODY, `${i + 1}. ${a.filename} (${formatSize(a.sizeBytes)})`);
+          cursor.tag("P", () =>
+            cursor.text(`SHA-256 ${a.sha256}`, {
+              x: cursor.left + 14,
+              font: fonts.mono,
+              size: 6.4,
+              color: COLORS.muted,
+            }),
+          );
+        }),
+      );
+      cursor.y -= lh(BODY);
+    }),
+  );
 
   cursor.y -= 14;
   cursor.ensure(lh(BODY) * 3);
@@ -132,6 +159,7 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
   cursor.pages.forEach((page, i) => {
     footer(page, fonts, `Stellungnahme · ${data.agency.name} · Az. ${data.fileNumber}`, i + 1, total);
   });
+  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
 
   doc.setTitle(`Stellungnahme ${data.agency.name} – Az. ${data.fileNumber}`, { showInWindowTitleBar: true });
   doc.setAuthor(clean(regular, data.agency.name));
@@ -142,7 +170,12 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.submittedAt);
   doc.setModificationDate(data.submittedAt);
-  finishAsPdfA(doc, { conformance: "U", fileNumber: data.fileNumber, idSeed: pdfIdSeed("statement", data) });
+  finishAsPdfA(doc, {
+    conformance: "U",
+    fileNumber: data.fileNumber,
+    idSeed: pdfIdSeed("statement", data),
+    accessible: true,
+  });
   return doc.save({ useObjectStreams: true });
 }
 
@@ -151,14 +184,18 @@ function letterhead(cursor: PageCursor, { regular, bold }: Fonts, data: Statemen
   page.drawRectangle({ x: left, y: cursor.y - 4, width: 4, height: 30, color: COLORS.accent });
   const x = left + 12;
   let y = cursor.y + 14;
-  for (const line of wrap(bold, 12.5, data.agency.name, cursor.contentWidth - 150)) {
-    cursor.text(line, { x, y, font: bold, size: 12.5, color: COLORS.accent });
-    y -= 15;
-  }
-  for (const line of [data.agency.addressLine, data.agency.email].filter((s): s is string => Boolean(s))) {
-    cursor.text(line, { x, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
-    y -= 11;
-  }
+  cursor.tag("P", () => {
+    for (const line of wrap(bold, 12.5, data.agency.name, cursor.contentWidth - 150)) {
+      cursor.text(line, { x, y, font: bold, size: 12.5, color: COLORS.accent });
+      y -= 15;
+    }
+  });
+  cursor.tag("P", () => {
+    for (const line of [data.agency.addressLine, data.agency.email].filter((s): s is string => Boolean(s))) {
+      cursor.text(line, { x, y: y + 1, font: regular, size: 8.5, color: COLORS.muted });
+      y -= 11;
+    }
+  });
   const tag = "Beteiligung · Stellungnahme";
   cursor.text(tag, {
     x: right - textWidth(regular, tag, 8.5),
@@ -183,10 +220,14 @@ function keyPanel(cursor: PageCursor, { regular, bold }: Fonts, data: StatementP
   page.drawRectangle({ x: left, y: top - height, width: cursor.contentWidth, height, color: COLORS.panel });
   page.drawRectangle({ x: left, y: top - height, width: 3, height, color: COLORS.accent });
   const col2 = left + cursor.contentWidth * 0.56;
-  cursor.text("Aktenzeichen", { x: left + 14, y: top - 15, font: regular, size: 8, color: COLORS.muted });
-  cursor.text(data.fileNumber, { x: left + 14, y: top - 36, font: bold, size: 17 });
-  cursor.text("Abgegeben am", { x: col2, y: top - 15, font: regular, size: 8, color: COLORS.muted });
-  cursor.text(formatReceivedAt(data.submittedAt), { x: col2, y: top - 33, font: bold, size: 12.5 });
+  cursor.tag("P", () => {
+    cursor.text("Aktenzeichen", { x: left + 14, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+    cursor.text(data.fileNumber, { x: left + 14, y: top - 36, font: bold, size: 17 });
+  });
+  cursor.tag("P", () => {
+    cursor.text("Abgegeben am", { x: col2, y: top - 15, font: regular, size: 8, color: COLORS.muted });
+    cursor.text(formatReceivedAt(data.submittedAt), { x: col2, y: top - 33, font: bold, size: 12.5 });
+  });
   cursor.y = top - height;
 }
 
@@ -216,7 +257,7 @@ function footer(page: PDFPage, { regular }: Fonts, label: string, n: number, tot
 function sectionTitle(cursor: PageCursor, bold: PDFFont, title: string) {
   cursor.y -= 17;
   if (cursor.ensure(60)) cursor.y -= 4;
-  cursor.text(title, { font: bold, size: 12, color: COLORS.accent });
+  cursor.tag("H2", () => cursor.text(title, { font: bold, size: 12, color: COLORS.accent }));
   cursor.y -= 5;
   cursor.page.drawLine({
     start: { x: cursor.left, y: cursor.y },
@@ -247,11 +288,13 @@ function indented(
 ) {
   for (const raw of text.split(/\r?\n/)) {
     const lines = wrap(font, size, raw, cursor.contentWidth - indent);
-    for (const line of lines.length > 0 ? lines : [""]) {
-      cursor.ensure(lh(size));
-      cursor.text(line, { x: cursor.left + indent, font, size, color });
-      cursor.y -= lh(size);
-    }
+    cursor.tag("P", () => {
+      for (const line of lines.length > 0 ? lines : [""]) {
+        cursor.ensure(lh(size));
+        cursor.text(line, { x: cursor.left + indent, font, size, color });
+        cursor.y -= lh(size);
+      }
+    });
   }
 }
 
@@ -264,11 +307,17 @@ function labelled(cursor: PageCursor, { regular, bold }: Fonts, label: string, v
     })),
   );
   cursor.ensure(Math.min(lines.length, 6) * lh(BODY));
-  cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted });
-  for (const line of lines) {
-    cursor.ensure(lh(BODY));
-    cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
-    cursor.y -= lh(BODY);
-  }
+  cursor.tag("TR", () => {
+    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted }), {
+      scope: "Row",
+    });
+    cursor.tag("TD", () => {
+      for (const line of lines) {
+        cursor.ensure(lh(BODY));
+        cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
+        cursor.y -= lh(BODY);
+      }
+    });
+  });
   cursor.y -= 3;
 }

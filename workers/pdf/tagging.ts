@@ -307,6 +307,16 @@ function firstPageOf(node: StructNode): PDFPage | undefined {
   return undefined;
 }
 
+/**
+ * Draws on a page outside any structure as an artifact (/Artifact BMC … EMC): page labels and
+ * stamps added to a finished document, including the applicant's merged pages.
+ */
+export function drawArtifact(page: PDFPage, draw: () => void): void {
+  page.pushOperators(op(PDFOperatorNames.BeginMarkedContent, PDFName.of("Artifact")));
+  draw();
+  page.pushOperators(op(PDFOperatorNames.EndMarkedContent));
+}
+
 // ---- adding to a finished, tagged file (the verification mark at issue time) -----------------------
 
 /**
@@ -328,9 +338,7 @@ export function appendTagged(
   const nums = parentTree?.lookupMaybe(PDFName.of("Nums"), PDFArray);
   const documentRef = root?.get(PDFName.of("K"));
   if (!root || !nums || !(documentRef instanceof PDFRef)) {
-    page.pushOperators(op(PDFOperatorNames.BeginMarkedContent, PDFName.of("Artifact")));
-    draw();
-    page.pushOperators(op(PDFOperatorNames.EndMarkedContent));
+    drawArtifact(page, draw);
     return;
   }
   const documentElement = context.lookup(documentRef, PDFDict);
