@@ -262,6 +262,19 @@ describe("registerPaperApplication", () => {
     const notADate = await registerPaperApplication(clerk, input({ receivedOn: "2026-02-30" }), { storage });
     expect(!notADate.ok && notADate.fieldErrors.receivedOn?.[0]).toMatch(/als Datum/);
 
+    // Without a Flurstück or the Art der Maßnahme (the XBau 0200 of the case needs both).
+    const bare = einfamilienhaus();
+    bare.plot = { ...bare.plot, parcels: [{ gemarkung: "1234", flur: "5" }] };
+    bare.project = { ...bare.project, measureType: undefined };
+    const noParcel = await registerPaperApplication(clerk, input({ data: bare }), { storage });
+    expect(!noParcel.ok && noParcel.fieldErrors).toMatchObject({
+      "plot.parcels[0].zaehler": ["Bitte geben Sie den Zähler an."],
+      "project.measureType": ["Bitte wählen Sie die Art der Maßnahme."],
+    });
+    bare.plot = { ...bare.plot, parcels: [] };
+    const none = await registerPaperApplication(clerk, input({ data: bare }), { storage });
+    expect(!none.ok && none.fieldErrors["plot.parcels"]?.[0]).toMatch(/mindestens ein Flurstück/);
+
     // The site's Gemeinde (AGS) outside the district: the same check as at submission.
     const outside = einfamilienhaus();
     outside.plot = { ...outside.plot, municipalityAgs: "13075039" };

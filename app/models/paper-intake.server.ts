@@ -157,15 +157,22 @@ function requiredDataErrors(data: ApplicationData, errors: Record<string, string
   if (!b?.address?.postalCode)
     addError(errors, "bauherr.address.postalCode", "Bitte geben Sie die Postleitzahl an.");
   if (!b?.address?.city) addError(errors, "bauherr.address.city", "Bitte geben Sie den Ort an.");
-  const plot = data.plot;
-  const hasAddress = !!(plot?.address?.street && plot.address.city);
-  const hasParcel = (plot?.parcels ?? []).some((p) => p.gemarkung && p.flur && p.zaehler);
-  if (!hasAddress && !hasParcel) {
+  // The Flurstück and the Art der Maßnahme are what the XBau 0200 of the case cannot do without.
+  const parcels = data.plot?.parcels ?? [];
+  parcels.forEach((p, i) => {
+    if (!p.gemarkung) addError(errors, `plot.parcels[${i}].gemarkung`, "Bitte geben Sie die Gemarkung an.");
+    if (!p.flur) addError(errors, `plot.parcels[${i}].flur`, "Bitte geben Sie die Flur an.");
+    if (!p.zaehler) addError(errors, `plot.parcels[${i}].zaehler`, "Bitte geben Sie den Zähler an.");
+  });
+  if (parcels.length === 0) {
     addError(
       errors,
-      "plot.address.street",
-      "Bitte geben Sie die Lage des Baugrundstücks an: Anschrift (Straße und Ort) oder ein Flurstück mit Gemarkung, Flur und Zähler.",
+      "plot.parcels",
+      "Bitte geben Sie mindestens ein Flurstück an (Gemarkung, Flur und Zähler, wie im Antrag angegeben).",
     );
+  }
+  if (!data.project?.measureType) {
+    addError(errors, "project.measureType", "Bitte wählen Sie die Art der Maßnahme.");
   }
 }
 
