@@ -6,7 +6,8 @@ import type { ReactNode } from "react";
  * comes back as a page that names the consequences; only the second post, carrying
  * `bestaetigt=ja`, acts. Works without JavaScript (two ordinary form posts). The fields of the first
  * post travel along as hidden inputs, so nothing typed is lost and "Zurück" returns to the filled
- * form.
+ * form. Files cannot travel through hidden inputs: a form with attachments asks for them on the
+ * confirmation page itself (`formContent`), so they are chosen once, at the moment of sending.
  */
 
 export const CONFIRM_FIELD = "bestaetigt";
@@ -40,6 +41,8 @@ export function ConfirmAction({
   action,
   cancel,
   children,
+  encType,
+  formContent,
 }: {
   title: string;
   intro?: string;
@@ -53,6 +56,10 @@ export function ConfirmAction({
   /** Back without acting: a link, or a post with bestaetigt=nein that returns to the filled form. */
   cancel: { href: string; label: string } | { post: true; label: string };
   children?: ReactNode;
+  /** multipart when the confirmation post carries files chosen on this page. */
+  encType?: "multipart/form-data";
+  /** Inputs inside the confirmation form (files are chosen here, never carried: see below). */
+  formContent?: ReactNode;
 }) {
   return (
     <section className="app-section app-confirm" aria-labelledby="confirm-title" data-testid="confirm-page">
@@ -73,7 +80,8 @@ export function ConfirmAction({
           {children}
         </div>
       </div>
-      <Form method="post" action={action} className="app-form-actions">
+      <Form method="post" action={action} encType={encType} className="app-form-actions">
+        {formContent}
         {fields.map(([name, value], i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: repeated names (checkbox groups) keep their order
           <input key={`${name}-${i}`} type="hidden" name={name} value={value} />

@@ -446,6 +446,43 @@ export type RevokeResult = { ok: true; email: string } | { ok: false; message: s
  * Withdraws a pending invitation: the link stops working at once (token hash cleared, state
  * REVOKED) and the in-app notice disappears. Only accepted members of the application may do it.
  */
+/**
+ * The open invitation a member of the application could withdraw (for the confirmation page that
+ * names it before anything changes); the same scope as revokeInvitation.
+ */
+export async function findRevocableInvitation(
+  user: SessionUser,
+  applicationId: string,
+  memberId: string,
+): Promise<{ ok: true; email: string; role: MemberRole } | { ok: false; message: string }> {
+  const refused = {
+    ok: false,
+    message: "Sie dürfen Einladungen zu diesem Antrag nicht zurückziehen.",
+  } as const;
+  if (!isUuid(applicationId) || !isUuid(memberId) || !can(user, "invite:member:own")) return refused;
+  const m = await db().applicationMember.findFirst({
+    where: {
+      id: memberId,
+      application: {
+        AND: [
+          { id: applicationId },
+          applicantScope(user.id),
+          { members: { some: { userId: user.id, invitationState: "ACCEPTED" } } },
+        ],
+      },
+    },
+    select: { email: true, role: true, invitationState: true },
+  });
+  if (!m) return refused;
+  if (m.invitationState !== "PENDING") {
+    return {
+      ok: false,
+      message: "Diese Einladung ist nicht mehr offen (bereits angenommen oder zurückgezogen).",
+    };
+  }
+  return { ok: true, email: m.email, role: m.role };
+}
+
 export async function revokeInvitation(
   user: SessionUser,
   applicationId: string,

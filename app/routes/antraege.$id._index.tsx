@@ -85,6 +85,13 @@ export default function ApplicationPage() {
           </p>
         </Alert>
       ) : null}
+      {data.justWithdrawn ? (
+        <Alert tone="success" title="Antrag zurückgenommen" announce>
+          <p className="kern-body" data-testid="withdrawn-message">
+            Der Antrag ist zurückgenommen; das Verfahren ist beendet. Die Bauaufsicht wurde benachrichtigt.
+          </p>
+        </Alert>
+      ) : null}
       {data.partiesMessage ? (
         <Alert tone="success" title="Erledigt" announce>
           <p className="kern-body" data-testid="parties-message">

@@ -182,6 +182,13 @@ describe("Bescheid route", () => {
     const decide = new FormData();
     decide.set("intent", "decide");
     expect((await post(foreignClerk, id, decide)).status).toBe(404);
+    // Irreversible: a bare post only leads to the confirmation page (issue 14 item 6).
+    expect(await post(clerk, id, decide)).toMatchObject({
+      status: 302,
+      location: `/behoerde/faelle/${id}/bescheid?erlassen=bestaetigen`,
+    });
+    expect((await db().application.findUniqueOrThrow({ where: { id } })).status).not.toBe("DECIDED");
+    decide.set("bestaetigt", "ja");
     expect(await post(clerk, id, decide)).toMatchObject({
       status: 302,
       location: `/behoerde/faelle/${id}/bescheid?erlassen=ok`,
@@ -213,6 +220,7 @@ describe("Bescheid route with four-eyes", () => {
 
     const decide = new FormData();
     decide.set("intent", "decide");
+    decide.set("bestaetigt", "ja");
     expect(((await post(a, id, decide)).data as { message: string }).message).toContain("Vier-Augen-Prinzip");
 
     const submitted = await post(

@@ -77,17 +77,32 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     const data = (await get(d.clerk, app.id)).data as LoaderData;
     const fields = formFields(data);
 
-    expect((await post(other.clerk, app.id, [["intent", "start"], ...fields])).status).toBe(404);
+    expect(
+      (await post(other.clerk, app.id, [["intent", "start"], ["bestaetigt", "ja"], ...fields])).status,
+    ).toBe(404);
     expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
 
-    const started = await post(d.clerk, app.id, [["intent", "start"], ...fields]);
+    // Irreversible: the first post shows the confirmation page and starts nothing; "Zurück" returns
+    // the filled rows; only the confirmed post starts (issue 14 item 6).
+    const ask = await post(d.clerk, app.id, [["intent", "start"], ...fields]);
+    const confirm = (
+      ask.data as { confirmStart: { fields: [string, string][]; agencies: { agency: string }[] } }
+    ).confirmStart;
+    expect(confirm.agencies.map((a) => a.agency)).toHaveLength(4);
+    expect(confirm.fields).toEqual(expect.arrayContaining([["intent", "start"], ...fields]));
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+    const back = await post(d.clerk, app.id, [...confirm.fields, ["bestaetigt", "nein"]]);
+    expect((back.data as { rows: unknown[]; confirmStart?: unknown }).rows).toHaveLength(4);
+    expect((back.data as { confirmStart?: unknown }).confirmStart).toBeUndefined();
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+    const started = await post(d.clerk, app.id, [...confirm.fields, ["bestaetigt", "ja"]]);
     expect(started.status).toBe(302);
     expect(started.response?.headers.get("Location")).toBe(
       `/behoerde/faelle/${app.id}/beteiligung?ok=gestartet`,
     );
     expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(4);
 
-    const again = await post(d.clerk, app.id, [["intent", "start"], ...fields]);
+    const again = await post(d.clerk, app.id, [["intent", "start"], ["bestaetigt", "ja"], ...fields]);
     expect(again.status).toBe(200);
     const result = again.data as { message: string; rows: { agencyId: string; question: string }[] };
     expect(result.message).toMatch(/bereits beteiligt/);
@@ -129,7 +144,7 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     const bad = fields.map(([k, v]): [string, string] =>
       k === "rows[1].deadline" ? [k, "2020-01-01"] : [k, v],
     );
-    const refused = await post(d.clerk, app.id, [["intent", "start"], ...bad]);
+    const refused = await post(d.clerk, app.id, [["intent", "start"], ["bestaetigt", "ja"], ...bad]);
     const r = refused.data as { message: string; rows: { deadline: string }[] };
     expect(r.message).toMatch(/Frist/);
     expect(r.rows[1]?.deadline).toBe("2020-01-01");
@@ -143,7 +158,9 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
       data,
       data.proposal.suggestions.filter((s) => s.suggestion.key === "BRANDSCHUTZ"),
     );
-    expect((await post(d.clerk, app.id, [["intent", "start"], ...fields])).status).toBe(302);
+    expect((await post(d.clerk, app.id, [["intent", "start"], ["bestaetigt", "ja"], ...fields])).status).toBe(
+      302,
+    );
     const p = await db().participation.findFirstOrThrow({
       where: { applicationId: app.id },
       select: { id: true, deadline: true },
@@ -181,7 +198,26 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     });
     expect(after.deadline.toISOString()).toBe(ext.requestedDeadline.toISOString());
 
-    const closed = await post(d.clerk, app.id, [["intent", "close"]]);
+    // A bare post only leads to the confirmation page; the page names who has not answered.
+    const bare = await post(d.clerk, app.id, [["intent", "close"]]);
+    expect(bare).toMatchObject({
+      status: 302,
+      location: `/behoerde/faelle/${app.id}/beteiligung?bestaetigen=abschliessen`,
+    });
+    const confirmPage = await loadRoute(
+      loader,
+      d.clerk,
+      `/behoerde/faelle/${app.id}/beteiligung?bestaetigen=abschliessen`,
+      { id: app.id },
+    );
+    expect((confirmPage.data as LoaderData).confirmClose).toBe(true);
+    expect(
+      await db().participation.count({ where: { applicationId: app.id, closedAt: { not: null } } }),
+    ).toBe(0);
+    const closed = await post(d.clerk, app.id, [
+      ["intent", "close"],
+      ["bestaetigt", "ja"],
+    ]);
     expect(closed.response?.headers.get("Location")).toContain("ok=abgeschlossen");
     const board = ((await get(d.clerk, app.id)).data as LoaderData).board;
     expect(board.every((b) => b.closedAt !== null)).toBe(true);
@@ -223,7 +259,12 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
       where: { document: { applicationId: app.id, typeCode: "2501" } },
       select: { id: true },
     });
-    const refused = await post(d.clerk, app.id, [["intent", "start"], ...fields, ["rows[0].docs", stat.id]]);
+    const refused = await post(d.clerk, app.id, [
+      ["intent", "start"],
+      ["bestaetigt", "ja"],
+      ...fields,
+      ["rows[0].docs", stat.id],
+    ]);
     expect((refused.data as { message: string }).message).toContain("Erhebungsbogen");
     expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
   });
@@ -231,7 +272,9 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
   it("a refused Einvernehmen: 'Ablehnung vorschlagen' and 'Einvernehmen ersetzen' as plain posts", async () => {
     const app = await createCompleteCase(d);
     const data = (await get(d.clerk, app.id)).data as LoaderData;
-    expect((await post(d.clerk, app.id, [["intent", "start"], ...formFields(data)])).status).toBe(302);
+    expect(
+      (await post(d.clerk, app.id, [["intent", "start"], ["bestaetigt", "ja"], ...formFields(data)])).status,
+    ).toBe(302);
     await db().participation.updateMany({ where: { applicationId: app.id }, data: { status: "SENT" } });
     const gemeinde = await db().participation.findFirstOrThrow({
       where: { applicationId: app.id, kind: "MUNICIPAL_CONSENT" },

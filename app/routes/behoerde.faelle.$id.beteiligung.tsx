@@ -7,12 +7,14 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { ConfirmAction, carriedFields, isCancelled, isConfirmed } from "~/components/confirm-action";
 import { IntentButton } from "~/components/intent-button";
 import { ConsentRefusalActions } from "~/components/participation/consent-refusal";
 import { applyDocsIntent, readRows, rowFor, StartForm } from "~/components/participation/start-form";
 import { StatusBadge } from "~/components/status";
 import { berlinDate } from "~/domain/deadlines";
 import { formatDate } from "~/domain/format";
+import { PARTICIPATION_KIND_LABELS } from "~/domain/participation";
 import { conditionKindLabel } from "~/domain/statements";
 import { isUuid } from "~/models/application.server";
 import { getCaseHeaderForClerk } from "~/models/case-file.server";
@@ -53,7 +55,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   if (!proposal || !board) notFound(NOT_FOUND);
   const url = new URL(request.url);
-  return { proposal, board, today: berlinDate(new Date()), notice: url.searchParams.get("ok") };
+  return {
+    proposal,
+    board,
+    today: berlinDate(new Date()),
+    notice: url.searchParams.get("ok"),
+    // "Beteiligung abschließen" is irreversible: its confirmation page (issue 14 item 6).
+    confirmClose: url.searchParams.get("bestaetigen") === "abschliessen" && board.some((b) => !b.closedAt),
+  };
+}
+
+/** What the confirmation page of "Beteiligung starten" lists: one line per chosen agency. */
+function startSummary(rows: ReturnType<typeof readRows>, proposal: ParticipationProposal) {
+  const names = new Map<string, string>();
+  for (const a of proposal.agencies) names.set(a.id, a.name);
+  for (const s of proposal.suggestions) if (s.agency) names.set(s.agency.id, s.agency.name);
+  return rows
+    .filter((r) => r.keep)
+    .map((r) => ({
+      agency: names.get(r.agencyId) ?? "Unbekannte Stelle",
+      kindLabel: PARTICIPATION_KIND_LABELS[r.kind] ?? r.kind,
+      deadline: r.deadline,
+      documentCount: r.documentVersionIds.length,
+      consequence: proposal.consequences[r.kind] ?? "",
+    }));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -84,6 +109,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return { rows, message: null, boardMessage: null };
     }
     const chosen = rows.filter((r) => r.keep);
+    // Irreversible (the documents go out, deadlines start): the first post shows the confirmation
+    // page with everything typed carried along; "Zurück" returns to the filled form.
+    if (isCancelled(form)) return { rows, message: null, boardMessage: null };
+    if (!isConfirmed(form)) {
+      if (chosen.length === 0) {
+        return {
+          rows,
+          message: "Bitte wählen Sie mindestens eine Stelle aus, die beteiligt werden soll.",
+          boardMessage: null,
+        };
+      }
+      const proposal = await getParticipationProposal(user, id);
+      if (!proposal) notFound(NOT_FOUND);
+      return {
+        rows,
+        message: null,
+        boardMessage: null,
+        confirmStart: { fields: carriedFields(form), agencies: startSummary(rows, proposal) },
+      };
+    }
     const result = await startParticipation(
       user,
       id,
@@ -126,6 +171,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return back("ersetzt");
   }
   if (intent === "close") {
+    // Irreversible: a bare post is sent to the confirmation page first.
+    if (!isConfirmed(form)) throw redirect(`/behoerde/faelle/${id}/beteiligung?bestaetigen=abschliessen`);
     const result = await closeParticipation(user, id);
     if (!result.ok) return { rows: null, message: null, boardMessage: result.message };
     return back("abgeschlossen");
@@ -145,11 +192,66 @@ const NOTICES: Record<string, string> = {
 };
 
 export default function ParticipationPage() {
-  const { proposal, board, today, notice } = useLoaderData<typeof loader>();
+  const { proposal, board, today, notice, confirmClose } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const app = proposal.application;
   const anyOpen = board.some((b) => !b.closedAt);
+  const lead = `${app.title || "Antrag ohne Titel"}, Aktenzeichen ${app.fileNumber ?? "–"}`;
+
+  const confirmStart = actionData && "confirmStart" in actionData ? actionData.confirmStart : null;
+  if (confirmStart) {
+    return (
+      <>
+        <PageHeader title="Beteiligung starten?" lead={lead} />
+        <ConfirmAction
+          title="Bitte bestätigen Sie den Start der Beteiligung"
+          intro="Eine gestartete Beteiligung kann nicht zurückgenommen werden."
+          consequences={[
+            `${confirmStart.agencies.length === 1 ? "Eine Stelle erhält" : `${confirmStart.agencies.length} Stellen erhalten`} ein Beteiligungspaket mit den ausgewählten Unterlagen und wird benachrichtigt; die Freigabe der Unterlagen lässt sich nicht zurückholen.`,
+            "Die Fristen laufen ab heute; was bei Schweigen bis zum Fristende gilt, steht bei jeder Stelle.",
+            "Der Fall wechselt in den Status „Beteiligung“.",
+          ]}
+          confirmLabel="Ja, Beteiligung jetzt starten"
+          fields={confirmStart.fields}
+          cancel={{ post: true, label: "Zurück zur Auswahl" }}
+        >
+          <ul className="kern-list" data-testid="confirm-agencies">
+            {confirmStart.agencies.map((a) => (
+              <li key={`${a.agency}-${a.deadline}`}>
+                {a.agency} – {a.kindLabel}, Frist bis {formatDate(a.deadline)}, {a.documentCount}{" "}
+                {a.documentCount === 1 ? "Unterlage" : "Unterlagen"}
+                {a.consequence ? `. ${a.consequence}` : ""}
+              </li>
+            ))}
+          </ul>
+        </ConfirmAction>
+      </>
+    );
+  }
+  if (confirmClose) {
+    const open = board.filter((b) => !b.closedAt);
+    const waiting = open.filter((b) => !b.statement && b.status !== "DEEMED_CONSENT");
+    return (
+      <>
+        <PageHeader title="Beteiligung abschließen?" lead={lead} />
+        <ConfirmAction
+          title="Bitte bestätigen Sie den Abschluss der Beteiligung"
+          intro="Der Abschluss kann nicht rückgängig gemacht werden."
+          consequences={[
+            "Die beteiligten Stellen können die Unterlagen des Falls nicht mehr öffnen und keine Stellungnahme mehr abgeben; ihre Stellungnahmen und Pakete bleiben erhalten.",
+            "Der Fall geht in die Entscheidung; eine neue Beteiligung in dieser Runde ist nicht mehr möglich.",
+            waiting.length > 0
+              ? `Noch ohne Antwort: ${waiting.map((b) => b.agencyName).join(", ")}.`
+              : "Alle Stellen haben geantwortet oder ihre Frist ist mit Fiktion abgelaufen.",
+          ]}
+          confirmLabel="Ja, Beteiligung jetzt abschließen"
+          fields={[["intent", "close"]]}
+          cancel={{ href: `/behoerde/faelle/${app.id}/beteiligung`, label: "Abbrechen" }}
+        />
+      </>
+    );
+  }
 
   return (
     <>
@@ -158,10 +260,7 @@ export default function ParticipationPage() {
           Zurück zum Fall
         </Link>
       </p>
-      <PageHeader
-        title="Beteiligung"
-        lead={`${app.title || "Antrag ohne Titel"}, Aktenzeichen ${app.fileNumber ?? "–"}`}
-      />
+      <PageHeader title="Beteiligung" lead={lead} />
       <p className="kern-body">
         Status: <StatusBadge status={app.status} />
       </p>
@@ -349,7 +448,7 @@ export default function ParticipationPage() {
                 Falls mehr öffnen.
               </p>
               <IntentButton intent="close" variant="secondary" disabled={busy}>
-                Beteiligung abschließen
+                Beteiligung abschließen …
               </IntentButton>
             </Form>
           ) : (

@@ -175,7 +175,28 @@ describe("/beteiligung/$id (actions)", () => {
     const pdf = await readFile(path.join(FIXTURES, "brandschutznachweis.pdf"));
     form.append("attachments", new File([pdf], "Nachweis.pdf", { type: "application/pdf" }));
     form.set("intent", "submit-statement");
-    const r = await post(a.agencyUser, a.participation.id, form);
+    // Irreversible: the first post answers with the confirmation page (attachments are chosen
+    // there) and stores nothing; "Zurück" returns the filled form; the confirmed post submits.
+    const ask = await post(a.agencyUser, a.participation.id, form);
+    expect(ask.data).toMatchObject({
+      form: "confirm",
+      outcome: "CONSENT_WITH_CONDITIONS",
+      conditions: [{ kind: "AUFLAGE", text: "Rauchwarnmelder in allen Aufenthaltsräumen." }],
+    });
+    expect(await db().statement.count({ where: { participationId: a.participation.id } })).toBe(0);
+    const carried = (ask.data as { fields: [string, string][] }).fields;
+    const backForm = new FormData();
+    for (const [k, v] of carried) backForm.append(k, v);
+    backForm.set("bestaetigt", "nein");
+    expect((await post(a.agencyUser, a.participation.id, backForm)).data).toMatchObject({
+      form: "statement",
+      values: { reasons: "Keine Bedenken bei Einhaltung der Auflage." },
+    });
+    const confirmed = new FormData();
+    for (const [k, v] of carried) confirmed.append(k, v);
+    confirmed.append("attachments", new File([pdf], "Nachweis.pdf", { type: "application/pdf" }));
+    confirmed.set("bestaetigt", "ja");
+    const r = await post(a.agencyUser, a.participation.id, confirmed);
     expect(r.status).toBe(302);
     expect(r.response?.headers.get("Location")).toBe(
       `/beteiligung/${a.participation.id}?stellungnahme=abgegeben`,

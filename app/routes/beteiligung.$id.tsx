@@ -12,11 +12,13 @@ import {
   RequestSection,
   StatementSection,
 } from "~/components/agency/participation-sections";
-import { StatementForm } from "~/components/agency/statement-form";
+import { AttachmentsField, StatementForm } from "~/components/agency/statement-form";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
+import { ConfirmAction } from "~/components/confirm-action";
 import { formatDate } from "~/domain/format";
 import { consentNoun } from "~/domain/participation";
+import { conditionKindLabel, outcomeLabel } from "~/domain/statements";
 
 /**
  * An agency's participation (Beteiligung): the request, the project, the released documents and
@@ -43,6 +45,56 @@ export default function ParticipationPage() {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const s = p.summary;
+
+  if (actionData?.form === "confirm" && p.open) {
+    const consent = actionData.kind === "MUNICIPAL_CONSENT";
+    return (
+      <>
+        <PageHeader
+          title={consent ? "Entscheidung über das Einvernehmen abgeben?" : "Stellungnahme abgeben?"}
+          lead={`Bauantrag ${s.fileNumber} · ${s.projectTitle || "Bauvorhaben"} · an ${s.authorityName}`}
+        />
+        <ConfirmAction
+          title={
+            consent
+              ? "Bitte bestätigen Sie Ihre Entscheidung über das Einvernehmen"
+              : "Bitte bestätigen Sie Ihre Stellungnahme"
+          }
+          intro={`Ergebnis: ${outcomeLabel(actionData.kind, actionData.outcome)}.`}
+          consequences={[
+            `${consent ? "Die Entscheidung" : "Die Stellungnahme"} geht sofort an ${s.authorityName} und wird in der Akte des Falls vermerkt.`,
+            consent
+              ? "Sie kann danach nicht mehr geändert oder zurückgenommen werden; ein versagtes Einvernehmen kann nur die Bauaufsicht ersetzen."
+              : "Sie kann danach nicht mehr geändert oder zurückgenommen werden.",
+            "Die Bauaufsicht erhält dazu ein PDF mit Ihren Angaben und den Anlagen.",
+          ]}
+          confirmLabel={
+            consent ? "Ja, Entscheidung verbindlich abgeben" : "Ja, Stellungnahme verbindlich abgeben"
+          }
+          fields={actionData.fields}
+          encType="multipart/form-data"
+          formContent={<AttachmentsField maxUploadLabel={maxUploadLabel} />}
+          cancel={{ post: true, label: "Zurück zum Formular" }}
+        >
+          {actionData.conditions.length > 0 ? (
+            <ul className="kern-list" data-testid="confirm-conditions">
+              {actionData.conditions.map((c, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the posted order is the condition number
+                <li key={i}>
+                  {conditionKindLabel(c.kind)}: {c.text}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {actionData.reasons ? (
+            <p className="kern-body" data-testid="confirm-reasons">
+              Begründung: {actionData.reasons}
+            </p>
+          ) : null}
+        </ConfirmAction>
+      </>
+    );
+  }
 
   return (
     <>

@@ -1,4 +1,5 @@
 import type { useLoaderData } from "@remix-run/react";
+import type { StatementOutcomeCode } from "~/domain/statements";
 import type { ConditionInput } from "~/models/statement.server";
 import type { loadParticipationPage } from "./participation-page.server";
 
@@ -30,4 +31,15 @@ export type ExtensionActionData = {
   nonce: number;
 };
 
-export type ParticipationActionData = StatementActionData | ExtensionActionData;
+/** The confirmation page of a statement: what will be sent, the typed fields to carry. */
+export type StatementConfirmData = {
+  form: "confirm";
+  kind: string;
+  outcome: StatementOutcomeCode;
+  reasons: string;
+  conditions: { kind: string; text: string }[];
+  fields: [string, string][];
+  nonce: number;
+};
+
+export type ParticipationActionData = StatementActionData | ExtensionActionData | StatementConfirmData;

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { CONFIRM_FIELD } from "~/components/confirm-action";
 import { berlinDate } from "~/domain/deadlines";
 import { MAX_CONDITIONS } from "~/domain/statements";
 import { agencyParticipationExists, getParticipationForAgency } from "~/models/agency-portal.server";
@@ -8,6 +9,7 @@ import {
   readStatementForm,
   requestExtension,
   submitStatement,
+  validateStatement,
 } from "~/models/statement.server";
 import { env } from "~/utils/env.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
@@ -15,6 +17,7 @@ import type {
   ExtensionActionData,
   ParticipationActionData,
   StatementActionData,
+  StatementConfirmData,
   StatementValues,
 } from "./participation-page-types";
 
@@ -119,6 +122,44 @@ async function statementAction(
         filesDropped: true,
         nonce,
       } satisfies StatementActionData;
+    }
+    // Irreversible: the first post is checked and answered with the confirmation page (the
+    // attachments are chosen there); "Zurück" returns the filled form; only the confirmed post
+    // submits (issue 14 item 6).
+    if (form.fields[CONFIRM_FIELD] === "nein") {
+      return {
+        form: "statement",
+        values,
+        errors: {},
+        message: null,
+        filesDropped: false,
+        nonce,
+      } satisfies StatementActionData;
+    }
+    const participation =
+      form.fields[CONFIRM_FIELD] === "ja" ? null : await getParticipationForAgency(user, id);
+    // A closed or answered participation skips the confirmation: submitStatement names the refusal.
+    if (participation?.open) {
+      const checked = validateStatement(values, participation.kind);
+      if (!checked.ok) {
+        return {
+          form: "statement",
+          values,
+          errors: checked.errors,
+          message: "Bitte prüfen Sie die markierten Angaben.",
+          filesDropped: form.attachments.length > 0,
+          nonce,
+        } satisfies StatementActionData;
+      }
+      return {
+        form: "confirm",
+        kind: participation.kind,
+        outcome: checked.value.outcome,
+        reasons: checked.value.reasons,
+        conditions: checked.value.conditions.map((c) => ({ kind: c.kind, text: c.text })),
+        fields: Object.entries(form.fields).filter(([name]) => name !== CONFIRM_FIELD),
+        nonce,
+      } satisfies StatementConfirmData;
     }
     const r = await submitStatement(user, id, { ...values, attachments: form.attachments });
     if (r.ok) return redirect(`/beteiligung/${id}?stellungnahme=abgegeben`);

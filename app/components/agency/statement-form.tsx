@@ -41,7 +41,7 @@ export function StatementForm({
 }) {
   const consent = kind === "MUNICIPAL_CONSENT";
   const title = consent ? "Über das Einvernehmen entscheiden" : "Stellungnahme abgeben";
-  const submitLabel = consent ? "Entscheidung über das Einvernehmen abgeben" : "Stellungnahme abgeben";
+  const submitLabel = consent ? "Entscheidung über das Einvernehmen abgeben …" : "Stellungnahme abgeben …";
   const values = data?.values ?? { outcome: "", reasons: "", conditions: [] };
   const errors = data?.errors ?? {};
   const rows = values.conditions.length > 0 ? values.conditions : [{ kind: "", text: "", legalBasis: "" }];
@@ -101,12 +101,13 @@ export function StatementForm({
           errors={err("reasons")}
         />
 
-        <AttachmentsField error={errors.attachments} maxUploadLabel={maxUploadLabel} />
-
+        {errors.attachments ? <FieldError id="attachments" error={errors.attachments} /> : null}
         <p className="kern-body">
+          Auf der nächsten Seite prüfen Sie Ihre Angaben, fügen Anlagen hinzu (PDF, JPEG oder PNG, je bis{" "}
+          {maxUploadLabel}) und geben {consent ? "die Entscheidung" : "die Stellungnahme"} verbindlich ab.
           {consent
-            ? "Die Entscheidung über das Einvernehmen kann nicht mehr geändert werden."
-            : "Eine abgegebene Stellungnahme kann nicht mehr geändert werden."}
+            ? " Die Entscheidung über das Einvernehmen kann danach nicht mehr geändert werden."
+            : " Eine abgegebene Stellungnahme kann danach nicht mehr geändert werden."}
         </p>
         <div className="app-form-actions">
           <IntentButton intent="submit-statement" variant="primary" disabled={busy}>
@@ -201,8 +202,11 @@ function ConditionRows({
   );
 }
 
-/** The attachments input (several files); the browser does not keep the choice across answers. */
-function AttachmentsField({ error, maxUploadLabel }: { error?: string; maxUploadLabel: string }) {
+/**
+ * The attachments input (several files), on the confirmation page: the browser does not keep a
+ * file choice across answers, so files are chosen at the moment of sending.
+ */
+export function AttachmentsField({ error, maxUploadLabel }: { error?: string; maxUploadLabel: string }) {
   const errors = { attachments: error };
   return (
     <div className={`kern-form-input${errors.attachments ? " kern-form-input--error" : ""}`}>

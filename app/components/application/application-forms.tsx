@@ -1,4 +1,4 @@
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { SelectField } from "~/components/form-fields";
 import { TextField } from "~/components/text-field";
@@ -36,7 +36,7 @@ export function Members() {
                 <input type="hidden" name="memberId" value={m.id} />
                 <button type="submit" className="kern-btn kern-btn--tertiary" disabled={busy}>
                   <span className="kern-label">
-                    Einladung zurückziehen<span className="kern-sr-only"> ({m.email})</span>
+                    Einladung zurückziehen …<span className="kern-sr-only"> ({m.email})</span>
                   </span>
                 </button>
               </Form>
@@ -90,61 +90,20 @@ export function Members() {
 }
 
 export function Withdraw() {
-  const actionData = usePageActionData();
-  const busy = useNavigation().state === "submitting";
+  const { application } = useLoaderData<typeof loadApplicationPage>();
+  // Irreversible: its own page with a confirmation step (issue 14 item 6), also without JavaScript.
   return (
     <section className="app-section" aria-labelledby="ruecknahme">
       <h2 className="kern-heading-medium" id="ruecknahme">
         Antrag zurücknehmen
       </h2>
-      <details className="kern-accordion" open={Boolean(actionData?.withdrawError)}>
-        <summary className="kern-accordion__header">
-          <span className="kern-title">Antrag zurücknehmen …</span>
-        </summary>
-        <div className="kern-accordion__body">
-          <p className="kern-body">
-            Mit der Rücknahme endet das Verfahren. Die Bauaufsicht wird benachrichtigt. Das lässt sich nicht
-            rückgängig machen.
-          </p>
-          {actionData?.withdrawError ? (
-            <Alert tone="danger" title="Nicht zurückgenommen" announce>
-              <p className="kern-body" data-testid="withdraw-error">
-                {actionData.withdrawError}
-              </p>
-            </Alert>
-          ) : null}
-          <Form method="post">
-            <input type="hidden" name="intent" value="withdraw" />
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor="withdraw-reason">
-                Grund (optional)
-              </label>
-              <textarea
-                id="withdraw-reason"
-                name="reason"
-                className="kern-form-input__input"
-                rows={2}
-                maxLength={2000}
-              />
-            </div>
-            <div className="kern-form-check">
-              <input
-                className="kern-form-check__input"
-                type="checkbox"
-                id="withdraw-confirm"
-                name="confirm"
-                required
-              />
-              <label className="kern-label" htmlFor="withdraw-confirm">
-                Ja, ich nehme den Antrag verbindlich zurück.
-              </label>
-            </div>
-            <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
-              <span className="kern-label">Antrag zurücknehmen</span>
-            </button>
-          </Form>
-        </div>
-      </details>
+      <p className="kern-body">
+        Mit der Rücknahme endet das Verfahren. Die Bauaufsicht wird benachrichtigt. Das lässt sich nicht
+        rückgängig machen.
+      </p>
+      <Link className="kern-btn kern-btn--secondary" to={`/antraege/${application.id}/zuruecknehmen`}>
+        <span className="kern-label">Antrag zurücknehmen …</span>
+      </Link>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { toCompletenessBase } from "~/components/completeness-panel";
+import { isConfirmed } from "~/components/confirm-action";
 import { eventDetail, eventLabel } from "~/components/status";
 import { openItemsOf } from "~/domain/completeness/open-items";
 import { documentTypeLabel } from "~/domain/document-types";
@@ -91,6 +92,7 @@ export async function loadApplicationPage({ request, params }: LoaderFunctionArg
       ? { deadline: openRequest.deadline, items: openRequest.items.length, sentAt: openRequest.sentAt }
       : null,
     justAnswered: url.searchParams.get("nachgereicht") === "1",
+    justWithdrawn: url.searchParams.get("zurueckgenommen") === "1" && view.status === "WITHDRAWN",
     comments,
     me: { id: user.id, role: view.myRole },
     members: view.members.map((m) => ({
@@ -164,14 +166,9 @@ export async function applicationPageAction({ request, params }: ActionFunctionA
   const commented = await commentAction(user, params.id ?? "", form);
   if (commented) return commented;
   if (form.get("intent") === "withdraw") {
-    if (form.get("confirm") !== "on") {
-      return {
-        invited: null,
-        error: null,
-        values: null,
-        withdrawError: "Bitte bestätigen Sie die Rücknahme.",
-      };
-    }
+    // Irreversible: only from the confirmation page (antraege.$id.zuruecknehmen.tsx); a bare post
+    // is sent there first.
+    if (!isConfirmed(form)) throw redirect(`/antraege/${params.id ?? ""}/zuruecknehmen`);
     const result = await withdrawApplication(user, params.id ?? "", {
       reason: String(form.get("reason") ?? ""),
     });

@@ -97,7 +97,7 @@ export function BekanntgabeSection({ data }: { data: ClerkPartiesData }) {
             />
             <TextField id="post-note" name="note" label="Vermerk (optional)" type="text" maxLength={1000} />
             <button type="submit" className="kern-btn kern-btn--secondary">
-              <span className="kern-label">Zustellung erfassen</span>
+              <span className="kern-label">Zustellung erfassen …</span>
             </button>
           </Form>
         </details>

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { isConfirmed } from "~/components/confirm-action";
 import { isUuid } from "~/models/application.server";
 import {
   approve,
@@ -112,6 +113,9 @@ export async function decisionPageAction({
     return redirect(`${here}?freigegeben=1`);
   }
   if (intent === "decide") {
+    // Irreversible: only the confirmation page's button (bestaetigt=ja) decides; a bare post is
+    // sent to that page first (issue 14 item 6).
+    if (!isConfirmed(form)) return redirect(`${here}?erlassen=bestaetigen`);
     const r = await decide(user, decision.id, {
       confirmOpenParticipations: form.get("confirmOpenParticipations") === "on",
     });

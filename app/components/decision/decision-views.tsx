@@ -1,5 +1,6 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
+import { CONFIRM_FIELD } from "~/components/confirm-action";
 import { DescriptionList } from "~/components/description-list";
 import { decisionKindLabel, TO_BE_WRITTEN } from "~/domain/decision";
 import { formatDate, formatDateTime, isoString } from "~/domain/format";
@@ -98,7 +99,13 @@ export function ConfirmDecide({ data, decision: d }: { data: Loaded; decision: L
           </div>
         ) : null}
         <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
-          <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
+          <button
+            type="submit"
+            name={CONFIRM_FIELD}
+            value="ja"
+            className="kern-btn kern-btn--primary"
+            disabled={busy}
+          >
             <span className="kern-label">Jetzt verbindlich erlassen</span>
           </button>
           <Link className="kern-btn kern-btn--secondary" to={`/behoerde/faelle/${c.id}/bescheid`}>

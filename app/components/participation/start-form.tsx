@@ -373,7 +373,7 @@ export function StartForm({
         ) : null}
         <p className="kern-body">
           <IntentButton intent="start" variant="primary" disabled={busy || rows.every((r) => !r.keep)}>
-            Beteiligung starten
+            Beteiligung starten …
           </IntentButton>
         </p>
       </section>
