@@ -122,12 +122,14 @@ test.describe("Fachstelle: Beteiligung beantworten", () => {
     await row2.getByLabel("Art").selectOption("HINWEIS");
     await row2.getByLabel("Text").fill("Die Feuerwehrzufahrt ist freizuhalten.");
     await formAfter.getByLabel("Begründung").fill("Keine Bedenken bei Einhaltung der Auflage.");
-    await formAfter
-      .getByLabel("Anlagen (optional)")
-      .setInputFiles(path.join(FIXTURES, "brandschutznachweis.pdf"));
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, "agency-statement-form.png"), fullPage: true });
     await formAfter.getByRole("button", { name: "Stellungnahme abgeben" }).click();
+    // Irreversible: the confirmation page shows what goes out; the attachments are chosen there.
+    await expect(page.getByTestId("confirm-conditions")).toContainText(AUFLAGE);
+    await page.getByLabel("Anlagen (optional)").setInputFiles(path.join(FIXTURES, "brandschutznachweis.pdf"));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Ja, Stellungnahme verbindlich abgeben" }).click();
 
     await expect(page.getByText("Stellungnahme abgegeben", { exact: true })).toBeVisible();
     const statement = page.getByRole("region", { name: "Ihre Stellungnahme" });

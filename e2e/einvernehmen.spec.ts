@@ -72,6 +72,7 @@ async function startParticipation(clerk: Page, id: string, { checkDocuments = fa
   await expect(natur.getByTestId("row-consequence")).toContainText("nicht fristgerecht");
   if (checkDocuments) await checkDocumentChoice(clerk);
   await clerk.getByRole("button", { name: "Beteiligung starten" }).click();
+  await clerk.getByRole("button", { name: "Ja, Beteiligung jetzt starten" }).click();
   await expect(clerk.getByTestId("participation-notice")).toContainText("gestartet");
   await expect(async () => {
     await clerk.reload();
@@ -190,6 +191,9 @@ test.describe("Einvernehmen der Gemeinde und Schweigen je Art der Beteiligung", 
       .check();
     await gemeinde.getByLabel("Begründung", { exact: true }).fill("Das Vorhaben fügt sich ein.");
     await gemeinde.getByRole("button", { name: "Entscheidung über das Einvernehmen abgeben" }).last().click();
+    // Irreversible: the confirmation page names the consequence; only its button records.
+    await expect(gemeinde.getByTestId("confirm-consequences")).toContainText("nicht mehr geändert");
+    await gemeinde.getByRole("button", { name: "Ja, Entscheidung verbindlich abgeben" }).click();
     await expect(gemeinde.getByText("Einvernehmen erteilt").first()).toBeVisible();
     await gemeinde.screenshot({ path: path.join(ARTIFACTS, "einvernehmen-erteilt.png"), fullPage: true });
 

@@ -132,6 +132,7 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
     await expect(denkmalRow).toHaveCount(1);
     await expect(denkmalRow.getByRole("checkbox", { name: `${AGENCY_NAME} beteiligen` })).toBeChecked();
     await clerk.getByRole("button", { name: "Beteiligung starten" }).click();
+    await clerk.getByRole("button", { name: "Ja, Beteiligung jetzt starten" }).click();
     await expect(clerk.getByTestId("participation-board")).toContainText(AGENCY_NAME);
 
     // --- Agency: the routed request appears once the worker sent the package; answer with an Auflage.
@@ -151,6 +152,7 @@ test.describe("Der ganze Weg: Antrag, Nachforderung, Beteiligung, Bescheid", () 
       .getByLabel("Begründung")
       .fill("Das Vorhaben liegt in der Umgebung eines Baudenkmals.");
     await statementForm.getByRole("button", { name: "Stellungnahme abgeben" }).click();
+    await agency.getByRole("button", { name: "Ja, Stellungnahme verbindlich abgeben" }).click();
     await expect(agency.getByText("Stellungnahme abgegeben", { exact: true })).toBeVisible();
 
     // --- Clerk: the draft has the Auflage with its source; decide.

@@ -98,6 +98,9 @@ test.describe("Beteiligung (Sternverfahren)", () => {
     expect(await seriousViolations(clerk)).toEqual([]);
     await clerk.screenshot({ path: path.join(ARTIFACTS, "participation-form.png"), fullPage: true });
     await clerk.getByRole("button", { name: "Beteiligung starten" }).click();
+    // Irreversible: the confirmation page names the agencies and deadlines first (issue 14 item 6).
+    await expect(clerk.getByTestId("confirm-agencies")).toBeVisible();
+    await clerk.getByRole("button", { name: "Ja, Beteiligung jetzt starten" }).click();
     await expect(clerk.getByTestId("participation-notice")).toContainText("gestartet");
 
     // The worker renders and routes the packages: every row ends up with its package.
@@ -168,6 +171,7 @@ test.describe("Beteiligung (Sternverfahren)", () => {
       .getByLabel("Begründung", { exact: true })
       .fill("Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig.");
     await gemeinde.getByRole("button", { name: "Entscheidung über das Einvernehmen abgeben" }).last().click();
+    await gemeinde.getByRole("button", { name: "Ja, Entscheidung verbindlich abgeben" }).click();
     await expect(gemeinde.getByText("Einvernehmen erteilt").first()).toBeVisible();
     await gemeinde.screenshot({
       path: path.join(ARTIFACTS, "participation-gemeinde-answered.png"),

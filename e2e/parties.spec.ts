@@ -118,6 +118,8 @@ test.describe("Beteiligte und Bekanntgabe", () => {
       .filter({ hasText: other })
       .getByRole("button", { name: /Einladung zurückziehen/ })
       .click();
+    await expect(architect.getByTestId("confirm-page")).toContainText(other);
+    await architect.getByRole("button", { name: "Ja, Einladung zurückziehen" }).click();
     await expect(architect.getByTestId("parties-message")).toContainText("zurückgezogen");
     await expect(architect.getByTestId("members")).not.toContainText(other);
     await visitor.goto(link as string);
