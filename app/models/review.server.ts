@@ -92,21 +92,50 @@ function lockReviewCase(tx: Tx, authorityId: string, applicationId: string) {
   return lockCase(tx, authorityId, applicationId, reviewCaseSelect);
 }
 
+/**
+ * Who issues a review command: a clerk of the authority, or an API client of it (issue 16, status
+ * commands of /api/v1). An API client has no user: the event's actor is empty and its payload
+ * names the client, so the case history shows who it was.
+ */
+export interface ReviewIssuer {
+  authorityId: string;
+  userId: string | null;
+  apiClient?: { id: string; name: string };
+}
+
+function issuerPayload(issuer: ReviewIssuer) {
+  return issuer.apiClient ? { apiClient: issuer.apiClient } : {};
+}
+
 /** SUBMITTED -> IN_REVIEW (idempotent for a case already in review). Throws 404 outside the clerk's authority. */
 export async function startReview(clerk: SessionUser, applicationId: string): Promise<void> {
   const authorityId = reviewerAuthority(clerk);
   if (!authorityId || !isUuid(applicationId)) notFound(NOT_FOUND);
-  await db().$transaction(async (tx) => {
-    const app = await lockReviewCase(tx, authorityId, applicationId);
-    if (!app) notFound(NOT_FOUND);
-    if (app.status !== "SUBMITTED") return;
+  const result = await startReviewAs({ authorityId, userId: clerk.id }, applicationId);
+  if (result === "not-found") notFound(NOT_FOUND);
+}
+
+/**
+ * startReview for any issuer: "started", "unchanged" (the case was not SUBMITTED; nothing
+ * written) or "not-found" (not a case of the issuer's authority).
+ */
+export async function startReviewAs(
+  issuer: ReviewIssuer,
+  applicationId: string,
+): Promise<"started" | "unchanged" | "not-found"> {
+  if (!isUuid(applicationId)) return "not-found";
+  return db().$transaction(async (tx) => {
+    const app = await lockReviewCase(tx, issuer.authorityId, applicationId);
+    if (!app) return "not-found" as const;
+    if (app.status !== "SUBMITTED") return "unchanged" as const;
     await transitionApplication(tx, {
       applicationId: app.id,
       command: "startReview",
       from: app.status,
-      actor: { kind: "authority", id: clerk.id },
-      payload: {},
+      actor: { kind: "authority", id: issuer.userId },
+      payload: issuerPayload(issuer),
     });
+    return "started" as const;
   });
 }
 
@@ -225,7 +254,10 @@ export async function baselineOf(
 }
 
 class Refused extends Error {
-  constructor(readonly userMessage: string) {
+  constructor(
+    readonly userMessage: string,
+    readonly notFound = false,
+  ) {
     super(userMessage);
   }
 }
@@ -351,13 +383,28 @@ export async function confirmComplete(
   clerk: SessionUser,
   applicationId: string,
   { now = new Date() }: { now?: Date } = {},
-): Promise<{ ok: true; decisionDueAt: Date | null } | { ok: false; message: string }> {
+): Promise<ConfirmCompleteResult> {
   const authorityId = reviewerAuthority(clerk);
-  if (!authorityId || !isUuid(applicationId)) return { ok: false, message: NOT_FOUND };
+  if (!authorityId) return { ok: false, message: NOT_FOUND, notFound: true };
+  return confirmCompleteAs({ authorityId, userId: clerk.id }, applicationId, { now });
+}
+
+export type ConfirmCompleteResult =
+  | { ok: true; decisionDueAt: Date | null }
+  | { ok: false; message: string; notFound?: boolean };
+
+/** confirmComplete for any issuer (clerk or API client of the authority). */
+export async function confirmCompleteAs(
+  issuer: ReviewIssuer,
+  applicationId: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<ConfirmCompleteResult> {
+  const authorityId = issuer.authorityId;
+  if (!isUuid(applicationId)) return { ok: false, message: NOT_FOUND, notFound: true };
   try {
     return await db().$transaction(async (tx) => {
       const app = await lockReviewCase(tx, authorityId, applicationId);
-      if (!app) throw new Refused(NOT_FOUND);
+      if (!app) throw new Refused(NOT_FOUND, true);
       if (app.status === "INCOMPLETE") {
         throw new Refused(
           "Es ist noch eine Nachforderung offen. Warten Sie die Antwort ab oder schließen Sie sie.",
@@ -374,13 +421,14 @@ export async function confirmComplete(
         applicationId: app.id,
         command: "confirmComplete",
         from: app.status,
-        actor: { kind: "authority", id: clerk.id },
+        actor: { kind: "authority", id: issuer.userId },
         set: { completeAt: now, decisionDueAt },
         payload: {
           completeAt: now.toISOString(),
           decisionDueAt: decisionDueAt?.toISOString() ?? null,
           legalBasis: deadline?.legalBasis ?? null,
           fiction: deadline?.fiction ?? false,
+          ...issuerPayload(issuer),
         },
         notify: { details: { decisionDueAt: decisionDueAt?.toISOString() ?? null } },
         jobs: [
@@ -394,7 +442,7 @@ export async function confirmComplete(
       return { ok: true as const, decisionDueAt };
     });
   } catch (err) {
-    if (err instanceof Refused) return { ok: false, message: err.userMessage };
+    if (err instanceof Refused) return { ok: false, message: err.userMessage, notFound: err.notFound };
     throw err;
   }
 }

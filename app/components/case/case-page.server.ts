@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { apiClientActorLabel } from "~/api/actor";
 import { isConfirmed } from "~/components/confirm-action";
 import { daysLeft, daysLeftLabel } from "~/domain/deadlines";
 import { documentTypeLabel } from "~/domain/document-types";
@@ -139,7 +140,7 @@ export async function loadCasePage({ request, params }: LoaderFunctionArgs) {
       type: e.type,
       payload: e.payload,
       createdAt: e.createdAt,
-      actor: e.actor?.displayName ?? "System",
+      actor: e.actor?.displayName ?? apiClientActorLabel(e.payload) ?? "System",
     })),
     clerks,
     comments,
