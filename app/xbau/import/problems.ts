@@ -23,6 +23,8 @@ export class IntakeRefused extends Error {
       | "content"
       | "authority"
       | "attachments"
+      /** The delivery container (ZIP) broke a limit or a rule. */
+      | "delivery"
       /** 0202: no case of this authority matches the bezug. */
       | "case"
       /** 0202: the case is in a state that accepts no changes (decided, withdrawn). */
