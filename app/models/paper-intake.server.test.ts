@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -198,6 +199,19 @@ describe("registerPaperApplication", () => {
       select: { kind: true },
     });
     expect(generated.map((g) => g.kind).sort()).toEqual(["RECEIPT", "XBAU_0200"]);
+    const receipt = await db().generatedDocument.findFirstOrThrow({
+      where: { applicationId: result.applicationId, kind: "RECEIPT" },
+      select: { storageKey: true },
+    });
+    const chunks: Buffer[] = [];
+    for await (const c of await storage.getStream(receipt.storageKey)) chunks.push(c as Buffer);
+    const text = execFileSync("pdftotext", ["-layout", "-", "-"], { input: Buffer.concat(chunks) }).toString(
+      "utf8",
+    );
+    const [y, m, d] = receivedOn.split("-");
+    expect(text).toContain(`${d}.${m}.${y}`);
+    expect(text).toContain("auf Papier eingegangen, von der Behörde erfasst");
+    expect(text).not.toContain("elektronisch über das Portal");
 
     const view = await getOfflineIntake(clerk, result.applicationId);
     expect(view).toMatchObject({ channel: "PAPER", fileNumber: result.fileNumber, documents: 2 });

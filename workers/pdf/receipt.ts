@@ -75,6 +75,12 @@ export interface ReceiptData {
   openItems: ReceiptOpenItem[];
   /** Name of the member who submitted, if known. */
   submittedBy?: string | null;
+  /**
+   * Received on paper or by e-mail and registered by the authority (paper-intake.server.ts), e.g.
+   * "auf Papier eingegangen": the receipt shows the Eingangsdatum (a day, no time) and says so
+   * instead of "elektronisch über das Portal".
+   */
+  receivedHow?: string | null;
   /** Absolute link to the case in the portal (APP_URL/antraege/<id>). */
   caseUrl: string;
 }
@@ -314,14 +320,17 @@ function drawKeyPanel(cursor: PageCursor, { regular, bold }: Fonts, data: Receip
   }
   function drawReceived() {
     cursor.text("Eingegangen am", { x: col2, y: top - 15, font: regular, size: 8, color: COLORS.muted });
-    cursor.text(formatReceivedAt(data.receivedAt), {
+    cursor.text(data.receivedHow ? formatDate(data.receivedAt) : formatReceivedAt(data.receivedAt), {
       x: col2,
       y: top - 33,
       font: bold,
       size: 12.5,
       color: COLORS.text,
     });
-    cursor.text("Ortszeit (Europe/Berlin), elektronisch über das Portal", {
+    const how = data.receivedHow
+      ? `${data.receivedHow}, von der Behörde erfasst`
+      : "Ortszeit (Europe/Berlin), elektronisch über das Portal";
+    cursor.text(how, {
       x: col2,
       y: top - 49,
       font: regular,

@@ -60,6 +60,8 @@ const submittedApplicationSelect = {
   fileNumber: true,
   submittedAt: true,
   snapshot: true,
+  /** Paper or e-mail intake (the receipt says so); null = online. */
+  intakeChannel: true,
   authority: {
     select: {
       id: true,

@@ -1,3 +1,4 @@
+import { receivedPhrase } from "~/components/paper-intake/intake-channel";
 import {
   type Address,
   type ApplicationData,
@@ -138,7 +139,9 @@ export function receiptDataFromApplication(app: SubmittedApplication, appUrl?: s
     },
     documents,
     openItems,
-    submittedBy,
+    // A clerk who registered a paper application did not submit it: the receipt names the Eingangsart.
+    submittedBy: app.intakeChannel ? null : submittedBy,
+    receivedHow: app.intakeChannel ? receivedPhrase(app.intakeChannel) : null,
     caseUrl: caseUrl(app.id, appUrl),
   };
 }
