@@ -1,8 +1,9 @@
 import { UnrecoverableError } from "bullmq";
 import { APPLICATION_STATUS_LABELS } from "~/components/status";
-import { bauherrDisplayName } from "~/domain/application-data";
+import { bauherrDisplayName, PROCEDURE_TYPES, type ProcedureType } from "~/domain/application-data";
 import { caseEventLabel } from "~/domain/case-events";
 import { documentTypeLabel } from "~/domain/document-types";
+import { procedureTypeLabel, resolveProfile } from "~/domain/land-profiles";
 import type { ApplicationStatus, PrismaClient } from "~/generated/prisma/client";
 import { readApplicationData } from "~/models/draft.server";
 import { GENERATED_KIND_LABELS } from "~/models/generated-document.server";
@@ -81,7 +82,7 @@ export async function loadAkteContent(db: PrismaClient, applicationId: string, u
       decisionDueAt: true,
       nextDeadlineAt: true,
       withdrawnAt: true,
-      authority: { select: { id: true, name: true, addressLine: true, email: true } },
+      authority: { select: { id: true, name: true, addressLine: true, email: true, landProfile: true } },
       municipality: { select: { name: true } },
       assignedClerk: { select: { displayName: true } },
       members: {
@@ -327,6 +328,12 @@ function iso(d: Date | null | undefined): string | null {
   return d ? d.toISOString() : null;
 }
 
+/** "Vereinfachtes Baugenehmigungsverfahren (§ 63 LBauO M-V)" as the authority's Land profile names it. */
+export function procedureLabel(app: AkteContent): string {
+  if (!(PROCEDURE_TYPES as readonly string[]).includes(app.procedureType)) return app.procedureType;
+  return procedureTypeLabel(resolveProfile(app.authority.landProfile), app.procedureType as ProcedureType);
+}
+
 export function statusLabel(status: string): string {
   return APPLICATION_STATUS_LABELS[status as ApplicationStatus] ?? status;
 }
@@ -387,6 +394,7 @@ export function buildAkteJson(app: AkteContent, listed: ListedFile[], meta: Akte
       status: app.status,
       statusLabel: statusLabel(app.status),
       procedureType: app.procedureType,
+      procedureLabel: procedureLabel(app),
       municipality: app.municipality?.name ?? null,
       assignedClerk: app.assignedClerk?.displayName ?? null,
       createdAt: iso(app.createdAt),

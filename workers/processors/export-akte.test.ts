@@ -265,8 +265,14 @@ describe("documents.export-akte (the complete case file as one ZIP)", () => {
     await run("qpdf", ["--check", pdfPath]);
     const info = (await run("pdfinfo", [pdfPath])).stdout;
     expect(info).toMatch(new RegExp(`Title:\\s+Aktenverzeichnis ${c.application.fileNumber}`));
+    // PDF/A identification in the XMP (no veraPDF here: the properties our letters share are checked).
+    const meta = (await run("pdfinfo", ["-meta", pdfPath])).stdout;
+    expect(meta).toMatch(/pdfaid:part>2<|pdfaid:part="2"/);
+    const fonts = (await run("pdffonts", [pdfPath])).stdout;
+    expect(fonts).not.toMatch(/\bno\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/m);
     const text = (await pdfText(await readFile(pdfPath))).replace(/\s+/g, " ");
     expect(text).toContain("Lageplan");
+    expect(text.toLowerCase()).toContain("vereinfacht");
     expect(text).toContain("unterlagen/Lageplan/v2_lageplan.pdf");
     expect(text).toContain("grundriss-bombe.pdf");
     expect(text).toContain("Nicht im Export enthalten: Bei der Prüfung abgelehnt");

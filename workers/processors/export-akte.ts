@@ -23,6 +23,7 @@ import {
   loadAkteContent,
   partiesOf,
   planFiles,
+  procedureLabel,
   statusLabel,
 } from "./export-akte-content";
 import { streamZipToStorage } from "./export-akte-zip";
@@ -112,7 +113,7 @@ function indexData(
     applicationId: app.id,
     title: app.title,
     statusLabel: statusLabel(app.status),
-    procedure: app.procedureType,
+    procedure: procedureLabel(app),
     facts,
     exportedAt,
     exportedBy,
