@@ -1,6 +1,7 @@
 import { concatTransformationMatrix, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
 import { finishAsPdfA, freshInfo, pdfIdSeed } from "./pdfa";
+import { drawArtifact } from "./tagging";
 import {
   drawUpright,
   findFreeRect,
@@ -171,30 +172,43 @@ function drawStamp(
   at: { x: number; y: number },
 ) {
   const { regular, bold } = fonts;
-  const { scale, boxWidth, boxHeight, compact } = layout;
+  const { boxWidth, compact } = layout;
   const innerWidth = boxWidth - 2 * PAD;
   const headline = clean(bold, text.headline);
   const authorityLines = wrap(regular, 7, text.authority, innerWidth).slice(0, compact ? 1 : 2);
   const detailLine = wrap(regular, 6.3, detail, innerWidth)[0] ?? "";
   isolateContent(page);
-  drawUpright(page, at.x, at.y, () => {
-    page.pushOperators(concatTransformationMatrix(scale, 0, 0, scale, 0, 0));
-    page.drawRectangle({
-      x: 0,
-      y: 0,
-      width: boxWidth,
-      height: boxHeight,
-      borderColor: STAMP_COLOR,
-      borderWidth: 1.2,
-      color: rgb(1, 1, 1),
-    });
-    let ty = boxHeight - PAD - HEAD_SIZE + 1;
-    page.drawText(headline, { x: PAD, y: ty, font: bold, size: HEAD_SIZE, color: STAMP_COLOR });
-    ty -= 11;
-    for (const line of authorityLines) {
-      page.drawText(line, { x: PAD, y: ty, font: regular, size: 7, color: STAMP_COLOR });
-      ty -= 9;
-    }
-    if (!compact) page.drawText(detailLine, { x: PAD, y: 5, font: regular, size: 6.3, color: STAMP_COLOR });
+  // An artifact (ADR 0011): the applicant's sheet has no structure of ours to hang a Figure on;
+  // what the stamp says is in the Bescheid and on the check page.
+  drawUpright(page, at.x, at.y, () =>
+    drawArtifact(page, () => drawStampBody(page, fonts, layout, headline, authorityLines, detailLine)),
+  );
+}
+
+function drawStampBody(
+  page: PDFPage,
+  { regular, bold }: { regular: PDFFont; bold: PDFFont },
+  { scale, boxWidth, boxHeight, compact }: StampLayout,
+  headline: string,
+  authorityLines: string[],
+  detailLine: string,
+) {
+  page.pushOperators(concatTransformationMatrix(scale, 0, 0, scale, 0, 0));
+  page.drawRectangle({
+    x: 0,
+    y: 0,
+    width: boxWidth,
+    height: boxHeight,
+    borderColor: STAMP_COLOR,
+    borderWidth: 1.2,
+    color: rgb(1, 1, 1),
   });
+  let ty = boxHeight - PAD - HEAD_SIZE + 1;
+  page.drawText(headline, { x: PAD, y: ty, font: bold, size: HEAD_SIZE, color: STAMP_COLOR });
+  ty -= 11;
+  for (const line of authorityLines) {
+    page.drawText(line, { x: PAD, y: ty, font: regular, size: 7, color: STAMP_COLOR });
+    ty -= 9;
+  }
+  if (!compact) page.drawText(detailLine, { x: PAD, y: 5, font: regular, size: 6.3, color: STAMP_COLOR });
 }

@@ -14,6 +14,7 @@ import {
 } from "pdf-lib";
 import QRCode from "qrcode";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
+import { appendTagged, drawArtifact } from "./tagging";
 
 /**
  * The verification mark of an issued document: a QR code with the public check address
@@ -345,26 +346,39 @@ function drawFullMark(page: PDFPage, at: VisibleRect, layout: MarkLayout, url: s
   isolateContent(page);
   const qr = qrPath(url);
   const module = QR_SIZE / qr.modules;
+  const doc = page.doc;
   drawUpright(page, at.x, at.y, () => {
-    page.drawRectangle({
-      x: 0,
-      y: 0,
-      width: layout.width,
-      height: layout.height,
-      color: rgb(1, 1, 1),
-      borderColor: MARK_COLOR,
-      borderWidth: 0.6,
-    });
+    // Tagged files (our letters): frame an artifact, the QR a Figure with its address as /Alt,
+    // the lines a paragraph; untagged files (stamped plans): all of it an artifact.
+    drawArtifact(page, () =>
+      page.drawRectangle({
+        x: 0,
+        y: 0,
+        width: layout.width,
+        height: layout.height,
+        color: rgb(1, 1, 1),
+        borderColor: MARK_COLOR,
+        borderWidth: 0.6,
+      }),
+    );
     // SVG paths are drawn downwards from (x, y): start at the QR's top-left corner.
     const qrTop = layout.height - PAD;
-    page.drawSvgPath(qr.path, { x: PAD, y: qrTop, scale: module, color: rgb(0, 0, 0) });
+    appendTagged(
+      doc,
+      page,
+      "Figure",
+      () => page.drawSvgPath(qr.path, { x: PAD, y: qrTop, scale: module, color: rgb(0, 0, 0) }),
+      { alt: `QR-Code zur Prüfung des Dokuments: ${url}` },
+    );
     const left = PAD + QR_SIZE + GAP;
     let y = layout.height - PAD;
-    for (const l of layout.lines) {
-      y -= l.size;
-      page.drawText(l.text, { x: left, y: y + 1, size: l.size, font: l.font, color: l.color });
-      y -= LEADING;
-    }
+    appendTagged(doc, page, "P", () => {
+      for (const l of layout.lines) {
+        y -= l.size;
+        page.drawText(l.text, { x: left, y: y + 1, size: l.size, font: l.font, color: l.color });
+        y -= LEADING;
+      }
+    });
   });
 }
 
@@ -381,8 +395,12 @@ function drawLineMark(page: PDFPage, fonts: MarkFonts, t: MarkText): void {
   const visibleWidth = page.getRotation().angle % 180 === 0 ? crop.width : crop.height;
   const vx = Math.max(EDGE_PT, (visibleWidth - width) / 2);
   drawUpright(page, vx, EDGE_PT, () => {
-    page.drawRectangle({ x: -2, y: -2, width: width + 4, height: size + 4, color: rgb(1, 1, 1) });
-    page.drawText(text, { x: 0, y: 0, size, font: fonts.regular, color: TEXT_COLOR });
+    drawArtifact(page, () =>
+      page.drawRectangle({ x: -2, y: -2, width: width + 4, height: size + 4, color: rgb(1, 1, 1) }),
+    );
+    appendTagged(page.doc, page, "P", () =>
+      page.drawText(text, { x: 0, y: 0, size, font: fonts.regular, color: TEXT_COLOR }),
+    );
   });
 }
 
