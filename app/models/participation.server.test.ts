@@ -69,6 +69,83 @@ describe("getParticipationProposal", () => {
   });
 });
 
+/** A newer version of the case's first two documents: one still being checked, one refused. */
+async function addUncheckedVersions(applicationId: string) {
+  const docs = await db().document.findMany({
+    where: { applicationId, versions: { some: {} } },
+    orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
+    take: 2,
+    select: { id: true, versions: { orderBy: { versionNumber: "desc" }, take: 1 } },
+  });
+  const [pending, refused] = await Promise.all(
+    docs.map((doc, k) => {
+      const last = doc.versions[0]!;
+      return db().documentVersion.create({
+        data: {
+          documentId: doc.id,
+          versionNumber: last.versionNumber + 1,
+          filename: k === 0 ? "Lageplan neu.pdf" : "Grundriss kaputt.pdf",
+          mimeType: "application/pdf",
+          sizeBytes: 1000n,
+          sha256: `${k}`.repeat(64),
+          storageKey: `${last.storageKey}-unchecked-${k}`,
+          uploadedById: last.uploadedById,
+          checkStatus: k === 0 ? "PENDING" : "REFUSED",
+          checkMessage:
+            k === 0 ? null : "„Grundriss kaputt.pdf“ ist beschädigt und kann nicht gelesen werden.",
+        },
+      });
+    }),
+  );
+  return { pending: pending!, refused: refused!, previous: docs.map((doc) => doc.versions[0]!) };
+}
+
+describe("documents still being checked or refused at upload", () => {
+  it("offers only accepted versions, shows one being checked as not selectable, and refuses both when posted", async () => {
+    const app = await createCompleteCase(d);
+    const { pending, refused, previous } = await addUncheckedVersions(app.id);
+    const p = await getParticipationProposal(d.clerk, app.id);
+    const offered = new Map(p!.documents.map((doc) => [doc.versionId, doc]));
+    // The newest version being checked is shown, not selectable.
+    expect(offered.get(pending.id)).toMatchObject({ selectable: false, filename: "Lageplan neu.pdf" });
+    // A refused version is not offered; the accepted one before it is.
+    expect(offered.has(refused.id)).toBe(false);
+    expect(offered.get(previous[1]!.id)).toMatchObject({ selectable: true });
+    expect([...offered.values()].filter((doc) => !doc.selectable)).toHaveLength(1);
+
+    const [selection] = await selectionsFor(app.id, [d.agencies.BRANDSCHUTZ!.id]);
+    const name = d.agencies.BRANDSCHUTZ!.name;
+    for (const [version, message] of [
+      [
+        pending,
+        `${name}: „Lageplan neu.pdf“ wird noch geprüft und kann erst nach der Prüfung weitergegeben werden. Bitte versuchen Sie es in einigen Sekunden erneut.`,
+      ],
+      [
+        refused,
+        `${name}: „Grundriss kaputt.pdf“ wurde bei der Prüfung abgelehnt und kann nicht weitergegeben werden.`,
+      ],
+    ] as const) {
+      const r = await startParticipation(d.clerk, app.id, [
+        { ...selection!, documentVersionIds: [previous[1]!.id, version.id] },
+      ]);
+      expect(r).toMatchObject({ ok: false, message });
+    }
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+
+    // Once the check accepts it, it can be shared.
+    await db().documentVersion.update({
+      where: { id: pending.id },
+      data: { checkStatus: "ACCEPTED", checkedAt: new Date() },
+    });
+    const after = await getParticipationProposal(d.clerk, app.id);
+    expect(after!.documents.find((doc) => doc.versionId === pending.id)).toMatchObject({ selectable: true });
+    const ok = await startParticipation(d.clerk, app.id, [
+      { ...selection!, documentVersionIds: [previous[1]!.id, pending.id] },
+    ]);
+    expect(ok.ok).toBe(true);
+  });
+});
+
 describe("startParticipation", () => {
   it("creates PENDING participations with their versions, moves the case and writes one routing job each", async () => {
     const app = await createCompleteCase(d);

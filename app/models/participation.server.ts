@@ -160,10 +160,13 @@ async function currentVersions(client: Tx, applicationId: string) {
       id: true,
       typeCode: true,
       title: true,
+      // The newest version that was not refused at the upload check: an accepted one can be
+      // shared, one still "wird geprüft" is shown but cannot be chosen yet.
       versions: {
+        where: { checkStatus: { not: "REFUSED" } },
         orderBy: { versionNumber: "desc" },
         take: 1,
-        select: { id: true, versionNumber: true, filename: true, pageCount: true },
+        select: { id: true, versionNumber: true, filename: true, pageCount: true, checkStatus: true },
       },
     },
   });
@@ -180,6 +183,8 @@ async function currentVersions(client: Tx, applicationId: string) {
         versionNumber: v.versionNumber,
         filename: v.filename,
         pageCount: v.pageCount,
+        /** false while the upload check runs ("wird geprüft"): not selectable. */
+        selectable: v.checkStatus === "ACCEPTED",
       })),
     );
 }
@@ -409,6 +414,15 @@ export async function startParticipation(
             `${agency.name}: Eine ausgewählte Unterlage gehört nicht zu diesem Fall oder darf nicht weitergegeben werden (der statistische Erhebungsbogen bleibt beim Statistischen Amt).`,
           );
         }
+        // Only checked files go out (routing would refuse the others later).
+        const unchecked = versionIds.map((v) => versions.get(v)!).find((v) => v.checkStatus !== "ACCEPTED");
+        if (unchecked) {
+          throw new Refused(
+            unchecked.checkStatus === "PENDING"
+              ? `${agency.name}: „${unchecked.filename}“ wird noch geprüft und kann erst nach der Prüfung weitergegeben werden. Bitte versuchen Sie es in einigen Sekunden erneut.`
+              : `${agency.name}: „${unchecked.filename}“ wurde bei der Prüfung abgelehnt und kann nicht weitergegeben werden.`,
+          );
+        }
         const reason = String(sel.reason ?? "").trim() || rule.reason;
         const silenceIsConsent = rule.silenceIsConsent;
         const consequence = rule.silenceConsequence;
@@ -479,12 +493,20 @@ export async function startParticipation(
  * Ids of every document version of the case that may be shared (a participation may share an older
  * one on purpose); the statistics forms never are.
  */
-async function currentVersionIdsOfCase(tx: Tx, applicationId: string): Promise<Set<string>> {
+/** The case's shareable versions by id, with their upload check status and file name. */
+async function currentVersionIdsOfCase(
+  tx: Tx,
+  applicationId: string,
+): Promise<Map<string, { filename: string; checkStatus: string }>> {
   const rows = await tx.documentVersion.findMany({
     where: { document: { applicationId } },
-    select: { id: true, document: { select: { typeCode: true } } },
+    select: { id: true, filename: true, checkStatus: true, document: { select: { typeCode: true } } },
   });
-  return new Set(rows.filter((r) => !isNeverShared(r.document.typeCode)).map((r) => r.id));
+  return new Map(
+    rows
+      .filter((r) => !isNeverShared(r.document.typeCode))
+      .map((r) => [r.id, { filename: r.filename, checkStatus: r.checkStatus }]),
+  );
 }
 
 // ---- board ----------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ function kindOf(v: unknown, fallback: ParticipationKindName): ParticipationKindN
  */
 export function defaultVersionIds(p: ParticipationProposal, target: AgencyTarget): string[] {
   const codes = new Set(p.documentDefaults[needToKnowKey(target)] ?? []);
-  return p.documents.filter((d) => codes.has(d.typeCode)).map((d) => d.versionId);
+  return p.documents.filter((d) => d.selectable && codes.has(d.typeCode)).map((d) => d.versionId);
 }
 
 /** The rows the form starts with: every suggestion that has a registered agency, not yet asked. */
@@ -85,8 +85,13 @@ export function applyDocsIntent(intent: string, rows: Row[], p: ParticipationPro
   if (!m) return null;
   const index = Number(m[2]);
   return rows.map((r, i) =>
-    i === index ? { ...r, documentVersionIds: m[1] === "all" ? p.documents.map((d) => d.versionId) : [] } : r,
+    i === index ? { ...r, documentVersionIds: m[1] === "all" ? selectableIds(p) : [] } : r,
   );
+}
+
+/** Versions that may be shared now (not those still "wird geprüft"). */
+function selectableIds(p: ParticipationProposal): string[] {
+  return p.documents.filter((d) => d.selectable).map((d) => d.versionId);
 }
 
 export function readRows(form: FormData): Row[] {
@@ -273,7 +278,7 @@ export function StartForm({
                       onClick={(e) => {
                         // With JavaScript here; without, the action ticks them (round trip).
                         e.preventDefault();
-                        update(key, { documentVersionIds: proposal.documents.map((d) => d.versionId) });
+                        update(key, { documentVersionIds: selectableIds(proposal) });
                       }}
                     >
                       <span className="kern-label">Alle auswählen</span>
@@ -302,7 +307,8 @@ export function StartForm({
                           id={`row-${key}-doc-${d.versionId}`}
                           name={`rows[${i}].docs`}
                           value={d.versionId}
-                          checked={r.documentVersionIds.includes(d.versionId)}
+                          disabled={!d.selectable}
+                          checked={d.selectable && r.documentVersionIds.includes(d.versionId)}
                           onChange={(e) =>
                             update(key, {
                               documentVersionIds: e.target.checked
@@ -315,6 +321,9 @@ export function StartForm({
                           {d.typeLabel}
                           {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version{" "}
                           {d.versionNumber}, {d.filename})
+                          {d.selectable ? null : (
+                            <span className="kern-body--small"> – wird geprüft, noch nicht auswählbar</span>
+                          )}
                         </label>
                       </div>
                     ))}
