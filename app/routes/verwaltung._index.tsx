@@ -92,6 +92,9 @@ export default function AdminOverview() {
         <Link className="kern-btn kern-btn--secondary" to="/verwaltung/webhooks">
           <span className="kern-label">Webhooks für Fachverfahren</span>
         </Link>
+        <Link className="kern-btn kern-btn--secondary" to="/verwaltung/api">
+          <span className="kern-label">API-Zugänge für Fachverfahren</span>
+        </Link>
       </PageHeader>
       <section aria-labelledby="einstellungen">
         <h2 className="kern-heading-medium" id="einstellungen">
