@@ -309,6 +309,72 @@ describe("openDraft", () => {
   });
 });
 
+describe("documents still being checked or refused at upload", () => {
+  it("the draft takes and offers only accepted versions; one being checked is listed, refused ones are not; saving either is refused", async () => {
+    const id = await completeCase();
+    const docs = (
+      await db().document.findMany({
+        where: { applicationId: id, versions: { some: {} } },
+        orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
+        select: { id: true, typeCode: true, versions: { orderBy: { versionNumber: "desc" }, take: 1 } },
+      })
+    ).filter((doc) => isApprovableDocumentType(doc.typeCode));
+    const newer = async (k: number, checkStatus: "PENDING" | "REFUSED", filename: string) => {
+      const last = docs[k]!.versions[0]!;
+      const v = await db().documentVersion.create({
+        data: {
+          documentId: docs[k]!.id,
+          versionNumber: last.versionNumber + 1,
+          filename,
+          mimeType: "application/pdf",
+          sizeBytes: 1000n,
+          sha256: `${k}${checkStatus}`.padEnd(64, "0"),
+          storageKey: `${last.storageKey}-${checkStatus}`,
+          uploadedById: last.uploadedById,
+          checkStatus,
+        },
+      });
+      return { v, previous: last };
+    };
+    const pending = await newer(0, "PENDING", "Grundriss neu.pdf");
+    const refused = await newer(1, "REFUSED", "Schnitt kaputt.pdf");
+
+    const decisionId = await openOrThrow(clerk, id);
+    const view = await draftOf(id);
+    const d = view.decision as NonNullable<typeof view.decision>;
+    const chosen = d.documents.map((x) => x.documentVersionId);
+    expect(chosen).toContain(pending.previous.id);
+    expect(chosen).toContain(refused.previous.id);
+    expect(chosen).not.toContain(pending.v.id);
+    expect(chosen).not.toContain(refused.v.id);
+    const listed = view.documents.flatMap((doc) => doc.versions);
+    expect(listed.find((v) => v.id === pending.v.id)).toMatchObject({ checkStatus: "PENDING" });
+    expect(listed.some((v) => v.id === refused.v.id)).toBe(false);
+
+    for (const [v, message] of [
+      [
+        pending.v,
+        "„Grundriss neu.pdf“ wird noch geprüft und kann erst nach der Prüfung ausgewählt werden. Bitte versuchen Sie es in einigen Sekunden erneut.",
+      ],
+      [refused.v, "„Schnitt kaputt.pdf“ wurde bei der Prüfung abgelehnt und kann nicht ausgewählt werden."],
+    ] as const) {
+      const r = await updateDraft(
+        clerk,
+        decisionId,
+        d.version,
+        changesFrom(view, {
+          documents: [...d.documents, { documentVersionId: v.id, stamp: true }].map((x) => ({
+            documentVersionId: x.documentVersionId,
+            stamp: x.stamp,
+          })),
+        }),
+      );
+      expect(r).toMatchObject({ ok: false, reason: "invalid", message });
+    }
+    expect((await draftOf(id)).decision?.version).toBe(d.version);
+  });
+});
+
 describe("updateDraft", () => {
   it("edits conditions (source kept, removed, added), documents, Baukosten -> fee; stale versions are refused", async () => {
     const id = await completeCase();

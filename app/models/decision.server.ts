@@ -371,13 +371,26 @@ export async function openDraft(
 }
 
 /** The latest version of every document of the case, plans first (in codelist order). */
+/** Why a version that has not passed the upload check cannot be chosen (German, names the file). */
+export function uncheckedVersionMessage(v: { filename: string; checkStatus: string }): string {
+  return v.checkStatus === "PENDING"
+    ? `„${v.filename}“ wird noch geprüft und kann erst nach der Prüfung ausgewählt werden. Bitte versuchen Sie es in einigen Sekunden erneut.`
+    : `„${v.filename}“ wurde bei der Prüfung abgelehnt und kann nicht ausgewählt werden.`;
+}
+
 async function latestVersions(tx: Tx, applicationId: string) {
   const docs = await tx.document.findMany({
-    where: { applicationId, versions: { some: {} } },
+    // Only a file that passed the upload check (checkStatus ACCEPTED) can be approved and stamped.
+    where: { applicationId, versions: { some: { checkStatus: "ACCEPTED" } } },
     select: {
       typeCode: true,
       title: true,
-      versions: { select: { id: true, sha256: true }, orderBy: { versionNumber: "desc" }, take: 1 },
+      versions: {
+        where: { checkStatus: "ACCEPTED" },
+        select: { id: true, sha256: true },
+        orderBy: { versionNumber: "desc" },
+        take: 1,
+      },
     },
     orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
   });
@@ -427,12 +440,14 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
         select: { id: true, agency: { select: { name: true } }, deadline: true },
       },
       documents: {
-        where: { versions: { some: {} } },
+        // A refused file is never offered; one still being checked is shown as "wird geprüft".
+        where: { versions: { some: { checkStatus: { not: "REFUSED" } } } },
         select: {
           id: true,
           typeCode: true,
           title: true,
           versions: {
+            where: { checkStatus: { not: "REFUSED" } },
             select: {
               id: true,
               versionNumber: true,
@@ -440,6 +455,7 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
               sha256: true,
               pageCount: true,
               createdAt: true,
+              checkStatus: true,
             },
             orderBy: { versionNumber: "desc" },
           },
@@ -698,11 +714,16 @@ export async function updateDraft(
 
     // Decisive documents: versions of this case only.
     const versionIds = changes.documents.map((d) => d.documentVersionId);
-    const known = await tx.documentVersion.count({
+    const chosen = await tx.documentVersion.findMany({
       where: { id: { in: versionIds }, document: { applicationId: app.id } },
+      select: { filename: true, checkStatus: true },
     });
-    if (known !== versionIds.length)
+    if (chosen.length !== versionIds.length)
       return { ok: false, reason: "invalid", message: "Die Auswahl der Bauvorlagen ist ungültig." } as const;
+    // Only checked files can be approved and stamped (the worker would refuse the others later).
+    const unchecked = chosen.find((v) => v.checkStatus !== "ACCEPTED");
+    if (unchecked)
+      return { ok: false, reason: "invalid", message: uncheckedVersionMessage(unchecked) } as const;
 
     // Existing conditions keep their source; anything else from the form is a new condition.
     const existing = await tx.decisionCondition.findMany({

@@ -221,19 +221,21 @@ function DocumentsSection({
                   <tr key={v.id} className="kern-table__row" data-testid="decision-document">
                     <td className="kern-table__cell" data-label="Maßgeblich">
                       <div className="kern-form-check">
+                        {/* A file still being checked cannot be chosen yet (refused ones are not listed). */}
                         <input
                           className="kern-form-check__input"
                           type="checkbox"
                           id={`doc-${v.id}`}
                           name="document"
                           value={v.id}
-                          defaultChecked={initial.document.includes(v.id)}
+                          disabled={v.checkStatus !== "ACCEPTED"}
+                          defaultChecked={v.checkStatus === "ACCEPTED" && initial.document.includes(v.id)}
                         />
                         <label className="kern-label" htmlFor={`doc-${v.id}`}>
                           <span className="kern-sr-only">
                             {doc.title} Version {v.versionNumber}{" "}
                           </span>
-                          maßgeblich
+                          {v.checkStatus === "ACCEPTED" ? "maßgeblich" : "wird geprüft"}
                         </label>
                       </div>
                     </td>
