@@ -168,7 +168,7 @@ describe("transitionApplication", () => {
         }
       }
     }
-    expect(allowed).toBe(22);
+    expect(allowed).toBe(23);
     expect(refused).toBeGreaterThan(90);
   }, 120_000);
 
