@@ -13,7 +13,13 @@ import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { type ExportAktePayload, parsePayload } from "~/utils/queue.server";
 import type { Storage } from "../../storage/index";
-import { startTestStorage } from "../../storage/test-support";
+import {
+  generatedSha256,
+  generatedStream,
+  measureMemoryGrowth,
+  sha256OfStream,
+  startTestStorage,
+} from "../../storage/test-support";
 import { pdfSig } from "../pdf/seal-test-support";
 import { pdfText } from "../pdf/test-support";
 import { akteSourceKey, createExportAkte } from "./export-akte";
@@ -333,4 +339,39 @@ describe("documents.export-akte (the complete case file as one ZIP)", () => {
     const text = (await pdfText(entries.get("Aktenverzeichnis.pdf")!)).replace(/\s+/g, " ");
     expect(text).toContain("weicht von der beim Eingang erfassten Prüfsumme ab");
   }, 60_000);
+
+  it("keeps memory flat: three 40 MB files pass through with live buffers far below their size", async () => {
+    const MB = 1024 * 1024;
+    const size = 40 * MB;
+    const big = (seed: string) => ({
+      filename: `${seed}.pdf`,
+      body: {
+        stream: () => generatedStream(size, seed),
+        sizeBytes: size,
+        sha256: generatedSha256(size, seed),
+      },
+    });
+    const c = await createAkteCase(storage, {
+      label: "akte-memory",
+      documents: [
+        { typeCode: "2001", versions: [big("grundriss-eg"), big("grundriss-og")] },
+        { typeCode: "2002", versions: [big("schnitt")] },
+      ],
+    });
+    const requested = await requestAkteExport(c.clerk, c.application.id);
+    if (!requested.ok) throw new Error(requested.message);
+    const { result, arrayBuffersGrowth } = await measureMemoryGrowth(() =>
+      exportJob({
+        applicationId: c.application.id,
+        requestedById: c.clerk.id,
+        upToEventId: requested.upToEventId,
+      }),
+    );
+    const row = await db().generatedDocument.findUniqueOrThrow({ where: { id: result.generatedDocumentId } });
+    expect(Number(row.sizeBytes)).toBeGreaterThan(3 * size);
+    expect((await sha256OfStream(await storage.getStream(row.storageKey))).sha256).toBe(row.sha256);
+    // Two 5 MiB upload parts, archiver's 1 MiB buffer and a few chunks; a buffered file or ZIP
+    // would show at least 40 MB (s3rver runs in this process too, its buffers count here).
+    expect(arrayBuffersGrowth).toBeLessThan(30 * MB);
+  }, 180_000);
 });
