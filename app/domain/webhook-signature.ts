@@ -37,11 +37,20 @@ export interface WebhookHeaders {
   "webhook-signature": string;
 }
 
-export function webhookHeaders(secret: string, id: string, timestamp: number, body: string): WebhookHeaders {
+/** Headers of one attempt; with several secrets (during a renewal) one signature each, space-separated. */
+export function webhookHeaders(
+  secrets: string | string[],
+  id: string,
+  timestamp: number,
+  body: string,
+): WebhookHeaders {
   return {
     "webhook-id": id,
     "webhook-timestamp": String(timestamp),
-    "webhook-signature": signWebhook(secret, id, timestamp, body),
+    "webhook-signature": [secrets]
+      .flat()
+      .map((secret) => signWebhook(secret, id, timestamp, body))
+      .join(" "),
   };
 }
 

@@ -198,7 +198,16 @@ export async function deliverOnce(
       id: true,
       status: true,
       body: true,
-      subscription: { select: { id: true, url: true, secretEnc: true, active: true } },
+      subscription: {
+        select: {
+          id: true,
+          url: true,
+          secretEnc: true,
+          active: true,
+          previousSecretEnc: true,
+          previousSecretUntil: true,
+        },
+      },
     },
   });
   if (!delivery) return { kind: "skipped", reason: "Zustellung gelöscht (Empfänger entfernt)" };
@@ -214,13 +223,19 @@ export async function deliverOnce(
   const secret = openValue(sub.secretEnc);
   if (!secret)
     return refuse("Signaturschlüssel nicht lesbar (wurde SESSION_SECRET geändert?) – Schlüssel erneuern");
+  // During a renewal's grace period the previous secret signs too, so the receiver keeps verifying
+  // until it has stored the new one (Standard Webhooks: several signatures, one must match).
+  const previous =
+    sub.previousSecretEnc && sub.previousSecretUntil && sub.previousSecretUntil > new Date()
+      ? openValue(sub.previousSecretEnc)
+      : null;
   const url = checkWebhookUrlSyntax(sub.url, policy);
   if (!url.ok) return refuse(`URL nicht erlaubt: ${url.message}`);
 
   const timestamp = Math.floor(Date.now() / 1000);
   const result = await postWebhook(
     url.url,
-    { ...webhookHeaders(secret, delivery.id, timestamp, delivery.body) },
+    { ...webhookHeaders(previous ? [secret, previous] : secret, delivery.id, timestamp, delivery.body) },
     delivery.body,
     { policy, timeoutMs },
   );

@@ -56,6 +56,7 @@ const listSelect = {
   active: true,
   disabledReason: true,
   secretRotatedAt: true,
+  previousSecretUntil: true,
   createdAt: true,
 } as const;
 
@@ -121,14 +122,38 @@ export async function updateSubscription(
   return count === 1 ? { ok: true } : { ok: false, errors: { form: "Empfänger nicht gefunden." } };
 }
 
-/** A new secret; the old one stops working at once (shown once, like at creation). */
-export async function rotateSecret(authorityId: string, id: string): Promise<string | null> {
+/** How long the previous secret keeps signing after a renewal. */
+export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
+
+/**
+ * A new secret (shown once, like at creation). The previous one keeps signing alongside it for
+ * PREVIOUS_SECRET_GRACE_MS, so deliveries verify while the receiver switches over; `immediately`
+ * (a leaked secret) drops it at once.
+ */
+export async function rotateSecret(
+  authorityId: string,
+  id: string,
+  { immediately = false }: { immediately?: boolean } = {},
+): Promise<string | null> {
   const secret = generateWebhookSecret();
-  const { count } = await db().webhookSubscription.updateMany({
-    where: { id, authorityId },
-    data: { secretEnc: sealValue(secret), secretRotatedAt: new Date() },
+  const now = new Date();
+  return db().$transaction(async (tx) => {
+    const current = await tx.webhookSubscription.findFirst({
+      where: { id, authorityId },
+      select: { secretEnc: true },
+    });
+    if (!current) return null;
+    await tx.webhookSubscription.update({
+      where: { id },
+      data: {
+        secretEnc: sealValue(secret),
+        secretRotatedAt: now,
+        previousSecretEnc: immediately ? null : current.secretEnc,
+        previousSecretUntil: immediately ? null : new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
+      },
+    });
+    return secret;
   });
-  return count === 1 ? secret : null;
 }
 
 export async function setActive(authorityId: string, id: string, active: boolean): Promise<boolean> {

@@ -55,6 +55,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       disabledReason: sub.disabledReason,
       createdAt: sub.createdAt.toISOString(),
       secretRotatedAt: sub.secretRotatedAt?.toISOString() ?? null,
+      previousSecretUntil:
+        sub.previousSecretUntil && sub.previousSecretUntil > new Date()
+          ? sub.previousSecretUntil.toISOString()
+          : null,
     },
     options: WEBHOOK_EVENT_TYPES.map((type) => ({ type, label: webhookEventLabel(type) })),
     page: Math.min(page, log.pages),
@@ -97,10 +101,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!r.ok) return { intent, ok: false as const, errors: r.errors, values };
       return redirect(`${BASE}/${id}?gespeichert=1`);
     }
-    case "rotate": {
-      const secret = await rotateSecret(admin.authorityId, id);
+    case "rotate":
+    case "rotate-now": {
+      const secret = await rotateSecret(admin.authorityId, id, { immediately: intent === "rotate-now" });
       if (!secret) notFound();
-      return { intent, ok: true as const, secret };
+      return { intent: "rotate" as const, ok: true as const, secret };
     }
     case "deactivate":
     case "activate":
@@ -160,7 +165,8 @@ export default function WebhookPage() {
       />
     );
   }
-  const updateErrors = a && "values" in a && a.values && a.errors ? { values: a.values, errors: a.errors } : null;
+  const updateErrors =
+    a && "values" in a && a.values && a.errors ? { values: a.values, errors: a.errors } : null;
   return (
     <>
       <p className="kern-body">
@@ -206,6 +212,14 @@ export default function WebhookPage() {
                 ? `erneuert am ${dateTime(s.secretRotatedAt)}`
                 : "seit dem Anlegen unverändert",
             },
+            ...(s.previousSecretUntil
+              ? [
+                  {
+                    label: "Bisheriger Schlüssel",
+                    value: `signiert zusätzlich bis ${dateTime(s.previousSecretUntil)} (Umstellungszeit)`,
+                  },
+                ]
+              : []),
           ]}
         />
         <Form method="post" className="kern-stack">
@@ -221,6 +235,9 @@ export default function WebhookPage() {
         <Form method="post" className="app-form-actions">
           <IntentButton intent="rotate" disabled={busy}>
             Signaturschlüssel erneuern
+          </IntentButton>
+          <IntentButton intent="rotate-now" disabled={busy}>
+            Sofort ersetzen (Schlüssel offengelegt)
           </IntentButton>
           <IntentButton intent={s.active ? "deactivate" : "activate"} disabled={busy}>
             {s.active ? "Deaktivieren" : "Aktivieren"}

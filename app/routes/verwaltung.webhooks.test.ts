@@ -69,7 +69,9 @@ describe("/verwaltung/webhooks", () => {
   });
 
   it("refuses bad input with German messages and keeps what was typed; nothing stored", async () => {
-    const before = await db().webhookSubscription.count({ where: { authorityId: admin.authorityId as string } });
+    const before = await db().webhookSubscription.count({
+      where: { authorityId: admin.authorityId as string },
+    });
     const none = await postRoute(
       listAction,
       admin,
@@ -88,7 +90,9 @@ describe("/verwaltung/webhooks", () => {
       url: "Nur https-Adressen sind möglich.",
       eventTypes: "Unbekanntes Ereignis ausgewählt. Bitte laden Sie die Seite neu.",
     });
-    expect(await db().webhookSubscription.count({ where: { authorityId: admin.authorityId as string } })).toBe(before);
+    expect(
+      await db().webhookSubscription.count({ where: { authorityId: admin.authorityId as string } }),
+    ).toBe(before);
   });
 
   it("is for the authority's admin only: clerks get 403, another authority's admin sees and changes nothing", async () => {
@@ -136,6 +140,17 @@ describe("/verwaltung/webhooks", () => {
     const row = await db().webhookSubscription.findUniqueOrThrow({ where: { id: created.id } });
     expect(openValue(row.secretEnc)).toBe(secret);
     expect(row.secretRotatedAt).not.toBeNull();
+    // The previous secret keeps signing for a day (receivers switch over), sealed as well.
+    expect(openValue(row.previousSecretEnc as string)).toBe(created.secret);
+    expect(row.previousSecretUntil?.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    // "Sofort ersetzen" (leaked secret): no grace period.
+    const now = await postRoute(detailAction, admin, path, form({ intent: "rotate-now" }), {
+      id: created.id,
+    });
+    const third = (now.data as { secret: string }).secret;
+    const afterNow = await db().webhookSubscription.findUniqueOrThrow({ where: { id: created.id } });
+    expect(openValue(afterNow.secretEnc)).toBe(third);
+    expect(afterNow.previousSecretEnc).toBeNull();
 
     expect(
       (await postRoute(detailAction, admin, path, form({ intent: "deactivate" }), { id: created.id })).status,

@@ -15,7 +15,7 @@ import {
   createParticipationDistrict,
   type ParticipationDistrict,
 } from "~/models/participation-fixtures.server";
-import { createSubscription, resendDelivery } from "~/models/webhook.server";
+import { createSubscription, resendDelivery, rotateSecret } from "~/models/webhook.server";
 import { deliverOnce } from "~/models/webhook-delivery.server";
 import { db } from "~/utils/db.server";
 import { buildCase } from "../../test/kit/case";
@@ -299,6 +299,34 @@ describe("webhooks.deliver", () => {
     const [after] = await deliveriesOf(sub.id);
     expect(after?.status).toBe("FAILED");
     expect(after?.attempts[0]?.error).toMatch(/^URL nicht erlaubt: .*https:\/\//);
+  });
+
+  it("after a renewal both the new and (for the grace period) the previous secret verify the delivery", async () => {
+    const d = await createParticipationDistrict("webhook-rotate");
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const sub = await subscribe(d, `${receiver.url}/rot`, ["application.submitted"]);
+    const fresh = await rotateSecret(d.authority.id, sub.id);
+    await buildCase({ until: "submitted", district: d, label: "webhook-rotate" });
+    const [row] = await deliveriesOf(sub.id);
+    expect(await deliverOnce(db(), row?.id as string, { isLastAttempt: false })).toMatchObject({
+      kind: "delivered",
+    });
+    const req = receiver.requests[0] as Received;
+    expect(String(req.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(signatureValid(fresh as string, req)).toBe(true);
+    expect(signatureValid(sub.secret, req)).toBe(true);
+
+    // Grace period over: only the new secret signs.
+    await db().webhookSubscription.update({
+      where: { id: sub.id },
+      data: { previousSecretUntil: new Date(Date.now() - 1000) },
+    });
+    await db().webhookDelivery.update({ where: { id: row?.id as string }, data: { status: "FAILED" } });
+    await deliverOnce(db(), row?.id as string, { isLastAttempt: false });
+    const later = receiver.requests[1] as Received;
+    expect(signatureValid(fresh as string, later)).toBe(true);
+    expect(signatureValid(sub.secret, later)).toBe(false);
   });
 
   it("a receiver answering 410 Gone is switched off; later events are not delivered to it", async () => {
