@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
 import { BAUVORLAGEN_DIR } from "./support/fixture-files.ts";
@@ -36,6 +37,15 @@ function daysAgo(days: number): { iso: string; german: string } {
     iso: `${get("year")}-${get("month")}-${get("day")}`,
     german: `${get("day")}.${get("month")}.${get("year")}`,
   };
+}
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
 }
 
 async function newPage(browser: Browser, email: string): Promise<Page> {
@@ -95,6 +105,8 @@ test.describe("Bauamt: Papierantrag erfassen", () => {
     // The typed values are kept; only the files are chosen again.
     await expect(clerk.locator("#f-title")).toHaveValue(title);
     await expect(clerk.locator("#f-bauherr-lastName")).toHaveValue("Bauherr");
+    // The form with its errors is accessible (WCAG 2.1 AA, axe-core).
+    expect(await seriousViolations(clerk)).toEqual([]);
 
     await clerk.locator("#f-scanType-0").selectOption("1803");
     await clerk.locator("#f-scan-0").setInputFiles(path.join(BAUVORLAGEN_DIR, "lageplan.pdf"));
@@ -108,6 +120,7 @@ test.describe("Bauamt: Papierantrag erfassen", () => {
     await expect(clerk.getByTestId("paper-intake-registered")).toContainText(received.german);
     await expect(clerk.getByTestId("paper-intake-open-items")).toContainText("Baubeschreibung");
     await clerk.screenshot({ path: path.join(ARTIFACTS, "paper-intake-registered.png"), fullPage: true });
+    expect(await seriousViolations(clerk)).toEqual([]);
 
     // Zur Online-Bearbeitung einladen.
     await clerk.getByRole("button", { name: "Bauherr:in zur Online-Bearbeitung einladen" }).click();
