@@ -77,6 +77,8 @@ export interface InboxRow {
   status: InboxStatus;
   procedureType: string;
   submittedAt: Date | null;
+  /** "PAPER" / "EMAIL" for an application registered by a clerk (paper intake); null = online. */
+  intakeChannel: string | null;
   nextDeadlineAt: Date | null;
   decisionDueAt: Date | null;
   municipalityName: string | null;
@@ -193,7 +195,7 @@ export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now
   // Page first (only Application, in index order), then the joins and JSON extraction for its rows.
   const rows = Prisma.sql`
     SELECT a."id", a."fileNumber", a."title", a."status"::text AS "status", a."procedureType",
-           a."submittedAt", a."nextDeadlineAt", a."decisionDueAt",
+           a."submittedAt", a."nextDeadlineAt", a."decisionDueAt", a."intakeChannel"::text AS "intakeChannel",
            m."name" AS "municipalityName",
            a."assignedClerkId", u."displayName" AS "assignedClerkName",
            NULLIF(COALESCE(NULLIF(a."data" #>> '{bauherr,companyName}', ''),
@@ -205,7 +207,8 @@ export function inboxQueries(authorityId: string, f: NormalizedInboxFilters, now
                     NULLIF(a."data" #>> '{plot,address,city}', '')), '') AS "plotAddress",
            (SELECT count(*)::int FROM "Application" a WHERE ${where}) AS "total"
       FROM (SELECT a."id", a."fileNumber", a."title", a."status", a."procedureType", a."submittedAt",
-                   a."nextDeadlineAt", a."decisionDueAt", a."municipalityId", a."assignedClerkId", a."data"
+                   a."nextDeadlineAt", a."decisionDueAt", a."municipalityId", a."assignedClerkId", a."data",
+                   a."intakeChannel"
               FROM "Application" a
              WHERE ${where}
              ORDER BY ${order}

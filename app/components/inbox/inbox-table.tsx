@@ -74,6 +74,7 @@ function InboxTableRow({
         <span className="kern-body kern-body--small">
           {procedureLabel(r.procedureType)}
           {r.municipalityName ? `, ${r.municipalityName}` : ""}, Eingang {formatDate(r.submittedAt)}
+          {r.intakeChannel ? ` (${r.intakeChannel === "EMAIL" ? "per E-Mail" : "auf Papier"})` : ""}
         </span>
       </td>
       <td className="kern-table__cell" data-label="Bauherr:in / Adresse">
