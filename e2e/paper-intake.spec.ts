@@ -135,7 +135,7 @@ test.describe("Bauamt: Papierantrag erfassen", () => {
     await clerk.getByRole("button", { name: "Filtern" }).click();
     await expect(clerk.getByTestId("inbox-row")).toHaveCount(1);
     await expect(clerk.getByTestId("inbox-row")).toContainText(title);
-    await expect(clerk.getByTestId("inbox-row")).toContainText(`Eingang ${received.german}`);
+    await expect(clerk.getByTestId("inbox-row")).toContainText(`Eingang ${received.german} (auf Papier)`);
     await clerk.getByRole("link", { name: fileNumber }).click();
     await expect(clerk.getByRole("heading", { level: 1, name: title })).toBeVisible();
     await expect(clerk.getByTestId("case-intake")).toHaveText(`${received.german}, auf Papier eingegangen`);
