@@ -1,8 +1,4 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import {
   concatTransformationMatrix,
   type PDFDocument,
@@ -13,6 +9,7 @@ import {
   rgb,
 } from "pdf-lib";
 import QRCode from "qrcode";
+import { EDGE_PT, findFreeRect, type GreyPage, renderGreyPages, type VisibleRect } from "./free-area";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
 import { appendTagged, drawArtifact } from "./tagging";
 
@@ -47,154 +44,14 @@ export function newVerificationCode(): string {
   return formatVerificationCode(out);
 }
 
-// --- Free area ---------------------------------------------------------------------------------
-
-/** Rendering resolution for the free-area search (dpi): 1 px = 4 pt. */
-const DPI = 18;
-const PT_PER_PX = 72 / DPI;
-/** At least 5 mm from every edge (printers clip closer to the edge). */
-const EDGE_PT = 14.2;
-/** Grey value below which a pixel counts as ink. */
-const INK = 245;
-
-export interface GreyPage {
-  width: number;
-  height: number;
-  /** Row-major from the top, one byte per pixel. */
-  data: Uint8Array;
-}
-
-function execFileBuffer(cmd: string, args: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      { encoding: "buffer", maxBuffer: 64 * 1024 * 1024, timeout: 30_000 },
-      (err, stdout) => (err ? reject(err) : resolve(stdout)),
-    );
-  });
-}
-
-function parsePgm(buf: Buffer): GreyPage {
-  // "P5\n<w> <h>\n<max>\n" then the pixels.
-  const header = buf.subarray(0, 64).toString("latin1");
-  const m = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(header);
-  if (!m) throw new Error("pdftoppm lieferte kein PGM");
-  const width = Number(m[1]);
-  const height = Number(m[2]);
-  const data = buf.subarray(m[0].length, m[0].length + width * height);
-  if (data.length !== width * height) throw new Error("PGM unvollständig");
-  return { width, height, data: new Uint8Array(data) };
-}
-
-/**
- * Renders the pages (1-based numbers) of a PDF at low resolution in grey, as the reader sees them:
- * one pdftoppm run for the whole range (starting it once per page cost three times as much).
- */
-export async function renderGreyPages(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
-  const out = new Map<number, GreyPage>();
-  if (pages.length === 0) return out;
-  const dir = await mkdtemp(path.join(tmpdir(), "bauantrag-mark-"));
-  try {
-    const file = path.join(dir, "in.pdf");
-    await writeFile(file, pdf);
-    const first = Math.min(...pages);
-    const last = Math.max(...pages);
-    await execFileBuffer("pdftoppm", [
-      "-gray",
-      "-r",
-      String(DPI),
-      "-f",
-      String(first),
-      "-l",
-      String(last),
-      file,
-      path.join(dir, "p"),
-    ]);
-    // pdftoppm names the files p-<n>.pgm with n zero-padded to the width of the last page number.
-    for (const name of await readdir(dir)) {
-      const m = /^p-(\d+)\.pgm$/.exec(name);
-      if (!m) continue;
-      const n = Number(m[1]);
-      if (pages.includes(n)) out.set(n, parsePgm(await readFile(path.join(dir, name))));
-    }
-    for (const n of pages) if (!out.has(n)) throw new Error(`Seite ${n} wurde nicht gerendert`);
-    return out;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-export interface VisibleRect {
-  /** From the visible bottom-left corner, in points. */
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-function inkTable(page: GreyPage): (x0: number, y0: number, x1: number, y1: number) => number {
-  const { width: W, height: H, data } = page;
-  // Summed-area table of ink pixels.
-  const sat = new Int32Array((W + 1) * (H + 1));
-  for (let y = 0; y < H; y++) {
-    let row = 0;
-    for (let x = 0; x < W; x++) {
-      row += (data[y * W + x] as number) < INK ? 1 : 0;
-      sat[(y + 1) * (W + 1) + x + 1] = (sat[y * (W + 1) + x + 1] as number) + row;
-    }
-  }
-  return (x0, y0, x1, y1) =>
-    (sat[y1 * (W + 1) + x1] as number) -
-    (sat[y0 * (W + 1) + x1] as number) -
-    (sat[y1 * (W + 1) + x0] as number) +
-    (sat[y0 * (W + 1) + x0] as number);
-}
-
-/**
- * Scans every position of a `width`×`height` pt rectangle (one pixel clearance around) at least
- * 5 mm from every edge and returns the one with the least ink, nearest the bottom-right corner
- * (where title blocks sit) among equals; `maxInk` 0 asks for an empty one. Null when the page is
- * too small for the rectangle or nothing is within `maxInk`.
- */
-function bestRect(page: GreyPage, width: number, height: number, maxInk: number): VisibleRect | null {
-  const { width: W, height: H } = page;
-  const inkIn = inkTable(page);
-  const edge = Math.ceil(EDGE_PT / PT_PER_PX);
-  const w = Math.ceil(width / PT_PER_PX) + 2;
-  const h = Math.ceil(height / PT_PER_PX) + 2;
-  let best: { left: number; top: number; ink: number; distance: number } | null = null;
-  for (let top = H - edge - h; top >= edge; top--) {
-    for (let left = W - edge - w; left >= edge; left--) {
-      const ink = inkIn(left, top, left + w, top + h);
-      if (ink > maxInk) continue;
-      const distance = W - edge - (left + w) + (H - edge - (top + h));
-      if (!best || ink < best.ink || (ink === best.ink && distance < best.distance)) {
-        best = { left, top, ink, distance };
-      }
-    }
-  }
-  if (!best) return null;
-  return {
-    x: (best.left + 1) * PT_PER_PX,
-    y: (H - best.top - h + 1) * PT_PER_PX,
-    width,
-    height,
-  };
-}
-
-/**
- * An ink-free rectangle of `width`×`height` points on the rendered page, at least 5 mm (plus one
- * pixel of clearance) from every edge, the one nearest the bottom-right corner; null when none fits.
- */
-export function findFreeRect(page: GreyPage, width: number, height: number): VisibleRect | null {
-  return bestRect(page, width, height, 0);
-}
-
-/** Where a rectangle covers the least of the drawing (≥ 5 mm from the edges); null only when the page is too small. */
-export function leastOccupiedRect(page: GreyPage, width: number, height: number): VisibleRect | null {
-  return bestRect(page, width, height, Number.POSITIVE_INFINITY);
-}
+// The free-area search lives in free-area.ts; stamp and tests import it from here too.
+export {
+  findFreeRect,
+  type GreyPage,
+  leastOccupiedRect,
+  renderGreyPages,
+  type VisibleRect,
+} from "./free-area";
 
 // --- Drawing -----------------------------------------------------------------------------------
 
@@ -444,10 +301,13 @@ export async function drawVerificationMark(
     }
     return result;
   }
-  // One mark: all pages rendered in one pdftoppm run (starting it is the expensive part), the
-  // first page in `order` with room gets it.
-  const grey = await renderGreyPages(bytes, order);
+  // One mark, on the first page in `order` with room: that page is rendered alone first (a letter's
+  // last page nearly always has room, and rendering the other pages cost more than all the rest of
+  // issuing); only if it is full are the others rendered, in one go.
+  const [head, ...others] = order;
+  const grey = await renderGreyPages(bytes, head === undefined ? [] : [head]);
   for (const n of order) {
+    if (!grey.has(n)) for (const [k, v] of await renderGreyPages(bytes, others)) grey.set(k, v);
     const spot = findFreeRect(grey.get(n) as GreyPage, layout.width, layout.height);
     if (spot) {
       drawFullMark(pages[n - 1] as PDFPage, spot, layout, text.url);
