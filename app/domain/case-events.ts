@@ -33,6 +33,8 @@ export type CaseNotification =
   | "participation.reminder"
   | "participation.deemed-consent"
   | "participation.overdue"
+  | "decision.replacement-notice"
+  | "decision.not-retrieved"
   | "xbau.skipped"
   | "participation.extension-decided";
 
@@ -111,6 +113,14 @@ export const CASE_EVENTS = {
     applicantVisible: true,
     schema: loose({ decisionId: id, bekanntgabe: z.string(), role: z.string().nullable() }),
     notifies: null,
+  },
+  // The provision period (§ 41 Abs. 2a Satz 4 VwVfG / Land VwVfG) ended without a retrieval and
+  // without another Bekanntgabe: the deadline worker warns the responsible clerk(s) once.
+  "decision.not-retrieved": {
+    label: "Bescheid nicht innerhalb der Frist abgerufen – Bekanntgabe auf anderem Weg nötig",
+    applicantVisible: false,
+    schema: loose({ decisionId: id, providedAt: iso, periodEnd: z.string(), legalBasis: z.string() }),
+    notifies: "decision.not-retrieved",
   },
   // Bekanntgabe another way after the Bescheid was not retrieved (post with Zustellung).
   "decision.post-delivery-recorded": {
@@ -345,7 +355,8 @@ export const CASE_EVENTS = {
       legalBasis: z.string(),
       decisionDueAt: iso.nullable(),
     }),
-    notifies: null,
+    // The Mitteilung itself: the applicant side is told in the app (and by mail when configured).
+    notifies: "decision.replacement-notice",
   },
   // § 63 Abs. 2 Satz 4 LBauO M-V (profile: decision.associationParticipationExcludesDeadline): the
   // clerk records whether Verbände must take part; while they must, no decision deadline runs.

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { berlinDate, decisionDeadline } from "~/domain/deadlines";
 import { db } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
+import { parsePayload } from "~/utils/queue.server";
+import { notifyProcessor } from "../../workers/processors/notify";
 import {
   decisionCircumstances,
   getDecisionFiction,
@@ -100,6 +103,39 @@ describe("Mitteilung: Einvernehmen versagt, Ersetzung soll erfolgen (§ 63 Abs. 
       legalBasis: "§ 63 Abs. 2 Satz 3 LBauO M-V",
       decisionDueAt: before.decisionDueAt?.toISOString(),
     });
+
+    // The Mitteilung reaches the applicant side: one notify job (the second call added none), run
+    // by the real processor, says it in the statute's words; the clerk who sent it is not told.
+    const jobs = await db().outboxMessage.findMany({
+      where: {
+        jobName: "system.notify",
+        payload: { path: ["event"], equals: "decision.replacement-notice" },
+        AND: { payload: { path: ["applicationId"], equals: app.id } },
+      },
+      select: { payload: true },
+    });
+    expect(jobs).toHaveLength(1);
+    const payload = parsePayload("system.notify", jobs[0]?.payload);
+    await notifyProcessor(payload, { id: "t", name: "system.notify", data: payload } as never, {
+      db: db(),
+      mailer: null,
+      log: logger,
+    });
+    const told = await db().notification.findMany({
+      where: { applicationId: app.id, type: "decision.replacement-notice" },
+      select: { userId: true, title: true, body: true, link: true },
+    });
+    expect(told.map((n) => n.userId)).toEqual([d.architect.id]);
+    expect(told[0]).toMatchObject({
+      title: expect.stringContaining("Einvernehmen der Gemeinde versagt"),
+      link: `/antraege/${app.id}`,
+    });
+    expect(told[0]?.body).toContain(
+      "ihr nach dem Baugesetzbuch erforderliches Einvernehmen versagt hat und die Ersetzung nach § 36 Abs. 2 Satz 3 BauGB i. V. m. § 71 LBauO M-V erfolgen soll",
+    );
+    expect(told[0]?.body).toContain(
+      "nicht nach Ablauf der Entscheidungsfrist als erteilt (§ 63 Abs. 2 Satz 3 LBauO M-V)",
+    );
 
     const circumstances = await decisionCircumstances(db(), app.id);
     expect(circumstances.replacementNoticeAt).toEqual(sentAt);

@@ -7,7 +7,7 @@ import {
 import { resolveProfile } from "~/domain/land-profiles";
 import { APPLICATION_STATES } from "~/domain/lifecycle";
 import { authorityScope, isUuid } from "~/models/application.server";
-import { appendEvent } from "~/models/case-event.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import { lockCase } from "~/models/case-lock.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { consentFacts } from "~/models/participation-consent.server";
@@ -149,6 +149,17 @@ export async function sendReplacementNotice(
           sentAt: now.toISOString(),
           legalBasis: check.legalBasis,
           decisionDueAt: app.decisionDueAt?.toISOString() ?? null,
+        },
+      });
+      // The Mitteilung reaches the applicant side in the app (and by mail when configured), in the
+      // words of the statute; once per case (the event above is written once).
+      await notifyInTx(tx, "decision.replacement-notice", {
+        applicationId: app.id,
+        actorId: clerk.id,
+        details: {
+          legalBasis: check.legalBasis,
+          agencyName: refused.agencyName,
+          replacementBasis: resolveProfile(app.authority.landProfile).deadlines.consentReplacement.legalBasis,
         },
       });
       return { ok: true as const };

@@ -145,6 +145,8 @@ export const notifyEvents = [
   "participation.reminder",
   "participation.deemed-consent",
   "participation.overdue",
+  "decision.replacement-notice",
+  "decision.not-retrieved",
   "xbau.skipped",
   "participation.extension-decided",
 ] as const;

@@ -1,3 +1,6 @@
+import { retrievalPeriodEnd } from "~/domain/bekanntgabe";
+import { berlinDate } from "~/domain/deadlines";
+import { LAND_PROFILES, type LandProfile, resolveProfile } from "~/domain/land-profiles";
 import { AWAITING_STATEMENT_STATUSES } from "~/domain/lifecycle";
 import type { ApplicationStatus, PrismaClient } from "~/generated/prisma/client";
 import { Prisma } from "~/generated/prisma/client";
@@ -195,6 +198,94 @@ export async function checkParticipationDeadlines(
   return result;
 }
 
+// ---- Bekanntgabe by retrieval ----------------------------------------------------------------------
+
+function retrievalRules(profile: string | null | LandProfile) {
+  return (typeof profile === "object" && profile !== null ? profile : resolveProfile(profile)).bekanntgabe
+    .retrieval;
+}
+
+/**
+ * A Bescheid provided for retrieval that nobody of the applicant side retrieved within the
+ * provision period (§ 41 Abs. 2a Satz 4 VwVfG and the Land's VwVfG: then it is not bekannt gegeben)
+ * and that has no other Bekanntgabe recorded: the responsible clerk(s) are warned ONCE — event
+ * "decision.not-retrieved" and its notification in one transaction, the decision row claimed
+ * FOR UPDATE SKIP LOCKED and skipped once the event exists; the notify job id carries the
+ * decision id. The case page shows the same state (app/models/bekanntgabe.server.ts).
+ */
+export async function checkBekanntgabeRetrievals(
+  db: PrismaClient,
+  { now = new Date(), authorityId, applicationId, batchSize = 200 }: CheckRequestsOptions = {},
+): Promise<{ warned: string[] }> {
+  const warned: string[] = [];
+  const tenant = Prisma.sql`${
+    authorityId === undefined ? Prisma.empty : Prisma.sql`AND a."authorityId" = ${authorityId}::uuid`
+  } ${applicationId === undefined ? Prisma.empty : Prisma.sql`AND d."applicationId" = ${applicationId}::uuid`}`;
+  // Coarse prefilter in SQL (provided at least periodDays - 1 days ago, any Land); the exact
+  // Berlin-date rule is applied per row below.
+  const minDays = Math.max(
+    0,
+    Math.min(...Object.values(LAND_PROFILES).map((p) => retrievalRules(p).periodDays)) - 1,
+  );
+  for (;;) {
+    const batch = await db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<
+        {
+          id: string;
+          applicationId: string;
+          landProfile: string | null;
+          providedAt: Date;
+          firstRetrievedAt: Date | null;
+        }[]
+      >`
+        SELECT d."id", d."applicationId", au."landProfile", del."providedAt",
+          (SELECT min(r."retrievedAt") FROM "DecisionRetrieval" r WHERE r."decisionId" = d."id") AS "firstRetrievedAt"
+        FROM "Decision" d
+        JOIN "Application" a ON a."id" = d."applicationId"
+        JOIN "Authority" au ON au."id" = a."authorityId"
+        JOIN LATERAL (
+          SELECT min(e."createdAt") AS "providedAt" FROM "CaseEvent" e
+          WHERE e."applicationId" = d."applicationId" AND e."type" = 'decision.delivered'
+        ) del ON del."providedAt" IS NOT NULL
+        WHERE d."status" = 'DECIDED'
+          AND del."providedAt" <= ${new Date(now.getTime() - minDays * 86_400_000)}
+          AND NOT EXISTS (SELECT 1 FROM "DecisionPostDelivery" pd WHERE pd."decisionId" = d."id")
+          AND NOT EXISTS (
+            SELECT 1 FROM "CaseEvent" w
+            WHERE w."applicationId" = d."applicationId" AND w."type" = 'decision.not-retrieved'
+          ) ${tenant}
+        ORDER BY del."providedAt", d."id"
+        LIMIT ${batchSize}
+        FOR UPDATE OF d SKIP LOCKED`;
+      const done: string[] = [];
+      for (const row of rows) {
+        const periodEnd = retrievalPeriodEnd(row.providedAt, row.landProfile);
+        if (berlinDate(now) <= periodEnd) continue;
+        // A retrieval within the period made it known: nothing to warn about.
+        if (row.firstRetrievedAt && berlinDate(row.firstRetrievedAt) <= periodEnd) continue;
+        const legalBasis = retrievalRules(row.landProfile).periodLegalBasis;
+        await appendEvent(tx, {
+          applicationId: row.applicationId,
+          actorId: null,
+          type: "decision.not-retrieved",
+          payload: { decisionId: row.id, providedAt: row.providedAt.toISOString(), periodEnd, legalBasis },
+        });
+        await notifyInTx(tx, "decision.not-retrieved", {
+          applicationId: row.applicationId,
+          scope: row.id,
+          details: { decisionId: row.id, periodEnd, legalBasis },
+        });
+        done.push(row.id);
+      }
+      return { claimed: rows.length, done };
+    });
+    warned.push(...batch.done);
+    // Rows inside the prefilter's margin are claimed but not due: stop when a batch warned nobody.
+    if (batch.claimed < batchSize || batch.done.length === 0) break;
+  }
+  return { warned };
+}
+
 export const checkDeadlinesProcessor: Processor<"deadlines.check-requests"> = async (
   payload,
   _job,
@@ -211,7 +302,9 @@ export const checkDeadlinesProcessor: Processor<"deadlines.check-requests"> = as
       "participation deadlines",
     );
   }
-  return { ...result, participations };
+  const retrievals = await checkBekanntgabeRetrievals(db, { now });
+  if (retrievals.warned.length > 0) log.info({ warned: retrievals.warned.length }, "Bescheide not retrieved");
+  return { ...result, participations, retrievals };
 };
 
 /**

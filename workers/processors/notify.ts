@@ -23,10 +23,12 @@ function noun(details: Record<string, unknown> | undefined | null): string {
  */
 
 /**
- * applicants = accepted members of the application; clerks = clerks of its authority; agency =
- * the users of the agency (or Gemeinde) named by `details.agencyId` (participation events).
+ * applicants = accepted members of the application; clerks = clerks of its authority; responsible =
+ * the clerk assigned to the case (all clerks of its authority while nobody is assigned or the
+ * assigned clerk is disabled); agency = the users of the agency (or Gemeinde) named by
+ * `details.agencyId` (participation events).
  */
-export type Audience = "applicants" | "clerks" | "agency";
+export type Audience = "applicants" | "clerks" | "agency" | "responsible";
 
 export interface NotifyContext {
   applicationId: string;
@@ -320,6 +322,38 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
     ],
   },
   // Written by documents.render-decision once the Bescheid and the approved plans are stored.
+  // § 63 Abs. 2 Satz 3 LBauO M-V: the Mitteilung to the Bauherr (the wording follows the statute).
+  "decision.replacement-notice": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "applicants",
+        title: (c) => `Mitteilung: Einvernehmen der Gemeinde versagt – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `${c.authorityName} teilt Ihnen zum Bauantrag „${c.title}“ mit, dass die Gemeinde` +
+          `${c.details?.agencyName ? ` (${String(c.details.agencyName)})` : ""} ihr nach dem Baugesetzbuch erforderliches ` +
+          `Einvernehmen versagt hat und die Ersetzung${c.details?.replacementBasis ? ` nach ${String(c.details.replacementBasis)}` : ""} erfolgen soll. ` +
+          `Die Genehmigung gilt deshalb nicht nach Ablauf der Entscheidungsfrist als erteilt (${String(c.details?.legalBasis ?? "")}). ` +
+          "Über den Antrag wird nach dem Ersetzungsverfahren entschieden.",
+        link: (c) => `/antraege/${c.applicationId}`,
+      },
+    ],
+  },
+  // The provision period ended without a retrieval: the responsible clerk(s) must act.
+  "decision.not-retrieved": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "responsible",
+        title: (c) => `Bescheid nicht abgerufen – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `Der Bescheid zu „${c.title}“ wurde bis zum ${formatDate(String(c.details?.periodEnd ?? ""))} nicht aus dem Portal abgerufen ` +
+          `(${String(c.details?.legalBasis ?? "")}). Er ist damit nicht bekannt gegeben; bitte geben Sie ihn auf anderem Weg ` +
+          "bekannt (z. B. Zustellung per Post) und erfassen Sie die Zustellung auf der Seite des Falls.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}#bekanntgabe-heading`,
+      },
+    ],
+  },
   "decision.delivered": {
     includeActor: false,
     messages: [
@@ -411,7 +445,7 @@ interface Recipient {
 async function recipientsFor(
   db: Parameters<Processor<"system.notify">>[2]["db"],
   audience: Audience,
-  app: { id: string; authorityId: string },
+  app: { id: string; authorityId: string; assignedClerkId: string | null },
   details: NotifyPayload["details"],
 ): Promise<Recipient[]> {
   if (audience === "agency") {
@@ -436,6 +470,18 @@ async function recipientsFor(
     });
     return members.flatMap((m) => (m.user ? [m.user] : []));
   }
+  if (audience === "responsible" && app.assignedClerkId) {
+    const assigned = await db.user.findMany({
+      where: {
+        id: app.assignedClerkId,
+        authorityId: app.authorityId,
+        roles: { has: "CLERK" },
+        disabledAt: null,
+      },
+      select: { id: true, email: true },
+    });
+    if (assigned.length > 0) return assigned;
+  }
   return db.user.findMany({
     where: { authorityId: app.authorityId, roles: { has: "CLERK" }, disabledAt: null },
     select: { id: true, email: true },
@@ -454,6 +500,7 @@ export const notifyProcessor: Processor<"system.notify"> = async (payload, _job,
     select: {
       id: true,
       authorityId: true,
+      assignedClerkId: true,
       fileNumber: true,
       title: true,
       authority: { select: { name: true } },
