@@ -10,6 +10,7 @@ import { type Antrag0200Input, buildAntrag0200Xml } from "~/xbau/baugenehmigung-
 import { buildAntragGeaendert0202Xml } from "~/xbau/baugenehmigung-antrag-geaendert-0202.server";
 import { fullApplication, sampleDocument } from "~/xbau/sample-applications";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
+import { expectValidApiResponse } from "../../test/kit/openapi";
 import * as intakeRoute from "./api.v1.intake";
 
 // POST /api/v1/intake against real PostgreSQL, Redis (rate limit) and an s3rver of this file.
@@ -63,6 +64,8 @@ async function post(token: string, body: FormData | Blob, contentType?: string) 
     params: {},
     context: {},
   });
+  // Every answer must validate against the served OpenAPI document.
+  await expectValidApiResponse("POST", "/api/v1/intake", response);
   return {
     status: response.status,
     type: response.headers.get("content-type"),
