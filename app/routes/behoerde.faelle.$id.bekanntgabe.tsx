@@ -25,8 +25,10 @@ import { requireAuthorityPermission } from "~/utils/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Zustellung erfassen – Bauantrag" }];
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  return redirect(`/behoerde/faelle/${params.id ?? ""}`);
+// No redirect here: after a post Remix reloads this route's data, and a redirect would replace the
+// confirmation page (or the refusal) with the case page. A direct visit shows the way back.
+export async function loader(_args: LoaderFunctionArgs) {
+  return null;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
