@@ -1,5 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PDFDocument } from "pdf-lib";
@@ -14,6 +15,11 @@ import { newVerificationCode, verificationUrl } from "../workers/pdf/verificatio
  * Issue 13: time to render and seal a typical Bescheid (target < 500 ms), to seal one stamped
  * sheet, and stamping throughput with the in-sheet placement (pages/s), each the median of `runs`.
  * Uses a development seal in a temporary folder (RSA 2048).
+ *
+ * The machine may be busy: each figure is also given as a ratio to a baseline measured in the same
+ * run — one plain `pdftoppm` run over the whole sheet set at the free-area resolution (what the
+ * stamping did before issue 13's speed-up, and a floor for any pdftoppm-based search) and, for
+ * the Bescheid, rendering it alone.
  *
  *   npm run bench -- seal [runs=5] [pages=20]
  */
@@ -66,7 +72,13 @@ try {
   const stampOne: number[] = [];
   const sealSheet: number[] = [];
   const stampSet: number[] = [];
+  const baseline: number[] = [];
+  const setFile = path.join(dir, "set.pdf");
+  writeFileSync(setFile, setBytes);
+  const pdftoppmOnce = async () =>
+    execFileSync("pdftoppm", ["-gray", "-r", "18", setFile, path.join(dir, "baseline")]);
   for (let i = 0; i < runs; i++) {
+    baseline.push(await timed(pdftoppmOnce));
     let bescheid: Uint8Array = new Uint8Array();
     render.push(await timed(async () => (bescheid = await renderBescheid(sampleBescheid()))));
     renderAndSeal.push((render[i] as number) + (await timed(() => issue(bescheid, "last-page"))));
@@ -75,17 +87,27 @@ try {
     sealSheet.push(await timed(() => issue(stamped, "every-page")));
     stampSet.push(await timed(() => stampPdf(setBytes, text)));
   }
+  const base = median(baseline);
+  const row = (was: string, ms: number, perSecond?: number) => ({
+    was,
+    "Median ms": Math.round(ms),
+    "× Grundlast": Number((ms / base).toFixed(2)),
+    ...(perSecond ? { "Seiten/s": Math.round(perSecond) } : {}),
+  });
+  console.log(
+    `Last (1/5/15 min): ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")}`,
+  );
   console.table([
-    { was: "Bescheid rendern", "Median ms": Math.round(median(render)) },
-    { was: "Bescheid rendern + Prüfvermerk + Siegel", "Median ms": Math.round(median(renderAndSeal)) },
-    { was: "1 Plan stempeln (A3)", "Median ms": Math.round(median(stampOne)) },
-    { was: "1 gestempelten Plan mit Prüfvermerk siegeln", "Median ms": Math.round(median(sealSheet)) },
-    {
-      was: `${pages} Blätter stempeln`,
-      "Median ms": Math.round(median(stampSet)),
-      "Seiten/s": Math.round((pages * 1000) / median(stampSet)),
-    },
+    row(`Grundlast: pdftoppm ${pages} Blätter in einem Lauf`, base, (pages * 1000) / base),
+    row("Bescheid rendern", median(render)),
+    row("Bescheid rendern + Prüfvermerk + Siegel", median(renderAndSeal)),
+    row("1 Plan stempeln (A3)", median(stampOne)),
+    row("1 gestempelten Plan mit Prüfvermerk siegeln", median(sealSheet)),
+    row(`${pages} Blätter stempeln`, median(stampSet), (pages * 1000) / median(stampSet)),
   ]);
+  console.log(`Prüfvermerk + Siegel / Rendern: ${(median(renderAndSeal) / median(render) - 1).toFixed(2)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

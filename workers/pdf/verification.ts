@@ -301,13 +301,11 @@ export async function drawVerificationMark(
     }
     return result;
   }
-  // One mark, on the first page in `order` with room: that page is rendered alone first (a letter's
-  // last page nearly always has room, and rendering the other pages cost more than all the rest of
-  // issuing); only if it is full are the others rendered, in one go.
-  const [head, ...others] = order;
-  const grey = await renderGreyPages(bytes, head === undefined ? [] : [head]);
+  // One mark, on the first page in `order` with room. All candidates are rendered at once, split
+  // over the cores: a Bescheid's last page is often full (the Bauvorlagen table), so rendering the
+  // last page alone first mostly cost a second pdftoppm start.
+  const grey = await renderGreyPages(bytes, order);
   for (const n of order) {
-    if (!grey.has(n)) for (const [k, v] of await renderGreyPages(bytes, others)) grey.set(k, v);
     const spot = findFreeRect(grey.get(n) as GreyPage, layout.width, layout.height);
     if (spot) {
       drawFullMark(pages[n - 1] as PDFPage, spot, layout, text.url);
