@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +12,9 @@ import path from "node:path";
  *
  * Speed (issue 13: stamping ≥ 200 pages/s): starting pdftoppm costs little, each page ~5 ms of
  * CPU; so a page range is rendered by one run per core (contiguous chunks, in parallel), and the
- * ink table of a rendered page is built once however many rectangles are tried on it.
+ * ink table of a rendered page is built once however many rectangles are tried on it. Rendered
+ * pages are kept per file hash (bounded, least recently used out): the same Bauvorlage stamped
+ * again for a later decision, or a document checked again, is not rendered twice.
  */
 
 /** Rendering resolution for the free-area search (dpi): 1 px = 4 pt. */
@@ -71,11 +74,51 @@ export function renderRuns(pages: number[], cores = availableParallelism()): [nu
   });
 }
 
+/** Rendered pages per sha256 of the file, in least-recently-used order (Map keeps insertion order). */
+const rendered = new Map<string, Map<number, GreyPage>>();
+/** Upper bound for the kept pixels (an A1 sheet at 18 dpi is ~250 kB). */
+const CACHE_BYTES = 32 * 1024 * 1024;
+let cachedBytes = 0;
+
+function remember(key: string, pages: Map<number, GreyPage>): void {
+  const size = (m: Map<number, GreyPage>) => [...m.values()].reduce((sum, p) => sum + p.data.length, 0);
+  const old = rendered.get(key);
+  if (old) cachedBytes -= size(old);
+  rendered.delete(key);
+  const bytes = size(pages);
+  if (bytes > CACHE_BYTES) return;
+  rendered.set(key, pages);
+  cachedBytes += bytes;
+  for (const [k, v] of rendered) {
+    if (cachedBytes <= CACHE_BYTES) break;
+    rendered.delete(k);
+    cachedBytes -= size(v);
+  }
+}
+
+/** Forgets every rendered page (benchmarks measure the uncached path with it). */
+export function forgetRenderedPages(): void {
+  rendered.clear();
+  cachedBytes = 0;
+}
+
 /**
  * Renders the pages (1-based numbers) of a PDF at low resolution in grey, as the reader sees them.
- * Each page is rendered on its own by pdftoppm, so splitting the range changes no pixel.
+ * Each page is rendered on its own by pdftoppm, so splitting the range changes no pixel. The
+ * returned pages are shared with the cache: read them, never write into them.
  */
 export async function renderGreyPages(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
+  const key = createHash("sha256").update(pdf).digest("hex");
+  const known = new Map(rendered.get(key));
+  const missing = pages.filter((n) => !known.has(n));
+  if (missing.length > 0) {
+    for (const [n, page] of await renderWithPdftoppm(pdf, missing)) known.set(n, page);
+  }
+  if (known.size > 0) remember(key, known);
+  return new Map(pages.map((n) => [n, known.get(n) as GreyPage]));
+}
+
+async function renderWithPdftoppm(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
   const out = new Map<number, GreyPage>();
   if (pages.length === 0) return out;
   const dir = await mkdtemp(path.join(tmpdir(), "bauantrag-mark-"));
