@@ -453,6 +453,14 @@ export const CASE_EVENTS = {
     schema: loose({ ...generated, upToEventId: z.string(), files: z.number(), notExported: z.number() }),
     notifies: null,
   },
+  // The export job gave up (last attempt, or a permanent error): the page stops saying "wird
+  // erstellt" and the same state of the file can be exported again.
+  "akte.export-failed": {
+    label: "Aktenexport fehlgeschlagen",
+    applicantVisible: false,
+    schema: loose({ upToEventId: z.string(), reason: z.string() }),
+    notifies: null,
+  },
 } as const satisfies Record<string, CaseEventSpec>;
 
 export type CaseEventType = keyof typeof CASE_EVENTS;

@@ -76,9 +76,23 @@ export async function requestAkteExport(
     if (upTo === null)
       return { ok: false as const, status: 404 as const, message: "Dieser Fall hat noch keinen Verlauf." };
     const upToEventId = upTo.toString();
+    // After a failed export of this state the clerk may try again: the job id counts the failures,
+    // so a double click still queues one job per attempt.
+    const failures = await tx.caseEvent.count({
+      where: {
+        applicationId: app.id,
+        type: "akte.export-failed",
+        payload: { path: ["upToEventId"], equals: upToEventId },
+      },
+    });
     const queued = await enqueueInTx(tx, {
       jobName: "documents.export-akte",
-      jobId: buildJobId("documents.export-akte", app.id, upToEventId),
+      jobId: buildJobId(
+        "documents.export-akte",
+        app.id,
+        upToEventId,
+        ...(failures > 0 ? [`retry${failures}`] : []),
+      ),
       payload: { applicationId: app.id, requestedById: user.id, upToEventId },
     });
     if (queued) {
@@ -106,6 +120,8 @@ export interface AkteExportState {
   } | null;
   /** An export was asked for and is not ready yet. */
   pending: boolean;
+  /** The last request ended without an export (the worker gave up), with the reason. */
+  failed: { at: Date; reason: string } | null;
   /** How many older exports the newest one supersedes. */
   older: number;
   /** Every export's id (the page's readiness poll must know them, or it reloads for ever). */
@@ -124,7 +140,7 @@ export async function getAkteExportState(
     select: { id: true },
   });
   if (!app) return null;
-  const [exports, lastRequest, upTo] = await Promise.all([
+  const [exports, lastRequest, lastFailure, upTo] = await Promise.all([
     client.generatedDocument.findMany({
       where: { applicationId: app.id, kind: AKTE_EXPORT_KIND, audience: "AUTHORITY" },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -141,12 +157,19 @@ export async function getAkteExportState(
     client.caseEvent.findFirst({
       where: { applicationId: app.id, type: "akte.export-requested" },
       orderBy: { id: "desc" },
-      select: { payload: true },
+      select: { id: true, payload: true },
+    }),
+    client.caseEvent.findFirst({
+      where: { applicationId: app.id, type: "akte.export-failed" },
+      orderBy: { id: "desc" },
+      select: { id: true, payload: true, createdAt: true },
     }),
     stateOfFile(client, app.id),
   ]);
   const requestedUpTo = (lastRequest?.payload as { upToEventId?: string } | null)?.upToEventId;
   const done = new Set(exports.map((e) => e.sourceKey.split("__")[2]));
+  // A failure recorded after the last request ends that request.
+  const failedLast = lastFailure !== null && lastRequest !== null && lastFailure.id > lastRequest.id;
   const latest = exports[0];
   return {
     latest: latest
@@ -160,7 +183,14 @@ export async function getAkteExportState(
           current: latest.sourceKey.split("__")[2] === upTo?.toString(),
         }
       : null,
-    pending: requestedUpTo !== undefined && !done.has(requestedUpTo),
+    pending: requestedUpTo !== undefined && !done.has(requestedUpTo) && !failedLast,
+    failed:
+      failedLast && lastFailure && requestedUpTo !== undefined && !done.has(requestedUpTo)
+        ? {
+            at: lastFailure.createdAt,
+            reason: String((lastFailure.payload as { reason?: unknown } | null)?.reason ?? ""),
+          }
+        : null,
     older: Math.max(0, exports.length - 1),
     exportIds: exports.map((e) => e.id),
   };

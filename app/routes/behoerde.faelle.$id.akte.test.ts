@@ -132,4 +132,72 @@ describe("/behoerde/faelle/:id/akte (Akte export: ask for it, download it)", () 
     // A malformed id is "not found", not an error.
     expect((await loadRoute(loader, c.clerk, `${url()}?datei=not-a-uuid`, params())).status).toBe(404);
   }, 60_000);
+
+  it("a failed export (the worker gave up) is shown with its reason, and the clerk can ask again", async () => {
+    const f = await createAkteCase(getStorage(), {
+      label: "akte-failed",
+      documents: [
+        {
+          typeCode: "1803",
+          versions: [{ filename: "lageplan.pdf", body: new TextEncoder().encode("%PDF-1.7\n") }],
+        },
+      ],
+    });
+    const fParams = { id: f.application.id };
+    const fUrl = `/behoerde/faelle/${f.application.id}/akte`;
+    const page = async () =>
+      (await loadRoute(casePageLoader, f.clerk, `/behoerde/faelle/${f.application.id}`, fParams))
+        .data as CasePage & {
+        akte: { failed: { reason: string } | null };
+      };
+    const jobsOfCase = () =>
+      db().outboxMessage.findMany({
+        where: {
+          jobName: "documents.export-akte",
+          payload: { path: ["applicationId"], equals: f.application.id },
+        },
+        orderBy: { id: "asc" },
+      });
+    expect((await postRoute(action, f.clerk, fUrl, new URLSearchParams(), fParams)).status).toBe(302);
+    const [first] = await jobsOfCase();
+    const payload = parsePayload("documents.export-akte", first?.payload);
+    // The storage refuses every write, on every attempt: the last of three attempts fails.
+    const real = getStorage();
+    const down = Object.create(real, {
+      putStream: {
+        value: async (_key: string, body: NodeJS.ReadableStream) => {
+          // Like a real client whose connection was refused: it drains and ends the body, then fails.
+          body.on("error", () => {});
+          body.resume();
+          throw new Error("connect ECONNREFUSED 127.0.0.1:9");
+        },
+      },
+    }) as typeof real;
+    const job = {
+      id: "t",
+      name: "documents.export-akte",
+      data: payload,
+      attemptsMade: 2,
+      opts: { attempts: 3 },
+    };
+    await expect(
+      createExportAkte({ storage: down, sealSource: { dir: sealDir, allowDevelopmentSeal: true } })(
+        payload,
+        job as unknown as Job<ExportAktePayload, unknown, "documents.export-akte">,
+        { db: db(), mailer: null, log: logger },
+      ),
+    ).rejects.toThrow(/ECONNREFUSED/);
+
+    const shown = (await page()).akte;
+    expect(shown).toMatchObject({ pending: false, latest: null });
+    expect(shown.failed?.reason).toContain("nicht");
+    expect(await db().notification.count({ where: { userId: f.clerk.id, type: "akte.export-failed" } })).toBe(
+      1,
+    );
+    // Asking again for the same state of the file queues a new job (not swallowed as a repeat).
+    const again = await postRoute(action, f.clerk, fUrl, new URLSearchParams(), fParams);
+    expect(again.location).toBe(`/behoerde/faelle/${f.application.id}?akte=angefordert#akte`);
+    expect(await jobsOfCase()).toHaveLength(2);
+    expect((await page()).akte).toMatchObject({ pending: true, failed: null });
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
 import { caseEventLabel } from "~/domain/case-events";
 import { formatDateTime } from "~/domain/format";
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type PrismaClient } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
 import { readApplicationData } from "~/models/draft.server";
 import { createNotificationsInTx } from "~/models/notification.server";
@@ -139,6 +139,65 @@ function indexData(
 }
 
 export function createExportAkte(deps: ExportAkteDeps = {}): Processor<"documents.export-akte"> {
+  const build = buildAkteExport(deps);
+  return async (payload, job, ctx) => {
+    try {
+      return await build(payload, job, ctx);
+    } catch (err) {
+      const lastAttempt =
+        err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt) await recordExportFailure(ctx.db, payload, err).catch(() => {});
+      throw err;
+    }
+  };
+}
+
+/**
+ * The worker gave up on an export: the case history says so (the page stops showing "wird
+ * erstellt" and offers a new attempt) and the clerk who asked is told, with the reason in words.
+ */
+async function recordExportFailure(
+  db: PrismaClient,
+  {
+    applicationId,
+    requestedById,
+    upToEventId,
+  }: { applicationId: string; requestedById: string; upToEventId: string },
+  err: unknown,
+): Promise<void> {
+  const reason =
+    err instanceof UnrecoverableError
+      ? err.message.slice(0, 300)
+      : "Die Dateien konnten nicht aus dem Speicher gelesen oder das ZIP nicht gespeichert werden.";
+  await db.$transaction(async (tx) => {
+    const app = await tx.application.findUnique({
+      where: { id: applicationId },
+      select: { id: true, fileNumber: true },
+    });
+    if (!app) return;
+    await appendEvent(tx, {
+      applicationId,
+      actorId: null,
+      type: "akte.export-failed",
+      payload: { upToEventId, reason },
+    });
+    const requester = await tx.user.findUnique({ where: { id: requestedById }, select: { id: true } });
+    if (!requester) return;
+    await createNotificationsInTx(tx, [
+      {
+        userId: requester.id,
+        applicationId,
+        type: "akte.export-failed",
+        title: `Aktenexport fehlgeschlagen – Az. ${app.fileNumber ?? "–"}`,
+        body: `Der Export der Akte konnte nicht erstellt werden: ${reason} Sie können ihn auf der Fallseite erneut anfordern.`,
+        link: `/behoerde/faelle/${applicationId}#akte`,
+        dedupeKey: `akte.export-failed:${applicationId}:${upToEventId}:${Date.now()}:${requester.id}`,
+      },
+    ]);
+  });
+}
+
+function buildAkteExport(deps: ExportAkteDeps): Processor<"documents.export-akte"> {
   return async ({ applicationId, requestedById, upToEventId }, _job, { db, log }) => {
     const sourceKey = akteSourceKey(applicationId, upToEventId);
     const existing = await findGenerated(db, sourceKey);

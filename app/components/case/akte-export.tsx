@@ -12,6 +12,7 @@ export interface AkteExportView {
     current: boolean;
   } | null;
   pending: boolean;
+  failed: { at: Date | string; reason: string } | null;
   older: number;
   exportIds: string[];
 }
@@ -53,6 +54,15 @@ export function AkteExportSection({ applicationId, akte }: { applicationId: stri
         <p className="kern-body" data-testid="akte-pending">
           Ein Export wird gerade erstellt.
         </p>
+      ) : null}
+      {akte.failed ? (
+        <Alert tone="danger" title="Export fehlgeschlagen">
+          <p className="kern-body" data-testid="akte-failed">
+            Der Export vom <time dateTime={isoString(akte.failed.at)}>{formatDateTime(akte.failed.at)}</time>{" "}
+            konnte nicht erstellt werden{akte.failed.reason ? `: ${akte.failed.reason}` : "."} Sie können ihn
+            erneut anfordern.
+          </p>
+        </Alert>
       ) : null}
       {akte.latest ? (
         <p className="kern-body" data-testid="akte-latest">

@@ -146,7 +146,7 @@ export async function loadCasePage({ request, params }: LoaderFunctionArgs) {
     comments,
     // Akte exports have their own section (the newest one supersedes the others).
     generated: generated.filter((g) => g.kind !== AKTE_EXPORT_KIND),
-    akte: akte ?? { latest: null, pending: false, older: 0, exportIds: [] },
+    akte: akte ?? { latest: null, pending: false, failed: null, older: 0, exportIds: [] },
   };
 }
 
