@@ -24,8 +24,11 @@ const PT_PER_PX = 72 / DPI;
 export const EDGE_PT = 14.2;
 /** Grey value below which a pixel counts as ink. */
 const INK = 245;
-/** Fewer pages than this per pdftoppm run are not worth another process (a start costs ~5–10 ms). */
-const MIN_PAGES_PER_RUN = 2;
+/**
+ * Fewer pages than this per pdftoppm run are not worth another process: each run loads the fonts
+ * anew (bench/seal.ts on a busy 2-core machine: a 4-page Bescheid split in two was slower).
+ */
+const MIN_PAGES_PER_RUN = 8;
 
 export interface GreyPage {
   width: number;
