@@ -11,7 +11,7 @@ import path from "node:path";
  * corner where title blocks sit.
  *
  * Speed (issue 13: stamping ≥ 200 pages/s): starting pdftoppm costs little, each page ~5 ms of
- * CPU; so a page range is rendered by one run per core (contiguous chunks, in parallel), and the
+ * CPU; so a page range is rendered in one run (long ranges: one run per core, in parallel), and the
  * ink table of a rendered page is built once however many rectangles are tried on it. Rendered
  * pages are kept per file hash (bounded, least recently used out): the same Bauvorlage stamped
  * again for a later decision, or a document checked again, is not rendered twice.

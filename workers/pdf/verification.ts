@@ -301,8 +301,8 @@ export async function drawVerificationMark(
     }
     return result;
   }
-  // One mark, on the first page in `order` with room. All candidates are rendered at once, split
-  // over the cores: a Bescheid's last page is often full (the Bauvorlagen table), so rendering the
+  // One mark, on the first page in `order` with room. All candidates are rendered in one go
+  // (free-area.ts): a Bescheid's last page is often full (the Bauvorlagen table), so rendering the
   // last page alone first mostly cost a second pdftoppm start.
   const grey = await renderGreyPages(bytes, order);
   for (const n of order) {
