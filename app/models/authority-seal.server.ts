@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import forge from "node-forge";
+import { MAX_SEAL_P12_BYTES } from "~/domain/admin-limits";
 import { type RequestMeta, recordSecurityEvent } from "~/models/security-event.server";
 import { openValue, sealValue } from "~/models/totp.server";
 import { db, type Tx } from "~/utils/db.server";
@@ -13,8 +14,7 @@ import { sealFromPkcs12 } from "../../workers/pdf/seal";
  * decrypts it in `storedSealOf` (workers/pdf/seal-source.ts picks stored → SEAL_DIR → development).
  */
 
-/** Largest PKCS#12 accepted (a seal certificate with its chain is a few KB). */
-export const MAX_SEAL_P12_BYTES = 100 * 1024;
+export { MAX_SEAL_P12_BYTES };
 export const MAX_PASSPHRASE_LENGTH = 500;
 
 export interface SealCertificateInfo {

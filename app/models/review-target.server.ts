@@ -1,3 +1,4 @@
+import { MAX_REVIEW_TARGET_DAYS, MIN_REVIEW_TARGET_DAYS } from "~/domain/admin-limits";
 import { OPEN_PARTICIPATION_STATUSES } from "~/domain/lifecycle";
 import { Prisma } from "~/generated/prisma/client";
 import type { SessionUser } from "~/models/user.server";
@@ -15,8 +16,7 @@ import { forbidden } from "~/utils/permissions.server";
  * 20261206054610_target_review_target_setting) applies it to every write of a case.
  */
 export const DEFAULT_REVIEW_TARGET_DAYS = 14;
-export const MIN_REVIEW_TARGET_DAYS = 1;
-export const MAX_REVIEW_TARGET_DAYS = 90;
+export { MAX_REVIEW_TARGET_DAYS, MIN_REVIEW_TARGET_DAYS };
 
 const OPEN = Prisma.join(OPEN_PARTICIPATION_STATUSES.map((s) => Prisma.sql`${s}::"ParticipationStatus"`));
 

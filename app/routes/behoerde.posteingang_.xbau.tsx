@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { formatBytes } from "~/domain/format";
@@ -68,6 +68,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function XbauIntakePage() {
+  // Limits come from the loader: XML_LIMITS lives in a .server module, undefined in the browser bundle.
+  const { maxMessageBytes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   return (
@@ -100,8 +102,8 @@ export default function XbauIntakePage() {
       >
         <div className="kern-form-input">
           <label className="kern-label" htmlFor="xbau-nachricht">
-            XBau-Nachricht (XML, höchstens {formatBytes(XML_LIMITS.maxBytes)}) oder ZIP-Archiv mit Nachricht
-            und Anlagen
+            XBau-Nachricht (XML, höchstens {formatBytes(maxMessageBytes)}) oder ZIP-Archiv mit Nachricht und
+            Anlagen
           </label>
           <input
             id="xbau-nachricht"

@@ -8,13 +8,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { DescriptionList } from "~/components/description-list";
+import { MAX_REVIEW_TARGET_DAYS, MIN_REVIEW_TARGET_DAYS } from "~/domain/admin-limits";
 import { getAuthoritySettings } from "~/models/authority.server";
-import {
-  getReviewTarget,
-  MAX_REVIEW_TARGET_DAYS,
-  MIN_REVIEW_TARGET_DAYS,
-  saveReviewTarget,
-} from "~/models/review-target.server";
+import { getReviewTarget, saveReviewTarget } from "~/models/review-target.server";
 import { listUsersOfAuthority } from "~/models/user.server";
 import { rolesLabel } from "~/utils/permissions";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";

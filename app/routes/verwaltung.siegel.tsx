@@ -4,12 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { Alert } from "~/components/alert";
 import { PageHeader } from "~/components/app-shell";
 import { DescriptionList } from "~/components/description-list";
-import {
-  getAuthoritySealInfo,
-  MAX_SEAL_P12_BYTES,
-  saveAuthoritySeal,
-  sealHistoryOf,
-} from "~/models/authority-seal.server";
+import { MAX_SEAL_P12_BYTES } from "~/domain/admin-limits";
+import { getAuthoritySealInfo, saveAuthoritySeal, sealHistoryOf } from "~/models/authority-seal.server";
 import { SECURITY_EVENT_KINDS, type SecurityEventKind } from "~/models/security-event.server";
 import { clientIp } from "~/utils/auth.server";
 import { drainStream, parseMultipart } from "~/utils/multipart.server";
