@@ -54,7 +54,7 @@ function unsafeName(name: string): string | null {
   if (name.includes("\\")) return "Der Name enthält einen umgekehrten Schrägstrich.";
   if (name.startsWith("/") || /^[a-zA-Z]:/.test(name)) return "Absolute Pfade sind nicht erlaubt.";
   if (name.split("/").some((part) => part === "..")) return "Pfade mit „..“ sind nicht erlaubt.";
-  if (/[\u0000-\u001f]/.test(name)) return "Der Name enthält Steuerzeichen.";
+  if ([...name].some((ch) => ch.charCodeAt(0) < 0x20)) return "Der Name enthält Steuerzeichen.";
   return null;
 }
 
