@@ -112,7 +112,10 @@ export async function createApiClient(
       },
       select: { id: true },
     });
-    await recordSecurityEvent({ userId: admin.id, kind: "API_CLIENT_CREATED", method: input.name, meta }, tx);
+    await recordSecurityEvent(
+      { userId: admin.id, kind: "API_CLIENT_CREATED", subject: input.name, meta },
+      tx,
+    );
     return { id: row.id, token: creds.token };
   });
 }
@@ -136,7 +139,7 @@ export async function rotateApiClient(
     const row = await tx.apiClient.findFirstOrThrow({
       where: { id: clientId, authorityId: admin.authorityId },
     });
-    await recordSecurityEvent({ userId: admin.id, kind: "API_CLIENT_ROTATED", method: row.name, meta }, tx);
+    await recordSecurityEvent({ userId: admin.id, kind: "API_CLIENT_ROTATED", subject: row.name, meta }, tx);
     return { token: creds.token };
   });
 }
@@ -156,7 +159,7 @@ export async function revokeApiClient(
     const row = await tx.apiClient.findFirstOrThrow({
       where: { id: clientId, authorityId: admin.authorityId },
     });
-    await recordSecurityEvent({ userId: admin.id, kind: "API_CLIENT_REVOKED", method: row.name, meta }, tx);
+    await recordSecurityEvent({ userId: admin.id, kind: "API_CLIENT_REVOKED", subject: row.name, meta }, tx);
     return true;
   });
 }

@@ -110,6 +110,8 @@ export async function recordSecurityEvent(
     userId: string;
     kind: SecurityEventKind;
     method?: string | null;
+    /** What the event concerns when it is not the account itself (an API client's name). */
+    subject?: string | null;
     actorId?: string | null;
     meta?: RequestMeta;
   },
@@ -123,6 +125,7 @@ export async function recordSecurityEvent(
       authorityId: user.authorityId,
       kind: input.kind,
       method: input.method ?? null,
+      subject: input.subject?.slice(0, 200) ?? null,
       actorId: input.actorId ?? null,
       ipPrefix: coarseIp(input.meta?.ip),
       userAgentFamily: userAgentFamily(input.meta?.userAgent),
@@ -134,6 +137,7 @@ const historySelect = {
   id: true,
   kind: true,
   method: true,
+  subject: true,
   ipPrefix: true,
   userAgentFamily: true,
   createdAt: true,
@@ -188,7 +192,7 @@ export async function staffSecurityHistory(
 export function historyItems(rows: SecurityHistoryRow[]) {
   return rows.map((r) => ({
     id: r.id,
-    kindLabel: SECURITY_EVENT_KINDS[r.kind as SecurityEventKind] ?? r.kind,
+    kindLabel: `${SECURITY_EVENT_KINDS[r.kind as SecurityEventKind] ?? r.kind}${r.subject ? ` („${r.subject}“)` : ""}`,
     methodLabel: signInMethodLabel(r.method),
     ipPrefix: r.ipPrefix,
     userAgentFamily: r.userAgentFamily,

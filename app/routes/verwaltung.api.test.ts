@@ -70,8 +70,10 @@ describe("/verwaltung/api", () => {
     const kinds = await db().securityEvent.findMany({
       where: { userId: admin.id, kind: { startsWith: "API_CLIENT_" } },
       orderBy: { createdAt: "asc" },
-      select: { kind: true, authorityId: true },
+      select: { kind: true, authorityId: true, subject: true, method: true },
     });
+    // The client's name is what the event concerns, not a sign-in method.
+    expect(kinds.every((k) => k.subject === client!.name && k.method === null)).toBe(true);
     expect(kinds.map((k) => k.kind)).toEqual([
       "API_CLIENT_CREATED",
       "API_CLIENT_ROTATED",
