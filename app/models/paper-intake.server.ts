@@ -1,6 +1,5 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
 import { fileTypeFromBuffer } from "file-type";
 import {
   INTAKE_CHANNEL_LABELS,
@@ -42,6 +41,7 @@ import { normalizeEmail, type SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { checkUploadedFile } from "~/utils/file-checks.server";
+import { hashFile, readHead } from "~/utils/file-digest.server";
 import { logger } from "~/utils/logger.server";
 import { PdfInspectorUnavailableError } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
@@ -184,27 +184,6 @@ interface CheckedFile {
   pageCount: number | null;
 }
 
-async function headOf(file: string): Promise<Buffer> {
-  const handle = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(4100);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function hashFile(file: string): Promise<{ sha256: string; sizeBytes: number }> {
-  const hash = createHash("sha256");
-  let sizeBytes = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    sizeBytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest("hex"), sizeBytes };
-}
-
 /** The Unterlagen upload's checks for one scan: size, type by magic bytes, content (qpdf, pixels). */
 async function checkFile(
   file: PaperIntakeFile,
@@ -215,7 +194,7 @@ async function checkFile(
   const { sha256, sizeBytes } = await hashFile(file.path);
   if (sizeBytes === 0) return { message: uploadMessages.empty(file.filename) };
   if (sizeBytes > maxBytes) return { message: uploadMessages.tooLarge(file.filename, maxBytes) };
-  const detected = (await fileTypeFromBuffer(await headOf(file.path)))?.mime;
+  const detected = (await fileTypeFromBuffer(await readHead(file.path)))?.mime;
   if (!detected || !type.mimeTypes.includes(detected)) {
     return { message: uploadMessages.wrongType(file.filename, detected, type.code) };
   }

@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { fileTypeFromBuffer } from "file-type";
 import { APPLICATION_STATUS_LABELS } from "~/components/status";
@@ -20,6 +19,7 @@ import type { SessionUser } from "~/models/user.server";
 import { db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { checkUploadedFile } from "~/utils/file-checks.server";
+import { hashFile, readHead } from "~/utils/file-digest.server";
 import { logger } from "~/utils/logger.server";
 import { PdfInspectorUnavailableError } from "~/utils/pdf-inspect.server";
 import { can } from "~/utils/permissions";
@@ -174,27 +174,6 @@ interface CheckedFile {
   pageCount: number | null;
 }
 
-async function headOf(file: string): Promise<Buffer> {
-  const handle = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(4100);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function hashFile(file: string): Promise<{ sha256: string; sizeBytes: number }> {
-  const hash = createHash("sha256");
-  let sizeBytes = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    sizeBytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest("hex"), sizeBytes };
-}
-
 /** Checks run in parallel per import (qpdf is a child process; hashing and sniffing are I/O). */
 const CHECK_CONCURRENCY = 4;
 
@@ -249,7 +228,7 @@ async function checkOne(
       `Die Datei "${attachment.filename}" hat ${sizeBytes} Bytes, die Nachricht nennt ${doc.file.sizeBytes}.`,
     );
   }
-  const detected = (await fileTypeFromBuffer(await headOf(attachment.path)))?.mime;
+  const detected = (await fileTypeFromBuffer(await readHead(attachment.path)))?.mime;
   if (!detected || !type.mimeTypes.includes(detected)) {
     return refuse(
       "/anhang",
