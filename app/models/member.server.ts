@@ -37,8 +37,44 @@ export function hashInvitationToken(token: string): string {
 }
 
 /** Dedupe key of the in-app notice of one invitation link (prefix per member: withdrawn together). */
-function invitationNotificationKey(memberId: string, tokenHash: string): string {
+export function invitationNotificationKey(memberId: string, tokenHash: string): string {
   return `member.invited:${memberId}:${tokenHash.slice(0, 16)}`;
+}
+
+/**
+ * The invitation row itself, for an applicant's invitation and for the authority's invitation
+ * after a paper intake: a renewed invitation reuses the person's row (new token, pending again),
+ * a new one creates it. Only sha256(token) is stored.
+ */
+export async function writeInvitationInTx(
+  tx: Tx,
+  input: {
+    applicationId: string;
+    existingMemberId: string | null;
+    email: string;
+    role: MemberRole;
+    invitedById: string;
+    tokenHash: string;
+    expiresAt: Date;
+  },
+): Promise<{ id: string }> {
+  const pending = {
+    role: input.role,
+    invitationState: "PENDING" as const,
+    invitedById: input.invitedById,
+    invitationTokenHash: input.tokenHash,
+    invitationExpiresAt: input.expiresAt,
+  };
+  return input.existingMemberId
+    ? tx.applicationMember.update({
+        where: { id: input.existingMemberId },
+        data: { ...pending, userId: null, acceptedAt: null },
+        select: { id: true },
+      })
+    : tx.applicationMember.create({
+        data: { applicationId: input.applicationId, email: input.email, ...pending },
+        select: { id: true },
+      });
 }
 
 export function invitationUrl(token: string): string {
@@ -116,32 +152,15 @@ export async function inviteMember(
       return { ok: false, message: `${email} ist bereits an diesem Antrag beteiligt.` };
     }
 
-    const member = existing
-      ? await tx.applicationMember.update({
-          where: { id: existing.id },
-          data: {
-            role,
-            invitationState: "PENDING",
-            invitedById: user.id,
-            invitationTokenHash: tokenHash,
-            invitationExpiresAt: expiresAt,
-            userId: null,
-            acceptedAt: null,
-          },
-          select: { id: true },
-        })
-      : await tx.applicationMember.create({
-          data: {
-            applicationId: app.id,
-            email,
-            role,
-            invitationState: "PENDING",
-            invitedById: user.id,
-            invitationTokenHash: tokenHash,
-            invitationExpiresAt: expiresAt,
-          },
-          select: { id: true },
-        });
+    const member = await writeInvitationInTx(tx, {
+      applicationId: app.id,
+      existingMemberId: existing?.id ?? null,
+      email,
+      role,
+      invitedById: user.id,
+      tokenHash,
+      expiresAt,
+    });
 
     await appendEvent(tx, {
       applicationId: app.id,

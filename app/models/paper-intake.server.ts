@@ -31,8 +31,10 @@ import { initialApplicationStatus, transitionApplication } from "~/models/lifecy
 import {
   hashInvitationToken,
   INVITATION_DAYS,
+  invitationNotificationKey,
   invitationUrl,
   MEMBER_ROLE_LABELS,
+  writeInvitationInTx,
 } from "~/models/member.server";
 import { createNotificationsInTx } from "~/models/notification.server";
 import { enqueueInTx } from "~/models/outbox.server";
@@ -631,32 +633,15 @@ export async function inviteFromIntake(
     if (existing?.invitationState === "ACCEPTED") {
       return { ok: false, message: `${email} ist bereits an diesem Antrag beteiligt.` };
     }
-    const member = existing
-      ? await tx.applicationMember.update({
-          where: { id: existing.id },
-          data: {
-            role: invitedRole,
-            invitationState: "PENDING",
-            invitedById: user.id,
-            invitationTokenHash: tokenHash,
-            invitationExpiresAt: expiresAt,
-            userId: null,
-            acceptedAt: null,
-          },
-          select: { id: true },
-        })
-      : await tx.applicationMember.create({
-          data: {
-            applicationId: app.id,
-            email,
-            role: invitedRole,
-            invitationState: "PENDING",
-            invitedById: user.id,
-            invitationTokenHash: tokenHash,
-            invitationExpiresAt: expiresAt,
-          },
-          select: { id: true },
-        });
+    const member = await writeInvitationInTx(tx, {
+      applicationId: app.id,
+      existingMemberId: existing?.id ?? null,
+      email,
+      role: invitedRole,
+      invitedById: user.id,
+      tokenHash,
+      expiresAt,
+    });
     await appendEvent(tx, {
       applicationId: app.id,
       actorId: user.id,
@@ -676,7 +661,7 @@ export async function inviteFromIntake(
           title: `Einladung zum Bauantrag „${title}“`.slice(0, 300),
           body: `${app.authority.name} lädt Sie ein, den Bauantrag (Az. ${app.fileNumber}) als ${MEMBER_ROLE_LABELS[invitedRole]} online weiterzubearbeiten. Sie können die Einladung unter „Meine Anträge“ annehmen.`,
           link: "/antraege",
-          dedupeKey: `member.invited:${member.id}:${tokenHash.slice(0, 16)}`,
+          dedupeKey: invitationNotificationKey(member.id, tokenHash),
         },
       ]);
     }
