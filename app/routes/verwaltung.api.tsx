@@ -173,20 +173,22 @@ export default function ApiClientsPage() {
           </div>
           <fieldset className="kern-fieldset">
             <legend className="kern-label">Berechtigungen</legend>
-            {API_SCOPES.map((scope: ApiScope) => (
-              <div className="kern-form-check" key={scope}>
-                <input
-                  className="kern-form-check__checkbox"
-                  type="checkbox"
-                  id={`scope-${scope}`}
-                  name="scopes"
-                  value={scope}
-                />
-                <label className="kern-label" htmlFor={`scope-${scope}`}>
-                  {API_SCOPE_LABELS[scope]} (<code>{scope}</code>)
-                </label>
-              </div>
-            ))}
+            <div className="kern-fieldset__body">
+              {API_SCOPES.map((scope: ApiScope) => (
+                <div className="kern-form-check" key={scope}>
+                  <input
+                    className="kern-form-check__checkbox"
+                    type="checkbox"
+                    id={`scope-${scope}`}
+                    name="scopes"
+                    value={scope}
+                  />
+                  <label className="kern-label" htmlFor={`scope-${scope}`}>
+                    {API_SCOPE_LABELS[scope]} (<code>{scope}</code>)
+                  </label>
+                </div>
+              ))}
+            </div>
           </fieldset>
           <button className="kern-btn kern-btn--primary" type="submit" disabled={busy}>
             <span className="kern-label">Zugang anlegen</span>

@@ -77,21 +77,23 @@ export function WebhookFields({
             {errors.eventTypes}
           </p>
         ) : null}
-        {options.map((o) => (
-          <div className="kern-form-check" key={o.type}>
-            <input
-              className="kern-form-check__checkbox"
-              type="checkbox"
-              id={`event-${o.type}`}
-              name="eventTypes"
-              value={o.type}
-              defaultChecked={values.eventTypes.includes(o.type)}
-            />
-            <label className="kern-label" htmlFor={`event-${o.type}`}>
-              {o.label} <code>{o.type}</code>
-            </label>
-          </div>
-        ))}
+        <div className="kern-fieldset__body">
+          {options.map((o) => (
+            <div className="kern-form-check" key={o.type}>
+              <input
+                className="kern-form-check__checkbox"
+                type="checkbox"
+                id={`event-${o.type}`}
+                name="eventTypes"
+                value={o.type}
+                defaultChecked={values.eventTypes.includes(o.type)}
+              />
+              <label className="kern-label" htmlFor={`event-${o.type}`}>
+                {o.label} <code>{o.type}</code>
+              </label>
+            </div>
+          ))}
+        </div>
       </fieldset>
     </>
   );
