@@ -119,7 +119,7 @@ await migrate(databaseUrl);
 const { db } = await import("~/utils/db.server");
 const { seed, DEMO_PASSWORD } = await import("../prisma/seed.ts");
 await seed(db());
-const { createCompleteDraft } = await import("~/models/draft-fixtures.server");
+const { createCompleteDraft } = await import("../test/kit/draft-fixtures");
 const { submitApplication } = await import("~/models/submission.server");
 const { assignCase } = await import("~/models/review.server");
 const { getSessionUserById } = await import("~/models/user.server");

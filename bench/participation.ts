@@ -59,10 +59,10 @@ await migrate(databaseUrl);
 const { db } = await import("~/utils/db.server");
 const { berlinDate } = await import("~/domain/deadlines");
 const { createCompleteCase, createParticipationDistrict, currentVersionIds } = await import(
-  "~/models/participation-fixtures.server"
+  "../test/kit/participation-fixtures"
 );
 const { startParticipation } = await import("~/models/participation.server");
-const { sessionUser } = await import("~/models/draft-fixtures.server");
+const { sessionUser } = await import("../test/kit/draft-fixtures");
 const { startEmbeddedS3 } = await import("../storage/embedded.ts");
 const { createStorage } = await import("../storage/index.ts");
 const { queueNames } = await import("~/utils/queue.server");

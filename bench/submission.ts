@@ -19,9 +19,7 @@ await ensureDatabase(databaseUrl);
 await migrate(databaseUrl);
 
 const { db } = await import("~/utils/db.server");
-const { createCompleteDraft, createTestDistrict, sessionUser } = await import(
-  "~/models/draft-fixtures.server"
-);
+const { createCompleteDraft, createTestDistrict, sessionUser } = await import("../test/kit/draft-fixtures");
 const { submitApplication } = await import("~/models/submission.server");
 
 const N = Math.max(2, Number(process.argv[2] ?? 100));

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { UserRole } from "~/generated/prisma/client";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { createSession } from "~/utils/session.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "./kit/draft-fixtures";
 import { startWebServer } from "./support/web-server";
 
 /**

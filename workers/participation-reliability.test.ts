@@ -38,7 +38,7 @@ const dbUrl = (() => {
 const { createPrisma, db } = await import("~/utils/db.server");
 (globalThis as { __prisma?: ReturnType<typeof createPrisma> }).__prisma = createPrisma(dbUrl);
 const { createCompleteCase, createParticipationDistrict, currentVersionIds, storeFixturePdfs } = await import(
-  "~/models/participation-fixtures.server"
+  "../test/kit/participation-fixtures"
 );
 const { startParticipation } = await import("~/models/participation.server");
 const { relayOutbox } = await import("~/models/outbox.server");

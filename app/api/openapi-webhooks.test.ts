@@ -3,11 +3,11 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "~/domain/webhook-events";
-import { sessionUser } from "~/models/draft-fixtures.server";
-import { createParticipationDistrict } from "~/models/participation-fixtures.server";
 import { createSubscription } from "~/models/webhook.server";
 import { db } from "~/utils/db.server";
 import { buildCase } from "../../test/kit/case";
+import { sessionUser } from "../../test/kit/draft-fixtures";
+import { createParticipationDistrict } from "../../test/kit/participation-fixtures";
 import { openApiDocument } from "./openapi";
 import { dataFieldsWithoutSchema, webhookSchemas, webhooksSection } from "./openapi-webhooks";
 

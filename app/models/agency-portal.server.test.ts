@@ -13,7 +13,7 @@ import {
   createSubmittedCase,
   latestVersions,
   type SessionUser,
-} from "./agency-fixtures.server";
+} from "../../test/kit/agency-fixtures";
 import {
   getParticipationForAgency,
   listParticipationsForAgency,

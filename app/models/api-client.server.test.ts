@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import {
   authenticateToken,
   createApiClient,

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { submitApplication } from "~/models/submission.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
 import {
   addDocumentVersion,
   createCompleteDraft,
   createTestDistrict,
   sessionUser,
-} from "~/models/draft-fixtures.server";
-import { submitApplication } from "~/models/submission.server";
-import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
-import { logger } from "~/utils/logger.server";
+} from "../../test/kit/draft-fixtures";
 import { notifyProcessor } from "../../workers/processors/notify";
 import { addComment, commentMessages, listComments, setCommentResolved } from "./comment.server";
 

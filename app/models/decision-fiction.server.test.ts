@@ -3,6 +3,12 @@ import { berlinDate, decisionDeadline } from "~/domain/deadlines";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { parsePayload } from "~/utils/queue.server";
+import {
+  createCompleteCase,
+  createParticipationDistrict,
+  currentVersionIds,
+  type ParticipationDistrict,
+} from "../../test/kit/participation-fixtures";
 import { notifyProcessor } from "../../workers/processors/notify";
 import {
   decisionCircumstances,
@@ -11,12 +17,6 @@ import {
   setAssociationParticipation,
 } from "./decision-fiction.server";
 import { startParticipation } from "./participation.server";
-import {
-  createCompleteCase,
-  createParticipationDistrict,
-  currentVersionIds,
-  type ParticipationDistrict,
-} from "./participation-fixtures.server";
 import { confirmComplete, startReview } from "./review.server";
 import { submitStatement } from "./statement.server";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MV_FEE_SCHEDULE } from "~/domain/fees";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { getDecisionSettings, saveDecisionSettings } from "./decision-settings.server";
 
 describe("decision settings", () => {

@@ -3,14 +3,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isApprovableDocumentType } from "~/domain/decision";
 import { computeFee, MV_FEE_SCHEDULE } from "~/domain/fees";
 import type { ConditionKind } from "~/generated/prisma/client";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
 import {
   addDocumentVersion,
   createCompleteDraft,
   createTestDistrict,
   sessionUser,
-} from "~/models/draft-fixtures.server";
-import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
+} from "../../test/kit/draft-fixtures";
 import {
   ALREADY_DECIDED,
   approve,

@@ -1,11 +1,11 @@
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { startTestStorage } from "../../storage/test-support";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { deleteDraftDocumentVersion, uploadDocumentVersion } from "./document.server";
 
 // Issue 14 item 6: a wrongly uploaded file can be removed from a draft — never once submitted.

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateCompleteness } from "~/domain/completeness";
-import { addDocumentVersion, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { addDocumentVersion, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import {
   changedPaths,
   completenessInputFor,

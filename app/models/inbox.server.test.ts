@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import type { ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { saveDraftSection } from "~/models/draft.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { sendRequest, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { buildSearchText, escapeLike, listInbox, searchWords } from "./inbox.server";
 
 const DAY = 24 * 60 * 60 * 1000;

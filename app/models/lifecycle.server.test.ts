@@ -13,6 +13,12 @@ import type { ApplicationStatus, ParticipationStatus } from "~/generated/prisma/
 import { db, type Tx } from "~/utils/db.server";
 import { buildJobId } from "~/utils/queue.server";
 import {
+  createCompleteCase,
+  createParticipationDistrict,
+  currentVersionIds,
+  type ParticipationDistrict,
+} from "../../test/kit/participation-fixtures";
+import {
   type ApplicationTransitionInput,
   LifecycleError,
   type ParticipationTransitionInput,
@@ -20,12 +26,6 @@ import {
   transitionParticipation,
 } from "./lifecycle.server";
 import { startParticipation } from "./participation.server";
-import {
-  createCompleteCase,
-  createParticipationDistrict,
-  currentVersionIds,
-  type ParticipationDistrict,
-} from "./participation-fixtures.server";
 
 /**
  * transitionApplication / transitionParticipation against the real database: every command from

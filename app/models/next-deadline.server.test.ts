@@ -2,6 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
 import { db } from "~/utils/db.server";
 import { createStorage } from "../../storage/index";
+import {
+  createCompleteCase,
+  createParticipationDistrict,
+  currentVersionIds,
+  type ParticipationDistrict,
+} from "../../test/kit/participation-fixtures";
 import { checkParticipationDeadlines } from "../../workers/processors/check-deadlines";
 import { listInbox } from "./inbox.server";
 import {
@@ -10,12 +16,6 @@ import {
   type ParticipationSelection,
   startParticipation,
 } from "./participation.server";
-import {
-  createCompleteCase,
-  createParticipationDistrict,
-  currentVersionIds,
-  type ParticipationDistrict,
-} from "./participation-fixtures.server";
 import { submitStatement } from "./statement.server";
 import { withdrawApplication } from "./withdrawal.server";
 

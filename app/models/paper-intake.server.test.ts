@@ -7,13 +7,13 @@ import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { berlinDate } from "~/domain/deadlines";
 import { listApplicationsForApplicant } from "~/models/application.server";
 import { getDraftForMember } from "~/models/draft.server";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { acceptInvitation } from "~/models/member.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import type { Storage, StorageConfig } from "../../storage/index";
 import { startTestStorage } from "../../storage/test-support";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { createExportXbau } from "../../workers/processors/export-xbau";
 import { createRenderReceipt } from "../../workers/processors/render-receipt";
 import {

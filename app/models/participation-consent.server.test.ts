@@ -2,18 +2,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
 import { db } from "~/utils/db.server";
 import {
+  createCompleteCase,
+  createParticipationDistrict,
+  currentVersionIds,
+  type ParticipationDistrict,
+} from "../../test/kit/participation-fixtures";
+import {
   acceptConsentRefusal,
   getParticipationBoard,
   replaceRefusedConsent,
   startParticipation,
 } from "./participation.server";
 import { consentFacts, consentRefusal } from "./participation-consent.server";
-import {
-  createCompleteCase,
-  createParticipationDistrict,
-  currentVersionIds,
-  type ParticipationDistrict,
-} from "./participation-fixtures.server";
 import { submitStatement } from "./statement.server";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PRODUCT_DEFAULTS } from "~/domain/need-to-know";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import {
   getParticipationSettings,
   saveDocumentDefaults,

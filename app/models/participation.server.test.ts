@@ -1,8 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
-import { sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
 import { buildJobId } from "~/utils/queue.server";
+import { sessionUser } from "../../test/kit/draft-fixtures";
+import {
+  createCompleteCase,
+  createParticipationDistrict,
+  currentVersionIds,
+  type ParticipationDistrict,
+} from "../../test/kit/participation-fixtures";
 import {
   closeParticipation,
   getParticipationBoard,
@@ -12,12 +18,6 @@ import {
   refuseExtension,
   startParticipation,
 } from "./participation.server";
-import {
-  createCompleteCase,
-  createParticipationDistrict,
-  currentVersionIds,
-  type ParticipationDistrict,
-} from "./participation-fixtures.server";
 
 let d: ParticipationDistrict;
 let other: ParticipationDistrict;

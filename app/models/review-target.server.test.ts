@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LAND_PROFILES } from "~/domain/land-profiles";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { answerItem, sendAnswer } from "~/models/request.server";
 import { confirmComplete, sendRequest, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { listInbox } from "./inbox.server";
 import { DEFAULT_REVIEW_TARGET_DAYS as REVIEW_TARGET_DAYS } from "./review-target.server";
 

@@ -5,18 +5,18 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDraftForMember, saveDraftSection } from "~/models/draft.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { buildJobId } from "~/utils/queue.server";
+import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
+import { createStorage, type Storage } from "../../storage/index";
 import {
   addDocumentVersion,
   createCompleteDraft,
   createTestDistrict,
   requiredDocumentCodes,
   sessionUser,
-} from "~/models/draft-fixtures.server";
-import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
-import { buildJobId } from "~/utils/queue.server";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
-import { createStorage, type Storage } from "../../storage/index";
+} from "../../test/kit/draft-fixtures";
 import { checkExpiredRequests } from "../../workers/processors/check-deadlines";
 import { canUploadDocuments, uploadDocumentVersion } from "./document.server";
 import {

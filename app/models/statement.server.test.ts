@@ -13,7 +13,7 @@ import {
   createParticipation,
   createSubmittedCase,
   latestVersions,
-} from "./agency-fixtures.server";
+} from "../../test/kit/agency-fixtures";
 import { getParticipationForAgency } from "./agency-portal.server";
 import {
   readStatementForm,

@@ -3,12 +3,6 @@ import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { getApplicationForMember } from "~/models/application.server";
 import { saveDraftSection } from "~/models/draft.server";
 import {
-  addDocumentVersion,
-  createCompleteDraft,
-  createTestDistrict,
-  sessionUser,
-} from "~/models/draft-fixtures.server";
-import {
   acceptInvitationById,
   getInvitation,
   inviteMember,
@@ -19,6 +13,12 @@ import { type ApplicationSnapshot, submitApplication } from "~/models/submission
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import {
+  addDocumentVersion,
+  createCompleteDraft,
+  createTestDistrict,
+  sessionUser,
+} from "../../test/kit/draft-fixtures";
 import { confirmAsOwner, declareMandate, getConsentStatus } from "./submission-consent.server";
 
 let district: Awaited<ReturnType<typeof createTestDistrict>>;

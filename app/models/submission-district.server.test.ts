@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { GREIFSWALD } from "~/domain/districts";
 import { readApplicationData, saveDraftSection } from "~/models/draft.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import { db } from "~/utils/db.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 
 describe("submission: the site must lie in the authority's district (by the Gemeinde's AGS)", () => {
   it("refuses a Greifswald site filed with the Landkreis Nordwestmecklenburg district, with a German message, and changes nothing", async () => {

@@ -2,16 +2,16 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatFileNumber } from "~/domain/file-number";
 import { getDraftForMember, saveDraftSection } from "~/models/draft.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { buildJobId } from "~/utils/queue.server";
 import {
   addDocumentVersion,
   createCompleteDraft,
   createTestDistrict,
   requiredDocumentCodes,
   sessionUser,
-} from "~/models/draft-fixtures.server";
-import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
-import { buildJobId } from "~/utils/queue.server";
+} from "../../test/kit/draft-fixtures";
 import { berlinYear } from "./file-number.server";
 import { type ApplicationSnapshot, submitApplication } from "./submission.server";
 

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { getXbauSettings, saveXbauSettings } from "./xbau-settings.server";
 
 /** A Kennung no other test run uses ("tst": never a real DVDV prefix). */

@@ -3,13 +3,13 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { LIMIT_MESSAGES } from "~/utils/request-limits.server";
 import { createSession } from "~/utils/session.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { getStorage, sanitizeFilename } from "../../storage/index";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { startWebServer } from "../../test/support/web-server";
 import { action } from "./antraege.$id.unterlagen.hochladen";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "~/models/api-client.server";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { expectValidApiResponse } from "../../test/kit/openapi";
 import { startWebServer } from "../../test/support/web-server";
 

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isApplicantVisibleEvent } from "~/models/case-event.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { createSession } from "~/utils/session.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import * as applicantPage from "./antraege.$id._index";
 import * as clerkPage from "./behoerde.faelle.$id._index";
 

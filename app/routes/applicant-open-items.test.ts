@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { confirmComplete, sendRequest, startReview } from "~/models/review.server";
+import { submitApplication } from "~/models/submission.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
 import {
   addDocumentVersion,
   createCompleteDraft,
   createTestDistrict,
   sessionUser,
-} from "~/models/draft-fixtures.server";
-import { confirmComplete, sendRequest, startReview } from "~/models/review.server";
-import { submitApplication } from "~/models/submission.server";
-import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
+} from "../../test/kit/draft-fixtures";
 import { loadRoute } from "../../test/kit/route";
 import { loader } from "./antraege.$id._index";
 

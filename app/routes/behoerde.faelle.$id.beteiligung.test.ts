@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { initialRows } from "~/components/participation/start-form";
-import { addDocumentVersion } from "~/models/draft-fixtures.server";
+import { submitStatement } from "~/models/statement.server";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { addDocumentVersion } from "../../test/kit/draft-fixtures";
 import {
   createCompleteCase,
   createParticipationDistrict,
   type ParticipationDistrict,
-} from "~/models/participation-fixtures.server";
-import { submitStatement } from "~/models/statement.server";
-import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
+} from "../../test/kit/participation-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.faelle.$id.beteiligung";
 

@@ -4,11 +4,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { addDays } from "~/domain/bekanntgabe";
 import { berlinDate } from "~/domain/deadlines";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { getStorage } from "../../storage/index";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.posteingang_.papier";
 import {

@@ -4,16 +4,16 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { SessionUser } from "~/models/user.server";
+import { db } from "~/utils/db.server";
+import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
+import { getStorage } from "../../storage/index";
 import {
   createAgency,
   createParticipation,
   createSubmittedCase,
   latestVersions,
-} from "~/models/agency-fixtures.server";
-import type { SessionUser } from "~/models/user.server";
-import { db } from "~/utils/db.server";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
-import { getStorage } from "../../storage/index";
+} from "../../test/kit/agency-fixtures";
 import { callRoute, cookieFor, loadRoute, postRoute } from "../../test/kit/route";
 import { loader as listLoader } from "./beteiligung._index";
 import { action, loader } from "./beteiligung.$id";

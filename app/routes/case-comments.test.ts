@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { commentMessages } from "~/models/comment.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { cookieFor } from "../../test/kit/route";
 import * as applicantPage from "./antraege.$id._index";
 import * as clerkPage from "./behoerde.faelle.$id._index";

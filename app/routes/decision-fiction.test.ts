@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
 import { startParticipation } from "~/models/participation.server";
+import { submitStatement } from "~/models/statement.server";
+import { db } from "~/utils/db.server";
 import {
   createCompleteCase,
   createParticipationDistrict,
   currentVersionIds,
   type ParticipationDistrict,
-} from "~/models/participation-fixtures.server";
-import { submitStatement } from "~/models/statement.server";
-import { db } from "~/utils/db.server";
+} from "../../test/kit/participation-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.faelle.$id._index";
 

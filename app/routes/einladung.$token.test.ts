@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { getDraftForMember } from "~/models/draft.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { inviteMember } from "~/models/member.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { cookieFor } from "../../test/kit/route";
 import { action, loader } from "./einladung.$token";
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { inviteMember } from "~/models/member.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action as listAction, loader as listLoader } from "./antraege._index";
 import { loader as applicationLoader } from "./antraege.$id._index";

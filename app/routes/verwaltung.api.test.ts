@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { authenticateToken, recordApiCall } from "~/models/api-client.server";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./verwaltung.api";
 

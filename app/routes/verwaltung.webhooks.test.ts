@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { openValue } from "~/models/totp.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action as listAction, loader as listLoader } from "./verwaltung.webhooks._index";
 import { action as detailAction, loader as detailLoader } from "./verwaltung.webhooks.$id";

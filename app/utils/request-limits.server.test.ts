@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import type { SessionUser } from "~/models/user.server";
 import { hashPassword } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -12,6 +11,7 @@ import {
 } from "~/utils/request-limits.server";
 import { createSession } from "~/utils/session.server";
 import { createTestUser } from "~/utils/test-tenant.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { startWebServer } from "../../test/support/web-server";
 
 const MB = 1024 * 1024;

@@ -10,12 +10,12 @@ import type { ApplicationData } from "~/domain/application-data";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { uploadDocumentVersion } from "~/models/document.server";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
-import { requiredDocumentCodes } from "~/models/draft-fixtures.server";
 import { confirmComplete, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import { declareMandate } from "~/models/submission-consent.server";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { requiredDocumentCodes } from "../../test/kit/draft-fixtures";
 import { fixtureFileFor, fixturePathFor } from "./fixture-files";
 
 async function demoUser(email: string) {

@@ -11,10 +11,10 @@ import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { decide, openDraft } from "~/models/decision.server";
 import { uploadDocumentVersion } from "~/models/document.server";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
-import { requiredDocumentCodes } from "~/models/draft-fixtures.server";
 import { confirmComplete, startReview } from "~/models/review.server";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { requiredDocumentCodes } from "../../test/kit/draft-fixtures";
 import { fixtureFileFor, fixturePathFor } from "./fixture-files";
 
 async function demoUser(email: string) {

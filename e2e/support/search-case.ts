@@ -8,10 +8,10 @@
  */
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
-import { requiredDocumentCodes } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
+import { requiredDocumentCodes } from "../../test/kit/draft-fixtures";
 
 const [mode = "draft", title = `E2E ${Date.now()}`, lastName = "Köhler", street = "", houseNumber = ""] =
   process.argv.slice(2);

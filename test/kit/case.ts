@@ -1,13 +1,13 @@
 import { berlinDate } from "~/domain/deadlines";
 import { decide, openDraft } from "~/models/decision.server";
 import { startParticipation } from "~/models/participation.server";
+import { db } from "~/utils/db.server";
 import {
   createCompleteCase,
   createParticipationDistrict,
   currentVersionIds,
   type ParticipationDistrict,
-} from "~/models/participation-fixtures.server";
-import { db } from "~/utils/db.server";
+} from "./participation-fixtures";
 
 /**
  * One case builder for tests and benches: a real case of a fresh district (authority, Gemeinde,

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { appendEvent } from "~/models/case-event.server";
-import { sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { parsePayload } from "~/utils/queue.server";
 import { buildCase } from "../../test/kit/case";
+import { sessionUser } from "../../test/kit/draft-fixtures";
 import { checkBekanntgabeRetrievals } from "./check-deadlines";
 import { notifyProcessor } from "./notify";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { sendRequest } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { buildJobId, queueOf } from "~/utils/queue.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { type RunningWorkers, startWorkers } from "../start";
 import { randomPrefix, waitFor } from "../test-support";
 import { CHECK_REQUESTS_JOB, checkExpiredRequests, scheduleDeadlineChecks } from "./check-deadlines";

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
 import { grantExtension, startParticipation } from "~/models/participation.server";
+import { db } from "~/utils/db.server";
 import {
   createCompleteCase,
   createParticipationDistrict,
   currentVersionIds,
   type ParticipationDistrict,
-} from "~/models/participation-fixtures.server";
-import { db } from "~/utils/db.server";
+} from "../../test/kit/participation-fixtures";
 import { checkParticipationDeadlines } from "./check-deadlines";
 
 // Time controlled: every run passes `now`; the tenant filter keeps other tests' rows out.

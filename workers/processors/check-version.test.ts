@@ -12,13 +12,6 @@ import { berlinDate } from "~/domain/deadlines";
 import { setToBeSubmittedLater, uploadDocumentVersion } from "~/models/document.server";
 import { completenessInputFor, getDraftForMember } from "~/models/draft.server";
 import { startParticipation } from "~/models/participation.server";
-import {
-  createCompleteCase,
-  createParticipationDistrict,
-  currentVersionIds,
-  type ParticipationDistrict,
-  storeFixturePdfs,
-} from "~/models/participation-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { createPrisma, db } from "~/utils/db.server";
@@ -28,6 +21,13 @@ import { buildJobId } from "~/utils/queue.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import type { Storage, StorageConfig } from "../../storage/index";
 import { startTestStorage } from "../../storage/test-support";
+import {
+  createCompleteCase,
+  createParticipationDistrict,
+  currentVersionIds,
+  type ParticipationDistrict,
+  storeFixturePdfs,
+} from "../../test/kit/participation-fixtures";
 import { loadRoute } from "../../test/kit/route";
 import { startWorkers } from "../start";
 import { deletePrefix, randomPrefix, waitFor } from "../test-support";

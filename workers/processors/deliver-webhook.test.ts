@@ -10,15 +10,15 @@ vi.hoisted(() => {
 
 import type { WebhookBody } from "~/domain/webhook-events";
 import { verifyWebhook } from "~/domain/webhook-signature";
-import { sessionUser } from "~/models/draft-fixtures.server";
-import {
-  createParticipationDistrict,
-  type ParticipationDistrict,
-} from "~/models/participation-fixtures.server";
 import { createSubscription, resendDelivery, rotateSecret } from "~/models/webhook.server";
 import { deliverOnce } from "~/models/webhook-delivery.server";
 import { db } from "~/utils/db.server";
 import { buildCase } from "../../test/kit/case";
+import { sessionUser } from "../../test/kit/draft-fixtures";
+import {
+  createParticipationDistrict,
+  type ParticipationDistrict,
+} from "../../test/kit/participation-fixtures";
 import { type RunningWorkers, startWorkers } from "../start";
 import { closedPort, deletePrefix, randomPrefix, waitFor } from "../test-support";
 

@@ -4,9 +4,9 @@ import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { documentTypeLabel } from "~/domain/document-types";
 import type { DocumentCheckStatus } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
-import { createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { db } from "~/utils/db.server";
 import { documentVersionKey, generatedKey, type Storage } from "../../storage/index";
+import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 
 /**
  * Test and bench fixture for the Akte export: a submitted case of a fresh authority whose files

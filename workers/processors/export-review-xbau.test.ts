@@ -6,12 +6,6 @@ import { text } from "node:stream/consumers";
 import type { Job } from "bullmq";
 import { XmlDocument } from "libxml2-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  addDocumentVersion,
-  createCompleteDraft,
-  createTestDistrict,
-  sessionUser,
-} from "~/models/draft-fixtures.server";
 import { listGeneratedDocuments, openGeneratedDocumentForDownload } from "~/models/generated-document.server";
 import { answerItem, sendAnswer } from "~/models/request.server";
 import { confirmComplete, sendRequest } from "~/models/review.server";
@@ -23,6 +17,12 @@ import { type ExportReviewPayload, parsePayload } from "~/utils/queue.server";
 import { validateXml } from "~/xbau/validate.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, type Storage } from "../../storage/index";
+import {
+  addDocumentVersion,
+  createCompleteDraft,
+  createTestDistrict,
+  sessionUser,
+} from "../../test/kit/draft-fixtures";
 import { createExportReviewXbau } from "./export-review-xbau";
 import { XBAU_0200_ENTRY } from "./export-xbau";
 

@@ -5,17 +5,17 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
 import { startParticipation } from "~/models/participation.server";
+import { db } from "~/utils/db.server";
+import { png } from "~/utils/hostile-files.test-support";
+import type { Storage } from "../../storage/index";
+import { startTestStorage } from "../../storage/test-support";
 import {
   createCompleteCase,
   createParticipationDistrict,
   currentVersionIds,
   type ParticipationDistrict,
   storeFixturePdfs,
-} from "~/models/participation-fixtures.server";
-import { db } from "~/utils/db.server";
-import { png } from "~/utils/hostile-files.test-support";
-import type { Storage } from "../../storage/index";
-import { startTestStorage } from "../../storage/test-support";
+} from "../../test/kit/participation-fixtures";
 import { createRouteParticipation, packageSourceKey } from "./route-participation";
 
 /**

@@ -1,12 +1,12 @@
 import type { Job } from "bullmq";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { sendRequest } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { type NotifyPayload, parsePayload } from "~/utils/queue.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { NOTIFY_EVENTS, notifyProcessor } from "./notify";
 
 /**

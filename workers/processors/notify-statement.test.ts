@@ -1,10 +1,10 @@
 import type { Job } from "bullmq";
 import { describe, expect, it } from "vitest";
-import { createAgency, createParticipation, createSubmittedCase } from "~/models/agency-fixtures.server";
 import { requestExtension, submitStatement } from "~/models/statement.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { type NotifyPayload, parsePayload } from "~/utils/queue.server";
+import { createAgency, createParticipation, createSubmittedCase } from "../../test/kit/agency-fixtures";
 import { notifyProcessor } from "./notify";
 
 /**

@@ -5,12 +5,6 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
-import {
-  createCompleteDraft,
-  createTestDistrict,
-  sessionUser as draftSessionUser,
-  requiredDocumentCodes,
-} from "~/models/draft-fixtures.server";
 import { listGeneratedDocuments, openGeneratedDocumentForDownload } from "~/models/generated-document.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { type ApplicationSnapshot, submitApplication } from "~/models/submission.server";
@@ -23,6 +17,12 @@ import { validateXml } from "~/xbau/validate.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, generatedKey, type Storage } from "../../storage/index";
 import { sha256OfStream } from "../../storage/test-support";
+import {
+  createCompleteDraft,
+  createTestDistrict,
+  sessionUser as draftSessionUser,
+  requiredDocumentCodes,
+} from "../../test/kit/draft-fixtures";
 import { pdfText } from "../pdf/test-support";
 import { type RunningWorkers, startWorkers } from "../start";
 import { deletePrefix, randomPrefix, startSmtpServer, type TestSmtpServer, waitFor } from "../test-support";

@@ -1,12 +1,12 @@
 import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSubmittedCase } from "~/models/agency-fixtures.server";
 import { sendRequest, startReview } from "~/models/review.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { parsePayload, type RenderRequestLetterPayload } from "~/utils/queue.server";
 import type { Storage } from "../../storage/index";
 import { startTestStorage } from "../../storage/test-support";
+import { createSubmittedCase } from "../../test/kit/agency-fixtures";
 import { pdfText } from "../pdf/test-support";
 import {
   createRenderRequestLetter,

@@ -6,12 +6,6 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createAgency,
-  createParticipation,
-  createSubmittedCase,
-  latestVersions,
-} from "~/models/agency-fixtures.server";
 import { openGeneratedDocumentForDownload } from "~/models/generated-document.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
@@ -20,6 +14,12 @@ import { derivedUuid } from "~/xbau/message.server";
 import { validateXml } from "~/xbau/validate.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, generatedKey, type Storage } from "../../storage/index";
+import {
+  createAgency,
+  createParticipation,
+  createSubmittedCase,
+  latestVersions,
+} from "../../test/kit/agency-fixtures";
 import { pdfText } from "../pdf/test-support";
 import { createRenderStatement } from "./render-statement";
 

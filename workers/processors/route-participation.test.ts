@@ -7,18 +7,18 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { berlinDate } from "~/domain/deadlines";
 import { startParticipation } from "~/models/participation.server";
+import { db } from "~/utils/db.server";
+import { buildJobId } from "~/utils/queue.server";
+import { validateXml } from "~/xbau/validate.server";
+import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
+import { createStorage, type Storage } from "../../storage/index";
 import {
   createCompleteCase,
   createParticipationDistrict,
   currentVersionIds,
   type ParticipationDistrict,
   storeFixturePdfs,
-} from "~/models/participation-fixtures.server";
-import { db } from "~/utils/db.server";
-import { buildJobId } from "~/utils/queue.server";
-import { validateXml } from "~/xbau/validate.server";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
-import { createStorage, type Storage } from "../../storage/index";
+} from "../../test/kit/participation-fixtures";
 import { pdfPageCount, pdfPages, pdfText } from "../pdf/test-support";
 import { createRouteParticipation, packageSourceKey, xbau0300SourceKey } from "./route-participation";
 

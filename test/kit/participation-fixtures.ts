@@ -5,13 +5,13 @@ import { Readable } from "node:stream";
 import type { ApplicationData } from "~/domain/application-data";
 import { isNeverShared } from "~/domain/need-to-know";
 import type { AgencyType } from "~/generated/prisma/client";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { confirmComplete, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { testXbauKennung } from "~/utils/test-tenant.server";
 import type { Storage } from "../../storage/index";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "./draft-fixtures";
 
 /**
  * Test and bench helpers for participations (real rows, nothing mocked): a district (Bauaufsicht +

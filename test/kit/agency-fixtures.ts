@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { AgencyType, ParticipationStatus } from "~/generated/prisma/client";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "~/models/draft-fixtures.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { testXbauKennung } from "~/utils/test-tenant.server";
+import { createCompleteDraft, createTestDistrict, sessionUser } from "./draft-fixtures";
 
 /**
  * Test helpers for the agency side of participations: a submitted case of a fresh district, an
