@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { tightSheetsSchema } from "./tight-sheets";
 
 /**
  * The catalogue of case events (the Akte): per type its German label, whether the applicant side
@@ -420,6 +421,21 @@ export const CASE_EVENTS = {
     label: "Genehmigte Bauvorlage gestempelt",
     applicantVisible: true,
     schema: loose(generated),
+    notifies: null,
+  },
+  // An issued PDF (mostly a stamped plan) where the stamp or the verification mark found no free
+  // area on some sheets (issue 13 item 5): compact stamp, stamp over the drawing, or a one-line
+  // mark. The clerk's to check; the applicant side sees the file, not this note.
+  "generated.tight-sheets": {
+    label: "Stempel oder Prüfvermerk ohne freien Platz – Blätter prüfen",
+    applicantVisible: false,
+    schema: loose({
+      generatedDocumentId: id,
+      kind: z.string(),
+      title: z.string(),
+      sheets: tightSheetsSchema.min(1),
+      decisionId: id.optional(),
+    }),
     notifies: null,
   },
   "decision.delivered": {
