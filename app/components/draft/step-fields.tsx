@@ -8,6 +8,7 @@ import {
   USE_TYPE_LABELS,
   USE_TYPES,
 } from "~/domain/application-data";
+import { gemeindeChoices, gemeindeLabel } from "~/domain/districts";
 import { FieldGroup, RadioGroup, SelectField, TextAreaField, YesNoField } from "../form-fields";
 import { TextField } from "../text-field";
 import { fieldId, fieldName, type SectionKey } from "./steps";
@@ -46,6 +47,8 @@ interface Ctx {
    * `bauherr.firstName`, `plot.parcels[0].flur`); errors are keyed by the prefixed names too.
    */
   namePrefix?: string;
+  /** AGS of the receiving authority: narrows the Gemeinde suggestions to its district. */
+  authorityAgs?: string | null;
 }
 
 /** id/name/defaultValue/errors for the field at a path relative to the section (`address.street`). */
@@ -67,6 +70,7 @@ function Text({
   autoComplete,
   inputMode,
   type,
+  list,
 }: {
   ctx: Ctx;
   path: string;
@@ -75,6 +79,8 @@ function Text({
   autoComplete: string;
   inputMode?: "numeric" | "email" | "tel" | "text";
   type?: string;
+  /** id of a <datalist> whose options the browser suggests while typing. */
+  list?: string;
 }) {
   const b = bind(ctx, path);
   return (
@@ -88,7 +94,46 @@ function Text({
       autoComplete={autoComplete}
       inputMode={inputMode}
       type={type ?? "text"}
+      list={list}
     />
+  );
+}
+
+/**
+ * The site's Gemeinde: a text field for its eight-digit key with the district's Gemeinden as
+ * suggestions (sorted by name; typing a name or a postcode narrows the list in the browser, the
+ * chosen option fills in the key). Without JavaScript and for a Gemeinde we do not carry the key is
+ * simply typed; a key outside the authority's district is refused on submission.
+ */
+function GemeindeField({ ctx }: { ctx: Ctx }) {
+  const b = bind(ctx, "municipalityAgs");
+  const listId = `${b.id}-gemeinden`;
+  const choices = gemeindeChoices(ctx.authorityAgs);
+  const example = choices.find((g) => g.ags === "13074026") ?? choices[0];
+  return (
+    <>
+      <Text
+        ctx={ctx}
+        path="municipalityAgs"
+        label="Amtlicher Gemeindeschlüssel (optional)"
+        hint={
+          example
+            ? `Acht Ziffern, z. B. ${example.ags} für ${example.name}. Beim Eingeben von Name oder Postleitzahl der Gemeinde wird der Schlüssel vorgeschlagen.`
+            : "Acht Ziffern."
+        }
+        autoComplete="off"
+        list={choices.length ? listId : undefined}
+      />
+      {choices.length ? (
+        <datalist id={listId}>
+          {choices.map((g) => (
+            <option key={g.ags} value={g.ags} label={gemeindeLabel(g)}>
+              {gemeindeLabel(g)}
+            </option>
+          ))}
+        </datalist>
+      ) : null}
+    </>
   );
 }
 
@@ -346,14 +391,7 @@ export function PlotFields({ ctx }: { ctx: Ctx }) {
   return (
     <>
       <AddressFields ctx={ctx} prefix="address" legend="Lage des Baugrundstücks" personal={false} />
-      <Text
-        ctx={ctx}
-        path="municipalityAgs"
-        label="Amtlicher Gemeindeschlüssel (optional)"
-        hint="Acht Ziffern, z. B. 13074029"
-        autoComplete="off"
-        inputMode="numeric"
-      />
+      <GemeindeField ctx={ctx} />
       <ParcelRows ctx={ctx} />
       <RadioGroup
         id={area.id}
