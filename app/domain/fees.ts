@@ -342,6 +342,22 @@ export const MBO_FEE_SCHEDULE: FeeSchedule = {
  * (vereinfachtes Verfahren, 8 €, mindestens 60 €); § 1 BauGebVO M-V: Gebühren auf volle Euro
  * abrunden (the step rates give whole euros). NOT checked (placeholders, labelled without a
  * number): Beseitigung, Vorbescheid, Teilbaugenehmigung, Ablehnung, Beteiligung.
+ *
+ * Looked up again on 6 December 2026 (issue 15), without finding those rows: the published
+ * Anlage 1 (justiz-nrw.wolterskluwer-online.de, document 91100448-…; umwelt-online.de
+ * recht/bau/laender/mv/z21_1330.htm, the Fünfte Änderungsverordnung of 15.09.2021; lexaris.de
+ * 1352203) confirms 1.1.1 (11 €, mindestens 70 €) and 1.1.2 (8 €, mindestens 60 €) and that
+ * Nr. 1 is headed „Baugenehmigung, Vorbescheid, Typengenehmigung“, but the stored excerpts end
+ * before the Vorbescheid, Teilbaugenehmigung, Beseitigung and Beteiligung rows; the Ablehnung rule
+ * (Landesverwaltungskostengesetz M-V) was not found either. Queries (corpus pages/docs):
+ * „Baugebührenverordnung Mecklenburg-Vorpommern Anlage 1 Gebührenverzeichnis Vorbescheid Gebühr“,
+ * „BauGebVO M-V Teilbaugenehmigung Ablehnung eines Bauantrags Gebühr Zehntel“, „BauGebVO M-V
+ * Gebührenverzeichnis 1.2 Vorbescheid für je angefangene 1.000 Euro anrechenbare Bauwerte
+ * mindestens“, „Baugebührenverordnung M-V Teilbaugenehmigung Gebühr der Baugenehmigung anzurechnen
+ * Nummer 1.3“, „BauGebVO MV Vorbescheid Gebühr ein Zehntel bis zur Hälfte …“, „VG Schwerin
+ * 7 A 2216/18 Vorbescheid Rahmengebühr Tarifstelle“ (the judgment concerns a Vorbescheid fee as a
+ * Rahmengebühr; its excerpt does not quote the row). Until the rows are read in the official text
+ * (landesrecht-mv.de), an authority sets them in its own schedule.
  */
 export const MV_FEE_SCHEDULE: FeeSchedule = {
   name: "Baugebührenverordnung M-V (BauGebVO M-V)",
