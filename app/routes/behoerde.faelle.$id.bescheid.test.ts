@@ -44,6 +44,14 @@ function post(user: SessionUser, id: string, form: FormData) {
 
 type Page = Awaited<ReturnType<typeof loader>>;
 
+/** What a Conform list button posts as its name and value (`form.insert`/`form.remove`). */
+function listIntent(type: "insert" | "remove", name: string, extra: Record<string, unknown> = {}) {
+  return (f: FormData) => {
+    f.delete("intent");
+    f.set("__intent__", JSON.stringify({ type, payload: { name, ...extra } }));
+  };
+}
+
 /** The editor's form as the browser posts it, from what the page shows. */
 function editorForm(page: Page, intent: string, patch: (f: FormData) => void = () => {}) {
   const d = page.decision;
@@ -104,7 +112,10 @@ describe("Bescheid route", () => {
     const added = await post(
       clerk,
       id,
-      editorForm(page, "add-condition", (f) => f.set("reasons", "Getippt, nicht gespeichert")),
+      editorForm(page, "", (f) => {
+        listIntent("insert", "conditions")(f);
+        f.set("reasons", "Getippt, nicht gespeichert");
+      }),
     );
     const addedValues = (added.data as { values: { conditions: unknown[]; reasons: string } }).values;
     expect(addedValues.conditions).toEqual([
@@ -144,7 +155,11 @@ describe("Bescheid route", () => {
 
     // Removing answers without the row and saves nothing.
     const page2 = (await getPage(clerk, id)).data as Page;
-    const removed = await post(clerk, id, editorForm(page2, "remove-condition-0"));
+    const removed = await post(
+      clerk,
+      id,
+      editorForm(page2, "", listIntent("remove", "conditions", { index: 0 })),
+    );
     expect((removed.data as { values: { conditions: unknown[] } }).values.conditions).toEqual([]);
     expect(await db().decisionCondition.count({ where: { decisionId: row.id } })).toBe(1);
 
@@ -196,6 +211,85 @@ describe("Bescheid route", () => {
     expect((await db().application.findUniqueOrThrow({ where: { id } })).status).toBe("DECIDED");
     const again = await post(clerk, id, decide);
     expect((again.data as { message: string }).message).toBe("Für diesen Antrag wurde bereits entschieden.");
+  });
+});
+
+describe("Bescheid editor lists without JavaScript (Conform's list intents)", () => {
+  it("adds and removes an Abweichung through the server action, keeps the typed rows, saves nothing", async () => {
+    const id = await completeCase();
+    const open = new FormData();
+    open.set("intent", "open");
+    await post(clerk, id, open);
+    const page = (await getPage(clerk, id)).data as Page;
+    const before = await db().decision.findFirstOrThrow({ where: { applicationId: id } });
+    type Answer = {
+      message: string;
+      tone: string;
+      values: { deviations: unknown[]; constructionCost: string };
+    };
+
+    // "Abweichung hinzufügen" as a plain submit: the typed row stays, an empty one follows.
+    const added = (
+      await post(
+        clerk,
+        id,
+        editorForm(page, "", (f) => {
+          listIntent("insert", "deviations")(f);
+          f.set("deviations[0].text", "Abstandsfläche Nord 2,50 m statt 3,00 m");
+          f.set("deviations[0].legalBasis", "§ 67 LBauO M-V");
+          f.set("constructionCost", "12,5 Mio");
+        }),
+      )
+    ).data as Answer;
+    expect(added.tone).toBe("info");
+    expect(added.message).toBe("Neue Abweichung eingefügt (noch nicht gespeichert).");
+    expect(added.values.deviations).toEqual([
+      { text: "Abstandsfläche Nord 2,50 m statt 3,00 m", legalBasis: "§ 67 LBauO M-V" },
+      { text: "", legalBasis: "" },
+    ]);
+    // Even unreadable input survives the round trip (it is only checked on saving).
+    expect(added.values.constructionCost).toBe("12,5 Mio");
+
+    // "Abweichung 1 entfernen": the second row moves up.
+    const removed = (
+      await post(
+        clerk,
+        id,
+        editorForm(page, "", (f) => {
+          listIntent("remove", "deviations", { index: 0 })(f);
+          f.set("deviations[0].text", "erste");
+          f.set("deviations[0].legalBasis", "");
+          f.set("deviations[1].text", "zweite");
+          f.set("deviations[1].legalBasis", "§ 67");
+        }),
+      )
+    ).data as Answer;
+    expect(removed.message).toBe("Abweichung entfernt (noch nicht gespeichert).");
+    expect(removed.values.deviations).toEqual([{ text: "zweite", legalBasis: "§ 67" }]);
+
+    // An intent the editor does not offer (another field, broken JSON) changes nothing and is refused.
+    for (const bad of [
+      JSON.stringify({ type: "remove", payload: { name: "kind", index: 0 } }),
+      JSON.stringify({ type: "reorder", payload: { name: "conditions", from: 0, to: 1 } }),
+      "{kein json",
+    ]) {
+      const answer = await post(
+        clerk,
+        id,
+        editorForm(page, "", (f) => {
+          f.delete("intent");
+          f.set("__intent__", bad);
+        }),
+      );
+      expect(answer.status).toBe(200);
+      expect((answer.data as { message: string; values: { kind: string } }).message).toBe(
+        "Unbekannte Aktion.",
+      );
+      expect((answer.data as { values: { kind: string } }).values.kind).toBe(page.decision?.kind);
+    }
+    expect((await db().decision.findFirstOrThrow({ where: { applicationId: id } })).version).toBe(
+      before.version,
+    );
   });
 });
 

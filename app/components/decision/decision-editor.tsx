@@ -1,15 +1,10 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/alert";
 import { IntentButton } from "~/components/intent-button";
-import {
-  CONDITION_KIND_LABELS,
-  CONDITION_KINDS,
-  DECISION_KIND_LABELS,
-  DECISION_KINDS,
-  type DecisionKind,
-  isDecisionKind,
-} from "~/domain/decision";
+import { DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind, isDecisionKind } from "~/domain/decision";
 import { REASON_SECTION_KEYS, REASON_SECTION_TITLES, REASON_TEXT_MAX } from "~/domain/decision-reasons";
 import { documentTypeLabel } from "~/domain/document-types";
 import { computeFee, parseEuroToCents } from "~/domain/fees";
@@ -17,13 +12,20 @@ import { formatDate, formatDateTime } from "~/domain/format";
 import { countOf } from "~/domain/wording";
 import type { DecisionActionResult } from "./decision-page.server";
 import type { Loaded, LoadedDecision } from "./decision-page-types";
-import { COST_MESSAGE, type ConditionRow, type DecisionEditorValues, valuesFromDraft } from "./editor-values";
+import { ConditionsSection, DeviationsSection } from "./editor-lists";
+import {
+  COST_MESSAGE,
+  type DecisionEditorValues,
+  decisionEditorSchema,
+  valuesFromDraft,
+} from "./editor-values";
 import { FeeTable } from "./fee-table";
 
 /**
- * The Bescheid editor: one form (works without JavaScript; list rows are added and removed by
- * submit buttons that round-trip the typed values), in sections. The fee preview follows the kind
- * and the construction cost as they are typed.
+ * The Bescheid editor: one Conform form on the shared schema (editor-values.ts), in sections. It
+ * works without JavaScript: list rows are added and removed by Conform's intent buttons, which the
+ * server applies and answers with the typed values. The fee preview follows the kind and the
+ * construction cost as they are typed.
  */
 
 export function Editor({
@@ -68,6 +70,14 @@ function EditorForm({
   const [kind, setKind] = useState(initial.kind);
   const [cost, setCost] = useState(initial.constructionCost);
   const canApprove = c.fourEyes && d.status === "AWAITING_APPROVAL" && !d.approvedAt && d.draftedBy.id !== me;
+  const [form, fields] = useForm<DecisionEditorValues>({
+    id: "decision-editor",
+    defaultValue: initial,
+    // The schema never refuses (the model answers in German); parsing here only lets Conform
+    // apply its list intents in the browser and submit everything else.
+    onValidate: ({ formData }) =>
+      parseWithZod(formData, { schema: decisionEditorSchema, disableAutoCoercion: true }),
+  });
 
   return (
     <>
@@ -94,12 +104,12 @@ function EditorForm({
           Es gibt nicht gespeicherte Änderungen.
         </p>
       ) : null}
-      <Form method="post" data-testid="decision-form">
-        <input type="hidden" name="version" value={initial.version} />
+      <Form method="post" data-testid="decision-form" {...getFormProps(form)}>
+        <input type="hidden" name={fields.version.name} value={initial.version} />
         <KindSection kind={kind} onChange={setKind} />
         <DocumentsSection documents={documents} initial={initial} />
-        <ConditionsSection conditions={initial.conditions} busy={busy} />
-        <DeviationsSection deviations={initial.deviations} busy={busy} />
+        <ConditionsSection form={form} field={fields.conditions} busy={busy} />
+        <DeviationsSection form={form} field={fields.deviations} busy={busy} />
         <FeeSection
           data={data}
           kind={kind}
@@ -273,168 +283,6 @@ function DocumentsSection({
           </tbody>
         </table>
       </div>
-    </section>
-  );
-}
-
-function ConditionsSection({ conditions, busy }: { conditions: ConditionRow[]; busy: boolean }) {
-  return (
-    <section className="app-section" aria-labelledby="nebenbestimmungen">
-      <h2 className="kern-heading-medium" id="nebenbestimmungen">
-        Nebenbestimmungen
-      </h2>
-      {conditions.length === 0 ? <p className="kern-body">Keine Nebenbestimmungen.</p> : null}
-      <ol className="app-findings" data-testid="decision-conditions">
-        {conditions.map((cond, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: new rows have no id yet; the form re-mounts on change
-          <li key={`${cond.id}-${i}`} className="app-finding" data-testid="decision-condition">
-            <input type="hidden" name={`conditions[${i}].id`} value={cond.id} />
-            <input type="hidden" name={`conditions[${i}].sourceLabel`} value={cond.sourceLabel} />
-            <p className="kern-body kern-body--small" data-testid="condition-source">
-              {cond.sourceLabel
-                ? `Quelle: ${cond.sourceLabel}`
-                : "Quelle: eigene Nebenbestimmung der Behörde"}
-            </p>
-            <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }}>
-              <div className="kern-form-input">
-                <label className="kern-label" htmlFor={`cond-${i}-kind`}>
-                  Art ({i + 1}.)
-                </label>
-                <div className="kern-form-input__select-wrapper">
-                  <select
-                    id={`cond-${i}-kind`}
-                    name={`conditions[${i}].kind`}
-                    className="kern-form-input__select"
-                    defaultValue={cond.kind}
-                  >
-                    {CONDITION_KINDS.map((k) => (
-                      <option key={k} value={k}>
-                        {CONDITION_KIND_LABELS[k]}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-              </div>
-              <div className="kern-form-input" style={{ flex: "1 1 16rem" }}>
-                <label className="kern-label" htmlFor={`cond-${i}-basis`}>
-                  Rechtsgrundlage ({i + 1}.)
-                </label>
-                <input
-                  id={`cond-${i}-basis`}
-                  name={`conditions[${i}].legalBasis`}
-                  className="kern-form-input__input"
-                  maxLength={300}
-                  defaultValue={cond.legalBasis}
-                />
-              </div>
-            </div>
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor={`cond-${i}-text`}>
-                Text der Nebenbestimmung {i + 1}
-              </label>
-              <textarea
-                id={`cond-${i}-text`}
-                name={`conditions[${i}].text`}
-                className="kern-form-input__input"
-                rows={2}
-                maxLength={4000}
-                defaultValue={cond.text}
-              />
-            </div>
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor={`cond-${i}-reason`}>
-                Begründung der Nebenbestimmung {i + 1} (Zweck und Erforderlichkeit)
-              </label>
-              <div className="kern-hint" id={`cond-${i}-reason-hint`}>
-                Steht im Bescheid unter „Begründung – Nebenbestimmungen“. Die Forderung einer beteiligten
-                Stelle allein ist keine Begründung: Nennen Sie, welche gesetzliche Voraussetzung sie sichert.
-              </div>
-              <textarea
-                id={`cond-${i}-reason`}
-                name={`conditions[${i}].reason`}
-                className="kern-form-input__input"
-                rows={2}
-                maxLength={2000}
-                aria-describedby={`cond-${i}-reason-hint`}
-                defaultValue={cond.reason}
-              />
-            </div>
-            <button
-              type="submit"
-              name="intent"
-              value={`remove-condition-${i}`}
-              className="kern-btn kern-btn--tertiary"
-              disabled={busy}
-            >
-              <span className="kern-label">Nebenbestimmung {i + 1} entfernen</span>
-            </button>
-          </li>
-        ))}
-      </ol>
-      <IntentButton intent="add-condition" variant="secondary" disabled={busy}>
-        Nebenbestimmung hinzufügen
-      </IntentButton>
-    </section>
-  );
-}
-
-function DeviationsSection({
-  deviations,
-  busy,
-}: {
-  deviations: DecisionEditorValues["deviations"];
-  busy: boolean;
-}) {
-  return (
-    <section className="app-section" aria-labelledby="abweichungen">
-      <h2 className="kern-heading-medium" id="abweichungen">
-        Zugelassene Abweichungen
-      </h2>
-      {deviations.length === 0 ? <p className="kern-body">Keine Abweichungen.</p> : null}
-      <ol className="app-findings">
-        {deviations.map((dev, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity; the form re-mounts on change
-          <li key={i} className="app-finding" data-testid="decision-deviation">
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor={`dev-${i}-text`}>
-                Abweichung {i + 1}
-              </label>
-              <textarea
-                id={`dev-${i}-text`}
-                name={`deviations[${i}].text`}
-                className="kern-form-input__input"
-                rows={2}
-                maxLength={2000}
-                defaultValue={dev.text}
-              />
-            </div>
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor={`dev-${i}-basis`}>
-                Rechtsgrundlage der Abweichung {i + 1}
-              </label>
-              <input
-                id={`dev-${i}-basis`}
-                name={`deviations[${i}].legalBasis`}
-                className="kern-form-input__input"
-                maxLength={300}
-                defaultValue={dev.legalBasis}
-              />
-            </div>
-            <button
-              type="submit"
-              name="intent"
-              value={`remove-deviation-${i}`}
-              className="kern-btn kern-btn--tertiary"
-              disabled={busy}
-            >
-              <span className="kern-label">Abweichung {i + 1} entfernen</span>
-            </button>
-          </li>
-        ))}
-      </ol>
-      <IntentButton intent="add-deviation" variant="secondary" disabled={busy}>
-        Abweichung hinzufügen
-      </IntentButton>
     </section>
   );
 }

@@ -11,7 +11,13 @@ import {
   updateDraft,
 } from "~/models/decision.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
-import { type DecisionEditorValues, readEditorValues, toDraftChanges } from "./editor-values";
+import {
+  type DecisionEditorValues,
+  type EditorList,
+  type ListChange,
+  readEditorSubmission,
+  toDraftChanges,
+} from "./editor-values";
 
 /**
  * Loader and action of the Bescheid page (/behoerde/faelle/:id/bescheid): who may decide, the
@@ -37,53 +43,16 @@ export type DecisionActionResult = {
   nonce: number;
 };
 
-type Row = "condition" | "deviation";
-const ROW_NOTICES: Record<Row, { added: string; removed: string }> = {
-  condition: {
-    added: "Neue Nebenbestimmung eingefügt (noch nicht gespeichert).",
-    removed: "Nebenbestimmung entfernt (noch nicht gespeichert).",
+const ROW_NOTICES: Record<EditorList, Record<ListChange["type"], string>> = {
+  conditions: {
+    insert: "Neue Nebenbestimmung eingefügt (noch nicht gespeichert).",
+    remove: "Nebenbestimmung entfernt (noch nicht gespeichert).",
   },
-  deviation: {
-    added: "Neue Abweichung eingefügt (noch nicht gespeichert).",
-    removed: "Abweichung entfernt (noch nicht gespeichert).",
+  deviations: {
+    insert: "Neue Abweichung eingefügt (noch nicht gespeichert).",
+    remove: "Abweichung entfernt (noch nicht gespeichert).",
   },
 };
-
-/** The no-JavaScript list intents (add/remove a row, recompute the fee): answered with the values. */
-function listIntent(
-  intent: string,
-  values: DecisionEditorValues,
-  nonce: number,
-): DecisionActionResult | null {
-  const info = (message: string): DecisionActionResult => ({ values, nonce, tone: "info", message });
-  if (intent === "add-condition") {
-    values.conditions.push({
-      id: "",
-      kind: "AUFLAGE",
-      text: "",
-      legalBasis: "",
-      reason: "",
-      sourceLabel: "",
-    });
-    return info(ROW_NOTICES.condition.added);
-  }
-  if (intent.startsWith("remove-condition-")) {
-    const index = Number(intent.slice("remove-condition-".length));
-    values.conditions = values.conditions.filter((_, i) => i !== index);
-    return info(ROW_NOTICES.condition.removed);
-  }
-  if (intent === "add-deviation") {
-    values.deviations.push({ text: "", legalBasis: "" });
-    return info(ROW_NOTICES.deviation.added);
-  }
-  if (intent.startsWith("remove-deviation-")) {
-    const index = Number(intent.slice("remove-deviation-".length));
-    values.deviations = values.deviations.filter((_, i) => i !== index);
-    return info(ROW_NOTICES.deviation.removed);
-  }
-  if (intent === "recompute") return info("Gebühr neu berechnet (noch nicht gespeichert).");
-  return null;
-}
 
 export async function decisionPageAction({
   request,
@@ -124,9 +93,12 @@ export async function decisionPageAction({
   }
 
   // Everything else comes from the editor: its values are kept whatever happens.
-  const values = readEditorValues(form);
-  const listed = listIntent(intent, values, nonce);
-  if (listed) return listed;
+  // A list button (Conform's intent, posted without JavaScript) answers with the changed rows.
+  const { values, change } = readEditorSubmission(form);
+  if (change) return { values, nonce, tone: "info", message: ROW_NOTICES[change.list][change.type] };
+  if (intent === "recompute") {
+    return { values, nonce, tone: "info", message: "Gebühr neu berechnet (noch nicht gespeichert)." };
+  }
 
   if (intent !== "save" && intent !== "submit-approval" && intent !== "prepare-decide") {
     return { values, nonce, message: "Unbekannte Aktion." };

@@ -54,24 +54,89 @@ export const decisionEditorSchema = z.object({
 export type DecisionEditorValues = z.infer<typeof decisionEditorSchema>;
 export type ConditionRow = DecisionEditorValues["conditions"][number];
 
-/** Drops list entries with an index beyond the editor's limit before Conform builds the lists. */
-function withinRowLimit(form: FormData): FormData {
+/** The editor's lists of rows: Conform's list intents (add/remove a row) may name only these. */
+export const EDITOR_LISTS = ["conditions", "deviations"] as const;
+export type EditorList = (typeof EDITOR_LISTS)[number];
+
+/** What a new row holds (the add buttons carry it; the server fills it in when a post lacks it). */
+export const NEW_ROWS = {
+  conditions: { id: "", kind: "AUFLAGE", text: "", legalBasis: "", reason: "", sourceLabel: "" },
+  deviations: { text: "", legalBasis: "" },
+} satisfies Record<EditorList, object>;
+
+/** A row added or removed by one of Conform's list buttons (`__intent__`), as the server applied it. */
+export type ListChange = { type: "insert" | "remove"; list: EditorList };
+
+/** Conform's reserved field for its form controls (a list button's name). */
+const CONFORM_INTENT = "__intent__";
+
+/**
+ * The list button's intent if it is one the editor offers (insert/remove on a row list), with the
+ * new row's shape fixed by the server; anything else (other controls, other fields, broken JSON)
+ * is not a list change. Conform itself throws on a malformed or misdirected intent, so it only
+ * ever sees the intents checked here.
+ */
+function readListIntent(raw: FormDataEntryValue | null): { change: ListChange; serialized: string } | null {
+  if (typeof raw !== "string") return null;
+  let intent: unknown;
+  try {
+    intent = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const parsed = z
+    .object({
+      type: z.enum(["insert", "remove"]),
+      payload: z.object({ name: z.enum(EDITOR_LISTS), index: z.number().int().min(0).optional() }),
+    })
+    .safeParse(intent);
+  if (!parsed.success) return null;
+  const { type, payload } = parsed.data;
+  if (type === "remove" && payload.index === undefined) return null;
+  const serialized = JSON.stringify(
+    type === "insert"
+      ? { type, payload: { name: payload.name, defaultValue: NEW_ROWS[payload.name] } }
+      : { type, payload: { name: payload.name, index: payload.index } },
+  );
+  return { change: { type, list: payload.name }, serialized };
+}
+
+/**
+ * Drops list entries with an index beyond the editor's limit before Conform builds the lists, and
+ * keeps a list intent only if the editor offers it.
+ */
+function sanitized(form: FormData): { form: FormData; change: ListChange | null } {
   const out = new FormData();
   for (const [key, value] of form.entries()) {
+    if (key === CONFORM_INTENT) continue;
     const indexes = [...key.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
     if (indexes.every((i) => i < MAX_EDITOR_ROWS)) out.append(key, value);
   }
-  return out;
+  const intent = readListIntent(form.get(CONFORM_INTENT));
+  if (intent) out.set(CONFORM_INTENT, intent.serialized);
+  return { form: out, change: intent?.change ?? null };
+}
+
+/**
+ * The posted editor, parsed by Conform with the shared schema. A list button's post (no
+ * JavaScript) comes back with the row already added or removed, like the browser does it itself
+ * with JavaScript.
+ */
+export function readEditorSubmission(form: FormData): {
+  values: DecisionEditorValues;
+  change: ListChange | null;
+} {
+  const clean = sanitized(form);
+  const submission = parseWithZod(clean.form, { schema: decisionEditorSchema, disableAutoCoercion: true });
+  if (submission.status === "success") return { values: submission.value, change: clean.change };
+  // A list intent leaves the status open (Conform only validates real submits): parse its payload.
+  const values = decisionEditorSchema.safeParse(submission.payload);
+  // Unreachable with the schema above (every field has a fallback); keep the editor usable anyway.
+  return { values: values.success ? values.data : decisionEditorSchema.parse({}), change: clean.change };
 }
 
 export function readEditorValues(form: FormData): DecisionEditorValues {
-  const submission = parseWithZod(withinRowLimit(form), {
-    schema: decisionEditorSchema,
-    disableAutoCoercion: true,
-  });
-  if (submission.status === "success") return submission.value;
-  // Unreachable with the schema above (every field has a fallback); keep the editor usable anyway.
-  return decisionEditorSchema.parse({});
+  return readEditorSubmission(form).values;
 }
 
 export const COST_MESSAGE = "Bitte geben Sie die Baukosten als Betrag in Euro an, z. B. 350.000,00.";
