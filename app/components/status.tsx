@@ -1,6 +1,7 @@
 import { receivedPhrase } from "~/components/paper-intake/intake-channel";
 import { caseEventLabel } from "~/domain/case-events";
 import { formatDate } from "~/domain/format";
+import { tightHintsFor } from "~/domain/tight-sheets";
 import type { ApplicationStatus } from "~/generated/prisma/enums";
 /** German labels for ApplicationStatus and a KERN badge that shows one. */
 
@@ -172,6 +173,8 @@ export function eventDetail(type: string, payload: unknown): string {
         .join(" · ");
     case "decision.bescheid-rendered":
       return str(p.sha256) ? `SHA-256 ${str(p.sha256)}` : "";
+    case "generated.tight-sheets":
+      return [str(p.title), ...tightHintsFor(str(p.kind), p.sheets)].filter(Boolean).join(" · ");
     case "decision.delivered":
       return typeof p.informedAgencies === "number" && p.informedAgencies > 0
         ? `${p.informedAgencies === 1 ? "1 beteiligte Stelle" : `${p.informedAgencies} beteiligte Stellen`} informiert`

@@ -78,3 +78,8 @@ export function describeTightSheets(
   }
   return hints;
 }
+
+/** The hints for a generated file of this kind (GeneratedDocument.kind): plans have sheets, letters pages. */
+export function tightHintsFor(kind: string, stored: unknown): string[] {
+  return describeTightSheets(readTightSheets(stored), kind === "APPROVED_PLAN" ? "Blatt" : "Seite");
+}

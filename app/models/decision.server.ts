@@ -27,6 +27,7 @@ import { formatDateNumeric, formatTime } from "~/domain/format";
 import { type LandProfile, procedureTypeEntry, resolveProfile } from "~/domain/land-profiles";
 import { APPLICATION_TRANSITIONS } from "~/domain/lifecycle";
 import { formatPaymentReference, paymentDueDate } from "~/domain/payment";
+import { tightHintsFor } from "~/domain/tight-sheets";
 import type { ApplicationStatus, Prisma } from "~/generated/prisma/client";
 import { authorityScope, isUuid } from "~/models/application.server";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
@@ -1087,9 +1088,19 @@ export async function getDecidedDecision(user: SessionUser, applicationId: strin
         OR: scopes.flatMap((s) => (s.application ? [s.application as Prisma.ApplicationWhereInput] : [])),
       },
     },
-    select: { id: true, kind: true, decidedAt: true, validUntil: true },
+    select: {
+      id: true,
+      kind: true,
+      decidedAt: true,
+      validUntil: true,
+      application: { select: { authorityId: true } },
+    },
   });
   if (!decision) return null;
+  // Sheets without room for the stamp are the clerk's to check (issue 13 item 5); the applicant
+  // side gets the file, not the internal note.
+  const clerkOfCase =
+    can(user, "read:application:authority") && user.authorityId === decision.application.authorityId;
   const files = await client.generatedDocument.findMany({
     where: { decisionId: decision.id, OR: scopes },
     select: {
@@ -1100,6 +1111,7 @@ export async function getDecidedDecision(user: SessionUser, applicationId: strin
       sizeBytes: true,
       sha256: true,
       createdAt: true,
+      tightSheets: true,
     },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
@@ -1109,6 +1121,11 @@ export async function getDecidedDecision(user: SessionUser, applicationId: strin
     kindLabel: DECISION_KIND_LABELS[decision.kind as DecisionKind] ?? decision.kind,
     decidedAt: decision.decidedAt,
     validUntil: decision.validUntil,
-    files: files.map((f) => ({ ...f, sizeBytes: Number(f.sizeBytes), href: `/erzeugt/${f.id}` })),
+    files: files.map(({ tightSheets, ...f }) => ({
+      ...f,
+      sizeBytes: Number(f.sizeBytes),
+      href: `/erzeugt/${f.id}`,
+      tightHints: clerkOfCase ? tightHintsFor(f.kind, tightSheets) : [],
+    })),
   };
 }

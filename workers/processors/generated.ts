@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { CaseEventType } from "~/domain/case-events";
 import { Prisma, type PrismaClient } from "~/generated/prisma/client";
 import { appendEvent } from "~/models/case-event.server";
+import type { Tx } from "~/utils/db.server";
 
 /** Event types whose payload names the generated file (checked by the catalogue's schema). */
 type GeneratedEventType = Extract<
@@ -18,6 +19,7 @@ type GeneratedEventType = Extract<
 >;
 
 import { ISSUED_DOCUMENT_KINDS, isIssuedKind } from "~/domain/issued-documents";
+import { type TightSheet, tightSheetsFrom } from "~/domain/tight-sheets";
 import { type ApplicationSnapshot, readSnapshot } from "~/models/submission.server";
 import { env } from "~/utils/env.server";
 import { generatedKey, getStorage, type Storage } from "../../storage/index";
@@ -136,6 +138,11 @@ export interface StoreGeneratedInput {
   sealSource?: SealSource;
   /** Issued PDFs only: the base of the printed check address; env APP_URL unless given. */
   appUrl?: string;
+  /**
+   * Issued PDFs only: where the caller's own drawing (the stamp of an approved plan) had no free
+   * area; stored with the verification mark's tight pages on the row, in the same transaction.
+   */
+  stampPlacements?: readonly { page: number; fit: string }[];
 }
 
 export interface StoredGenerated {
@@ -266,6 +273,7 @@ async function storeIssued(input: StoreGeneratedInput): Promise<StoredGenerated>
         contactInfo: issuer.email ?? "",
       });
       const bytes = issued.bytes;
+      const tightSheets = tightSheetsFrom(input.stampPlacements ?? [], issued.mark.tight);
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       const put = await storage.putStream(storageKey, Readable.from([Buffer.from(bytes)]), {
         contentType: input.mimeType,
@@ -290,6 +298,7 @@ async function storeIssued(input: StoreGeneratedInput): Promise<StoredGenerated>
           verificationCode: code,
           sealedAt: issued.sealedAt,
           sealedBy: seal.signerName,
+          tightSheets,
         },
         select: { id: true },
       });
@@ -299,7 +308,15 @@ async function storeIssued(input: StoreGeneratedInput): Promise<StoredGenerated>
         type: input.eventType,
         payload: { ...input.eventPayload, generatedDocumentId: created.id, sha256 },
       });
-      return { created: true as const, id: created.id, sha256, bytes: bytes.byteLength, mark: issued.mark };
+      if (tightSheets.length > 0) await recordTightSheets(tx, input, created.id, tightSheets);
+      return {
+        created: true as const,
+        id: created.id,
+        sha256,
+        bytes: bytes.byteLength,
+        mark: issued.mark,
+        tightSheets,
+      };
     },
     // Sealing a large plan set and storing it takes a while; the lock only blocks the same sourceKey.
     { maxWait: 30_000, timeout: 120_000 },
@@ -321,11 +338,35 @@ async function storeIssued(input: StoreGeneratedInput): Promise<StoredGenerated>
       bytes: result.bytes,
       sealedBy: seal.signerName,
       markPages: result.mark.pages,
-      tightPages: result.mark.tight,
+      tightSheets: result.tightSheets,
     },
-    result.mark.tight.length > 0
-      ? "stored (sealed; no room for the full verification mark on some pages)"
+    result.tightSheets.length > 0
+      ? "stored (sealed; no free area for the full stamp or verification mark on some sheets)"
       : "stored (sealed)",
   );
   return { created: true, generatedDocumentId: result.id, sha256: result.sha256, storageKey };
+}
+
+/**
+ * The clerk's hint in the Akte: which sheets of this file had no room (the row carries the same
+ * list for the decision section). Written with the row, so a retried job never records it twice.
+ */
+async function recordTightSheets(
+  tx: Tx,
+  input: StoreGeneratedInput,
+  generatedDocumentId: string,
+  sheets: TightSheet[],
+): Promise<void> {
+  await appendEvent(tx, {
+    applicationId: input.app.id,
+    actorId: null,
+    type: "generated.tight-sheets",
+    payload: {
+      generatedDocumentId,
+      kind: input.kind,
+      title: input.title,
+      sheets,
+      ...(input.decisionId ? { decisionId: input.decisionId } : {}),
+    },
+  });
 }

@@ -5,8 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { Job } from "bullmq";
+import { PDFDocument, rgb } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isApplicantVisibleEvent } from "~/domain/case-events";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
+import { getDecidedDecision } from "~/models/decision.server";
 import { listGeneratedDocuments } from "~/models/generated-document.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
@@ -15,8 +18,10 @@ import { logger } from "~/utils/logger.server";
 import { buildJobId, type JobPayload, queueOf } from "~/utils/queue.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import { validateXml } from "~/xbau/validate.server";
+import { loader as bescheidLoader } from "../../app/routes/behoerde.faelle.$id.bescheid";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, documentVersionKey, type Storage } from "../../storage/index";
+import { loadRoute } from "../../test/kit/route";
 import { pdfPageCount, pdfPages, pdfText } from "../pdf/test-support";
 import { type RunningWorkers, startWorkers } from "../start";
 import { randomPrefix, waitFor } from "../test-support";
@@ -72,8 +77,14 @@ async function agencyAuthority(kind: "GEMEINDE" | "FACHSTELLE", agencyType: "DEN
   });
 }
 
-async function storeFixture(applicationId: string, documentId: string, versionId: string, file: string) {
-  const bytes = readFileSync(path.join(FIXTURES, file));
+async function storeFixture(
+  applicationId: string,
+  documentId: string,
+  versionId: string,
+  file: string,
+  content?: Uint8Array,
+) {
+  const bytes = content ? Buffer.from(content) : readFileSync(path.join(FIXTURES, file));
   const storageKey = documentVersionKey({ authorityId: tenant.id, applicationId, documentId, versionId });
   await storage.putStream(storageKey, Readable.from([bytes]), { contentType: "application/pdf" });
   return { storageKey, sha256: createHash("sha256").update(bytes).digest("hex"), sizeBytes: bytes.length };
@@ -86,6 +97,8 @@ interface CaseOptions {
   brokenPlan?: boolean;
   /** The Grundriss was refused by the deep check after upload (documents.check-version). */
   refusedPlan?: boolean;
+  /** These bytes as the Grundriss (stored under its fixture name). */
+  grundriss?: Uint8Array;
 }
 
 const REFUSED_REASON = "„grundriss-eg.pdf“ ist beschädigt und kann nicht gelesen werden.";
@@ -96,6 +109,7 @@ async function createDecidedCase({
   status = "DECIDED",
   brokenPlan = false,
   refusedPlan = false,
+  grundriss,
 }: CaseOptions = {}) {
   const applicationId = runId();
   const decisionId = runId();
@@ -159,7 +173,13 @@ async function createDecidedCase({
   ] as const) {
     const documentId = randomUUID();
     const versionId = randomUUID();
-    const stored = await storeFixture(applicationId, documentId, versionId, file);
+    const stored = await storeFixture(
+      applicationId,
+      documentId,
+      versionId,
+      file,
+      typeCode === "2001" ? grundriss : undefined,
+    );
     await db.document.create({
       data: {
         id: documentId,
@@ -574,4 +594,76 @@ describe("documents.render-decision", () => {
     expect((await generatedOf(refused.decisionId)).map((f) => f.kind)).toEqual(["APPROVED_PLAN"]);
     expect(await eventsOf(refused.applicationId, "decision.delivered")).toEqual([]);
   }, 60_000);
+
+  it("records the sheets without room for the stamp (compact, over the drawing) once, and shows them only to the clerk", async () => {
+    const c = await createDecidedCase({ grundriss: await inkedPlan() });
+    const processor = createRenderDecision({ storage });
+    await processor({ decisionId: c.decisionId }, fakeJob, ctx());
+    await processor({ decisionId: c.decisionId }, fakeJob, ctx());
+
+    const plans = (await generatedOf(c.decisionId)).filter((f) => f.kind === "APPROVED_PLAN");
+    const grundriss = plans.find((f) => f.title.includes("Grundriss"));
+    const lageplan = plans.find((f) => f.title.includes("Lageplan"));
+    // Sheet 1 has a white strip too low for the full stamp: compact stamp there. Sheet 2 is ink
+    // but for a corner: the stamp goes where it covers least. Neither has room for the QR mark.
+    const expected = [
+      { page: 1, part: "stamp", fit: "compact" },
+      { page: 1, part: "mark", fit: "line" },
+      { page: 2, part: "stamp", fit: "covering" },
+      { page: 2, part: "mark", fit: "line" },
+    ];
+    expect(grundriss?.tightSheets).toEqual(expected);
+    // The fixture plan has room on its sheet: nothing recorded.
+    expect(lageplan?.tightSheets).toEqual([]);
+    // The stored file is what the row says: the one-line mark is on both sheets.
+    const text = await pdfText(await readStored(grundriss?.storageKey as string));
+    expect(text.match(/Elektronisch gesiegelt · Prüfcode/g)).toHaveLength(2);
+
+    // One Akte entry, for the clerk only, however often the job ran.
+    const events = await eventsOf(c.applicationId, "generated.tight-sheets");
+    expect(events).toHaveLength(1);
+    expect(events[0]?.payload).toMatchObject({
+      generatedDocumentId: grundriss?.id,
+      kind: "APPROVED_PLAN",
+      decisionId: c.decisionId,
+      sheets: expected,
+    });
+    expect(isApplicantVisibleEvent("generated.tight-sheets", events[0]?.payload)).toBe(false);
+
+    // The clerk's Bescheid page lists the hint beside the stamped Grundriss, the clean plan has none.
+    const page = await loadRoute(bescheidLoader, clerk, `/behoerde/faelle/${c.applicationId}/bescheid`, {
+      id: c.applicationId,
+    });
+    expect(page.status).toBe(200);
+    const files = (page.data as Awaited<ReturnType<typeof bescheidLoader>>).decided?.files ?? [];
+    expect(files.find((f) => f.id === grundriss?.id)?.tightHints).toEqual([
+      "Stempel verkleinert auf Blatt 1 – kein freier Bereich; bitte Blatt prüfen.",
+      "Stempel verkleinert und über die Zeichnung gesetzt (wo sie am wenigsten bedeckt) auf Blatt 2 – kein freier Bereich; bitte Blatt prüfen.",
+      "Prüfvermerk ohne QR-Code, nur als Textzeile am unteren Rand auf Blatt 1 und 2 – kein freier Bereich; bitte Blätter prüfen.",
+    ]);
+    expect(files.find((f) => f.id === lageplan?.id)?.tightHints).toEqual([]);
+    // The applicant side downloads the same file without the internal note.
+    const applicantView = await getDecidedDecision(architect, c.applicationId, db);
+    expect(applicantView?.files.map((f) => f.id)).toContain(grundriss?.id);
+    expect(applicantView?.files.every((f) => f.tightHints.length === 0)).toBe(true);
+  }, 120_000);
 });
+
+/**
+ * A two-sheet A4 plan full of ink (as pdf-lib draws it): sheet 1 black but for a white strip at the
+ * bottom right, wide enough for a compact stamp but lower than the full one; sheet 2 black but for
+ * a small corner no stamp fits in.
+ */
+async function inkedPlan(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const black = rgb(0, 0, 0);
+  const white = rgb(1, 1, 1);
+  const sheet1 = doc.addPage([595.28, 841.89]);
+  sheet1.drawRectangle({ x: 0, y: 0, width: 595.28, height: 841.89, color: black });
+  // 380 × 44 pt from 16 pt above the bottom edge: the full stamp (≥ 50 pt) does not fit, the compact one does.
+  sheet1.drawRectangle({ x: 200, y: 16, width: 380, height: 44, color: white });
+  const sheet2 = doc.addPage([595.28, 841.89]);
+  sheet2.drawRectangle({ x: 0, y: 0, width: 595.28, height: 841.89, color: black });
+  sheet2.drawRectangle({ x: 540, y: 16, width: 40, height: 40, color: white });
+  return doc.save();
+}

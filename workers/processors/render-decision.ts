@@ -244,7 +244,7 @@ async function stampPlans(ctx: DecisionContext, storage: Storage, pc: ProcessorC
         `Bauvorlage ${v.filename} (Version ${v.versionNumber}) lässt sich nicht stempeln: ${(err as Error).message}`,
       );
     }
-    const { bytes, pageCount } = stamped;
+    const { bytes, pageCount, placements } = stamped;
     const stored = await storeGenerated({
       db: pc.db,
       storage,
@@ -261,6 +261,8 @@ async function stampPlans(ctx: DecisionContext, storage: Storage, pc: ProcessorC
       bytes,
       audience: "CASE",
       decisionId: decision.id,
+      // Sheets with a compact stamp or one over the drawing are recorded for the clerk with the row.
+      stampPlacements: placements,
       eventType: "decision.plan-stamped",
       eventPayload: {
         decisionId: decision.id,

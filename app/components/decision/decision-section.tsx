@@ -1,5 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
+import { Alert } from "~/components/alert";
 import { formatBytes, formatDate, isoString } from "~/domain/format";
 
 export interface DecidedDecisionView {
@@ -7,7 +8,16 @@ export interface DecidedDecisionView {
   kindLabel: string;
   decidedAt: Date | string | null;
   validUntil: Date | string | null;
-  files: { id: string; kind: string; title: string; filename: string; sizeBytes: number; href: string }[];
+  files: {
+    id: string;
+    kind: string;
+    title: string;
+    filename: string;
+    sizeBytes: number;
+    href: string;
+    /** Clerks of the case only: sheets where the stamp or mark had no free area ([] otherwise). */
+    tightHints?: string[];
+  }[];
 }
 
 /**
@@ -75,6 +85,17 @@ export function DecisionSection({ decision: d }: { decision: DecidedDecisionView
               <span className="kern-body kern-body--small">
                 ({f.filename}, {formatBytes(f.sizeBytes)})
               </span>
+              {f.tightHints && f.tightHints.length > 0 ? (
+                <div data-testid="decision-file-tight">
+                  <Alert tone="warning" title="Bitte prüfen: kein freier Platz für Stempel oder Prüfvermerk">
+                    {f.tightHints.map((hint) => (
+                      <p className="kern-body" key={hint}>
+                        {hint}
+                      </p>
+                    ))}
+                  </Alert>
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>
