@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
@@ -6,6 +5,7 @@ import { Secret, TOTP } from "otpauth";
 import { DEMO_PASSWORD } from "../prisma/seed-data.ts";
 import { loginAs } from "./support/auth.ts";
 import { readMailTo } from "./support/mail-server.ts";
+import { runSupportScript } from "./support/script.ts";
 
 /**
  * Issue 17 end to end: sign-in through the identity provider's own login page, password reset
@@ -18,20 +18,7 @@ const S3_PORT = Number(process.env.E2E_S3_PORT ?? 9110);
 const MAIL_DIR = path.join(root, `.data/e2e-mail-${Number(process.env.E2E_SMTP_PORT ?? S3_PORT + 2000)}`);
 
 function createUsers(): { applicant: string; clerk: string } {
-  const port = Number(process.env.E2E_PORT ?? 3100);
-  const out = execFileSync("npx", ["tsx", "e2e/support/accounts-users.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e",
-      SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-    },
-    encoding: "utf8",
-  });
-  return JSON.parse(out.trim().split("\n").pop() ?? "");
+  return runSupportScript("accounts-users.ts");
 }
 
 let users: { applicant: string; clerk: string };

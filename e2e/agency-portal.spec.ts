@@ -4,6 +4,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { runSupportScript } from "./support/script.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
 
 /**
@@ -37,26 +38,7 @@ interface Seeded {
 }
 
 function seedParticipations(applicationIds: string[]): Seeded {
-  const port = Number(process.env.E2E_PORT ?? 3100);
-  const out = execFileSync("npx", ["tsx", "e2e/support/agency-participation.ts", ...applicationIds], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e",
-      SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      S3_ENDPOINT: "127.0.0.1",
-      S3_PORT: String(Number(process.env.E2E_S3_PORT ?? 9110)),
-      S3_USE_SSL: "false",
-      S3_BUCKET: "bauantrag-e2e",
-      S3_ACCESS_KEY: "S3RVER",
-      S3_SECRET_KEY: "S3RVER",
-    },
-    encoding: "utf8",
-  });
-  return JSON.parse(out.trim().split("\n").pop() ?? "") as Seeded;
+  return runSupportScript("agency-participation.ts", applicationIds);
 }
 
 test.describe("Fachstelle: Beteiligung beantworten", () => {

@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { runSupportScript } from "./support/script.ts";
 
 /**
  * Issue 14 items 6 and 8 in the browser: the inbox search forgives (umlauts, "Str.", Aktenzeichen
@@ -17,21 +17,7 @@ const BAUHERR = "bauherr@demo.bauantrag.de";
 
 /** A case of the demo Bauherr made through the model functions (e2e/support/search-case.ts). */
 function makeCase(args: string[]): { id: string; fileNumber: string | null } {
-  const port = Number(process.env.E2E_PORT ?? 3100);
-  const out = execFileSync("npx", ["tsx", "e2e/support/search-case.ts", ...args], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      APP_URL: `http://localhost:${port}`,
-      ALLOW_LOCAL_APP_URL: "true",
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e",
-      SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-    },
-    encoding: "utf8",
-  });
-  return JSON.parse(out.trim().split("\n").pop() ?? "{}");
+  return runSupportScript("search-case.ts", args);
 }
 
 async function search(page: Page, q: string) {

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -6,6 +5,7 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { addDays, deadlinesFromBekanntgabe } from "../app/domain/bekanntgabe.ts";
 import { berlinDate } from "../app/domain/deadlines.ts";
 import { loginAs } from "./support/auth.ts";
+import { runSupportScript } from "./support/script.ts";
 
 /**
  * Issue 14 items 1 and 4 against the real stack: the architect invites the Bauherr (an existing
@@ -24,26 +24,7 @@ const BAUHERR = "bauherr@demo.bauantrag.de";
 const CLERK = "sachbearbeiter@demo.bauantrag.de";
 
 function support(...args: string[]): Record<string, string> {
-  const port = Number(process.env.E2E_PORT ?? 3100);
-  const out = execFileSync("npx", ["tsx", "e2e/support/parties-case.ts", ...args], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e",
-      SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      S3_ENDPOINT: "127.0.0.1",
-      S3_PORT: String(Number(process.env.E2E_S3_PORT ?? 9110)),
-      S3_USE_SSL: "false",
-      S3_BUCKET: "bauantrag-e2e",
-      S3_ACCESS_KEY: "S3RVER",
-      S3_SECRET_KEY: "S3RVER",
-    },
-    encoding: "utf8",
-  });
-  return JSON.parse(out.trim().split("\n").pop() ?? "{}");
+  return runSupportScript("parties-case.ts", args);
 }
 
 async function newPage(browser: Browser, email: string): Promise<Page> {

@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { runSupportScript } from "./support/script.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
 
 /**
@@ -15,18 +15,7 @@ const ARTIFACTS = path.resolve(import.meta.dirname, ".artifacts");
 
 /** A sent participation of the case, three days past its deadline (support script, e2e database). */
 function overdueParticipation(applicationId: string): { agencyName: string } {
-  const out = execFileSync("npx", ["tsx", "e2e/support/overdue-participation.ts", applicationId], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e",
-      SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-    },
-    encoding: "utf8",
-  });
-  return JSON.parse(out.trim().split("\n").pop() ?? "{}") as { agencyName: string };
+  return runSupportScript("overdue-participation.ts", [applicationId]);
 }
 mkdirSync(ARTIFACTS, { recursive: true });
 

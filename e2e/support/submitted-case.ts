@@ -1,31 +1,9 @@
-import { execFileSync } from "node:child_process";
-import path from "node:path";
+import { runSupportScript } from "./script.ts";
 
 /**
- * A new submitted case of the demo architect in the e2e database (e2e/support/review-case.ts run
- * with tsx and the e2e server's environment): every spec creates its own case, so specs run in
- * parallel and on a freshly seeded database.
+ * A new submitted case of the demo architect in the e2e database (e2e/support/review-case.ts):
+ * every spec creates its own case, so specs run in parallel and on a freshly seeded database.
  */
 export function createSubmittedCase(title: string): { id: string; fileNumber: string } {
-  const port = Number(process.env.E2E_PORT ?? 3100);
-  const out = execFileSync("npx", ["tsx", "e2e/support/review-case.ts", title], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/bauantrag_e2e",
-      SESSION_SECRET: "e2e-only-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      S3_ENDPOINT: "127.0.0.1",
-      S3_PORT: String(Number(process.env.E2E_S3_PORT ?? 9110)),
-      S3_USE_SSL: "false",
-      S3_BUCKET: "bauantrag-e2e",
-      S3_ACCESS_KEY: "S3RVER",
-      S3_SECRET_KEY: "S3RVER",
-    },
-    encoding: "utf8",
-  });
-  const line = out.trim().split("\n").pop() ?? "";
-  return JSON.parse(line) as { id: string; fileNumber: string };
+  return runSupportScript("review-case.ts", [title]);
 }

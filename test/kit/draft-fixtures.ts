@@ -1,4 +1,5 @@
 import { createHash, randomInt, randomUUID } from "node:crypto";
+import type { ApplicationData } from "~/domain/application-data";
 import { evaluateCompleteness } from "~/domain/completeness";
 import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { NORDWESTMECKLENBURG } from "~/domain/districts";
@@ -86,50 +87,77 @@ export async function addDocumentVersion(applicationId: string, typeCode: string
 export const MANDATE_FIXTURE_TYPE = "0603";
 
 /**
+ * How a document reaches a draft: by default a version row only (no bytes in storage, fast); the
+ * e2e set-up passes an uploader that stores a real PDF through the upload model instead.
+ */
+export type AddDocument = (applicationId: string, typeCode: string, user: SessionUser) => Promise<unknown>;
+
+const addVersionRow: AddDocument = (applicationId, typeCode, user) =>
+  addDocumentVersion(applicationId, typeCode, user.id);
+
+export interface CompleteDraftOptions {
+  /** Default: "Einfamilienhaus <random>". */
+  title?: string;
+  skipDocuments?: string[];
+  withoutDocuments?: boolean;
+  memberRole?: "BAUHERR" | "ENTWURFSVERFASSER";
+  /**
+   * Entwurfsverfasser only: upload the Bauherr's Vollmacht (0603) and declare it, so the architect
+   * may submit (issue 14). Default: with the documents.
+   */
+  withMandate?: boolean;
+  /** Changes to the Einfamilienhaus data before its sections are saved (e.g. another Bauherr name). */
+  editData?: (data: ApplicationData) => ApplicationData;
+  addDocument?: AddDocument;
+}
+
+/** The required documents a draft made with these options leaves to be sent later. */
+export function laterDocumentCodes(options: CompleteDraftOptions): string[] {
+  return requiredDocumentCodes().filter(
+    (code) => options.withoutDocuments || options.skipDocuments?.includes(code),
+  );
+}
+
+/**
  * A draft with every form section of the Einfamilienhaus filled in and (unless `withoutDocuments`)
  * every required document uploaded except those in `skipDocuments`. Returns id and version.
  */
 export async function createCompleteDraft(
   user: SessionUser,
   municipalityId: string,
-  options: {
-    skipDocuments?: string[];
-    withoutDocuments?: boolean;
-    memberRole?: "BAUHERR" | "ENTWURFSVERFASSER";
-    /**
-     * Entwurfsverfasser only: upload the Bauherr's Vollmacht (0603) and declare it, so the architect
-     * may submit (issue 14). Default: with the documents.
-     */
-    withMandate?: boolean;
-  } = {},
+  options: CompleteDraftOptions = {},
 ) {
   const { id } = await createDraft(user, {
     municipalityId,
     procedureType: "VEREINFACHT",
-    title: `Einfamilienhaus ${randomUUID().slice(0, 6)}`,
+    title: options.title ?? `Einfamilienhaus ${randomUUID().slice(0, 6)}`,
     memberRole: options.memberRole ?? "ENTWURFSVERFASSER",
   });
-  const data = einfamilienhaus();
+  const fixture = einfamilienhaus();
   // Every case its own Flurstück (Flur 5 of the fixture's Gemarkung), never one shared by all.
-  if (data.plot?.parcels?.[0])
-    data.plot.parcels[0] = { ...data.plot.parcels[0], zaehler: String(randomInt(1, 9999)) };
+  if (fixture.plot?.parcels?.[0])
+    fixture.plot.parcels[0] = { ...fixture.plot.parcels[0], zaehler: String(randomInt(1, 9999)) };
+  const data = options.editData ? options.editData(fixture) : fixture;
   let version = 1;
   for (const section of DRAFT_SECTIONS) {
     const r = await saveDraftSection(user, id, { section, value: data[section], expectedVersion: version });
     if (!r.ok) throw new Error(`saving ${section} failed: ${JSON.stringify(r)}`);
     version = r.version;
   }
+  const addDocument = options.addDocument ?? addVersionRow;
   if (!options.withoutDocuments) {
     for (const code of requiredDocumentCodes()) {
       if (options.skipDocuments?.includes(code)) continue;
-      await addDocumentVersion(id, code, user.id);
+      await addDocument(id, code, user);
     }
   }
   const role = options.memberRole ?? "ENTWURFSVERFASSER";
   if (role === "ENTWURFSVERFASSER" && (options.withMandate ?? !options.withoutDocuments)) {
-    await addDocumentVersion(id, MANDATE_FIXTURE_TYPE, user.id);
+    await addDocument(id, MANDATE_FIXTURE_TYPE, user);
     const declared = await declareMandate(user, id, { declared: true });
     if (!declared.ok) throw new Error(`declaring the Vollmacht failed: ${declared.message}`);
   }
-  return { id, version };
+  // Uploads through the model raise the draft's version; the caller submits against the current one.
+  const current = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
+  return { id, version: current.version };
 }

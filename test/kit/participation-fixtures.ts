@@ -11,7 +11,13 @@ import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { testXbauKennung } from "~/utils/test-tenant.server";
 import type { Storage } from "../../storage/index";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "./draft-fixtures";
+import {
+  type CompleteDraftOptions,
+  createCompleteDraft,
+  createTestDistrict,
+  laterDocumentCodes,
+  sessionUser,
+} from "./draft-fixtures";
 
 /**
  * Test and bench helpers for participations (real rows, nothing mocked): a district (Bauaufsicht +
@@ -75,35 +81,54 @@ export const PARTICIPATION_DATA_PATCH = {
   project: { buildingClass: 4, monument: true },
 } as const;
 
-/** A submitted case of the district with `patch` merged into its data, confirmed complete. */
+/** Data merged into a submitted case (as a Nachreichung during the review would have set it). */
+export interface CaseDataPatch {
+  plot?: object;
+  project?: object;
+}
+
+/**
+ * A submitted case of the district with `patch` merged into its data, confirmed complete (unless
+ * `complete: false`). The draft is the architect's as Entwurfsverfasser unless `applicant` and
+ * `draft.memberRole` say otherwise; documents the draft leaves out are declared to follow later.
+ */
 export async function createCompleteCase(
-  d: ParticipationDistrict,
-  patch: { plot?: object; project?: object } = PARTICIPATION_DATA_PATCH,
-  { complete = true }: { complete?: boolean } = {},
+  d: { gemeinde: { id: string }; architect: SessionUser; clerk: SessionUser },
+  patch: CaseDataPatch = PARTICIPATION_DATA_PATCH,
+  {
+    complete = true,
+    applicant = d.architect,
+    draft = {},
+  }: { complete?: boolean; applicant?: SessionUser; draft?: CompleteDraftOptions } = {},
 ) {
-  const { id, version } = await createCompleteDraft(d.architect, d.gemeinde.id);
-  const r = await submitApplication(d.architect, id, {
+  const { id, version } = await createCompleteDraft(applicant, d.gemeinde.id, draft);
+  const r = await submitApplication(applicant, id, {
     expectedVersion: version,
-    laterDocumentTypeCodes: [],
+    laterDocumentTypeCodes: laterDocumentCodes(draft),
   });
   if (!r.ok) throw new Error(`submission failed: ${JSON.stringify(r)}`);
-  const row = await db().application.findUniqueOrThrow({ where: { id }, select: { data: true } });
-  const data = row.data as ApplicationData;
-  const merged = {
-    ...data,
-    plot: { ...data.plot, ...patch.plot },
-    project: { ...data.project, ...patch.project },
-  };
-  await db().application.update({ where: { id }, data: { data: merged } });
-  if (complete) {
-    await startReview(d.clerk, id);
-    const c = await confirmComplete(d.clerk, id);
-    if (!c.ok) throw new Error(c.message);
+  if (patch.plot || patch.project) {
+    const row = await db().application.findUniqueOrThrow({ where: { id }, select: { data: true } });
+    const data = row.data as ApplicationData;
+    const merged = {
+      ...data,
+      plot: { ...data.plot, ...patch.plot },
+      project: { ...data.project, ...patch.project },
+    };
+    await db().application.update({ where: { id }, data: { data: merged } });
   }
+  if (complete) await confirmCaseComplete(d.clerk, id);
   return db().application.findUniqueOrThrow({
     where: { id },
     select: { id: true, fileNumber: true, title: true, status: true },
   });
+}
+
+/** The clerk starts the review of a submitted case and confirms it complete (decision deadline runs). */
+export async function confirmCaseComplete(clerk: SessionUser, applicationId: string) {
+  await startReview(clerk, applicationId);
+  const c = await confirmComplete(clerk, applicationId);
+  if (!c.ok) throw new Error(c.message);
 }
 
 /** Latest version ids of the case's documents that may be shared (never the statistics forms). */
