@@ -1,20 +1,18 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
-import path from "node:path";
+import { rasterPool } from "./raster";
 
 /**
  * Finding room on a page for the plan stamp and the verification mark: the page is rendered at
- * low resolution in grey with poppler's pdftoppm (as the reader sees it, /Rotate applied) and
- * searched for an ink-free rectangle at least 5 mm from every edge, nearest the bottom-right
- * corner where title blocks sit.
+ * low resolution in grey (workers/pdf/raster.ts: PDFium in worker threads, as the reader sees it,
+ * CropBox and /Rotate applied) and searched for an ink-free rectangle at least 5 mm from every
+ * edge, nearest the bottom-right corner where title blocks sit.
  *
- * Speed (issue 13: stamping ≥ 200 pages/s): starting pdftoppm costs little, each page ~5 ms of
- * CPU; so a page range is rendered in one run (long ranges: one run per core, in parallel), and the
- * ink table of a rendered page is built once however many rectangles are tried on it. Rendered
- * pages are kept per file hash (bounded, least recently used out): the same Bauvorlage stamped
- * again for a later decision, or a document checked again, is not rendered twice.
+ * Speed (issue 13: stamping ≥ 200 pages/s): PDFium stays loaded, so a page costs its rendering
+ * only (no process start, no font files loaded per run); long page ranges are split over the
+ * rasteriser's threads, and the ink table of a rendered page is built once however many
+ * rectangles are tried on it. Rendered pages are kept per file hash (bounded, least recently used
+ * out): the same Bauvorlage stamped again for a later decision, or a document checked again, is
+ * not rendered twice.
  */
 
 /** Rendering resolution for the free-area search (dpi): 1 px = 4 pt. */
@@ -22,11 +20,16 @@ const DPI = 18;
 const PT_PER_PX = 72 / DPI;
 /** At least 5 mm from every edge (printers clip closer to the edge). */
 export const EDGE_PT = 14.2;
-/** Grey value below which a pixel counts as ink. */
-const INK = 245;
 /**
- * Fewer pages than this per pdftoppm run are not worth another process: each run loads the fonts
- * anew (bench/seal.ts on a busy 2-core machine: a 4-page Bescheid split in two was slower).
+ * Grey value below which a pixel counts as ink. PDFium draws text smaller than a pixel lighter
+ * than poppler did (a 4 pt grey "M 1:100" label: 246 where poppler gave 240), so the bound sits
+ * at 250: ~2 % coverage of a pixel counts, a white page (255) never does.
+ */
+const INK = 250;
+/**
+ * Fewer pages than this per request are not worth a second thread: each request loads the file
+ * and its fonts anew (bench/seal.ts on a busy 2-core machine: a 4-page Bescheid split in two was
+ * slower).
  */
 const MIN_PAGES_PER_RUN = 8;
 
@@ -37,31 +40,8 @@ export interface GreyPage {
   data: Uint8Array;
 }
 
-function execFileBuffer(cmd: string, args: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      { encoding: "buffer", maxBuffer: 64 * 1024 * 1024, timeout: 30_000 },
-      (err, stdout) => (err ? reject(err) : resolve(stdout)),
-    );
-  });
-}
-
-function parsePgm(buf: Buffer): GreyPage {
-  // "P5\n<w> <h>\n<max>\n" then the pixels.
-  const header = buf.subarray(0, 64).toString("latin1");
-  const m = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(header);
-  if (!m) throw new Error("pdftoppm lieferte kein PGM");
-  const width = Number(m[1]);
-  const height = Number(m[2]);
-  const data = buf.subarray(m[0].length, m[0].length + width * height);
-  if (data.length !== width * height) throw new Error("PGM unvollständig");
-  return { width, height, data: new Uint8Array(data) };
-}
-
-/** The wanted pages as contiguous ranges, long ranges cut so that each core gets a share. */
-export function renderRuns(pages: number[], cores = availableParallelism()): [number, number][] {
+/** The wanted pages as contiguous ranges, long ranges cut so that each thread gets a share. */
+export function renderRuns(pages: number[], threads: number): [number, number][] {
   const sorted = [...new Set(pages)].sort((a, b) => a - b);
   const ranges: [number, number][] = [];
   for (const n of sorted) {
@@ -69,7 +49,7 @@ export function renderRuns(pages: number[], cores = availableParallelism()): [nu
     if (last && last[1] === n - 1) last[1] = n;
     else ranges.push([n, n]);
   }
-  const perRun = Math.max(MIN_PAGES_PER_RUN, Math.ceil(sorted.length / Math.max(1, cores)));
+  const perRun = Math.max(MIN_PAGES_PER_RUN, Math.ceil(sorted.length / Math.max(1, threads)));
   return ranges.flatMap(([first, last]) => {
     const runs: [number, number][] = [];
     for (let f = first; f <= last; f += perRun) runs.push([f, Math.min(last, f + perRun - 1)]);
@@ -107,7 +87,7 @@ export function forgetRenderedPages(): void {
 
 /**
  * Renders the pages (1-based numbers) of a PDF at low resolution in grey, as the reader sees them.
- * Each page is rendered on its own by pdftoppm, so splitting the range changes no pixel. The
+ * Each page is rendered on its own, so splitting the range over threads changes no pixel. The
  * returned pages are shared with the cache: read them, never write into them.
  */
 export async function renderGreyPages(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
@@ -115,46 +95,26 @@ export async function renderGreyPages(pdf: Uint8Array, pages: number[]): Promise
   const known = new Map(rendered.get(key));
   const missing = pages.filter((n) => !known.has(n));
   if (missing.length > 0) {
-    for (const [n, page] of await renderWithPdftoppm(pdf, missing)) known.set(n, page);
+    for (const [n, page] of await renderMissing(pdf, missing)) known.set(n, page);
   }
   if (known.size > 0) remember(key, known);
   return new Map(pages.map((n) => [n, known.get(n) as GreyPage]));
 }
 
-async function renderWithPdftoppm(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
+async function renderMissing(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
+  const pool = rasterPool();
+  const runs = renderRuns(pages, pool.threads).map(([first, last]) =>
+    pool.render(
+      pdf,
+      Array.from({ length: last - first + 1 }, (_, i) => first + i),
+      DPI,
+    ),
+  );
   const out = new Map<number, GreyPage>();
-  if (pages.length === 0) return out;
-  const dir = await mkdtemp(path.join(tmpdir(), "bauantrag-mark-"));
-  try {
-    const file = path.join(dir, "in.pdf");
-    await writeFile(file, pdf);
-    await Promise.all(
-      renderRuns(pages).map(([first, last]) =>
-        execFileBuffer("pdftoppm", [
-          "-gray",
-          "-r",
-          String(DPI),
-          "-f",
-          String(first),
-          "-l",
-          String(last),
-          file,
-          // One prefix per run: pdftoppm pads the page number to the width of the run's last page.
-          path.join(dir, `r${first}`),
-        ]),
-      ),
-    );
-    for (const name of await readdir(dir)) {
-      const m = /^r\d+-(\d+)\.pgm$/.exec(name);
-      if (!m) continue;
-      const n = Number(m[1]);
-      if (pages.includes(n)) out.set(n, parsePgm(await readFile(path.join(dir, name))));
-    }
-    for (const n of pages) if (!out.has(n)) throw new Error(`Seite ${n} wurde nicht gerendert`);
-    return out;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  for (const run of await Promise.all(runs)) {
+    for (const { page, width, height, data } of run) out.set(page, { width, height, data });
   }
+  return out;
 }
 
 export interface VisibleRect {
@@ -203,24 +163,40 @@ function bestRect(page: GreyPage, width: number, height: number, maxInk: number)
   const edge = Math.ceil(EDGE_PT / PT_PER_PX);
   const w = Math.ceil(width / PT_PER_PX) + 2;
   const h = Math.ceil(height / PT_PER_PX) + 2;
+  const lowest = H - edge - h;
+  const rightmost = W - edge - w;
+  const toRect = (left: number, top: number): VisibleRect => ({
+    x: (left + 1) * PT_PER_PX,
+    y: (H - top - h + 1) * PT_PER_PX,
+    width,
+    height,
+  });
+  if (lowest < edge || rightmost < edge) return null;
+  if (maxInk === 0) {
+    // An empty rectangle: positions in order of their distance from the bottom-right corner
+    // (dx + dy pixels), lowest first among equals; the first empty one is the answer, so a sheet
+    // with room near its title block is searched in a few hundred steps instead of every position.
+    for (let d = 0; d <= lowest - edge + (rightmost - edge); d++) {
+      for (let dy = Math.max(0, d - (rightmost - edge)); dy <= Math.min(d, lowest - edge); dy++) {
+        const top = lowest - dy;
+        const left = rightmost - (d - dy);
+        if (inkIn(left, top, left + w, top + h) === 0) return toRect(left, top);
+      }
+    }
+    return null;
+  }
   let best: { left: number; top: number; ink: number; distance: number } | null = null;
-  for (let top = H - edge - h; top >= edge; top--) {
-    for (let left = W - edge - w; left >= edge; left--) {
+  for (let top = lowest; top >= edge; top--) {
+    for (let left = rightmost; left >= edge; left--) {
       const ink = inkIn(left, top, left + w, top + h);
       if (ink > maxInk) continue;
-      const distance = W - edge - (left + w) + (H - edge - (top + h));
+      const distance = rightmost - left + (lowest - top);
       if (!best || ink < best.ink || (ink === best.ink && distance < best.distance)) {
         best = { left, top, ink, distance };
       }
     }
   }
-  if (!best) return null;
-  return {
-    x: (best.left + 1) * PT_PER_PX,
-    y: (H - best.top - h + 1) * PT_PER_PX,
-    width,
-    height,
-  };
+  return best ? toRect(best.left, best.top) : null;
 }
 
 /**

@@ -19,9 +19,9 @@ import { appendTagged, drawArtifact } from "./tagging";
  * PDF just before the seal (workers/pdf/seal.ts), as vectors (the QR is one path), with its own
  * embedded font subsets.
  *
- * Where: inside the page, in a free area found by rendering the page at low resolution with
- * poppler's pdftoppm (an empty rectangle at least 5 mm from every edge, preferring the bottom
- * right, as the reader sees the page — /Rotate is taken into account). Letters get it once (the
+ * Where: inside the page, in a free area found by rendering the page at low resolution
+ * (workers/pdf/free-area.ts, PDFium: an empty rectangle at least 5 mm from every edge, preferring
+ * the bottom right, as the reader sees the page — /Rotate is taken into account). Letters get it once (the
  * last page with room, searching backwards), packages on the first page with room, stamped plans
  * on every sheet. Where no page has room, a one-line text mark goes 5 mm above the bottom edge of
  * the last page and the result says so (`tight`).
@@ -303,7 +303,7 @@ export async function drawVerificationMark(
   }
   // One mark, on the first page in `order` with room. All candidates are rendered in one go
   // (free-area.ts): a Bescheid's last page is often full (the Bauvorlagen table), so rendering the
-  // last page alone first mostly cost a second pdftoppm start.
+  // last page alone first mostly cost a second request (the file loaded twice).
   const grey = await renderGreyPages(bytes, order);
   for (const n of order) {
     const spot = findFreeRect(grey.get(n) as GreyPage, layout.width, layout.height);
