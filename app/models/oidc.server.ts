@@ -396,6 +396,12 @@ export async function readPendingLink(
   return parsed?.success ? { token, link: parsed.data } : null;
 }
 
+/** Whether the account a pending link points at has a password to confirm the link with. */
+export async function accountHasPassword(userId: string): Promise<boolean> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return !!user?.passwordHash;
+}
+
 export const LINK_WRONG_PASSWORD = "Das Passwort ist falsch. Die Verknüpfung wurde nicht vorgenommen.";
 export const LINK_EXPIRED =
   "Die Verknüpfung ist abgelaufen. Bitte melden Sie sich erneut über den Anmeldedienst an.";

@@ -20,6 +20,7 @@ import { berlinDate, endOfBerlinDay } from "~/domain/deadlines";
 import { outsideDistrictMessage } from "~/domain/districts";
 import { documentTypeLabel, getDocumentType } from "~/domain/document-types";
 import { formatDateLong } from "~/domain/format";
+import { resolveProfile } from "~/domain/land-profiles";
 import type { MemberRole, Prisma } from "~/generated/prisma/client";
 import { isUuid } from "~/models/application.server";
 import { appendEvent, notifyInTx } from "~/models/case-event.server";
@@ -693,6 +694,14 @@ export async function inviteFromIntake(
     });
     return { ok: true, email } as const;
   });
+}
+
+/** The building code the clerk's forms name (from the authority's Land profile). */
+export async function intakeBuildingCode(user: SessionUser, client: Tx = db()): Promise<string> {
+  const authority = user.authorityId
+    ? await client.authority.findUnique({ where: { id: user.authorityId }, select: { landProfile: true } })
+    : null;
+  return resolveProfile(authority?.landProfile ?? "MBO").buildingCode;
 }
 
 /** Gemeinden a clerk can choose for a registration: the authority's own (and itself as a city). */

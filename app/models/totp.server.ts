@@ -87,6 +87,32 @@ export async function startEnrollment(user: { id: string; email: string }): Prom
   return { sealed, secret, uri, qrDataUrl };
 }
 
+/** A new secret for the account with this id (the second sign-in step knows only the id). */
+export async function startEnrollmentOf(userId: string): Promise<Enrollment> {
+  const user = await db().user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { id: true, email: true },
+  });
+  return startEnrollment(user);
+}
+
+/** What the person's own security page shows of the account: factor, duty, linked providers. */
+export async function accountSecurityOf(userId: string) {
+  return db().user.findUniqueOrThrow({
+    where: { id: userId },
+    select: {
+      email: true,
+      roles: true,
+      totpEnabledAt: true,
+      authority: { select: { staffTotpRequired: true } },
+      identities: {
+        select: { provider: true, createdAt: true, lastUsedAt: true },
+        orderBy: { createdAt: "asc" },
+      },
+    },
+  });
+}
+
 /** Formats a base32 secret in groups of four for typing it into an app. */
 export function groupedSecret(secret: string): string {
   return secret.replace(/(.{4})/g, "$1 ").trim();

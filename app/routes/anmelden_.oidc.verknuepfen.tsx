@@ -3,9 +3,14 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { TextField } from "~/components/text-field";
-import { clearLinkCookie, confirmLink, continueOidcSignIn, readPendingLink } from "~/models/oidc.server";
+import {
+  accountHasPassword,
+  clearLinkCookie,
+  confirmLink,
+  continueOidcSignIn,
+  readPendingLink,
+} from "~/models/oidc.server";
 import { clientIp } from "~/utils/auth.server";
-import { db } from "~/utils/db.server";
 import { oidcProvider } from "~/utils/oidc-config.server";
 
 export const meta: MetaFunction = () => [{ title: "Konto verknüpfen – Bauantrag" }];
@@ -17,14 +22,10 @@ export const meta: MetaFunction = () => [{ title: "Konto verknüpfen – Bauantr
 export async function loader({ request }: LoaderFunctionArgs) {
   const found = await readPendingLink(request);
   if (!found) throw redirect("/anmelden");
-  const user = await db().user.findUnique({
-    where: { id: found.link.userId },
-    select: { passwordHash: true },
-  });
   return {
     email: found.link.email,
     providerLabel: oidcProvider(found.link.provider)?.label ?? found.link.provider,
-    hasPassword: !!user?.passwordHash,
+    hasPassword: await accountHasPassword(found.link.userId),
   };
 }
 

@@ -10,12 +10,11 @@ import { recordSecurityEvent } from "~/models/security-event.server";
 import {
   confirmEnrollment,
   groupedSecret,
-  startEnrollment,
+  startEnrollmentOf,
   verifySecondFactor,
   WRONG_CODE_MESSAGE,
 } from "~/models/totp.server";
 import { clientIp, finishSignIn } from "~/utils/auth.server";
-import { db } from "~/utils/db.server";
 import {
   clearChallengeCookie,
   consumeChallenge,
@@ -46,11 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!found) throw redirect("/anmelden");
   const { challenge } = found;
   if (challenge.mode === "verify") return { mode: "verify" as const, enrollment: null };
-  const user = await db().user.findUniqueOrThrow({
-    where: { id: challenge.userId },
-    select: { id: true, email: true },
-  });
-  const e = await startEnrollment(user);
+  const e = await startEnrollmentOf(challenge.userId);
   return {
     mode: "enroll" as const,
     enrollment: { qrDataUrl: e.qrDataUrl, secret: groupedSecret(e.secret), sealed: e.sealed },

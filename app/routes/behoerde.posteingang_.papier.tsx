@@ -1,11 +1,6 @@
-import { mkdtemp, open, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import type { Readable } from "node:stream";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Alert } from "~/components/alert";
@@ -25,25 +20,15 @@ import {
   scanTypeField,
 } from "~/components/paper-intake/form-schema";
 import { INTAKE_CHANNEL_LABELS, INTAKE_CHANNELS } from "~/components/paper-intake/intake-channel";
+import {
+  type IntakeActionData as ActionData,
+  loadPaperIntakePage,
+  paperIntakeAction,
+} from "~/components/paper-intake/intake-page.server";
 import { procedureLabel } from "~/components/status";
 import { TextField } from "~/components/text-field";
-import { type ApplicationData, PROCEDURE_TYPES } from "~/domain/application-data";
-import { addDays } from "~/domain/bekanntgabe";
-import { berlinDate } from "~/domain/deadlines";
-import { DOCUMENT_TYPES } from "~/domain/document-types";
+import { PROCEDURE_TYPES } from "~/domain/application-data";
 import { formatBytes } from "~/domain/format";
-import { resolveProfile } from "~/domain/land-profiles";
-import { uploadMessages } from "~/models/document.server";
-import {
-  listIntakeMunicipalities,
-  MAX_BACKDATE_DAYS,
-  type PaperIntakeFile,
-  registerPaperApplication,
-} from "~/models/paper-intake.server";
-import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
-import { parseMultipart } from "~/utils/multipart.server";
-import { requireAuthorityPermission } from "~/utils/permissions.server";
 
 /**
  * Posteingang → "Papierantrag erfassen" (issue 16 item 2): a clerk registers an application that
@@ -57,165 +42,12 @@ import { requireAuthorityPermission } from "~/utils/permissions.server";
 export const meta: MetaFunction = () => [{ title: "Papierantrag erfassen – Bauantrag" }];
 
 const FORM_ID = "papierantrag";
-const MAX_FIELD_BYTES = 20_000;
-
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireAuthorityPermission(request, "review:application:authority");
-  const authority = await db().authority.findFirst({
-    where: { id: user.authorityId },
-    select: { landProfile: true },
-  });
-  const today = berlinDate(new Date());
-  return {
-    municipalities: await listIntakeMunicipalities(user),
-    buildingCode: resolveProfile(authority?.landProfile ?? "MBO").buildingCode,
-    today,
-    earliest: addDays(today, -MAX_BACKDATE_DAYS),
-    maxFileBytes: env().UPLOAD_MAX_BYTES,
-    documentTypes: DOCUMENT_TYPES.map((t) => ({
-      value: t.code,
-      label: `${t.shortLabel} (${t.code})${t.mimeTypes.length > 1 ? "" : " – nur PDF"}`,
-    })),
-  };
+export function loader(args: LoaderFunctionArgs) {
+  return loadPaperIntakePage(args);
 }
 
-/** Writes a part to `file` up to `max` bytes; the rest is consumed and dropped. false = too large. */
-async function writeLimited(stream: Readable, file: string, max: number): Promise<boolean> {
-  const handle = await open(file, "wx", 0o600);
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      size += (chunk as Buffer).length;
-      if (size <= max) await handle.write(chunk as Buffer);
-    }
-  } finally {
-    await handle.close();
-  }
-  return size <= max;
-}
-
-function applyParcelIntent(plot: Values, intent: string): Values {
-  const rows = Array.isArray(plot.parcels) ? [...(plot.parcels as Values[])] : [];
-  if (rows.length === 0) rows.push({});
-  if (intent === "add-parcel") return { ...plot, parcels: rows.length >= 200 ? rows : [...rows, {}] };
-  const m = /^remove-parcel-(\d+)$/.exec(intent);
-  return m ? { ...plot, parcels: rows.filter((_, i) => i !== Number(m[1])) } : plot;
-}
-
-type Reply = ReturnType<ReturnType<typeof parsePaperIntake>["reply"]>;
-interface ActionData {
-  values: Values;
-  lastResult: Reply | null;
-  /** Whole-form messages (limits, storage). */
-  formErrors: string[];
-  /** Files were chosen but not stored: the browser cannot keep them, the clerk picks them again. */
-  filesDropped: boolean;
-  nonce: number;
-}
-
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireAuthorityPermission(request, "review:application:authority");
-  const maxFileBytes = env().UPLOAD_MAX_BYTES;
-  const dir = await mkdtemp(path.join(os.tmpdir(), "bauantrag-paper-intake-"));
-  const nonce = Date.now();
-  try {
-    const files: PaperIntakeFile[] = [];
-    const fileErrors: Record<string, string[]> = {};
-    let chosen = 0;
-    const parsed = await parseMultipart(request, {
-      maxFieldBytes: MAX_FIELD_BYTES,
-      maxFileBytes,
-      onFile: async (part) => {
-        if (part.filename === "") return; // an empty file input
-        const slot = /^scan-(\d+)$/.exec(part.name);
-        const index = slot ? Number(slot[1]) : -1;
-        if (index < 0 || index >= SCAN_SLOTS) return;
-        chosen++;
-        const field = scanField(index);
-        const file = path.join(dir, String(index));
-        if (!(await writeLimited(part.stream, file, maxFileBytes))) {
-          fileErrors[field] = [uploadMessages.tooLarge(part.filename, maxFileBytes)];
-          return;
-        }
-        const typeCode = (part.fields[scanTypeField(index)] ?? "").trim();
-        if (!typeCode) {
-          fileErrors[field] = [`Bitte wählen Sie die Art der Unterlage für "${part.filename}".`];
-          return;
-        }
-        files.push({ field, filename: part.filename, path: file, typeCode });
-      },
-    });
-    if (!parsed.ok) {
-      return data<ActionData>(
-        {
-          values: {},
-          lastResult: null,
-          formErrors: [parsed.violation.message],
-          filesDropped: chosen > 0,
-          nonce,
-        },
-        { status: parsed.violation.status },
-      );
-    }
-    const form = new URLSearchParams();
-    for (const [k, v] of Object.entries(parsed.fields)) form.append(k, v);
-    const intent = parsed.fields.intent ?? "register";
-    const submission = parsePaperIntake(form);
-    const values = (submission.payload ?? {}) as Values;
-
-    // Adding or removing a Flurstück row: nothing is registered, the form comes back as posted.
-    if (intent === "add-parcel" || intent.startsWith("remove-parcel-")) {
-      const plot = applyParcelIntent((values.plot ?? {}) as Values, intent);
-      return data<ActionData>({
-        values: { ...values, plot },
-        lastResult: null,
-        formErrors: [],
-        filesDropped: chosen > 0,
-        nonce,
-      });
-    }
-    if (submission.status !== "success" || Object.keys(fileErrors).length > 0) {
-      return data<ActionData>(
-        {
-          values,
-          lastResult: submission.reply({ fieldErrors: fileErrors }),
-          formErrors: [],
-          filesDropped: chosen > 0,
-          nonce,
-        },
-        { status: 422 },
-      );
-    }
-    const v = submission.value;
-    const result = await registerPaperApplication(user, {
-      channel: v.channel,
-      receivedOn: v.receivedOn,
-      procedureType: v.procedureType,
-      title: v.title,
-      municipalityId: v.municipalityId,
-      data: {
-        bauherr: v.bauherr,
-        entwurfsverfasser: v.entwurfsverfasser,
-        plot: v.plot,
-        project: v.project,
-      } as ApplicationData,
-      files: files.sort((a, b) => a.field.localeCompare(b.field, "de", { numeric: true })),
-    });
-    if (result.ok) return redirect(`/behoerde/posteingang/papier/${result.applicationId}?erfasst=1`);
-    const { "": whole = [], ...fieldErrors } = result.fieldErrors;
-    return data<ActionData>(
-      {
-        values,
-        lastResult: submission.reply({ fieldErrors }),
-        formErrors: whole,
-        filesDropped: chosen > 0,
-        nonce,
-      },
-      { status: result.reason === "not-allowed" ? 403 : result.reason === "failed" ? 500 : 422 },
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+export function action(args: ActionFunctionArgs) {
+  return paperIntakeAction(args);
 }
 
 const passThrough = z.any();

@@ -7,6 +7,7 @@ import { PageHeader } from "~/components/app-shell";
 import { totpCodeSchema } from "~/domain/accounts";
 import { historyItems, securityHistoryOf } from "~/models/security-event.server";
 import {
+  accountSecurityOf,
   confirmEnrollment,
   disableTotp,
   groupedSecret,
@@ -15,7 +16,6 @@ import {
   startEnrollment,
 } from "~/models/totp.server";
 import { clientIp, requireUser } from "~/utils/auth.server";
-import { db } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Konto und Sicherheit – Bauantrag" }];
 
@@ -26,19 +26,7 @@ export const meta: MetaFunction = () => [{ title: "Konto und Sicherheit – Baua
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const account = await db().user.findUniqueOrThrow({
-    where: { id: user.id },
-    select: {
-      email: true,
-      roles: true,
-      totpEnabledAt: true,
-      authority: { select: { staffTotpRequired: true } },
-      identities: {
-        select: { provider: true, createdAt: true, lastUsedAt: true },
-        orderBy: { createdAt: "asc" },
-      },
-    },
-  });
+  const account = await accountSecurityOf(user.id);
   const [history, remaining] = await Promise.all([
     securityHistoryOf(user.id),
     remainingRecoveryCodes(user.id),
