@@ -232,10 +232,10 @@ describe("stamping approved plans", () => {
       const s = (await PDFDocument.load(bytes)).getPage(0);
       expect(s.getMediaBox(), file).toEqual(o.getMediaBox());
       const at = placements[0] as StampPlacement;
-      // The title block is 180 mm wide, 56 mm high, 10 mm from the right and bottom edges.
+      // The title block is 180 mm wide, 64 mm high (8 rows), 10 mm from the right and bottom edges.
       const mm = 72 / 25.4;
       expect(at.x + at.width, file).toBeGreaterThan(o.getWidth() - 10 * mm - 180 * mm);
-      expect(at.y, file).toBeGreaterThanOrEqual(66 * mm - 4);
+      expect(at.y, file).toBeGreaterThanOrEqual(74 * mm - 4);
       expect(at.y, file).toBeLessThan(90 * mm);
       const before = (await renderGreyPages(original, [1])).get(1) as GreyPage;
       const after = (await renderGreyPages(bytes, [1])).get(1) as GreyPage;
