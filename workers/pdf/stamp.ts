@@ -68,12 +68,18 @@ export interface StampResult {
   tight: number[];
 }
 
-interface StampLayout {
-  scale: number;
+/** The lines every sheet's stamp shares, measured once per document. */
+interface StampLines {
   compact: boolean;
+  headline: string;
+  authorityLines: string[];
   /** Unscaled size. */
   boxWidth: number;
   boxHeight: number;
+}
+
+interface StampLayout extends StampLines {
+  scale: number;
 }
 
 /**
@@ -94,12 +100,17 @@ export async function stampPdf(source: Uint8Array, text: StampText): Promise<Sta
     pages.map((_, i) => i + 1),
   );
   const placements: StampPlacement[] = [];
+  // What every sheet's stamp shares is measured once (fontkit shaping is most of a stamp's cost).
+  const lines = {
+    full: stampLines({ regular, bold }, text, false),
+    compact: stampLines({ regular, bold }, text, true),
+  };
   pages.forEach((page, i) => {
     const detail = `${text.detail} · Blatt ${i + 1} von ${total}`;
     const rendered = grey.get(i + 1) as GreyPage;
     const visibleWidth = rendered.width * (72 / 18);
     const place = (compact: boolean) => {
-      const layout = stampLayout({ regular, bold }, text, compact, visibleWidth);
+      const layout = stampLayout(compact ? lines.compact : lines.full, visibleWidth);
       const w = layout.boxWidth * layout.scale;
       const h = layout.boxHeight * layout.scale;
       return { layout, w, h, spot: findFreeRect(rendered, w, h) };
@@ -120,7 +131,7 @@ export async function stampPdf(source: Uint8Array, text: StampText): Promise<Sta
         height: chosen.h,
       };
     }
-    drawStamp(page, { regular, bold }, text, detail, chosen.layout, spot);
+    drawStamp(page, { regular, bold }, detail, chosen.layout, spot);
     placements.push({ page: i + 1, x: spot.x, y: spot.y, width: chosen.w, height: chosen.h, fit });
   });
   // A new file of the authority: the architect's document information and XMP go.
@@ -146,51 +157,49 @@ export async function stampPdf(source: Uint8Array, text: StampText): Promise<Sta
 
 const HEAD_SIZE = 8.5;
 
-function stampLayout(
+function stampLines(
   fonts: { regular: PDFFont; bold: PDFFont },
   text: StampText,
   compact: boolean,
-  visibleWidth: number,
-): StampLayout {
+): StampLines {
   const headline = clean(fonts.bold, text.headline);
   const innerWidth = Math.max(200, textWidth(fonts.bold, headline, HEAD_SIZE));
-  const boxWidth = innerWidth + 2 * PAD;
-  const boxHeight = compact ? 30 : STAMP_HEIGHT;
+  return {
+    compact,
+    headline,
+    authorityLines: wrap(fonts.regular, 7, text.authority, innerWidth).slice(0, compact ? 1 : 2),
+    boxWidth: innerWidth + 2 * PAD,
+    boxHeight: compact ? 30 : STAMP_HEIGHT,
+  };
+}
+
+function stampLayout(lines: StampLines, visibleWidth: number): StampLayout {
   // Small sheets get a proportionally smaller stamp rather than a clipped one; compact stamps
   // are smaller still.
-  const fitScale = Math.max(0.3, (visibleWidth - 2 * 14.2 - 16) / boxWidth);
-  const scale = Math.min(compact ? 0.75 : 1, fitScale);
-  return { scale, compact, boxWidth, boxHeight };
+  const fitScale = Math.max(0.3, (visibleWidth - 2 * 14.2 - 16) / lines.boxWidth);
+  return { ...lines, scale: Math.min(lines.compact ? 0.75 : 1, fitScale) };
 }
 
 function drawStamp(
   page: PDFPage,
   fonts: { regular: PDFFont; bold: PDFFont },
-  text: StampText,
   detail: string,
   layout: StampLayout,
   at: { x: number; y: number },
 ) {
-  const { regular, bold } = fonts;
-  const { boxWidth, compact } = layout;
-  const innerWidth = boxWidth - 2 * PAD;
-  const headline = clean(bold, text.headline);
-  const authorityLines = wrap(regular, 7, text.authority, innerWidth).slice(0, compact ? 1 : 2);
-  const detailLine = wrap(regular, 6.3, detail, innerWidth)[0] ?? "";
+  const detailLine = wrap(fonts.regular, 6.3, detail, layout.boxWidth - 2 * PAD)[0] ?? "";
   isolateContent(page);
   // An artifact (ADR 0011): the applicant's sheet has no structure of ours to hang a Figure on;
   // what the stamp says is in the Bescheid and on the check page.
   drawUpright(page, at.x, at.y, () =>
-    drawArtifact(page, () => drawStampBody(page, fonts, layout, headline, authorityLines, detailLine)),
+    drawArtifact(page, () => drawStampBody(page, fonts, layout, detailLine)),
   );
 }
 
 function drawStampBody(
   page: PDFPage,
   { regular, bold }: { regular: PDFFont; bold: PDFFont },
-  { scale, boxWidth, boxHeight, compact }: StampLayout,
-  headline: string,
-  authorityLines: string[],
+  { scale, boxWidth, boxHeight, compact, headline, authorityLines }: StampLayout,
   detailLine: string,
 ) {
   page.pushOperators(concatTransformationMatrix(scale, 0, 0, scale, 0, 0));
