@@ -7,6 +7,7 @@ import {
   MEASURE_TYPE_LABELS,
   PLANNING_AREA_LABELS,
   USE_TYPE_LABELS,
+  type UseType,
 } from "~/domain/application-data";
 import { anlagenCodelist } from "./codelists.server";
 import { BUNDESLAND_CODES, CHANNEL_EMAIL, CHANNEL_PHONE, CODELISTS, MEASURE_TYPE_CODES } from "./codes";
@@ -373,9 +374,24 @@ function grundstueck(input: BauvorhabenSource): XmlElement {
         ),
       ),
     ),
-    plot.planningArea === "BEBAUUNGSPLAN" && plot.developmentPlanName
-      ? el("xbau:bebauungsplan", null, el("xbau:bezeichnungBebauungsplan", null, c(plot.developmentPlanName)))
+    bebauungsplanElementWritten(plot)
+      ? el(
+          "xbau:bebauungsplan",
+          null,
+          el("xbau:bezeichnungBebauungsplan", null, c(plot.developmentPlanName ?? "")),
+        )
       : null,
+  );
+}
+
+/**
+ * A site in the area of a Bebauungsplan (§ 30 BauGB) whose plan is named: xbau:bebauungsplan says
+ * both, so no text line repeats the planungsrechtliche Lage.
+ */
+function bebauungsplanElementWritten(plot: NonNullable<ApplicationData["plot"]>): boolean {
+  return (
+    plot.planningArea === "BEBAUUNGSPLAN" &&
+    Boolean(plot.developmentPlanName && c(plot.developmentPlanName).trim())
   );
 }
 
@@ -413,12 +429,65 @@ function gegenstand(input: BauvorhabenSource): XmlElement {
     codeEl("xbau:artDerMassnahme", measure),
     klassifikation,
     denkmal,
+    datenblatt(p.use),
     p.estimatedCosts && p.estimatedCosts > 0
       ? el("xbau:herstellungskosten", null, el("xbau:summeHerstellungskosten", null, p.estimatedCosts))
       : null,
   );
 }
 
+/**
+ * Nutzungsflächen of DIN 277 (XBau code list „Nutzungsflächen“, urn:xoev-de:xbau:codeliste:nutzungsflaechen
+ * 2.0, the version the XSD fixes for xbau:Code.Nutzungsflaechen) for the uses of our form that
+ * name the same group: Wohnen → NUF 1 „Wohnen und Aufenthalt“, Büro / Verwaltung → NUF 2
+ * „Büroarbeit“, Sonstige Nutzung → NUF 7 „Sonstige Nutzungen“. „Gewerbe / Handel“ (NUF 3 or 4),
+ * „Land- und Forstwirtschaft“ and „Öffentliche Einrichtung“ (NUF 5, 6 or others) name no single
+ * group: they carry the description only, never a guessed code.
+ */
+export const NUTZUNGSFLAECHEN = {
+  listURI: "urn:xoev-de:xbau:codeliste:nutzungsflaechen",
+  listVersionID: "2.0",
+  byUse: { WOHNEN: "01", BUERO: "02", SONSTIGE: "07" } as Partial<Record<UseType, string>>,
+} as const;
+
+/**
+ * The project's use as structured data: xbau:bauvorhabenDatenblatt/xbau:nutzungen with one
+ * xbau:nutzungseinheit for the main use — its description is our label (read back by the import),
+ * its xbau:nutzungsflaeche the DIN 277 group where one matches. No number of Nutzungseinheiten is
+ * given: the form does not ask for it.
+ */
+function datenblatt(use: UseType | undefined): XmlElement | null {
+  if (!use) return null;
+  const code = NUTZUNGSFLAECHEN.byUse[use];
+  return el(
+    "xbau:bauvorhabenDatenblatt",
+    null,
+    el(
+      "xbau:nutzungen",
+      null,
+      el(
+        "xbau:nutzungseinheit",
+        null,
+        el("xbau:beschreibungDerNutzungseinheit", null, c(USE_TYPE_LABELS[use])),
+        code &&
+          codeEl("xbau:nutzungsflaeche", code, {
+            listURI: NUTZUNGSFLAECHEN.listURI,
+            listVersionID: NUTZUNGSFLAECHEN.listVersionID,
+          }),
+      ),
+    ),
+  );
+}
+
+/**
+ * What XBau 2.6 has no element for, as labelled lines the import reads back. Checked against the
+ * XSD: the Bauvorhaben has no free-text description besides its Bezeichnung (our title); the
+ * planungsrechtliche Lage has an element only for a Bebauungsplan with its name or number
+ * (xbau:grundstueck/xbau:bebauungsplan, written in `grundstueck`), none for § 34/§ 35 BauGB;
+ * xbau:sonderbau needs the kind of Sonderbau (code list mbo-sonderbauten), the form asks only
+ * yes/no; xbau:erschliessung needs the Entwässerung and the Straßenanbindung together, the form
+ * has one flag for each and no code for the Straßenanbindung. The use is in `datenblatt`.
+ */
 function weitereAngaben(input: BauvorhabenSource): string[] {
   const out: string[] = [];
   const p = input.data.project;
@@ -426,8 +495,8 @@ function weitereAngaben(input: BauvorhabenSource): string[] {
   // No Aktenzeichen (the portal cannot know the authority's) and no submission time (the header's
   // erstellungszeitpunkt says it): only what XBau has no element for.
   if (p?.description) out.push(`Beschreibung: ${p.description}`);
-  if (p?.use) out.push(`Nutzung: ${USE_TYPE_LABELS[p.use]}`);
-  if (plot?.planningArea) out.push(`Planungsrechtliche Lage: ${PLANNING_AREA_LABELS[plot.planningArea]}`);
+  if (plot?.planningArea && !bebauungsplanElementWritten(plot))
+    out.push(`Planungsrechtliche Lage: ${PLANNING_AREA_LABELS[plot.planningArea]}`);
   if (p?.specialBuilding) out.push("Sonderbau (§ 2 Abs. 4 MBO)");
   if (p?.heatedRooms) out.push("Beheizte Räume vorhanden");
   if (p?.newSewerConnection) out.push("Neuer Anschluss an die öffentliche Entwässerung");

@@ -1,13 +1,18 @@
 import { XmlDocument } from "libxml2-wasm";
 import { describe, expect, it } from "vitest";
+import type { ApplicationData } from "~/domain/application-data";
 import {
   type Antrag0200Input,
   buildAntrag0200Xml,
   derivedUuid,
+  NUTZUNGSFLAECHEN,
   splitPersonName,
   xbauFilename,
 } from "./baugenehmigung-antrag-0200.server";
+import { codelist } from "./codelists.server";
 import { toDin91379 } from "./din91379.server";
+import { mapAntrag0200 } from "./import/antrag-0200.server";
+import { parseHardened } from "./import/safe-xml.server";
 import { XbauInputError } from "./input-error";
 import {
   fullApplication,
@@ -110,6 +115,100 @@ describe("baugenehmigung.antrag.0200", () => {
     expect(emptyElements(xml)).toEqual([]);
   });
 
+  it("puts use and Bebauungsplan in their elements; only what XBau has no element for stays text", () => {
+    const xml = expectValid(fullApplication);
+    const unit = "//xbau:gegenstand/xbau:bauvorhabenDatenblatt/xbau:nutzungen/xbau:nutzungseinheit";
+    expect(query(xml, `${unit}/xbau:beschreibungDerNutzungseinheit`)).toEqual(["Wohnen"]);
+    expect(query(xml, `${unit}/xbau:nutzungsflaeche/code`)).toEqual(["01"]);
+    expect(query(xml, `${unit}/xbau:nutzungsflaeche/@listURI`)).toEqual([
+      "urn:xoev-de:xbau:codeliste:nutzungsflaechen",
+    ]);
+    expect(query(xml, `${unit}/xbau:nutzungsflaeche/@listVersionID`)).toEqual(["2.0"]);
+    expect(
+      query(xml, "//xbau:verortung//xbau:grundstueck/xbau:bebauungsplan/xbau:bezeichnungBebauungsplan"),
+    ).toEqual(['B-Plan Nr. 55 "Am Ryck"']);
+    const lines = query(xml, "//xbau:bauvorhaben/xbau:weitereAngaben");
+    // Gone: the lines whose data now sits in elements.
+    expect(lines.filter((l) => /^(Nutzung|Planungsrechtliche Lage):/.test(l))).toEqual([]);
+    // Kept: what the XSD has no element for (free description, the flags of the form).
+    expect(lines).toEqual([
+      "Beschreibung: Neubau eines Mehrfamilienhauses mit 12 Wohnungen und Tiefgarage.",
+      "Beheizte Räume vorhanden",
+      "Neuer Anschluss an die öffentliche Entwässerung",
+      "Grundstück liegt an einer Bundes- oder Landesstraße",
+    ]);
+  });
+
+  it("every use maps to a code of the official Nutzungsflächen list or to none, never to a guess", () => {
+    const list = codelist("xbau.codeliste.nutzungsflaechen_2.0");
+    expect(list.uri).toBe(NUTZUNGSFLAECHEN.listURI);
+    expect(list.version).toBe(NUTZUNGSFLAECHEN.listVersionID);
+    expect(list.entries.get(NUTZUNGSFLAECHEN.byUse.WOHNEN ?? "")).toMatch(/^Wohnen und Aufenthalt/);
+    expect(list.entries.get(NUTZUNGSFLAECHEN.byUse.BUERO ?? "")).toMatch(/^Büroarbeit/);
+    expect(list.entries.get(NUTZUNGSFLAECHEN.byUse.SONSTIGE ?? "")).toMatch(/^Sonstige Nutzungen/);
+    expect(Object.keys(NUTZUNGSFLAECHEN.byUse).sort()).toEqual(["BUERO", "SONSTIGE", "WOHNEN"]);
+  });
+
+  it("§ 34 site and a use without DIN 277 group: description only, the Lage stays a line; valid", () => {
+    const input: Antrag0200Input = {
+      ...fullApplication,
+      data: {
+        ...fullApplication.data,
+        plot: { ...fullApplication.data.plot, planningArea: "INNENBEREICH", developmentPlanName: undefined },
+        project: { ...fullApplication.data.project, use: "GEWERBE" },
+      },
+    };
+    const xml = expectValid(input);
+    expect(query(xml, "//xbau:nutzungseinheit/xbau:beschreibungDerNutzungseinheit")).toEqual([
+      "Gewerbe / Handel",
+    ]);
+    expect(query(xml, "//xbau:nutzungsflaeche")).toEqual([]);
+    expect(query(xml, "//xbau:bebauungsplan")).toEqual([]);
+    expect(query(xml, "//xbau:weitereAngaben")).toContain(
+      "Planungsrechtliche Lage: Innenbereich (§ 34 BauGB)",
+    );
+    expect(emptyElements(xml)).toEqual([]);
+    expect(validateSchematron(xml).violations).toEqual([]);
+  }, 60_000);
+
+  it("built by us and imported again keeps description, use and planungsrechtliche Lage", () => {
+    const roundTrip = (data: ApplicationData) => {
+      const xml = buildAntrag0200Xml({ ...fullApplication, data });
+      return mapAntrag0200(parseHardened(new TextEncoder().encode(xml)).root, "MV").data;
+    };
+    const full = roundTrip(fullApplication.data);
+    expect(full.project?.description).toBe(fullApplication.data.project?.description);
+    expect(full.project?.use).toBe("WOHNEN");
+    expect(full.plot?.planningArea).toBe("BEBAUUNGSPLAN");
+    expect(full.plot?.developmentPlanName).toBe('B-Plan Nr. 55 "Am Ryck"');
+    for (const [use, planningArea] of [
+      ["GEWERBE", "AUSSENBEREICH"],
+      ["OEFFENTLICH", "INNENBEREICH"],
+      ["SONSTIGE", "BEBAUUNGSPLAN"],
+      ["BUERO", "INNENBEREICH"],
+      ["LANDWIRTSCHAFT", "AUSSENBEREICH"],
+    ] as const) {
+      const data: ApplicationData = {
+        ...fullApplication.data,
+        plot: { ...fullApplication.data.plot, planningArea, developmentPlanName: undefined },
+        project: { ...fullApplication.data.project, use },
+      };
+      const back = roundTrip(data);
+      expect([back.project?.use, back.plot?.planningArea]).toEqual([use, planningArea]);
+    }
+  });
+
+  it("reads another sender's Nutzungseinheit by its DIN 277 group", () => {
+    const xml = buildAntrag0200Xml(fullApplication)
+      .replace(
+        "<xbau:beschreibungDerNutzungseinheit>Wohnen</xbau:beschreibungDerNutzungseinheit>",
+        "<xbau:beschreibungDerNutzungseinheit>Büros im 1. OG</xbau:beschreibungDerNutzungseinheit>",
+      )
+      .replace(/(<xbau:nutzungsflaeche[^>]*>\s*<code>)01</, "$102<");
+    const data = mapAntrag0200(parseHardened(new TextEncoder().encode(xml)).root, "MV").data;
+    expect(data.project?.use).toBe("BUERO");
+  });
+
   it("full application also passes the official XBau Schematron rules", () => {
     expect(validateSchematron(buildAntrag0200Xml(fullApplication)).violations).toEqual([]);
   }, 60_000);
@@ -139,6 +238,7 @@ describe("baugenehmigung.antrag.0200", () => {
     const description = query(xml, "//xbau:weitereAngaben").find((s) => s.startsWith("Beschreibung"));
     expect(description).toContain('"Café <Süß & Sauer>" - Nutzungsänderung');
     expect(description).not.toMatch(/🏠/u);
+    expect(query(xml, "//xbau:nutzungseinheit/xbau:nutzungsflaeche/code")).toEqual(["02"]);
     expect(query(xml, "//leser/name")).toEqual(["Bezirksamt Mitte - Bau & Wohnen"]);
     // Attachment titles are datatypeD, where „“ are allowed.
     expect(query(xml, "//anlage/bezeichnung")[0]).toBe("Grundriss EG „Café“ <alt> & neu");

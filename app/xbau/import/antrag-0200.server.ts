@@ -10,8 +10,11 @@ import {
   PROCEDURE_TYPES,
   type ProcedureType,
   USE_TYPE_LABELS,
+  USE_TYPES,
+  type UseType,
 } from "~/domain/application-data";
 import { resolveProfile } from "~/domain/land-profiles";
+import { NUTZUNGSFLAECHEN } from "../baugenehmigung-antrag-0200.server";
 import {
   BUNDESLAND_CODES,
   CHANNEL_EMAIL,
@@ -160,7 +163,26 @@ function procedureOf(node: XNode | undefined, landProfile: string, problems: Int
   return type;
 }
 
-/** weitereAngaben lines our export writes ("Beschreibung: …", flags) back into the form data. */
+/**
+ * The main use from xbau:bauvorhabenDatenblatt/xbau:nutzungen: our export writes one
+ * Nutzungseinheit whose description is the form's label; another sender's message is read by the
+ * DIN 277 group (xbau:nutzungsflaeche) of its first unit where that group is one of our uses.
+ */
+function mainUseOfDatenblatt(gegenstand: XNode | undefined): UseType | undefined {
+  const units = children(at(gegenstand, "bauvorhabenDatenblatt/nutzungen"), "nutzungseinheit");
+  for (const unit of units) {
+    const label = textAt(unit, "beschreibungDerNutzungseinheit");
+    const use = USE_TYPES.find((u) => USE_TYPE_LABELS[u] === label);
+    if (use) return use;
+  }
+  const code = textAt(units[0], "nutzungsflaeche/code");
+  return code ? USE_TYPES.find((u) => NUTZUNGSFLAECHEN.byUse[u] === code) : undefined;
+}
+
+/**
+ * weitereAngaben lines our export writes ("Beschreibung: …", flags) back into the form data. Also
+ * reads the lines of messages exported before use and Bebauungsplan moved into their elements.
+ */
 function fromWeitereAngaben(lines: string[], data: ApplicationData): string[] {
   data.project = data.project ?? {};
   data.plot = data.plot ?? {};
@@ -268,6 +290,7 @@ export function mapVorhaben(
   const costs = textAt(gegenstand, "herstellungskosten/summeHerstellungskosten");
   data.project = drop({
     measureType,
+    use: mainUseOfDatenblatt(gegenstand),
     buildingClass: gk && /^[1-5]$/.test(gk) ? Number(gk) : undefined,
     largeGarage: garage === undefined ? undefined : garage === "true" || garage === "1",
     monument: child(gegenstand, "baudenkmalBetroffen") ? true : undefined,
