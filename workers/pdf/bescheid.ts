@@ -7,16 +7,20 @@ import { TERMS } from "~/domain/wording";
 import {
   A4,
   COLORS,
+  cellLines,
   clean,
+  drawCellLines,
+  drawColumnTable,
+  drawLabelledRow,
   drawLetterhead,
   drawPageFooter,
+  drawRightAligned,
   drawSignatureBlock,
   embedFonts,
   type Fonts,
   type LetterSender,
   PageCursor,
   splitAddressLine,
-  tableHeaderRow,
   textWidth,
   wrap,
 } from "./layout";
@@ -420,31 +424,19 @@ function labelled(
   values: string[],
   emphasis: "first" | "none" = "first",
 ) {
-  const valueX = cursor.left + LABEL_WIDTH;
-  const valueWidth = cursor.right - valueX;
-  const fontOf = (i: number) => (i === 0 && emphasis === "first" ? bold : regular);
-  const lines = values.flatMap((v, i) =>
-    wrap(fontOf(i), BODY, v, valueWidth).map((text) => ({ text, font: fontOf(i) })),
-  );
-  const lh = lineHeight(BODY);
-  cursor.ensure(Math.min(lines.length, 6) * lh);
-  // One row of the table of particulars: the label is the row's header cell.
-  cursor.tag("TR", () => {
-    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted }), {
-      scope: "Row",
-    });
-    cursor.tag("TD", () => {
-      for (const line of lines) {
-        if (cursor.ensure(lh))
-          cursor.tags.artifact(() =>
-            cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted }),
-          );
-        cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
-        cursor.y -= lh;
-      }
-    });
+  drawLabelledRow(cursor, {
+    label,
+    labelFont: regular,
+    labelSize: BODY - 0.5,
+    values,
+    fonts: { first: emphasis === "first" ? bold : regular, rest: regular },
+    size: BODY,
+    valueX: cursor.left + LABEL_WIDTH,
+    lineHeight: lineHeight(BODY),
+    keepLines: 6,
+    repeatLabel: true,
+    gap: 2,
   });
-  cursor.y -= 2;
 }
 
 /** "3.  Text …" with a hanging indent and muted note lines (legal basis, source). */
@@ -488,35 +480,6 @@ function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]
   const basisWidth = cursor.right - amountWidth - basisX - 6;
   const amountRight = cursor.right - 4;
 
-  const header = (repeated: boolean) => {
-    cursor.page.drawRectangle({
-      x: cursor.left,
-      y: cursor.y - 5,
-      width: cursor.contentWidth,
-      height: 17,
-      color: COLORS.panel,
-    });
-    const a = "Betrag";
-    tableHeaderRow(cursor, repeated, [
-      () =>
-        cursor.text("Gebührentatbestand", {
-          x: cursor.left + 4,
-          y: cursor.y + 0.5,
-          font: bold,
-          size: size - 0.5,
-        }),
-      () => cursor.text("Tarifstelle", { x: tariffX, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
-      () => cursor.text("Berechnung", { x: basisX, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
-      () =>
-        cursor.text(a, {
-          x: amountRight - textWidth(bold, a, size - 0.5),
-          y: cursor.y + 0.5,
-          font: bold,
-          size: size - 0.5,
-        }),
-    ]);
-    cursor.y -= 19;
-  };
   if (fee.constructionCostCents !== null) {
     paragraph(
       cursor,
@@ -527,80 +490,53 @@ function drawFeeTable(cursor: PageCursor, fonts: Fonts, fee: BescheidData["fee"]
     );
     cursor.y -= 4;
   }
-  const rowsOf = (line: BescheidFeeLine) => {
-    const labelLines = wrap(regular, size, line.label, labelWidth);
-    const tariffLines = wrap(regular, size, line.tariff?.trim() || "–", tariffWidth);
-    const basisLines = wrap(regular, size, line.basis, basisWidth);
-    return {
-      labelLines,
-      tariffLines,
-      basisLines,
-      rows: Math.max(labelLines.length, tariffLines.length, basisLines.length),
-    };
-  };
-  // The header never stays alone: it goes to the next page together with the first row.
-  const first = fee.lines[0];
-  cursor.ensure(19 + (first ? rowsOf(first).rows * lh + 6 : 0) + lh + 8);
-  cursor.tag("Table", () => {
-    header(false);
-    for (const line of fee.lines) {
-      const { labelLines, tariffLines, basisLines, rows } = rowsOf(line);
-      if (cursor.ensure(rows * lh + 6)) header(true);
-      const top = cursor.y;
-      const amount = clean(regular, formatEuro(line.amountCents));
+  const rows = fee.lines.map((line) => {
+    const label = cellLines(regular, size, line.label, labelWidth);
+    const tariff = cellLines(regular, size, line.tariff?.trim() || "–", tariffWidth);
+    const basis = cellLines(regular, size, line.basis, basisWidth, COLORS.muted);
+    const height = Math.max(label.length, tariff.length, basis.length) * lh + 6;
+    return { label, tariff, basis, height, amount: clean(regular, formatEuro(line.amountCents)) };
+  });
+  const headerAdvance = 19;
+  drawColumnTable(cursor, {
+    header: {
+      cells: [
+        { text: "Gebührentatbestand", x: cursor.left + 4 },
+        { text: "Tarifstelle", x: tariffX },
+        { text: "Berechnung", x: basisX },
+        { text: "Betrag", x: amountRight, right: true },
+      ],
+      font: bold,
+      size: size - 0.5,
+      band: 17,
+      advance: headerAdvance,
+    },
+    rows,
+    rowHeight: (row) => row.height,
+    // Header and first row stay together, with the total when the table is that short.
+    keepTogether: headerAdvance + (rows[0] ? rows[0].height : 0) + lh + 8,
+    cells: (row, top) => [
+      () => drawCellLines(cursor, row.label, cursor.left + 4, top, lh),
+      () => drawCellLines(cursor, row.tariff, tariffX, top, lh),
+      () => drawCellLines(cursor, row.basis, basisX, top, lh),
+      () => drawRightAligned(cursor, row.amount, { right: amountRight, y: top, font: regular, size }),
+    ],
+    ruleOffset: 8,
+    gap: 3,
+    foot: () => {
+      cursor.ensure(lh + 8);
+      const total = clean(bold, formatEuro(fee.totalCents));
       cursor.tag("TR", () => {
-        cursor.tag("TD", () =>
-          labelLines.forEach((t, i) => {
-            cursor.text(t, { x: cursor.left + 4, y: top - i * lh, font: regular, size });
-          }),
+        cursor.tag(
+          "TH",
+          () => cursor.text("Gesamtbetrag", { x: cursor.left + 4, font: bold, size: size + 0.5 }),
+          { scope: "Row", colSpan: 3 },
         );
         cursor.tag("TD", () =>
-          tariffLines.forEach((t, i) => {
-            cursor.text(t, { x: tariffX, y: top - i * lh, font: regular, size });
-          }),
-        );
-        cursor.tag("TD", () =>
-          basisLines.forEach((t, i) => {
-            cursor.text(t, { x: basisX, y: top - i * lh, font: regular, size, color: COLORS.muted });
-          }),
-        );
-        cursor.tag("TD", () =>
-          cursor.text(amount, {
-            x: amountRight - textWidth(regular, amount, size),
-            y: top,
-            font: regular,
-            size,
-          }),
+          drawRightAligned(cursor, total, { right: amountRight, y: cursor.y, font: bold, size: size + 0.5 }),
         );
       });
-      cursor.y = top - rows * lh - 2;
-      cursor.page.drawLine({
-        start: { x: cursor.left, y: cursor.y + 8 },
-        end: { x: cursor.right, y: cursor.y + 8 },
-        thickness: 0.3,
-        color: COLORS.rule,
-      });
-      cursor.y -= 3;
-    }
-    cursor.ensure(lh + 8);
-    const total = clean(bold, formatEuro(fee.totalCents));
-    cursor.tag("TR", () => {
-      cursor.tag(
-        "TH",
-        () => cursor.text("Gesamtbetrag", { x: cursor.left + 4, font: bold, size: size + 0.5 }),
-        {
-          scope: "Row",
-          colSpan: 3,
-        },
-      );
-      cursor.tag("TD", () =>
-        cursor.text(total, {
-          x: amountRight - textWidth(bold, total, size + 0.5),
-          font: bold,
-          size: size + 0.5,
-        }),
-      );
-    });
+    },
   });
   cursor.page.drawLine({
     start: { x: cursor.right - amountWidth, y: cursor.y - 4 },
@@ -712,114 +648,68 @@ function drawDocumentList(cursor: PageCursor, fonts: Fonts, all: BescheidDocumen
   const typeX = cursor.left + nrWidth;
   const fileX = typeX + typeWidth;
   const fileWidth = cursor.right - versionWidth - fileX - 6;
-  const header = (repeated: boolean) => {
-    cursor.page.drawRectangle({
-      x: cursor.left,
-      y: cursor.y - 5,
-      width: cursor.contentWidth,
-      height: 17,
-      color: COLORS.panel,
-    });
-    const v = "Version";
-    tableHeaderRow(cursor, repeated, [
-      () => cursor.text("Nr.", { x: cursor.left + 3, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
-      () => cursor.text("Bauvorlage", { x: typeX, y: cursor.y + 0.5, font: bold, size: size - 0.5 }),
+  const versionRight = cursor.right - 3;
+  const rows = documents.map((d) => {
+    const type = [
+      ...cellLines(bold, size, d.typeLabel, typeWidth - 8, COLORS.text),
+      ...(d.title && d.title.trim() !== d.typeLabel.trim()
+        ? cellLines(regular, size, d.title, typeWidth - 8, COLORS.muted)
+        : []),
+    ];
+    const file = cellLines(regular, size, d.filename, fileWidth);
+    return { d, type, file, height: Math.max(type.length * lh, file.length * lh + 11) + 6 };
+  });
+  drawColumnTable(cursor, {
+    header: {
+      cells: [
+        { text: "Nr.", x: cursor.left + 3 },
+        { text: "Bauvorlage", x: typeX },
+        { text: "Datei und SHA-256-Prüfsumme", x: fileX },
+        { text: "Version", x: versionRight, right: true },
+      ],
+      font: bold,
+      size: size - 0.5,
+      band: 17,
+      advance: 20,
+    },
+    rows,
+    rowHeight: (row) => row.height,
+    // Header and first row stay together (a first row of up to four lines plus its checksum).
+    keepTogether: 20 + lh * 4 + 17,
+    cells: ({ d, type, file }, top, i) => [
       () =>
-        cursor.text("Datei und SHA-256-Prüfsumme", {
+        cursor.text(String(i + 1), { x: cursor.left + 3, y: top, font: regular, size, color: COLORS.muted }),
+      () => drawCellLines(cursor, type, typeX, top, lh),
+      () => {
+        drawCellLines(cursor, file, fileX, top, lh);
+        cursor.text(d.sha256, {
           x: fileX,
-          y: cursor.y + 0.5,
-          font: bold,
-          size: size - 0.5,
-        }),
-      () =>
-        cursor.text(v, {
-          x: cursor.right - 3 - textWidth(bold, v, size - 0.5),
-          y: cursor.y + 0.5,
-          font: bold,
-          size: size - 0.5,
-        }),
-    ]);
-    cursor.y -= 20;
-  };
-  // Header and first row stay together (a first row of up to four lines plus its checksum).
-  cursor.ensure(20 + lh * 4 + 17);
-  cursor.tag("Table", () => {
-    header(false);
-    documents.forEach((d, i) => {
-      const typeLines = [
-        ...wrap(bold, size, d.typeLabel, typeWidth - 8).map((text) => ({
-          text,
-          font: bold,
-          color: COLORS.text,
-        })),
-        ...(d.title && d.title.trim() !== d.typeLabel.trim()
-          ? wrap(regular, size, d.title, typeWidth - 8).map((text) => ({
-              text,
-              font: regular,
-              color: COLORS.muted,
-            }))
-          : []),
-      ];
-      const fileLines = wrap(regular, size, d.filename, fileWidth);
-      const rowHeight = Math.max(typeLines.length * lh, fileLines.length * lh + 11) + 6;
-      if (cursor.ensure(rowHeight)) header(true);
-      const top = cursor.y;
-      cursor.tag("TR", () => {
-        cursor.tag("TD", () =>
-          cursor.text(String(i + 1), {
-            x: cursor.left + 3,
-            y: top,
+          y: top - file.length * lh - 1,
+          font: mono,
+          size: 6.3,
+          color: COLORS.muted,
+        });
+      },
+      () => {
+        drawRightAligned(cursor, String(d.versionNumber), {
+          right: versionRight,
+          y: top,
+          font: regular,
+          size,
+        });
+        if (d.stamped) {
+          drawRightAligned(cursor, "gestempelt", {
+            right: versionRight,
+            y: top - lh,
             font: regular,
-            size,
-            color: COLORS.muted,
-          }),
-        );
-        cursor.tag("TD", () =>
-          typeLines.forEach((l, n) => {
-            cursor.text(l.text, { x: typeX, y: top - n * lh, font: l.font, size, color: l.color });
-          }),
-        );
-        cursor.tag("TD", () => {
-          fileLines.forEach((l, n) => {
-            cursor.text(l, { x: fileX, y: top - n * lh, font: regular, size });
-          });
-          cursor.text(d.sha256, {
-            x: fileX,
-            y: top - fileLines.length * lh - 1,
-            font: mono,
-            size: 6.3,
+            size: 6.5,
             color: COLORS.muted,
           });
-        });
-        const version = String(d.versionNumber);
-        cursor.tag("TD", () => {
-          cursor.text(version, {
-            x: cursor.right - 3 - textWidth(regular, version, size),
-            y: top,
-            font: regular,
-            size,
-          });
-          if (d.stamped) {
-            const s = "gestempelt";
-            cursor.text(s, {
-              x: cursor.right - 3 - textWidth(regular, s, 6.5),
-              y: top - lh,
-              font: regular,
-              size: 6.5,
-              color: COLORS.muted,
-            });
-          }
-        });
-      });
-      cursor.y = top - rowHeight + 4;
-      cursor.page.drawLine({
-        start: { x: cursor.left, y: cursor.y + 6 },
-        end: { x: cursor.right, y: cursor.y + 6 },
-        thickness: 0.3,
-        color: COLORS.rule,
-      });
-      cursor.y -= 6;
-    });
+        }
+      },
+    ],
+    ruleOffset: 6,
+    gap: 6,
   });
 }
 

@@ -475,6 +475,184 @@ export function tableHeaderRow(cursor: PageCursor, repeated: boolean, cells: (()
   });
 }
 
+/** One line of a table cell, already wrapped (`wrap`) to the column. */
+export interface CellLine {
+  text: string;
+  font: PDFFont;
+  size: number;
+  color?: ReturnType<typeof rgb>;
+}
+
+/** Wrapped lines of one font, size and colour, ready for `drawCellLines`. */
+export function cellLines(
+  font: PDFFont,
+  size: number,
+  text: string,
+  width: number,
+  color?: ReturnType<typeof rgb>,
+): CellLine[] {
+  return wrap(font, size, text, width).map((line) => ({ text: line, font, size, color }));
+}
+
+/** Draws a cell's lines from the row's top down, `lineHeight` apart (the caller tags the cell). */
+export function drawCellLines(
+  cursor: PageCursor,
+  lines: CellLine[],
+  x: number,
+  top: number,
+  lineHeight: number,
+) {
+  lines.forEach((line, n) => {
+    cursor.text(line.text, {
+      x,
+      y: top - n * lineHeight,
+      font: line.font,
+      size: line.size,
+      color: line.color,
+    });
+  });
+}
+
+/** Text whose right edge is at `right` (amounts, version numbers). */
+export function drawRightAligned(
+  cursor: PageCursor,
+  text: string,
+  o: { right: number; y: number; font: PDFFont; size: number; color?: ReturnType<typeof rgb> },
+) {
+  cursor.text(text, {
+    x: o.right - textWidth(o.font, text, o.size),
+    y: o.y,
+    font: o.font,
+    size: o.size,
+    color: o.color,
+  });
+}
+
+export interface ColumnTableOptions<R> {
+  header: {
+    /** Column titles; `right` aligns a title's right edge at `x`. */
+    cells: { text: string; x: number; right?: boolean }[];
+    font: PDFFont;
+    size: number;
+    /** Height of the shaded band behind the titles. */
+    band: number;
+    /** How far the header moves the cursor down. */
+    advance: number;
+  };
+  rows: readonly R[];
+  /** Height of a row; a row that does not fit goes to the next page, under the header again. */
+  rowHeight(row: R): number;
+  /** The row's cells from left to right (each one tagged TD), drawn from `top` down. */
+  cells(row: R, top: number, index: number): (() => void)[];
+  /** Height that must fit before the header is drawn; default the header with the first row. */
+  keepTogether?: number;
+  /** The thin rule under a row: how far above the next row's top it is drawn. */
+  ruleOffset: number;
+  /** Space below the rule. */
+  gap: number;
+  /** Rows after the body (e.g. a total), drawn inside the table. */
+  foot?: () => void;
+}
+
+/**
+ * A table of columns, the way every letter draws one: a shaded header row (TR/TH, repeated as an
+ * artifact on a continuation page), the header never alone at a page end, rows that move to the
+ * next page whole, and a thin rule under each row. Cells are TD elements.
+ */
+export function drawColumnTable<R>(cursor: PageCursor, o: ColumnTableOptions<R>): void {
+  const { font, size } = o.header;
+  const header = (repeated: boolean) => {
+    const y = cursor.y;
+    cursor.page.drawRectangle({
+      x: cursor.left,
+      y: y - 5,
+      width: cursor.contentWidth,
+      height: o.header.band,
+      color: COLORS.panel,
+    });
+    tableHeaderRow(
+      cursor,
+      repeated,
+      o.header.cells.map((cell) => () => {
+        if (cell.right) drawRightAligned(cursor, cell.text, { right: cell.x, y: y + 0.5, font, size });
+        else cursor.text(cell.text, { x: cell.x, y: y + 0.5, font, size });
+      }),
+    );
+    cursor.y -= o.header.advance;
+  };
+  const first = o.rows[0];
+  cursor.ensure(o.keepTogether ?? o.header.advance + (first === undefined ? 0 : o.rowHeight(first)));
+  cursor.tag("Table", () => {
+    header(false);
+    o.rows.forEach((row, i) => {
+      const height = o.rowHeight(row);
+      if (cursor.ensure(height)) header(true);
+      const top = cursor.y;
+      cursor.tag("TR", () => {
+        for (const cell of o.cells(row, top, i)) cursor.tag("TD", cell);
+      });
+      cursor.y = top - height + 4;
+      cursor.page.drawLine({
+        start: { x: cursor.left, y: cursor.y + o.ruleOffset },
+        end: { x: cursor.right, y: cursor.y + o.ruleOffset },
+        thickness: 0.3,
+        color: COLORS.rule,
+      });
+      cursor.y -= o.gap;
+    });
+    o.foot?.();
+  });
+}
+
+export interface LabelledRowOptions {
+  label: string;
+  labelFont: PDFFont;
+  labelSize: number;
+  /** The values, each wrapped on its own; the first set in `fonts.first`, the others in `fonts.rest`. */
+  values: string[];
+  fonts: { first: PDFFont; rest: PDFFont };
+  size: number;
+  valueX: number;
+  /** Distance from one value line to the next. */
+  lineHeight: number;
+  /** Room a line needs on the page (default `lineHeight`). */
+  lineRoom?: number;
+  /** Rows of up to this many lines stay on one page; longer ones may break between lines. */
+  keepLines: number;
+  /** Repeats the label as "… (Forts.)" (an artifact) where the row continues on a new page. */
+  repeatLabel?: boolean;
+  /** Space below the row. */
+  gap: number;
+}
+
+/**
+ * One row of a letter's table of particulars: the label is the row's header cell (TH /Scope /Row),
+ * the wrapped values its data cell. The caller opens the Table.
+ */
+export function drawLabelledRow(cursor: PageCursor, o: LabelledRowOptions): void {
+  const fontOf = (i: number) => (i === 0 ? o.fonts.first : o.fonts.rest);
+  const width = cursor.right - o.valueX;
+  const lines = o.values.flatMap((v, i) =>
+    wrap(fontOf(i), o.size, v, width).map((text) => ({ text, font: fontOf(i) })),
+  );
+  const room = o.lineRoom ?? o.lineHeight;
+  const labelStyle = { font: o.labelFont, size: o.labelSize, color: COLORS.muted };
+  cursor.ensure(Math.min(lines.length, o.keepLines) * room);
+  cursor.tag("TR", () => {
+    cursor.tag("TH", () => cursor.text(o.label, labelStyle), { scope: "Row" });
+    cursor.tag("TD", () => {
+      for (const line of lines) {
+        if (cursor.ensure(room) && o.repeatLabel) {
+          cursor.tags.artifact(() => cursor.text(`${o.label} (Forts.)`, labelStyle));
+        }
+        cursor.text(line.text, { x: o.valueX, font: line.font, size: o.size });
+        cursor.y -= o.lineHeight;
+      }
+    });
+  });
+  cursor.y -= o.gap;
+}
+
 // ---- letters: letterhead and DIN 5008 address block ---------------------------------------------
 
 /**

@@ -3,7 +3,10 @@ import { countOf } from "~/domain/wording";
 import {
   A4,
   COLORS,
+  cellLines,
   clean,
+  drawCellLines,
+  drawColumnTable,
   drawLetterhead,
   drawPageFooter,
   drawSignatureBlock,
@@ -12,7 +15,6 @@ import {
   type LetterSender,
   PageCursor,
   splitAddressLine,
-  tableHeaderRow,
   textWidth,
   wrap,
 } from "./layout";
@@ -212,69 +214,35 @@ function drawItems(cursor: PageCursor, { regular, bold }: Fonts, items: Nachford
   const whatX = cursor.left + nrW;
   const msgX = whatX + whatW + 8;
   const msgW = cursor.right - msgX - 4;
-  const header = (repeated: boolean) => {
-    cursor.page.drawRectangle({
-      x: cursor.left,
-      y: cursor.y - 5,
-      width: cursor.contentWidth,
-      height: 18,
-      color: COLORS.panel,
-    });
-    tableHeaderRow(cursor, repeated, [
-      () => cursor.text("Nr.", { x: cursor.left + 4, y: cursor.y + 0.5, font: bold, size }),
-      () => cursor.text("Betrifft", { x: whatX, y: cursor.y + 0.5, font: bold, size }),
-      () => cursor.text("Was fehlt oder zu ändern ist", { x: msgX, y: cursor.y + 0.5, font: bold, size }),
-    ]);
-    cursor.y -= 20;
-  };
   const rows = items.map((item) => {
     const what = [
-      ...wrap(bold, size, item.documentLabel?.trim() || item.category, whatW).map((text) => ({
-        text,
-        strong: true,
-      })),
-      ...(item.documentLabel?.trim() ? wrap(regular, size - 1, item.category, whatW) : []).map((text) => ({
-        text,
-        strong: false,
-      })),
+      ...cellLines(bold, size, item.documentLabel?.trim() || item.category, whatW, COLORS.text),
+      ...(item.documentLabel?.trim() ? cellLines(regular, size - 1, item.category, whatW, COLORS.muted) : []),
     ];
-    const msg = wrap(regular, size, item.message, msgW);
+    const msg = cellLines(regular, size, item.message, msgW);
     return { what, msg, height: Math.max(what.length, msg.length) * lh(size) + 8 };
   });
-  cursor.ensure(20 + (rows[0]?.height ?? 0));
-  cursor.tag("Table", () => {
-    header(false);
-    rows.forEach((row, i) => {
-      if (cursor.ensure(row.height)) header(true);
-      const top = cursor.y;
-      cursor.tag("TR", () => {
-        cursor.tag("TD", () => cursor.text(`${i + 1}.`, { x: cursor.left + 4, y: top, font: regular, size }));
-        cursor.tag("TD", () =>
-          row.what.forEach((t, n) => {
-            cursor.text(t.text, {
-              x: whatX,
-              y: top - n * lh(size),
-              font: t.strong ? bold : regular,
-              size: t.strong ? size : size - 1,
-              color: t.strong ? COLORS.text : COLORS.muted,
-            });
-          }),
-        );
-        cursor.tag("TD", () =>
-          row.msg.forEach((t, n) => {
-            cursor.text(t, { x: msgX, y: top - n * lh(size), font: regular, size });
-          }),
-        );
-      });
-      cursor.y = top - row.height + 4;
-      cursor.page.drawLine({
-        start: { x: cursor.left, y: cursor.y + 6 },
-        end: { x: cursor.right, y: cursor.y + 6 },
-        thickness: 0.3,
-        color: COLORS.rule,
-      });
-      cursor.y -= 4;
-    });
+  drawColumnTable(cursor, {
+    header: {
+      cells: [
+        { text: "Nr.", x: cursor.left + 4 },
+        { text: "Betrifft", x: whatX },
+        { text: "Was fehlt oder zu ändern ist", x: msgX },
+      ],
+      font: bold,
+      size,
+      band: 18,
+      advance: 20,
+    },
+    rows,
+    rowHeight: (row) => row.height,
+    cells: (row, top, i) => [
+      () => cursor.text(`${i + 1}.`, { x: cursor.left + 4, y: top, font: regular, size }),
+      () => drawCellLines(cursor, row.what, whatX, top, lh(size)),
+      () => drawCellLines(cursor, row.msg, msgX, top, lh(size)),
+    ],
+    ruleOffset: 6,
+    gap: 4,
   });
 }
 

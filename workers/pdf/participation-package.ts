@@ -1,6 +1,16 @@
 import { degrees, PDFDocument, type PDFFont, PDFHexString, type PDFPage, PDFString, rgb } from "pdf-lib";
 import { TERMS } from "~/domain/wording";
-import { A4, COLORS, clean, embedFonts, type Fonts, PageCursor, textWidth, wrap } from "./layout";
+import {
+  A4,
+  COLORS,
+  clean,
+  drawLabelledRow,
+  embedFonts,
+  type Fonts,
+  PageCursor,
+  textWidth,
+  wrap,
+} from "./layout";
 import { type OutlineEntry, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
 import { formatDate, formatParcel, type ReceiptParcel, type ReceiptParty } from "./receipt";
@@ -499,27 +509,20 @@ function linkParagraph(cursor: PageCursor, font: PDFFont, size: number, url: str
 const LABEL_WIDTH = 130;
 
 function labelled(cursor: PageCursor, { regular, bold }: Fonts, label: string, value: string) {
-  const valueX = cursor.left + LABEL_WIDTH;
-  const width = cursor.right - valueX;
-  const lines = value
-    .split("\n")
-    .flatMap((v, i) =>
-      wrap(i === 0 ? bold : regular, BODY - 0.5, v, width).map((t) => ({ t, first: i === 0 })),
-    );
-  cursor.ensure(Math.min(lines.length, 5) * lh(BODY));
-  cursor.tag("TR", () => {
-    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 1, color: COLORS.muted }), {
-      scope: "Row",
-    });
-    cursor.tag("TD", () => {
-      for (const line of lines) {
-        cursor.ensure(lh(BODY));
-        cursor.text(line.t, { x: valueX, font: line.first ? bold : regular, size: BODY - 0.5 });
-        cursor.y -= lh(BODY - 0.5);
-      }
-    });
+  // Lines of the smaller value size, but each given the room of a body line.
+  drawLabelledRow(cursor, {
+    label,
+    labelFont: regular,
+    labelSize: BODY - 1,
+    values: value.split("\n"),
+    fonts: { first: bold, rest: regular },
+    size: BODY - 0.5,
+    valueX: cursor.left + LABEL_WIDTH,
+    lineHeight: lh(BODY - 0.5),
+    lineRoom: lh(BODY),
+    keepLines: 5,
+    gap: 4,
   });
-  cursor.y -= 4;
 }
 
 function panel(cursor: PageCursor, { regular, bold }: Fonts, cells: [string, string][]) {

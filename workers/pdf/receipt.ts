@@ -3,12 +3,16 @@ import { TERMS } from "~/domain/wording";
 import {
   A4,
   COLORS,
+  cellLines,
   clean,
+  drawCellLines,
+  drawColumnTable,
+  drawLabelledRow,
   drawPageFooter,
+  drawRightAligned,
   embedFonts,
   type Fonts,
   PageCursor,
-  tableHeaderRow,
   textWidth,
   wrap,
 } from "./layout";
@@ -391,65 +395,20 @@ function labelled(
   values: string[],
   emphasis: "first" | "none" = "first",
 ) {
-  const valueX = cursor.left + LABEL_WIDTH;
-  const valueWidth = cursor.right - valueX;
-  const fontOf = (i: number) => (i === 0 && emphasis === "first" ? bold : regular);
-  const lines = values.flatMap((v, i) =>
-    wrap(fontOf(i), BODY, v, valueWidth).map((text) => ({ text, font: fontOf(i) })),
-  );
-  const lh = lineHeight(BODY);
   // Rows of up to six lines stay on one page; longer ones (many Flurstücke) may break.
-  cursor.ensure(Math.min(lines.length, 6) * lh);
-  // One row of the table of particulars: the label is the row's header cell.
-  cursor.tag("TR", () => {
-    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted }), {
-      scope: "Row",
-    });
-    cursor.tag("TD", () => {
-      for (const line of lines) {
-        if (cursor.ensure(lh))
-          cursor.tags.artifact(() =>
-            cursor.text(`${label} (Forts.)`, { font: regular, size: BODY - 0.5, color: COLORS.muted }),
-          );
-        cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
-        cursor.y -= lh;
-      }
-    });
+  drawLabelledRow(cursor, {
+    label,
+    labelFont: regular,
+    labelSize: BODY - 0.5,
+    values,
+    fonts: { first: emphasis === "first" ? bold : regular, rest: regular },
+    size: BODY,
+    valueX: cursor.left + LABEL_WIDTH,
+    lineHeight: lineHeight(BODY),
+    keepLines: 6,
+    repeatLabel: true,
+    gap: 3,
   });
-  cursor.y -= 3;
-}
-
-function drawTableHeader(cursor: PageCursor, { bold }: Fonts, repeated = false) {
-  const { left } = cursor;
-  const y = cursor.y;
-  cursor.page.drawRectangle({
-    x: left,
-    y: y - 5,
-    width: cursor.contentWidth,
-    height: 17,
-    color: COLORS.panel,
-  });
-  const size = 8;
-  const version = "Version";
-  tableHeaderRow(cursor, repeated, [
-    () => cursor.text("Nr.", { x: left + 3, y: y + 0.5, font: bold, size }),
-    () => cursor.text("Unterlage", { x: left + COLS.nr, y: y + 0.5, font: bold, size }),
-    () =>
-      cursor.text("Datei und SHA-256-Prüfsumme", {
-        x: left + COLS.nr + COLS.type,
-        y: y + 0.5,
-        font: bold,
-        size,
-      }),
-    () =>
-      cursor.text(version, {
-        x: cursor.right - 3 - textWidth(bold, version, size),
-        y: y + 0.5,
-        font: bold,
-        size,
-      }),
-  ]);
-  cursor.y -= 20;
 }
 
 function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptDocument[]) {
@@ -459,12 +418,11 @@ function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptD
     paragraph(cursor, regular, BODY, "Mit dem Antrag wurden keine Dateien eingereicht.");
     return;
   }
-  cursor.tag("Table", () => drawDocumentRows(cursor, fonts, documents));
+  drawDocumentRows(cursor, fonts, documents);
 }
 
 function drawDocumentRows(cursor: PageCursor, fonts: Fonts, documents: ReceiptDocument[]) {
   const { regular, bold, mono } = fonts;
-  drawTableHeader(cursor, fonts);
   const size = 8.5;
   const lh = lineHeight(size);
   const shaSize = 6.4;
@@ -472,67 +430,61 @@ function drawDocumentRows(cursor: PageCursor, fonts: Fonts, documents: ReceiptDo
   const fileX = typeX + COLS.type;
   const typeWidth = COLS.type - 10;
   const fileWidth = COLS.file - 8;
+  const versionRight = cursor.right - 3;
 
-  documents.forEach((d, i) => {
+  const rows = documents.map((d) => {
     // The applicant's own title; the XBau code is internal and stays in the XML.
     const subtitle = d.title && d.title.trim() !== d.typeLabel.trim() ? d.title : "";
-    const typeLines = [
-      ...wrap(bold, size, d.typeLabel, typeWidth).map((text) => ({ text, font: bold, color: COLORS.text })),
-      ...wrap(regular, size, subtitle, typeWidth).map((text) => ({
-        text,
-        font: regular,
-        color: COLORS.muted,
-      })),
+    const type = [
+      ...cellLines(bold, size, d.typeLabel, typeWidth, COLORS.text),
+      ...cellLines(regular, size, subtitle, typeWidth, COLORS.muted),
     ];
-    const fileLines = wrap(regular, size, d.filename, fileWidth);
-    const fileBlock = fileLines.length * lh + 11; // filename lines + checksum line
-    const rowHeight = Math.max(typeLines.length * lh, fileBlock) + 6;
-    if (cursor.ensure(rowHeight)) drawTableHeader(cursor, fonts, true);
-    const top = cursor.y;
-
-    cursor.tag("TR", () => {
-      cursor.tag("TD", () =>
+    const file = cellLines(regular, size, d.filename, fileWidth);
+    const fileBlock = file.length * lh + 11; // filename lines + checksum line
+    return { d, type, file, height: Math.max(type.length * lh, fileBlock) + 6 };
+  });
+  drawColumnTable(cursor, {
+    header: {
+      cells: [
+        { text: "Nr.", x: cursor.left + 3 },
+        { text: "Unterlage", x: typeX },
+        { text: "Datei und SHA-256-Prüfsumme", x: fileX },
+        { text: "Version", x: versionRight, right: true },
+      ],
+      font: bold,
+      size: 8,
+      band: 17,
+      advance: 20,
+    },
+    rows,
+    rowHeight: (row) => row.height,
+    cells: ({ d, type, file }, top, i) => [
+      () =>
         cursor.text(String(i + 1), { x: cursor.left + 3, y: top, font: regular, size, color: COLORS.muted }),
-      );
-      cursor.tag("TD", () =>
-        typeLines.forEach((line, n) => {
-          cursor.text(line.text, { x: typeX, y: top - n * lh, font: line.font, size, color: line.color });
-        }),
-      );
-      cursor.tag("TD", () => {
-        fileLines.forEach((line, n) => {
-          cursor.text(line, { x: fileX, y: top - n * lh, font: regular, size });
-        });
-        const shaY = top - fileLines.length * lh - 1;
+      () => drawCellLines(cursor, type, typeX, top, lh),
+      () => {
+        drawCellLines(cursor, file, fileX, top, lh);
+        const shaY = top - file.length * lh - 1;
         cursor.text(d.sha256, { x: fileX, y: shaY, font: mono, size: shaSize, color: COLORS.muted });
-      });
-      cursor.tag("TD", () => {
-        const version = String(d.versionNumber);
-        cursor.text(version, {
-          x: cursor.right - 3 - textWidth(regular, version, size),
+      },
+      () => {
+        drawRightAligned(cursor, String(d.versionNumber), {
+          right: versionRight,
           y: top,
           font: regular,
           size,
         });
-        const sizeLabel = formatSize(d.sizeBytes);
-        cursor.text(sizeLabel, {
-          x: cursor.right - 3 - textWidth(regular, sizeLabel, 6.5),
+        drawRightAligned(cursor, formatSize(d.sizeBytes), {
+          right: versionRight,
           y: top - lh,
           font: regular,
           size: 6.5,
           color: COLORS.muted,
         });
-      });
-    });
-
-    cursor.y = top - rowHeight + 4;
-    cursor.page.drawLine({
-      start: { x: cursor.left, y: cursor.y + 6 },
-      end: { x: cursor.right, y: cursor.y + 6 },
-      thickness: 0.3,
-      color: COLORS.rule,
-    });
-    cursor.y -= 6;
+      },
+    ],
+    ruleOffset: 6,
+    gap: 6,
   });
 }
 

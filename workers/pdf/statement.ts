@@ -3,6 +3,7 @@ import {
   A4,
   COLORS,
   clean,
+  drawLabelledRow,
   drawPageFooter,
   embedFonts,
   type Fonts,
@@ -299,25 +300,16 @@ function indented(
 }
 
 function labelled(cursor: PageCursor, { regular, bold }: Fonts, label: string, values: string[]) {
-  const valueX = cursor.left + LABEL_WIDTH;
-  const lines = values.flatMap((v, i) =>
-    wrap(i === 0 ? bold : regular, BODY, v, cursor.right - valueX).map((text) => ({
-      text,
-      font: i === 0 ? bold : regular,
-    })),
-  );
-  cursor.ensure(Math.min(lines.length, 6) * lh(BODY));
-  cursor.tag("TR", () => {
-    cursor.tag("TH", () => cursor.text(label, { font: regular, size: BODY - 0.5, color: COLORS.muted }), {
-      scope: "Row",
-    });
-    cursor.tag("TD", () => {
-      for (const line of lines) {
-        cursor.ensure(lh(BODY));
-        cursor.text(line.text, { x: valueX, font: line.font, size: BODY });
-        cursor.y -= lh(BODY);
-      }
-    });
+  drawLabelledRow(cursor, {
+    label,
+    labelFont: regular,
+    labelSize: BODY - 0.5,
+    values,
+    fonts: { first: bold, rest: regular },
+    size: BODY,
+    valueX: cursor.left + LABEL_WIDTH,
+    lineHeight: lh(BODY),
+    keepLines: 6,
+    gap: 3,
   });
-  cursor.y -= 3;
 }
