@@ -22,6 +22,36 @@ export function isCancelled(form: FormData): boolean {
   return form.get(CONFIRM_FIELD) === "nein";
 }
 
+/**
+ * Where a confirmable post stands: "back" to the filled form (Zurück), "ask" (show the
+ * confirmation page, change nothing) or "act" (the confirmed post).
+ */
+export type ConfirmStep = "back" | "ask" | "act";
+
+export function confirmStep(form: FormData): ConfirmStep {
+  if (isCancelled(form)) return "back";
+  return isConfirmed(form) ? "act" : "ask";
+}
+
+/**
+ * A confirmation page described by the server (serialisable action data): the route renders it
+ * with `<ConfirmRequestPage request={…} cancel={…} />`. Used where one page has several irreversible
+ * actions (the participation board), so each action names its own consequences.
+ */
+export interface ConfirmRequest {
+  /** Which action asks (lets the page and tests tell its confirmations apart). */
+  kind: string;
+  /** The page heading, a question ("Fristverlängerung gewähren?"). */
+  pageTitle: string;
+  title: string;
+  intro?: string;
+  consequences: string[];
+  confirmLabel: string;
+  fields: [string, string][];
+  /** What the person typed and will send, quoted on the page (e.g. the reasons). */
+  details?: string[];
+}
+
 /** The text fields of a post, to carry through the confirmation page (files are never carried). */
 export function carriedFields(form: FormData): [string, string][] {
   const out: [string, string][] = [];
@@ -100,5 +130,34 @@ export function ConfirmAction({
         )}
       </Form>
     </section>
+  );
+}
+
+/** Renders a server-described confirmation page (see ConfirmRequest). */
+export function ConfirmRequestPage({
+  request,
+  cancel,
+  children,
+}: {
+  request: ConfirmRequest;
+  cancel: { href: string; label: string } | { post: true; label: string };
+  children?: ReactNode;
+}) {
+  return (
+    <ConfirmAction
+      title={request.title}
+      intro={request.intro}
+      consequences={request.consequences}
+      confirmLabel={request.confirmLabel}
+      fields={request.fields}
+      cancel={cancel}
+    >
+      {request.details?.map((d) => (
+        <p className="kern-body" key={d} data-testid="confirm-details">
+          {d}
+        </p>
+      ))}
+      {children}
+    </ConfirmAction>
   );
 }

@@ -729,6 +729,30 @@ export async function replaceRefusedConsent(
   input: { reasons: string; heard: boolean },
   { now = new Date() }: { now?: Date } = {},
 ): Promise<Result> {
+  const r = await replaceConsent(clerk, participationId, input, now, false);
+  return r.ok ? { ok: true } : r;
+}
+
+/**
+ * Every check of replaceRefusedConsent, nothing written: the confirmation page asks only when the
+ * Ersetzung would be recorded, and names whose Einvernehmen it replaces.
+ */
+export function checkConsentReplacement(
+  clerk: SessionUser,
+  participationId: string,
+  input: { reasons: string; heard: boolean },
+  { now = new Date() }: { now?: Date } = {},
+): Promise<Result<{ agencyName: string; legalBasis: string }>> {
+  return replaceConsent(clerk, participationId, input, now, true);
+}
+
+async function replaceConsent(
+  clerk: SessionUser,
+  participationId: string,
+  input: { reasons: string; heard: boolean },
+  now: Date,
+  dryRun: boolean,
+): Promise<Result<{ agencyName: string; legalBasis: string }>> {
   const authorityId = participationAuthority(clerk);
   if (!authorityId || !isUuid(participationId)) return { ok: false, message: REFUSAL_NOT_FOUND };
   const reasons = String(input.reasons ?? "")
@@ -758,6 +782,8 @@ export async function replaceRefusedConsent(
         throw new Refused(
           `Bitte bestätigen Sie, dass die Gemeinde vor der Ersetzung angehört wurde und Gelegenheit hatte, erneut über ihr Einvernehmen zu entscheiden (${legalBasis}).`,
         );
+      // The confirmation page asks only when the act would succeed: every check above, no write.
+      if (dryRun) return { ok: true as const, agencyName: p.agency.name, legalBasis };
       await tx.participation.update({
         where: { id: p.id },
         data: { replacedAt: now, replacementReasons: reasons },
@@ -768,7 +794,7 @@ export async function replaceRefusedConsent(
         type: "participation.consent-replaced",
         payload: { participationId: p.id, agencyName: p.agency.name, reasons, legalBasis },
       });
-      return { ok: true as const };
+      return { ok: true as const, agencyName: p.agency.name, legalBasis };
     });
   } catch (err) {
     if (err instanceof Refused) return { ok: false, message: err.userMessage };
@@ -781,6 +807,23 @@ export async function replaceRefusedConsent(
  * is proposed (the Bescheid draft opens as Ablehnung). Recorded once per participation.
  */
 export async function acceptConsentRefusal(clerk: SessionUser, participationId: string): Promise<Result> {
+  const r = await followRefusal(clerk, participationId, false);
+  return r.ok ? { ok: true } : r;
+}
+
+/** Every check of acceptConsentRefusal, nothing written (for its confirmation page). */
+export function checkConsentRefusal(
+  clerk: SessionUser,
+  participationId: string,
+): Promise<Result<{ agencyName: string; noun: string }>> {
+  return followRefusal(clerk, participationId, true);
+}
+
+async function followRefusal(
+  clerk: SessionUser,
+  participationId: string,
+  dryRun: boolean,
+): Promise<Result<{ agencyName: string; noun: string }>> {
   const authorityId = participationAuthority(clerk);
   if (!authorityId || !isUuid(participationId)) return { ok: false, message: REFUSAL_NOT_FOUND };
   try {
@@ -789,6 +832,8 @@ export async function acceptConsentRefusal(clerk: SessionUser, participationId: 
       if (!p) throw new Refused(REFUSAL_NOT_FOUND);
       const problem = refusedConsentProblem(p);
       if (problem) throw new Refused(problem);
+      const facts = { agencyName: p.agency.name, noun: consentNoun(p.kind) };
+      if (dryRun) return { ok: true as const, ...facts };
       const already = await tx.caseEvent.findFirst({
         where: {
           applicationId: p.applicationId,
@@ -805,7 +850,7 @@ export async function acceptConsentRefusal(clerk: SessionUser, participationId: 
           payload: { participationId: p.id, agencyName: p.agency.name, noun: consentNoun(p.kind) },
         });
       }
-      return { ok: true as const };
+      return { ok: true as const, ...facts };
     });
   } catch (err) {
     if (err instanceof Refused) return { ok: false, message: err.userMessage };
@@ -857,8 +902,8 @@ export async function grantExtension(
   extensionId: string,
   input: { deadline?: string | Date | null; note?: string } = {},
   { now = new Date() }: { now?: Date } = {},
-): Promise<Result<{ deadline: Date }>> {
-  return decideExtension(clerk, extensionId, "GRANTED", input, now);
+): Promise<ExtensionDecided> {
+  return decideExtension(clerk, extensionId, "GRANTED", input, now, false);
 }
 
 /** Refuses an agency's request for more time; the deadline stays, the agency is told. */
@@ -867,17 +912,36 @@ export async function refuseExtension(
   extensionId: string,
   input: { note?: string } = {},
   { now = new Date() }: { now?: Date } = {},
-): Promise<Result<{ deadline: Date }>> {
-  return decideExtension(clerk, extensionId, "REFUSED", input, now);
+): Promise<ExtensionDecided> {
+  return decideExtension(clerk, extensionId, "REFUSED", input, now, false);
 }
 
+/**
+ * Every check of grantExtension/refuseExtension, nothing written: the confirmation page asks only
+ * when the decision would stand, and names the agency and the deadline that will apply.
+ */
+export function checkExtensionDecision(
+  clerk: SessionUser,
+  extensionId: string,
+  decision: "GRANTED" | "REFUSED",
+  input: { deadline?: string | Date | null; note?: string } = {},
+  { now = new Date() }: { now?: Date } = {},
+): Promise<ExtensionDecided> {
+  return decideExtension(clerk, extensionId, decision, input, now, true);
+}
+
+/** The deadline after the decision, the one before and whose it is (named on the confirmation page). */
+export type ExtensionDecided = Result<{ deadline: Date; previousDeadline: Date; agencyName: string }>;
+
+/** `dryRun`: every check, no write — the confirmation page asks only when the decision would stand. */
 async function decideExtension(
   clerk: SessionUser,
   extensionId: string,
   decision: "GRANTED" | "REFUSED",
   input: { deadline?: string | Date | null; note?: string },
   now: Date,
-): Promise<Result<{ deadline: Date }>> {
+  dryRun: boolean,
+): Promise<ExtensionDecided> {
   const authorityId = participationAuthority(clerk);
   if (!authorityId || !isUuid(extensionId)) return { ok: false, message: EXTENSION_NOT_FOUND };
   const note = String(input.note ?? "")
@@ -909,6 +973,10 @@ async function decideExtension(
           throw new Refused("Die neue Frist muss nach der bisherigen Frist liegen.");
         }
         deadline = chosen;
+      }
+      const facts = { deadline, previousDeadline: p.deadline, agencyName: p.agency.name };
+      if (dryRun) return { ok: true as const, ...facts };
+      if (decision === "GRANTED") {
         await tx.participation.update({
           where: { id: p.id },
           // A new deadline gets its own reminder; an earlier overdue mark no longer applies.
@@ -944,7 +1012,7 @@ async function decideExtension(
           note,
         },
       });
-      return { ok: true as const, deadline };
+      return { ok: true as const, ...facts };
     });
   } catch (err) {
     if (err instanceof Refused) return { ok: false, message: err.userMessage };

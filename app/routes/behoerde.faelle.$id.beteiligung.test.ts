@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { BoardActionData } from "~/components/participation/board-page.server";
 import { initialRows } from "~/components/participation/start-form";
+import { formatDate } from "~/domain/format";
 import { submitStatement } from "~/models/statement.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
@@ -37,6 +39,7 @@ function post(user: SessionUser, id: string, fields: [string, string][]) {
 }
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;
+type BoardAnswer = BoardActionData;
 
 /** The form fields the page renders for its initial rows (every suggested agency, all documents). */
 function formFields(data: LoaderData, rows = data.proposal.suggestions.filter((s) => s.agency)) {
@@ -151,6 +154,43 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
   });
 
+  it("the shared zod schema: a kept row without a deadline gets a German message at its field; removing a row works without JavaScript", async () => {
+    const app = await createCompleteCase(d);
+    const data = (await get(d.clerk, app.id)).data as LoaderData;
+    const fields = formFields(data).map(([k, v]): [string, string] =>
+      k === "rows[1].deadline" ? [k, ""] : [k, v],
+    );
+    const refused = await post(d.clerk, app.id, [["intent", "start"], ...fields]);
+    const r = refused.data as BoardAnswer;
+    expect(r.confirmStart).toBeUndefined();
+    expect(r.lastResult?.error).toMatchObject({ "rows[1].deadline": ["Bitte geben Sie eine Frist an."] });
+    expect(r.rows).toHaveLength(4);
+    expect(r.rows?.[1]?.deadline).toBe("");
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+
+    // No agency kept: the form as a whole is refused, nothing asked.
+    const none = await post(d.clerk, app.id, [
+      ["intent", "start"],
+      ...formFields(data).filter(([k]) => !k.endsWith(".keep")),
+    ]);
+    expect((none.data as BoardAnswer).message).toContain("mindestens eine Stelle");
+
+    // Conform's list intent "remove" as a plain submit: the row is gone, the others kept as typed.
+    const removed = await post(d.clerk, app.id, [
+      ["__intent__", JSON.stringify({ type: "remove", payload: { name: "rows", index: 1 } })],
+      ...fields,
+    ]);
+    const left = (removed.data as BoardAnswer).rows!;
+    expect(left.map((x) => x.agencyId)).toEqual(
+      data.proposal.suggestions
+        .filter((x) => x.agency)
+        .map((x) => x.agency!.id)
+        .filter((_, i) => i !== 1),
+    );
+    expect(left[0]?.documentVersionIds).toHaveLength(data.proposal.documents.length);
+    expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
+  });
+
   it("grants an extension and closes the participation", async () => {
     const app = await createCompleteCase(d);
     const data = (await get(d.clerk, app.id)).data as LoaderData;
@@ -180,17 +220,34 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
       ["extensionId", ext.id],
     ]);
     expect(foreign.status).toBe(404);
+    // A refusal comes before the confirmation page, and what was typed comes back.
     const pastDeadline = await post(d.clerk, app.id, [
       ["intent", "grant"],
       ["extensionId", ext.id],
       ["deadline", "2020-01-01"],
+      ["note", "Ortstermin abwarten"],
     ]);
     expect((pastDeadline.data as { boardMessage: string }).boardMessage).toMatch(/Frist/);
-    const granted = await post(d.clerk, app.id, [
+    expect((pastDeadline.data as BoardAnswer).confirm).toBeUndefined();
+    expect((pastDeadline.data as BoardAnswer).draft).toMatchObject({
+      id: ext.id,
+      deadline: "2020-01-01",
+      note: "Ortstermin abwarten",
+    });
+    // Irreversible: a bare post shows the confirmation page naming agency and new deadline.
+    const ask = await post(d.clerk, app.id, [
       ["intent", "grant"],
       ["extensionId", ext.id],
       ["deadline", ""],
     ]);
+    const confirm = (ask.data as BoardAnswer).confirm!;
+    expect(confirm).toMatchObject({ kind: "grant" });
+    expect(confirm.consequences.join(" ")).toContain(formatDate(ext.requestedDeadline));
+    expect(confirm.consequences.join(" ")).toContain(d.agencies.BRANDSCHUTZ!.name);
+    expect((await db().participationExtension.findUniqueOrThrow({ where: { id: ext.id } })).status).toBe(
+      "PENDING",
+    );
+    const granted = await post(d.clerk, app.id, [...confirm.fields, ["bestaetigt", "ja"]]);
     expect(granted.response?.headers.get("Location")).toContain("ok=verlaengert");
     const after = await db().participation.findUniqueOrThrow({
       where: { id: p.id },
@@ -269,7 +326,7 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     expect(await db().participation.count({ where: { applicationId: app.id } })).toBe(0);
   });
 
-  it("a refused Einvernehmen: 'Ablehnung vorschlagen' and 'Einvernehmen ersetzen' as plain posts", async () => {
+  it("a refused Einvernehmen: 'Ablehnung vorschlagen' and 'Einvernehmen ersetzen' as plain posts, each confirmed", async () => {
     const app = await createCompleteCase(d);
     const data = (await get(d.clerk, app.id)).data as LoaderData;
     expect(
@@ -280,12 +337,13 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
       where: { applicationId: app.id, kind: "MUNICIPAL_CONSENT" },
       select: { id: true },
     });
-    // Not refused yet: nothing to follow or replace.
+    // Not refused yet: nothing to follow or replace (the refusal comes before any confirmation).
     const early = await post(d.clerk, app.id, [
       ["intent", "accept-refusal"],
       ["participationId", gemeinde.id],
     ]);
     expect((early.data as { boardMessage: string }).boardMessage).toContain("nicht versagt");
+    expect((early.data as BoardAnswer).confirm).toBeUndefined();
     const answered = await submitStatement(d.gemeindeUser, gemeinde.id, {
       outcome: "REJECTION",
       reasons: "Öffentliche Belange (§ 35 Abs. 3 BauGB).",
@@ -296,17 +354,27 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
     const board = ((await get(d.clerk, app.id)).data as LoaderData).board;
     expect(board.find((b) => b.id === gemeinde.id)).toMatchObject({ consentRefused: true });
 
-    const accepted = await post(d.clerk, app.id, [
+    const events = (type: string) => db().caseEvent.count({ where: { applicationId: app.id, type } });
+    // Each act first shows its confirmation page and records nothing.
+    const askAccept = await post(d.clerk, app.id, [
       ["intent", "accept-refusal"],
       ["participationId", gemeinde.id],
     ]);
+    const acceptPage = (askAccept.data as BoardAnswer).confirm!;
+    expect(acceptPage).toMatchObject({ kind: "accept-refusal", confirmLabel: "Ja, Ablehnung vorschlagen" });
+    expect(await events("participation.refusal-accepted")).toBe(0);
+    const accepted = await post(d.clerk, app.id, [...acceptPage.fields, ["bestaetigt", "ja"]]);
     expect(accepted.status).toBe(302);
+    expect(await events("participation.refusal-accepted")).toBe(1);
     const notHeard = await post(d.clerk, app.id, [
       ["intent", "replace-consent"],
       ["participationId", gemeinde.id],
       ["reasons", "Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig."],
     ]);
     expect((notHeard.data as { boardMessage: string }).boardMessage).toContain("angehört");
+    expect((notHeard.data as BoardAnswer).draft).toMatchObject({
+      reasons: "Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig.",
+    });
     // Another authority's clerk: not found.
     expect(
       (
@@ -316,12 +384,21 @@ describe("/behoerde/faelle/:id/beteiligung", () => {
         ])
       ).status,
     ).toBe(404);
-    const replaced = await post(d.clerk, app.id, [
+    const askReplace = await post(d.clerk, app.id, [
       ["intent", "replace-consent"],
       ["participationId", gemeinde.id],
       ["reasons", "Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig."],
       ["heard", "on"],
     ]);
+    const replacePage = (askReplace.data as BoardAnswer).confirm!;
+    expect(replacePage).toMatchObject({ kind: "replace-consent" });
+    expect(replacePage.details?.join(" ")).toContain("§ 35 Abs. 2 BauGB zulässig");
+    expect(await events("participation.consent-replaced")).toBe(0);
+    // "Zurück" keeps the typed reasons and replaces nothing.
+    const back = await post(d.clerk, app.id, [...replacePage.fields, ["bestaetigt", "nein"]]);
+    expect((back.data as BoardAnswer).draft).toMatchObject({ id: gemeinde.id, heard: true });
+    expect(await events("participation.consent-replaced")).toBe(0);
+    const replaced = await post(d.clerk, app.id, [...replacePage.fields, ["bestaetigt", "ja"]]);
     expect(replaced.status).toBe(302);
     const after = ((await get(d.clerk, app.id)).data as LoaderData).board.find((b) => b.id === gemeinde.id);
     expect(after).toMatchObject({ consentRefused: false, stateLabel: "Einvernehmen ersetzt" });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { BoardActionData } from "~/components/participation/board-page.server";
 import { berlinDate } from "~/domain/deadlines";
+import { formatDate } from "~/domain/format";
 import { inviteMember } from "~/models/member.server";
+import { requestExtension } from "~/models/statement.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { buildCase } from "../../test/kit/case";
@@ -9,6 +12,7 @@ import { action as applicationAction, loader as applicationLoader } from "./antr
 import { action as partiesAction } from "./antraege.$id.beteiligte";
 import { action as withdrawAction, loader as withdrawLoader } from "./antraege.$id.zuruecknehmen";
 import { action as postDeliveryAction } from "./behoerde.faelle.$id.bekanntgabe";
+import { action as boardAction, loader as boardLoader } from "./behoerde.faelle.$id.beteiligung";
 
 // The remaining irreversible actions of the procedure (issue 14 item 6) act only on their
 // confirmation page's post: a bare post shows what will happen and changes nothing; "Zurück"
@@ -169,5 +173,75 @@ describe("confirmation pages (procedure)", () => {
     // Once withdrawn there is nothing left to confirm.
     const again = await postRoute(withdrawAction, architect, path, body([["reason", ""]]), { id });
     expect(again.data).toMatchObject({ kind: "error", message: expect.stringContaining("nicht (mehr)") });
+  });
+
+  it("Fristverlängerung ablehnen: names the agency and the deadline that stays, only the confirmed post decides", async () => {
+    const c = await buildCase({ until: "participation", label: "confirm-extension" });
+    const { clerk } = c.district;
+    const id = c.application.id;
+    const agency = Object.values(c.district.agencies)[0]!;
+    const p = await db().participation.findFirstOrThrow({
+      where: { applicationId: id, agencyId: agency.id },
+      select: { id: true, deadline: true },
+    });
+    await db().participation.update({ where: { id: p.id }, data: { status: "OPENED", sentAt: new Date() } });
+    const until = new Date(p.deadline.getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const requested = await requestExtension(agency.user, p.id, { until, reason: "Ortstermin erst später." });
+    expect(requested.ok).toBe(true);
+    const ext = await db().participationExtension.findFirstOrThrow({ where: { participationId: p.id } });
+    const path = `/behoerde/faelle/${id}/beteiligung`;
+    const form: [string, string][] = [
+      ["intent", "refuse"],
+      ["extensionId", ext.id],
+      ["deadline", until],
+      ["note", "Die Frist reicht für die Prüfung aus."],
+    ];
+    const state = async () =>
+      (await db().participationExtension.findUniqueOrThrow({ where: { id: ext.id } })).status;
+
+    const ask = await postRoute(boardAction, clerk, path, body(form), { id });
+    const confirm = (ask.data as BoardActionData).confirm!;
+    expect(confirm).toMatchObject({ kind: "refuse", confirmLabel: "Ja, Fristverlängerung ablehnen" });
+    expect(confirm.consequences.join(" ")).toContain(`${agency.name} bleibt der ${formatDate(p.deadline)}`);
+    expect(confirm.details).toEqual(["Vermerk an die Stelle: Die Frist reicht für die Prüfung aus."]);
+    expect(await state()).toBe("PENDING");
+
+    // Another authority's clerk: no confirmation page (the case is not theirs).
+    const other = await buildCase({ until: "submitted", label: "confirm-extension-other" });
+    expect((await postRoute(boardAction, other.district.clerk, path, body(form), { id })).status).toBe(404);
+
+    // "Zurück" returns the typed note and decides nothing.
+    const back = await postRoute(
+      boardAction,
+      clerk,
+      path,
+      body([...confirm.fields, ["bestaetigt", "nein"]]),
+      {
+        id,
+      },
+    );
+    expect((back.data as BoardActionData).draft).toMatchObject({
+      id: ext.id,
+      note: "Die Frist reicht für die Prüfung aus.",
+    });
+    expect(await state()).toBe("PENDING");
+
+    const done = await postRoute(boardAction, clerk, path, body([...confirm.fields, ["bestaetigt", "ja"]]), {
+      id,
+    });
+    expect(done).toMatchObject({ status: 302, location: `${path}?ok=abgelehnt` });
+    expect(await state()).toBe("REFUSED");
+    const after = await db().participation.findUniqueOrThrow({
+      where: { id: p.id },
+      select: { deadline: true },
+    });
+    expect(after.deadline.toISOString()).toBe(p.deadline.toISOString());
+    const page = await loadRoute(boardLoader, clerk, `${path}?ok=abgelehnt`, { id });
+    expect(page.data).toMatchObject({ notice: "abgelehnt" });
+
+    // Decided already: the refusal, not a second confirmation page.
+    const again = await postRoute(boardAction, clerk, path, body(form), { id });
+    expect(again.data).toMatchObject({ boardMessage: expect.stringContaining("bereits entschieden") });
+    expect((again.data as BoardActionData).confirm).toBeUndefined();
   });
 });

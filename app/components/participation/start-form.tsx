@@ -1,125 +1,38 @@
+import { type FieldMetadata, getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
-import { useState } from "react";
+import { type ButtonHTMLAttributes, useState } from "react";
+import { z } from "zod";
 import { Alert } from "~/components/alert";
+import { FieldError } from "~/components/form-fields";
 import { IntentButton } from "~/components/intent-button";
-import { needToKnowKey } from "~/domain/need-to-know";
-import {
-  type AgencyTarget,
-  PARTICIPATION_KIND_LABELS,
-  type ParticipationKindName,
-} from "~/domain/participation";
+import { PARTICIPATION_KIND_LABELS } from "~/domain/participation";
 import type { ParticipationProposal } from "~/models/participation.server";
+import { parseStartForm } from "./forms";
+import { initialRows, type Row, rowFor, rowToForm, selectableIds } from "./start-rows";
+
+export { initialRows } from "./start-rows";
 
 /**
  * The clerk's "Beteiligung starten" form: one row per agency (suggested or added) with documents,
  * deadline, question and what is asked for (Einvernehmen of the case's Gemeinde; Stellungnahme or
  * a Zustimmung required by law for a Fachstelle). The consequence of silence follows from that kind
- * (Land profile), it is not a free choice. Rows are plain form fields (`rows[i].…`), so the form
- * works without JavaScript; readRows parses them on the server within MAX_ROWS.
+ * (Land profile), it is not a free choice. Conform with the shared zod schema (forms.ts): field
+ * errors on blur in the browser and from the server next to the field; rows are a Conform list
+ * (insert/remove/update). Without JavaScript every button is a plain submit the action answers
+ * (round trips that keep everything typed).
  */
 
-const MAX_ROWS = 40;
+type FormRow = ReturnType<typeof rowToForm>;
 
-export interface Row {
-  agencyId: string;
-  keep: boolean;
-  deadline: string;
-  question: string;
-  reason: string;
-  kind: ParticipationKindName;
-  documentVersionIds: string[];
-}
-
-function kindOf(v: unknown, fallback: ParticipationKindName): ParticipationKindName {
-  return v === "AGENCY_CONSENT" || v === "AGENCY_STATEMENT" || v === "MUNICIPAL_CONSENT" ? v : fallback;
-}
-
-/**
- * Need-to-know: the versions of the document types the authority pre-selects for this kind of
- * agency (never the statistics forms — the server does not even offer them).
- */
-export function defaultVersionIds(p: ParticipationProposal, target: AgencyTarget): string[] {
-  const codes = new Set(p.documentDefaults[needToKnowKey(target)] ?? []);
-  return p.documents.filter((d) => d.selectable && codes.has(d.typeCode)).map((d) => d.versionId);
-}
-
-/** The rows the form starts with: every suggestion that has a registered agency, not yet asked. */
-export function initialRows(p: ParticipationProposal): Row[] {
-  return p.suggestions.flatMap((s) =>
-    s.agency && !s.alreadyParticipating
-      ? [
-          {
-            agencyId: s.agency.id,
-            keep: true,
-            deadline: s.deadlineDate,
-            question: s.suggestion.question,
-            reason: s.suggestion.reason,
-            kind: s.suggestion.participationKind,
-            documentVersionIds: defaultVersionIds(p, s.suggestion.target),
-          },
-        ]
-      : [],
-  );
-}
-
-export function rowFor(p: ParticipationProposal, agencyId: string): Row | null {
-  const a = p.agencies.find((x) => x.id === agencyId);
-  if (!a) return null;
-  return {
-    agencyId: a.id,
-    keep: true,
-    deadline: a.deadlineDate,
-    question: a.defaults.question,
-    reason: a.defaults.reason,
-    kind: a.defaults.participationKind,
-    documentVersionIds: defaultVersionIds(p, a.defaults.target),
-  };
-}
-
-/**
- * "Alle auswählen" / "keine" of a row without JavaScript: intent `docs-all-<i>` / `docs-none-<i>`
- * (a round trip that keeps everything typed). Null when the intent is not one of them.
- */
-export function applyDocsIntent(intent: string, rows: Row[], p: ParticipationProposal): Row[] | null {
-  const m = /^docs-(all|none)-(\d{1,2})$/.exec(intent);
-  if (!m) return null;
-  const index = Number(m[2]);
-  return rows.map((r, i) =>
-    i === index ? { ...r, documentVersionIds: m[1] === "all" ? selectableIds(p) : [] } : r,
-  );
-}
-
-/** Versions that may be shared now (not those still "wird geprüft"). */
-function selectableIds(p: ParticipationProposal): string[] {
-  return p.documents.filter((d) => d.selectable).map((d) => d.versionId);
-}
-
-export function readRows(form: FormData): Row[] {
-  const rows: Row[] = [];
-  for (let i = 0; i < MAX_ROWS; i++) {
-    const agencyId = form.get(`rows[${i}].agencyId`);
-    if (agencyId === null) continue;
-    rows.push({
-      agencyId: String(agencyId),
-      keep: form.get(`rows[${i}].keep`) === "on",
-      deadline: String(form.get(`rows[${i}].deadline`) ?? ""),
-      question: String(form.get(`rows[${i}].question`) ?? ""),
-      reason: String(form.get(`rows[${i}].reason`) ?? ""),
-      kind: kindOf(form.get(`rows[${i}].kind`), "AGENCY_STATEMENT"),
-      documentVersionIds: form.getAll(`rows[${i}].docs`).map(String),
-    });
-  }
-  return rows;
-}
-
-/** The consequence of silence of the row's kind (as the server will record it). */
-function consequenceFor(p: ParticipationProposal, r: Row): string {
-  return p.consequences[r.kind] ?? "";
-}
+const FORM_ID = "participation-start";
+/** Round trips (add, all/none, remove) are not validated: they start nothing. */
+const passThrough = z.any();
 
 export function StartForm({
   proposal,
   initial,
+  lastResult,
   message,
   today,
   busy,
@@ -127,23 +40,31 @@ export function StartForm({
 }: {
   proposal: ParticipationProposal;
   initial: Row[] | null;
+  lastResult: SubmissionResult<string[]> | null;
   message: string | null;
   today: string;
   busy: boolean;
   boardCount: number;
 }) {
-  const p = proposal;
-  const [rows, setRows] = useState<Row[]>(() => initial ?? initialRows(p));
+  const [form, fields] = useForm<{ rows: FormRow[] }>({
+    id: FORM_ID,
+    defaultValue: { rows: (initial ?? initialRows(proposal)).map(rowToForm) },
+    lastResult,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate({ formData, submitter }) {
+      const intent = submitter && "value" in submitter ? String(submitter.value) : "";
+      if (intent !== "start") return parseWithZod(formData, { schema: passThrough });
+      return parseStartForm(formData);
+    },
+  });
   const [addId, setAddId] = useState("");
-  const agencyName = (id: string) => proposal.agencies.find((a) => a.id === id)?.name ?? "Unbekannte Stelle";
-  const suggestionFor = (agencyId: string) => proposal.suggestions.find((s) => s.agency?.id === agencyId);
-  const addable = proposal.agencies.filter(
-    (a) => !a.alreadyParticipating && !rows.some((r) => r.agencyId === a.id),
-  );
-  const update = (agencyId: string, patch: Partial<Row>) =>
-    setRows((rs) => rs.map((r) => (r.agencyId === agencyId ? { ...r, ...patch } : r)));
+  const rows = fields.rows.getFieldList();
+  const listed = new Set(rows.map((r) => String(r.getFieldset().agencyId.initialValue ?? "")));
+  const addable = proposal.agencies.filter((a) => !a.alreadyParticipating && !listed.has(a.id));
+  const noneKept = rows.every((r) => r.getFieldset().keep.value !== "on");
   return (
-    <Form method="post" data-testid="participation-form">
+    <Form method="post" data-testid="participation-form" {...getFormProps(form)}>
       <section className="app-section" aria-labelledby="start-title">
         <h2 className="kern-heading-medium" id="start-title">
           {boardCount > 0 ? "Weitere Stellen beteiligen" : "Stellen beteiligen"}
@@ -166,179 +87,26 @@ export function StartForm({
               </p>
             </Alert>
           ))}
-        {message ? (
+        {message || form.errors?.length || fields.rows.errors?.length ? (
           <Alert tone="danger" title="Beteiligung nicht gestartet" announce>
             <p className="kern-body" data-testid="participation-error">
-              {message}
+              {message ?? [...(form.errors ?? []), ...(fields.rows.errors ?? [])].join(" ")}
             </p>
           </Alert>
         ) : null}
         {rows.length === 0 ? <p className="kern-body">Keine Stelle ausgewählt.</p> : null}
         <ol className="app-findings" data-testid="participation-rows">
-          {rows.map((r, i) => {
-            const s = suggestionFor(r.agencyId);
-            const name = agencyName(r.agencyId);
-            const key = r.agencyId;
-            return (
-              <li key={key} className="app-finding" data-testid="participation-row" data-agency={name}>
-                <input type="hidden" name={`rows[${i}].agencyId`} value={r.agencyId} />
-                <input type="hidden" name={`rows[${i}].reason`} value={r.reason} />
-                <div className="kern-form-check">
-                  <input
-                    className="kern-form-check__input"
-                    type="checkbox"
-                    id={`row-${key}-keep`}
-                    name={`rows[${i}].keep`}
-                    checked={r.keep}
-                    onChange={(e) => update(key, { keep: e.target.checked })}
-                  />
-                  <label className="kern-label" htmlFor={`row-${key}-keep`}>
-                    {name} beteiligen
-                  </label>
-                </div>
-                <p className="kern-body kern-body--small">
-                  {s ? <strong>{s.suggestion.label}: </strong> : null}
-                  {r.reason}
-                  {s ? ` (${s.suggestion.legalBasis})` : ""}
-                </p>
-                <p className="kern-body kern-body--small" data-testid="row-consequence">
-                  {consequenceFor(proposal, r)}
-                </p>
-                <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }}>
-                  <div className="kern-form-input">
-                    <label className="kern-label" htmlFor={`row-${key}-deadline`}>
-                      Frist
-                    </label>
-                    <input
-                      id={`row-${key}-deadline`}
-                      name={`rows[${i}].deadline`}
-                      type="date"
-                      className="kern-form-input__input"
-                      min={today}
-                      value={r.deadline}
-                      onChange={(e) => update(key, { deadline: e.target.value })}
-                    />
-                  </div>
-                  {r.kind === "MUNICIPAL_CONSENT" ? (
-                    <div className="kern-form-input">
-                      <input type="hidden" name={`rows[${i}].kind`} value="MUNICIPAL_CONSENT" />
-                      <span className="kern-label">Art der Beteiligung</span>
-                      <p className="kern-body" data-testid="row-kind">
-                        {PARTICIPATION_KIND_LABELS.MUNICIPAL_CONSENT}
-                      </p>
-                    </div>
-                  ) : (
-                    <div className="kern-form-input">
-                      <label className="kern-label" htmlFor={`row-${key}-kind`}>
-                        Art der Beteiligung
-                      </label>
-                      <div className="kern-form-input__select-wrapper">
-                        <select
-                          id={`row-${key}-kind`}
-                          name={`rows[${i}].kind`}
-                          className="kern-form-input__select"
-                          value={r.kind}
-                          onChange={(e) => update(key, { kind: kindOf(e.target.value, "AGENCY_STATEMENT") })}
-                        >
-                          <option value="AGENCY_STATEMENT">
-                            {PARTICIPATION_KIND_LABELS.AGENCY_STATEMENT}
-                          </option>
-                          <option value="AGENCY_CONSENT">{PARTICIPATION_KIND_LABELS.AGENCY_CONSENT}</option>
-                        </select>
-                      </div>
-                    </div>
-                  )}
-                </div>
-                <div className="kern-form-input">
-                  <label className="kern-label" htmlFor={`row-${key}-question`}>
-                    Frage an die Stelle
-                  </label>
-                  <textarea
-                    id={`row-${key}-question`}
-                    name={`rows[${i}].question`}
-                    className="kern-form-input__input"
-                    rows={2}
-                    maxLength={4000}
-                    value={r.question}
-                    onChange={(e) => update(key, { question: e.target.value })}
-                  />
-                </div>
-                <fieldset className="kern-fieldset" data-testid="row-documents">
-                  <legend className="kern-label">Unterlagen für {name}</legend>
-                  <p className="kern-hint">
-                    Vorausgewählt ist, was diese Art von Stelle braucht. Der statistische Erhebungsbogen wird
-                    nie weitergegeben.
-                  </p>
-                  <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
-                    <button
-                      type="submit"
-                      name="intent"
-                      value={`docs-all-${i}`}
-                      className="kern-btn kern-btn--tertiary"
-                      onClick={(e) => {
-                        // With JavaScript here; without, the action ticks them (round trip).
-                        e.preventDefault();
-                        update(key, { documentVersionIds: selectableIds(proposal) });
-                      }}
-                    >
-                      <span className="kern-label">Alle auswählen</span>
-                      <span className="kern-sr-only"> (Unterlagen für {name})</span>
-                    </button>
-                    <button
-                      type="submit"
-                      name="intent"
-                      value={`docs-none-${i}`}
-                      className="kern-btn kern-btn--tertiary"
-                      onClick={(e) => {
-                        e.preventDefault();
-                        update(key, { documentVersionIds: [] });
-                      }}
-                    >
-                      <span className="kern-label">Keine</span>
-                      <span className="kern-sr-only"> (Unterlagen für {name})</span>
-                    </button>
-                  </div>
-                  <div className="kern-fieldset__body">
-                    {proposal.documents.map((d) => (
-                      <div className="kern-form-check" key={d.versionId}>
-                        <input
-                          className="kern-form-check__input"
-                          type="checkbox"
-                          id={`row-${key}-doc-${d.versionId}`}
-                          name={`rows[${i}].docs`}
-                          value={d.versionId}
-                          disabled={!d.selectable}
-                          checked={d.selectable && r.documentVersionIds.includes(d.versionId)}
-                          onChange={(e) =>
-                            update(key, {
-                              documentVersionIds: e.target.checked
-                                ? [...r.documentVersionIds, d.versionId]
-                                : r.documentVersionIds.filter((v) => v !== d.versionId),
-                            })
-                          }
-                        />
-                        <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
-                          {d.typeLabel}
-                          {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version{" "}
-                          {d.versionNumber}, {d.filename})
-                          {d.selectable ? null : (
-                            <span className="kern-body--small"> – wird geprüft, noch nicht auswählbar</span>
-                          )}
-                        </label>
-                      </div>
-                    ))}
-                  </div>
-                </fieldset>
-                <button
-                  type="button"
-                  className="kern-btn kern-btn--tertiary"
-                  onClick={() => setRows((rs) => rs.filter((x) => x.agencyId !== key))}
-                >
-                  <span className="kern-label">{name} entfernen</span>
-                </button>
-              </li>
-            );
-          })}
+          {rows.map((row, i) => (
+            <StartRow
+              key={row.key}
+              row={row}
+              index={i}
+              proposal={proposal}
+              today={today}
+              onDocs={(docs, value) => form.update({ name: docs, value })}
+              removeButton={form.remove.getButtonProps({ name: fields.rows.name, index: i })}
+            />
+          ))}
         </ol>
         {addable.length > 0 ? (
           <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "flex-end" }}>
@@ -369,10 +137,10 @@ export function StartForm({
               value="add"
               className="kern-btn kern-btn--secondary"
               onClick={(e) => {
-                // With JavaScript the row is added here; without, the action adds it.
+                // With JavaScript the row is inserted here (Conform list); without, the action adds it.
                 e.preventDefault();
-                const row = rowFor(p, addId);
-                if (row) setRows((rs) => [...rs, row]);
+                const added = rowFor(proposal, addId);
+                if (added) form.insert({ name: fields.rows.name, defaultValue: rowToForm(added) });
                 setAddId("");
               }}
             >
@@ -381,11 +149,187 @@ export function StartForm({
           </div>
         ) : null}
         <p className="kern-body">
-          <IntentButton intent="start" variant="primary" disabled={busy || rows.every((r) => !r.keep)}>
+          <IntentButton intent="start" variant="primary" disabled={busy || noneKept}>
             Beteiligung starten …
           </IntentButton>
         </p>
       </section>
     </Form>
+  );
+}
+
+/** One agency's row: keep, deadline, kind, question, documents (with "Alle auswählen"/"Keine"). */
+function StartRow({
+  row,
+  index: i,
+  proposal,
+  today,
+  onDocs,
+  removeButton,
+}: {
+  row: FieldMetadata<FormRow>;
+  index: number;
+  proposal: ParticipationProposal;
+  today: string;
+  onDocs: (name: string, value: string[]) => void;
+  /** Conform's "remove this row" intent (a plain submit without JavaScript). */
+  removeButton: ButtonHTMLAttributes<HTMLButtonElement>;
+}) {
+  const f = row.getFieldset();
+  const agencyId = String(f.agencyId.initialValue ?? "");
+  const name = proposal.agencies.find((a) => a.id === agencyId)?.name ?? "Unbekannte Stelle";
+  const s = proposal.suggestions.find((x) => x.agency?.id === agencyId);
+  const kind = String(f.kind.value ?? f.kind.initialValue ?? "AGENCY_STATEMENT");
+  const initialDocs = [f.docs.initialValue ?? []].flat().map(String);
+  const key = agencyId;
+  return (
+    <li className="app-finding" data-testid="participation-row" data-agency={name}>
+      <input type="hidden" name={f.agencyId.name} value={agencyId} />
+      <input type="hidden" name={f.reason.name} value={String(f.reason.initialValue ?? "")} />
+      <div className="kern-form-check">
+        <input
+          className="kern-form-check__input"
+          type="checkbox"
+          id={`row-${key}-keep`}
+          name={f.keep.name}
+          key={f.keep.key}
+          defaultChecked={f.keep.initialValue === "on"}
+        />
+        <label className="kern-label" htmlFor={`row-${key}-keep`}>
+          {name} beteiligen
+        </label>
+      </div>
+      <p className="kern-body kern-body--small">
+        {s ? <strong>{s.suggestion.label}: </strong> : null}
+        {String(f.reason.initialValue ?? "")}
+        {s ? ` (${s.suggestion.legalBasis})` : ""}
+      </p>
+      <p className="kern-body kern-body--small" data-testid="row-consequence">
+        {proposal.consequences[kind as keyof typeof proposal.consequences] ?? ""}
+      </p>
+      <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }}>
+        <div className={`kern-form-input${f.deadline.errors ? " kern-form-input--error" : ""}`}>
+          <label className="kern-label" htmlFor={`row-${key}-deadline`}>
+            Frist
+          </label>
+          <input
+            id={`row-${key}-deadline`}
+            name={f.deadline.name}
+            key={f.deadline.key}
+            type="date"
+            className="kern-form-input__input"
+            min={today}
+            defaultValue={String(f.deadline.initialValue ?? "")}
+            aria-invalid={f.deadline.errors ? true : undefined}
+            aria-describedby={f.deadline.errors ? `row-${key}-deadline-error` : undefined}
+          />
+          <FieldError id={`row-${key}-deadline`} error={f.deadline.errors?.[0]} />
+        </div>
+        {kind === "MUNICIPAL_CONSENT" ? (
+          <div className="kern-form-input">
+            <input type="hidden" name={f.kind.name} value="MUNICIPAL_CONSENT" />
+            <span className="kern-label">Art der Beteiligung</span>
+            <p className="kern-body" data-testid="row-kind">
+              {PARTICIPATION_KIND_LABELS.MUNICIPAL_CONSENT}
+            </p>
+          </div>
+        ) : (
+          <div className="kern-form-input">
+            <label className="kern-label" htmlFor={`row-${key}-kind`}>
+              Art der Beteiligung
+            </label>
+            <div className="kern-form-input__select-wrapper">
+              <select
+                id={`row-${key}-kind`}
+                name={f.kind.name}
+                key={f.kind.key}
+                className="kern-form-input__select"
+                defaultValue={String(f.kind.initialValue ?? "AGENCY_STATEMENT")}
+              >
+                <option value="AGENCY_STATEMENT">{PARTICIPATION_KIND_LABELS.AGENCY_STATEMENT}</option>
+                <option value="AGENCY_CONSENT">{PARTICIPATION_KIND_LABELS.AGENCY_CONSENT}</option>
+              </select>
+            </div>
+          </div>
+        )}
+      </div>
+      <div className={`kern-form-input${f.question.errors ? " kern-form-input--error" : ""}`}>
+        <label className="kern-label" htmlFor={`row-${key}-question`}>
+          Frage an die Stelle
+        </label>
+        <textarea
+          id={`row-${key}-question`}
+          name={f.question.name}
+          key={f.question.key}
+          className="kern-form-input__input"
+          rows={2}
+          maxLength={4000}
+          defaultValue={String(f.question.initialValue ?? "")}
+        />
+        <FieldError id={`row-${key}-question`} error={f.question.errors?.[0]} />
+      </div>
+      <fieldset className="kern-fieldset" data-testid="row-documents">
+        <legend className="kern-label">Unterlagen für {name}</legend>
+        <p className="kern-hint">
+          Vorausgewählt ist, was diese Art von Stelle braucht. Der statistische Erhebungsbogen wird nie
+          weitergegeben.
+        </p>
+        <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+          <button
+            type="submit"
+            name="intent"
+            value={`docs-all-${i}`}
+            className="kern-btn kern-btn--tertiary"
+            onClick={(e) => {
+              // With JavaScript here; without, the action ticks them (round trip).
+              e.preventDefault();
+              onDocs(f.docs.name, selectableIds(proposal));
+            }}
+          >
+            <span className="kern-label">Alle auswählen</span>
+            <span className="kern-sr-only"> (Unterlagen für {name})</span>
+          </button>
+          <button
+            type="submit"
+            name="intent"
+            value={`docs-none-${i}`}
+            className="kern-btn kern-btn--tertiary"
+            onClick={(e) => {
+              e.preventDefault();
+              onDocs(f.docs.name, []);
+            }}
+          >
+            <span className="kern-label">Keine</span>
+            <span className="kern-sr-only"> (Unterlagen für {name})</span>
+          </button>
+        </div>
+        <div className="kern-fieldset__body">
+          {proposal.documents.map((d) => (
+            <div className="kern-form-check" key={`${f.docs.key}-${d.versionId}`}>
+              <input
+                className="kern-form-check__input"
+                type="checkbox"
+                id={`row-${key}-doc-${d.versionId}`}
+                name={f.docs.name}
+                value={d.versionId}
+                disabled={!d.selectable}
+                defaultChecked={d.selectable && initialDocs.includes(d.versionId)}
+              />
+              <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
+                {d.typeLabel}
+                {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version {d.versionNumber},{" "}
+                {d.filename})
+                {d.selectable ? null : (
+                  <span className="kern-body--small"> – wird geprüft, noch nicht auswählbar</span>
+                )}
+              </label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <button {...removeButton} className="kern-btn kern-btn--tertiary">
+        <span className="kern-label">{name} entfernen</span>
+      </button>
+    </li>
   );
 }
