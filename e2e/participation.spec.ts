@@ -207,6 +207,9 @@ test.describe("Beteiligung (Sternverfahren)", () => {
     const brandRow = board.getByTestId("board-row").filter({ hasText: "Brandschutz" });
     await expect(brandRow.getByTestId("board-state")).toHaveText("Fristverlängerung beantragt");
     await brandRow.getByRole("button", { name: "Fristverlängerung gewähren" }).click();
+    // Irreversible: the confirmation page names the agency and the new deadline first.
+    await expect(clerk.getByTestId("confirm-consequences")).toContainText("endet dann am");
+    await clerk.getByRole("button", { name: "Ja, Frist verlängern" }).click();
     await expect(clerk.getByTestId("participation-notice")).toContainText("verlängert");
 
     // --- Time passes: 40 days later Naturschutz's month is over, Brandschutz's new deadline is not.
