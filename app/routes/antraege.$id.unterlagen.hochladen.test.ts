@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { LIMIT_MESSAGES } from "~/utils/request-limits.server";
-import { createSession } from "~/utils/session.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { getStorage, sanitizeFilename } from "../../storage/index";
 import { createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
+import { cookieFor } from "../../test/kit/route";
 import { startWebServer } from "../../test/support/web-server";
 import { action } from "./antraege.$id.unterlagen.hochladen";
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
   web = await startWebServer();
   authorityId = (await createTestDistrict("hochladen")).authority.id;
   architect = await sessionUser({ roles: ["ARCHITECT"] });
-  cookie = (await createSession(architect.id)).cookie.split(";")[0]!;
+  cookie = await cookieFor(architect);
   pdf = await readFile(PDF);
 });
 

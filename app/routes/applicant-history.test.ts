@@ -3,8 +3,8 @@ import { isApplicantVisibleEvent } from "~/models/case-event.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
+import { loadRoute } from "../../test/kit/route";
 import * as applicantPage from "./antraege.$id._index";
 import * as clerkPage from "./behoerde.faelle.$id._index";
 
@@ -16,11 +16,9 @@ let architect: SessionUser;
 let clerk: SessionUser;
 let appId: string;
 
-async function load(page: typeof applicantPage | typeof clerkPage, user: SessionUser, url: string) {
-  const cookie = (await createSession(user.id)).cookie.split(";")[0] as string;
-  const request = new Request(url, { headers: { Cookie: cookie } });
-  const data = (await page.loader({ request, params: { id: appId }, context: {} })) as {
-    events: { label?: string; type?: string }[];
+async function load(page: typeof applicantPage | typeof clerkPage, user: SessionUser, path: string) {
+  const { data } = (await loadRoute(page.loader, user, path, { id: appId })) as {
+    data: { events: { label?: string; type?: string }[] };
   };
   // The applicant page sends labels; the clerk page sends types (its timeline labels them).
   return data.events.map((e) => e.label ?? e.type ?? "");
@@ -55,7 +53,7 @@ beforeAll(async () => {
 
 describe("applicant-side history", () => {
   it("shows the procedure's steps but not the authority's internal ones", async () => {
-    const labels = await load(applicantPage, architect, `http://localhost/antraege/${appId}`);
+    const labels = await load(applicantPage, architect, `/antraege/${appId}`);
     expect(labels).toContain("Antrag eingereicht");
     expect(labels).toContain("Beteiligung gestartet");
     expect(labels.filter((l) => l === "XBau-Nachricht erstellt")).toHaveLength(1);
@@ -72,7 +70,7 @@ describe("applicant-side history", () => {
   });
 
   it("the clerk sees the whole history", async () => {
-    const labels = await load(clerkPage, clerk, `http://localhost/behoerde/faelle/${appId}`);
+    const labels = await load(clerkPage, clerk, `/behoerde/faelle/${appId}`);
     expect(labels).toContain("participation.answered");
     expect(labels).toContain("decision.draft-saved");
     expect(labels.filter((l) => l === "xbau.exported").length).toBeGreaterThanOrEqual(2);

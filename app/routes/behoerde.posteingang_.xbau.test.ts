@@ -5,10 +5,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getSessionUserById } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { getStorage } from "../../storage/index";
+import { cookieFor } from "../../test/kit/route";
 import { startWebServer } from "../../test/support/web-server";
 
 // The clerk's XBau upload through the real web server (request limits + Remix + busboy + intake +
@@ -47,9 +47,9 @@ beforeAll(async () => {
   await db().authority.updateMany({ where: { xbauKennung: "psw:13074099" }, data: { xbauKennung: null } });
   await db().authority.update({ where: { id: authorityId }, data: { xbauKennung: "psw:13074099" } });
   const clerk = await createTestUser({ roles: ["CLERK"], authorityId });
-  clerkCookie = (await createSession(clerk.id)).cookie.split(";")[0]!;
+  clerkCookie = await cookieFor(clerk);
   const applicant = await createTestUser({ roles: ["APPLICANT"] });
-  applicantCookie = (await createSession(applicant.id)).cookie.split(";")[0]!;
+  applicantCookie = await cookieFor(applicant);
   expect(await getSessionUserById(clerk.id)).not.toBeNull();
   message = await readFile(path.join(FIXTURES, "xbau/intake/antrag-0200-efa-portal.xml"));
 });

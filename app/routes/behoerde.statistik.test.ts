@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getSessionUserById, type SessionUser } from "~/models/user.server";
+import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createSession } from "~/utils/session.server";
-import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
+import { createTestTenant } from "~/utils/test-tenant.server";
+import { sessionUser } from "../../test/kit/draft-fixtures";
+import { loadRoute } from "../../test/kit/route";
 import { loader } from "./behoerde.statistik";
 
 let tenant: { id: string };
@@ -14,27 +15,9 @@ let applicant: SessionUser;
 let agencyUser: SessionUser;
 let clerkWithoutAuthority: SessionUser;
 
-async function sessionUser(
-  roles: ("APPLICANT" | "CLERK" | "ADMIN" | "AGENCY")[],
-  authorityId?: string | null,
-) {
-  const u = await createTestUser({ roles, authorityId: authorityId ?? null });
-  return (await getSessionUserById(u.id)) as SessionUser;
-}
-
 async function call(user: SessionUser | null, query = "") {
-  const headers = user
-    ? { Cookie: (await createSession(user.id)).cookie.split(";")[0] as string }
-    : undefined;
-  const request = new Request(`http://localhost/behoerde/statistik${query}`, { headers });
-  try {
-    return { data: await loader({ request, params: {}, context: {} }), status: 200 };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { data: null, status: thrown.status };
-    const t = thrown as { type?: string; init?: { status?: number } };
-    if (t?.type === "DataWithResponseInit") return { data: null, status: t.init?.status ?? 500 };
-    throw thrown;
-  }
+  const { data, status } = await loadRoute(loader, user, `/behoerde/statistik${query}`);
+  return { data: (data ?? null) as Awaited<ReturnType<typeof loader>> | null, status };
 }
 
 async function submitted(authorityId: string, createdById: string) {
@@ -54,11 +37,11 @@ async function submitted(authorityId: string, createdById: string) {
 beforeAll(async () => {
   tenant = await createTestTenant("stat-route");
   other = await createTestTenant("stat-route-other");
-  clerk = await sessionUser(["CLERK"], tenant.id);
-  admin = await sessionUser(["ADMIN"], tenant.id);
-  applicant = await sessionUser(["APPLICANT"]);
-  agencyUser = await sessionUser(["AGENCY"], other.id);
-  clerkWithoutAuthority = await sessionUser(["CLERK"], null);
+  clerk = await sessionUser({ roles: ["CLERK"], authorityId: tenant.id });
+  admin = await sessionUser({ roles: ["ADMIN"], authorityId: tenant.id });
+  applicant = await sessionUser({ roles: ["APPLICANT"] });
+  agencyUser = await sessionUser({ roles: ["AGENCY"], authorityId: other.id });
+  clerkWithoutAuthority = await sessionUser({ roles: ["CLERK"], authorityId: null });
   await submitted(tenant.id, clerk.id);
   await submitted(tenant.id, clerk.id);
   await submitted(other.id, clerk.id);

@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createSession } from "~/utils/session.server";
-import { createTestUser } from "~/utils/test-tenant.server";
+import { sessionUser } from "../../test/kit/draft-fixtures";
+import { postRoute } from "../../test/kit/route";
 import { action } from "./benachrichtigungen";
 
 /** "Öffnen" marks a notification read and goes to its page; `open` comes from the form. */
 async function openLink(open: string) {
-  const user = await createTestUser({ roles: ["APPLICANT"] });
-  const session = await createSession(user.id);
-  const request = new Request("http://localhost/benachrichtigungen", {
-    method: "POST",
-    body: new URLSearchParams({ id: "all", open }),
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Cookie: session.cookie.split(";")[0]!,
-    },
-  });
-  const response = (await action({ request, params: {}, context: {} })) as Response;
-  return response.headers.get("Location");
+  const user = await sessionUser({ roles: ["APPLICANT"] });
+  const body = new URLSearchParams({ id: "all", open });
+  return (await postRoute(action, user, "/benachrichtigungen", body)).location ?? null;
 }
 
 describe("POST /benachrichtigungen with open=", () => {

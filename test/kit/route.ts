@@ -8,8 +8,8 @@ import { createSession } from "~/utils/session.server";
  * data, redirect target). Shared by every route test instead of a copy in each file.
  */
 
-/** The Cookie header of a fresh real session of this user. */
-export async function cookieFor(user: SessionUser): Promise<string> {
+/** The Cookie header of a fresh real session of this user (any user row: only its id counts). */
+export async function cookieFor(user: Pick<SessionUser, "id">): Promise<string> {
   return (await createSession(user.id)).cookie.split(";")[0] as string;
 }
 
