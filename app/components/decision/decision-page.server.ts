@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { isConfirmed } from "~/components/confirm-action";
+import type { ListChange } from "~/components/form-lists";
 import { isUuid } from "~/models/application.server";
 import {
   approve,
@@ -14,7 +15,6 @@ import { notFound, requireAuthorityPermission } from "~/utils/permissions.server
 import {
   type DecisionEditorValues,
   type EditorList,
-  type ListChange,
   readEditorSubmission,
   toDraftChanges,
 } from "./editor-values";

@@ -1,5 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
+import { formList, formText, type ListChange, readListSubmission } from "~/components/form-lists";
 import { REASON_SECTION_KEYS, type ReasonTexts } from "~/domain/decision-reasons";
 import { parseEuroToCents } from "~/domain/fees";
 import type { DraftChanges } from "~/models/decision.server";
@@ -8,19 +8,14 @@ import type { DraftChanges } from "~/models/decision.server";
  * What the Bescheid editor posts, as one zod schema for browser and server (Conform's naming:
  * `conditions[0].text`, repeated `document`/`stamp`). Parsing never fails: the editor keeps
  * whatever was typed and shows it again; the model checks the parsed changes (kind, lengths,
- * versions) and answers in German. Row indexes are capped before parsing, so a hostile
- * `conditions[999999999].text` cannot make the server walk a huge sparse list.
+ * versions) and answers in German. Row indexes are capped before parsing
+ * (app/components/form-lists.ts).
  */
 
 export const MAX_EDITOR_ROWS = 220;
 
-const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
-/** Conform leaves holes for removed rows and gives one value as a string, several as a list. */
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => x != null),
-    z.array(item),
-  );
+const text = formText;
+const list = formList;
 
 const conditionRow = z.object({
   id: text,
@@ -54,85 +49,29 @@ export const decisionEditorSchema = z.object({
 export type DecisionEditorValues = z.infer<typeof decisionEditorSchema>;
 export type ConditionRow = DecisionEditorValues["conditions"][number];
 
-/** The editor's lists of rows: Conform's list intents (add/remove a row) may name only these. */
-export const EDITOR_LISTS = ["conditions", "deviations"] as const;
-export type EditorList = (typeof EDITOR_LISTS)[number];
+/** The editor's lists of rows: Conform's list buttons (add/remove a row) may change only these. */
+export type EditorList = "conditions" | "deviations";
 
-/** What a new row holds (the add buttons carry it; the server fills it in when a post lacks it). */
+/** What a new row holds (the add buttons carry it; the server puts it in whatever was posted). */
 export const NEW_ROWS = {
   conditions: { id: "", kind: "AUFLAGE", text: "", legalBasis: "", reason: "", sourceLabel: "" },
   deviations: { text: "", legalBasis: "" },
 } satisfies Record<EditorList, object>;
 
-/** A row added or removed by one of Conform's list buttons (`__intent__`), as the server applied it. */
-export type ListChange = { type: "insert" | "remove"; list: EditorList };
-
-/** Conform's reserved field for its form controls (a list button's name). */
-const CONFORM_INTENT = "__intent__";
-
-/**
- * The list button's intent if it is one the editor offers (insert/remove on a row list), with the
- * new row's shape fixed by the server; anything else (other controls, other fields, broken JSON)
- * is not a list change. Conform itself throws on a malformed or misdirected intent, so it only
- * ever sees the intents checked here.
- */
-function readListIntent(raw: FormDataEntryValue | null): { change: ListChange; serialized: string } | null {
-  if (typeof raw !== "string") return null;
-  let intent: unknown;
-  try {
-    intent = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  const parsed = z
-    .object({
-      type: z.enum(["insert", "remove"]),
-      payload: z.object({ name: z.enum(EDITOR_LISTS), index: z.number().int().min(0).optional() }),
-    })
-    .safeParse(intent);
-  if (!parsed.success) return null;
-  const { type, payload } = parsed.data;
-  if (type === "remove" && payload.index === undefined) return null;
-  const serialized = JSON.stringify(
-    type === "insert"
-      ? { type, payload: { name: payload.name, defaultValue: NEW_ROWS[payload.name] } }
-      : { type, payload: { name: payload.name, index: payload.index } },
-  );
-  return { change: { type, list: payload.name }, serialized };
-}
-
-/**
- * Drops list entries with an index beyond the editor's limit before Conform builds the lists, and
- * keeps a list intent only if the editor offers it.
- */
-function sanitized(form: FormData): { form: FormData; change: ListChange | null } {
-  const out = new FormData();
-  for (const [key, value] of form.entries()) {
-    if (key === CONFORM_INTENT) continue;
-    const indexes = [...key.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
-    if (indexes.every((i) => i < MAX_EDITOR_ROWS)) out.append(key, value);
-  }
-  const intent = readListIntent(form.get(CONFORM_INTENT));
-  if (intent) out.set(CONFORM_INTENT, intent.serialized);
-  return { form: out, change: intent?.change ?? null };
-}
-
 /**
  * The posted editor, parsed by Conform with the shared schema. A list button's post (no
- * JavaScript) comes back with the row already added or removed, like the browser does it itself
+ * JavaScript) comes back with the row already added or removed, as the browser does it itself
  * with JavaScript.
  */
 export function readEditorSubmission(form: FormData): {
   values: DecisionEditorValues;
-  change: ListChange | null;
+  change: ListChange<EditorList> | null;
 } {
-  const clean = sanitized(form);
-  const submission = parseWithZod(clean.form, { schema: decisionEditorSchema, disableAutoCoercion: true });
-  if (submission.status === "success") return { values: submission.value, change: clean.change };
-  // A list intent leaves the status open (Conform only validates real submits): parse its payload.
-  const values = decisionEditorSchema.safeParse(submission.payload);
-  // Unreachable with the schema above (every field has a fallback); keep the editor usable anyway.
-  return { values: values.success ? values.data : decisionEditorSchema.parse({}), change: clean.change };
+  return readListSubmission(form, {
+    schema: decisionEditorSchema,
+    newRows: NEW_ROWS,
+    maxRows: MAX_EDITOR_ROWS,
+  });
 }
 
 export function readEditorValues(form: FormData): DecisionEditorValues {
