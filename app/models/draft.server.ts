@@ -334,7 +334,7 @@ const draftSelect = {
   createdAt: true,
   updatedAt: true,
   createdById: true,
-  authority: { select: { id: true, name: true, landProfile: true } },
+  authority: { select: { id: true, name: true, landProfile: true, ags: true } },
   municipality: { select: { id: true, name: true } },
   requests: { where: { status: "OPEN" }, select: { id: true }, take: 1 },
   members: {

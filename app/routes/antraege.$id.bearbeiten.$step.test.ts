@@ -123,3 +123,17 @@ describe("autosave of a draft step (issue 14 item 6)", () => {
     expect(foreign.status).toBe(404);
   });
 });
+
+describe("Gemeinde suggestions of the plot step", () => {
+  it("the loader hands the authority's AGS to the form, so the suggestions are narrowed to its district", async () => {
+    const { id } = await createCompleteDraft(architect, district.gemeinde.id);
+    const out = await loadRoute(loader, architect, `/antraege/${id}/bearbeiten/grundstueck`, {
+      id,
+      step: "grundstueck",
+    });
+    expect(out.status).toBe(200);
+    expect((out.data as { application: { authorityAgs: string | null } }).application.authorityAgs).toBe(
+      "13074000",
+    );
+  });
+});

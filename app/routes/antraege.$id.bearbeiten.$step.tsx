@@ -75,6 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       municipality: view.municipality?.name ?? null,
       authority: view.authority.name,
       buildingCode: resolveProfile(view.authority.landProfile).buildingCode,
+      authorityAgs: view.authority.ags,
     },
     values: (view.data[step.section] ?? {}) as Values,
     base,
@@ -260,6 +261,7 @@ export default function DraftStep() {
             busy={busy}
             initiallyDirty={actionData != null}
             buildingCode={application.buildingCode}
+            authorityAgs={application.authorityAgs}
           />
         </div>
         <aside className="app-form-layout__aside" aria-label="Vollständigkeit des Antrags">
@@ -284,6 +286,7 @@ function StepForm({
   busy,
   initiallyDirty,
   buildingCode,
+  authorityAgs,
 }: {
   formId: string;
   section: (typeof FORM_STEPS)[number]["section"];
@@ -294,6 +297,7 @@ function StepForm({
   busy: boolean;
   initiallyDirty: boolean;
   buildingCode: string;
+  authorityAgs: string | null;
 }) {
   const autosave = useDraftAutosave({ formId, initialVersion: version, initiallyDirty });
   const [form] = useForm({
@@ -335,7 +339,7 @@ function StepForm({
         Speichern
       </button>
       <input type="hidden" name="expectedVersion" value={autosave.version} />
-      <SectionFields ctx={{ section, values, errors, buildingCode }} />
+      <SectionFields ctx={{ section, values, errors, buildingCode, authorityAgs }} />
       <div className="app-form-actions">
         <IntentButton intent="save" variant="secondary" disabled={busy}>
           Speichern
