@@ -57,7 +57,10 @@ export function renderRuns(pages: number[], threads: number): [number, number][]
   });
 }
 
-/** Rendered pages per sha256 of the file, in least-recently-used order (Map keeps insertion order). */
+/**
+ * Rendered pages per sha256 of the file (and recorded occupied pages per "occupied:" + sha256), in
+ * least-recently-used order (Map keeps insertion order).
+ */
 const rendered = new Map<string, Map<number, GreyPage>>();
 /** Upper bound for the kept pixels (an A1 sheet at 18 dpi is ~250 kB). */
 const CACHE_BYTES = 32 * 1024 * 1024;
@@ -77,6 +80,46 @@ function remember(key: string, pages: Map<number, GreyPage>): void {
     rendered.delete(k);
     cachedBytes -= size(v);
   }
+}
+
+/**
+ * Records how occupied the pages of a file are without rendering it: a stamped plan is its
+ * original outside the stamps (stamp.test.ts checks that pixel by pixel), so the verification
+ * mark sealed onto it next (issue time) searches the original's pages with the stamps as ink
+ * (`withInk`) instead of rendering the stamped file again. Kept beside the rendered pages (same
+ * bound), apart from them: renderGreyPages still answers with what the file really looks like.
+ */
+export function rememberOccupiedPages(pdf: Uint8Array, pages: Map<number, GreyPage>): void {
+  remember(`occupied:${createHash("sha256").update(pdf).digest("hex")}`, new Map(pages));
+}
+
+/**
+ * The pages of a PDF as the free-area search needs them: recorded by rememberOccupiedPages when
+ * all are known (a file just stamped), otherwise rendered.
+ */
+export async function occupiedPages(pdf: Uint8Array, pages: number[]): Promise<Map<number, GreyPage>> {
+  const key = `occupied:${createHash("sha256").update(pdf).digest("hex")}`;
+  const known = rendered.get(key);
+  if (known && pages.every((n) => known.has(n))) {
+    remember(key, known);
+    return new Map(pages.map((n) => [n, known.get(n) as GreyPage]));
+  }
+  return renderGreyPages(pdf, pages);
+}
+
+/**
+ * A copy of the page with the rectangle (points from the visible bottom-left, as the search
+ * returns it) and one pixel around it counted as ink: what was drawn there is occupied.
+ */
+export function withInk(page: GreyPage, rect: VisibleRect): GreyPage {
+  const { width: W, height: H } = page;
+  const x0 = Math.max(0, Math.floor(rect.x / PT_PER_PX) - 1);
+  const x1 = Math.min(W - 1, Math.ceil((rect.x + rect.width) / PT_PER_PX) + 1);
+  const y0 = Math.max(0, H - Math.ceil((rect.y + rect.height) / PT_PER_PX) - 1);
+  const y1 = Math.min(H - 1, H - Math.floor(rect.y / PT_PER_PX) + 1);
+  const data = new Uint8Array(page.data);
+  for (let y = y0; y <= y1; y++) data.fill(0, y * W + x0, y * W + x1 + 1);
+  return { width: W, height: H, data };
 }
 
 /** Forgets every rendered page (benchmarks measure the uncached path with it). */

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { degrees, PDFDocument, type PDFPage, rgb, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
+import { occupiedPages } from "./free-area";
 import { type StampPlacement, type StampText, stampHeadline, stampPdf } from "./stamp";
 import { compareGrey, decodeGreyPng, pdfFonts, pdfPages, pdfXmp, renderPagePng } from "./test-support";
 import { drawUpright, type GreyPage, renderGreyPages } from "./verification";
@@ -241,6 +242,23 @@ describe("stamping approved plans", () => {
       const after = (await renderGreyPages(bytes, [1])).get(1) as GreyPage;
       expect(changesOutside(before, after, at).outside, file).toBe(0);
       expect((await pdfXmp(bytes)).includes("pdfaid:part"), file).toBe(archivable);
+    }
+  });
+
+  it("records the stamped file's pages for the verification mark: its rendering outside the stamps, the stamps as ink", async () => {
+    const { bytes, placements } = await stampPdf(await mixedPlanSet(), text);
+    const numbers = placements.map((p) => p.page);
+    const remembered = await occupiedPages(bytes, numbers);
+    const rendered = await renderGreyPages(bytes, numbers);
+    for (const at of placements) {
+      const mine = remembered.get(at.page) as GreyPage;
+      const real = rendered.get(at.page) as GreyPage;
+      expect([mine.width, mine.height]).toEqual([real.width, real.height]);
+      expect(changesOutside(real, mine, at).outside, `Blatt ${at.page}`).toBe(0);
+      // Inside, the stamp is occupied: no mark may go over it.
+      const cx = Math.floor((at.x + at.width / 2) / 4);
+      const cy = mine.height - Math.floor((at.y + at.height / 2) / 4);
+      expect(mine.data[cy * mine.width + cx], `Blatt ${at.page}`).toBe(0);
     }
   });
 

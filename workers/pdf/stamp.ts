@@ -1,15 +1,16 @@
 import { concatTransformationMatrix, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import {
+  findFreeRect,
+  type GreyPage,
+  leastOccupiedRect,
+  rememberOccupiedPages,
+  renderGreyPages,
+  withInk,
+} from "./free-area";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
 import { finishAsPdfA, freshInfo, pdfIdSeed } from "./pdfa";
 import { drawArtifact } from "./tagging";
-import {
-  drawUpright,
-  findFreeRect,
-  type GreyPage,
-  isolateContent,
-  leastOccupiedRect,
-  renderGreyPages,
-} from "./verification";
+import { drawUpright, isolateContent } from "./verification";
 
 /**
  * Stamps every page of an approved plan ("Zugehörig zur Baugenehmigung Az. … vom …").
@@ -88,23 +89,26 @@ interface StampLayout extends StampLines {
  */
 export async function stampPdf(source: Uint8Array, text: StampText): Promise<StampResult> {
   const doc = await PDFDocument.load(source, { updateMetadata: false });
+  const pages = doc.getPages();
+  const total = pages.length;
+  // The pages render in the rasteriser's threads while this thread embeds and measures.
+  const rendering = renderGreyPages(
+    source,
+    pages.map((_, i) => i + 1),
+  );
   // Noto Sans embedded as a subset, once for the whole document: every page's stamp shares the
   // two font objects, so the glyphs are stored once however many sheets the plan has. Embedded
   // (not a PDF standard font) so the stamp looks the same in every viewer and names beyond
   // WinAnsi ("Małgorzata", "Ирина") print.
   const { regular, bold } = await embedFonts(doc, ["regular", "bold"]);
-  const pages = doc.getPages();
-  const total = pages.length;
-  const grey = await renderGreyPages(
-    source,
-    pages.map((_, i) => i + 1),
-  );
-  const placements: StampPlacement[] = [];
   // What every sheet's stamp shares is measured once (fontkit shaping is most of a stamp's cost).
   const lines = {
     full: stampLines({ regular, bold }, text, false),
     compact: stampLines({ regular, bold }, text, true),
   };
+  const grey = await rendering;
+  const placements: StampPlacement[] = [];
+  const stampedPages = new Map<number, GreyPage>();
   pages.forEach((page, i) => {
     const detail = `${text.detail} · Blatt ${i + 1} von ${total}`;
     const rendered = grey.get(i + 1) as GreyPage;
@@ -132,7 +136,9 @@ export async function stampPdf(source: Uint8Array, text: StampText): Promise<Sta
       };
     }
     drawStamp(page, { regular, bold }, detail, chosen.layout, spot);
-    placements.push({ page: i + 1, x: spot.x, y: spot.y, width: chosen.w, height: chosen.h, fit });
+    const placement = { page: i + 1, x: spot.x, y: spot.y, width: chosen.w, height: chosen.h, fit };
+    placements.push(placement);
+    stampedPages.set(i + 1, withInk(rendered, placement));
   });
   // A new file of the authority: the architect's document information and XMP go.
   freshInfo(doc);
@@ -147,6 +153,9 @@ export async function stampPdf(source: Uint8Array, text: StampText): Promise<Sta
     idSeed: pdfIdSeed("stamp", { source, text }),
   });
   const bytes = await doc.save({ useObjectStreams: true });
+  // The stamped file looks like its original outside the stamps: the verification mark sealed
+  // onto it at issue time finds its room without rendering it again.
+  rememberOccupiedPages(bytes, stampedPages);
   return {
     bytes,
     pageCount: total,

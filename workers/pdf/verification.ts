@@ -9,7 +9,7 @@ import {
   rgb,
 } from "pdf-lib";
 import QRCode from "qrcode";
-import { EDGE_PT, findFreeRect, type GreyPage, renderGreyPages, type VisibleRect } from "./free-area";
+import { EDGE_PT, findFreeRect, type GreyPage, occupiedPages, type VisibleRect } from "./free-area";
 import { clean, embedFonts, textWidth, wrap } from "./layout";
 import { appendTagged, drawArtifact } from "./tagging";
 
@@ -287,7 +287,7 @@ export async function drawVerificationMark(
   const numbers = pages.map((_, i) => i + 1);
   const order = placement === "last-page" ? numbers.reverse() : numbers;
   if (placement === "every-page") {
-    const grey = await renderGreyPages(bytes, order);
+    const grey = await occupiedPages(bytes, order);
     for (const n of order) {
       const page = pages[n - 1] as PDFPage;
       const spot = findFreeRect(grey.get(n) as GreyPage, layout.width, layout.height);
@@ -304,7 +304,7 @@ export async function drawVerificationMark(
   // One mark, on the first page in `order` with room. All candidates are rendered in one go
   // (free-area.ts): a Bescheid's last page is often full (the Bauvorlagen table), so rendering the
   // last page alone first mostly cost a second request (the file loaded twice).
-  const grey = await renderGreyPages(bytes, order);
+  const grey = await occupiedPages(bytes, order);
   for (const n of order) {
     const spot = findFreeRect(grey.get(n) as GreyPage, layout.width, layout.height);
     if (spot) {
