@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { NotificationType } from "./notifications";
 import { tightSheetsSchema } from "./tight-sheets";
 
 /**
@@ -16,28 +17,8 @@ import { tightSheetsSchema } from "./tight-sheets";
  * false for them.
  */
 
-/** Notifications of the `system.notify` job (texts in workers/processors/notify.ts). */
-export type CaseNotification =
-  | "application.submitted"
-  | "request.sent"
-  | "request.answered"
-  | "request.expired"
-  | "application.withdrawn"
-  | "application.deemed-withdrawn"
-  | "application.complete"
-  | "decision.approval-requested"
-  | "decision.approved"
-  | "decision.delivered"
-  | "participation.answered"
-  | "participation.extension-requested"
-  | "participation.requested"
-  | "participation.reminder"
-  | "participation.deemed-consent"
-  | "participation.overdue"
-  | "decision.replacement-notice"
-  | "decision.not-retrieved"
-  | "xbau.skipped"
-  | "participation.extension-decided";
+/** Notifications of the `system.notify` job (catalogue: app/domain/notifications.ts). */
+export type CaseNotification = NotificationType;
 
 export interface CaseEventSpec {
   label: string;

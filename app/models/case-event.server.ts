@@ -2,14 +2,14 @@ import {
   CASE_EVENTS,
   type CaseEventPayload,
   type CaseEventType,
-  type CaseNotification,
   isApplicantVisibleEvent,
 } from "~/domain/case-events";
+import { NOTIFICATIONS, type NotificationDetailsArg, type NotificationType } from "~/domain/notifications";
 import type { Prisma } from "~/generated/prisma/client";
 import { enqueueInTx } from "~/models/outbox.server";
 import { enqueueWebhooksInTx } from "~/models/webhook-delivery.server";
 import type { Tx } from "~/utils/db.server";
-import { buildJobId, type NotifyEvent, type NotifyPayload } from "~/utils/queue.server";
+import { buildJobId, type NotifyPayload } from "~/utils/queue.server";
 
 export { isApplicantVisibleEvent } from "~/domain/case-events";
 
@@ -42,27 +42,33 @@ export async function appendEvent<T extends CaseEventType>(
   return event;
 }
 
-// Every notification the catalogue names must be one the notify job knows (compile-time check).
-type Assert<T extends true> = T;
-export type _CatalogueNotificationsAreJobEvents = Assert<CaseNotification extends NotifyEvent ? true : false>;
-
-export interface NotifyInput {
+export type NotifyInput<N extends NotificationType> = NotifyOptions<N> & {
   applicationId: string;
   /** The user who caused it (left out of the recipients unless the event says otherwise). */
   actorId?: string | null;
+};
+
+/** What a caller says about a notification besides its case and actor (also via a transition). */
+export type NotifyOptions<N extends NotificationType> = NotificationDetailsArg<N> & {
   /** Distinguishes repeated notifications of one kind on a case (part of the dedupe key). */
   scope?: string;
   /** Part of the job id when it differs from the scope (kept so job ids stay what they were). */
   jobKey?: string;
-  details?: NotifyPayload["details"];
-}
+};
 
 /**
  * The one way to cause a notification: a `system.notify` outbox row in the caller's transaction,
  * job id `system.notify-<application>-<event>[-<scope>]`, so a repeated command notifies once.
+ * The details are typed per notification (app/domain/notifications.ts) and checked here again: a
+ * detail that does not fit its schema is a programming error and refused before anything is written.
  */
-export async function notifyInTx(tx: Tx, event: NotifyEvent, input: NotifyInput): Promise<boolean> {
+export async function notifyInTx<N extends NotificationType>(
+  tx: Tx,
+  event: N,
+  input: NotifyInput<N>,
+): Promise<boolean> {
   const key = input.jobKey ?? input.scope;
+  const details = NOTIFICATIONS[event].parse(input.details ?? {}) as NotifyPayload["details"];
   return enqueueInTx(tx, {
     jobName: "system.notify",
     jobId: buildJobId("system.notify", input.applicationId, event, ...(key === undefined ? [] : [key])),
@@ -71,15 +77,18 @@ export async function notifyInTx(tx: Tx, event: NotifyEvent, input: NotifyInput)
       event,
       ...(input.actorId ? { actorId: input.actorId } : {}),
       ...(input.scope === undefined ? {} : { scope: input.scope }),
-      ...(input.details === undefined ? {} : { details: input.details }),
+      ...(input.details === undefined ? {} : { details }),
     },
   });
 }
 
 /** The notification an event type causes according to the catalogue (null: none). */
-export function notificationOf(type: CaseEventType): NotifyEvent | null {
-  return CASE_EVENTS[type].notifies;
+export function notificationOf<T extends CaseEventType>(type: T): NotificationOf<T> {
+  return CASE_EVENTS[type].notifies as NotificationOf<T>;
 }
+
+/** The notification (type) an event causes, or null. */
+export type NotificationOf<T extends CaseEventType> = (typeof CASE_EVENTS)[T]["notifies"];
 
 /** Events of one application in order (callers scope access before calling this). */
 export async function listEvents(tx: Tx, applicationId: string) {

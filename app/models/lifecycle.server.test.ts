@@ -80,6 +80,23 @@ const PAYLOADS: Partial<Record<CaseEventType, object>> = {
   },
   "participation.deemed-consent": { participationId: randomUUID(), deadline: iso },
 };
+const participation = { participationId: randomUUID(), agencyId: randomUUID(), agencyName: "Test" };
+/** Valid details of the notification each of those events causes, where it needs any (app/domain/notifications.ts). */
+const NOTIFY: Partial<Record<CaseEventType, { details: object }>> = {
+  "request.sent": { details: { requestId: randomUUID(), deadline: iso } },
+  "application.complete": { details: { decisionDueAt: null } },
+  "application.withdrawn": { details: { reason: null } },
+  "participation.sent": { details: { ...participation, deadline: iso } },
+  "participation.answered": { details: { ...participation, outcome: "Zustimmung" } },
+  "participation.deemed-consent": {
+    details: {
+      ...participation,
+      deadline: iso,
+      legalBasis: "§ 36 Abs. 2 Satz 2 BauGB",
+      consentNoun: "Einvernehmen",
+    },
+  },
+};
 
 async function counts(tx: Tx) {
   const [events, outbox] = await Promise.all([
@@ -125,7 +142,7 @@ describe("transitionApplication", () => {
             command,
             from,
             actor: { kind: actor, id: actor === "applicant" ? d.architect.id : d.clerk.id },
-            ...(t.event ? { payload: PAYLOADS[t.event] } : {}),
+            ...(t.event ? { payload: PAYLOADS[t.event], notify: NOTIFY[t.event] } : {}),
           } as ApplicationTransitionInput<typeof command>;
           let moved: boolean | undefined;
           let error: unknown;
@@ -200,7 +217,7 @@ describe("transitionApplication", () => {
         from: "IN_REVIEW",
         actor: { kind: "authority", id: d.clerk.id },
         payload: { requestId, deadline: iso },
-        notify: { scope: requestId },
+        notify: { scope: requestId, details: { requestId, deadline: iso } },
       });
       return tx.outboxMessage.findMany({
         where: { jobId: { contains: appId }, jobName: "system.notify" },
@@ -236,7 +253,7 @@ describe("transitionParticipation", () => {
               kind: actor,
               id: actor === "agency" ? (Object.values(d.agencies)[0]?.user.id ?? null) : null,
             },
-            ...(t.event ? { payload: PAYLOADS[t.event] } : {}),
+            ...(t.event ? { payload: PAYLOADS[t.event], notify: NOTIFY[t.event] } : {}),
           } as ParticipationTransitionInput<typeof command>;
           let moved: boolean | undefined;
           let error: unknown;

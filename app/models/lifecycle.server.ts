@@ -9,8 +9,15 @@ import {
   type ParticipationCommand,
   type Transition,
 } from "~/domain/lifecycle";
+import type { NotificationDetailsInput, NotificationType } from "~/domain/notifications";
 import { type ApplicationStatus, type ParticipationStatus, Prisma } from "~/generated/prisma/client";
-import { appendEvent, type NotifyInput, notificationOf, notifyInTx } from "~/models/case-event.server";
+import {
+  appendEvent,
+  type NotificationOf,
+  type NotifyOptions,
+  notificationOf,
+  notifyInTx,
+} from "~/models/case-event.server";
 import { refreshNextDeadline } from "~/models/next-deadline.server";
 import { type EnqueueInput, enqueueInTx } from "~/models/outbox.server";
 import type { Tx } from "~/utils/db.server";
@@ -44,8 +51,18 @@ type EventOf<T> = T extends { event: infer E } ? E : never;
 
 /** The event part: required (with its typed payload) exactly when the transition records one. */
 type EventInput<E> = [E] extends [CaseEventType]
-  ? { payload: CaseEventPayload<E>; notify?: Omit<NotifyInput, "applicationId" | "actorId"> | false }
+  ? { payload: CaseEventPayload<E> } & NotifyInput<NotificationOf<E>>
   : { payload?: undefined; notify?: undefined };
+
+/**
+ * The notification part: the event's notification (catalogue) with its typed details — required
+ * when those details are, `false` to leave it to the caller; nothing when the event notifies nobody.
+ */
+type NotifyInput<N> = [N] extends [NotificationType]
+  ? Record<string, never> extends NotificationDetailsInput<N>
+    ? { notify?: NotifyOptions<N> | false }
+    : { notify: NotifyOptions<N> | false }
+  : { notify?: undefined };
 
 interface Common {
   actor: { kind: LifecycleActor; id: string | null };
@@ -129,7 +146,7 @@ async function after(
   tx: Tx,
   applicationId: string,
   event: CaseEventType | null,
-  input: Common & { payload?: unknown; notify?: Omit<NotifyInput, "applicationId" | "actorId"> | false },
+  input: Common & { payload?: unknown; notify?: NotifyOptions<NotificationType> | false },
 ): Promise<void> {
   if (event) {
     await appendEvent(tx, {
@@ -140,7 +157,12 @@ async function after(
     });
     const notification = notificationOf(event);
     if (notification && input.notify !== false) {
-      await notifyInTx(tx, notification, { ...input.notify, applicationId, actorId: input.actor.id });
+      // The input's type tied the options to this event's notification; notifyInTx checks them again.
+      await notifyInTx(tx, notification as NotificationType, {
+        ...(input.notify as NotifyOptions<NotificationType>),
+        applicationId,
+        actorId: input.actor.id,
+      });
     }
   }
   for (const job of input.jobs ?? []) await enqueueInTx(tx, job as EnqueueInput<JobName>);

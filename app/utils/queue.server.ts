@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { NOTIFICATION_TYPES, type NotificationType } from "~/domain/notifications";
 import { env } from "./env.server";
 import { closeClient, createRedis } from "./redis.server";
 
@@ -125,37 +126,16 @@ export const exportAktePayload = z.object({
 });
 export type ExportAktePayload = z.infer<typeof exportAktePayload>;
 
-/** Case events that notify people (in-app + e-mail when SMTP is configured). */
-export const notifyEvents = [
-  "application.submitted",
-  "request.sent",
-  "request.answered",
-  "request.expired",
-  "application.withdrawn",
-  "application.deemed-withdrawn",
-  "application.complete",
-  "comment.created",
-  "decision.approval-requested",
-  "decision.approved",
-  "decision.delivered",
-  "decision.announced",
-  "participation.answered",
-  "participation.extension-requested",
-  "participation.requested",
-  "participation.reminder",
-  "participation.deemed-consent",
-  "participation.overdue",
-  "decision.replacement-notice",
-  "decision.not-retrieved",
-  "xbau.skipped",
-  "participation.extension-decided",
-] as const;
-export type NotifyEvent = (typeof notifyEvents)[number];
+/** Notifications (in-app + e-mail when SMTP is configured); catalogue in app/domain/notifications.ts. */
+export const notifyEvents = NOTIFICATION_TYPES;
+export type NotifyEvent = NotificationType;
 
 /**
  * Notifies the members of an application and the clerks of its authority about an event. The
  * worker derives recipients and texts from the application; `actorId` is the user who caused it
- * (left out of the recipients), `details` carries event-specific values (e.g. the Aktenzeichen).
+ * (left out of the recipients), `details` carries the notification's values. This envelope keeps
+ * `details` a flat record: producers type them per notification (`notifyInTx`) and the worker
+ * parses them with the notification's schema, dropping a job whose details do not fit.
  */
 export const notifyPayload = z.object({
   applicationId: z.uuid(),

@@ -1,4 +1,5 @@
 import type { Job } from "bullmq";
+import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sendRequest } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
@@ -41,14 +42,14 @@ beforeAll(async () => {
   applicationId = id;
 });
 
-async function run(payload: NotifyPayload) {
+async function run(payload: NotifyPayload, log = logger) {
   const parsed = parsePayload("system.notify", payload);
   const job = { id: "test", name: "system.notify", data: parsed } as unknown as Job<
     NotifyPayload,
     unknown,
     "system.notify"
   >;
-  return notifyProcessor(parsed, job, { db: db(), mailer: null, log: logger });
+  return notifyProcessor(parsed, job, { db: db(), mailer: null, log });
 }
 
 async function notificationsOf(type: string) {
@@ -100,7 +101,7 @@ describe("review notifications", () => {
       event: "request.sent",
       actorId: clerk.id,
       scope: first.requestId,
-      details: { deadline: deadline.toISOString() },
+      details: { requestId: first.requestId, deadline: deadline.toISOString() },
     };
     await run(payload);
     await run(payload);
@@ -136,8 +137,37 @@ describe("review notifications", () => {
   });
 
   it("application.withdrawn tells the clerks and the other members", async () => {
-    await run({ applicationId, event: "application.withdrawn", actorId: bauherr.id });
+    await run({
+      applicationId,
+      event: "application.withdrawn",
+      actorId: bauherr.id,
+      details: { reason: null },
+    });
     const n = await notificationsOf("application.withdrawn");
     expect(n.map((x) => x.userId).sort()).toEqual([architect.id, clerk.id].sort());
+  });
+
+  it("drops a job whose details do not fit the notification (logged, nothing sent, no retry)", async () => {
+    // A producer that went around notifyInTx: request.sent without its deadline.
+    const logged: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void logged.push(line) });
+    const result = await run(
+      {
+        applicationId,
+        event: "request.sent",
+        actorId: clerk.id,
+        scope: "malformed",
+        details: { requestId: "r1" },
+      },
+      log,
+    );
+    expect(result).toMatchObject({ dropped: true, recipients: 0 });
+    const entry = JSON.parse(logged.find((l) => l.includes("notification dropped")) ?? "{}");
+    expect(entry).toMatchObject({ level: 50, event: "request.sent", applicationId });
+    expect(entry.issues).toContain("deadline");
+    const sent = await db().notification.findMany({
+      where: { applicationId, type: "request.sent", dedupeKey: { contains: ":malformed:" } },
+    });
+    expect(sent).toEqual([]);
   });
 });

@@ -1,22 +1,25 @@
 import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
 import { formatDateNumeric as formatDate } from "~/domain/format";
+import {
+  type NotificationDetails,
+  type NotificationType,
+  parseNotificationDetails,
+} from "~/domain/notifications";
 import { atAuthority } from "~/domain/wording";
 import { createNotificationsInTx, type NewNotification } from "~/models/notification.server";
 import { enqueueInTx } from "~/models/outbox.server";
 import { env } from "~/utils/env.server";
-import { buildJobId, type NotifyEvent, type NotifyPayload } from "~/utils/queue.server";
+import { buildJobId, type NotifyPayload } from "~/utils/queue.server";
 
 import type { Processor } from "../types";
 
-/** "Einvernehmen" or "Zustimmung": what silence made of the participation (from the event details). */
-function noun(details: Record<string, unknown> | undefined | null): string {
-  return details?.consentNoun === "Einvernehmen" ? "Einvernehmen" : "Zustimmung";
-}
-
 /**
  * `system.notify`: in-app notifications (and e-mails when SMTP is configured) for a case event.
- * What each event says to whom is the table NOTIFY_EVENTS below; a new event adds a row there
- * (and its name to `notifyEvents` in the job registry).
+ * What each event says to whom is the table NOTIFY_EVENTS below; a new notification adds its
+ * details schema to app/domain/notifications.ts and a row here (the type makes a missing row a
+ * compile error). The job's details are parsed with that schema first: a job whose details do
+ * not fit is logged and dropped (a retry would not make them fit), never half a text sent.
  *
  * Idempotent: every notification has the dedupeKey `<event>:<applicationId>[:<scope>]:<userId>` and every
  * mail a deterministic job id, both written in one transaction — a retried job adds nothing.
@@ -30,33 +33,45 @@ function noun(details: Record<string, unknown> | undefined | null): string {
  */
 export type Audience = "applicants" | "clerks" | "agency" | "responsible";
 
-export interface NotifyContext {
+/** "agency" only for notifications whose details name the agency (compile-time). */
+type AudienceOf<N extends NotificationType> =
+  NotificationDetails<N> extends { agencyId: string } ? Audience : Exclude<Audience, "agency">;
+
+export interface NotifyContext<N extends NotificationType = NotificationType> {
   applicationId: string;
   fileNumber: string;
   title: string;
   authorityName: string;
   appUrl: string;
-  details: NotifyPayload["details"];
+  details: NotificationDetails<N>;
 }
 
-export interface AudienceMessage {
-  audience: Audience;
-  title(c: NotifyContext): string;
-  body(c: NotifyContext): string;
+export interface AudienceMessage<N extends NotificationType> {
+  audience: AudienceOf<N>;
+  title(c: NotifyContext<N>): string;
+  body(c: NotifyContext<N>): string;
   /** Relative link inside the app. */
-  link(c: NotifyContext): string;
+  link(c: NotifyContext<N>): string;
   /** Send this message only when it applies to the event's details (e.g. only to the other side). */
-  when?(c: NotifyContext): boolean;
+  when?(c: NotifyContext<N>): boolean;
 }
 
-export interface EventSpec {
+export interface EventSpec<N extends NotificationType> {
   /** Whether the user who caused the event is notified too (a submitter wants the confirmation). */
   includeActor: boolean;
-  messages: AudienceMessage[];
+  messages: AudienceMessage<N>[];
 }
 
-/** Participation events (audience "agency" needs details.agencyId; links go to the portal's request). */
-export const PARTICIPATION_NOTIFY_EVENTS = {
+type EventSpecs<K extends NotificationType> = { [N in K]: EventSpec<N> };
+
+/** Participation events (links go to the portal's request). */
+export const PARTICIPATION_NOTIFY_EVENTS: EventSpecs<
+  | "participation.requested"
+  | "participation.reminder"
+  | "participation.deemed-consent"
+  | "participation.overdue"
+  | "participation.extension-decided"
+> = {
   "participation.requested": {
     includeActor: false,
     messages: [
@@ -65,9 +80,9 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
         title: (c) => `Bitte um Stellungnahme – Az. ${c.fileNumber}`,
         body: (c) =>
           `${c.authorityName} beteiligt Sie am Bauantrag „${c.title}“ und bittet um Ihre Stellungnahme` +
-          `${c.details?.deadline ? ` bis zum ${formatDate(String(c.details.deadline))}` : ""}. ` +
+          ` bis zum ${formatDate(c.details.deadline)}. ` +
           "Das Beteiligungspaket mit den Unterlagen finden Sie im Portal.",
-        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+        link: (c) => `/beteiligung/${c.details.participationId}`,
       },
     ],
   },
@@ -78,13 +93,13 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
         audience: "agency",
         title: (c) => `Erinnerung: Frist zur Stellungnahme – Az. ${c.fileNumber}`,
         body: (c) =>
-          `Die Frist für Ihre Stellungnahme zum Bauantrag „${c.title}“ endet am ${formatDate(String(c.details?.deadline ?? ""))}.` +
-          (c.details?.silenceIsConsent
-            ? c.details?.consentNoun === "Einvernehmen"
+          `Die Frist für Ihre Stellungnahme zum Bauantrag „${c.title}“ endet am ${formatDate(c.details.deadline)}.` +
+          (c.details.silenceIsConsent
+            ? c.details.consentNoun === "Einvernehmen"
               ? " Wird das Einvernehmen bis dahin nicht verweigert, gilt es als erteilt."
               : " Wird die Zustimmung bis dahin nicht verweigert, gilt sie als erteilt."
             : " Eine später eingehende Stellungnahme ist nicht fristgerecht und bleibt unberücksichtigt, es sei denn, sie ist für die Rechtmäßigkeit der Entscheidung von Bedeutung."),
-        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+        link: (c) => `/beteiligung/${c.details.participationId}`,
       },
     ],
   },
@@ -94,18 +109,18 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
       {
         audience: "clerks",
         title: (c) =>
-          `${noun(c.details)} gilt als erteilt – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+          `${c.details.consentNoun} gilt als erteilt – ${c.details.agencyName}, Az. ${c.fileNumber}`,
         body: (c) =>
-          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat sich zum Bauantrag „${c.title}“ nicht bis zum ` +
-          `${formatDate(String(c.details?.deadline ?? ""))} geäußert. ${noun(c.details) === "Einvernehmen" ? "Das Einvernehmen" : "Die Zustimmung"} gilt als erteilt (${String(c.details?.legalBasis ?? "")}).`,
+          `${c.details.agencyName} hat sich zum Bauantrag „${c.title}“ nicht bis zum ` +
+          `${formatDate(c.details.deadline)} geäußert. ${c.details.consentNoun === "Einvernehmen" ? "Das Einvernehmen" : "Die Zustimmung"} gilt als erteilt (${c.details.legalBasis}).`,
         link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
       },
       {
         audience: "agency",
-        title: (c) => `Frist abgelaufen: ${noun(c.details)} gilt als erteilt – Az. ${c.fileNumber}`,
+        title: (c) => `Frist abgelaufen: ${c.details.consentNoun} gilt als erteilt – Az. ${c.fileNumber}`,
         body: (c) =>
-          `Die Frist zum Bauantrag „${c.title}“ ist abgelaufen. ${noun(c.details) === "Einvernehmen" ? "Ihr Einvernehmen" : "Ihre Zustimmung"} gilt als erteilt.`,
-        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+          `Die Frist zum Bauantrag „${c.title}“ ist abgelaufen. ${c.details.consentNoun === "Einvernehmen" ? "Ihr Einvernehmen" : "Ihre Zustimmung"} gilt als erteilt.`,
+        link: (c) => `/beteiligung/${c.details.participationId}`,
       },
     ],
   },
@@ -114,13 +129,12 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
     messages: [
       {
         audience: "clerks",
-        title: (c) =>
-          `Stellungnahme nicht fristgerecht – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+        title: (c) => `Stellungnahme nicht fristgerecht – ${c.details.agencyName}, Az. ${c.fileNumber}`,
         body: (c) =>
-          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat zum Bauantrag „${c.title}“ bis zum ` +
-          `${formatDate(String(c.details?.deadline ?? ""))} keine Stellungnahme abgegeben. ` +
+          `${c.details.agencyName} hat zum Bauantrag „${c.title}“ bis zum ` +
+          `${formatDate(c.details.deadline)} keine Stellungnahme abgegeben. ` +
           "Keine Fiktion: Eine später eingehende Stellungnahme bleibt unberücksichtigt, es sei denn, sie ist für die " +
-          `Rechtmäßigkeit der Entscheidung von Bedeutung (${String(c.details?.legalBasis ?? "")}).`,
+          `Rechtmäßigkeit der Entscheidung von Bedeutung (${c.details.legalBasis}).`,
         link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
       },
     ],
@@ -131,19 +145,19 @@ export const PARTICIPATION_NOTIFY_EVENTS = {
       {
         audience: "agency",
         title: (c) =>
-          `${c.details?.granted ? "Fristverlängerung gewährt" : "Fristverlängerung abgelehnt"} – Az. ${c.fileNumber}`,
+          `${c.details.granted ? "Fristverlängerung gewährt" : "Fristverlängerung abgelehnt"} – Az. ${c.fileNumber}`,
         body: (c) =>
-          c.details?.granted
-            ? `${c.authorityName} hat Ihre Frist zum Bauantrag „${c.title}“ bis zum ${formatDate(String(c.details?.deadline ?? ""))} verlängert.`
+          c.details.granted
+            ? `${c.authorityName} hat Ihre Frist zum Bauantrag „${c.title}“ bis zum ${formatDate(c.details.deadline)} verlängert.`
             : `${c.authorityName} hat Ihren Antrag auf Fristverlängerung zum Bauantrag „${c.title}“ abgelehnt. ` +
-              `Die Frist endet weiterhin am ${formatDate(String(c.details?.deadline ?? ""))}.`,
-        link: (c) => `/beteiligung/${String(c.details?.participationId ?? "")}`,
+              `Die Frist endet weiterhin am ${formatDate(c.details.deadline)}.`,
+        link: (c) => `/beteiligung/${c.details.participationId}`,
       },
     ],
   },
-} satisfies Record<string, EventSpec>;
+};
 
-export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
+export const NOTIFY_EVENTS: EventSpecs<NotificationType> = {
   "application.submitted": {
     includeActor: true,
     messages: [
@@ -171,7 +185,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         title: (c) => `Nachforderung zu Ihrem Bauantrag – Az. ${c.fileNumber}`,
         body: (c) =>
           `${c.authorityName} benötigt zum Bauantrag „${c.title}“ weitere Angaben oder Unterlagen` +
-          `${c.details?.deadline ? ` bis zum ${formatDate(String(c.details.deadline))}` : ""}. ` +
+          ` bis zum ${formatDate(c.details.deadline)}. ` +
           "Bitte beantworten Sie die Nachforderung online.",
         link: (c) => `/antraege/${c.applicationId}/nachforderung`,
       },
@@ -254,8 +268,8 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         title: (c) => `Ihr Bauantrag ist vollständig – Az. ${c.fileNumber}`,
         body: (c) =>
           `${c.authorityName} hat den Bauantrag „${c.title}“ als vollständig bestätigt.` +
-          (c.details?.decisionDueAt
-            ? ` Über den Antrag ist spätestens am ${formatDate(String(c.details.decisionDueAt))} zu entscheiden.`
+          (c.details.decisionDueAt
+            ? ` Über den Antrag ist spätestens am ${formatDate(c.details.decisionDueAt)} zu entscheiden.`
             : ""),
         link: (c) => `/antraege/${c.applicationId}`,
       },
@@ -268,26 +282,26 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
     messages: [
       {
         audience: "applicants",
-        when: (c) => c.details?.visibility !== "INTERNAL",
+        when: (c) => c.details.visibility !== "INTERNAL",
         title: (c) =>
-          c.details?.side === "authority"
+          c.details.side === "authority"
             ? `Neuer Kommentar der Behörde – Az. ${c.fileNumber}`
             : `Neuer Kommentar zu Ihrem Bauantrag – Az. ${c.fileNumber}`,
         body: (c) =>
-          c.details?.side === "authority"
+          c.details.side === "authority"
             ? `${c.authorityName} hat zum Bauantrag „${c.title}“ einen Kommentar geschrieben.`
             : `Zum Bauantrag „${c.title}“ hat eine beteiligte Person einen Kommentar geschrieben.`,
         link: (c) => `/antraege/${c.applicationId}#kommentare`,
       },
       {
         audience: "clerks",
-        when: (c) => c.details?.side === "applicant" || c.details?.visibility === "INTERNAL",
+        when: (c) => c.details.side === "applicant" || c.details.visibility === "INTERNAL",
         title: (c) =>
-          c.details?.visibility === "INTERNAL"
+          c.details.visibility === "INTERNAL"
             ? `Neuer interner Kommentar – Az. ${c.fileNumber}`
             : `Neuer Kommentar der Antragsseite – Az. ${c.fileNumber}`,
         body: (c) =>
-          c.details?.visibility === "INTERNAL"
+          c.details.visibility === "INTERNAL"
             ? `Zu „${c.title}“ gibt es einen neuen internen Kommentar (nur Behörde).`
             : `Zu „${c.title}“ hat die Antragsseite einen Kommentar geschrieben.`,
         link: (c) => `/behoerde/faelle/${c.applicationId}#kommentare`,
@@ -302,7 +316,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         audience: "clerks",
         title: (c) => `Bescheidentwurf zur Freigabe – Az. ${c.fileNumber}`,
         body: (c) =>
-          `${String(c.details?.drafterName ?? "Eine Kollegin oder ein Kollege")} bittet um die Freigabe des ` +
+          `${c.details.drafterName} bittet um die Freigabe des ` +
           `Bescheidentwurfs zu „${c.title}“ (Vier-Augen-Prinzip).`,
         link: (c) => `/behoerde/faelle/${c.applicationId}/bescheid`,
       },
@@ -315,7 +329,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         audience: "clerks",
         title: (c) => `Bescheidentwurf freigegeben – Az. ${c.fileNumber}`,
         body: (c) =>
-          `${String(c.details?.approverName ?? "Die zweite Person")} hat den Bescheidentwurf zu „${c.title}“ ` +
+          `${c.details.approverName} hat den Bescheidentwurf zu „${c.title}“ ` +
           "freigegeben. Er kann jetzt erlassen werden.",
         link: (c) => `/behoerde/faelle/${c.applicationId}/bescheid`,
       },
@@ -331,9 +345,9 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         title: (c) => `Mitteilung: Einvernehmen der Gemeinde versagt – Az. ${c.fileNumber}`,
         body: (c) =>
           `${c.authorityName} teilt Ihnen zum Bauantrag „${c.title}“ mit, dass die Gemeinde` +
-          `${c.details?.agencyName ? ` (${String(c.details.agencyName)})` : ""} ihr nach dem Baugesetzbuch erforderliches ` +
-          `Einvernehmen versagt hat und die Ersetzung${c.details?.replacementBasis ? ` nach ${String(c.details.replacementBasis)}` : ""} erfolgen soll. ` +
-          `Die Genehmigung gilt deshalb nicht nach Ablauf der Entscheidungsfrist als erteilt (${String(c.details?.legalBasis ?? "")}). ` +
+          `${c.details.agencyName ? ` (${c.details.agencyName})` : ""} ihr nach dem Baugesetzbuch erforderliches ` +
+          `Einvernehmen versagt hat und die Ersetzung${c.details.replacementBasis ? ` nach ${c.details.replacementBasis}` : ""} erfolgen soll. ` +
+          `Die Genehmigung gilt deshalb nicht nach Ablauf der Entscheidungsfrist als erteilt (${c.details.legalBasis}). ` +
           "Über den Antrag wird nach dem Ersetzungsverfahren entschieden.",
         link: (c) => `/antraege/${c.applicationId}`,
       },
@@ -347,8 +361,8 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         audience: "responsible",
         title: (c) => `Bescheid nicht abgerufen – Az. ${c.fileNumber}`,
         body: (c) =>
-          `Der Bescheid zu „${c.title}“ wurde bis zum ${formatDate(String(c.details?.periodEnd ?? ""))} nicht aus dem Portal abgerufen ` +
-          `(${String(c.details?.legalBasis ?? "")}). Er ist damit nicht bekannt gegeben; bitte geben Sie ihn auf anderem Weg ` +
+          `Der Bescheid zu „${c.title}“ wurde bis zum ${formatDate(c.details.periodEnd)} nicht aus dem Portal abgerufen ` +
+          `(${c.details.legalBasis}). Er ist damit nicht bekannt gegeben; bitte geben Sie ihn auf anderem Weg ` +
           "bekannt (z. B. Zustellung per Post) und erfassen Sie die Zustellung auf der Seite des Falls.",
         link: (c) => `/behoerde/faelle/${c.applicationId}#bekanntgabe-heading`,
       },
@@ -362,7 +376,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         title: (c) => `Ihr Bescheid liegt vor – Az. ${c.fileNumber}`,
         body: (c) =>
           `${c.authorityName} hat über den Bauantrag „${c.title}“ entschieden` +
-          `${c.details?.kindLabel ? ` (${String(c.details.kindLabel)})` : ""}. ` +
+          `${c.details.kindLabel ? ` (${c.details.kindLabel})` : ""}. ` +
           "Den Bescheid und die genehmigten Bauvorlagen können Sie auf der Seite des Antrags herunterladen.",
         link: (c) => `/antraege/${c.applicationId}`,
       },
@@ -385,7 +399,7 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         title: (c) => `Entscheidung zum Bauantrag Az. ${c.fileNumber} getroffen`,
         body: (c) =>
           `${c.authorityName} hat über den Bauantrag „${c.title}“, an dem Sie beteiligt waren, entschieden` +
-          `${c.details?.kindLabel ? `: ${String(c.details.kindLabel)}` : ""}.`,
+          `${c.details.kindLabel ? `: ${c.details.kindLabel}` : ""}.`,
         link: () => "/beteiligung",
       },
     ],
@@ -395,11 +409,10 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
     messages: [
       {
         audience: "clerks",
-        title: (c) =>
-          `Stellungnahme eingegangen – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+        title: (c) => `Stellungnahme eingegangen – ${c.details.agencyName}, Az. ${c.fileNumber}`,
         body: (c) =>
-          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} hat zum Bauantrag „${c.title}“ Stellung genommen` +
-          `${c.details?.outcome ? ` (${String(c.details.outcome)})` : ""}. Die Stellungnahme liegt in der Akte.`,
+          `${c.details.agencyName} hat zum Bauantrag „${c.title}“ Stellung genommen` +
+          `${c.details.outcome ? ` (${c.details.outcome})` : ""}. Die Stellungnahme liegt in der Akte.`,
         link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
       },
     ],
@@ -409,11 +422,10 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
     messages: [
       {
         audience: "clerks",
-        title: (c) =>
-          `Fristverlängerung beantragt – ${String(c.details?.agencyName ?? "")}, Az. ${c.fileNumber}`,
+        title: (c) => `Fristverlängerung beantragt – ${c.details.agencyName}, Az. ${c.fileNumber}`,
         body: (c) =>
-          `${String(c.details?.agencyName ?? "Die beteiligte Stelle")} bittet zum Bauantrag „${c.title}“ um Verlängerung der Frist ` +
-          `vom ${formatDate(String(c.details?.deadline ?? ""))} bis zum ${formatDate(String(c.details?.until ?? ""))}. ` +
+          `${c.details.agencyName} bittet zum Bauantrag „${c.title}“ um Verlängerung der Frist ` +
+          `vom ${formatDate(c.details.deadline)} bis zum ${formatDate(c.details.until)}. ` +
           "Bitte entscheiden Sie über den Antrag.",
         link: (c) => `/behoerde/faelle/${c.applicationId}/beteiligung`,
       },
@@ -426,8 +438,8 @@ export const NOTIFY_EVENTS: Record<NotifyEvent, EventSpec> = {
         audience: "clerks",
         title: (c) => `XBau-Nachricht nicht erstellt – Az. ${c.fileNumber}`,
         body: (c) =>
-          `Die XBau-Nachricht ${String(c.details?.message ?? "")} zum Bauantrag „${c.title}“ wurde nicht erstellt: ` +
-          `${String(c.details?.reason ?? "Eine XBau-Kennung fehlt.")} Ohne Kennung könnte kein empfangendes System ` +
+          `Die XBau-Nachricht ${c.details.message} zum Bauantrag „${c.title}“ wurde nicht erstellt: ` +
+          `${c.details.reason} Ohne Kennung könnte kein empfangendes System ` +
           "sie zuordnen. Das Verfahren selbst läuft weiter; nach dem Eintragen der Kennung wird die Nachricht beim " +
           "nächsten Schritt des Verfahrens wieder erstellt.",
         link: (c) => `/behoerde/faelle/${c.applicationId}`,
@@ -442,14 +454,17 @@ interface Recipient {
   email: string;
 }
 
+type NotifyDb = Parameters<Processor<"system.notify">>[2]["db"];
+
 async function recipientsFor(
-  db: Parameters<Processor<"system.notify">>[2]["db"],
+  db: NotifyDb,
   audience: Audience,
   app: { id: string; authorityId: string; assignedClerkId: string | null },
-  details: NotifyPayload["details"],
+  details: NotificationDetails<NotificationType>,
 ): Promise<Recipient[]> {
   if (audience === "agency") {
-    const agencyId = details?.agencyId;
+    // Only notifications whose schema requires agencyId may address an agency (AudienceOf).
+    const agencyId = "agencyId" in details ? details.agencyId : undefined;
     if (typeof agencyId !== "string" || agencyId === "") {
       throw new UnrecoverableError("Benachrichtigung an eine Fachstelle ohne details.agencyId");
     }
@@ -492,36 +507,21 @@ export function mailText(message: { title: string; body: string }, url: string):
   return `${message.body}\n\n${url}\n\n--\nDiese Nachricht wurde automatisch vom Bauantrag-Portal versandt.\n`;
 }
 
-export const notifyProcessor: Processor<"system.notify"> = async (payload, _job, { db, mailer, log }) => {
-  const spec = NOTIFY_EVENTS[payload.event];
-  if (!spec) throw new UnrecoverableError(`Kein Benachrichtigungstext für ${payload.event}`);
-  const app = await db.application.findUnique({
-    where: { id: payload.applicationId },
-    select: {
-      id: true,
-      authorityId: true,
-      assignedClerkId: true,
-      fileNumber: true,
-      title: true,
-      authority: { select: { name: true } },
-    },
-  });
-  if (!app) throw new UnrecoverableError(`Antrag ${payload.applicationId} gibt es nicht`);
+type Outgoing = NewNotification & { email: string };
 
-  const ctx: NotifyContext = {
-    applicationId: app.id,
-    fileNumber: app.fileNumber ?? String(payload.details?.fileNumber ?? "–"),
-    title: app.title || "Bauantrag",
-    authorityName: app.authority.name,
-    appUrl: env().APP_URL.replace(/\/+$/, ""),
-    details: payload.details,
-  };
-
-  const notifications: (NewNotification & { email: string })[] = [];
+/** The notifications of one job: per message of the event, its recipients (each user once). */
+async function composeNotifications<N extends NotificationType>(
+  db: NotifyDb,
+  payload: NotifyPayload & { event: N },
+  app: { id: string; authorityId: string; assignedClerkId: string | null },
+  ctx: NotifyContext<N>,
+): Promise<Outgoing[]> {
+  const spec: EventSpec<N> = NOTIFY_EVENTS[payload.event];
+  const notifications: Outgoing[] = [];
   const seen = new Set<string>();
   for (const message of spec.messages) {
     if (message.when && !message.when(ctx)) continue;
-    for (const r of await recipientsFor(db, message.audience, app, payload.details)) {
+    for (const r of await recipientsFor(db, message.audience, app, ctx.details)) {
       if (!spec.includeActor && r.id === payload.actorId) continue;
       // One notification per user and event, even if someone is both member and clerk.
       if (seen.has(r.id)) continue;
@@ -538,7 +538,43 @@ export const notifyProcessor: Processor<"system.notify"> = async (payload, _job,
       });
     }
   }
+  return notifications;
+}
 
+export const notifyProcessor: Processor<"system.notify"> = async (payload, _job, { db, mailer, log }) => {
+  if (!NOTIFY_EVENTS[payload.event])
+    throw new UnrecoverableError(`Kein Benachrichtigungstext für ${payload.event}`);
+  const details = parseNotificationDetails(payload.event, payload.details);
+  if (!details.success) {
+    // A producer bypassed notifyInTx or an old job: retrying cannot fix it, a text with holes helps nobody.
+    log.error(
+      { event: payload.event, applicationId: payload.applicationId, issues: z.prettifyError(details.error) },
+      "notification dropped: details do not fit the notification's schema",
+    );
+    return { dropped: true, recipients: 0, created: 0, mails: 0 };
+  }
+  const app = await db.application.findUnique({
+    where: { id: payload.applicationId },
+    select: {
+      id: true,
+      authorityId: true,
+      assignedClerkId: true,
+      fileNumber: true,
+      title: true,
+      authority: { select: { name: true } },
+    },
+  });
+  if (!app) throw new UnrecoverableError(`Antrag ${payload.applicationId} gibt es nicht`);
+
+  const ctx: NotifyContext = {
+    applicationId: app.id,
+    fileNumber: app.fileNumber ?? "–",
+    title: app.title || "Bauantrag",
+    authorityName: app.authority.name,
+    appUrl: env().APP_URL.replace(/\/+$/, ""),
+    details: details.data,
+  };
+  const notifications = await composeNotifications(db, payload, app, ctx);
   // Mail only when this worker can send it; otherwise the in-app notification carries the message.
   const sendMail = mailer !== null;
   const { created, mails } = await db.$transaction(async (tx) => {
