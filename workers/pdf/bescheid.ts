@@ -195,6 +195,49 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
   );
   cursor.y -= 6;
 
+  drawParticulars(cursor, fonts, data);
+
+  let section = 0;
+  const next = (title: string) => `${roman(++section)}. ${title}`;
+
+  sectionTitle(cursor, bold, next("Entscheidung"));
+  paragraph(cursor, bold, BODY, data.tenor.text);
+  cursor.y -= 3;
+  paragraph(cursor, regular, SMALL + 0.5, `Rechtsgrundlage: ${data.tenor.legalBasis}`, COLORS.muted);
+
+  drawDeviations(cursor, fonts, data, next);
+  drawConditionsAndNotes(cursor, fonts, data, next);
+
+  sectionTitle(cursor, bold, next("Gebühren"));
+  drawFeeTable(cursor, fonts, data.fee);
+
+  if (data.tenor.grants) {
+    sectionTitle(cursor, bold, next("Geltungsdauer"), 50);
+    paragraph(cursor, regular, BODY, validitySentence(data));
+  }
+
+  sectionTitle(cursor, bold, next("Begründung"));
+  reasonsBlock(cursor, fonts, data.reasons || "–");
+
+  sectionTitle(cursor, bold, next("Rechtsbehelfsbelehrung"));
+  paragraphs(cursor, regular, data.legalRemedy || "–");
+
+  drawSignature(cursor, fonts, data);
+  drawDocumentList(cursor, fonts, data.documents);
+
+  const total = cursor.pages.length;
+  const footer = `${data.tenor.title} vom ${formatDate(data.decidedAt)} · Az. ${data.fileNumber}`;
+  cursor.pages.forEach((page, i) => {
+    drawFooter(page, fonts, footer, i + 1, total);
+  });
+  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
+
+  setDocumentInfo(doc, regular, data);
+  return doc.save({ useObjectStreams: true });
+}
+
+/** The table of particulars under the title: project, parties, plot, parcels. */
+function drawParticulars(cursor: PageCursor, fonts: Fonts, data: BescheidData) {
   cursor.tag("Table", () => {
     labelled(cursor, fonts, "Vorhaben", [
       data.projectTitle || "–",
@@ -219,15 +262,16 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
       "none",
     );
   });
+}
 
-  let section = 0;
-  const next = (title: string) => `${roman(++section)}. ${title}`;
-
-  sectionTitle(cursor, bold, next("Entscheidung"));
-  paragraph(cursor, bold, BODY, data.tenor.text);
-  cursor.y -= 3;
-  paragraph(cursor, regular, SMALL + 0.5, `Rechtsgrundlage: ${data.tenor.legalBasis}`, COLORS.muted);
-
+/** Section "Zugelassene Abweichungen" (only when there are any). */
+function drawDeviations(
+  cursor: PageCursor,
+  fonts: Fonts,
+  data: BescheidData,
+  next: (title: string) => string,
+) {
+  const { regular, bold } = fonts;
   if (data.deviations.length > 0) {
     sectionTitle(cursor, bold, next("Zugelassene Abweichungen"));
     paragraph(
@@ -249,7 +293,16 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
       }),
     );
   }
+}
 
+/** Nebenbestimmungen grouped by kind and numbered through, then the general notes of a permit. */
+function drawConditionsAndNotes(
+  cursor: PageCursor,
+  fonts: Fonts,
+  data: BescheidData,
+  next: (title: string) => string,
+) {
+  const { bold } = fonts;
   const groups = numberConditions(data.conditions);
   const notes = data.tenor.grants ? (data.notes ?? []) : [];
   if (groups.length > 0 || notes.length > 0) {
@@ -283,31 +336,10 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
       );
     }
   }
+}
 
-  sectionTitle(cursor, bold, next("Gebühren"));
-  drawFeeTable(cursor, fonts, data.fee);
-
-  if (data.tenor.grants) {
-    sectionTitle(cursor, bold, next("Geltungsdauer"), 50);
-    paragraph(cursor, regular, BODY, validitySentence(data));
-  }
-
-  sectionTitle(cursor, bold, next("Begründung"));
-  reasonsBlock(cursor, fonts, data.reasons || "–");
-
-  sectionTitle(cursor, bold, next("Rechtsbehelfsbelehrung"));
-  paragraphs(cursor, regular, data.legalRemedy || "–");
-
-  drawSignature(cursor, fonts, data);
-  drawDocumentList(cursor, fonts, data.documents);
-
-  const total = cursor.pages.length;
-  const footer = `${data.tenor.title} vom ${formatDate(data.decidedAt)} · Az. ${data.fileNumber}`;
-  cursor.pages.forEach((page, i) => {
-    drawFooter(page, fonts, footer, i + 1, total);
-  });
-  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
-
+/** Title, author, keywords, dates and the PDF/A identification of the Bescheid. */
+function setDocumentInfo(doc: PDFDocument, regular: PDFFont, data: BescheidData) {
   const title = `${data.tenor.title} ${data.fileNumber}`;
   doc.setTitle(title, { showInWindowTitleBar: true });
   doc.setAuthor(clean(regular, data.authority.name));
@@ -324,7 +356,6 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
     idSeed: pdfIdSeed("bescheid", data),
     accessible: true,
   });
-  return doc.save({ useObjectStreams: true });
 }
 
 // ---- parts --------------------------------------------------------------------------------------

@@ -696,9 +696,16 @@ const INFO_VALUE = 9;
  * office hours, references). An e-mail address is never broken: it is set smaller until it fits.
  * Leaves the cursor below the lower of both blocks.
  */
-export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, input: LetterheadInput): void {
+export function drawLetterhead(cursor: PageCursor, fonts: Fonts, input: LetterheadInput): void {
+  const y = drawSenderHeading(cursor, fonts, input.sender);
+  const addressBottom = drawAddressField(cursor, fonts, input, y);
+  const infoBottom = drawInfoBlock(cursor, fonts, input, y - 22);
+  cursor.y = Math.min(addressBottom, infoBottom) - 4;
+}
+
+/** The authority's name (accent bar) and unit, ruled off; returns the y of the rule. */
+function drawSenderHeading(cursor: PageCursor, { regular, bold }: Fonts, s: LetterSender): number {
   const { page, left, right } = cursor;
-  const s = input.sender;
   const unit = s.orgUnit?.trim() || "Bauaufsichtsbehörde";
   const nameLines = wrap(bold, 14, s.name, cursor.contentWidth - 40);
   let y = cursor.y + 8;
@@ -720,7 +727,18 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
   );
   y -= 10;
   page.drawLine({ start: { x: left, y }, end: { x: right, y }, thickness: 0.6, color: COLORS.rule });
+  return y;
+}
 
+/** DIN 5008 address field (return line, recipient, delivery note); returns the y below it. */
+function drawAddressField(
+  cursor: PageCursor,
+  { regular, bold }: Fonts,
+  input: LetterheadInput,
+  y: number,
+): number {
+  const { page, left } = cursor;
+  const s = input.sender;
   // Address field: DIN 5008 form B puts it 45 mm (127.6 pt) below the top edge, 85 mm wide.
   const fieldTop = Math.min(y - 22, A4.height - 127.6);
   const addressWidth = 240;
@@ -760,12 +778,22 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
       }
     });
   }
+  return ay;
+}
 
-  // Information block.
+/** The information block on the right (contact rows, then references) from `top`; returns the y below it. */
+function drawInfoBlock(
+  cursor: PageCursor,
+  { regular, bold }: Fonts,
+  input: LetterheadInput,
+  top: number,
+): number {
+  const { left, right } = cursor;
+  const s = input.sender;
   const infoX = left + 270;
   const valueX = infoX + 66;
   const valueWidth = right - valueX;
-  let iy = y - 22;
+  let iy = top;
   type Row = { label: string; value: string; strong: boolean; whole: boolean };
   const rows: Row[] = [
     ...(s.addressLine ? [{ label: "Anschrift", value: s.addressLine, strong: false, whole: false }] : []),
@@ -819,7 +847,7 @@ export function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, inp
       }
     }
   }
-  cursor.y = Math.min(ay, iy) - 4;
+  return iy;
 }
 
 /** "Im Auftrag" on its own line, the name below, then the authority small (DIN 5008 signature block). */

@@ -71,7 +71,7 @@ const lh = (size: number) => size * 1.4;
 export async function renderNachforderung(data: NachforderungData): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
-  const { regular, bold } = fonts;
+  const { regular } = fonts;
   const tags = Tagger.for(doc);
   const cursor = new PageCursor({
     doc,
@@ -91,6 +91,32 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
     ],
   });
 
+  drawSubjectAndIntro(cursor, fonts, data);
+  cursor.y -= 8;
+  drawItems(cursor, fonts, data.items);
+
+  drawClosing(cursor, fonts, data);
+
+  const total = cursor.pages.length;
+  const footer = `Nachforderung vom ${formatDate(data.sentAt)} · Az. ${data.fileNumber}`;
+  cursor.pages.forEach((page, i) => {
+    drawPageFooter(page, regular, {
+      margin: MARGIN,
+      y: MARGIN.bottom - 32,
+      label: footer,
+      page: i + 1,
+      total,
+    });
+  });
+  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
+
+  setDocumentInfo(doc, regular, data);
+  return doc.save({ useObjectStreams: true });
+}
+
+/** Subject, site, salutation and the introduction with the clerk's own message. */
+function drawSubjectAndIntro(cursor: PageCursor, fonts: Fonts, data: NachforderungData) {
+  const { regular, bold } = fonts;
   cursor.y -= 26;
   const subject = `Nachforderung zu Ihrem Bauantrag – ${data.projectTitle}`;
   cursor.tag("H1", () => {
@@ -126,9 +152,11 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
       cursor.y -= 4;
     }
   }
-  cursor.y -= 8;
-  drawItems(cursor, fonts, data.items);
+}
 
+/** Deadline box, the way to answer, greeting, signature and the note on the electronic letter. */
+function drawClosing(cursor: PageCursor, fonts: Fonts, data: NachforderungData) {
+  const { regular } = fonts;
   cursor.y -= 10;
   deadlineBox(cursor, fonts, data);
   if (data.bylawReference) {
@@ -162,20 +190,9 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
       "Planungsbüro als XBau-Nachricht (formelle Prüfung, 0201).",
     COLORS.muted,
   );
+}
 
-  const total = cursor.pages.length;
-  const footer = `Nachforderung vom ${formatDate(data.sentAt)} · Az. ${data.fileNumber}`;
-  cursor.pages.forEach((page, i) => {
-    drawPageFooter(page, regular, {
-      margin: MARGIN,
-      y: MARGIN.bottom - 32,
-      label: footer,
-      page: i + 1,
-      total,
-    });
-  });
-  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
-
+function setDocumentInfo(doc: PDFDocument, regular: PDFFont, data: NachforderungData) {
   doc.setTitle(`Nachforderung ${data.fileNumber}`, { showInWindowTitleBar: true });
   doc.setAuthor(clean(regular, data.authority.name));
   doc.setSubject(`Nachforderung zum Bauantrag ${data.fileNumber}`);
@@ -191,7 +208,6 @@ export async function renderNachforderung(data: NachforderungData): Promise<Uint
     idSeed: pdfIdSeed("nachforderung", data),
     accessible: true,
   });
-  return doc.save({ useObjectStreams: true });
 }
 
 function paragraph(cursor: PageCursor, font: PDFFont, size: number, text: string, color: RGB = COLORS.text) {

@@ -149,7 +149,7 @@ export async function renderCoverPages(
 ): Promise<{ doc: PDFDocument; fonts: Fonts; summaryPageIndex: number }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
-  const { regular, bold } = fonts;
+  const { regular } = fonts;
   // The cover and summary are ours and tagged; the merged Bauvorlagen stay as the applicant made them.
   const tags = Tagger.for(doc);
   const cursor = new PageCursor({
@@ -159,6 +159,24 @@ export async function renderCoverPages(
     tagger: tags,
   });
 
+  drawCoverLetterhead(cursor, fonts, data);
+
+  drawCoverLetter(cursor, fonts, data);
+
+  // Case summary on its own page.
+  cursor.newPage();
+  const summaryPageIndex = doc.getPageCount() - 1;
+  drawSummaryPage(cursor, fonts, data);
+  // Finished before the Bauvorlagen are merged and the pages stamped (the stamps are artifacts).
+  tags.finish();
+
+  setDocumentInfo(doc, regular, data);
+  return { doc, fonts, summaryPageIndex };
+}
+
+/** The authority's name and address with the accent bar, and a rule under them. */
+function drawCoverLetterhead(cursor: PageCursor, fonts: Fonts, data: PackageData) {
+  const { regular, bold } = fonts;
   // Letterhead.
   cursor.page.drawRectangle({ x: cursor.left, y: cursor.y - 4, width: 4, height: 30, color: COLORS.accent });
   let y = cursor.y + 14;
@@ -178,7 +196,11 @@ export async function renderCoverPages(
   });
   cursor.y = Math.min(y, cursor.y - 16) - 4;
   rule(cursor);
+}
 
+/** Addressee, the facts panel and the letter asking for the statement. */
+function drawCoverLetter(cursor: PageCursor, fonts: Fonts, data: PackageData) {
+  const { regular, bold } = fonts;
   // Addressee and the facts panel.
   cursor.y -= 22;
   cursor.tag("P", () => {
@@ -236,10 +258,11 @@ export async function renderCoverPages(
     paragraph(cursor, bold, BODY, data.clerkName, COLORS.text, null);
     paragraph(cursor, regular, BODY, data.authority.name, COLORS.muted, null);
   });
+}
 
-  // Case summary on its own page.
-  cursor.newPage();
-  const summaryPageIndex = doc.getPageCount() - 1;
+/** The case summary (a new page was started) and the list of enclosed Bauvorlagen. */
+function drawSummaryPage(cursor: PageCursor, fonts: Fonts, data: PackageData) {
+  const { regular, bold } = fonts;
   paragraph(cursor, bold, 14, "Zusammenfassung des Falls", COLORS.accent, "H1");
   cursor.y -= 4;
   rule(cursor);
@@ -265,9 +288,9 @@ export async function renderCoverPages(
       );
     }),
   );
-  // Finished before the Bauvorlagen are merged and the pages stamped (the stamps are artifacts).
-  tags.finish();
+}
 
+function setDocumentInfo(doc: PDFDocument, regular: PDFFont, data: PackageData) {
   doc.setTitle(`Beteiligung ${data.fileNumber} – ${data.agency.name}`, { showInWindowTitleBar: true });
   doc.setAuthor(clean(regular, data.authority.name));
   doc.setSubject(`Beteiligung zum Bauantrag ${data.fileNumber}`);
@@ -277,7 +300,6 @@ export async function renderCoverPages(
   doc.setLanguage("de-DE");
   doc.setCreationDate(data.date);
   doc.setModificationDate(data.date);
-  return { doc, fonts, summaryPageIndex };
 }
 
 /** The facts of the case as a table with the labels as row headers. */

@@ -85,6 +85,32 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
   sectionTitle(cursor, bold, "Ergebnis");
   paragraph(cursor, bold, 12, data.outcomeLabel);
 
+  drawConditions(cursor, fonts, data);
+
+  sectionTitle(cursor, bold, "Begründung");
+  const reasons = data.reasons.trim() ? data.reasons : "Keine Begründung angegeben.";
+  for (const p of reasons.split(/\n\s*\n/)) {
+    paragraph(cursor, regular, BODY, p.replace(/\s*\n\s*/g, " ").trim());
+    cursor.y -= 4;
+  }
+
+  drawAttachments(cursor, fonts, data);
+
+  drawSignature(cursor, fonts, data);
+
+  const total = cursor.pages.length;
+  cursor.pages.forEach((page, i) => {
+    footer(page, fonts, `Stellungnahme · ${data.agency.name} · Az. ${data.fileNumber}`, i + 1, total);
+  });
+  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
+
+  setDocumentInfo(doc, regular, data);
+  return doc.save({ useObjectStreams: true });
+}
+
+/** The numbered Nebenbestimmungen (only when there are any). */
+function drawConditions(cursor: PageCursor, fonts: Fonts, data: StatementPdfData) {
+  const { regular, bold } = fonts;
   if (data.conditions.length > 0) {
     sectionTitle(cursor, bold, `Nebenbestimmungen (${data.conditions.length})`);
     cursor.tag("L", () =>
@@ -111,14 +137,11 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
       }),
     );
   }
+}
 
-  sectionTitle(cursor, bold, "Begründung");
-  const reasons = data.reasons.trim() ? data.reasons : "Keine Begründung angegeben.";
-  for (const p of reasons.split(/\n\s*\n/)) {
-    paragraph(cursor, regular, BODY, p.replace(/\s*\n\s*/g, " ").trim());
-    cursor.y -= 4;
-  }
-
+/** The attachments with size and SHA-256, so it is clear which files were sent. */
+function drawAttachments(cursor: PageCursor, fonts: Fonts, data: StatementPdfData) {
+  const { regular, bold } = fonts;
   sectionTitle(cursor, bold, `Anlagen (${data.attachments.length})`);
   if (data.attachments.length === 0) paragraph(cursor, regular, BODY, "Keine Anlagen.");
   cursor.tag("L", () =>
@@ -140,7 +163,11 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
       cursor.y -= lh(BODY);
     }),
   );
+}
 
+/** Date, author and agency, and the note that an electronic statement needs no signature. */
+function drawSignature(cursor: PageCursor, fonts: Fonts, data: StatementPdfData) {
+  const { regular, bold } = fonts;
   cursor.y -= 14;
   cursor.ensure(lh(BODY) * 3);
   paragraph(cursor, regular, BODY, `${formatDate(data.submittedAt)}, im Auftrag`);
@@ -155,13 +182,9 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
       "Die SHA-256-Prüfsummen weisen nach, welche Anlagen genau übermittelt wurden.",
     COLORS.muted,
   );
+}
 
-  const total = cursor.pages.length;
-  cursor.pages.forEach((page, i) => {
-    footer(page, fonts, `Stellungnahme · ${data.agency.name} · Az. ${data.fileNumber}`, i + 1, total);
-  });
-  setOutline(doc, headingOutline(tags.finish()), { openPanel: false });
-
+function setDocumentInfo(doc: PDFDocument, regular: PDFFont, data: StatementPdfData) {
   doc.setTitle(`Stellungnahme ${data.agency.name} – Az. ${data.fileNumber}`, { showInWindowTitleBar: true });
   doc.setAuthor(clean(regular, data.agency.name));
   doc.setSubject(`Stellungnahme zum Bauantrag ${data.fileNumber}`);
@@ -177,7 +200,6 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
     idSeed: pdfIdSeed("statement", data),
     accessible: true,
   });
-  return doc.save({ useObjectStreams: true });
 }
 
 function letterhead(cursor: PageCursor, { regular, bold }: Fonts, data: StatementPdfData) {
