@@ -106,6 +106,17 @@ function EditorForm({
       ) : null}
       <Form method="post" data-testid="decision-form" {...getFormProps(form)}>
         <input type="hidden" name={fields.version.name} value={initial.version} />
+        {/* Enter in a field saves, never the first row's remove button (the first submit button). */}
+        <button
+          type="submit"
+          name="intent"
+          value="save"
+          className="app-default-submit"
+          tabIndex={-1}
+          aria-hidden="true"
+        >
+          Entwurf speichern
+        </button>
         <KindSection kind={kind} onChange={setKind} />
         <DocumentsSection documents={documents} initial={initial} />
         <ConditionsSection form={form} field={fields.conditions} busy={busy} />
