@@ -59,7 +59,7 @@ export class RasterPool {
 
   /** The pages (1-based) rendered in grey at `dpi`, in the order asked. */
   render(pdf: Uint8Array, pages: number[], dpi: number): Promise<RasterPage[]> {
-    if (this.slots.length === 0) for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
     return new Promise((resolve, reject) => {
       this.queue.push({ request: { pdf, pages, dpi, maxPixels: MAX_PIXELS }, resolve, reject });
       this.pump();
@@ -112,9 +112,15 @@ export class RasterPool {
       if (!this.slots.includes(slot)) return;
       const task = slot.task;
       this.finish(slot);
-      this.replace(slot);
-      task?.reject(new RasterError(reason));
-      this.pump();
+      if (task) {
+        this.replace(slot);
+        task.reject(new RasterError(reason));
+        this.pump();
+      } else {
+        // An idle thread that died is not restarted here (a thread that cannot start would be
+        // restarted for ever); the next request starts a new one.
+        this.slots.splice(this.slots.indexOf(slot), 1);
+      }
     };
     worker.on("error", (err) => failed(`Seitenrenderer fehlgeschlagen: ${err.message}`));
     worker.on("exit", (code) => failed(`Seitenrenderer beendet (${code})`));
