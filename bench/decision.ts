@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PDFDocument } from "pdf-lib";
 import { type BescheidCondition, renderBescheid } from "../workers/pdf/bescheid";
 import { sampleBescheid } from "../workers/pdf/bescheid-samples";
 import { sampleSha } from "../workers/pdf/receipt-samples";
 import { stampHeadline, stampPdf } from "../workers/pdf/stamp";
+import { loadPlans, median, PLAN_FILES } from "./_plans";
 
 /**
  * Decision rendering: Bescheid render time (typical and long) and stamping throughput for a
@@ -16,19 +15,6 @@ import { stampHeadline, stampPdf } from "../workers/pdf/stamp";
  */
 const runs = Number(process.argv[2] ?? 5);
 const pages = Number(process.argv[3] ?? 100);
-const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/bauvorlagen");
-const PLAN_FILES = [
-  "lageplan.pdf",
-  "grundriss-eg.pdf",
-  "schnitt.pdf",
-  "ansichten.pdf",
-  "liegenschaftskarte.pdf",
-  "baubeschreibung.pdf",
-  "brandschutznachweis.pdf",
-  "standsicherheit.pdf",
-];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = performance.now();
@@ -38,9 +24,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 /** `count` pages taken round-robin from the fixture plans (A3 and A4 sheets). */
 async function planPages(count: number): Promise<Uint8Array[]> {
-  const sources = await Promise.all(
-    PLAN_FILES.map(async (f) => PDFDocument.load(readFileSync(path.join(FIXTURES, f)))),
-  );
+  const sources = await loadPlans(PLAN_FILES);
   const singles: Uint8Array[] = [];
   for (let i = 0; singles.length < count; i++) {
     const src = sources[i % sources.length] as PDFDocument;

@@ -9,41 +9,25 @@
  *   npx tsx bench/storage.ts [sizeMB=200]
  */
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 
 process.env.LOG_LEVEL ??= "warn";
 
-const { startEmbeddedS3 } = await import("../storage/embedded.ts");
 const { createStorage } = await import("../storage/index.ts");
-const { generatedSha256, generatedStream, measureMemoryGrowth, sha256OfStream } = await import(
-  "../storage/test-support.ts"
-);
+const { generatedSha256, generatedStream, measureMemoryGrowth, sha256OfStream, startTestStorage } =
+  await import("../storage/test-support.ts");
 
 const MB = 1024 * 1024;
 const sizeMb = Number(process.argv[2] ?? 200);
 const size = sizeMb * MB;
 
-const dir = await mkdtemp(path.join(os.tmpdir(), "bauantrag-bench-s3-"));
-const bucket = `bench-${randomUUID().slice(0, 8)}`;
-const s3 = await startEmbeddedS3({ dir, port: 0, bucket, accessKey: "S3RVER", secretKey: "S3RVER" });
+const s3 = await startTestStorage("bench");
 
 const expected = generatedSha256(size, "bench");
 const rows: string[][] = [];
 
 try {
   for (const partMb of [5, 8, 16]) {
-    const storage = createStorage({
-      endPoint: "127.0.0.1",
-      port: s3.port,
-      useSSL: false,
-      accessKey: "S3RVER",
-      secretKey: "S3RVER",
-      bucket,
-      region: "us-east-1",
-      partSizeBytes: partMb * MB,
-    });
+    const storage = createStorage({ ...s3.config, partSizeBytes: partMb * MB });
     const key = `bench/${randomUUID()}`;
 
     // Timed run: cheap RSS sampling, no forced GC.
@@ -86,7 +70,6 @@ try {
   }
 } finally {
   await s3.close();
-  await rm(dir, { recursive: true, force: true });
 }
 
 const header = [

@@ -22,8 +22,7 @@ const RUNS = Number(process.argv[2] ?? 3);
 const FILES = 50;
 
 const { createHash } = await import("node:crypto");
-const { startEmbeddedS3 } = await import("../storage/embedded.ts");
-const { createStorage } = await import("../storage/index.ts");
+const { startTestStorage } = await import("../storage/test-support.ts");
 const { db } = await import("~/utils/db.server");
 const { createTestTenant, createTestUser } = await import("~/utils/test-tenant.server");
 const { getSessionUserById } = await import("~/models/user.server");
@@ -35,24 +34,8 @@ const { buildAntrag0200Xml } = await import("~/xbau/baugenehmigung-antrag-0200.s
 const { largeApplication, sampleDocument } = await import("~/xbau/sample-applications");
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), "bauantrag-bench-intake-"));
-const bucket = `bench-intake-${randomUUID().slice(0, 8)}`;
-const s3 = await startEmbeddedS3({
-  dir: path.join(tmp, "s3"),
-  port: 0,
-  bucket,
-  accessKey: "S3RVER",
-  secretKey: "S3RVER",
-});
-const storage = createStorage({
-  endPoint: "127.0.0.1",
-  port: s3.port,
-  useSSL: false,
-  accessKey: "S3RVER",
-  secretKey: "S3RVER",
-  bucket,
-  region: "us-east-1",
-});
-await storage.ensureBucket();
+const s3 = await startTestStorage("bench-intake");
+const { storage } = s3;
 const tenant = await createTestTenant("bench-intake");
 // The sample site lies in Greifswald (13075039): the tenant stands for Landkreis Vorpommern-Greifswald.
 await db().authority.update({ where: { id: tenant.id }, data: { ags: "13075000" } });
