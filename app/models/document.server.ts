@@ -6,7 +6,7 @@ import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileTypeFromBuffer } from "file-type";
-import { getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
+import { type DocumentType, getDocumentType, MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
 import { formatBytes } from "~/domain/format";
 import type { Prisma } from "~/generated/prisma/client";
 import { sharedVersionWhere } from "~/models/agency-portal.server";
@@ -322,6 +322,214 @@ export class SizeLimitExceeded extends Error {
   }
 }
 
+/** Where and how an upload is received (uploadDocumentVersion). */
+interface ReceiveTarget {
+  storage: Storage;
+  key: string;
+  tmpFile: string;
+  maxBytes: number;
+  filename: string;
+  mimeTypes: readonly string[];
+  typeCode: string;
+}
+
+/**
+ * Body -> Receiver (size limit; the first bytes decide the type before anything is stored) ->
+ * object storage, and at the same time -> temp file for qpdf. sha256 and byte count are taken
+ * once, by storage.putStream, as the bytes pass. Throws UploadRejected for the user's mistakes.
+ */
+async function receiveUpload(input: UploadInput, o: ReceiveTarget) {
+  const { storage, key, tmpFile, maxBytes, filename, typeCode } = o;
+  let detected: string | undefined;
+  let put: Promise<PutResult> | undefined;
+  const receiver = new Receiver(maxBytes, tmpFile, async (head) => {
+    if (head.length === 0) throw new UploadRejected(uploadMessages.empty(filename));
+    detected = (await fileTypeFromBuffer(head))?.mime;
+    if (!detected || !o.mimeTypes.includes(detected)) {
+      throw new UploadRejected(uploadMessages.wrongType(filename, detected, typeCode));
+    }
+    put = storage.putStream(key, receiver, {
+      contentType: detected,
+      maxBytes,
+      expectedBytes: input.declaredBytes,
+    });
+    // A storage failure stops the receiving too (the error is reported from `put` below).
+    put.catch((error: unknown) => receiver.destroy(error as Error));
+  });
+  try {
+    await pipeline(toReadable(input.body), receiver);
+    // The readable side ends after the last write; putStream finishes the object.
+  } catch (error) {
+    // Aborted by the destroyed source, or the cause itself (storage ending the receiving sees
+    // the receiver closed early): either way nothing is left behind.
+    const putError: unknown = put
+      ? await put.then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+      : undefined;
+    if (error instanceof SizeLimitExceeded || error instanceof StorageLimitError) {
+      await discard(input.body, maxBytes);
+      throw new UploadRejected(uploadMessages.tooLarge(filename, maxBytes));
+    }
+    if (error instanceof StorageLengthMismatchError || putError instanceof StorageLengthMismatchError) {
+      await discard(input.body, maxBytes);
+      throw new UploadRejected(uploadMessages.incomplete(filename));
+    }
+    throw error;
+  }
+  if (!put || !detected) throw new UploadRejected(uploadMessages.empty(filename));
+  return { receiver, put, detected: detected as string };
+}
+
+/**
+ * The checks read the complete temp file while storage finishes the object (the last part and
+ * the multipart completion): the wall time is the slower of the two, not their sum. qpdf
+ * (encrypted/damaged refused, page count) and the hostile-content checks (active PDF content,
+ * page/pixel limits, decompression bombs) live in file-checks. The deep check (qpdf --check
+ * decodes every stream: seconds for a large plan) is not part of the request: the version is
+ * stored as PENDING ("wird geprüft") and the job documents.check-version decides.
+ */
+async function inspectWhileStoring(
+  tmpFile: string,
+  filename: string,
+  mimeType: string,
+  receiver: Receiver,
+  put: Promise<PutResult>,
+) {
+  const [inspection, storing] = await Promise.allSettled([
+    checkUploadedFile(tmpFile, filename, mimeType, { deepCheck: false }),
+    put,
+  ]);
+  if (inspection.status === "rejected") throw inspection.reason;
+  if (!inspection.value.ok) throw new UploadRejected(inspection.value.message);
+  const pageCount = inspection.value.pageCount;
+  const archiveWarnings = inspection.value.archiveWarnings ?? [];
+  if (storing.status === "rejected") {
+    if (storing.reason instanceof StorageLengthMismatchError)
+      throw new UploadRejected(uploadMessages.incomplete(filename));
+    throw storing.reason;
+  }
+  const stored = storing.value;
+  const sizeBytes = receiver.size;
+  const sha256 = stored.sha256;
+  if (stored.sizeBytes !== sizeBytes) {
+    throw new Error(`stored object differs from the upload (${stored.sizeBytes} vs ${sizeBytes} bytes)`);
+  }
+  return { pageCount, archiveWarnings, sha256, sizeBytes };
+}
+
+interface NewVersion {
+  documentId: string;
+  versionId: string;
+  filename: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  key: string;
+  pageCount: number | null;
+  archiveWarnings: string[];
+  deepCheckPending: boolean;
+}
+
+/** One transaction: rows only for a stored object, and only while the draft is editable. */
+async function recordVersionInTx(
+  tx: Tx,
+  user: SessionUser,
+  applicationId: string,
+  docType: DocumentType,
+  v: NewVersion,
+) {
+  const {
+    documentId,
+    versionId,
+    filename,
+    mimeType,
+    sizeBytes,
+    sha256,
+    key,
+    pageCount,
+    archiveWarnings,
+    deepCheckPending,
+  } = v;
+  // Blocks a concurrent submission's status change until this commits (and sees it if first).
+  // A draft, or a case with an open request; FOR SHARE also holds off sending the answer.
+  if (!(await lockApplicantEditable(tx, applicationId)).editable)
+    throw new UploadRejected(NOT_EDITABLE_MESSAGE);
+  // Serialises uploads of the same document type: version numbers are assigned in order.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`document:${applicationId}:${docType.code}`}, 0))`;
+
+  const doc =
+    (await tx.document.findFirst({
+      where: { applicationId, typeCode: docType.code },
+      select: { id: true },
+      orderBy: { createdAt: "asc" },
+    })) ??
+    (await tx.document.create({
+      data: { id: documentId, applicationId, typeCode: docType.code, title: docType.shortLabel },
+      select: { id: true },
+    }));
+  const last = await tx.documentVersion.aggregate({
+    where: { documentId: doc.id },
+    _max: { versionNumber: true },
+  });
+  const versionNumber = (last._max.versionNumber ?? 0) + 1;
+  await tx.documentVersion.create({
+    data: {
+      id: versionId,
+      documentId: doc.id,
+      versionNumber,
+      filename,
+      mimeType,
+      sizeBytes: BigInt(sizeBytes),
+      sha256,
+      storageKey: key,
+      pageCount,
+      uploadedById: user.id,
+      checkStatus: deepCheckPending ? "PENDING" : "ACCEPTED",
+      checkedAt: deepCheckPending ? null : new Date(),
+      archiveWarnings,
+    },
+  });
+  if (deepCheckPending) {
+    await enqueueInTx(tx, {
+      jobName: "documents.check-version",
+      jobId: buildJobId("documents.check-version", versionId),
+      payload: { versionId },
+    });
+  }
+  // A file has arrived: the document is no longer an open "wird nachgereicht" item.
+  await tx.document.update({ where: { id: doc.id }, data: { toBeSubmittedLater: false } });
+  await appendEvent(tx, {
+    applicationId,
+    actorId: user.id,
+    type: "document.uploaded",
+    payload: {
+      typeCode: docType.code,
+      versionNumber,
+      filename,
+      sha256,
+      versionId,
+      sizeBytes,
+      pageCount,
+      ...(archiveWarnings.length > 0 ? { archiveWarnings } : {}),
+    },
+  });
+  return { documentId: doc.id, versionNumber };
+}
+
+/** Lap times in ms, each since the previous lap (for the upload's log line). */
+function stopwatch() {
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (name: string) => {
+    timings[name] = Math.round(
+      performance.now() - started - Object.values(timings).reduce((a, b) => a + b, 0),
+    );
+  };
+  return { timings, lap };
+}
+
 export async function uploadDocumentVersion(
   user: SessionUser,
   applicationId: string,
@@ -350,13 +558,7 @@ export async function uploadDocumentVersion(
   let storedKey: string | undefined;
 
   try {
-    const started = performance.now();
-    const timings: Record<string, number> = {};
-    const lap = (name: string) => {
-      timings[name] = Math.round(
-        performance.now() - started - Object.values(timings).reduce((a, b) => a + b, 0),
-      );
-    };
+    const { timings, lap } = stopwatch();
     // The storage key is known before the first byte, so the object is written while it arrives.
     const existing = await db().document.findFirst({
       where: { applicationId, typeCode: docType.code },
@@ -368,148 +570,47 @@ export async function uploadDocumentVersion(
     const key = documentVersionKey({ authorityId: access.authorityId, applicationId, documentId, versionId });
     storedKey = key;
 
-    // 1 + 2. Body -> Receiver (size limit; the first bytes decide the type before anything is
-    // stored) -> object storage, and at the same time -> temp file for qpdf. sha256 and byte
-    // count are taken once, by storage.putStream, as the bytes pass.
-    let detected: string | undefined;
-    let put: Promise<PutResult> | undefined;
-    const receiver = new Receiver(maxBytes, tmpFile, async (head) => {
-      if (head.length === 0) throw new UploadRejected(uploadMessages.empty(filename));
-      detected = (await fileTypeFromBuffer(head))?.mime;
-      if (!detected || !docType.mimeTypes.includes(detected)) {
-        throw new UploadRejected(uploadMessages.wrongType(filename, detected, docType.code));
-      }
-      put = storage.putStream(key, receiver, {
-        contentType: detected,
-        maxBytes,
-        expectedBytes: input.declaredBytes,
-      });
-      // A storage failure stops the receiving too (the error is reported from `put` below).
-      put.catch((error: unknown) => receiver.destroy(error as Error));
+    // 1 + 2. Body -> Receiver -> object storage and temp file (receiveUpload).
+    const { receiver, put, detected } = await receiveUpload(input, {
+      storage,
+      key,
+      tmpFile,
+      maxBytes,
+      filename,
+      mimeTypes: docType.mimeTypes,
+      typeCode: docType.code,
     });
-    try {
-      await pipeline(toReadable(input.body), receiver);
-      // The readable side ends after the last write; putStream finishes the object.
-    } catch (error) {
-      // Aborted by the destroyed source, or the cause itself (storage ending the receiving sees
-      // the receiver closed early): either way nothing is left behind.
-      const putError: unknown = put
-        ? await put.then(
-            () => undefined,
-            (e: unknown) => e,
-          )
-        : undefined;
-      if (error instanceof SizeLimitExceeded || error instanceof StorageLimitError) {
-        await discard(input.body, maxBytes);
-        throw new UploadRejected(uploadMessages.tooLarge(filename, maxBytes));
-      }
-      if (error instanceof StorageLengthMismatchError || putError instanceof StorageLengthMismatchError) {
-        await discard(input.body, maxBytes);
-        throw new UploadRejected(uploadMessages.incomplete(filename));
-      }
-      throw error;
-    }
-    if (!put || !detected) throw new UploadRejected(uploadMessages.empty(filename));
     const mimeType: string = detected;
     lap("receiveMs");
 
-    // 3. The checks read the complete temp file while storage finishes the object (the last part
-    // and the multipart completion): the wall time is the slower of the two, not their sum.
-    // qpdf (encrypted/damaged refused, page count) and the hostile-content checks (active PDF
-    // content, page/pixel limits, decompression bombs) live in file-checks. A refused file's
-    // object is removed in `finally` like after any other failure.
-    // The deep check (qpdf --check decodes every stream: seconds for a large plan) is not part of
-    // the request: the version is stored as PENDING ("wird geprüft") and the job
-    // documents.check-version, written with the row below, decides (workers/processors/check-version.ts).
-    const [inspection, storing] = await Promise.allSettled([
-      checkUploadedFile(tmpFile, filename, mimeType, { deepCheck: false }),
+    // 3. The quick checks while storage finishes the object (inspectWhileStoring). A refused
+    // file's object is removed in `finally` like after any other failure. A PDF's deep check is
+    // the job documents.check-version, written with the row below (workers/processors/check-version.ts).
+    const { pageCount, archiveWarnings, sha256, sizeBytes } = await inspectWhileStoring(
+      tmpFile,
+      filename,
+      mimeType,
+      receiver,
       put,
-    ]);
-    if (inspection.status === "rejected") throw inspection.reason;
-    if (!inspection.value.ok) throw new UploadRejected(inspection.value.message);
-    const pageCount = inspection.value.pageCount;
-    const archiveWarnings = inspection.value.archiveWarnings ?? [];
+    );
     const deepCheckPending = mimeType === MIME_PDF;
-    if (storing.status === "rejected") {
-      if (storing.reason instanceof StorageLengthMismatchError)
-        throw new UploadRejected(uploadMessages.incomplete(filename));
-      throw storing.reason;
-    }
-    const stored = storing.value;
-    const sizeBytes = receiver.size;
-    const sha256 = stored.sha256;
-    if (stored.sizeBytes !== sizeBytes) {
-      throw new Error(`stored object differs from the upload (${stored.sizeBytes} vs ${sizeBytes} bytes)`);
-    }
     lap("inspectAndStoreMs");
 
     // 5. One transaction: rows only for a stored object, and only while the draft is editable.
-    const result = await db().$transaction(async (tx) => {
-      // Blocks a concurrent submission's status change until this commits (and sees it if first).
-      // A draft, or a case with an open request; FOR SHARE also holds off sending the answer.
-      if (!(await lockApplicantEditable(tx, applicationId)).editable)
-        throw new UploadRejected(NOT_EDITABLE_MESSAGE);
-      // Serialises uploads of the same document type: version numbers are assigned in order.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`document:${applicationId}:${docType.code}`}, 0))`;
-
-      const doc =
-        (await tx.document.findFirst({
-          where: { applicationId, typeCode: docType.code },
-          select: { id: true },
-          orderBy: { createdAt: "asc" },
-        })) ??
-        (await tx.document.create({
-          data: { id: documentId, applicationId, typeCode: docType.code, title: docType.shortLabel },
-          select: { id: true },
-        }));
-      const last = await tx.documentVersion.aggregate({
-        where: { documentId: doc.id },
-        _max: { versionNumber: true },
-      });
-      const versionNumber = (last._max.versionNumber ?? 0) + 1;
-      await tx.documentVersion.create({
-        data: {
-          id: versionId,
-          documentId: doc.id,
-          versionNumber,
-          filename,
-          mimeType,
-          sizeBytes: BigInt(sizeBytes),
-          sha256,
-          storageKey: key,
-          pageCount,
-          uploadedById: user.id,
-          checkStatus: deepCheckPending ? "PENDING" : "ACCEPTED",
-          checkedAt: deepCheckPending ? null : new Date(),
-          archiveWarnings,
-        },
-      });
-      if (deepCheckPending) {
-        await enqueueInTx(tx, {
-          jobName: "documents.check-version",
-          jobId: buildJobId("documents.check-version", versionId),
-          payload: { versionId },
-        });
-      }
-      // A file has arrived: the document is no longer an open "wird nachgereicht" item.
-      await tx.document.update({ where: { id: doc.id }, data: { toBeSubmittedLater: false } });
-      await appendEvent(tx, {
-        applicationId,
-        actorId: user.id,
-        type: "document.uploaded",
-        payload: {
-          typeCode: docType.code,
-          versionNumber,
-          filename,
-          sha256,
-          versionId,
-          sizeBytes,
-          pageCount,
-          ...(archiveWarnings.length > 0 ? { archiveWarnings } : {}),
-        },
-      });
-      return { documentId: doc.id, versionNumber };
-    });
+    const result = await db().$transaction((tx) =>
+      recordVersionInTx(tx, user, applicationId, docType, {
+        documentId,
+        versionId,
+        filename,
+        mimeType,
+        sizeBytes,
+        sha256,
+        key,
+        pageCount,
+        archiveWarnings,
+        deepCheckPending,
+      }),
+    );
     storedKey = undefined; // committed: the object belongs to the row now
     lap("commitMs");
     logger.info(

@@ -117,77 +117,12 @@ export async function submitApplication(
           SELECT "id" FROM "Application" WHERE "id" = ${applicationId}::uuid FOR UPDATE`;
         if (locked.length === 0) throw new Abort({ ok: false, reason: "not-allowed" });
 
-        const app = await tx.application.findUniqueOrThrow({
-          where: { id: applicationId },
-          select: {
-            id: true,
-            status: true,
-            version: true,
-            title: true,
-            procedureType: true,
-            data: true,
-            authority: {
-              select: {
-                id: true,
-                name: true,
-                slug: true,
-                landProfile: true,
-                fileNumberFormat: true,
-                ags: true,
-              },
-            },
-            municipality: { select: { id: true, name: true, ags: true } },
-            members: {
-              where: { invitationState: "ACCEPTED" },
-              select: { userId: true, email: true, role: true, user: { select: { displayName: true } } },
-              orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-            },
-          },
-        });
-        const me = app.members.find((m) => m.userId === user.id);
-        if (!me || !SUBMITTING_ROLES.includes(me.role)) throw new Abort({ ok: false, reason: "not-allowed" });
-        if (app.status !== "DRAFT") throw new Abort({ ok: false, reason: "not-editable" });
-        if (app.version !== input.expectedVersion) throw new Abort({ ok: false, reason: "conflict" });
-        const consent = await consentStatusInTx(tx, app.id, app.version, { userId: user.id, role: me.role });
-        if (!consent.satisfied) {
-          throw new Abort({ ok: false, reason: "consent-missing", message: consent.missing ?? "" });
-        }
-        const outside = outsideDistrictMessage(app.authority, {
-          ags:
-            (app.data as { plot?: { municipalityAgs?: string } } | null)?.plot?.municipalityAgs ??
-            app.municipality?.ags,
-          municipalityName: app.municipality?.name,
-        });
-        if (outside) throw new Abort({ ok: false, reason: "outside-district", message: outside });
+        const app = await loadForSubmission(tx, applicationId);
+        const { me, consent } = await checkSubmittable(tx, app, user, input.expectedVersion);
 
         const marked = await markLater(tx, app.id, laterCodes);
 
-        const documents = await tx.document.findMany({
-          where: { applicationId: app.id },
-          select: {
-            id: true,
-            typeCode: true,
-            title: true,
-            toBeSubmittedLater: true,
-            versions: {
-              // A refused version ("abgelehnt") is as if it had not been uploaded.
-              where: { checkStatus: { not: "REFUSED" } },
-              select: {
-                id: true,
-                versionNumber: true,
-                filename: true,
-                sha256: true,
-                sizeBytes: true,
-                mimeType: true,
-                pageCount: true,
-                checkStatus: true,
-              },
-              orderBy: { versionNumber: "desc" },
-              take: 1,
-            },
-          },
-          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        });
+        const documents = await latestDocuments(tx, app.id);
 
         const checking = documents.flatMap((d) =>
           d.versions[0]?.checkStatus === "PENDING" ? [d.versions[0].filename] : [],
@@ -216,62 +151,17 @@ export async function submitApplication(
           legalBasis: f.legalBasis,
           documentTypeCodes: [...(f.documentTypeCodes ?? [])],
         }));
-        const snapshotWithout: Omit<ApplicationSnapshot, "fileNumber"> = {
-          schemaVersion: 1,
-          title: app.title,
-          procedureType: app.procedureType,
-          data: app.data,
-          authority: {
-            id: app.authority.id,
-            name: app.authority.name,
-            landProfile: app.authority.landProfile,
-          },
-          municipality: app.municipality ? { id: app.municipality.id, name: app.municipality.name } : null,
-          members: app.members.map((m) => ({
-            userId: m.userId,
-            displayName: m.user?.displayName ?? null,
-            email: m.email,
-            role: m.role,
-          })),
-          documents: documents
-            .filter((d) => d.versions.length > 0 || d.toBeSubmittedLater)
-            .map((d): SnapshotDocument => {
-              const v = d.versions[0];
-              return {
-                documentId: d.id,
-                typeCode: d.typeCode,
-                title: d.title,
-                versionId: v?.id ?? null,
-                versionNumber: v?.versionNumber ?? null,
-                filename: v?.filename ?? null,
-                sha256: v?.sha256 ?? null,
-                sizeBytes: v ? Number(v.sizeBytes) : null,
-                mimeType: v?.mimeType ?? null,
-                pageCount: v?.pageCount ?? null,
-                // A file uploaded after marking wins: the document is there, not an open item.
-                toBeSubmittedLater: !v && d.toBeSubmittedLater,
-              };
-            }),
-          openItems,
-          submittedAt: submittedAt.toISOString(),
-          submittedBy: { userId: user.id, displayName: user.displayName, email: user.email, role: me.role },
+        const snapshotWithout = snapshotOf(app, documents, openItems, {
+          user,
+          role: me.role,
           consent: consent.basis,
-        };
+          submittedAt,
+        });
 
         // Follow-up work first: everything from the counter on holds the authority's counter row lock,
         // which every other submission to this authority waits for, so that part is kept to three
         // statements (counter, application, event) plus the commit.
-        await enqueueInTx(tx, {
-          jobName: "documents.render-receipt",
-          jobId: buildJobId("documents.render-receipt", app.id),
-          payload: { applicationId: app.id },
-        });
-        await enqueueInTx(tx, {
-          jobName: "xbau.export-application",
-          jobId: buildJobId("xbau.export-application", app.id),
-          payload: { applicationId: app.id },
-        });
-        await notifyInTx(tx, "application.submitted", { applicationId: app.id, actorId: user.id });
+        await enqueueFollowUps(tx, app.id, user.id);
 
         const { fileNumber } = await allocateFileNumber(tx, app.authority, submittedAt);
         const snapshot: ApplicationSnapshot = { ...snapshotWithout, fileNumber };
@@ -310,6 +200,166 @@ export async function submitApplication(
     if (err instanceof Abort) return err.result;
     throw err;
   }
+}
+
+/** Who may submit, in which state, at which version, with whose consent, in whose district. */
+async function checkSubmittable(
+  tx: Tx,
+  app: SubmittedApplication,
+  user: SessionUser,
+  expectedVersion: number,
+) {
+  const me = app.members.find((m) => m.userId === user.id);
+  if (!me || !SUBMITTING_ROLES.includes(me.role)) throw new Abort({ ok: false, reason: "not-allowed" });
+  if (app.status !== "DRAFT") throw new Abort({ ok: false, reason: "not-editable" });
+  if (app.version !== expectedVersion) throw new Abort({ ok: false, reason: "conflict" });
+  const consent = await consentStatusInTx(tx, app.id, app.version, { userId: user.id, role: me.role });
+  if (!consent.satisfied) {
+    throw new Abort({ ok: false, reason: "consent-missing", message: consent.missing ?? "" });
+  }
+  const outside = outsideDistrictMessage(app.authority, {
+    ags:
+      (app.data as { plot?: { municipalityAgs?: string } } | null)?.plot?.municipalityAgs ??
+      app.municipality?.ags,
+    municipalityName: app.municipality?.name,
+  });
+  if (outside) throw new Abort({ ok: false, reason: "outside-district", message: outside });
+  return { me, consent };
+}
+
+/** Receipt, XBau 0200 and the notification, written before the counter lock is taken. */
+async function enqueueFollowUps(tx: Tx, applicationId: string, userId: string) {
+  await enqueueInTx(tx, {
+    jobName: "documents.render-receipt",
+    jobId: buildJobId("documents.render-receipt", applicationId),
+    payload: { applicationId },
+  });
+  await enqueueInTx(tx, {
+    jobName: "xbau.export-application",
+    jobId: buildJobId("xbau.export-application", applicationId),
+    payload: { applicationId },
+  });
+  await notifyInTx(tx, "application.submitted", { applicationId, actorId: userId });
+}
+
+/** The application as the submission reads it (under the row lock). */
+function loadForSubmission(tx: Tx, applicationId: string) {
+  return tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    select: {
+      id: true,
+      status: true,
+      version: true,
+      title: true,
+      procedureType: true,
+      data: true,
+      authority: {
+        select: {
+          id: true,
+          name: true,
+          slug: true,
+          landProfile: true,
+          fileNumberFormat: true,
+          ags: true,
+        },
+      },
+      municipality: { select: { id: true, name: true, ags: true } },
+      members: {
+        where: { invitationState: "ACCEPTED" },
+        select: { userId: true, email: true, role: true, user: { select: { displayName: true } } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      },
+    },
+  });
+}
+
+/** Each document with its latest version that was not refused (a refused one counts as missing). */
+function latestDocuments(tx: Tx, applicationId: string) {
+  return tx.document.findMany({
+    where: { applicationId },
+    select: {
+      id: true,
+      typeCode: true,
+      title: true,
+      toBeSubmittedLater: true,
+      versions: {
+        // A refused version ("abgelehnt") is as if it had not been uploaded.
+        where: { checkStatus: { not: "REFUSED" } },
+        select: {
+          id: true,
+          versionNumber: true,
+          filename: true,
+          sha256: true,
+          sizeBytes: true,
+          mimeType: true,
+          pageCount: true,
+          checkStatus: true,
+        },
+        orderBy: { versionNumber: "desc" },
+        take: 1,
+      },
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+}
+
+type SubmittedApplication = Awaited<ReturnType<typeof loadForSubmission>>;
+type SubmittedDocument = Awaited<ReturnType<typeof latestDocuments>>[number];
+
+/** The snapshot of what was submitted (all but the Aktenzeichen, which is drawn last). */
+function snapshotOf(
+  app: SubmittedApplication,
+  documents: SubmittedDocument[],
+  openItems: SnapshotOpenItem[],
+  by: {
+    user: SessionUser;
+    role: ApplicationSnapshot["submittedBy"]["role"];
+    consent: ConsentInfo | null;
+    submittedAt: Date;
+  },
+): Omit<ApplicationSnapshot, "fileNumber"> {
+  const { user, role, consent, submittedAt } = by;
+  return {
+    schemaVersion: 1,
+    title: app.title,
+    procedureType: app.procedureType,
+    data: app.data,
+    authority: {
+      id: app.authority.id,
+      name: app.authority.name,
+      landProfile: app.authority.landProfile,
+    },
+    municipality: app.municipality ? { id: app.municipality.id, name: app.municipality.name } : null,
+    members: app.members.map((m) => ({
+      userId: m.userId,
+      displayName: m.user?.displayName ?? null,
+      email: m.email,
+      role: m.role,
+    })),
+    documents: documents
+      .filter((d) => d.versions.length > 0 || d.toBeSubmittedLater)
+      .map((d): SnapshotDocument => {
+        const v = d.versions[0];
+        return {
+          documentId: d.id,
+          typeCode: d.typeCode,
+          title: d.title,
+          versionId: v?.id ?? null,
+          versionNumber: v?.versionNumber ?? null,
+          filename: v?.filename ?? null,
+          sha256: v?.sha256 ?? null,
+          sizeBytes: v ? Number(v.sizeBytes) : null,
+          mimeType: v?.mimeType ?? null,
+          pageCount: v?.pageCount ?? null,
+          // A file uploaded after marking wins: the document is there, not an open item.
+          toBeSubmittedLater: !v && d.toBeSubmittedLater,
+        };
+      }),
+    openItems,
+    submittedAt: submittedAt.toISOString(),
+    submittedBy: { userId: user.id, displayName: user.displayName, email: user.email, role },
+    consent,
+  };
 }
 
 /**
