@@ -21,12 +21,13 @@ import {
   CATEGORY_LABELS,
   type ListedFile,
   loadAkteContent,
+  type PlannedFile,
   partiesOf,
   planFiles,
   procedureLabel,
   statusLabel,
 } from "./export-akte-content";
-import { streamZipToStorage } from "./export-akte-zip";
+import { streamZipToStorage, type ZipSink } from "./export-akte-zip";
 import { defaultSealSource, findGenerated, type GeneratedDeps, storageOf } from "./generated";
 
 /**
@@ -197,6 +198,193 @@ async function recordExportFailure(
   });
 }
 
+type Log = Parameters<Processor<"documents.export-akte">>[2]["log"];
+type Seal = Awaited<ReturnType<typeof sealForAuthority>>;
+
+/** What one run of the export writes into its ZIP. */
+interface AkteRun {
+  app: AkteContent;
+  storage: Storage;
+  storageKey: string;
+  sourceKey: string;
+  upToEventId: string;
+  exportedAt: Date;
+  exportedBy: string;
+  seal: Seal;
+  log: Log;
+}
+
+/**
+ * The stored files of the plan, each checked against its recorded hash; a file the storage lacks
+ * is only listed. Returns the listing and the SHA256SUMS lines of what was packed.
+ */
+async function packStoredFiles(zip: ZipSink, run: AkteRun, planned: PlannedFile[], listed: ListedFile[]) {
+  const { storage, log } = run;
+  let sums = "";
+  for (const f of planned) {
+    if (f.path === null) {
+      listed.push({ ...f, sizeBytes: null, sha256: null, matchesRecord: null });
+      continue;
+    }
+    let source: Awaited<ReturnType<Storage["getStream"]>>;
+    try {
+      source = await storage.getStream(f.storageKey);
+    } catch (err) {
+      if (!(err instanceof StorageNotFoundError)) throw err;
+      log.warn({ storageKey: f.storageKey, sourceId: f.sourceId }, "akte export: stored file missing");
+      listed.push({
+        ...f,
+        path: null,
+        notExportedReason: "Datei im Speicher nicht gefunden",
+        sizeBytes: null,
+        sha256: null,
+        matchesRecord: null,
+      });
+      continue;
+    }
+    const packed = await zip.addStream(f.path, source, {
+      compress: !/pdf|png|jpe?g|zip/.test(f.mimeType),
+    });
+    const matchesRecord = packed.sha256 === f.recordedSha256 && packed.sizeBytes === f.recordedSizeBytes;
+    if (!matchesRecord) {
+      log.warn(
+        { path: f.path, sourceId: f.sourceId },
+        "akte export: stored bytes differ from the recorded hash",
+      );
+    }
+    listed.push({ ...f, sizeBytes: packed.sizeBytes, sha256: packed.sha256, matchesRecord });
+    sums += sumsLine(packed.sha256, f.path);
+  }
+  return sums;
+}
+
+/** The sealed Aktenverzeichnis (PDF/A) of the listing; returns its own listing entry and sums line. */
+async function packIndex(zip: ZipSink, run: AkteRun, listed: ListedFile[]) {
+  const { app, exportedAt, exportedBy } = run;
+  const pdf = await sealPdf(await renderAkteIndex(indexData(app, listed, exportedAt, exportedBy)), run.seal, {
+    reason: `Aktenverzeichnis, Az. ${app.fileNumber ?? "ohne Aktenzeichen"}`,
+    location: app.authority.addressLine ?? app.authority.name,
+    contactInfo: app.authority.email ?? "",
+    signingTime: exportedAt,
+  });
+  const pdfEntry = await zip.addBytes(AKTE_INDEX_PDF, pdf, { compress: false });
+  const entry: ListedFile = {
+    path: AKTE_INDEX_PDF,
+    category: "erzeugt",
+    title: "Aktenverzeichnis",
+    type: "Aktenverzeichnis (PDF/A, gesiegelt)",
+    filename: AKTE_INDEX_PDF,
+    mimeType: "application/pdf",
+    created: exportedAt,
+    storageKey: run.storageKey,
+    recordedSizeBytes: pdfEntry.sizeBytes,
+    recordedSha256: pdfEntry.sha256,
+    sourceId: run.sourceKey,
+    sizeBytes: pdfEntry.sizeBytes,
+    sha256: pdfEntry.sha256,
+    matchesRecord: true,
+  };
+  return { entry, sums: sumsLine(pdfEntry.sha256, AKTE_INDEX_PDF) };
+}
+
+/** Streams the whole ZIP (files, index, akte.json, SHA256SUMS) to storage; fills `listed`. */
+function buildZip(run: AkteRun, planned: PlannedFile[], listed: ListedFile[]) {
+  return streamZipToStorage({
+    storage: run.storage,
+    key: run.storageKey,
+    date: run.exportedAt,
+    fill: async (zip) => {
+      listed.length = 0;
+      let sums = await packStoredFiles(zip, run, planned, listed);
+      const index = await packIndex(zip, run, listed);
+      sums += index.sums;
+      const meta = {
+        exportedAt: run.exportedAt,
+        exportedBy: run.exportedBy,
+        upToEventId: BigInt(run.upToEventId),
+      };
+      const json = buildAkteJson(run.app, listed, meta, [index.entry]);
+      const jsonEntry = await zip.addBytes(AKTE_JSON, `${JSON.stringify(json, null, 2)}\n`);
+      sums += sumsLine(jsonEntry.sha256, AKTE_JSON);
+      await zip.addBytes(AKTE_SUMS, sums);
+    },
+  });
+}
+
+/**
+ * A connection the storage server closed while we rendered the index (keep-alive race) fails the
+ * whole ZIP; it is transient, and a failed upload leaves nothing behind (putStream aborts it), so
+ * try again at once before BullMQ's backoff.
+ */
+async function retryOnConnectionReset<T>(build: () => Promise<T>, log: Log): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await build();
+    } catch (err) {
+      const code = (err as { code?: string } | null)?.code;
+      if (attempt >= 3 || (code !== "ECONNRESET" && code !== "EPIPE")) throw err;
+      log.warn({ err, attempt }, "akte export: storage connection reset, building the ZIP again");
+    }
+  }
+}
+
+/** The generated document, its event and the requester's notification, in one transaction. */
+function recordAkteExport(
+  db: PrismaClient,
+  run: AkteRun,
+  put: { sizeBytes: number; sha256: string },
+  requester: { id: string },
+  counts: { files: number; notExported: number },
+) {
+  const { app, exportedAt, upToEventId } = run;
+  return db.$transaction(async (tx) => {
+    const created = await tx.generatedDocument.create({
+      data: {
+        applicationId: app.id,
+        kind: AKTE_KIND,
+        title: `Akte (Stand ${formatDateTime(exportedAt)})`,
+        filename: akteFilename(app.fileNumber, exportedAt),
+        mimeType: "application/zip",
+        sizeBytes: BigInt(put.sizeBytes),
+        sha256: put.sha256,
+        storageKey: run.storageKey,
+        sourceKey: run.sourceKey,
+        // The whole file, internal notes included: the authority's only.
+        audience: "AUTHORITY",
+      },
+      select: { id: true },
+    });
+    await appendEvent(tx, {
+      applicationId: app.id,
+      actorId: null,
+      type: "akte.exported",
+      payload: {
+        generatedDocumentId: created.id,
+        sha256: put.sha256,
+        upToEventId,
+        files: counts.files,
+        notExported: counts.notExported,
+        rendererVersion: AKTE_INDEX_RENDERER_VERSION,
+      },
+    });
+    // Only the person who asked: the other clerks did not wait for it.
+    await createNotificationsInTx(tx, [
+      {
+        userId: requester.id,
+        applicationId: app.id,
+        type: "akte.exported",
+        title: `Akte exportiert – Az. ${app.fileNumber ?? "–"}`,
+        body: `Die Akte steht als ZIP zum Herunterladen bereit (${counts.files} Dateien${
+          counts.notExported > 0 ? `, ${counts.notExported} nur im Verzeichnis aufgeführt` : ""
+        }).`,
+        link: `/behoerde/faelle/${app.id}#akte`,
+        dedupeKey: `akte.exported:${app.id}:${upToEventId}:${requester.id}`,
+      },
+    ]);
+    return created;
+  });
+}
+
 function buildAkteExport(deps: ExportAkteDeps): Processor<"documents.export-akte"> {
   return async ({ applicationId, requestedById, upToEventId }, _job, { db, log }) => {
     const sourceKey = akteSourceKey(applicationId, upToEventId);
@@ -212,181 +400,37 @@ function buildAkteExport(deps: ExportAkteDeps): Processor<"documents.export-akte
     const storage = storageOf(deps);
     const exportedAt = (deps.now ?? (() => new Date()))();
     exportedAt.setMilliseconds(0);
-    const exportedBy = requester.displayName || requester.email;
-    const seal = await sealForAuthority(db, deps.sealSource ?? defaultSealSource(), app.authority);
+    const run: AkteRun = {
+      app,
+      storage,
+      // Fresh per run: a retry or a racing run never writes over another run's object (see above).
+      storageKey: generatedKey({
+        authorityId: app.authorityId,
+        applicationId: app.id,
+        kind: "akte",
+        id: randomUUID(),
+        ext: "zip",
+      }),
+      sourceKey,
+      upToEventId,
+      exportedAt,
+      exportedBy: requester.displayName || requester.email,
+      seal: await sealForAuthority(db, deps.sealSource ?? defaultSealSource(), app.authority),
+      log,
+    };
 
     const planned = planFiles(app);
     const listed: ListedFile[] = [];
-    const own: ListedFile[] = [];
-    // Fresh per run: a retry or a racing run never writes over another run's object (see above).
-    const storageKey = generatedKey({
-      authorityId: app.authorityId,
-      applicationId: app.id,
-      kind: "akte",
-      id: randomUUID(),
-      ext: "zip",
-    });
+    const put = await retryOnConnectionReset(() => buildZip(run, planned, listed), log);
 
-    const build = () =>
-      streamZipToStorage({
-        storage,
-        key: storageKey,
-        date: exportedAt,
-        fill: async (zip) => {
-          listed.length = 0;
-          own.length = 0;
-          let sums = "";
-          for (const f of planned) {
-            if (f.path === null) {
-              listed.push({ ...f, sizeBytes: null, sha256: null, matchesRecord: null });
-              continue;
-            }
-            let source: Awaited<ReturnType<Storage["getStream"]>>;
-            try {
-              source = await storage.getStream(f.storageKey);
-            } catch (err) {
-              if (!(err instanceof StorageNotFoundError)) throw err;
-              log.warn(
-                { storageKey: f.storageKey, sourceId: f.sourceId },
-                "akte export: stored file missing",
-              );
-              listed.push({
-                ...f,
-                path: null,
-                notExportedReason: "Datei im Speicher nicht gefunden",
-                sizeBytes: null,
-                sha256: null,
-                matchesRecord: null,
-              });
-              continue;
-            }
-            const packed = await zip.addStream(f.path, source, {
-              compress: !/pdf|png|jpe?g|zip/.test(f.mimeType),
-            });
-            const matchesRecord =
-              packed.sha256 === f.recordedSha256 && packed.sizeBytes === f.recordedSizeBytes;
-            if (!matchesRecord) {
-              log.warn(
-                { path: f.path, sourceId: f.sourceId },
-                "akte export: stored bytes differ from the recorded hash",
-              );
-            }
-            listed.push({ ...f, sizeBytes: packed.sizeBytes, sha256: packed.sha256, matchesRecord });
-            sums += sumsLine(packed.sha256, f.path);
-          }
-
-          const pdf = await sealPdf(
-            await renderAkteIndex(indexData(app, listed, exportedAt, exportedBy)),
-            seal,
-            {
-              reason: `Aktenverzeichnis, Az. ${app.fileNumber ?? "ohne Aktenzeichen"}`,
-              location: app.authority.addressLine ?? app.authority.name,
-              contactInfo: app.authority.email ?? "",
-              signingTime: exportedAt,
-            },
-          );
-          const pdfEntry = await zip.addBytes(AKTE_INDEX_PDF, pdf, { compress: false });
-          sums += sumsLine(pdfEntry.sha256, AKTE_INDEX_PDF);
-          own.push({
-            path: AKTE_INDEX_PDF,
-            category: "erzeugt",
-            title: "Aktenverzeichnis",
-            type: "Aktenverzeichnis (PDF/A, gesiegelt)",
-            filename: AKTE_INDEX_PDF,
-            mimeType: "application/pdf",
-            created: exportedAt,
-            storageKey,
-            recordedSizeBytes: pdfEntry.sizeBytes,
-            recordedSha256: pdfEntry.sha256,
-            sourceId: sourceKey,
-            sizeBytes: pdfEntry.sizeBytes,
-            sha256: pdfEntry.sha256,
-            matchesRecord: true,
-          });
-
-          const json = buildAkteJson(
-            app,
-            listed,
-            { exportedAt, exportedBy, upToEventId: BigInt(upToEventId) },
-            own,
-          );
-          const jsonEntry = await zip.addBytes(AKTE_JSON, `${JSON.stringify(json, null, 2)}\n`);
-          sums += sumsLine(jsonEntry.sha256, AKTE_JSON);
-          await zip.addBytes(AKTE_SUMS, sums);
-        },
-      });
-
-    // A connection the storage server closed while we rendered the index (keep-alive race) fails
-    // the whole ZIP; it is transient, and a failed upload leaves nothing behind (putStream aborts it), so try again at once
-    // before BullMQ's backoff.
-    let put: Awaited<ReturnType<typeof build>>;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        put = await build();
-        break;
-      } catch (err) {
-        const code = (err as { code?: string } | null)?.code;
-        if (attempt >= 3 || (code !== "ECONNRESET" && code !== "EPIPE")) throw err;
-        log.warn({ err, attempt }, "akte export: storage connection reset, building the ZIP again");
-      }
-    }
-
-    const exportedFiles = listed.filter((f) => f.sha256 !== null).length;
-    const notExported = listed.length - exportedFiles;
+    const files = listed.filter((f) => f.sha256 !== null).length;
+    const notExported = listed.length - files;
     try {
-      const row = await db.$transaction(async (tx) => {
-        const created = await tx.generatedDocument.create({
-          data: {
-            applicationId: app.id,
-            kind: AKTE_KIND,
-            title: `Akte (Stand ${formatDateTime(exportedAt)})`,
-            filename: akteFilename(app.fileNumber, exportedAt),
-            mimeType: "application/zip",
-            sizeBytes: BigInt(put.sizeBytes),
-            sha256: put.sha256,
-            storageKey,
-            sourceKey,
-            // The whole file, internal notes included: the authority's only.
-            audience: "AUTHORITY",
-          },
-          select: { id: true },
-        });
-        await appendEvent(tx, {
-          applicationId: app.id,
-          actorId: null,
-          type: "akte.exported",
-          payload: {
-            generatedDocumentId: created.id,
-            sha256: put.sha256,
-            upToEventId,
-            files: exportedFiles,
-            notExported,
-            rendererVersion: AKTE_INDEX_RENDERER_VERSION,
-          },
-        });
-        // Only the person who asked: the other clerks did not wait for it.
-        await createNotificationsInTx(tx, [
-          {
-            userId: requester.id,
-            applicationId: app.id,
-            type: "akte.exported",
-            title: `Akte exportiert – Az. ${app.fileNumber ?? "–"}`,
-            body: `Die Akte steht als ZIP zum Herunterladen bereit (${exportedFiles} Dateien${
-              notExported > 0 ? `, ${notExported} nur im Verzeichnis aufgeführt` : ""
-            }).`,
-            link: `/behoerde/faelle/${app.id}#akte`,
-            dedupeKey: `akte.exported:${app.id}:${upToEventId}:${requester.id}`,
-          },
-        ]);
-        return created;
-      });
-      log.info(
-        { generatedDocumentId: row.id, bytes: put.sizeBytes, files: exportedFiles, notExported },
-        "akte exported",
-      );
+      const row = await recordAkteExport(db, run, put, requester, { files, notExported });
+      log.info({ generatedDocumentId: row.id, bytes: put.sizeBytes, files, notExported }, "akte exported");
       return { created: true, generatedDocumentId: row.id, sha256: put.sha256, sizeBytes: put.sizeBytes };
     } catch (err) {
-      await storage.remove(storageKey).catch(() => {});
+      await storage.remove(run.storageKey).catch(() => {});
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
         const again = await findGenerated(db, sourceKey);
         if (again) return { created: false, generatedDocumentId: again.id };
