@@ -97,8 +97,7 @@ function IntakeForm({
       return parsePaperIntake(formData);
     },
   });
-  const errors = form.allErrors as Record<string, string[] | undefined>;
-  const str = (v: unknown) => (typeof v === "string" ? v : "");
+  const errors = form.allErrors as Errors;
   const section = (key: "bauherr" | "entwurfsverfasser" | "plot" | "project") => ({
     section: key,
     values: (values[key] ?? {}) as Values,
@@ -109,28 +108,7 @@ function IntakeForm({
   const hasErrors = !!actionData && (actionData.formErrors.length > 0 || Object.keys(errors).length > 0);
   return (
     <>
-      {hasErrors ? (
-        <Alert tone="danger" title="Der Antrag wurde nicht erfasst">
-          {actionData?.formErrors.length ? (
-            <ul className="kern-list" data-testid="paper-intake-form-errors">
-              {actionData.formErrors.map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
-          ) : (
-            <p className="kern-body">Bitte prüfen Sie die markierten Angaben. Die Hinweise stehen am Feld.</p>
-          )}
-          <p className="kern-body">Es wurde nichts gespeichert.</p>
-        </Alert>
-      ) : null}
-      {actionData?.filesDropped ? (
-        <Alert tone="warning" title="Dateien erneut auswählen">
-          <p className="kern-body" data-testid="paper-intake-files-dropped">
-            Die ausgewählten Dateien wurden nicht gespeichert. Bitte wählen Sie sie vor dem Erfassen erneut
-            aus.
-          </p>
-        </Alert>
-      ) : null}
+      <IntakeNotices actionData={actionData} hasErrors={hasErrors} />
       <Form
         method="post"
         encType="multipart/form-data"
@@ -149,56 +127,7 @@ function IntakeForm({
         >
           Erfassen
         </button>
-        <FieldGroup legend="Eingang" id="f-eingang">
-          <RadioGroup
-            id="f-channel"
-            name="channel"
-            legend="Eingangsart"
-            errors={errors.channel}
-            defaultValue={str(values.channel)}
-            horizontal
-            options={INTAKE_CHANNELS.map((c) => ({ value: c, label: INTAKE_CHANNEL_LABELS[c] }))}
-          />
-          <TextField
-            id="f-receivedOn"
-            name="receivedOn"
-            type="date"
-            label="Eingangsdatum"
-            hint="Datum des Eingangsstempels bzw. des E-Mail-Eingangs. Fristen und das Prüfziel laufen ab diesem Tag."
-            min={loaded.earliest}
-            max={loaded.today}
-            errors={errors.receivedOn}
-            defaultValue={str(values.receivedOn)}
-            autoComplete="off"
-          />
-        </FieldGroup>
-        <FieldGroup legend="Verfahren" id="f-verfahren">
-          <TextField
-            id="f-title"
-            name="title"
-            label="Bezeichnung des Vorhabens"
-            hint="Wie auf dem Antrag angegeben, z. B. „Neubau Einfamilienhaus Lindenweg 7“."
-            errors={errors.title}
-            defaultValue={str(values.title)}
-            autoComplete="off"
-          />
-          <SelectField
-            id="f-procedureType"
-            name="procedureType"
-            label="Verfahrensart"
-            errors={errors.procedureType}
-            defaultValue={str(values.procedureType)}
-            options={PROCEDURE_TYPES.map((p) => ({ value: p, label: procedureLabel(p) }))}
-          />
-          <SelectField
-            id="f-municipalityId"
-            name="municipalityId"
-            label="Gemeinde des Baugrundstücks"
-            errors={errors.municipalityId}
-            defaultValue={str(values.municipalityId)}
-            options={loaded.municipalities.map((m) => ({ value: m.id, label: m.name }))}
-          />
-        </FieldGroup>
+        <EntryFields loaded={loaded} values={values} errors={errors} />
         <FieldGroup legend="Bauherr:in" id="f-bauherr">
           <BauherrFields ctx={section("bauherr")} />
         </FieldGroup>
@@ -211,28 +140,7 @@ function IntakeForm({
         <FieldGroup legend="Vorhaben" id="f-project">
           <ProjectFields ctx={section("project")} />
         </FieldGroup>
-        <FieldGroup legend="Eingescannte Unterlagen" id="f-files">
-          <p className="kern-hint">
-            Je Unterlage eine Datei (PDF, auch mehrseitig; Fotos und sonstige Anlagen auch als JPEG oder PNG),
-            höchstens {formatBytes(loaded.maxFileBytes)} je Datei. Die Dateien werden wie Uploads von
-            Antragsteller:innen geprüft.
-          </p>
-          {errors.files?.[0] ? (
-            <p className="kern-error" id="f-files-error">
-              <span className="kern-body">{errors.files[0]}</span>
-            </p>
-          ) : null}
-          {Array.from({ length: SCAN_SLOTS }, (_, i) => (
-            <ScanSlot
-              // biome-ignore lint/suspicious/noArrayIndexKey: fixed slots, no identity
-              key={i}
-              index={i}
-              documentTypes={loaded.documentTypes}
-              typeValue={str(values[scanTypeField(i)])}
-              errors={errors[scanField(i)]}
-            />
-          ))}
-        </FieldGroup>
+        <ScanFields loaded={loaded} values={values} errors={errors} />
         <div className="app-form-actions">
           <button
             type="submit"
@@ -294,5 +202,130 @@ function ScanSlot({
         ) : null}
       </div>
     </fieldset>
+  );
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type Errors = Record<string, string[] | undefined>;
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+function IntakeNotices({
+  actionData,
+  hasErrors,
+}: {
+  actionData: ActionData | undefined;
+  hasErrors: boolean;
+}) {
+  return (
+    <>
+      {hasErrors ? (
+        <Alert tone="danger" title="Der Antrag wurde nicht erfasst">
+          {actionData?.formErrors.length ? (
+            <ul className="kern-list" data-testid="paper-intake-form-errors">
+              {actionData.formErrors.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="kern-body">Bitte prüfen Sie die markierten Angaben. Die Hinweise stehen am Feld.</p>
+          )}
+          <p className="kern-body">Es wurde nichts gespeichert.</p>
+        </Alert>
+      ) : null}
+      {actionData?.filesDropped ? (
+        <Alert tone="warning" title="Dateien erneut auswählen">
+          <p className="kern-body" data-testid="paper-intake-files-dropped">
+            Die ausgewählten Dateien wurden nicht gespeichert. Bitte wählen Sie sie vor dem Erfassen erneut
+            aus.
+          </p>
+        </Alert>
+      ) : null}
+    </>
+  );
+}
+
+/** Eingangsart, Eingangsdatum and the procedure: what makes the paper a case. */
+function EntryFields({ loaded, values, errors }: { loaded: Loaded; values: Values; errors: Errors }) {
+  return (
+    <>
+      <FieldGroup legend="Eingang" id="f-eingang">
+        <RadioGroup
+          id="f-channel"
+          name="channel"
+          legend="Eingangsart"
+          errors={errors.channel}
+          defaultValue={str(values.channel)}
+          horizontal
+          options={INTAKE_CHANNELS.map((c) => ({ value: c, label: INTAKE_CHANNEL_LABELS[c] }))}
+        />
+        <TextField
+          id="f-receivedOn"
+          name="receivedOn"
+          type="date"
+          label="Eingangsdatum"
+          hint="Datum des Eingangsstempels bzw. des E-Mail-Eingangs. Fristen und das Prüfziel laufen ab diesem Tag."
+          min={loaded.earliest}
+          max={loaded.today}
+          errors={errors.receivedOn}
+          defaultValue={str(values.receivedOn)}
+          autoComplete="off"
+        />
+      </FieldGroup>
+      <FieldGroup legend="Verfahren" id="f-verfahren">
+        <TextField
+          id="f-title"
+          name="title"
+          label="Bezeichnung des Vorhabens"
+          hint="Wie auf dem Antrag angegeben, z. B. „Neubau Einfamilienhaus Lindenweg 7“."
+          errors={errors.title}
+          defaultValue={str(values.title)}
+          autoComplete="off"
+        />
+        <SelectField
+          id="f-procedureType"
+          name="procedureType"
+          label="Verfahrensart"
+          errors={errors.procedureType}
+          defaultValue={str(values.procedureType)}
+          options={PROCEDURE_TYPES.map((p) => ({ value: p, label: procedureLabel(p) }))}
+        />
+        <SelectField
+          id="f-municipalityId"
+          name="municipalityId"
+          label="Gemeinde des Baugrundstücks"
+          errors={errors.municipalityId}
+          defaultValue={str(values.municipalityId)}
+          options={loaded.municipalities.map((m) => ({ value: m.id, label: m.name }))}
+        />
+      </FieldGroup>
+    </>
+  );
+}
+
+/** One slot per scanned document, each with its kind of Bauvorlage. */
+function ScanFields({ loaded, values, errors }: { loaded: Loaded; values: Values; errors: Errors }) {
+  return (
+    <FieldGroup legend="Eingescannte Unterlagen" id="f-files">
+      <p className="kern-hint">
+        Je Unterlage eine Datei (PDF, auch mehrseitig; Fotos und sonstige Anlagen auch als JPEG oder PNG),
+        höchstens {formatBytes(loaded.maxFileBytes)} je Datei. Die Dateien werden wie Uploads von
+        Antragsteller:innen geprüft.
+      </p>
+      {errors.files?.[0] ? (
+        <p className="kern-error" id="f-files-error">
+          <span className="kern-body">{errors.files[0]}</span>
+        </p>
+      ) : null}
+      {Array.from({ length: SCAN_SLOTS }, (_, i) => (
+        <ScanSlot
+          // biome-ignore lint/suspicious/noArrayIndexKey: fixed slots, no identity
+          key={i}
+          index={i}
+          documentTypes={loaded.documentTypes}
+          typeValue={str(values[scanTypeField(i)])}
+          errors={errors[scanField(i)]}
+        />
+      ))}
+    </FieldGroup>
   );
 }
