@@ -21,9 +21,9 @@ import { newVerificationCode, verificationUrl } from "../workers/pdf/verificatio
  * run — one plain `pdftoppm` run over the whole sheet set at the free-area resolution (what the
  * free-area search used before PDFium, and the floor of any pdftoppm-based search: stamping a new
  * file faster than this baseline is what the switch to PDFium bought) and, for the Bescheid,
- * rendering it alone. The rasteriser's threads are warmed up first (PDFium's WebAssembly is
- * optimised by V8 while it runs; a worker process stays up for days), so the figures are the
- * steady state.
+ * rendering it alone. The rasteriser's threads are warmed up first with 40 stamp runs (V8
+ * optimises PDFium's WebAssembly while it runs, ~25 runs of 20 sheets until the times settle; a
+ * worker process stays up for days), so the figures are the steady state.
  *
  *   npm run bench -- seal [runs=5] [pages=20]
  */
@@ -70,7 +70,7 @@ try {
 
   // Warm-up (fonts, ICC profile, JIT, the rasteriser's threads and their optimised WebAssembly).
   await issue(await renderBescheid(sampleBescheid()), "last-page");
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 40; i++) {
     forgetRenderedPages();
     await stampPdf(setBytes, text);
   }

@@ -1,4 +1,14 @@
-import { concatTransformationMatrix, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import {
+  concatTransformationMatrix,
+  degrees,
+  drawLinesOfText,
+  PDFDocument,
+  type PDFFont,
+  type PDFHexString,
+  type PDFName,
+  type PDFPage,
+  rgb,
+} from "pdf-lib";
 import {
   findFreeRect,
   type GreyPage,
@@ -72,8 +82,9 @@ export interface StampResult {
 /** The lines every sheet's stamp shares, measured once per document. */
 interface StampLines {
   compact: boolean;
-  headline: string;
-  authorityLines: string[];
+  /** Headline and authority lines, shaped and encoded once for all sheets. */
+  headline: PDFHexString;
+  authorityLines: PDFHexString[];
   /** Unscaled size. */
   boxWidth: number;
   boxHeight: number;
@@ -175,8 +186,10 @@ function stampLines(
   const innerWidth = Math.max(200, textWidth(fonts.bold, headline, HEAD_SIZE));
   return {
     compact,
-    headline,
-    authorityLines: wrap(fonts.regular, 7, text.authority, innerWidth).slice(0, compact ? 1 : 2),
+    headline: fonts.bold.encodeText(headline),
+    authorityLines: wrap(fonts.regular, 7, text.authority, innerWidth)
+      .slice(0, compact ? 1 : 2)
+      .map((line) => fonts.regular.encodeText(line)),
     boxWidth: innerWidth + 2 * PAD,
     boxHeight: compact ? 30 : STAMP_HEIGHT,
   };
@@ -222,11 +235,37 @@ function drawStampBody(
     color: rgb(1, 1, 1),
   });
   let ty = boxHeight - PAD - HEAD_SIZE + 1;
-  page.drawText(headline, { x: PAD, y: ty, font: bold, size: HEAD_SIZE, color: STAMP_COLOR });
+  showText(page, bold, headline, HEAD_SIZE, PAD, ty);
   ty -= 11;
   for (const line of authorityLines) {
-    page.drawText(line, { x: PAD, y: ty, font: regular, size: 7, color: STAMP_COLOR });
+    showText(page, regular, line, 7, PAD, ty);
     ty -= 9;
   }
-  if (!compact) page.drawText(detailLine, { x: PAD, y: 5, font: regular, size: 6.3, color: STAMP_COLOR });
+  if (!compact) showText(page, regular, regular.encodeText(detailLine), 6.3, PAD, 5);
+}
+
+const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();
+
+/**
+ * Text already encoded for `font` (page.drawText would shape it again with fontkit on every sheet),
+ * in the stamp's colour; the font goes into the page's resources once.
+ */
+function showText(page: PDFPage, font: PDFFont, encoded: PDFHexString, size: number, x: number, y: number) {
+  const keys = fontKeys.get(page) ?? new Map<PDFFont, PDFName>();
+  fontKeys.set(page, keys);
+  const key = keys.get(font) ?? page.node.newFontDictionary(font.name, font.ref);
+  keys.set(font, key);
+  page.pushOperators(
+    ...drawLinesOfText([encoded], {
+      color: STAMP_COLOR,
+      font: key,
+      size,
+      rotate: degrees(0),
+      xSkew: degrees(0),
+      ySkew: degrees(0),
+      x,
+      y,
+      lineHeight: size,
+    }),
+  );
 }
