@@ -5,22 +5,20 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileTypeFromBuffer } from "file-type";
+import {
+  type ConditionInput,
+  MAX_EXTENSION_REASON,
+  type StatementErrors,
+  type StatementFields,
+  statementFieldMessages,
+  type ValidStatement,
+  validateStatement,
+} from "~/components/agency/statement-schema";
 import { berlinDate, requestDeadlineFromDate } from "~/domain/deadlines";
 import { MIME_JPEG, MIME_PDF, MIME_PNG } from "~/domain/document-types";
 import { formatDate } from "~/domain/format";
 import { PARTICIPATION_STATES } from "~/domain/lifecycle";
-import {
-  type ConditionKindValue,
-  conditionsAllowed,
-  isConditionKind,
-  isStatementOutcome,
-  MAX_ATTACHMENTS,
-  MAX_CONDITIONS,
-  outcomeLabel,
-  outcomesFor,
-  STATEMENT_OUTCOME_LABELS,
-  type StatementOutcomeCode,
-} from "~/domain/statements";
+import { MAX_ATTACHMENTS, outcomeLabel } from "~/domain/statements";
 import type { ParticipationStatus, Prisma } from "~/generated/prisma/client";
 import { agencyOf, agencyParticipationWhere, PARTICIPATION_NOT_FOUND } from "~/models/agency-portal.server";
 import { authorityScope, isUuid } from "~/models/application.server";
@@ -58,39 +56,14 @@ import { getStorage, type Storage, sanitizeFilename, statementAttachmentKey } fr
  * jobs (statement PDF/XBau 0303, notification of the clerks).
  */
 
-const MAX_REASONS = 20_000;
-const MAX_CONDITION_TEXT = 5_000;
-const MAX_LEGAL_BASIS = 300;
-const MAX_EXTENSION_REASON = 2_000;
 const ATTACHMENT_TYPES = [MIME_PDF, MIME_JPEG, MIME_PNG];
 const SNIFF_BYTES = 4100;
 
 export const statementMessages = {
+  ...statementFieldMessages,
   alreadyAnswered: "Die Stellungnahme wurde bereits abgegeben; sie kann nicht mehr geändert werden.",
   deemedConsent: "Die Frist ist abgelaufen; die Zustimmung bzw. das Einvernehmen gilt bereits als erteilt.",
   closed: "Die Beteiligung ist abgeschlossen; eine Stellungnahme ist nicht mehr möglich.",
-  outcome: "Bitte wählen Sie das Ergebnis Ihrer Stellungnahme.",
-  conditionsRequired:
-    "Bei „Zustimmung mit Nebenbestimmungen“ geben Sie bitte mindestens eine Bedingung, Auflage oder einen Vorbehalt an.",
-  conditionsNotAllowed: (outcome: StatementOutcomeCode) =>
-    outcome === "REJECTION"
-      ? "Eine Ablehnung enthält keine Bedingungen, Auflagen oder Vorbehalte. Geben Sie ergänzende Hinweise als „Hinweis“ an."
-      : `Bedingungen, Auflagen und Vorbehalte sind nur bei „Zustimmung mit Nebenbestimmungen“ möglich, nicht bei „${STATEMENT_OUTCOME_LABELS[outcome]}“. Wählen Sie dieses Ergebnis oder ändern Sie die Art in „Hinweis“.`,
-  reasonsRequired: "Bitte begründen Sie die Ablehnung.",
-  outcomeNotForKind: (kind: string) =>
-    kind === "MUNICIPAL_CONSENT"
-      ? "Über das Einvernehmen wird nur entschieden: „Einvernehmen erteilt“ oder „Einvernehmen versagt“."
-      : "Eine gesetzlich vorgeschriebene Zustimmung wird erteilt (auch mit Nebenbestimmungen) oder versagt; „Nicht betroffen“ ist keine Antwort darauf.",
-  conditionsNotForConsent:
-    "Das Einvernehmen der Gemeinde wird ohne Nebenbestimmungen erteilt oder versagt (§ 36 BauGB). Bitte entfernen Sie die Nebenbestimmungen; Hinweise gehören in die Begründung.",
-  reasonsRequiredForConsent:
-    "Bitte begründen Sie die Versagung (§ 36 Abs. 2 Satz 1 BauGB: nur aus den Gründen der §§ 31, 33, 34 und 35 BauGB).",
-  reasonsTooLong: `Die Begründung ist zu lang (höchstens ${MAX_REASONS.toLocaleString("de-DE")} Zeichen).`,
-  conditionKind: "Bitte wählen Sie die Art der Nebenbestimmung.",
-  conditionText: "Bitte geben Sie den Text der Nebenbestimmung ein.",
-  conditionTooLong: `Der Text ist zu lang (höchstens ${MAX_CONDITION_TEXT.toLocaleString("de-DE")} Zeichen).`,
-  legalBasisTooLong: `Die Rechtsgrundlage ist zu lang (höchstens ${MAX_LEGAL_BASIS} Zeichen).`,
-  tooManyConditions: `Höchstens ${MAX_CONDITIONS} Nebenbestimmungen je Stellungnahme.`,
   tooManyAttachments: `Höchstens ${MAX_ATTACHMENTS} Anlagen je Stellungnahme.`,
   attachmentType: (f: string, detected: string | undefined) =>
     `${quoteFilename(f)} hat ein nicht zulässiges Format (erkannt: ${mimeLabel(detected)}). Zulässig sind PDF, JPEG und PNG.`,
@@ -99,88 +72,18 @@ export const statementMessages = {
     `${quoteFilename(f)} ist zu groß. Erlaubt sind höchstens ${formatLimit(max)} je Datei.`,
   storeFailed:
     "Die Stellungnahme konnte nicht gespeichert werden. Bitte versuchen Sie es erneut; Ihre Angaben bleiben erhalten.",
-  extensionDate: "Bitte geben Sie das gewünschte Fristende als Datum an.",
   extensionAfter: (deadline: Date) =>
     `Das gewünschte Fristende muss nach der aktuellen Frist (${formatDate(deadline)}) liegen.`,
-  extensionReason: "Bitte begründen Sie, warum Sie mehr Zeit benötigen.",
-  extensionReasonTooLong: `Die Begründung ist zu lang (höchstens ${MAX_EXTENSION_REASON.toLocaleString("de-DE")} Zeichen).`,
   extensionPending: "Sie haben bereits eine Fristverlängerung beantragt; darüber ist noch nicht entschieden.",
   extensionAnswered: "Die Stellungnahme ist bereits abgegeben; eine Fristverlängerung ist nicht mehr nötig.",
 } as const;
 
 // ---- validation ---------------------------------------------------------------------------------
+// The field rules are shared with the browser (app/components/agency/statement-schema.ts, Conform
+// + zod); submitStatement checks them again as the model's invariant.
 
-export interface ConditionInput {
-  kind: string;
-  text: string;
-  legalBasis?: string | null;
-}
-
-export interface StatementFields {
-  outcome: string;
-  reasons: string;
-  conditions: ConditionInput[];
-}
-
-export interface ValidStatement {
-  outcome: StatementOutcomeCode;
-  reasons: string;
-  conditions: { kind: ConditionKindValue; text: string; legalBasis: string | null }[];
-}
-
-/** Field errors by form name: "outcome", "reasons", "conditions", "conditions.<i>.text", "attachments". */
-export type StatementErrors = Record<string, string>;
-
-/**
- * Checks a statement. Rows without text and legal basis are blank form rows and dropped; error keys
- * refer to the submitted row index, so the form marks the row the user sees.
- */
-export function validateStatement(
-  fields: StatementFields,
-  kind = "AGENCY_STATEMENT",
-): { ok: true; value: ValidStatement } | { ok: false; errors: StatementErrors } {
-  const errors: StatementErrors = {};
-  const outcome = isStatementOutcome(fields.outcome) ? fields.outcome : null;
-  if (!outcome) errors.outcome = statementMessages.outcome;
-  else if (!outcomesFor(kind).includes(outcome)) errors.outcome = statementMessages.outcomeNotForKind(kind);
-  const reasons = String(fields.reasons ?? "")
-    .replace(/\r\n/g, "\n")
-    .trim();
-  if (reasons.length > MAX_REASONS) errors.reasons = statementMessages.reasonsTooLong;
-  else if (outcome === "REJECTION" && reasons === "")
-    errors.reasons =
-      kind === "MUNICIPAL_CONSENT"
-        ? statementMessages.reasonsRequiredForConsent
-        : statementMessages.reasonsRequired;
-
-  const conditions: ValidStatement["conditions"] = [];
-  const rows = fields.conditions ?? [];
-  rows.forEach((row, i) => {
-    const text = String(row.text ?? "")
-      .replace(/\r\n/g, "\n")
-      .trim();
-    const legalBasis = String(row.legalBasis ?? "").trim();
-    if (text === "" && legalBasis === "") return;
-    if (!isConditionKind(row.kind)) errors[`conditions.${i}.kind`] = statementMessages.conditionKind;
-    if (text === "") errors[`conditions.${i}.text`] = statementMessages.conditionText;
-    else if (text.length > MAX_CONDITION_TEXT)
-      errors[`conditions.${i}.text`] = statementMessages.conditionTooLong;
-    if (legalBasis.length > MAX_LEGAL_BASIS)
-      errors[`conditions.${i}.legalBasis`] = statementMessages.legalBasisTooLong;
-    if (isConditionKind(row.kind)) conditions.push({ kind: row.kind, text, legalBasis: legalBasis || null });
-  });
-  if (conditions.length > MAX_CONDITIONS) errors.conditions = statementMessages.tooManyConditions;
-  if (!conditionsAllowed(kind) && conditions.length > 0 && !errors.conditions)
-    errors.conditions = statementMessages.conditionsNotForConsent;
-  const binding = conditions.filter((c) => c.kind !== "HINWEIS");
-  if (outcome === "CONSENT_WITH_CONDITIONS" && binding.length === 0 && !errors.conditions)
-    errors.conditions = statementMessages.conditionsRequired;
-  if (outcome && outcome !== "CONSENT_WITH_CONDITIONS" && binding.length > 0)
-    errors.conditions = statementMessages.conditionsNotAllowed(outcome);
-
-  if (Object.keys(errors).length > 0 || !outcome) return { ok: false, errors };
-  return { ok: true, value: { outcome, reasons, conditions } };
-}
+export type { ConditionInput, StatementErrors, StatementFields, ValidStatement };
+export { validateStatement };
 
 // ---- attachments --------------------------------------------------------------------------------
 

@@ -276,6 +276,54 @@ describe("/beteiligung/$id (actions)", () => {
     });
   });
 
+  it("the shared zod schema: Conform names and list intents work as plain posts; errors sit at the field", async () => {
+    const a = await scenario("route-conform");
+    // Conform's "insert" as a plain submit (no JavaScript): the typed row stays, a blank one follows.
+    const form = new FormData();
+    form.set("outcome", "CONSENT_WITH_CONDITIONS");
+    form.set("conditions[0].kind", "AUFLAGE");
+    form.set("conditions[0].text", "Erste");
+    form.set("reasons", "Mein Text");
+    form.set("__intent__", JSON.stringify({ type: "insert", payload: { name: "conditions" } }));
+    const added = await post(a.agencyUser, a.participation.id, form);
+    expect(added.data).toMatchObject({
+      form: "statement",
+      values: {
+        outcome: "CONSENT_WITH_CONDITIONS",
+        reasons: "Mein Text",
+        conditions: [
+          { kind: "AUFLAGE", text: "Erste" },
+          { kind: "", text: "" },
+        ],
+      },
+    });
+    // A row with a kind but no text: the schema's message at that row's field, nothing stored.
+    const invalid = new FormData();
+    invalid.set("outcome", "CONSENT_WITH_CONDITIONS");
+    invalid.set("conditions[0].kind", "AUFLAGE");
+    invalid.set("conditions[0].legalBasis", "§ 47 LBauO M-V");
+    invalid.set("intent", "submit-statement");
+    const r = await post(a.agencyUser, a.participation.id, invalid);
+    expect(r.data).toMatchObject({
+      form: "statement",
+      errors: { "conditions[0].text": "Bitte geben Sie den Text der Nebenbestimmung ein." },
+      lastResult: { error: { "conditions[0].text": ["Bitte geben Sie den Text der Nebenbestimmung ein."] } },
+    });
+    expect(await db().statement.count({ where: { participationId: a.participation.id } })).toBe(0);
+
+    // The extension request: a missing date is named at its field before the model is asked.
+    const ext = new URLSearchParams({ intent: "request-extension", until: "", reason: "Ortstermin nötig" });
+    const refused = await post(a.agencyUser, a.participation.id, ext);
+    expect(refused.data).toMatchObject({
+      form: "extension",
+      values: { until: "", reason: "Ortstermin nötig" },
+      errors: { until: "Bitte geben Sie das gewünschte Fristende als Datum an." },
+    });
+    expect(await db().participationExtension.count({ where: { participationId: a.participation.id } })).toBe(
+      0,
+    );
+  });
+
   it("requests an extension; another agency's post is a 404", async () => {
     const a = await scenario("route-ext");
     const until = new Date(a.participation.deadline.getTime() + 14 * 86_400_000).toISOString().slice(0, 10);

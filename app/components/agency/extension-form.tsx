@@ -1,11 +1,17 @@
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { TextAreaField } from "~/components/form-fields";
 import { TextField } from "~/components/text-field";
 import { formatDate } from "~/domain/format";
 import type { ExtensionActionData } from "./participation-page-types";
+import { parseExtensionRequest } from "./statement-schema";
 
-/** The agency's request for a longer deadline; the building authority decides on it. */
+/**
+ * The agency's request for a longer deadline; the building authority decides on it. Conform with
+ * the shared zod schema: date and reasons checked in the browser and again on the server, the
+ * model checks the date against the current deadline.
+ */
 export function ExtensionForm({
   data,
   pending,
@@ -18,6 +24,15 @@ export function ExtensionForm({
   busy: boolean;
 }) {
   const errors = data?.errors ?? {};
+  const [form, fields] = useForm({
+    id: "extension-request",
+    lastResult: data?.lastResult,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseExtensionRequest(formData),
+  });
+  const fieldErrors = (name: "until" | "reason") =>
+    fields[name].errors ?? (errors[name] ? [errors[name] as string] : undefined);
   return (
     <section aria-labelledby="fristverlaengerung" className="app-section">
       <h2 id="fristverlaengerung" className="kern-heading-medium">
@@ -35,24 +50,29 @@ export function ExtensionForm({
               {data.message}
             </Alert>
           ) : null}
-          <Form method="post" className="app-form" aria-label="Fristverlängerung beantragen">
+          <Form
+            method="post"
+            className="app-form"
+            aria-label="Fristverlängerung beantragen"
+            {...getFormProps(form)}
+          >
             <input type="hidden" name="intent" value="request-extension" />
             <TextField
               id="extension-until"
-              name="until"
+              name={fields.until.name}
               type="date"
               label="Gewünschtes Fristende"
               hint={`Frühestens der ${formatDate(minDate)}; die Bauaufsichtsbehörde entscheidet über den Antrag.`}
               defaultValue={data?.values.until ?? ""}
-              errors={errors.until ? [errors.until] : undefined}
+              errors={fieldErrors("until")}
             />
             <TextAreaField
               id="extension-reason"
-              name="reason"
+              name={fields.reason.name}
               label="Begründung der Fristverlängerung"
               rows={3}
               defaultValue={data?.values.reason ?? ""}
-              errors={errors.reason ? [errors.reason] : undefined}
+              errors={fieldErrors("reason")}
             />
             <div className="app-form-actions">
               <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>

@@ -1,3 +1,4 @@
+import type { SubmissionResult } from "@conform-to/react";
 import type { useLoaderData } from "@remix-run/react";
 import type { StatementOutcomeCode } from "~/domain/statements";
 import type { ConditionInput } from "~/models/statement.server";
@@ -17,6 +18,8 @@ export type StatementActionData = {
   form: "statement";
   values: StatementValues;
   errors: Record<string, string>;
+  /** Conform's answer (field errors next to the fields, also in the browser). */
+  lastResult?: SubmissionResult<string[]>;
   message: string | null;
   /** Files chosen before adding/removing a row are not kept by the browser: say so. */
   filesDropped: boolean;
@@ -27,6 +30,7 @@ export type ExtensionActionData = {
   form: "extension";
   values: { until: string; reason: string };
   errors: Record<string, string>;
+  lastResult?: SubmissionResult<string[]>;
   message: string | null;
   nonce: number;
 };

@@ -9,7 +9,6 @@ import {
   readStatementForm,
   requestExtension,
   submitStatement,
-  validateStatement,
 } from "~/models/statement.server";
 import { env } from "~/utils/env.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
@@ -20,6 +19,7 @@ import type {
   StatementConfirmData,
   StatementValues,
 } from "./participation-page-types";
+import { parseExtensionRequest, parseStatementDraft, parseStatementForm } from "./statement-schema";
 
 /**
  * Loader and action of an agency's participation page (/beteiligung/:id): the request with the
@@ -64,12 +64,25 @@ async function extensionAction(
   nonce: number,
 ): Promise<Response | ParticipationActionData> {
   const formData = await request.formData();
-  const values = {
-    until: String(formData.get("until") ?? ""),
-    reason: String(formData.get("reason") ?? ""),
-  };
   if (formData.get("intent") !== "request-extension") notFound();
-  const r = await requestExtension(user, id, values);
+  const submission = parseExtensionRequest(formData);
+  const typed = (name: string) => {
+    const v = submission.payload[name];
+    return typeof v === "string" ? v : "";
+  };
+  const values = { until: typed("until"), reason: typed("reason") };
+  if (submission.status !== "success") {
+    const reply = submission.reply();
+    return {
+      form: "extension",
+      values,
+      errors: firstErrors(reply.error),
+      lastResult: reply,
+      message: null,
+      nonce,
+    } satisfies ExtensionActionData;
+  }
+  const r = await requestExtension(user, id, submission.value);
   if (r.ok) return redirect(`/beteiligung/${id}?verlaengerung=beantragt`);
   if (r.status === 404) notFound(NOT_FOUND);
   return {
@@ -79,6 +92,13 @@ async function extensionAction(
     message: "message" in r ? r.message : null,
     nonce,
   } satisfies ExtensionActionData;
+}
+
+/** Conform's errors (name → messages) as the page's one message per field. */
+function firstErrors(error: Record<string, string[] | null> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, messages] of Object.entries(error ?? {})) if (messages?.[0]) out[name] = messages[0];
+  return out;
 }
 
 function applyRowIntent(rows: ConditionInput[], intent: string): ConditionInput[] {
@@ -98,15 +118,14 @@ async function statementAction(
   const form = await readStatementForm(request);
   try {
     const intent = form.fields.intent ?? "submit-statement";
-    const values: StatementValues = {
-      outcome: form.outcome,
-      reasons: form.reasons,
-      conditions: form.conditions,
-    };
-    if (intent === "add-condition" || intent.startsWith("remove-condition-")) {
+    const body = new URLSearchParams(Object.entries(form.fields));
+    // The fields as typed, parsed by the shared schema (a Conform list intent arrives applied).
+    const values: StatementValues = parseStatementDraft(body);
+    const listIntent = "__intent__" in form.fields;
+    if (listIntent || intent === "add-condition" || intent.startsWith("remove-condition-")) {
       return {
         form: "statement",
-        values: { ...values, conditions: applyRowIntent(values.conditions, intent) },
+        values: listIntent ? values : { ...values, conditions: applyRowIntent(values.conditions, intent) },
         errors: {},
         message: null,
         filesDropped: form.attachments.length > 0 || form.attachmentErrors.length > 0,
@@ -140,23 +159,26 @@ async function statementAction(
       form.fields[CONFIRM_FIELD] === "ja" ? null : await getParticipationForAgency(user, id);
     // A closed or answered participation skips the confirmation: submitStatement names the refusal.
     if (participation?.open) {
-      const checked = validateStatement(values, participation.kind);
-      if (!checked.ok) {
+      const checked = parseStatementForm(body, participation.kind);
+      if (checked.status !== "success") {
+        const reply = checked.reply();
         return {
           form: "statement",
           values,
-          errors: checked.errors,
+          errors: firstErrors(reply.error),
+          lastResult: reply,
           message: "Bitte prüfen Sie die markierten Angaben.",
           filesDropped: form.attachments.length > 0,
           nonce,
         } satisfies StatementActionData;
       }
+      const valid = checked.value;
       return {
         form: "confirm",
         kind: participation.kind,
-        outcome: checked.value.outcome,
-        reasons: checked.value.reasons,
-        conditions: checked.value.conditions.map((c) => ({ kind: c.kind, text: c.text })),
+        outcome: valid.outcome,
+        reasons: valid.reasons,
+        conditions: valid.conditions.map((c) => ({ kind: c.kind, text: c.text })),
         fields: Object.entries(form.fields).filter(([name]) => name !== CONFIRM_FIELD),
         nonce,
       } satisfies StatementConfirmData;

@@ -1,3 +1,4 @@
+import { type FieldMetadata, getFormProps, useForm } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { Alert } from "~/components/alert";
 import { FieldError, RadioGroup, SelectField, TextAreaField } from "~/components/form-fields";
@@ -13,13 +14,16 @@ import {
   outcomesFor,
 } from "~/domain/statements";
 import type { StatementActionData } from "./participation-page-types";
+import { parseStatementForm, type ValidStatement } from "./statement-schema";
 
 /**
- * The agency's statement form: outcome, conditions (rows added/removed by submit buttons so it
- * works without JavaScript), reasons and attachments. Re-keyed by the route on every answer.
- * The Gemeinde's Einvernehmen (kind MUNICIPAL_CONSENT) is its own act: "erteilt" or "versagt" with
- * reasons, no Nebenbestimmungen, no "nicht betroffen"; a Zustimmung required by law has no "nicht
- * betroffen" either.
+ * The agency's statement form: outcome, conditions, reasons (attachments are chosen on the
+ * confirmation page). Conform with the shared zod schema (statement-schema.ts): field errors on
+ * blur and from the server next to the field; the Nebenbestimmungen are a Conform list whose
+ * add/remove buttons are plain submits without JavaScript (the action answers with the rows).
+ * Re-keyed by the route on every answer. The Gemeinde's Einvernehmen (kind MUNICIPAL_CONSENT) is
+ * its own act: "erteilt" or "versagt" with reasons, no Nebenbestimmungen, no "nicht betroffen"; a
+ * Zustimmung required by law has no "nicht betroffen" either.
  */
 
 function outcomeOptions(kind: string) {
@@ -27,6 +31,9 @@ function outcomeOptions(kind: string) {
 }
 
 const KIND_OPTIONS = CONDITION_KINDS.map((k) => ({ value: k, label: CONDITION_KIND_LABELS[k] }));
+const BLANK_ROW = { kind: "", text: "", legalBasis: "" };
+
+type FormShape = { outcome: string; reasons: string; conditions: (typeof BLANK_ROW)[] };
 
 export function StatementForm({
   data,
@@ -43,9 +50,20 @@ export function StatementForm({
   const title = consent ? "Über das Einvernehmen entscheiden" : "Stellungnahme abgeben";
   const submitLabel = consent ? "Entscheidung über das Einvernehmen abgeben …" : "Stellungnahme abgeben …";
   const values = data?.values ?? { outcome: "", reasons: "", conditions: [] };
+  const rows = values.conditions.length > 0 ? values.conditions : conditionsAllowed(kind) ? [BLANK_ROW] : [];
+  const [form, fields] = useForm<FormShape, ValidStatement>({
+    id: "statement-form",
+    defaultValue: {
+      outcome: values.outcome,
+      reasons: values.reasons,
+      conditions: rows.map((r) => ({ kind: r.kind, text: r.text, legalBasis: r.legalBasis ?? "" })),
+    },
+    lastResult: data?.lastResult,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseStatementForm(formData, kind),
+  });
   const errors = data?.errors ?? {};
-  const rows = values.conditions.length > 0 ? values.conditions : [{ kind: "", text: "", legalBasis: "" }];
-  const err = (name: string) => (errors[name] ? [errors[name] as string] : undefined);
   return (
     <section aria-labelledby="stellungnahme-abgeben" className="app-section">
       <h2 id="stellungnahme-abgeben" className="kern-heading-medium">
@@ -61,7 +79,13 @@ export function StatementForm({
           Ausgewählte Dateien bleiben beim Hinzufügen oder Entfernen einer Nebenbestimmung nicht erhalten.
         </Alert>
       ) : null}
-      <Form method="post" encType="multipart/form-data" className="app-form" aria-label={title}>
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        className="app-form"
+        aria-label={title}
+        {...getFormProps(form)}
+      >
         <button
           type="submit"
           name="intent"
@@ -74,22 +98,26 @@ export function StatementForm({
         </button>
         <RadioGroup
           id="outcome"
-          name="outcome"
+          name={fields.outcome.name}
           legend={consent ? "Gemeindliches Einvernehmen (§ 36 BauGB)" : "Ergebnis der Stellungnahme"}
           options={outcomeOptions(kind)}
           defaultValue={values.outcome}
-          errors={err("outcome")}
+          errors={fields.outcome.errors}
         />
 
         {conditionsAllowed(kind) ? (
-          <ConditionRows rows={rows} errors={errors} />
-        ) : errors.conditions ? (
-          <FieldError id="conditions" error={errors.conditions} />
+          <ConditionRows
+            list={fields.conditions}
+            insert={form.insert.getButtonProps({ name: fields.conditions.name, defaultValue: BLANK_ROW })}
+            remove={(index) => form.remove.getButtonProps({ name: fields.conditions.name, index })}
+          />
+        ) : fields.conditions.errors ? (
+          <FieldError id="conditions" error={fields.conditions.errors[0]} />
         ) : null}
 
         <TextAreaField
           id="reasons"
-          name="reasons"
+          name={fields.reasons.name}
           label="Begründung"
           hint={
             consent
@@ -98,7 +126,7 @@ export function StatementForm({
           }
           rows={6}
           defaultValue={values.reasons}
-          errors={err("reasons")}
+          errors={fields.reasons.errors}
         />
 
         {errors.attachments ? <FieldError id="attachments" error={errors.attachments} /> : null}
@@ -119,15 +147,19 @@ export function StatementForm({
   );
 }
 
-/** The conditions fieldset: one row per condition, add/remove by submit buttons (no JavaScript). */
+type ButtonProps = ReturnType<ReturnType<typeof useForm>[0]["insert"]["getButtonProps"]>;
+
+/** The conditions fieldset: one row per condition, a Conform list (plain submits without JavaScript). */
 function ConditionRows({
-  rows,
-  errors,
+  list,
+  insert,
+  remove,
 }: {
-  rows: StatementActionData["values"]["conditions"];
-  errors: Record<string, string>;
+  list: FieldMetadata<FormShape["conditions"]>;
+  insert: ButtonProps;
+  remove: (index: number) => ButtonProps;
 }) {
-  const err = (name: string) => (errors[name] ? [errors[name] as string] : undefined);
+  const rows = list.getFieldList();
   return (
     <fieldset className="kern-fieldset app-field-group" id="conditions">
       <legend className="kern-title">Nebenbestimmungen</legend>
@@ -136,62 +168,55 @@ function ConditionRows({
           Bedingungen, Auflagen und Vorbehalte nur bei „Zustimmung mit Nebenbestimmungen“; Hinweise sind bei
           jedem Ergebnis möglich. Leere Zeilen werden nicht übernommen.
         </p>
-        {errors.conditions ? <FieldError id="conditions" error={errors.conditions} /> : null}
-        {rows.map((row, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity; the form is re-keyed on add/remove
-          <fieldset key={i} className="app-parcel" data-testid="condition-row">
-            <legend>Nebenbestimmung {i + 1}</legend>
-            <div className="app-condition__fields">
-              <SelectField
-                id={`conditions-${i}-kind`}
-                name={`conditions.${i}.kind`}
-                label="Art"
-                options={KIND_OPTIONS}
-                defaultValue={row.kind}
-                errors={err(`conditions.${i}.kind`)}
-              />
-              <TextAreaField
-                id={`conditions-${i}-text`}
-                name={`conditions.${i}.text`}
-                label="Text"
-                rows={3}
-                defaultValue={row.text}
-                errors={err(`conditions.${i}.text`)}
-              />
-              <TextField
-                id={`conditions-${i}-legalBasis`}
-                name={`conditions.${i}.legalBasis`}
-                label="Rechtsgrundlage (optional)"
-                defaultValue={row.legalBasis ?? ""}
-                errors={err(`conditions.${i}.legalBasis`)}
-                autoComplete="off"
-              />
-            </div>
-            {rows.length > 1 ? (
-              <div className="app-parcel__actions">
-                <button
-                  type="submit"
-                  name="intent"
-                  value={`remove-condition-${i}`}
-                  className="kern-btn kern-btn--tertiary"
-                  formNoValidate
-                >
-                  <span className="kern-icon kern-icon--delete" aria-hidden="true" />
-                  <span className="kern-label">Nebenbestimmung {i + 1} entfernen</span>
-                </button>
+        {list.errors ? <FieldError id="conditions" error={list.errors[0]} /> : null}
+        {rows.map((row, i) => {
+          const f = row.getFieldset();
+          return (
+            <fieldset key={row.key} className="app-parcel" data-testid="condition-row">
+              <legend>Nebenbestimmung {i + 1}</legend>
+              <div className="app-condition__fields">
+                <SelectField
+                  id={`conditions-${i}-kind`}
+                  name={f.kind.name}
+                  key={f.kind.key}
+                  label="Art"
+                  options={KIND_OPTIONS}
+                  defaultValue={String(f.kind.initialValue ?? "")}
+                  errors={f.kind.errors}
+                />
+                <TextAreaField
+                  id={`conditions-${i}-text`}
+                  name={f.text.name}
+                  key={f.text.key}
+                  label="Text"
+                  rows={3}
+                  defaultValue={String(f.text.initialValue ?? "")}
+                  errors={f.text.errors}
+                />
+                <TextField
+                  id={`conditions-${i}-legalBasis`}
+                  name={f.legalBasis.name}
+                  key={f.legalBasis.key}
+                  label="Rechtsgrundlage (optional)"
+                  defaultValue={String(f.legalBasis.initialValue ?? "")}
+                  errors={f.legalBasis.errors}
+                  autoComplete="off"
+                />
               </div>
-            ) : null}
-          </fieldset>
-        ))}
+              {rows.length > 1 ? (
+                <div className="app-parcel__actions">
+                  <button {...remove(i)} className="kern-btn kern-btn--tertiary" formNoValidate>
+                    <span className="kern-icon kern-icon--delete" aria-hidden="true" />
+                    <span className="kern-label">Nebenbestimmung {i + 1} entfernen</span>
+                  </button>
+                </div>
+              ) : null}
+            </fieldset>
+          );
+        })}
         {rows.length < MAX_CONDITIONS ? (
           <div>
-            <button
-              type="submit"
-              name="intent"
-              value="add-condition"
-              className="kern-btn kern-btn--secondary"
-              formNoValidate
-            >
+            <button {...insert} className="kern-btn kern-btn--secondary" formNoValidate>
               <span className="kern-icon kern-icon--add" aria-hidden="true" />
               <span className="kern-label">Weitere Nebenbestimmung hinzufügen</span>
             </button>
