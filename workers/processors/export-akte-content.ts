@@ -4,7 +4,7 @@ import { bauherrDisplayName, PROCEDURE_TYPES, type ProcedureType } from "~/domai
 import { caseEventLabel } from "~/domain/case-events";
 import { documentTypeLabel } from "~/domain/document-types";
 import { procedureTypeLabel, resolveProfile } from "~/domain/land-profiles";
-import type { ApplicationStatus, PrismaClient } from "~/generated/prisma/client";
+import type { ApplicationStatus, Prisma, PrismaClient } from "~/generated/prisma/client";
 import { readApplicationData } from "~/models/draft.server";
 import { GENERATED_KIND_LABELS } from "~/models/generated-document.server";
 import { safeSegment, UniquePaths } from "./export-akte-names";
@@ -65,6 +65,69 @@ export interface PlannedFile {
   sourceId: string;
 }
 
+/** Every document with all its versions (the Akte keeps superseded and refused ones too). */
+const AKTE_DOCUMENTS = {
+  orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  select: {
+    id: true,
+    typeCode: true,
+    title: true,
+    toBeSubmittedLater: true,
+    versions: {
+      orderBy: { versionNumber: "asc" },
+      select: {
+        id: true,
+        versionNumber: true,
+        filename: true,
+        mimeType: true,
+        sizeBytes: true,
+        sha256: true,
+        storageKey: true,
+        pageCount: true,
+        createdAt: true,
+        checkStatus: true,
+        checkMessage: true,
+        uploadedBy: { select: { displayName: true } },
+      },
+    },
+  },
+} satisfies Prisma.DocumentFindManyArgs;
+
+/** Each participation with its agency and statement (attachments included). */
+const AKTE_PARTICIPATIONS = {
+  orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  select: {
+    id: true,
+    round: true,
+    kind: true,
+    status: true,
+    legalBasis: true,
+    deadline: true,
+    silenceIsConsent: true,
+    sentAt: true,
+    answeredAt: true,
+    agency: { select: { name: true } },
+    statement: {
+      select: {
+        outcome: true,
+        reasons: true,
+        attachments: {
+          orderBy: { createdAt: "asc" },
+          select: {
+            id: true,
+            filename: true,
+            mimeType: true,
+            sizeBytes: true,
+            sha256: true,
+            storageKey: true,
+            createdAt: true,
+          },
+        },
+      },
+    },
+  },
+} satisfies Prisma.ParticipationFindManyArgs;
+
 export async function loadAkteContent(db: PrismaClient, applicationId: string, upToEventId: bigint) {
   const app = await db.application.findUnique({
     where: { id: applicationId },
@@ -94,32 +157,7 @@ export async function loadAkteContent(db: PrismaClient, applicationId: string, u
         },
         orderBy: { createdAt: "asc" },
       },
-      documents: {
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        select: {
-          id: true,
-          typeCode: true,
-          title: true,
-          toBeSubmittedLater: true,
-          versions: {
-            orderBy: { versionNumber: "asc" },
-            select: {
-              id: true,
-              versionNumber: true,
-              filename: true,
-              mimeType: true,
-              sizeBytes: true,
-              sha256: true,
-              storageKey: true,
-              pageCount: true,
-              createdAt: true,
-              checkStatus: true,
-              checkMessage: true,
-              uploadedBy: { select: { displayName: true } },
-            },
-          },
-        },
-      },
+      documents: AKTE_DOCUMENTS,
       generatedDocuments: {
         // Earlier exports are not part of the file they export.
         where: { kind: { not: AKTE_KIND } },
@@ -168,39 +206,7 @@ export async function loadAkteContent(db: PrismaClient, applicationId: string, u
           items: { select: { category: true, message: true, documentTypeCode: true } },
         },
       },
-      participations: {
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        select: {
-          id: true,
-          round: true,
-          kind: true,
-          status: true,
-          legalBasis: true,
-          deadline: true,
-          silenceIsConsent: true,
-          sentAt: true,
-          answeredAt: true,
-          agency: { select: { name: true } },
-          statement: {
-            select: {
-              outcome: true,
-              reasons: true,
-              attachments: {
-                orderBy: { createdAt: "asc" },
-                select: {
-                  id: true,
-                  filename: true,
-                  mimeType: true,
-                  sizeBytes: true,
-                  sha256: true,
-                  storageKey: true,
-                  createdAt: true,
-                },
-              },
-            },
-          },
-        },
-      },
+      participations: AKTE_PARTICIPATIONS,
       decision: { select: { id: true, kind: true, status: true, decidedAt: true } },
       events: {
         where: { id: { lte: upToEventId } },
