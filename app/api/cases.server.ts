@@ -222,6 +222,71 @@ function address(
   };
 }
 
+type CaseData = ReturnType<typeof readApplicationData>;
+
+/** Bauherr:in and Entwurfsverfasser:in as entered, and the accepted members by role. */
+function partiesOf<Role extends string>(
+  data: CaseData,
+  members: { role: Role; user: { displayName: string } | null }[],
+) {
+  const b = data.bauherr;
+  const e = data.entwurfsverfasser;
+  return {
+    bauherr: b
+      ? {
+          kind: b.kind ?? null,
+          firstName: text(b.firstName),
+          lastName: text(b.lastName),
+          companyName: text(b.companyName),
+          email: text(b.email),
+          phone: text(b.phone),
+          address: address(b.address),
+          hasRepresentative: b.hasRepresentative ?? false,
+        }
+      : null,
+    entwurfsverfasser: e
+      ? {
+          name: text(e.name),
+          chamberNumber: text(e.chamberNumber),
+          chamberLand: e.chamberLand ?? null,
+          email: text(e.email),
+          phone: text(e.phone),
+          address: address(e.address),
+        }
+      : null,
+    members: members.map((m) => ({ role: m.role, name: m.user?.displayName ?? null })),
+  };
+}
+
+function plotOf(data: CaseData, municipality: { name: string; ags: string | null } | null) {
+  const plot = data.plot;
+  return {
+    address: address(plot?.address),
+    municipalityAgs: plot?.municipalityAgs ?? municipality?.ags ?? null,
+    municipalityName: municipality?.name ?? null,
+    parcels: (plot?.parcels ?? []).map((p) => ({
+      gemarkung: text(p.gemarkung),
+      flur: text(p.flur),
+      zaehler: text(p.zaehler),
+      nenner: text(p.nenner),
+    })),
+    planningArea: plot?.planningArea ?? null,
+    developmentPlanName: text(plot?.developmentPlanName),
+  };
+}
+
+function projectOf(data: CaseData) {
+  return {
+    measureType: data.project?.measureType ?? null,
+    description: text(data.project?.description),
+    buildingClass: data.project?.buildingClass ?? null,
+    use: data.project?.use ?? null,
+    specialBuilding: data.project?.specialBuilding ?? null,
+    monument: data.project?.monument ?? null,
+    estimatedCosts: data.project?.estimatedCosts ?? null,
+  };
+}
+
 /** The case file for another system: parties, plot, project, status, deadlines, files, participations, decision. */
 export async function getCaseDetail(authorityId: string, id: string) {
   if (!isUuid(id)) return null;
@@ -275,9 +340,6 @@ export async function getCaseDetail(authorityId: string, id: string) {
   });
   if (!row) return null;
   const data = readApplicationData(row.data);
-  const b = data.bauherr;
-  const e = data.entwurfsverfasser;
-  const plot = data.plot;
   const decided = row.decision?.status === "DECIDED" ? row.decision : null;
   return {
     ...caseSummary(row),
@@ -288,53 +350,9 @@ export async function getCaseDetail(authorityId: string, id: string) {
       nextDeadlineAt: iso(row.nextDeadlineAt),
       openRequestDeadline: iso(row.requests[0]?.deadline),
     },
-    parties: {
-      bauherr: b
-        ? {
-            kind: b.kind ?? null,
-            firstName: text(b.firstName),
-            lastName: text(b.lastName),
-            companyName: text(b.companyName),
-            email: text(b.email),
-            phone: text(b.phone),
-            address: address(b.address),
-            hasRepresentative: b.hasRepresentative ?? false,
-          }
-        : null,
-      entwurfsverfasser: e
-        ? {
-            name: text(e.name),
-            chamberNumber: text(e.chamberNumber),
-            chamberLand: e.chamberLand ?? null,
-            email: text(e.email),
-            phone: text(e.phone),
-            address: address(e.address),
-          }
-        : null,
-      members: row.members.map((m) => ({ role: m.role, name: m.user?.displayName ?? null })),
-    },
-    plot: {
-      address: address(plot?.address),
-      municipalityAgs: plot?.municipalityAgs ?? row.municipality?.ags ?? null,
-      municipalityName: row.municipality?.name ?? null,
-      parcels: (plot?.parcels ?? []).map((p) => ({
-        gemarkung: text(p.gemarkung),
-        flur: text(p.flur),
-        zaehler: text(p.zaehler),
-        nenner: text(p.nenner),
-      })),
-      planningArea: plot?.planningArea ?? null,
-      developmentPlanName: text(plot?.developmentPlanName),
-    },
-    project: {
-      measureType: data.project?.measureType ?? null,
-      description: text(data.project?.description),
-      buildingClass: data.project?.buildingClass ?? null,
-      use: data.project?.use ?? null,
-      specialBuilding: data.project?.specialBuilding ?? null,
-      monument: data.project?.monument ?? null,
-      estimatedCosts: data.project?.estimatedCosts ?? null,
-    },
+    parties: partiesOf(data, row.members),
+    plot: plotOf(data, row.municipality),
+    project: projectOf(data),
     documents: row.documents.map(documentItem),
     generatedDocuments: row.generatedDocuments.map(generatedItem),
     participations: row.participations.map((p) => ({
