@@ -52,13 +52,13 @@ try {
       code,
       url: verificationUrl("https://bauantrag.example", code),
       reason: "Bench",
-      location: "Greifswald",
+      location: "Nordwestmecklenburg",
       contactInfo: "",
     });
   };
   const text = {
     headline: stampHeadline("Baugenehmigung", "63-2026-00042", "18.06.2026"),
-    authority: "Landkreis Vorpommern-Greifswald – Untere Bauaufsichtsbehörde",
+    authority: "Landkreis Nordwestmecklenburg – Untere Bauaufsichtsbehörde",
     detail: "Grundriss Erdgeschoss, Version 1",
   };
   const sheet = new Uint8Array(readFileSync(path.join(FIXTURES, "grundriss-eg.pdf")));

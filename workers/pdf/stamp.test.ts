@@ -28,7 +28,7 @@ const fixture = (name: string) => new Uint8Array(readFileSync(path.join(FIXTURES
 
 const text: StampText = {
   headline: stampHeadline("Baugenehmigung", "63-2026-00042", "18.06.2026"),
-  authority: "Landkreis Vorpommern-Greifswald – Untere Bauaufsichtsbehörde",
+  authority: "Landkreis Nordwestmecklenburg – Untere Bauaufsichtsbehörde",
   detail: "Grundriss Erdgeschoss, Version 2",
 };
 
