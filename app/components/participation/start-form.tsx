@@ -58,7 +58,6 @@ export function StartForm({
       return parseStartForm(formData);
     },
   });
-  const [addId, setAddId] = useState("");
   const rows = fields.rows.getFieldList();
   const listed = new Set(rows.map((r) => String(r.getFieldset().agencyId.initialValue ?? "")));
   const addable = proposal.agencies.filter((a) => !a.alreadyParticipating && !listed.has(a.id));
@@ -109,44 +108,13 @@ export function StartForm({
           ))}
         </ol>
         {addable.length > 0 ? (
-          <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "flex-end" }}>
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor="addAgencyId">
-                Weitere Stelle
-              </label>
-              <div className="kern-form-input__select-wrapper">
-                <select
-                  id="addAgencyId"
-                  name="addAgencyId"
-                  className="kern-form-input__select"
-                  value={addId}
-                  onChange={(e) => setAddId(e.target.value)}
-                >
-                  <option value="">Bitte wählen</option>
-                  {addable.map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {a.name} ({a.kindLabel})
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <button
-              type="submit"
-              name="intent"
-              value="add"
-              className="kern-btn kern-btn--secondary"
-              onClick={(e) => {
-                // With JavaScript the row is inserted here (Conform list); without, the action adds it.
-                e.preventDefault();
-                const added = rowFor(proposal, addId);
-                if (added) form.insert({ name: fields.rows.name, defaultValue: rowToForm(added) });
-                setAddId("");
-              }}
-            >
-              <span className="kern-label">Stelle hinzufügen</span>
-            </button>
-          </div>
+          <AddAgency
+            addable={addable}
+            onAdd={(agencyId) => {
+              const added = rowFor(proposal, agencyId);
+              if (added) form.insert({ name: fields.rows.name, defaultValue: rowToForm(added) });
+            }}
+          />
         ) : null}
         <p className="kern-body">
           <IntentButton intent="start" variant="primary" disabled={busy || noneKept}>
@@ -225,33 +193,7 @@ function StartRow({
           />
           <FieldError id={`row-${key}-deadline`} error={f.deadline.errors?.[0]} />
         </div>
-        {kind === "MUNICIPAL_CONSENT" ? (
-          <div className="kern-form-input">
-            <input type="hidden" name={f.kind.name} value="MUNICIPAL_CONSENT" />
-            <span className="kern-label">Art der Beteiligung</span>
-            <p className="kern-body" data-testid="row-kind">
-              {PARTICIPATION_KIND_LABELS.MUNICIPAL_CONSENT}
-            </p>
-          </div>
-        ) : (
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor={`row-${key}-kind`}>
-              Art der Beteiligung
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select
-                id={`row-${key}-kind`}
-                name={f.kind.name}
-                key={f.kind.key}
-                className="kern-form-input__select"
-                defaultValue={String(f.kind.initialValue ?? "AGENCY_STATEMENT")}
-              >
-                <option value="AGENCY_STATEMENT">{PARTICIPATION_KIND_LABELS.AGENCY_STATEMENT}</option>
-                <option value="AGENCY_CONSENT">{PARTICIPATION_KIND_LABELS.AGENCY_CONSENT}</option>
-              </select>
-            </div>
-          </div>
-        )}
+        <RowKind field={f.kind} kind={kind} rowKey={key} />
       </div>
       <div className={`kern-form-input${f.question.errors ? " kern-form-input--error" : ""}`}>
         <label className="kern-label" htmlFor={`row-${key}-question`}>
@@ -268,68 +210,188 @@ function StartRow({
         />
         <FieldError id={`row-${key}-question`} error={f.question.errors?.[0]} />
       </div>
-      <fieldset className="kern-fieldset" data-testid="row-documents">
-        <legend className="kern-label">Unterlagen für {name}</legend>
-        <p className="kern-hint">
-          Vorausgewählt ist, was diese Art von Stelle braucht. Der statistische Erhebungsbogen wird nie
-          weitergegeben.
-        </p>
-        <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
-          <button
-            type="submit"
-            name="intent"
-            value={`docs-all-${i}`}
-            className="kern-btn kern-btn--tertiary"
-            onClick={(e) => {
-              // With JavaScript here; without, the action ticks them (round trip).
-              e.preventDefault();
-              onDocs(f.docs.name, selectableIds(proposal));
-            }}
-          >
-            <span className="kern-label">Alle auswählen</span>
-            <span className="kern-sr-only"> (Unterlagen für {name})</span>
-          </button>
-          <button
-            type="submit"
-            name="intent"
-            value={`docs-none-${i}`}
-            className="kern-btn kern-btn--tertiary"
-            onClick={(e) => {
-              e.preventDefault();
-              onDocs(f.docs.name, []);
-            }}
-          >
-            <span className="kern-label">Keine</span>
-            <span className="kern-sr-only"> (Unterlagen für {name})</span>
-          </button>
-        </div>
-        <div className="kern-fieldset__body">
-          {proposal.documents.map((d) => (
-            <div className="kern-form-check" key={`${f.docs.key}-${d.versionId}`}>
-              <input
-                className="kern-form-check__input"
-                type="checkbox"
-                id={`row-${key}-doc-${d.versionId}`}
-                name={f.docs.name}
-                value={d.versionId}
-                disabled={!d.selectable}
-                defaultChecked={d.selectable && initialDocs.includes(d.versionId)}
-              />
-              <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
-                {d.typeLabel}
-                {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version {d.versionNumber},{" "}
-                {d.filename})
-                {d.selectable ? null : (
-                  <span className="kern-body--small"> – wird geprüft, noch nicht auswählbar</span>
-                )}
-              </label>
-            </div>
-          ))}
-        </div>
-      </fieldset>
+      <RowDocuments
+        docs={f.docs}
+        initialDocs={initialDocs}
+        index={i}
+        rowKey={key}
+        name={name}
+        proposal={proposal}
+        onDocs={onDocs}
+      />
       <button {...removeButton} className="kern-btn kern-btn--tertiary">
         <span className="kern-label">{name} entfernen</span>
       </button>
     </li>
+  );
+}
+
+/** A row's documents: need-to-know defaults, "Alle auswählen"/"Keine" (round trips without JavaScript). */
+function RowDocuments({
+  docs,
+  initialDocs,
+  index: i,
+  rowKey: key,
+  name,
+  proposal,
+  onDocs,
+}: {
+  docs: FieldMetadata<string[]>;
+  initialDocs: string[];
+  index: number;
+  rowKey: string;
+  name: string;
+  proposal: ParticipationProposal;
+  onDocs: (name: string, value: string[]) => void;
+}) {
+  return (
+    <fieldset className="kern-fieldset" data-testid="row-documents">
+      <legend className="kern-label">Unterlagen für {name}</legend>
+      <p className="kern-hint">
+        Vorausgewählt ist, was diese Art von Stelle braucht. Der statistische Erhebungsbogen wird nie
+        weitergegeben.
+      </p>
+      <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+        <button
+          type="submit"
+          name="intent"
+          value={`docs-all-${i}`}
+          className="kern-btn kern-btn--tertiary"
+          onClick={(e) => {
+            // With JavaScript here; without, the action ticks them (round trip).
+            e.preventDefault();
+            onDocs(docs.name, selectableIds(proposal));
+          }}
+        >
+          <span className="kern-label">Alle auswählen</span>
+          <span className="kern-sr-only"> (Unterlagen für {name})</span>
+        </button>
+        <button
+          type="submit"
+          name="intent"
+          value={`docs-none-${i}`}
+          className="kern-btn kern-btn--tertiary"
+          onClick={(e) => {
+            e.preventDefault();
+            onDocs(docs.name, []);
+          }}
+        >
+          <span className="kern-label">Keine</span>
+          <span className="kern-sr-only"> (Unterlagen für {name})</span>
+        </button>
+      </div>
+      <div className="kern-fieldset__body">
+        {proposal.documents.map((d) => (
+          <div className="kern-form-check" key={`${docs.key}-${d.versionId}`}>
+            <input
+              className="kern-form-check__input"
+              type="checkbox"
+              id={`row-${key}-doc-${d.versionId}`}
+              name={docs.name}
+              value={d.versionId}
+              disabled={!d.selectable}
+              defaultChecked={d.selectable && initialDocs.includes(d.versionId)}
+            />
+            <label className="kern-label" htmlFor={`row-${key}-doc-${d.versionId}`}>
+              {d.typeLabel}
+              {d.title && d.title !== d.typeLabel ? ` – ${d.title}` : ""} (Version {d.versionNumber},{" "}
+              {d.filename})
+              {d.selectable ? null : (
+                <span className="kern-body--small"> – wird geprüft, noch nicht auswählbar</span>
+              )}
+            </label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** "Weitere Stelle" + "Stelle hinzufügen": a Conform list insert, a round trip without JavaScript. */
+function AddAgency({
+  addable,
+  onAdd,
+}: {
+  addable: ParticipationProposal["agencies"];
+  onAdd: (agencyId: string) => void;
+}) {
+  const [addId, setAddId] = useState("");
+  return (
+    <div style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "flex-end" }}>
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="addAgencyId">
+          Weitere Stelle
+        </label>
+        <div className="kern-form-input__select-wrapper">
+          <select
+            id="addAgencyId"
+            name="addAgencyId"
+            className="kern-form-input__select"
+            value={addId}
+            onChange={(e) => setAddId(e.target.value)}
+          >
+            <option value="">Bitte wählen</option>
+            {addable.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.kindLabel})
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <button
+        type="submit"
+        name="intent"
+        value="add"
+        className="kern-btn kern-btn--secondary"
+        onClick={(e) => {
+          // With JavaScript the row is inserted here (Conform list); without, the action adds it.
+          e.preventDefault();
+          onAdd(addId);
+          setAddId("");
+        }}
+      >
+        <span className="kern-label">Stelle hinzufügen</span>
+      </button>
+    </div>
+  );
+}
+
+/** What is asked: the Gemeinde's Einvernehmen is fixed; a Fachstelle gives a Stellungnahme or a Zustimmung. */
+function RowKind({
+  field,
+  kind,
+  rowKey: key,
+}: {
+  field: FieldMetadata<string>;
+  kind: string;
+  rowKey: string;
+}) {
+  return kind === "MUNICIPAL_CONSENT" ? (
+    <div className="kern-form-input">
+      <input type="hidden" name={field.name} value="MUNICIPAL_CONSENT" />
+      <span className="kern-label">Art der Beteiligung</span>
+      <p className="kern-body" data-testid="row-kind">
+        {PARTICIPATION_KIND_LABELS.MUNICIPAL_CONSENT}
+      </p>
+    </div>
+  ) : (
+    <div className="kern-form-input">
+      <label className="kern-label" htmlFor={`row-${key}-kind`}>
+        Art der Beteiligung
+      </label>
+      <div className="kern-form-input__select-wrapper">
+        <select
+          id={`row-${key}-kind`}
+          name={field.name}
+          key={field.key}
+          className="kern-form-input__select"
+          defaultValue={String(field.initialValue ?? "AGENCY_STATEMENT")}
+        >
+          <option value="AGENCY_STATEMENT">{PARTICIPATION_KIND_LABELS.AGENCY_STATEMENT}</option>
+          <option value="AGENCY_CONSENT">{PARTICIPATION_KIND_LABELS.AGENCY_CONSENT}</option>
+        </select>
+      </div>
+    </div>
   );
 }
