@@ -24,7 +24,7 @@ import { landFromAgs } from "~/xbau/codes";
 import { derivedUuid, type XbauAuthority } from "~/xbau/message.server";
 import type { Storage } from "../../storage/index";
 import { isMergeable, type PackageData, renderParticipationPackage } from "../pdf/participation-package";
-import type { Processor } from "../types";
+import type { Processor, ProcessorContext } from "../types";
 import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
 import { formatAddress } from "./render-receipt";
 import { exportXbauMessage, xbauIdentityById } from "./xbau-export";
@@ -328,6 +328,100 @@ export function aufforderung0300Xml(
   });
 }
 
+type Routed = NonNullable<Awaited<ReturnType<typeof loadParticipation>>>;
+type RouteContext = { db: ProcessorContext["db"]; storage: Storage; log: ProcessorContext["log"] };
+
+/** The participation package (cover, summary, merged Bauvorlagen), rendered once; its id. */
+async function ensurePackage({ db, storage, log }: RouteContext, p: Routed): Promise<string> {
+  const app = p.application;
+  const fileNumber = app.fileNumber ?? "ohne-Az";
+  let packageId = (await findGenerated(db, packageSourceKey(p.id)))?.id;
+  if (!packageId) {
+    const delay = testDelayMs();
+    if (delay > 0) {
+      log.info({ delay }, "test delay before rendering the package");
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    const started = Date.now();
+    let data: PackageData;
+    try {
+      data = await packageData(p, storage);
+    } catch (err) {
+      if (!(err instanceof VersionRefused)) throw err;
+      // The same bytes are refused on every retry: fail for good, and say why in the Akte.
+      await db.$transaction((tx) =>
+        appendEvent(tx, {
+          applicationId: app.id,
+          actorId: null,
+          type: "document.processing-refused",
+          payload: {
+            filename: err.version.filename,
+            versionId: err.version.id,
+            reason: err.reason,
+            participationId: p.id,
+            agencyName: p.agency.name,
+          },
+        }),
+      );
+      log.warn({ versionId: err.version.id, reason: err.reason }, "participation package: file refused");
+      throw new UnrecoverableError(`Beteiligungspaket für ${p.agency.name} nicht erstellt: ${err.reason}`);
+    }
+    const bytes = await renderParticipationPackage(data);
+    const stored = await storeGenerated({
+      db,
+      storage,
+      log,
+      app,
+      kind: "PARTICIPATION_PACKAGE",
+      keyKind: "participation",
+      keyId: `paket-${p.id}`,
+      ext: "pdf",
+      sourceKey: packageSourceKey(p.id),
+      title: `Beteiligungspaket ${fileNumber} – ${p.agency.name}`,
+      filename: packageFilename(fileNumber, p.agency.name),
+      mimeType: "application/pdf",
+      bytes,
+      audience: "AUTHORITY",
+      participationId: p.id,
+      eventType: "participation.package-rendered",
+      eventPayload: { participationId: p.id, agencyName: p.agency.name, renderMs: Date.now() - started },
+    });
+    packageId = stored.generatedDocumentId;
+  }
+  return packageId;
+}
+
+/** The XBau beteiligung.aufforderung.0300, built once; undefined when it was skipped. */
+async function ensureXbau0300({ db, storage, log }: RouteContext, p: Routed): Promise<string | undefined> {
+  const app = p.application;
+  const fileNumber = app.fileNumber ?? "ohne-Az";
+  let xbauId = (await findGenerated(db, xbau0300SourceKey(p.id)))?.id;
+  if (!xbauId) {
+    const stored = await exportXbauMessage({
+      db,
+      storage,
+      log,
+      app,
+      element: "beteiligung.aufforderung.0300",
+      build: async () =>
+        aufforderung0300Xml(p, {
+          authority: await xbauIdentityById(db, app.authority.id),
+          agency: await xbauIdentityById(db, p.agency.id),
+        }),
+      keyId: `beteiligung-aufforderung-0300-${p.id}`,
+      sourceKey: xbau0300SourceKey(p.id),
+      title: `XBau-Nachricht beteiligung.aufforderung.0300 (${fileNumber}, ${p.agency.name})`,
+      filename: `XBau_0300_${safeName(fileNumber)}_${safeName(p.agency.name).slice(0, 60)}.xml`,
+      audience: "AUTHORITY",
+      participationId: p.id,
+      eventPayload: { participationId: p.id },
+    });
+    // Skipped (an identity not configured): the agency works in the portal, the package goes out.
+    xbauId = stored.generatedDocumentId ?? undefined;
+  }
+  return xbauId;
+}
+
 export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"participation.route-package"> {
   return async ({ participationId }, _job, { db, log }) => {
     const p = await loadParticipation(db, participationId);
@@ -351,89 +445,13 @@ export function createRouteParticipation(deps: GeneratedDeps = {}): Processor<"p
       log.info("case withdrawn, participation not routed");
       return { routed: false, reason: "withdrawn" };
     }
-    const fileNumber = app.fileNumber ?? "ohne-Az";
     const storage = storageOf(deps);
 
     // 1. Package.
-    let packageId = (await findGenerated(db, packageSourceKey(p.id)))?.id;
-    if (!packageId) {
-      const delay = testDelayMs();
-      if (delay > 0) {
-        log.info({ delay }, "test delay before rendering the package");
-        await new Promise((r) => setTimeout(r, delay));
-      }
-      const started = Date.now();
-      let data: PackageData;
-      try {
-        data = await packageData(p, storage);
-      } catch (err) {
-        if (!(err instanceof VersionRefused)) throw err;
-        // The same bytes are refused on every retry: fail for good, and say why in the Akte.
-        await db.$transaction((tx) =>
-          appendEvent(tx, {
-            applicationId: app.id,
-            actorId: null,
-            type: "document.processing-refused",
-            payload: {
-              filename: err.version.filename,
-              versionId: err.version.id,
-              reason: err.reason,
-              participationId: p.id,
-              agencyName: p.agency.name,
-            },
-          }),
-        );
-        log.warn({ versionId: err.version.id, reason: err.reason }, "participation package: file refused");
-        throw new UnrecoverableError(`Beteiligungspaket für ${p.agency.name} nicht erstellt: ${err.reason}`);
-      }
-      const bytes = await renderParticipationPackage(data);
-      const stored = await storeGenerated({
-        db,
-        storage,
-        log,
-        app,
-        kind: "PARTICIPATION_PACKAGE",
-        keyKind: "participation",
-        keyId: `paket-${p.id}`,
-        ext: "pdf",
-        sourceKey: packageSourceKey(p.id),
-        title: `Beteiligungspaket ${fileNumber} – ${p.agency.name}`,
-        filename: packageFilename(fileNumber, p.agency.name),
-        mimeType: "application/pdf",
-        bytes,
-        audience: "AUTHORITY",
-        participationId: p.id,
-        eventType: "participation.package-rendered",
-        eventPayload: { participationId: p.id, agencyName: p.agency.name, renderMs: Date.now() - started },
-      });
-      packageId = stored.generatedDocumentId;
-    }
+    const packageId = await ensurePackage({ db, storage, log }, p);
 
     // 2. XBau 0300.
-    let xbauId = (await findGenerated(db, xbau0300SourceKey(p.id)))?.id;
-    if (!xbauId) {
-      const stored = await exportXbauMessage({
-        db,
-        storage,
-        log,
-        app,
-        element: "beteiligung.aufforderung.0300",
-        build: async () =>
-          aufforderung0300Xml(p, {
-            authority: await xbauIdentityById(db, app.authority.id),
-            agency: await xbauIdentityById(db, p.agency.id),
-          }),
-        keyId: `beteiligung-aufforderung-0300-${p.id}`,
-        sourceKey: xbau0300SourceKey(p.id),
-        title: `XBau-Nachricht beteiligung.aufforderung.0300 (${fileNumber}, ${p.agency.name})`,
-        filename: `XBau_0300_${safeName(fileNumber)}_${safeName(p.agency.name).slice(0, 60)}.xml`,
-        audience: "AUTHORITY",
-        participationId: p.id,
-        eventPayload: { participationId: p.id },
-      });
-      // Skipped (an identity not configured): the agency works in the portal, the package goes out.
-      xbauId = stored.generatedDocumentId ?? undefined;
-    }
+    const xbauId = await ensureXbau0300({ db, storage, log }, p);
 
     // 3. Send: access for the agency (status SENT) and its notification, once.
     const sent = await db.$transaction(async (tx) => {
