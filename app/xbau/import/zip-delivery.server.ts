@@ -79,6 +79,91 @@ function limitTo(max: number, onOver: () => Error): Transform {
   });
 }
 
+/** The archive's entries one at a time (yauzl reads the next only when asked: lazyEntries). */
+async function* entriesOf(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
+  while (true) {
+    const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
+      const onEntry = (e: yauzl.Entry) => {
+        zip.off("end", onEnd);
+        zip.off("error", onError);
+        resolve(e);
+      };
+      const onEnd = () => {
+        zip.off("entry", onEntry);
+        zip.off("error", onError);
+        resolve(null);
+      };
+      const onError = (err: Error) => {
+        zip.off("entry", onEntry);
+        zip.off("end", onEnd);
+        reject(err);
+      };
+      zip.once("entry", onEntry);
+      zip.once("end", onEnd);
+      zip.once("error", onError);
+      zip.readEntry();
+    });
+    if (!entry) return;
+    yield entry;
+  }
+}
+
+/**
+ * Refuses a file entry (its name was found safe) by its header before a byte is inflated: symbolic links,
+ * encryption, the size limit of its kind (the one XML message or an attachment) and the ratio.
+ */
+function checkEntry(entry: yauzl.Entry, limits: ZipLimits) {
+  const name = entry.fileName;
+  if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) {
+    throw refuse([entryProblem(name, "Symbolische Verknüpfungen sind nicht erlaubt.")]);
+  }
+  if (entry.isEncrypted()) {
+    throw refuse([entryProblem(name, "Verschlüsselte Einträge werden nicht angenommen.")]);
+  }
+  const isMessage = name.toLowerCase().endsWith(".xml");
+  const max = isMessage ? XML_LIMITS.maxBytes : limits.maxEntryBytes;
+  const tooBig = () =>
+    refuse([
+      entryProblem(
+        name,
+        `Der Eintrag ist entpackt größer als ${Math.round(max / 1024 / 1024)} MB und wird nicht angenommen.`,
+      ),
+    ]);
+  if (entry.uncompressedSize > max) throw tooBig();
+  if (entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxRatio) {
+    throw refuse([
+      entryProblem(
+        name,
+        `Der Eintrag ist ungewöhnlich stark komprimiert (über ${limits.maxRatio}:1) und wird als mögliche ZIP-Bombe abgelehnt.`,
+      ),
+    ]);
+  }
+  return { isMessage, max, tooBig };
+}
+
+/** An error while reading the archive, as the German refusal the sender reads. */
+function asRefusal(error: unknown): Error {
+  if (error instanceof IntakeRefused) return error;
+  // yauzl's own name checks (it turns backslashes into slashes first): said in German.
+  const m = /^(invalid relative path|absolute path): (.*)$/.exec(error instanceof Error ? error.message : "");
+  if (m) {
+    return refuse([
+      entryProblem(
+        m[2] ?? "",
+        m[1] === "absolute path"
+          ? "Absolute Pfade sind nicht erlaubt."
+          : "Pfade mit „..“ sind nicht erlaubt.",
+      ),
+    ]);
+  }
+  return refuse([
+    {
+      element: "ZIP",
+      message: `Das ZIP-Archiv ist beschädigt oder unzulässig (${error instanceof Error ? error.message : "unbekannter Fehler"}).`,
+    },
+  ]);
+}
+
 export async function readZipDelivery(zipFile: string, dir: string, limits: ZipLimits): Promise<ZipDelivery> {
   let zip: yauzl.ZipFile;
   try {
@@ -104,62 +189,12 @@ export async function readZipDelivery(zipFile: string, dir: string, limits: ZipL
     let messageName = "";
     const attachments: ZipDelivery["attachments"] = [];
     let total = 0;
-    const entries = async function* () {
-      while (true) {
-        const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
-          const onEntry = (e: yauzl.Entry) => {
-            zip.off("end", onEnd);
-            zip.off("error", onError);
-            resolve(e);
-          };
-          const onEnd = () => {
-            zip.off("entry", onEntry);
-            zip.off("error", onError);
-            resolve(null);
-          };
-          const onError = (err: Error) => {
-            zip.off("entry", onEntry);
-            zip.off("end", onEnd);
-            reject(err);
-          };
-          zip.once("entry", onEntry);
-          zip.once("end", onEnd);
-          zip.once("error", onError);
-          zip.readEntry();
-        });
-        if (!entry) return;
-        yield entry;
-      }
-    };
-    for await (const entry of entries()) {
+    for await (const entry of entriesOf(zip)) {
       const name = entry.fileName;
       const unsafe = unsafeName(name);
       if (unsafe) throw refuse([entryProblem(name, unsafe)]);
       if (name.endsWith("/")) continue; // a folder
-      if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) {
-        throw refuse([entryProblem(name, "Symbolische Verknüpfungen sind nicht erlaubt.")]);
-      }
-      if (entry.isEncrypted()) {
-        throw refuse([entryProblem(name, "Verschlüsselte Einträge werden nicht angenommen.")]);
-      }
-      const isMessage = name.toLowerCase().endsWith(".xml");
-      const max = isMessage ? XML_LIMITS.maxBytes : limits.maxEntryBytes;
-      const tooBig = () =>
-        refuse([
-          entryProblem(
-            name,
-            `Der Eintrag ist entpackt größer als ${Math.round(max / 1024 / 1024)} MB und wird nicht angenommen.`,
-          ),
-        ]);
-      if (entry.uncompressedSize > max) throw tooBig();
-      if (entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxRatio) {
-        throw refuse([
-          entryProblem(
-            name,
-            `Der Eintrag ist ungewöhnlich stark komprimiert (über ${limits.maxRatio}:1) und wird als mögliche ZIP-Bombe abgelehnt.`,
-          ),
-        ]);
-      }
+      const { isMessage, max, tooBig } = checkEntry(entry, limits);
       total += entry.uncompressedSize;
       if (total > limits.maxTotalBytes) {
         throw refuse([
@@ -198,27 +233,7 @@ export async function readZipDelivery(zipFile: string, dir: string, limits: ZipL
     }
     return { message, attachments };
   } catch (error) {
-    if (error instanceof IntakeRefused) throw error;
-    // yauzl's own name checks (it turns backslashes into slashes first): said in German.
-    const m = /^(invalid relative path|absolute path): (.*)$/.exec(
-      error instanceof Error ? error.message : "",
-    );
-    if (m) {
-      throw refuse([
-        entryProblem(
-          m[2] ?? "",
-          m[1] === "absolute path"
-            ? "Absolute Pfade sind nicht erlaubt."
-            : "Pfade mit „..“ sind nicht erlaubt.",
-        ),
-      ]);
-    }
-    throw refuse([
-      {
-        element: "ZIP",
-        message: `Das ZIP-Archiv ist beschädigt oder unzulässig (${error instanceof Error ? error.message : "unbekannter Fehler"}).`,
-      },
-    ]);
+    throw asRefusal(error);
   } finally {
     zip.close();
   }
