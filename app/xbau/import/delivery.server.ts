@@ -76,51 +76,11 @@ const zipTooLarge = (): Delivery => ({
   problems: [{ element: "ZIP", message: `Das ZIP-Archiv ist größer als ${formatBytes(zipMaxBytes())}.` }],
 });
 
-export async function readDelivery(request: Request, dir: string): Promise<Delivery> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  const declared = Number(request.headers.get("content-length") ?? "") || null;
-  if (type === "application/zip") {
-    if (!request.body)
-      return {
-        ok: false,
-        status: 400,
-        problems: [{ element: "ZIP", message: "Der Anfrage fehlt das ZIP-Archiv." }],
-      };
-    if (declared && declared > zipMaxBytes()) return zipTooLarge();
-    const file = path.join(dir, "delivery.zip");
-    if (!(await writeLimited(bodyOf(request.body), file, zipMaxBytes()))) return zipTooLarge();
-    return fromZip(file, dir);
-  }
-  if (type === "application/xml" || type === "text/xml") {
-    if (!request.body)
-      return {
-        ok: false,
-        status: 400,
-        problems: [{ element: "Nachricht", message: "Die Anfrage enthält keine Nachricht." }],
-      };
-    try {
-      return {
-        ok: true,
-        message: await readBounded(bodyOf(request.body), XML_LIMITS.maxBytes, declared),
-        attachments: [],
-      };
-    } catch (error) {
-      if (error instanceof IntakeRefused) return { ok: false, status: 413, problems: error.problems };
-      throw error;
-    }
-  }
-  if (type !== "multipart/form-data") {
-    return {
-      ok: false,
-      status: 415,
-      problems: [
-        {
-          element: "Content-Type",
-          message: `„${type || "ohne Angabe"}“ wird nicht angenommen. Erwartet: multipart/form-data (Teile „nachricht“ und „anlagen“), application/zip oder application/xml.`,
-        },
-      ],
-    };
-  }
+/**
+ * A browser or portal upload: part "nachricht" (the XML, or a ZIP with message and attachments)
+ * and parts "anlagen"; every file bounded, every problem said in German at once.
+ */
+async function fromMultipart(request: Request, dir: string): Promise<Delivery> {
   const maxFileBytes = env().UPLOAD_MAX_BYTES;
   const problems: IntakeProblem[] = [];
   const attachments: IntakeAttachment[] = [];
@@ -208,4 +168,52 @@ export async function readDelivery(request: Request, dir: string): Promise<Deliv
   if (!message)
     return { ok: false, status: 422, problems: [{ element: "Nachricht", message: "Die Nachricht fehlt." }] };
   return { ok: true, message, attachments };
+}
+
+export async function readDelivery(request: Request, dir: string): Promise<Delivery> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const declared = Number(request.headers.get("content-length") ?? "") || null;
+  if (type === "application/zip") {
+    if (!request.body)
+      return {
+        ok: false,
+        status: 400,
+        problems: [{ element: "ZIP", message: "Der Anfrage fehlt das ZIP-Archiv." }],
+      };
+    if (declared && declared > zipMaxBytes()) return zipTooLarge();
+    const file = path.join(dir, "delivery.zip");
+    if (!(await writeLimited(bodyOf(request.body), file, zipMaxBytes()))) return zipTooLarge();
+    return fromZip(file, dir);
+  }
+  if (type === "application/xml" || type === "text/xml") {
+    if (!request.body)
+      return {
+        ok: false,
+        status: 400,
+        problems: [{ element: "Nachricht", message: "Die Anfrage enthält keine Nachricht." }],
+      };
+    try {
+      return {
+        ok: true,
+        message: await readBounded(bodyOf(request.body), XML_LIMITS.maxBytes, declared),
+        attachments: [],
+      };
+    } catch (error) {
+      if (error instanceof IntakeRefused) return { ok: false, status: 413, problems: error.problems };
+      throw error;
+    }
+  }
+  if (type !== "multipart/form-data") {
+    return {
+      ok: false,
+      status: 415,
+      problems: [
+        {
+          element: "Content-Type",
+          message: `„${type || "ohne Angabe"}“ wird nicht angenommen. Erwartet: multipart/form-data (Teile „nachricht“ und „anlagen“), application/zip oder application/xml.`,
+        },
+      ],
+    };
+  }
+  return fromMultipart(request, dir);
 }
