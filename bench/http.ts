@@ -120,7 +120,8 @@ const { db } = await import("~/utils/db.server");
 const { seed, DEMO_PASSWORD } = await import("../prisma/seed.ts");
 await seed(db());
 const { createCompleteDraft } = await import("../test/kit/draft-fixtures");
-const { submitApplication } = await import("~/models/submission.server");
+const { buildCase } = await import("../test/kit/case");
+const { CONFIRM_FIELD } = await import("~/components/confirm-action");
 const { assignCase } = await import("~/models/review.server");
 const { getSessionUserById } = await import("~/models/user.server");
 const { startEmbeddedS3 } = await import("../storage/embedded.ts");
@@ -155,17 +156,16 @@ async function parallel(n: number, width: number, fn: (i: number) => Promise<voi
 const caseIds: string[] = [];
 await parallel(CASES, 6, async (i) => {
   const gemeinde = gemeinden[i % gemeinden.length]!;
-  const draft = await createCompleteDraft(architect, gemeinde.id);
-  const r = await submitApplication(architect, draft.id, {
-    expectedVersion: draft.version,
-    laterDocumentTypeCodes: [],
+  const { application } = await buildCase({
+    until: "submitted",
+    district: { gemeinde, architect, clerk, agencies: {} },
+    patch: {},
   });
-  if (!r.ok) throw new Error(`seeding: submission failed: ${JSON.stringify(r)}`);
   if (i % 3 === 0) {
-    const a = await assignCase(clerk, draft.id, clerk.id);
+    const a = await assignCase(clerk, application.id, clerk.id);
     if (!a.ok) throw new Error(`seeding: assignment failed: ${a.message}`);
   }
-  caseIds.push(draft.id);
+  caseIds.push(application.id);
 });
 // BENCH_HTTP_ROOT: the web process runs from these checkouts (comma-separated, each with its own
 // `npm run build`; default this one), one after the other against the same data, e.g. a git
@@ -433,7 +433,11 @@ function targetsFor(clerkCookie: string, architectCookie: string, drafts: typeof
                   Origin: BASE,
                   "Content-Type": "application/x-www-form-urlencoded",
                 },
-                body: `expectedVersion=${draft.version}`,
+                // The confirmed submit (the page's second step), the one that writes.
+                body: new URLSearchParams({
+                  expectedVersion: String(draft.version),
+                  [CONFIRM_FIELD]: "ja",
+                }).toString(),
               };
             },
           },

@@ -58,9 +58,8 @@ await ensureDatabase(databaseUrl);
 await migrate(databaseUrl);
 const { db } = await import("~/utils/db.server");
 const { berlinDate } = await import("~/domain/deadlines");
-const { createCompleteCase, createParticipationDistrict, currentVersionIds } = await import(
-  "../test/kit/participation-fixtures"
-);
+const { createParticipationDistrict, currentVersionIds } = await import("../test/kit/participation-fixtures");
+const { buildCase } = await import("../test/kit/case");
 const { startParticipation } = await import("~/models/participation.server");
 const { sessionUser } = await import("../test/kit/draft-fixtures");
 const { startEmbeddedS3 } = await import("../storage/embedded.ts");
@@ -72,21 +71,11 @@ const { mergeInto } = await import("../workers/pdf/participation-package.ts");
 const { deletePrefix, randomPrefix } = await import("../workers/test-support.ts");
 const { closeRedis } = await import("~/utils/redis.server");
 
-const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/bauvorlagen");
-const PLAN_FILES = [
-  "lageplan.pdf",
-  "grundriss-eg.pdf",
-  "schnitt.pdf",
-  "ansichten.pdf",
-  "liegenschaftskarte.pdf",
-];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const { DRAWINGS, loadPlans, median } = await import("./_plans.ts");
 
 /** A PDF of `count` plan sheets taken round-robin from the fixture plans. */
 async function planSet(count: number): Promise<Uint8Array> {
-  const sources = await Promise.all(
-    PLAN_FILES.map((f) => PDFDocument.load(readFileSync(path.join(FIXTURES, f)))),
-  );
+  const sources = await loadPlans(DRAWINGS);
   const doc = await PDFDocument.create();
   for (let i = 0; i < count; i++) {
     const src = sources[i % sources.length] as PDFDocument;
@@ -151,7 +140,7 @@ try {
       await sessionUser({ roles: ["AGENCY"], authorityId: a.id });
       agencyIds.push(a.id);
     }
-    const app = await createCompleteCase(d);
+    const { application: app } = await buildCase({ until: "complete", district: d });
     const versions = await currentVersionIds(app.id);
     // Spread planPages sheets over the case's documents.
     const perDoc = Math.ceil(planPages / versions.length);
