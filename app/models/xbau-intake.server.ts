@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { fileTypeFromBuffer } from "file-type";
 import { APPLICATION_STATUS_LABELS } from "~/components/status";
-import { evaluateCompleteness } from "~/domain/completeness";
+import { evaluateCompleteness, type Finding } from "~/domain/completeness";
 import { outsideDistrictMessage } from "~/domain/districts";
 import { type DocumentType, getDocumentType } from "~/domain/document-types";
 import { WITHDRAWABLE_STATUSES } from "~/domain/lifecycle";
@@ -39,6 +39,7 @@ import {
   documentVersionKey,
   generatedKey,
   getStorage,
+  type PutResult,
   type Storage,
   sanitizeFilename,
 } from "../../storage/index";
@@ -450,6 +451,370 @@ function enqueueAnswer(tx: Tx, inboundMessageId: string) {
   });
 }
 
+/** The received XML itself, under the case; its key is in `written` before the put (cleanup). */
+async function storeMessage(
+  storage: Storage,
+  written: string[],
+  o: { authorityId: string; applicationId: string; inboundId: string; message: Buffer },
+) {
+  const messageKey = generatedKey({
+    authorityId: o.authorityId,
+    applicationId: o.applicationId,
+    kind: "xbau-inbound",
+    id: o.inboundId,
+    ext: "xml",
+  });
+  written.push(messageKey);
+  const storedMessage = await storage.putStream(messageKey, Readable.from([o.message]), {
+    contentType: "application/xml",
+  });
+  return { messageKey, storedMessage };
+}
+
+/** The checked attachments into storage (a few at a time); the bytes must still be the checked ones. */
+async function putAttachments(storage: Storage, planned: { key: string; file: CheckedFile }[]) {
+  await mapLimited(planned, CHECK_CONCURRENCY, async (v) => {
+    const put = await storage.putStream(v.key, createReadStream(v.file.attachment.path), {
+      contentType: v.file.mimeType,
+    });
+    if (put.sha256 !== v.file.sha256) throw new Error("attachment changed while it was stored");
+  });
+}
+
+/** The inbound message row; the unique message id makes a concurrent second import a Duplicate. */
+async function createInboundInTx(tx: Tx, data: Prisma.InboundMessageUncheckedCreateInput) {
+  try {
+    await tx.inboundMessage.create({ data });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+      throw new Duplicate();
+    throw error;
+  }
+}
+
+type PlannedVersion = { versionId: string; documentId: string; key: string; file: CheckedFile };
+
+/** Documents and first versions of a received 0200; returns the snapshot's document list. */
+async function createReceivedDocumentsInTx(
+  tx: Tx,
+  applicationId: string,
+  antrag: { documents: ImportedDocument[] },
+  versions: Map<ImportedDocument, PlannedVersion>,
+  userId: string,
+): Promise<SnapshotDocument[]> {
+  // Two statements for all documents and versions: a message may carry hundreds.
+  const rows = antrag.documents.map((doc) => ({ doc, v: versions.get(doc), id: randomUUID() }));
+  await tx.document.createMany({
+    data: rows.map(({ doc, v, id }) => ({
+      id: v?.documentId ?? id,
+      applicationId,
+      typeCode: doc.typeCode,
+      title: doc.title,
+      toBeSubmittedLater: !v,
+    })),
+  });
+  await tx.documentVersion.createMany({
+    data: rows.flatMap(({ v }) =>
+      v
+        ? [
+            {
+              id: v.versionId,
+              documentId: v.documentId,
+              versionNumber: 1,
+              filename: sanitizeFilename(v.file.attachment.filename),
+              mimeType: v.file.mimeType,
+              sizeBytes: BigInt(v.file.sizeBytes),
+              sha256: v.file.sha256,
+              storageKey: v.key,
+              pageCount: v.file.pageCount,
+              uploadedById: userId,
+            },
+          ]
+        : [],
+    ),
+  });
+  return rows.map(({ doc, v, id }) => ({
+    documentId: v?.documentId ?? id,
+    typeCode: doc.typeCode,
+    title: doc.title,
+    versionId: v?.versionId ?? null,
+    versionNumber: v ? 1 : null,
+    filename: v ? sanitizeFilename(v.file.attachment.filename) : null,
+    sha256: v?.file.sha256 ?? null,
+    sizeBytes: v?.file.sizeBytes ?? null,
+    mimeType: v?.file.mimeType ?? null,
+    pageCount: v?.file.pageCount ?? null,
+    toBeSubmittedLater: !v,
+  }));
+}
+
+/** A 0202's files as new versions (or new documents) and its announced-only documents as "wird nachgereicht". */
+async function addChangedDocumentsInTx(
+  tx: Tx,
+  applicationId: string,
+  planned: (PlannedVersion & { isNew: boolean; file: CheckedFile & { doc: ImportedDocument } })[],
+  laterOnly: ImportedDocument[],
+  userId: string,
+) {
+  for (const v of planned) {
+    if (v.isNew) {
+      await tx.document.create({
+        data: {
+          id: v.documentId,
+          applicationId,
+          typeCode: v.file.doc.typeCode,
+          title: v.file.doc.title,
+        },
+      });
+    } else {
+      await tx.document.update({ where: { id: v.documentId }, data: { toBeSubmittedLater: false } });
+    }
+    const latest = await tx.documentVersion.aggregate({
+      where: { documentId: v.documentId },
+      _max: { versionNumber: true },
+    });
+    await tx.documentVersion.create({
+      data: {
+        id: v.versionId,
+        documentId: v.documentId,
+        versionNumber: (latest._max.versionNumber ?? 0) + 1,
+        filename: sanitizeFilename(v.file.attachment.filename),
+        mimeType: v.file.mimeType,
+        sizeBytes: BigInt(v.file.sizeBytes),
+        sha256: v.file.sha256,
+        storageKey: v.key,
+        pageCount: v.file.pageCount,
+        uploadedById: userId,
+      },
+    });
+  }
+  if (laterOnly.length > 0) {
+    await tx.document.createMany({
+      data: laterOnly.map((d) => ({
+        applicationId,
+        typeCode: d.typeCode,
+        title: d.title,
+        toBeSubmittedLater: true,
+      })),
+    });
+  }
+}
+
+/** Why an intake failed, as the sender reads it; a lost race with the same message answers with its case. */
+async function intakeFailure(error: unknown, authorityId: string, message: Buffer): Promise<IntakeResult> {
+  if (!(error instanceof IntakeRefused)) {
+    // Another upload of the same message won the race (the unique constraint refused this one,
+    // whichever form the driver's error takes): answer with its case.
+    if (!(error instanceof Duplicate))
+      logger.warn({ err: error }, "XBau intake: failed, checking for a concurrent import");
+    const messageId = checkMessageId(message);
+    const earlier = messageId ? await earlierDelivery(authorityId, messageId) : null;
+    if (earlier) return earlier;
+  }
+  if (error instanceof IntakeRefused) {
+    logger.info({ code: error.code, problems: error.problems.length }, "XBau intake refused");
+    return { ok: false, code: error.code, problems: error.problems };
+  }
+  if (error instanceof ValidationBusyError) {
+    return {
+      ok: false,
+      code: "busy",
+      problems: [
+        {
+          element: "Nachricht",
+          message:
+            "Die Prüfung eingehender Nachrichten ist gerade ausgelastet. Bitte in einigen Sekunden erneut senden; es wurde nichts gespeichert.",
+        },
+      ],
+    };
+  }
+  if (error instanceof PdfInspectorUnavailableError) {
+    return {
+      ok: false,
+      code: "failed",
+      problems: [
+        {
+          element: "Anlagen",
+          message: "Die PDF-Prüfung ist gerade nicht verfügbar. Bitte später erneut versuchen.",
+        },
+      ],
+    };
+  }
+  logger.error({ err: error }, "XBau intake failed");
+  return {
+    ok: false,
+    code: "failed",
+    problems: [
+      {
+        element: "Nachricht",
+        message: "Die Nachricht konnte nicht eingelesen werden. Bitte erneut versuchen.",
+      },
+    ],
+  };
+}
+
+/** A checked 0200 whose objects are stored, ready to become a case. */
+interface Received0200 {
+  who: Receiving;
+  antrag: ImportedAntrag;
+  applicationId: string;
+  inboundId: string;
+  messageKey: string;
+  storedMessage: PutResult;
+  versions: Map<ImportedDocument, PlannedVersion>;
+  receivedAt: Date;
+  answerMessageId: string;
+}
+
+/**
+ * The case of a received 0200 in one transaction: inbound row, case (created as a draft so the rows
+ * exist, then received), documents, open items, follow-up jobs, Aktenzeichen, event; returns the Aktenzeichen.
+ */
+async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> {
+  const {
+    who,
+    antrag,
+    applicationId,
+    inboundId,
+    messageKey,
+    storedMessage,
+    versions,
+    receivedAt,
+    answerMessageId,
+  } = r;
+  const { authority } = who;
+  await createInboundInTx(tx, {
+    id: inboundId,
+    authorityId: authority.id,
+    messageId: antrag.messageId,
+    messageType: "baugenehmigung.antrag.0200",
+    senderId: antrag.author.id,
+    senderName: antrag.author.name,
+    status: "IMPORTED",
+    receivedById: who.receivedById,
+    apiClientId: who.apiClientId,
+    senderReference: antrag.senderReference?.toLowerCase() ?? null,
+    answerMessageId,
+    sha256: storedMessage.sha256,
+    sizeBytes: storedMessage.sizeBytes,
+    storageKey: messageKey,
+  });
+  await tx.application.create({
+    data: {
+      id: applicationId,
+      authorityId: authority.id,
+      createdById: who.user.id,
+      status: initialApplicationStatus("authority"),
+      procedureType: antrag.procedureType,
+      title: antrag.title,
+      data: antrag.data as Prisma.InputJsonValue,
+    },
+  });
+  const snapshotDocs = await createReceivedDocumentsInTx(tx, applicationId, antrag, versions, who.user.id);
+  // What is missing is noted as open items (as for an online submission); the formal
+  // review decides on a Nachforderung — a received application cannot be sent back unread.
+  const completeness = evaluateCompleteness({
+    profile: authority.landProfile,
+    procedureType: antrag.procedureType,
+    data: antrag.data,
+    documents: antrag.documents.map((d) => ({
+      typeCode: d.typeCode,
+      hasFile: versions.has(d),
+      toBeSubmittedLater: !versions.has(d),
+    })),
+  });
+  for (const jobName of ["documents.render-receipt", "xbau.export-application"] as const) {
+    await enqueueInTx(tx, {
+      jobName,
+      jobId: buildJobId(jobName, applicationId),
+      payload: { applicationId },
+    });
+  }
+  await enqueueAnswer(tx, inboundId);
+  await notifyInTx(tx, "application.submitted", { applicationId, actorId: who.eventActorId });
+  const { fileNumber } = await allocateFileNumber(tx, authority, receivedAt);
+  const snapshot = snapshotOf0200(r, snapshotDocs, completeness.openItems, fileNumber);
+  await tx.inboundMessage.update({ where: { id: inboundId }, data: { applicationId } });
+  await appendEvent(tx, {
+    applicationId,
+    actorId: who.eventActorId,
+    type: "xbau.received",
+    payload: {
+      message: ANTRAG_0200,
+      messageId: antrag.messageId,
+      sender: `${antrag.author.name} (${antrag.author.id})`,
+      documents: versions.size,
+      via: who.via,
+      answerMessageId,
+    },
+  });
+  // Created as a draft above so the rows exist; it is received (submitted) in the same transaction.
+  await transitionApplication(tx, {
+    applicationId,
+    command: "receiveXbau",
+    from: "DRAFT",
+    actor: { kind: "authority", id: who.eventActorId },
+    set: {
+      fileNumber,
+      submittedAt: receivedAt,
+      snapshot: snapshot as unknown as Prisma.InputJsonValue,
+      searchText: buildSearchText({
+        fileNumber,
+        title: antrag.title,
+        data: antrag.data as Prisma.JsonValue,
+      }),
+    },
+    // Enqueued above, before the counter lock (as for a submission).
+    notify: false,
+    payload: {
+      fileNumber,
+      role: "CLERK",
+      channel: who.channel,
+      documents: versions.size,
+      openItems: snapshot.openItems.map((o) => ({
+        message: o.message,
+        documentTypeCodes: o.documentTypeCodes,
+      })),
+    },
+  });
+  return fileNumber;
+}
+
+/** The snapshot of a received 0200, submitted by the receiving clerk. */
+function snapshotOf0200(
+  r: Received0200,
+  documents: SnapshotDocument[],
+  openItems: readonly Finding[],
+  fileNumber: string,
+): ApplicationSnapshot {
+  const { who, antrag, receivedAt } = r;
+  const { authority } = who;
+  return {
+    schemaVersion: 1,
+    fileNumber,
+    title: antrag.title,
+    procedureType: antrag.procedureType,
+    data: antrag.data as Prisma.JsonValue,
+    authority: { id: authority.id, name: authority.name, landProfile: authority.landProfile },
+    municipality: null,
+    members: [],
+    documents,
+    openItems: openItems.map((f) => ({
+      ruleId: f.ruleId,
+      message: f.message,
+      legalBasis: f.legalBasis,
+      documentTypeCodes: [...(f.documentTypeCodes ?? [])],
+    })),
+    submittedAt: receivedAt.toISOString(),
+    submittedBy: {
+      userId: who.user.id,
+      displayName: who.user.displayName,
+      email: who.user.email,
+      role: "CLERK",
+    },
+  };
+}
+
 /**
  * Receives one XBau message (0200 → a new case, 0202 → a change of an existing case) with its
  * attachments. Every refusal names the element and the reason; nothing is stored then.
@@ -489,16 +854,11 @@ export async function receiveXbauMessage(
     // Objects first (under a fresh case id), rows last; `written` is cleaned up on any failure.
     const applicationId = randomUUID();
     const inboundId = randomUUID();
-    const messageKey = generatedKey({
+    const { messageKey, storedMessage } = await storeMessage(storage, written, {
       authorityId: authority.id,
       applicationId,
-      kind: "xbau-inbound",
-      id: inboundId,
-      ext: "xml",
-    });
-    written.push(messageKey);
-    const storedMessage = await storage.putStream(messageKey, Readable.from([input.message]), {
-      contentType: "application/xml",
+      inboundId,
+      message: input.message,
     });
     const versions = new Map<
       ImportedDocument,
@@ -511,189 +871,25 @@ export async function receiveXbauMessage(
       written.push(key); // before the put: a half-written object is removed too
       versions.set(file.doc, { versionId, documentId, key, file });
     }
-    await mapLimited([...versions.values()], CHECK_CONCURRENCY, async (v) => {
-      const put = await storage.putStream(v.key, createReadStream(v.file.attachment.path), {
-        contentType: v.file.mimeType,
-      });
-      if (put.sha256 !== v.file.sha256) throw new Error("attachment changed while it was stored");
-    });
+    await putAttachments(storage, [...versions.values()]);
 
     const receivedAt = new Date();
     const answerMessageId = answerIdOf(authority.id, antrag.messageId);
-    const fileNumber = await db().$transaction(
-      async (tx) => {
-        try {
-          await tx.inboundMessage.create({
-            data: {
-              id: inboundId,
-              authorityId: authority.id,
-              messageId: antrag.messageId,
-              messageType: "baugenehmigung.antrag.0200",
-              senderId: antrag.author.id,
-              senderName: antrag.author.name,
-              status: "IMPORTED",
-              receivedById: who.receivedById,
-              apiClientId: who.apiClientId,
-              senderReference: antrag.senderReference?.toLowerCase() ?? null,
-              answerMessageId,
-              sha256: storedMessage.sha256,
-              sizeBytes: storedMessage.sizeBytes,
-              storageKey: messageKey,
-            },
-          });
-        } catch (error) {
-          if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
-            throw new Duplicate();
-          throw error;
-        }
-        await tx.application.create({
-          data: {
-            id: applicationId,
-            authorityId: authority.id,
-            createdById: who.user.id,
-            status: initialApplicationStatus("authority"),
-            procedureType: antrag.procedureType,
-            title: antrag.title,
-            data: antrag.data as Prisma.InputJsonValue,
-          },
-        });
-        // Two statements for all documents and versions: a message may carry hundreds.
-        const rows = antrag.documents.map((doc) => ({ doc, v: versions.get(doc), id: randomUUID() }));
-        await tx.document.createMany({
-          data: rows.map(({ doc, v, id }) => ({
-            id: v?.documentId ?? id,
-            applicationId,
-            typeCode: doc.typeCode,
-            title: doc.title,
-            toBeSubmittedLater: !v,
-          })),
-        });
-        await tx.documentVersion.createMany({
-          data: rows.flatMap(({ v }) =>
-            v
-              ? [
-                  {
-                    id: v.versionId,
-                    documentId: v.documentId,
-                    versionNumber: 1,
-                    filename: sanitizeFilename(v.file.attachment.filename),
-                    mimeType: v.file.mimeType,
-                    sizeBytes: BigInt(v.file.sizeBytes),
-                    sha256: v.file.sha256,
-                    storageKey: v.key,
-                    pageCount: v.file.pageCount,
-                    uploadedById: who.user.id,
-                  },
-                ]
-              : [],
-          ),
-        });
-        const snapshotDocs: SnapshotDocument[] = rows.map(({ doc, v, id }) => ({
-          documentId: v?.documentId ?? id,
-          typeCode: doc.typeCode,
-          title: doc.title,
-          versionId: v?.versionId ?? null,
-          versionNumber: v ? 1 : null,
-          filename: v ? sanitizeFilename(v.file.attachment.filename) : null,
-          sha256: v?.file.sha256 ?? null,
-          sizeBytes: v?.file.sizeBytes ?? null,
-          mimeType: v?.file.mimeType ?? null,
-          pageCount: v?.file.pageCount ?? null,
-          toBeSubmittedLater: !v,
-        }));
-        // What is missing is noted as open items (as for an online submission); the formal
-        // review decides on a Nachforderung — a received application cannot be sent back unread.
-        const completeness = evaluateCompleteness({
-          profile: authority.landProfile,
-          procedureType: antrag.procedureType,
-          data: antrag.data,
-          documents: antrag.documents.map((d) => ({
-            typeCode: d.typeCode,
-            hasFile: versions.has(d),
-            toBeSubmittedLater: !versions.has(d),
-          })),
-        });
-        for (const jobName of ["documents.render-receipt", "xbau.export-application"] as const) {
-          await enqueueInTx(tx, {
-            jobName,
-            jobId: buildJobId(jobName, applicationId),
-            payload: { applicationId },
-          });
-        }
-        await enqueueAnswer(tx, inboundId);
-        await notifyInTx(tx, "application.submitted", { applicationId, actorId: who.eventActorId });
-        const { fileNumber } = await allocateFileNumber(tx, authority, receivedAt);
-        const snapshot: ApplicationSnapshot = {
-          schemaVersion: 1,
-          fileNumber,
-          title: antrag.title,
-          procedureType: antrag.procedureType,
-          data: antrag.data as Prisma.JsonValue,
-          authority: { id: authority.id, name: authority.name, landProfile: authority.landProfile },
-          municipality: null,
-          members: [],
-          documents: snapshotDocs,
-          openItems: completeness.openItems.map((f) => ({
-            ruleId: f.ruleId,
-            message: f.message,
-            legalBasis: f.legalBasis,
-            documentTypeCodes: [...(f.documentTypeCodes ?? [])],
-          })),
-          submittedAt: receivedAt.toISOString(),
-          submittedBy: {
-            userId: who.user.id,
-            displayName: who.user.displayName,
-            email: who.user.email,
-            role: "CLERK",
-          },
-        };
-        await tx.inboundMessage.update({ where: { id: inboundId }, data: { applicationId } });
-        await appendEvent(tx, {
-          applicationId,
-          actorId: who.eventActorId,
-          type: "xbau.received",
-          payload: {
-            message: ANTRAG_0200,
-            messageId: antrag.messageId,
-            sender: `${antrag.author.name} (${antrag.author.id})`,
-            documents: versions.size,
-            via: who.via,
-            answerMessageId,
-          },
-        });
-        // Created as a draft above so the rows exist; it is received (submitted) in the same transaction.
-        await transitionApplication(tx, {
-          applicationId,
-          command: "receiveXbau",
-          from: "DRAFT",
-          actor: { kind: "authority", id: who.eventActorId },
-          set: {
-            fileNumber,
-            submittedAt: receivedAt,
-            snapshot: snapshot as unknown as Prisma.InputJsonValue,
-            searchText: buildSearchText({
-              fileNumber,
-              title: antrag.title,
-              data: antrag.data as Prisma.JsonValue,
-            }),
-          },
-          // Enqueued above, before the counter lock (as for a submission).
-          notify: false,
-          payload: {
-            fileNumber,
-            role: "CLERK",
-            channel: who.channel,
-            documents: versions.size,
-            openItems: snapshot.openItems.map((o) => ({
-              message: o.message,
-              documentTypeCodes: o.documentTypeCodes,
-            })),
-          },
-        });
-        return fileNumber;
-      },
-      { maxWait: 30_000, timeout: 30_000 },
-    );
+    const received: Received0200 = {
+      who,
+      antrag,
+      applicationId,
+      inboundId,
+      messageKey,
+      storedMessage,
+      versions,
+      receivedAt,
+      answerMessageId,
+    };
+    const fileNumber = await db().$transaction((tx) => recordReceived0200InTx(tx, received), {
+      maxWait: 30_000,
+      timeout: 30_000,
+    });
     written.length = 0; // committed: the objects belong to the rows now
     logger.info({ applicationId, fileNumber, messageId: antrag.messageId }, "XBau 0200 imported");
     return {
@@ -705,55 +901,7 @@ export async function receiveXbauMessage(
       answerMessageId,
     };
   } catch (error) {
-    if (!(error instanceof IntakeRefused)) {
-      // Another upload of the same message won the race (the unique constraint refused this one,
-      // whichever form the driver's error takes): answer with its case.
-      if (!(error instanceof Duplicate))
-        logger.warn({ err: error }, "XBau intake: failed, checking for a concurrent import");
-      const messageId = checkMessageId(input.message);
-      const earlier = messageId ? await earlierDelivery(authority.id, messageId) : null;
-      if (earlier) return earlier;
-    }
-    if (error instanceof IntakeRefused) {
-      logger.info({ code: error.code, problems: error.problems.length }, "XBau intake refused");
-      return { ok: false, code: error.code, problems: error.problems };
-    }
-    if (error instanceof ValidationBusyError) {
-      return {
-        ok: false,
-        code: "busy",
-        problems: [
-          {
-            element: "Nachricht",
-            message:
-              "Die Prüfung eingehender Nachrichten ist gerade ausgelastet. Bitte in einigen Sekunden erneut senden; es wurde nichts gespeichert.",
-          },
-        ],
-      };
-    }
-    if (error instanceof PdfInspectorUnavailableError) {
-      return {
-        ok: false,
-        code: "failed",
-        problems: [
-          {
-            element: "Anlagen",
-            message: "Die PDF-Prüfung ist gerade nicht verfügbar. Bitte später erneut versuchen.",
-          },
-        ],
-      };
-    }
-    logger.error({ err: error }, "XBau intake failed");
-    return {
-      ok: false,
-      code: "failed",
-      problems: [
-        {
-          element: "Nachricht",
-          message: "Die Nachricht konnte nicht eingelesen werden. Bitte erneut versuchen.",
-        },
-      ],
-    };
+    return intakeFailure(error, authority.id, input.message);
   } finally {
     for (const key of written) {
       await storage
@@ -832,6 +980,24 @@ function checkAcceptsChanges(fileNumber: string, status: ApplicationStatus): voi
 const documentKey = (typeCode: string, title: string) =>
   `${typeCode}|${title.normalize("NFC").trim().toLowerCase()}`;
 
+/** A 0202's changed Bauvorhaben data replace the case data (a gross data set). */
+async function replaceCaseDataInTx(
+  tx: Tx,
+  target: { id: string; fileNumber: string },
+  data: NonNullable<ImportedAenderung["data"]>,
+  title: string,
+) {
+  await tx.application.update({
+    where: { id: target.id },
+    data: {
+      data: data as Prisma.InputJsonValue,
+      title,
+      version: { increment: 1 },
+      searchText: buildSearchText({ fileNumber: target.fileNumber, title, data: data as Prisma.JsonValue }),
+    },
+  });
+}
+
 /**
  * A 0202 for an existing case: changed Bauvorhaben data replace the case data (a gross data set),
  * each delivered file becomes a new version of the document with the same type and title (or a
@@ -858,16 +1024,11 @@ async function receiveChange(
   });
   const existingByKey = new Map(existing.map((d) => [documentKey(d.typeCode, d.title), d.id]));
   const inboundId = randomUUID();
-  const messageKey = generatedKey({
+  const { messageKey, storedMessage } = await storeMessage(storage, written, {
     authorityId: authority.id,
     applicationId: target.id,
-    kind: "xbau-inbound",
-    id: inboundId,
-    ext: "xml",
-  });
-  written.push(messageKey);
-  const storedMessage = await storage.putStream(messageKey, Readable.from([input.message]), {
-    contentType: "application/xml",
+    inboundId,
+    message: input.message,
   });
   const planned = files.map((file) => {
     const known = existingByKey.get(documentKey(file.doc.typeCode, file.doc.title));
@@ -882,12 +1043,7 @@ async function receiveChange(
     written.push(key);
     return { file, documentId, versionId, key, isNew: !known };
   });
-  await mapLimited(planned, CHECK_CONCURRENCY, async (v) => {
-    const put = await storage.putStream(v.key, createReadStream(v.file.attachment.path), {
-      contentType: v.file.mimeType,
-    });
-    if (put.sha256 !== v.file.sha256) throw new Error("attachment changed while it was stored");
-  });
+  await putAttachments(storage, planned);
   const answerMessageId = answerIdOf(authority.id, change.messageId);
   const laterOnly = change.documents.filter(
     (d) => !d.file && !existingByKey.has(documentKey(d.typeCode, d.title)),
@@ -905,90 +1061,26 @@ async function receiveChange(
         where: { authorityId: authority.id, applicationId: target.id, messageType: ANTRAG_0200 },
         select: { senderReference: true },
       });
-      try {
-        await tx.inboundMessage.create({
-          data: {
-            id: inboundId,
-            authorityId: authority.id,
-            messageId: change.messageId,
-            messageType: ANTRAG_GEAENDERT_0202,
-            senderId: change.author.id,
-            senderName: change.author.name,
-            status: "IMPORTED",
-            receivedById: who.receivedById,
-            apiClientId: who.apiClientId,
-            // The 1120 refers to the application's referenzAntragsservice (XSD documentation of its bezug).
-            senderReference: original?.senderReference ?? change.reference.referenz,
-            answerMessageId,
-            sha256: storedMessage.sha256,
-            sizeBytes: storedMessage.sizeBytes,
-            storageKey: messageKey,
-            applicationId: target.id,
-          },
-        });
-      } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
-          throw new Duplicate();
-        throw error;
-      }
-      for (const v of planned) {
-        if (v.isNew) {
-          await tx.document.create({
-            data: {
-              id: v.documentId,
-              applicationId: target.id,
-              typeCode: v.file.doc.typeCode,
-              title: v.file.doc.title,
-            },
-          });
-        } else {
-          await tx.document.update({ where: { id: v.documentId }, data: { toBeSubmittedLater: false } });
-        }
-        const latest = await tx.documentVersion.aggregate({
-          where: { documentId: v.documentId },
-          _max: { versionNumber: true },
-        });
-        await tx.documentVersion.create({
-          data: {
-            id: v.versionId,
-            documentId: v.documentId,
-            versionNumber: (latest._max.versionNumber ?? 0) + 1,
-            filename: sanitizeFilename(v.file.attachment.filename),
-            mimeType: v.file.mimeType,
-            sizeBytes: BigInt(v.file.sizeBytes),
-            sha256: v.file.sha256,
-            storageKey: v.key,
-            pageCount: v.file.pageCount,
-            uploadedById: who.user.id,
-          },
-        });
-      }
-      if (laterOnly.length > 0) {
-        await tx.document.createMany({
-          data: laterOnly.map((d) => ({
-            applicationId: target.id,
-            typeCode: d.typeCode,
-            title: d.title,
-            toBeSubmittedLater: true,
-          })),
-        });
-      }
-      if (change.data) {
-        const title = change.title ?? locked.title;
-        await tx.application.update({
-          where: { id: target.id },
-          data: {
-            data: change.data as Prisma.InputJsonValue,
-            title,
-            version: { increment: 1 },
-            searchText: buildSearchText({
-              fileNumber: target.fileNumber,
-              title,
-              data: change.data as Prisma.JsonValue,
-            }),
-          },
-        });
-      }
+      await createInboundInTx(tx, {
+        id: inboundId,
+        authorityId: authority.id,
+        messageId: change.messageId,
+        messageType: ANTRAG_GEAENDERT_0202,
+        senderId: change.author.id,
+        senderName: change.author.name,
+        status: "IMPORTED",
+        receivedById: who.receivedById,
+        apiClientId: who.apiClientId,
+        // The 1120 refers to the application's referenzAntragsservice (XSD documentation of its bezug).
+        senderReference: original?.senderReference ?? change.reference.referenz,
+        answerMessageId,
+        sha256: storedMessage.sha256,
+        sizeBytes: storedMessage.sizeBytes,
+        storageKey: messageKey,
+        applicationId: target.id,
+      });
+      await addChangedDocumentsInTx(tx, target.id, planned, laterOnly, who.user.id);
+      if (change.data) await replaceCaseDataInTx(tx, target, change.data, change.title ?? locked.title);
       await appendEvent(tx, {
         applicationId: target.id,
         actorId: who.eventActorId,
