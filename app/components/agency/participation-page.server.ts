@@ -17,9 +17,8 @@ import type {
   ParticipationActionData,
   StatementActionData,
   StatementConfirmData,
-  StatementValues,
 } from "./participation-page-types";
-import { parseExtensionRequest, parseStatementDraft, parseStatementForm } from "./statement-schema";
+import { parseExtensionRequest, parseStatementForm, readStatementDraft } from "./statement-schema";
 
 /**
  * Loader and action of an agency's participation page (/beteiligung/:id): the request with the
@@ -118,14 +117,14 @@ async function statementAction(
   const form = await readStatementForm(request);
   try {
     const intent = form.fields.intent ?? "submit-statement";
-    const body = new URLSearchParams(Object.entries(form.fields));
-    // The fields as typed, parsed by the shared schema (a Conform list intent arrives applied).
-    const values: StatementValues = parseStatementDraft(body);
-    const listIntent = "__intent__" in form.fields;
-    if (listIntent || intent === "add-condition" || intent.startsWith("remove-condition-")) {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+    // The fields as typed, parsed by the shared schema (a Conform list button's intent applied).
+    const { values, change } = readStatementDraft(body);
+    if (change || intent === "add-condition" || intent.startsWith("remove-condition-")) {
       return {
         form: "statement",
-        values: listIntent ? values : { ...values, conditions: applyRowIntent(values.conditions, intent) },
+        values: change ? values : { ...values, conditions: applyRowIntent(values.conditions, intent) },
         errors: {},
         message: null,
         filesDropped: form.attachments.length > 0 || form.attachmentErrors.length > 0,

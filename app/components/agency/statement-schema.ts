@@ -1,5 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
+import { formText, type ListChange, readListSubmission } from "~/components/form-lists";
 import {
   type ConditionKindValue,
   conditionsAllowed,
@@ -132,7 +133,7 @@ export function validateStatement(
 
 const germanErrors = z.locales.de().localeError;
 
-const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
+const text = formText;
 
 /** `conditions[0]…` arrives as a list, `conditions.0.…` as an object with index keys: both a list. */
 function conditionList(v: unknown): unknown[] {
@@ -178,12 +179,20 @@ export function statementFormFor(kind: string) {
 
 export type StatementFormValue = z.infer<ReturnType<typeof statementFormFor>>;
 
-/** A round trip's values (a Conform list intent arrives applied to the payload). */
-export function parseStatementDraft(formData: FormData | URLSearchParams): StatementFields {
-  const submission = parseWithZod(formData, { schema: statementDraft, disableAutoCoercion: true });
-  if (submission.status === "success") return submission.value;
-  const again = statementDraft.safeParse(submission.payload);
-  return again.success ? again.data : { outcome: "", reasons: "", conditions: [] };
+/**
+ * The fields as typed, with a Conform list button's intent (add/remove a Nebenbestimmung) applied
+ * as the browser would — the shared reading of list posts (form-lists.ts: row cap, only this list,
+ * a new row is blank).
+ */
+export function readStatementDraft(formData: FormData): {
+  values: StatementFields;
+  change: ListChange<"conditions"> | null;
+} {
+  return readListSubmission(formData, {
+    schema: statementDraft,
+    newRows: { conditions: { kind: "", text: "", legalBasis: "" } },
+    maxRows: MAX_CONDITIONS,
+  });
 }
 
 export function parseStatementForm(formData: FormData | URLSearchParams, kind: string) {

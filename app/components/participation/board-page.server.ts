@@ -21,7 +21,7 @@ import {
 } from "~/models/participation.server";
 import { notFound, requireAuthorityPermission } from "~/utils/permissions.server";
 import { extensionConfirmation, refusalConfirmation, replacementConfirmation } from "./board-confirmations";
-import { parseConsentRefusal, parseExtensionDecision, parseStartDraft, parseStartForm } from "./forms";
+import { parseConsentRefusal, parseExtensionDecision, parseStartForm, readStartDraft } from "./forms";
 import { applyDocsIntent, type Row, rowFor, rowFromForm } from "./start-rows";
 
 /**
@@ -154,37 +154,16 @@ async function proposalOf(user: Clerk, id: string): Promise<ParticipationProposa
  * round trips that keep everything typed so far; nothing is started.
  */
 async function startRoundTrip(user: Clerk, id: string, form: FormData, intent: string) {
-  const draft = parseStartDraft(form);
-  const posted = (draft.status === "success" ? draft.value.rows : []).map(rowFromForm);
-  if (draft.status === "success" && intent === "add") {
-    const added = rowFor(await proposalOf(user, id), draft.value.addAgencyId ?? "");
+  const draft = readStartDraft(form);
+  const posted = draft.rows.map(rowFromForm);
+  if (intent === "add") {
+    const added = rowFor(await proposalOf(user, id), draft.addAgencyId);
     if (added && !posted.some((r) => r.agencyId === added.agencyId)) posted.push(added);
   }
   if (intent.startsWith("docs-")) {
     return answer({ rows: applyDocsIntent(intent, posted, await proposalOf(user, id)) ?? posted });
   }
-  // A Conform list intent (remove) arrives already applied to the payload.
-  const rows = draft.status === undefined ? rowsOfPayload(draft.payload) : posted;
-  return answer({ rows });
-}
-
-/** The rows of a payload a list intent changed (parsed again, leniently). */
-function rowsOfPayload(payload: Record<string, unknown>): Row[] {
-  const again = parseStartDraft(toFormData(payload));
-  return again.status === "success" ? again.value.rows.map(rowFromForm) : [];
-}
-
-function toFormData(payload: Record<string, unknown>): FormData {
-  const out = new FormData();
-  const rows = Array.isArray(payload.rows) ? (payload.rows as Record<string, unknown>[]) : [];
-  rows.forEach((row, i) => {
-    for (const [k, v] of Object.entries(row ?? {})) {
-      for (const item of Array.isArray(v) ? v : [v]) {
-        if (typeof item === "string") out.append(`rows[${i}].${k}`, item);
-      }
-    }
-  });
-  return out;
+  return answer({ rows: posted });
 }
 
 /**
@@ -194,19 +173,18 @@ function toFormData(payload: Record<string, unknown>): FormData {
  */
 async function startAction(user: Clerk, id: string, form: FormData) {
   const step = confirmStep(form);
-  const submission = step === "back" ? parseStartDraft(form) : parseStartForm(form);
+  if (step === "back") return answer({ rows: readStartDraft(form).rows.map(rowFromForm) });
+  const submission = parseStartForm(form);
   if (submission.status !== "success") {
-    const rows = parseStartDraft(form);
     const reply = submission.reply();
     const { "": whole, rows: list } = reply.error ?? {};
     return answer({
-      rows: rows.status === "success" ? rows.value.rows.map(rowFromForm) : [],
+      rows: readStartDraft(form).rows.map(rowFromForm),
       message: [...(whole ?? []), ...(list ?? [])].join(" ") || "Bitte prüfen Sie die markierten Angaben.",
       lastResult: reply,
     });
   }
   const rows = submission.value.rows.map(rowFromForm);
-  if (step === "back") return answer({ rows });
   const chosen = rows.filter((r) => r.keep);
   if (step === "ask") {
     const proposal = await proposalOf(user, id);

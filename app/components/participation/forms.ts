@@ -1,5 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
+import { formText, readListSubmission } from "~/components/form-lists";
 import { PARTICIPATION_KINDS, type ParticipationKindName } from "~/domain/participation";
 
 /**
@@ -45,7 +46,7 @@ const text = (max: number, message: string) =>
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const rowSchema = z.object({
-  agencyId: z.preprocess(trimmed, z.string({ error: "Diese Stelle ist unbekannt." })),
+  agencyId: z.preprocess((v) => (typeof v === "string" ? v.trim() : ""), z.string()),
   keep: checkbox(),
   deadline: z.preprocess((v) => (typeof v === "string" ? v.trim() : ""), z.string().max(20)),
   question: text(MAX_QUESTION, `Die Frage darf höchstens ${MAX_QUESTION} Zeichen lang sein.`),
@@ -80,9 +81,10 @@ export const startForm = z.object({
   ),
 });
 
+/** The rows as typed: every field has a fallback, so a round trip never fails (form-lists.ts). */
 export const startDraft = z.object({
-  rows: rows(rowSchema),
-  addAgencyId: z.preprocess(trimmed, z.string().optional()),
+  rows: rows(z.preprocess((v) => (v && typeof v === "object" ? v : {}), rowSchema)),
+  addAgencyId: formText,
 });
 
 export type StartFormRow = z.infer<typeof rowSchema>;
@@ -92,9 +94,18 @@ export function parseStartForm(formData: FormData | URLSearchParams) {
   return parseWithZod(formData, { schema: startForm, disableAutoCoercion: true, error: germanErrors });
 }
 
-/** Round trips that start nothing: the rows as typed. */
-export function parseStartDraft(formData: FormData | URLSearchParams) {
-  return parseWithZod(formData, { schema: startDraft, disableAutoCoercion: true, error: germanErrors });
+/**
+ * Round trips that start nothing: the rows as typed, with a Conform "remove" button's intent
+ * applied the way the browser would (shared reading of list posts, row cap, only this list).
+ * Rows without an agency (a forged insert) are dropped: a row's agency comes from the proposal.
+ */
+export function readStartDraft(formData: FormData) {
+  const { values, change } = readListSubmission(formData, {
+    schema: startDraft,
+    newRows: { rows: {} },
+    maxRows: MAX_ROWS,
+  });
+  return { ...values, rows: values.rows.filter((r) => r.agencyId !== ""), change };
 }
 
 // ---- the board's decisions ------------------------------------------------------------------------
