@@ -1044,387 +1044,12 @@ function parseInlineDict(bytes: Buffer) {
 // ---- the walk ----------------------------------------------------------------------------------
 
 export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<ScanResult> {
-  const streamFloor = limits.streamFloorBytes ?? 16 * 1024 * 1024;
-  const totalFloor = limits.totalFloorBytes ?? 256 * 1024 * 1024;
-  const maxObject = limits.maxObjectBytes ?? 16 * 1024 * 1024;
-  const maxPixels = limits.maxImagePixels ?? Number.POSITIVE_INFINITY;
   const fh = await open(path, "r");
   try {
-    const fileSize = (await fh.stat()).size;
-    const totalCap = Math.max(limits.ratio * fileSize, totalFloor);
-    let totalDecoded = 0;
-    let streams = 0;
-    let inlineImages = 0;
-    const facts: MutableFacts = {
-      fontsNotEmbedded: new Set(),
-      transparency: false,
-      layers: false,
-      pdfaId: false,
-    };
-    const addDecoded = (decoded: number, encoded: number) => {
-      totalDecoded += decoded;
-      if (totalDecoded > totalCap) {
-        throw new ScanStop({
-          ok: false,
-          reason: "bomb",
-          decodedBytes: totalDecoded,
-          encodedBytes: Math.max(encoded, fileSize),
-        });
-      }
-    };
-
-    let buf: Buffer = Buffer.alloc(0);
-    let bufPos = 0; // file offset of buf[0]
-    let i = 0;
-    let eof = false;
-
-    const more = async () => {
-      // Drop what is consumed, then append the next chunk.
-      if (i > 0) {
-        buf = buf.subarray(i);
-        bufPos += i;
-        i = 0;
-      }
-      if (buf.length > maxObject) {
-        throw new ScanStop({ ok: false, reason: "malformed", detail: "object too large" });
-      }
-      const chunk = Buffer.alloc(CHUNK);
-      const { bytesRead } = await fh.read(chunk, 0, CHUNK, bufPos + buf.length);
-      if (bytesRead === 0) eof = true;
-      else buf = Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
-    };
-
-    // Parser state: nesting of the current object (a frame per dictionary, null per array); the
-    // object's top-level dictionary once closed (the stream dictionary when "stream" follows),
-    // its /Filter chain.
-    const stack: (DictFrame | null)[] = [];
-    let top: DictFrame | null = null;
-    // Direct mode: file offset -> object number of every "N G obj" parsed at the top level.
-    const objectStarts = new Map<number, number>();
-    let num1: { v: number; at: number } | null = null; // the last number token at the top level
-    let num2: { v: number; at: number } | null = null; // the one before it
-    const needRewrite = (detail: string) => {
-      throw new ScanStop({ ok: false, reason: "rewrite-needed", detail });
-    };
-    let filters: string[] = [];
-    let expectEndstream = false;
-    const resetObject = () => {
-      stack.length = 0;
-      top = null;
-      filters = [];
-    };
-    /** A value (not a key) ended in the innermost dictionary. */
-    const valueDone = () => {
-      const f = stack[stack.length - 1];
-      if (f) f.key = null;
-    };
-
-    for (;;) {
-      const lexed = lex(buf, i, eof);
-      if (!lexed) {
-        await more();
-        continue;
-      }
-      const { tok, end } = lexed;
-      if (!tok) break; // end of file
-      i = end;
-      if (expectEndstream) {
-        if (!(tok.t === "kw" && tok.v === "endstream")) {
-          throw new ScanStop({ ok: false, reason: "malformed", detail: "endstream missing" });
-        }
-        expectEndstream = false;
-        continue;
-      }
-
-      const frame = stack.length > 0 ? stack[stack.length - 1] : undefined;
-      if (limits.direct && stack.length === 0) {
-        if (tok.t === "num") {
-          num2 = num1;
-          num1 = { v: tok.v, at: bufPos + lexStart };
-        } else {
-          if (tok.t === "kw" && tok.v === "obj" && num1 && num2) objectStarts.set(num2.at, num2.v);
-          num1 = null;
-          num2 = null;
-        }
-      }
-      switch (tok.t) {
-        case "name": {
-          const kind = ACTIVE_NAMES[tok.v];
-          if (kind) throw new ScanStop({ ok: false, reason: "active", kind });
-          if (frame) {
-            if (frame.key === null) {
-              frame.key = tok.v;
-              frame.keys.add(tok.v);
-            } else {
-              frame.names.set(frame.key, tok.v);
-              if (stack.length === 1 && frame.key === "Filter") filters = [tok.v];
-              frame.key = null;
-            }
-          } else if (frame === null && stack.length === 2 && stack[0]?.key === "Filter") {
-            filters.push(tok.v);
-          }
-          break;
-        }
-        case "num":
-          // The value of the key; the "0 R" of an indirect reference then passes with key null.
-          if (frame && frame.key !== null) {
-            frame.nums.set(frame.key, tok.v);
-            frame.key = null;
-          }
-          break;
-        case "string":
-          if (frame) frame.key = null;
-          break;
-        case "open-dict":
-          stack.push(newFrame());
-          break;
-        case "open-array":
-          stack.push(null);
-          break;
-        case "close-dict":
-        case "close-array": {
-          const closed = stack.pop();
-          if (closed) {
-            noteFacts(closed, facts);
-            if (stack.length === 0) top = closed;
-          }
-          // A dictionary or array value of the enclosing dictionary has ended.
-          valueDone();
-          break;
-        }
-        case "kw":
-          if (tok.v === "obj" || tok.v === "endobj") {
-            resetObject();
-          } else if (tok.v === "stream") {
-            const dict: DictFrame | null = top;
-            if (limits.direct) {
-              const type = dict?.names.get("Type");
-              if (type === "ObjStm" || type === "XRef") needRewrite(`${type} stream`);
-              if (dict && !dict.nums.has("Length")) needRewrite("indirect /Length");
-            }
-            const length = dict?.nums.get("Length");
-            const dataStart = await streamDataStart();
-            if (
-              length === undefined ||
-              !Number.isInteger(length) ||
-              length < 0 ||
-              dataStart + length > fileSize
-            ) {
-              throw new ScanStop({ ok: false, reason: "malformed", detail: "stream length" });
-            }
-            streams++;
-            if (dict?.names.get("Subtype") === "Image") {
-              const w = dict.nums.get("Width") ?? 0;
-              const h = dict.nums.get("Height") ?? 0;
-              if (w * h > maxPixels)
-                throw new ScanStop({ ok: false, reason: "image-too-large", width: w, height: h });
-            }
-            const decoded = await measureStream(dataStart, length, filters, dict);
-            addDecoded(decoded, length);
-            // Continue right after the data: "endstream" must follow. Within the buffer the
-            // cursor moves; otherwise reading resumes at that offset.
-            const after = dataStart + length;
-            if (after <= bufPos + buf.length) {
-              i = after - bufPos;
-            } else {
-              buf = Buffer.alloc(0);
-              bufPos = after;
-              i = 0;
-              eof = false;
-            }
-            expectEndstream = true;
-            resetObject();
-          } else if (frame && frame.key !== null) {
-            if (tok.v !== "R") frame.names.set(frame.key, tok.v);
-            frame.key = null; // true, false, null
-          }
-          break;
-      }
-    }
-    if (limits.direct) await checkXref();
-    return {
-      ok: true,
-      decodedBytes: totalDecoded,
-      streams,
-      inlineImages,
-      facts: {
-        fontsNotEmbedded: [...facts.fontsNotEmbedded].sort((a, b) => a.localeCompare(b, "de")),
-        transparency: facts.transparency,
-        layers: facts.layers,
-        pdfaId: facts.pdfaId,
-      },
-    };
-
-    /**
-     * Direct mode: every in-use entry of every classic cross-reference section (the last one and
-     * its /Prev chain) must point at an object this walk parsed, with the same number. A
-     * cross-reference stream, a hybrid file (/XRefStm) or anything unusual → rewrite-needed.
-     */
-    async function checkXref(): Promise<void> {
-      const tailLen = Math.min(fileSize, 2048);
-      const tail = Buffer.alloc(tailLen);
-      await fh.read(tail, 0, tailLen, fileSize - tailLen);
-      const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail.toString("latin1"));
-      if (!m) needRewrite("startxref");
-      let offset = Number(m?.[1]);
-      const seen = new Set<number>();
-      for (let sections = 0; ; sections++) {
-        if (sections > 64 || seen.has(offset) || !(offset >= 0 && offset < fileSize))
-          needRewrite("xref chain");
-        seen.add(offset);
-        let pos = offset;
-        const head = await readAt(pos, 4);
-        if (head.toString("latin1") !== "xref") needRewrite("xref stream");
-        pos += 4;
-        for (;;) {
-          // A subsection header "first count", or "trailer".
-          const line = await readAt(pos, 64);
-          const text = line.toString("latin1");
-          const sub = /^\s*(\d+)\s+(\d+)[ \t]*\r?\n?/.exec(text);
-          if (!sub) {
-            if (!/^\s*trailer/.test(text)) needRewrite("xref subsection");
-            break;
-          }
-          const first = Number(sub[1]);
-          const count = Number(sub[2]);
-          pos += sub[0].length;
-          if (count * 20 > fileSize) needRewrite("xref count");
-          const entries = await readAt(pos, count * 20);
-          if (entries.length < count * 20) needRewrite("xref entries");
-          for (let k = 0; k < count; k++) {
-            const e = entries.toString("latin1", k * 20, k * 20 + 20);
-            if (!/^\d{10} \d{5} [nf]/.test(e)) needRewrite("xref entry");
-            if (e[17] !== "n") continue;
-            const at = Number(e.slice(0, 10));
-            if (objectStarts.get(at) !== first + k) needRewrite("xref offset");
-          }
-          pos += count * 20;
-        }
-        const trailerText = (await readAt(pos, 4096)).toString("latin1");
-        const end = trailerText.indexOf(">>");
-        const trailer = end >= 0 ? trailerText.slice(0, end) : trailerText;
-        if (/\/XRefStm/.test(trailer)) needRewrite("hybrid file");
-        const prev = /\/Prev\s+(\d+)/.exec(trailer);
-        if (!prev) return;
-        offset = Number(prev[1]);
-      }
-    }
-
-    async function readAt(pos: number, len: number): Promise<Buffer> {
-      const size = Math.max(0, Math.min(len, fileSize - pos));
-      const b = Buffer.alloc(size);
-      if (size > 0) await fh.read(b, 0, size, pos);
-      return b;
-    }
-
-    /** The offset of the first data byte after the keyword "stream" (CRLF or LF). */
-    async function streamDataStart(): Promise<number> {
-      while (buf.length - i < 2 && !eof) await more();
-      if (buf[i] === 0x0d && buf[i + 1] === 0x0a) return bufPos + i + 2;
-      if (buf[i] === 0x0a || buf[i] === 0x0d) return bufPos + i + 1;
-      return bufPos + i;
-    }
-
-    /**
-     * Decoded size of one stream: its leading decodable filters run (bounded per stage); what
-     * follows an image codec is not expanded here. Content streams are searched for inline
-     * images, XMP metadata for the PDF/A identification.
-     */
-    async function measureStream(
-      start: number,
-      len: number,
-      chain: string[],
-      dict: DictFrame | null,
-    ): Promise<number> {
-      const decodable: Filter[] = [];
-      let rest = 0;
-      for (const f of chain) {
-        const known = DECODABLE[f];
-        if (known && rest === 0) decodable.push(known);
-        else {
-          if (rest > 0 && EXPANDING.has(f)) throw new ScanStop({ ok: false, reason: "nested-compression" });
-          rest++;
-        }
-      }
-      const content = rest === 0 && isContentStream(dict);
-      const xmp = rest === 0 && dict?.names.get("Type") === "Metadata";
-      if (decodable.length === 0 && !content && !xmp) return len;
-
-      const cap = Math.max(limits.ratio * len, streamFloor);
-      const inline = content
-        ? new InlineImageScanner(
-            { ratio: limits.ratio, floor: streamFloor, maxPixels, budget: () => totalCap - totalDecoded },
-            (decoded, encoded) => {
-              inlineImages++;
-              addDecoded(decoded, encoded);
-            },
-          )
-        : null;
-      const metadata = xmp ? new XmpProbe() : null;
-      const inspect =
-        inline || metadata
-          ? async (chunk: Buffer) => {
-              metadata?.feed(chunk);
-              await inline?.feed(chunk);
-            }
-          : null;
-      try {
-        if (len <= SMALL_STREAM) {
-          const data = decodeSync(await readRange(start, len), decodable, cap);
-          if (data.length > cap) throw new CapExceeded(data.length);
-          await inspect?.(data);
-          inline?.end();
-          if (metadata?.found) facts.pdfaId = true;
-          return data.length;
-        }
-        const sink = new Sink(cap, inspect);
-        await pipeline([rangeReader(start, len), ...decodable.map((f) => decoderStage(f, cap)), sink]);
-        inline?.end();
-        if (metadata?.found) facts.pdfaId = true;
-        return sink.count;
-      } catch (err) {
-        if (err instanceof CapExceeded) {
-          throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: err.count, encodedBytes: len });
-        }
-        throw err;
-      }
-    }
-
-    async function readRange(start: number, len: number): Promise<Buffer> {
-      if (start >= bufPos && start + len <= bufPos + buf.length) {
-        return buf.subarray(start - bufPos, start - bufPos + len);
-      }
-      const raw = Buffer.alloc(len);
-      const { bytesRead } = await fh.read(raw, 0, len, start);
-      return raw.subarray(0, bytesRead);
-    }
-
-    function rangeReader(start: number, len: number): Readable {
-      let pos = start;
-      const endPos = start + len;
-      return new Readable({
-        highWaterMark: 64 * 1024,
-        async read() {
-          if (pos >= endPos) {
-            this.push(null);
-            return;
-          }
-          const size = Math.min(64 * 1024, endPos - pos);
-          const chunk = Buffer.alloc(size);
-          try {
-            const { bytesRead } = await fh.read(chunk, 0, size, pos);
-            if (bytesRead === 0) {
-              this.push(null);
-              return;
-            }
-            pos += bytesRead;
-            this.push(chunk.subarray(0, bytesRead));
-          } catch (err) {
-            this.destroy(err as Error);
-          }
-        },
-      });
-    }
+    const walk = new ObjectWalk(fh, (await fh.stat()).size, limits);
+    await walk.run();
+    if (limits.direct) await walk.checkXref();
+    return walk.result();
   } catch (err) {
     if (err instanceof ScanStop) {
       // In direct mode a structure we cannot follow is qpdf's to sort out, not a verdict.
@@ -1436,6 +1061,440 @@ export async function scanPdfObjects(path: string, limits: ScanLimits): Promise<
     throw err;
   } finally {
     await fh.close();
+  }
+}
+
+type FileHandle = Awaited<ReturnType<typeof open>>;
+
+function needRewrite(detail: string): never {
+  throw new ScanStop({ ok: false, reason: "rewrite-needed", detail });
+}
+
+/**
+ * One walk over a PDF's objects for scanPdfObjects: the file is read in chunks through a small
+ * tokenizer; every stream is measured (decoded, bounded) as it is met; the totals and facts are
+ * kept here. A verdict other than "ok" stops the walk with a ScanStop.
+ */
+class ObjectWalk {
+  private readonly streamFloor: number;
+  private readonly totalCap: number;
+  private readonly maxObject: number;
+  private readonly maxPixels: number;
+  private totalDecoded = 0;
+  private streams = 0;
+  private inlineImages = 0;
+  private readonly facts: MutableFacts = {
+    fontsNotEmbedded: new Set(),
+    transparency: false,
+    layers: false,
+    pdfaId: false,
+  };
+
+  // The read window: buf holds the file from offset bufPos on; i is the tokenizer's position in it.
+  private buf: Buffer = Buffer.alloc(0);
+  private bufPos = 0;
+  private i = 0;
+  private eof = false;
+
+  // Parser state: nesting of the current object (a frame per dictionary, null per array); the
+  // object's top-level dictionary once closed (the stream dictionary when "stream" follows),
+  // its /Filter chain.
+  private readonly stack: (DictFrame | null)[] = [];
+  private top: DictFrame | null = null;
+  private filters: string[] = [];
+  private expectEndstream = false;
+
+  // Direct mode: file offset -> object number of every "N G obj" parsed at the top level.
+  private readonly objectStarts = new Map<number, number>();
+  private num1: { v: number; at: number } | null = null; // the last number token at the top level
+  private num2: { v: number; at: number } | null = null; // the one before it
+
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly fileSize: number,
+    private readonly limits: ScanLimits,
+  ) {
+    this.streamFloor = limits.streamFloorBytes ?? 16 * 1024 * 1024;
+    this.maxObject = limits.maxObjectBytes ?? 16 * 1024 * 1024;
+    this.maxPixels = limits.maxImagePixels ?? Number.POSITIVE_INFINITY;
+    this.totalCap = Math.max(limits.ratio * fileSize, limits.totalFloorBytes ?? 256 * 1024 * 1024);
+  }
+
+  result(): ScanResult {
+    return {
+      ok: true,
+      decodedBytes: this.totalDecoded,
+      streams: this.streams,
+      inlineImages: this.inlineImages,
+      facts: {
+        fontsNotEmbedded: [...this.facts.fontsNotEmbedded].sort((a, b) => a.localeCompare(b, "de")),
+        transparency: this.facts.transparency,
+        layers: this.facts.layers,
+        pdfaId: this.facts.pdfaId,
+      },
+    };
+  }
+
+  private addDecoded(decoded: number, encoded: number) {
+    this.totalDecoded += decoded;
+    if (this.totalDecoded > this.totalCap) {
+      throw new ScanStop({
+        ok: false,
+        reason: "bomb",
+        decodedBytes: this.totalDecoded,
+        encodedBytes: Math.max(encoded, this.fileSize),
+      });
+    }
+  }
+
+  /** Drops what is consumed, then appends the next chunk (or notes the end of the file). */
+  private async more() {
+    if (this.i > 0) {
+      this.buf = this.buf.subarray(this.i);
+      this.bufPos += this.i;
+      this.i = 0;
+    }
+    if (this.buf.length > this.maxObject) {
+      throw new ScanStop({ ok: false, reason: "malformed", detail: "object too large" });
+    }
+    const chunk = Buffer.alloc(CHUNK);
+    const { bytesRead } = await this.fh.read(chunk, 0, CHUNK, this.bufPos + this.buf.length);
+    if (bytesRead === 0) this.eof = true;
+    else this.buf = Buffer.concat([this.buf, chunk.subarray(0, bytesRead)]);
+  }
+
+  private resetObject() {
+    this.stack.length = 0;
+    this.top = null;
+    this.filters = [];
+  }
+
+  /** A value (not a key) ended in the innermost dictionary. */
+  private valueDone() {
+    const f = this.stack[this.stack.length - 1];
+    if (f) f.key = null;
+  }
+
+  async run(): Promise<void> {
+    for (;;) {
+      const lexed = lex(this.buf, this.i, this.eof);
+      if (!lexed) {
+        await this.more();
+        continue;
+      }
+      const { tok, end } = lexed;
+      if (!tok) break; // end of file
+      this.i = end;
+      if (this.expectEndstream) {
+        if (!(tok.t === "kw" && tok.v === "endstream")) {
+          throw new ScanStop({ ok: false, reason: "malformed", detail: "endstream missing" });
+        }
+        this.expectEndstream = false;
+        continue;
+      }
+      if (this.limits.direct && this.stack.length === 0) this.noteObjectStart(tok);
+      await this.onToken(tok);
+    }
+  }
+
+  /** Direct mode: remembers where each top-level "N G obj" starts (checked against the xref). */
+  private noteObjectStart(tok: Token) {
+    if (tok.t === "num") {
+      this.num2 = this.num1;
+      this.num1 = { v: tok.v, at: this.bufPos + lexStart };
+    } else {
+      if (tok.t === "kw" && tok.v === "obj" && this.num1 && this.num2) {
+        this.objectStarts.set(this.num2.at, this.num2.v);
+      }
+      this.num1 = null;
+      this.num2 = null;
+    }
+  }
+
+  private async onToken(tok: Token): Promise<void> {
+    const stack = this.stack;
+    const frame = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    switch (tok.t) {
+      case "name": {
+        const kind = ACTIVE_NAMES[tok.v];
+        if (kind) throw new ScanStop({ ok: false, reason: "active", kind });
+        if (frame) {
+          if (frame.key === null) {
+            frame.key = tok.v;
+            frame.keys.add(tok.v);
+          } else {
+            frame.names.set(frame.key, tok.v);
+            if (stack.length === 1 && frame.key === "Filter") this.filters = [tok.v];
+            frame.key = null;
+          }
+        } else if (frame === null && stack.length === 2 && stack[0]?.key === "Filter") {
+          this.filters.push(tok.v);
+        }
+        break;
+      }
+      case "num":
+        // The value of the key; the "0 R" of an indirect reference then passes with key null.
+        if (frame && frame.key !== null) {
+          frame.nums.set(frame.key, tok.v);
+          frame.key = null;
+        }
+        break;
+      case "string":
+        if (frame) frame.key = null;
+        break;
+      case "open-dict":
+        stack.push(newFrame());
+        break;
+      case "open-array":
+        stack.push(null);
+        break;
+      case "close-dict":
+      case "close-array": {
+        const closed = stack.pop();
+        if (closed) {
+          noteFacts(closed, this.facts);
+          if (stack.length === 0) this.top = closed;
+        }
+        // A dictionary or array value of the enclosing dictionary has ended.
+        this.valueDone();
+        break;
+      }
+      case "kw":
+        if (tok.v === "obj" || tok.v === "endobj") {
+          this.resetObject();
+        } else if (tok.v === "stream") {
+          await this.onStream();
+        } else if (frame && frame.key !== null) {
+          if (tok.v !== "R") frame.names.set(frame.key, tok.v);
+          frame.key = null; // true, false, null
+        }
+        break;
+    }
+  }
+
+  /** The keyword "stream": checks the length, measures the data and moves past it. */
+  private async onStream(): Promise<void> {
+    const dict: DictFrame | null = this.top;
+    if (this.limits.direct) {
+      const type = dict?.names.get("Type");
+      if (type === "ObjStm" || type === "XRef") needRewrite(`${type} stream`);
+      if (dict && !dict.nums.has("Length")) needRewrite("indirect /Length");
+    }
+    const length = dict?.nums.get("Length");
+    const dataStart = await this.streamDataStart();
+    if (
+      length === undefined ||
+      !Number.isInteger(length) ||
+      length < 0 ||
+      dataStart + length > this.fileSize
+    ) {
+      throw new ScanStop({ ok: false, reason: "malformed", detail: "stream length" });
+    }
+    this.streams++;
+    if (dict?.names.get("Subtype") === "Image") {
+      const w = dict.nums.get("Width") ?? 0;
+      const h = dict.nums.get("Height") ?? 0;
+      if (w * h > this.maxPixels)
+        throw new ScanStop({ ok: false, reason: "image-too-large", width: w, height: h });
+    }
+    const decoded = await this.measureStream(dataStart, length, this.filters, dict);
+    this.addDecoded(decoded, length);
+    // Continue right after the data: "endstream" must follow. Within the buffer the
+    // cursor moves; otherwise reading resumes at that offset.
+    const after = dataStart + length;
+    if (after <= this.bufPos + this.buf.length) {
+      this.i = after - this.bufPos;
+    } else {
+      this.buf = Buffer.alloc(0);
+      this.bufPos = after;
+      this.i = 0;
+      this.eof = false;
+    }
+    this.expectEndstream = true;
+    this.resetObject();
+  }
+
+  /**
+   * Direct mode: every in-use entry of every classic cross-reference section (the last one and
+   * its /Prev chain) must point at an object this walk parsed, with the same number. A
+   * cross-reference stream, a hybrid file (/XRefStm) or anything unusual → rewrite-needed.
+   */
+  async checkXref(): Promise<void> {
+    const fileSize = this.fileSize;
+    const tailLen = Math.min(fileSize, 2048);
+    const tail = Buffer.alloc(tailLen);
+    await this.fh.read(tail, 0, tailLen, fileSize - tailLen);
+    const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail.toString("latin1"));
+    if (!m) needRewrite("startxref");
+    let offset = Number(m?.[1]);
+    const seen = new Set<number>();
+    for (let sections = 0; ; sections++) {
+      if (sections > 64 || seen.has(offset) || !(offset >= 0 && offset < fileSize)) needRewrite("xref chain");
+      seen.add(offset);
+      let pos = offset;
+      const head = await this.readAt(pos, 4);
+      if (head.toString("latin1") !== "xref") needRewrite("xref stream");
+      pos = await this.checkXrefSubsections(pos + 4);
+      const trailerText = (await this.readAt(pos, 4096)).toString("latin1");
+      const end = trailerText.indexOf(">>");
+      const trailer = end >= 0 ? trailerText.slice(0, end) : trailerText;
+      if (/\/XRefStm/.test(trailer)) needRewrite("hybrid file");
+      const prev = /\/Prev\s+(\d+)/.exec(trailer);
+      if (!prev) return;
+      offset = Number(prev[1]);
+    }
+  }
+
+  /** The subsections of one xref section from `pos`; returns the offset of its "trailer". */
+  private async checkXrefSubsections(pos: number): Promise<number> {
+    for (;;) {
+      // A subsection header "first count", or "trailer".
+      const line = await this.readAt(pos, 64);
+      const text = line.toString("latin1");
+      const sub = /^\s*(\d+)\s+(\d+)[ \t]*\r?\n?/.exec(text);
+      if (!sub) {
+        if (!/^\s*trailer/.test(text)) needRewrite("xref subsection");
+        return pos;
+      }
+      const first = Number(sub[1]);
+      const count = Number(sub[2]);
+      pos += sub[0].length;
+      if (count * 20 > this.fileSize) needRewrite("xref count");
+      const entries = await this.readAt(pos, count * 20);
+      if (entries.length < count * 20) needRewrite("xref entries");
+      for (let k = 0; k < count; k++) {
+        const e = entries.toString("latin1", k * 20, k * 20 + 20);
+        if (!/^\d{10} \d{5} [nf]/.test(e)) needRewrite("xref entry");
+        if (e[17] !== "n") continue;
+        const at = Number(e.slice(0, 10));
+        if (this.objectStarts.get(at) !== first + k) needRewrite("xref offset");
+      }
+      pos += count * 20;
+    }
+  }
+
+  private async readAt(pos: number, len: number): Promise<Buffer> {
+    const size = Math.max(0, Math.min(len, this.fileSize - pos));
+    const b = Buffer.alloc(size);
+    if (size > 0) await this.fh.read(b, 0, size, pos);
+    return b;
+  }
+
+  /** The offset of the first data byte after the keyword "stream" (CRLF or LF). */
+  private async streamDataStart(): Promise<number> {
+    while (this.buf.length - this.i < 2 && !this.eof) await this.more();
+    const { buf, i, bufPos } = this;
+    if (buf[i] === 0x0d && buf[i + 1] === 0x0a) return bufPos + i + 2;
+    if (buf[i] === 0x0a || buf[i] === 0x0d) return bufPos + i + 1;
+    return bufPos + i;
+  }
+
+  /**
+   * Decoded size of one stream: its leading decodable filters run (bounded per stage); what
+   * follows an image codec is not expanded here. Content streams are searched for inline
+   * images, XMP metadata for the PDF/A identification.
+   */
+  private async measureStream(
+    start: number,
+    len: number,
+    chain: string[],
+    dict: DictFrame | null,
+  ): Promise<number> {
+    const decodable: Filter[] = [];
+    let rest = 0;
+    for (const f of chain) {
+      const known = DECODABLE[f];
+      if (known && rest === 0) decodable.push(known);
+      else {
+        if (rest > 0 && EXPANDING.has(f)) throw new ScanStop({ ok: false, reason: "nested-compression" });
+        rest++;
+      }
+    }
+    const content = rest === 0 && isContentStream(dict);
+    const xmp = rest === 0 && dict?.names.get("Type") === "Metadata";
+    if (decodable.length === 0 && !content && !xmp) return len;
+
+    const cap = Math.max(this.limits.ratio * len, this.streamFloor);
+    const inline = content
+      ? new InlineImageScanner(
+          {
+            ratio: this.limits.ratio,
+            floor: this.streamFloor,
+            maxPixels: this.maxPixels,
+            budget: () => this.totalCap - this.totalDecoded,
+          },
+          (decoded, encoded) => {
+            this.inlineImages++;
+            this.addDecoded(decoded, encoded);
+          },
+        )
+      : null;
+    const metadata = xmp ? new XmpProbe() : null;
+    const inspect =
+      inline || metadata
+        ? async (chunk: Buffer) => {
+            metadata?.feed(chunk);
+            await inline?.feed(chunk);
+          }
+        : null;
+    try {
+      if (len <= SMALL_STREAM) {
+        const data = decodeSync(await this.readRange(start, len), decodable, cap);
+        if (data.length > cap) throw new CapExceeded(data.length);
+        await inspect?.(data);
+        inline?.end();
+        if (metadata?.found) this.facts.pdfaId = true;
+        return data.length;
+      }
+      const sink = new Sink(cap, inspect);
+      await pipeline([this.rangeReader(start, len), ...decodable.map((f) => decoderStage(f, cap)), sink]);
+      inline?.end();
+      if (metadata?.found) this.facts.pdfaId = true;
+      return sink.count;
+    } catch (err) {
+      if (err instanceof CapExceeded) {
+        throw new ScanStop({ ok: false, reason: "bomb", decodedBytes: err.count, encodedBytes: len });
+      }
+      throw err;
+    }
+  }
+
+  private async readRange(start: number, len: number): Promise<Buffer> {
+    const { buf, bufPos } = this;
+    if (start >= bufPos && start + len <= bufPos + buf.length) {
+      return buf.subarray(start - bufPos, start - bufPos + len);
+    }
+    const raw = Buffer.alloc(len);
+    const { bytesRead } = await this.fh.read(raw, 0, len, start);
+    return raw.subarray(0, bytesRead);
+  }
+
+  private rangeReader(start: number, len: number): Readable {
+    const fh = this.fh;
+    let pos = start;
+    const endPos = start + len;
+    return new Readable({
+      highWaterMark: 64 * 1024,
+      async read() {
+        if (pos >= endPos) {
+          this.push(null);
+          return;
+        }
+        const size = Math.min(64 * 1024, endPos - pos);
+        const chunk = Buffer.alloc(size);
+        try {
+          const { bytesRead } = await fh.read(chunk, 0, size, pos);
+          if (bytesRead === 0) {
+            this.push(null);
+            return;
+          }
+          pos += bytesRead;
+          this.push(chunk.subarray(0, bytesRead));
+        } catch (err) {
+          this.destroy(err as Error);
+        }
+      },
+    });
   }
 }
 
