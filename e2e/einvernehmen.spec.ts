@@ -194,6 +194,8 @@ test.describe("Einvernehmen der Gemeinde und Schweigen je Art der Beteiligung", 
     // Irreversible: the confirmation page names the consequence; only its button records.
     await expect(gemeinde.getByTestId("confirm-consequences")).toContainText("nicht mehr geändert");
     await gemeinde.getByRole("button", { name: "Ja, Entscheidung verbindlich abgeben" }).click();
+    // Recorded once the page says so ("Ergebnis: Einvernehmen erteilt" is on the confirmation page too).
+    await expect(gemeinde).toHaveURL(/stellungnahme=abgegeben/);
     await expect(gemeinde.getByText("Einvernehmen erteilt").first()).toBeVisible();
     await gemeinde.screenshot({ path: path.join(ARTIFACTS, "einvernehmen-erteilt.png"), fullPage: true });
 

@@ -172,6 +172,8 @@ test.describe("Beteiligung (Sternverfahren)", () => {
       .fill("Das Vorhaben ist nach § 35 Abs. 2 BauGB zulässig.");
     await gemeinde.getByRole("button", { name: "Entscheidung über das Einvernehmen abgeben" }).last().click();
     await gemeinde.getByRole("button", { name: "Ja, Entscheidung verbindlich abgeben" }).click();
+    // Recorded once the page says so ("Ergebnis: Einvernehmen erteilt" is on the confirmation page too).
+    await expect(gemeinde).toHaveURL(/stellungnahme=abgegeben/);
     await expect(gemeinde.getByText("Einvernehmen erteilt").first()).toBeVisible();
     await gemeinde.screenshot({
       path: path.join(ARTIFACTS, "participation-gemeinde-answered.png"),
