@@ -4,7 +4,6 @@ import { sendAnswer } from "~/models/request.server";
 import { sendRequest } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
-import { createSession } from "~/utils/session.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./antraege.$id.bearbeiten.$step";
@@ -26,20 +25,11 @@ async function load(
   id: string,
   step: string,
 ): Promise<{ status: number; location?: string }> {
-  const cookie = (await createSession(user.id)).cookie.split(";")[0] as string;
-  const request = new Request(`http://localhost/antraege/${id}/bearbeiten/${step}`, {
-    headers: { Cookie: cookie },
+  const { status, location } = await loadRoute(loader, user, `/antraege/${id}/bearbeiten/${step}`, {
+    id,
+    step,
   });
-  try {
-    await loader({ request, params: { id, step }, context: {} });
-    return { status: 200 };
-  } catch (thrown) {
-    if (thrown instanceof Response)
-      return { status: thrown.status, location: thrown.headers.get("Location") ?? "" };
-    const t = thrown as { type?: string; init?: { status?: number } };
-    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
-    throw thrown;
-  }
+  return location === undefined ? { status } : { status, location };
 }
 
 describe("/antraege/:id/bearbeiten/:step for a submitted case", () => {

@@ -3,7 +3,7 @@ import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
-import { cookieFor } from "../../test/kit/route";
+import { cookieFor, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.posteingang";
 
 // The inbox's per-row assignment (plain form post) and the sort parameter, through the route.
@@ -16,12 +16,9 @@ let foreignClerk: SessionUser;
 let caseId: string;
 
 async function assign(user: SessionUser, fields: Record<string, string>) {
-  const request = new Request("http://localhost/behoerde/posteingang?sortierung=newest", {
-    method: "POST",
-    headers: { Cookie: await cookieFor(user), "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ intent: "assign", ...fields }).toString(),
-  });
-  return action({ request, params: {}, context: {} });
+  const body = new URLSearchParams({ intent: "assign", ...fields });
+  const { data } = await postRoute(action, user, "/behoerde/posteingang?sortierung=newest", body);
+  return data as Awaited<ReturnType<typeof action>>;
 }
 
 async function assignee() {

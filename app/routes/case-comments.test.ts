@@ -4,7 +4,7 @@ import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
-import { cookieFor } from "../../test/kit/route";
+import { loadRoute, postRoute, type RouteOutcome } from "../../test/kit/route";
 import * as applicantPage from "./antraege.$id._index";
 import * as clerkPage from "./behoerde.faelle.$id._index";
 
@@ -20,34 +20,22 @@ let appId: string;
 
 type Page = typeof applicantPage | typeof clerkPage;
 
-function urlOf(page: Page, id: string) {
-  return page === clerkPage ? `http://localhost/behoerde/faelle/${id}` : `http://localhost/antraege/${id}`;
+function pathOf(page: Page, id: string) {
+  return page === clerkPage ? `/behoerde/faelle/${id}` : `/antraege/${id}`;
 }
 
-/** Runs a loader or action; a thrown Response / Remix data() becomes its status. */
-async function settle<T>(run: () => Promise<T>): Promise<T | { status: number }> {
-  try {
-    return await run();
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status };
-    const t = thrown as { type?: string; init?: { status?: number } };
-    if (t?.type === "DataWithResponseInit") return { status: t.init?.status ?? 500 };
-    throw thrown;
-  }
+/** What the loader/action returned; a thrown Response / Remix data() becomes its status. */
+function settled({ status, data, response }: RouteOutcome): unknown {
+  return status === 200 && !response ? data : { status };
 }
 
 async function load(page: Page, user: SessionUser, id: string) {
-  const request = new Request(urlOf(page, id), { headers: { Cookie: await cookieFor(user) } });
-  return settle(() => page.loader({ request, params: { id }, context: {} }) as Promise<unknown>);
+  return settled(await loadRoute(page.loader, user, pathOf(page, id), { id }));
 }
 
 async function post(page: Page, user: SessionUser, id: string, fields: Record<string, string>) {
-  const request = new Request(urlOf(page, id), {
-    method: "POST",
-    headers: { Cookie: await cookieFor(user), "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return settle(() => page.action({ request, params: { id }, context: {} }) as Promise<unknown>);
+  const body = new URLSearchParams(fields);
+  return settled(await postRoute(page.action, user, pathOf(page, id), body, { id }));
 }
 
 function commentResult(r: unknown) {

@@ -6,13 +6,14 @@ import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Prisma } from "~/generated/prisma/client";
 import type { ApplicationSnapshot } from "~/models/submission.server";
-import { getSessionUserById, type SessionUser } from "~/models/user.server";
+import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
+import { createTestTenant } from "~/utils/test-tenant.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { getStorage } from "../../storage/index";
-import { cookieFor } from "../../test/kit/route";
+import { sessionUser } from "../../test/kit/draft-fixtures";
+import { loadRoute } from "../../test/kit/route";
 import { createRenderReceipt } from "../../workers/processors/render-receipt";
 import { loader } from "./erzeugt.$generatedId";
 
@@ -36,23 +37,10 @@ let otherClerk: SessionUser;
 let generatedId: string;
 let sha256: string;
 
-async function sessionUser(roles: ("APPLICANT" | "CLERK")[], authorityId?: string) {
-  const u = await createTestUser({ roles, authorityId: authorityId ?? null });
-  return (await getSessionUserById(u.id)) as SessionUser;
-}
-
 async function get(user: SessionUser | null, id: string): Promise<Response> {
-  const headers = user ? { Cookie: await cookieFor(user) } : undefined;
-  const request = new Request(`http://localhost/erzeugt/${id}`, { headers });
-  try {
-    return await loader({ request, params: { generatedId: id }, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    // Remix `data()` errors (notFound) carry their status in `init`.
-    const t = thrown as { type?: string; init?: { status?: number } };
-    if (t?.type === "DataWithResponseInit") return new Response(null, { status: t.init?.status ?? 500 });
-    throw thrown;
-  }
+  const r = await loadRoute(loader, user, `/erzeugt/${id}`, { generatedId: id });
+  // Remix `data()` errors (notFound) carry only their status.
+  return r.response ?? new Response(null, { status: r.status });
 }
 
 beforeAll(async () => {
@@ -68,8 +56,8 @@ beforeAll(async () => {
 
   const tenant = await createTestTenant("erzeugt");
   const other = await createTestTenant("erzeugt-other");
-  member = await sessionUser(["APPLICANT"]);
-  otherClerk = await sessionUser(["CLERK"], other.id);
+  member = await sessionUser({ roles: ["APPLICANT"] });
+  otherClerk = await sessionUser({ roles: ["CLERK"], authorityId: other.id });
   const submittedAt = new Date("2026-03-15T10:29:00Z");
   const snapshot: ApplicationSnapshot = {
     schemaVersion: 1,

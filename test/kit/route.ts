@@ -48,7 +48,7 @@ export async function callRoute(fn: () => Promise<unknown>): Promise<RouteOutcom
 }
 
 /** A route module's loader or action (both take the same arguments). */
-type RouteFn = (args: LoaderFunctionArgs) => Promise<unknown>;
+export type RouteFn = (args: LoaderFunctionArgs) => Promise<unknown>;
 
 /** A request to `path` as this user's browser sends it (no user: anonymous). */
 export async function routeRequest(
