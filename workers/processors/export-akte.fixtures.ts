@@ -44,6 +44,120 @@ async function put(storage: Storage, key: string, body: FixtureVersion["body"], 
   return storage.putStream(key, source, { contentType: mimeType });
 }
 
+interface FixtureCase {
+  authorityId: string;
+  applicationId: string;
+  applicantId: string;
+}
+
+/** One document with its versions (stored, recorded, each with its upload event). */
+async function addDocument(storage: Storage, c: FixtureCase, d: FixtureDocument) {
+  const doc = await db().document.create({
+    data: {
+      applicationId: c.applicationId,
+      typeCode: d.typeCode,
+      title: d.title ?? documentTypeLabel(d.typeCode),
+    },
+    select: { id: true },
+  });
+  let n = 0;
+  for (const v of d.versions) {
+    n++;
+    const versionId = randomUUID();
+    const key = documentVersionKey({
+      authorityId: c.authorityId,
+      applicationId: c.applicationId,
+      documentId: doc.id,
+      versionId,
+    });
+    const mimeType = v.mimeType ?? "application/pdf";
+    const stored = await put(storage, key, v.body, mimeType);
+    await db().documentVersion.create({
+      data: {
+        id: versionId,
+        documentId: doc.id,
+        versionNumber: n,
+        filename: v.filename,
+        mimeType,
+        sizeBytes: BigInt(stored.sizeBytes),
+        sha256: stored.sha256,
+        storageKey: key,
+        pageCount: v.pageCount ?? 1,
+        uploadedById: c.applicantId,
+        checkStatus: v.checkStatus ?? "ACCEPTED",
+        checkMessage: v.checkMessage ?? null,
+      },
+    });
+    await db().$transaction((tx) =>
+      appendEvent(tx, {
+        applicationId: c.applicationId,
+        actorId: c.applicantId,
+        type: "document.uploaded",
+        payload: {
+          documentId: doc.id,
+          versionId,
+          typeCode: d.typeCode,
+          versionNumber: n,
+          filename: v.filename,
+        },
+      }),
+    );
+  }
+}
+
+async function addGenerated(storage: Storage, c: FixtureCase, g: FixtureGenerated) {
+  const id = randomUUID();
+  const key = generatedKey({
+    authorityId: c.authorityId,
+    applicationId: c.applicationId,
+    kind: g.kind.toLowerCase().replace(/_/g, "-"),
+    id,
+    ext: g.filename.split(".").pop() ?? "bin",
+  });
+  const stored = await put(storage, key, g.bytes, g.mimeType);
+  await db().generatedDocument.create({
+    data: {
+      id,
+      applicationId: c.applicationId,
+      kind: g.kind,
+      title: g.title,
+      filename: g.filename,
+      mimeType: g.mimeType,
+      sizeBytes: BigInt(stored.sizeBytes),
+      sha256: stored.sha256,
+      storageKey: key,
+      sourceKey: `fixture__${id}`,
+      audience: "CASE",
+    },
+  });
+}
+
+async function addInbound(
+  storage: Storage,
+  c: FixtureCase & { clerkId: string },
+  m: { messageType: string; bytes: Uint8Array },
+) {
+  const id = randomUUID();
+  const key = `tenants/${c.authorityId}/cases/${c.applicationId}/inbound/${id}.xml`;
+  const stored = await put(storage, key, m.bytes, "application/xml");
+  await db().inboundMessage.create({
+    data: {
+      id,
+      authorityId: c.authorityId,
+      messageId: randomUUID(),
+      messageType: m.messageType,
+      senderId: "tst:1000",
+      senderName: "Landesportal Testland",
+      status: "IMPORTED",
+      applicationId: c.applicationId,
+      receivedById: c.clerkId,
+      sha256: stored.sha256,
+      sizeBytes: stored.sizeBytes,
+      storageKey: key,
+    },
+  });
+}
+
 export async function createAkteCase(
   storage: Storage,
   options: {
@@ -90,100 +204,13 @@ export async function createAkteCase(
     await appendEvent(tx, { applicationId: app.id, actorId: applicant.id, type: "application.created" });
     await appendEvent(tx, { applicationId: app.id, actorId: clerk.id, type: "review.started" });
   });
+  const c: FixtureCase = { authorityId, applicationId: app.id, applicantId: applicant.id };
 
-  for (const d of options.documents) {
-    const doc = await db().document.create({
-      data: { applicationId: app.id, typeCode: d.typeCode, title: d.title ?? documentTypeLabel(d.typeCode) },
-      select: { id: true },
-    });
-    let n = 0;
-    for (const v of d.versions) {
-      n++;
-      const versionId = randomUUID();
-      const key = documentVersionKey({ authorityId, applicationId: app.id, documentId: doc.id, versionId });
-      const mimeType = v.mimeType ?? "application/pdf";
-      const stored = await put(storage, key, v.body, mimeType);
-      await db().documentVersion.create({
-        data: {
-          id: versionId,
-          documentId: doc.id,
-          versionNumber: n,
-          filename: v.filename,
-          mimeType,
-          sizeBytes: BigInt(stored.sizeBytes),
-          sha256: stored.sha256,
-          storageKey: key,
-          pageCount: v.pageCount ?? 1,
-          uploadedById: applicant.id,
-          checkStatus: v.checkStatus ?? "ACCEPTED",
-          checkMessage: v.checkMessage ?? null,
-        },
-      });
-      await db().$transaction((tx) =>
-        appendEvent(tx, {
-          applicationId: app.id,
-          actorId: applicant.id,
-          type: "document.uploaded",
-          payload: {
-            documentId: doc.id,
-            versionId,
-            typeCode: d.typeCode,
-            versionNumber: n,
-            filename: v.filename,
-          },
-        }),
-      );
-    }
-  }
+  for (const d of options.documents) await addDocument(storage, c, d);
 
-  for (const g of options.generated ?? []) {
-    const id = randomUUID();
-    const key = generatedKey({
-      authorityId,
-      applicationId: app.id,
-      kind: g.kind.toLowerCase().replace(/_/g, "-"),
-      id,
-      ext: g.filename.split(".").pop() ?? "bin",
-    });
-    const stored = await put(storage, key, g.bytes, g.mimeType);
-    await db().generatedDocument.create({
-      data: {
-        id,
-        applicationId: app.id,
-        kind: g.kind,
-        title: g.title,
-        filename: g.filename,
-        mimeType: g.mimeType,
-        sizeBytes: BigInt(stored.sizeBytes),
-        sha256: stored.sha256,
-        storageKey: key,
-        sourceKey: `fixture__${id}`,
-        audience: "CASE",
-      },
-    });
-  }
+  for (const g of options.generated ?? []) await addGenerated(storage, c, g);
 
-  for (const m of options.inbound ?? []) {
-    const id = randomUUID();
-    const key = `tenants/${authorityId}/cases/${app.id}/inbound/${id}.xml`;
-    const stored = await put(storage, key, m.bytes, "application/xml");
-    await db().inboundMessage.create({
-      data: {
-        id,
-        authorityId,
-        messageId: randomUUID(),
-        messageType: m.messageType,
-        senderId: "tst:1000",
-        senderName: "Landesportal Testland",
-        status: "IMPORTED",
-        applicationId: app.id,
-        receivedById: clerk.id,
-        sha256: stored.sha256,
-        sizeBytes: stored.sizeBytes,
-        storageKey: key,
-      },
-    });
-  }
+  for (const m of options.inbound ?? []) await addInbound(storage, { ...c, clerkId: clerk.id }, m);
 
   return { application: app, district, clerk, admin, applicant, otherClerk };
 }
