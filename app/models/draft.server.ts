@@ -430,7 +430,7 @@ export interface DraftView {
   submittedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
-  authority: { id: string; name: string; landProfile: string };
+  authority: { id: string; name: string; landProfile: string; ags: string | null };
   municipality: { id: string; name: string } | null;
   members: DraftMember[];
   documents: DraftDocument[];
