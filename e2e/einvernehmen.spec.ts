@@ -213,4 +213,68 @@ test.describe("Einvernehmen der Gemeinde und Schweigen je Art der Beteiligung", 
     await clerk.getByRole("button", { name: "Jetzt verbindlich erlassen" }).click();
     await expect(clerk.getByTestId("decision-notice")).toContainText("Die Entscheidung ist getroffen");
   });
+
+  test("versagtes Einvernehmen: 'Ablehnung vorschlagen' und 'Einvernehmen ersetzen' erst nach der Bestätigungsseite", async ({
+    browser,
+  }) => {
+    const { id, fileNumber } = createParticipationCase(`Einvernehmen versagt E2E ${Date.now()}`);
+    const clerk = await newPage(browser, CLERK);
+    await startParticipation(clerk, id);
+
+    const gemeinde = await newPage(browser, GEMEINDE);
+    await gemeinde.goto("/beteiligung");
+    await gemeinde
+      .getByTestId("participation-row")
+      .filter({ hasText: fileNumber })
+      .getByRole("link", { name: fileNumber })
+      .click();
+    await gemeinde
+      .getByRole("group", { name: "Gemeindliches Einvernehmen (§ 36 BauGB)" })
+      .getByLabel("Einvernehmen versagt")
+      .check();
+    await gemeinde
+      .getByLabel("Begründung", { exact: true })
+      .fill("Das Vorhaben fügt sich nicht ein (§ 34 BauGB).");
+    await gemeinde.getByRole("button", { name: "Entscheidung über das Einvernehmen abgeben" }).last().click();
+    await gemeinde.getByRole("button", { name: "Ja, Entscheidung verbindlich abgeben" }).click();
+    await expect(gemeinde).toHaveURL(/stellungnahme=abgegeben/);
+
+    await clerk.goto(`/behoerde/faelle/${id}/beteiligung`);
+    const refusal = clerk.getByTestId("consent-refusal");
+    await expect(refusal).toContainText("Einvernehmen versagt.");
+
+    // "Ablehnung vorschlagen …": the confirmation page names the consequence; "Zurück" records nothing.
+    await refusal.getByRole("button", { name: "Ablehnung vorschlagen" }).click();
+    await expect(clerk.getByRole("heading", { level: 1, name: "Ablehnung vorschlagen?" })).toBeVisible();
+    await expect(clerk.getByTestId("confirm-consequences")).toContainText(
+      "Eine Genehmigung ist so nicht möglich",
+    );
+    await clerk.getByRole("button", { name: "Zurück zur Beteiligung" }).click();
+    await expect(clerk.getByTestId("consent-refusal")).toBeVisible();
+
+    // "Einvernehmen ersetzen …": the reasons survive "Zurück"; only the confirmation records it.
+    const reasons = "Das Vorhaben fügt sich nach § 34 Abs. 1 BauGB ein; die Versagung ist rechtswidrig.";
+    await clerk
+      .getByTestId("consent-refusal")
+      .getByLabel(/Begründung der Ersetzung/)
+      .fill(reasons);
+    await clerk
+      .getByTestId("consent-refusal")
+      .getByLabel(/wurde angehört/)
+      .check();
+    await clerk.getByTestId("consent-refusal").getByRole("button", { name: "Einvernehmen ersetzen" }).click();
+    await expect(clerk.getByRole("heading", { level: 1, name: "Einvernehmen ersetzen?" })).toBeVisible();
+    await expect(clerk.getByTestId("confirm-details")).toContainText(reasons);
+    expect(await seriousViolations(clerk)).toEqual([]);
+    await clerk.getByRole("button", { name: "Zurück zur Beteiligung" }).click();
+    await expect(clerk.getByTestId("consent-refusal").getByLabel(/Begründung der Ersetzung/)).toHaveValue(
+      reasons,
+    );
+    await expect(clerk.getByTestId("consent-refusal").getByLabel(/wurde angehört/)).toBeChecked();
+    await clerk.getByTestId("consent-refusal").getByRole("button", { name: "Einvernehmen ersetzen" }).click();
+    await clerk.getByRole("button", { name: "Ja, Einvernehmen ersetzen" }).click();
+    await expect(clerk.getByTestId("participation-notice")).toContainText("Einvernehmen ist ersetzt");
+    await expect(clerk.getByTestId("consent-replaced")).toContainText(reasons);
+    await expect(clerk.getByTestId("consent-refusal")).toHaveCount(0);
+  });
 });
