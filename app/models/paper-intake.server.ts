@@ -216,6 +216,239 @@ function parseData(data: unknown, errors: Record<string, string[]>): Application
   return null;
 }
 
+type IntakeAuthority = { id: string; name: string; ags: string | null; landProfile: string };
+
+/**
+ * The form, all at once (every field's message in one answer), then the scans (qpdf and the
+ * hostile-content checks); throws Invalid with the German messages keyed by field.
+ */
+async function checkIntakeForm(
+  input: PaperIntakeInput,
+  authority: IntakeAuthority,
+  options: PaperIntakeOptions,
+) {
+  // ---- the form, all at once (every field's message in one answer) ----
+  const errors: Record<string, string[]> = {};
+  const channel = isIntakeChannel(input.channel) ? input.channel : null;
+  if (!channel) addError(errors, "channel", "Bitte wählen Sie die Eingangsart (Papier oder E-Mail).");
+  const dateError = receivedOnError(input.receivedOn, options.now);
+  if (dateError) addError(errors, "receivedOn", dateError);
+  const procedureType = (PROCEDURE_TYPES as readonly string[]).includes(input.procedureType)
+    ? (input.procedureType as ProcedureType)
+    : null;
+  if (!procedureType) addError(errors, "procedureType", "Bitte wählen Sie eine Verfahrensart.");
+  const title = String(input.title ?? "").trim();
+  if (title === "") addError(errors, "title", "Bitte geben Sie eine Bezeichnung des Vorhabens ein.");
+  if (title.length > 200) addError(errors, "title", "Die Bezeichnung darf höchstens 200 Zeichen lang sein.");
+  const data = parseData(input.data, errors);
+  if (data) requiredDataErrors(data, errors);
+
+  // The Gemeinde must belong to this authority (tenant), and the site's AGS to its district.
+  const resolved = await resolveResponsibleAuthority(String(input.municipalityId ?? ""));
+  const municipality =
+    resolved && resolved.authority.id === authority.id
+      ? await db().authority.findFirst({
+          where: { id: resolved.municipality.id },
+          select: { id: true, name: true, ags: true },
+        })
+      : null;
+  if (!municipality) {
+    addError(errors, "municipalityId", "Bitte wählen Sie die Gemeinde, in der das Grundstück liegt.");
+  } else if (data) {
+    const outside = outsideDistrictMessage(authority, {
+      ags: data.plot?.municipalityAgs ?? municipality.ags,
+      municipalityName: data.plot?.municipalityAgs ? null : municipality.name,
+    });
+    if (outside) addError(errors, "plot.municipalityAgs", outside);
+  }
+
+  if (input.files.length === 0) {
+    addError(
+      errors,
+      "files",
+      "Bitte fügen Sie mindestens eine eingescannte Unterlage bei (PDF, JPEG oder PNG).",
+    );
+  }
+  if (input.files.length > MAX_INTAKE_FILES) {
+    addError(errors, "files", `Höchstens ${MAX_INTAKE_FILES} Dateien je Erfassung.`);
+  }
+  // Cheap checks first: a form with field errors is not worth qpdf's time.
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+
+  const maxBytes = env().UPLOAD_MAX_BYTES;
+  const checked: CheckedFile[] = [];
+  for (const file of input.files) {
+    const result = await checkFile(file, maxBytes);
+    if ("message" in result) addError(errors, file.field, result.message);
+    else checked.push(result);
+  }
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  // Narrowed by the checks above.
+  if (!channel || !procedureType || !data || !municipality) throw new Invalid({ "": ["Ungültige Eingabe."] });
+  return { channel, procedureType, title, data, municipality, checked };
+}
+
+type CheckedScan = Awaited<ReturnType<typeof checkIntakeForm>>["checked"][number];
+
+/** The scans into storage under the new case; each key is in `written` before its put (cleanup). */
+async function storeScans(
+  storage: Storage,
+  written: string[],
+  ids: { authorityId: string; applicationId: string },
+  checked: CheckedScan[],
+) {
+  const stored = checked.map((c) => {
+    const documentId = randomUUID();
+    const versionId = randomUUID();
+    const key = documentVersionKey({
+      authorityId: ids.authorityId,
+      applicationId: ids.applicationId,
+      documentId,
+      versionId,
+    });
+    return { ...c, documentId, versionId, key };
+  });
+  for (const s of stored) {
+    written.push(s.key); // before the put: a half-written object is removed too
+    const put = await storage.putStream(s.key, createReadStream(s.file.path), { contentType: s.mimeType });
+    if (put.sha256 !== s.sha256) throw new Error("scan changed while it was stored");
+  }
+  return stored;
+}
+
+/** Several scans of one kind (e.g. two sheets of Grundrisse) are separate Bauvorlagen: "(Teil n)". */
+function titledDocuments(stored: Awaited<ReturnType<typeof storeScans>>) {
+  const perType = new Map<string, number>();
+  const titled = stored.map((s) => {
+    const n = (perType.get(s.file.typeCode) ?? 0) + 1;
+    perType.set(s.file.typeCode, n);
+    return { ...s, title: documentTypeLabel(s.file.typeCode), n };
+  });
+  return titled.map((s) => ({
+    ...s,
+    title: (perType.get(s.file.typeCode) ?? 1) > 1 ? `${s.title} (Teil ${s.n})` : s.title,
+    filename: sanitizeFilename(s.file.filename),
+  }));
+}
+
+/** The case (a draft until received below), its documents and first versions; the snapshot's documents. */
+async function createPaperCaseRowsInTx(
+  tx: Tx,
+  r: {
+    applicationId: string;
+    authorityId: string;
+    municipalityId: string;
+    userId: string;
+    procedureType: ProcedureType;
+    title: string;
+    data: ApplicationData;
+    channel: IntakeChannel;
+    documents: ReturnType<typeof titledDocuments>;
+  },
+): Promise<SnapshotDocument[]> {
+  const { applicationId, procedureType, title, data, channel, documents } = r;
+  await tx.application.create({
+    data: {
+      id: applicationId,
+      authorityId: r.authorityId,
+      municipalityId: r.municipalityId,
+      createdById: r.userId,
+      status: initialApplicationStatus("authority"),
+      procedureType,
+      title,
+      data: data as Prisma.InputJsonValue,
+      intakeChannel: channel,
+    },
+  });
+  await tx.document.createMany({
+    data: documents.map((d) => ({
+      id: d.documentId,
+      applicationId,
+      typeCode: d.file.typeCode,
+      title: d.title,
+    })),
+  });
+  await tx.documentVersion.createMany({
+    data: documents.map((d) => ({
+      id: d.versionId,
+      documentId: d.documentId,
+      versionNumber: 1,
+      filename: d.filename,
+      mimeType: d.mimeType,
+      sizeBytes: BigInt(d.sizeBytes),
+      sha256: d.sha256,
+      storageKey: d.key,
+      pageCount: d.pageCount,
+      uploadedById: r.userId,
+      // Checked in full above (qpdf's deep check), not left to documents.check-version.
+      checkStatus: "ACCEPTED",
+    })),
+  });
+  return documents.map(
+    (d): SnapshotDocument => ({
+      documentId: d.documentId,
+      typeCode: d.file.typeCode,
+      title: d.title,
+      versionId: d.versionId,
+      versionNumber: 1,
+      filename: d.filename,
+      sha256: d.sha256,
+      sizeBytes: d.sizeBytes,
+      mimeType: d.mimeType,
+      pageCount: d.pageCount,
+      toBeSubmittedLater: false,
+    }),
+  );
+}
+
+/**
+ * Everything still missing is noted (the receipt lists it); the formal review decides on a
+ * Nachforderung — an application that arrived cannot be sent back unread.
+ */
+function openItemsOf(
+  profile: string,
+  procedureType: ProcedureType,
+  data: ApplicationData,
+  documents: { file: { typeCode: string } }[],
+): SnapshotOpenItem[] {
+  const completeness = evaluateCompleteness({
+    profile,
+    procedureType,
+    data,
+    documents: documents.map((d) => ({ typeCode: d.file.typeCode, hasFile: true })),
+  });
+  return completeness.findings
+    .filter((f) => f.blocking)
+    .map((f) => ({
+      ruleId: f.ruleId,
+      message: f.message,
+      legalBasis: f.legalBasis,
+      documentTypeCodes: [...(f.documentTypeCodes ?? [])],
+    }));
+}
+
+/** A failed registration as the clerk reads it (nothing was kept). */
+function intakeFailure(error: unknown): PaperIntakeResult {
+  if (error instanceof Invalid) return { ok: false, reason: "invalid", fieldErrors: error.fieldErrors };
+  if (error instanceof PdfInspectorUnavailableError) {
+    return {
+      ok: false,
+      reason: "failed",
+      fieldErrors: { "": ["Die PDF-Prüfung ist gerade nicht verfügbar. Bitte später erneut versuchen."] },
+    };
+  }
+  logger.error({ err: error }, "paper intake failed");
+  return {
+    ok: false,
+    reason: "failed",
+    fieldErrors: {
+      "": [
+        "Der Antrag konnte nicht gespeichert werden. Es wurde nichts gespeichert; bitte erneut versuchen.",
+      ],
+    },
+  };
+}
+
 export async function registerPaperApplication(
   user: SessionUser,
   input: PaperIntakeInput,
@@ -233,165 +466,35 @@ export async function registerPaperApplication(
   const storage = options.storage ?? getStorage();
   const written: string[] = [];
   try {
-    // ---- the form, all at once (every field's message in one answer) ----
-    const errors: Record<string, string[]> = {};
-    const channel = isIntakeChannel(input.channel) ? input.channel : null;
-    if (!channel) addError(errors, "channel", "Bitte wählen Sie die Eingangsart (Papier oder E-Mail).");
-    const dateError = receivedOnError(input.receivedOn, options.now);
-    if (dateError) addError(errors, "receivedOn", dateError);
-    const procedureType = (PROCEDURE_TYPES as readonly string[]).includes(input.procedureType)
-      ? (input.procedureType as ProcedureType)
-      : null;
-    if (!procedureType) addError(errors, "procedureType", "Bitte wählen Sie eine Verfahrensart.");
-    const title = String(input.title ?? "").trim();
-    if (title === "") addError(errors, "title", "Bitte geben Sie eine Bezeichnung des Vorhabens ein.");
-    if (title.length > 200)
-      addError(errors, "title", "Die Bezeichnung darf höchstens 200 Zeichen lang sein.");
-    const data = parseData(input.data, errors);
-    if (data) requiredDataErrors(data, errors);
-
-    // The Gemeinde must belong to this authority (tenant), and the site's AGS to its district.
-    const resolved = await resolveResponsibleAuthority(String(input.municipalityId ?? ""));
-    const municipality =
-      resolved && resolved.authority.id === authority.id
-        ? await db().authority.findFirst({
-            where: { id: resolved.municipality.id },
-            select: { id: true, name: true, ags: true },
-          })
-        : null;
-    if (!municipality) {
-      addError(errors, "municipalityId", "Bitte wählen Sie die Gemeinde, in der das Grundstück liegt.");
-    } else if (data) {
-      const outside = outsideDistrictMessage(authority, {
-        ags: data.plot?.municipalityAgs ?? municipality.ags,
-        municipalityName: data.plot?.municipalityAgs ? null : municipality.name,
-      });
-      if (outside) addError(errors, "plot.municipalityAgs", outside);
-    }
-
-    if (input.files.length === 0) {
-      addError(
-        errors,
-        "files",
-        "Bitte fügen Sie mindestens eine eingescannte Unterlage bei (PDF, JPEG oder PNG).",
-      );
-    }
-    if (input.files.length > MAX_INTAKE_FILES) {
-      addError(errors, "files", `Höchstens ${MAX_INTAKE_FILES} Dateien je Erfassung.`);
-    }
-    // Cheap checks first: a form with field errors is not worth qpdf's time.
-    if (Object.keys(errors).length > 0) throw new Invalid(errors);
-
-    const maxBytes = env().UPLOAD_MAX_BYTES;
-    const checked: CheckedFile[] = [];
-    for (const file of input.files) {
-      const result = await checkFile(file, maxBytes);
-      if ("message" in result) addError(errors, file.field, result.message);
-      else checked.push(result);
-    }
-    if (Object.keys(errors).length > 0) throw new Invalid(errors);
-    // Narrowed by the checks above.
-    if (!channel || !procedureType || !data || !municipality)
-      throw new Invalid({ "": ["Ungültige Eingabe."] });
+    const { channel, procedureType, title, data, municipality, checked } = await checkIntakeForm(
+      input,
+      authority,
+      options,
+    );
 
     // ---- objects first (under a fresh case id), rows last ----
     const applicationId = randomUUID();
-    const stored = checked.map((c) => {
-      const documentId = randomUUID();
-      const versionId = randomUUID();
-      const key = documentVersionKey({ authorityId: authority.id, applicationId, documentId, versionId });
-      return { ...c, documentId, versionId, key };
-    });
-    for (const s of stored) {
-      written.push(s.key); // before the put: a half-written object is removed too
-      const put = await storage.putStream(s.key, createReadStream(s.file.path), { contentType: s.mimeType });
-      if (put.sha256 !== s.sha256) throw new Error("scan changed while it was stored");
-    }
+    const stored = await storeScans(storage, written, { authorityId: authority.id, applicationId }, checked);
 
     const receivedOn = String(input.receivedOn).trim();
     const receivedAt = startOfBerlinDay(receivedOn);
-    // Several scans of one kind (e.g. two sheets of Grundrisse) are separate Bauvorlagen.
-    const perType = new Map<string, number>();
-    const titled = stored.map((s) => {
-      const n = (perType.get(s.file.typeCode) ?? 0) + 1;
-      perType.set(s.file.typeCode, n);
-      return { ...s, title: documentTypeLabel(s.file.typeCode), n };
-    });
-    const documents = titled.map((s) => ({
-      ...s,
-      title: (perType.get(s.file.typeCode) ?? 1) > 1 ? `${s.title} (Teil ${s.n})` : s.title,
-      filename: sanitizeFilename(s.file.filename),
-    }));
+    const documents = titledDocuments(stored);
 
-    const completeness = evaluateCompleteness({
-      profile: authority.landProfile,
-      procedureType,
-      data,
-      documents: documents.map((d) => ({ typeCode: d.file.typeCode, hasFile: true })),
-    });
-    // Everything still missing is noted (the receipt lists it); the formal review decides on a
-    // Nachforderung — an application that arrived cannot be sent back unread.
-    const openItems: SnapshotOpenItem[] = completeness.findings
-      .filter((f) => f.blocking)
-      .map((f) => ({
-        ruleId: f.ruleId,
-        message: f.message,
-        legalBasis: f.legalBasis,
-        documentTypeCodes: [...(f.documentTypeCodes ?? [])],
-      }));
+    const openItems = openItemsOf(authority.landProfile, procedureType, data, documents);
 
     const fileNumber = await db().$transaction(
       async (tx) => {
-        await tx.application.create({
-          data: {
-            id: applicationId,
-            authorityId: authority.id,
-            municipalityId: municipality.id,
-            createdById: user.id,
-            status: initialApplicationStatus("authority"),
-            procedureType,
-            title,
-            data: data as Prisma.InputJsonValue,
-            intakeChannel: channel,
-          },
+        const snapshotDocs = await createPaperCaseRowsInTx(tx, {
+          applicationId,
+          authorityId: authority.id,
+          municipalityId: municipality.id,
+          userId: user.id,
+          procedureType,
+          title,
+          data,
+          channel,
+          documents,
         });
-        await tx.document.createMany({
-          data: documents.map((d) => ({
-            id: d.documentId,
-            applicationId,
-            typeCode: d.file.typeCode,
-            title: d.title,
-          })),
-        });
-        await tx.documentVersion.createMany({
-          data: documents.map((d) => ({
-            id: d.versionId,
-            documentId: d.documentId,
-            versionNumber: 1,
-            filename: d.filename,
-            mimeType: d.mimeType,
-            sizeBytes: BigInt(d.sizeBytes),
-            sha256: d.sha256,
-            storageKey: d.key,
-            pageCount: d.pageCount,
-            uploadedById: user.id,
-            // Checked in full above (qpdf's deep check), not left to documents.check-version.
-            checkStatus: "ACCEPTED",
-          })),
-        });
-        const snapshotDocs: SnapshotDocument[] = documents.map((d) => ({
-          documentId: d.documentId,
-          typeCode: d.file.typeCode,
-          title: d.title,
-          versionId: d.versionId,
-          versionNumber: 1,
-          filename: d.filename,
-          sha256: d.sha256,
-          sizeBytes: d.sizeBytes,
-          mimeType: d.mimeType,
-          pageCount: d.pageCount,
-          toBeSubmittedLater: false,
-        }));
         // Follow-up work before the counter lock, as for a submission.
         for (const jobName of ["documents.render-receipt", "xbau.export-application"] as const) {
           await enqueueInTx(tx, {
@@ -452,24 +555,7 @@ export async function registerPaperApplication(
     logger.info({ applicationId, fileNumber, channel }, "paper intake registered");
     return { ok: true, applicationId, fileNumber };
   } catch (error) {
-    if (error instanceof Invalid) return { ok: false, reason: "invalid", fieldErrors: error.fieldErrors };
-    if (error instanceof PdfInspectorUnavailableError) {
-      return {
-        ok: false,
-        reason: "failed",
-        fieldErrors: { "": ["Die PDF-Prüfung ist gerade nicht verfügbar. Bitte später erneut versuchen."] },
-      };
-    }
-    logger.error({ err: error }, "paper intake failed");
-    return {
-      ok: false,
-      reason: "failed",
-      fieldErrors: {
-        "": [
-          "Der Antrag konnte nicht gespeichert werden. Es wurde nichts gespeichert; bitte erneut versuchen.",
-        ],
-      },
-    };
+    return intakeFailure(error);
   } finally {
     for (const key of written) {
       await storage
