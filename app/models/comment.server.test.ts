@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
@@ -8,6 +7,7 @@ import {
   createCompleteDraft,
   createTestDistrict,
   sessionUser,
+  submitCompleteDraft,
 } from "../../test/kit/draft-fixtures";
 import { notifyProcessor } from "../../workers/processors/notify";
 import { addComment, commentMessages, listComments, setCommentResolved } from "./comment.server";
@@ -23,10 +23,7 @@ let otherAppId: string;
 let draftId: string;
 
 async function submitted(user: SessionUser, municipalityId: string) {
-  const { id, version } = await createCompleteDraft(user, municipalityId);
-  const r = await submitApplication(user, id, { expectedVersion: version, laterDocumentTypeCodes: [] });
-  if (!r.ok) throw new Error(JSON.stringify(r));
-  return id;
+  return (await submitCompleteDraft(user, municipalityId)).id;
 }
 
 async function ok(p: Promise<{ ok: true; id: string } | { ok: false; message: string }>): Promise<string> {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { listInbox } from "~/models/inbox.server";
 import { sendRequest, startReview } from "~/models/review.server";
-import { submitApplication } from "~/models/submission.server";
-import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
+import { createTestDistrict, sessionUser, submitCompleteDraft } from "../../test/kit/draft-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./verwaltung._index";
 
@@ -17,13 +15,6 @@ function targetForm(value: string): FormData {
   const f = new FormData();
   f.set("reviewTargetDays", value);
   return f;
-}
-
-async function submitted(architect: SessionUser, gemeindeId: string) {
-  const { id, version } = await createCompleteDraft(architect, gemeindeId);
-  const s = await submitApplication(architect, id, { expectedVersion: version, laterDocumentTypeCodes: [] });
-  if (!s.ok) throw new Error(JSON.stringify(s));
-  return { id, fileNumber: s.fileNumber };
 }
 
 const caseRow = (id: string) =>
@@ -51,10 +42,10 @@ describe("/verwaltung: processing target for the completeness check", () => {
 
     // Before the change: a submitted case, a case in review, a case with an open request (legal
     // deadline running), and a case of another authority — all under the default 14 days.
-    const waiting = await submitted(architect, d.gemeinde.id);
-    const inReview = await submitted(architect, d.gemeinde.id);
+    const waiting = await submitCompleteDraft(architect, d.gemeinde.id);
+    const inReview = await submitCompleteDraft(architect, d.gemeinde.id);
     await startReview(clerk, inReview.id);
-    const requested = await submitted(architect, d.gemeinde.id);
+    const requested = await submitCompleteDraft(architect, d.gemeinde.id);
     await startReview(clerk, requested.id);
     const requestDeadline = new Date(Date.now() + 30 * DAY);
     const sent = await sendRequest(clerk, requested.id, {
@@ -64,7 +55,7 @@ describe("/verwaltung: processing target for the completeness check", () => {
       deadline: requestDeadline,
     });
     if (!sent.ok) throw new Error(sent.message);
-    const foreign = await submitted(architect, other.gemeinde.id);
+    const foreign = await submitCompleteDraft(architect, other.gemeinde.id);
 
     for (const c of [waiting, inReview, foreign]) {
       const r = await caseRow(c.id);
@@ -94,9 +85,9 @@ describe("/verwaltung: processing target for the completeness check", () => {
     // The inbox shows the moved target; a new case gets 10 days, one of the other authority 14.
     const inbox = await listInbox(clerk, { q: waiting.fileNumber, page: 1, pageSize: 25 });
     expect(inbox.rows[0]?.nextDeadlineAt).toEqual((await caseRow(waiting.id)).nextDeadlineAt);
-    const fresh = await caseRow((await submitted(architect, d.gemeinde.id)).id);
+    const fresh = await caseRow((await submitCompleteDraft(architect, d.gemeinde.id)).id);
     expect(fresh.nextDeadlineAt?.getTime()).toBe((fresh.submittedAt?.getTime() ?? 0) + 10 * DAY);
-    const freshOther = await caseRow((await submitted(architect, other.gemeinde.id)).id);
+    const freshOther = await caseRow((await submitCompleteDraft(architect, other.gemeinde.id)).id);
     expect(freshOther.nextDeadlineAt?.getTime()).toBe((freshOther.submittedAt?.getTime() ?? 0) + 14 * DAY);
     const otherInbox = await listInbox(otherClerk, { q: waiting.fileNumber, page: 1, pageSize: 25 });
     // Same Aktenzeichen pattern and counter in both districts: the other clerk finds only their own case.

@@ -5,6 +5,7 @@ import { einfamilienhaus } from "~/domain/completeness/fixtures";
 import { NORDWESTMECKLENBURG } from "~/domain/districts";
 import { documentTypeLabel } from "~/domain/document-types";
 import { createDraft, DRAFT_SECTIONS, saveDraftSection } from "~/models/draft.server";
+import { submitApplication } from "~/models/submission.server";
 import { declareMandate } from "~/models/submission-consent.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
@@ -160,4 +161,22 @@ export async function createCompleteDraft(
   // Uploads through the model raise the draft's version; the caller submits against the current one.
   const current = await db().application.findUniqueOrThrow({ where: { id }, select: { version: true } });
   return { id, version: current.version };
+}
+
+/**
+ * A complete draft of `user` in the Gemeinde, submitted (Aktenzeichen, snapshot, receipt job);
+ * documents the options leave out are declared to follow later.
+ */
+export async function submitCompleteDraft(
+  user: SessionUser,
+  municipalityId: string,
+  options: CompleteDraftOptions = {},
+): Promise<{ id: string; fileNumber: string }> {
+  const { id, version } = await createCompleteDraft(user, municipalityId, options);
+  const r = await submitApplication(user, id, {
+    expectedVersion: version,
+    laterDocumentTypeCodes: laterDocumentCodes(options),
+  });
+  if (!r.ok) throw new Error(`submission failed: ${JSON.stringify(r)}`);
+  return { id, fileNumber: r.fileNumber };
 }

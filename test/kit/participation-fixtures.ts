@@ -6,17 +6,15 @@ import type { ApplicationData } from "~/domain/application-data";
 import { isNeverShared } from "~/domain/need-to-know";
 import type { AgencyType } from "~/generated/prisma/client";
 import { confirmComplete, startReview } from "~/models/review.server";
-import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { testXbauKennung } from "~/utils/test-tenant.server";
 import type { Storage } from "../../storage/index";
 import {
   type CompleteDraftOptions,
-  createCompleteDraft,
   createTestDistrict,
-  laterDocumentCodes,
   sessionUser,
+  submitCompleteDraft,
 } from "./draft-fixtures";
 
 /**
@@ -101,12 +99,7 @@ export async function createCompleteCase(
     draft = {},
   }: { complete?: boolean; applicant?: SessionUser; draft?: CompleteDraftOptions } = {},
 ) {
-  const { id, version } = await createCompleteDraft(applicant, d.gemeinde.id, draft);
-  const r = await submitApplication(applicant, id, {
-    expectedVersion: version,
-    laterDocumentTypeCodes: laterDocumentCodes(draft),
-  });
-  if (!r.ok) throw new Error(`submission failed: ${JSON.stringify(r)}`);
+  const { id } = await submitCompleteDraft(applicant, d.gemeinde.id, draft);
   if (patch.plot || patch.project) {
     const row = await db().application.findUniqueOrThrow({ where: { id }, select: { data: true } });
     const data = row.data as ApplicationData;
