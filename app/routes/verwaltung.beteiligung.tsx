@@ -91,70 +91,92 @@ export default function ParticipationSettingsPage() {
         </button>
       </Form>
 
-      <section className="app-section" aria-labelledby="unterlagen-title">
-        <h2 className="kern-heading-medium" id="unterlagen-title">
-          Unterlagen je Art der Stelle (Need-to-know)
-        </h2>
-        <p className="kern-body">
-          Im Beteiligungsformular sind für jede Stelle nur diese Unterlagenarten vorausgewählt; die
-          Sachbearbeitung kann im Einzelfall weitere hinzufügen. Der statistische Erhebungs- und Abgangsbogen
-          wird nie weitergegeben und steht deshalb nicht zur Wahl.
-          {s.customDefaults
-            ? " Ihre Behörde verwendet eine eigene Voreinstellung."
-            : " Es gilt die Voreinstellung des Produkts."}
-        </p>
-        {docsError ? (
-          <Alert tone="danger" title="Nicht gespeichert" announce>
-            <p className="kern-body" data-testid="documents-error">
-              {docsError}
-            </p>
-          </Alert>
-        ) : null}
-        <Form method="post" data-testid="document-defaults">
-          <input type="hidden" name="intent" value="documents" />
-          {NEED_TO_KNOW_KEYS.map((key) => (
-            <details key={key} className="app-section" data-testid="defaults-group" data-key={key}>
-              <summary className="kern-label">
-                {NEED_TO_KNOW_LABELS[key]} – {s.documentDefaults[key].length} Unterlagenarten
-              </summary>
-              <fieldset className="kern-fieldset">
-                <legend className="kern-label">Vorausgewählt für {NEED_TO_KNOW_LABELS[key]}</legend>
-                <div className="kern-fieldset__body">
-                  {SHAREABLE_TYPES.map((t) => (
-                    <div className="kern-form-check" key={t.code}>
-                      <input
-                        className="kern-form-check__input"
-                        type="checkbox"
-                        id={`docs-${key}-${t.code}`}
-                        name={`docs.${key}`}
-                        value={t.code}
-                        defaultChecked={s.documentDefaults[key].includes(t.code)}
-                      />
-                      <label className="kern-label" htmlFor={`docs-${key}-${t.code}`}>
-                        {t.shortLabel} ({t.code})
-                      </label>
-                    </div>
-                  ))}
-                </div>
-              </fieldset>
-            </details>
-          ))}
-          <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
-            <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
-              <span className="kern-label">Voreinstellung speichern</span>
-            </button>
-            <button
-              type="submit"
-              name="reset"
-              value="1"
-              className="kern-btn kern-btn--secondary"
-              disabled={busy}
-            >
-              <span className="kern-label">Auf die Voreinstellung des Produkts zurücksetzen</span>
-            </button>
-          </div>
-        </Form>
-      </section>
+      <DocumentDefaultsSection
+        defaults={s.documentDefaults}
+        customDefaults={s.customDefaults}
+        error={docsError}
+        busy={busy}
+      />
     </>
+  );
+}
+
+/** Which document types are preselected per kind of agency (need-to-know), with reset to the product's default. */
+function DocumentDefaultsSection({
+  defaults,
+  customDefaults,
+  error,
+  busy,
+}: {
+  defaults: Record<(typeof NEED_TO_KNOW_KEYS)[number], string[]>;
+  customDefaults: boolean;
+  error: string | null;
+  busy: boolean;
+}) {
+  return (
+    <section className="app-section" aria-labelledby="unterlagen-title">
+      <h2 className="kern-heading-medium" id="unterlagen-title">
+        Unterlagen je Art der Stelle (Need-to-know)
+      </h2>
+      <p className="kern-body">
+        Im Beteiligungsformular sind für jede Stelle nur diese Unterlagenarten vorausgewählt; die
+        Sachbearbeitung kann im Einzelfall weitere hinzufügen. Der statistische Erhebungs- und Abgangsbogen
+        wird nie weitergegeben und steht deshalb nicht zur Wahl.
+        {customDefaults
+          ? " Ihre Behörde verwendet eine eigene Voreinstellung."
+          : " Es gilt die Voreinstellung des Produkts."}
+      </p>
+      {error ? (
+        <Alert tone="danger" title="Nicht gespeichert" announce>
+          <p className="kern-body" data-testid="documents-error">
+            {error}
+          </p>
+        </Alert>
+      ) : null}
+      <Form method="post" data-testid="document-defaults">
+        <input type="hidden" name="intent" value="documents" />
+        {NEED_TO_KNOW_KEYS.map((key) => (
+          <details key={key} className="app-section" data-testid="defaults-group" data-key={key}>
+            <summary className="kern-label">
+              {NEED_TO_KNOW_LABELS[key]} – {defaults[key].length} Unterlagenarten
+            </summary>
+            <fieldset className="kern-fieldset">
+              <legend className="kern-label">Vorausgewählt für {NEED_TO_KNOW_LABELS[key]}</legend>
+              <div className="kern-fieldset__body">
+                {SHAREABLE_TYPES.map((t) => (
+                  <div className="kern-form-check" key={t.code}>
+                    <input
+                      className="kern-form-check__input"
+                      type="checkbox"
+                      id={`docs-${key}-${t.code}`}
+                      name={`docs.${key}`}
+                      value={t.code}
+                      defaultChecked={defaults[key].includes(t.code)}
+                    />
+                    <label className="kern-label" htmlFor={`docs-${key}-${t.code}`}>
+                      {t.shortLabel} ({t.code})
+                    </label>
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+          </details>
+        ))}
+        <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
+          <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
+            <span className="kern-label">Voreinstellung speichern</span>
+          </button>
+          <button
+            type="submit"
+            name="reset"
+            value="1"
+            className="kern-btn kern-btn--secondary"
+            disabled={busy}
+          >
+            <span className="kern-label">Auf die Voreinstellung des Produkts zurücksetzen</span>
+          </button>
+        </div>
+      </Form>
+    </section>
   );
 }
