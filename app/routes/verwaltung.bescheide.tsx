@@ -54,27 +54,15 @@ export default function DecisionSettingsPage() {
     hint?: string,
     extra: { maxLength?: number; inputMode?: "numeric" } = {},
   ) => (
-    <div className="kern-form-input">
-      <label className="kern-label" htmlFor={name}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="kern-hint" id={`${name}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <input
-        id={name}
-        name={name}
-        className="kern-form-input__input"
-        defaultValue={letter[name]}
-        aria-describedby={hint ? `${name}-hint` : undefined}
-        aria-invalid={error(name) ? true : undefined}
-        maxLength={extra.maxLength ?? 300}
-        inputMode={extra.inputMode}
-      />
-      {error(name) ? <p className="kern-error">{error(name)}</p> : null}
-    </div>
+    <LetterField
+      name={name}
+      label={label}
+      hint={hint}
+      value={letter[name]}
+      error={error(name)}
+      maxLength={extra.maxLength ?? 300}
+      inputMode={extra.inputMode}
+    />
   );
   return (
     <>
@@ -151,67 +139,137 @@ export default function DecisionSettingsPage() {
             { maxLength: 60 },
           )}
         </section>
-        <section className="app-section" aria-labelledby="belehrung">
-          <h2 className="kern-heading-medium" id="belehrung">
-            Rechtsbehelfsbelehrung
-          </h2>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="legalRemedyText">
-              Eigener Text (leer: Text des Landesprofils)
-            </label>
-            <div className="kern-hint" id="legalRemedyText-hint">
-              Platzhalter: {"{behoerde}"} für den Namen, {"{anschrift}"} für die Anschrift der Behörde.
-              Vorgabe des Landesprofils: „{s.defaultLegalRemedy}“
-            </div>
-            <textarea
-              id="legalRemedyText"
-              name="legalRemedyText"
-              className="kern-form-input__input"
-              rows={6}
-              style={{ minHeight: "9rem" }}
-              maxLength={5000}
-              aria-describedby="legalRemedyText-hint"
-              aria-invalid={error("legalRemedyText") ? true : undefined}
-              defaultValue={v.legalRemedyText}
-            />
-            {error("legalRemedyText") ? <p className="kern-error">{error("legalRemedyText")}</p> : null}
-          </div>
-        </section>
-        <section className="app-section" aria-labelledby="gebuehren">
-          <h2 className="kern-heading-medium" id="gebuehren">
-            Gebührenordnung
-          </h2>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="feeScheduleJson">
-              Eigene Gebührenordnung als JSON (leer: Vorgabe des Landesprofils)
-            </label>
-            <div className="kern-hint" id="feeScheduleJson-hint">
-              Beträge in Cent, Sätze in Promille der Baukosten. Die Vorgabe des Landesprofils ist unten als
-              Vorlage angegeben; ihre Werte sind fachlich noch zu prüfen.
-            </div>
-            <textarea
-              id="feeScheduleJson"
-              name="feeScheduleJson"
-              className="kern-form-input__input"
-              rows={16}
-              style={{ minHeight: "16rem", fontFamily: "monospace" }}
-              aria-describedby="feeScheduleJson-hint"
-              aria-invalid={error("feeScheduleJson") ? true : undefined}
-              defaultValue={v.feeScheduleJson}
-            />
-            {error("feeScheduleJson") ? <p className="kern-error">{error("feeScheduleJson")}</p> : null}
-          </div>
-          <details>
-            <summary className="kern-body">Vorgabe des Landesprofils anzeigen</summary>
-            <pre className="kern-body--small" style={{ whiteSpace: "pre-wrap" }}>
-              {s.defaultFeeScheduleJson}
-            </pre>
-          </details>
-        </section>
+        <TextSettingsSections
+          legalRemedyText={v.legalRemedyText}
+          feeScheduleJson={v.feeScheduleJson}
+          defaultLegalRemedy={s.defaultLegalRemedy}
+          defaultFeeScheduleJson={s.defaultFeeScheduleJson}
+          error={error}
+        />
         <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
           <span className="kern-label">Einstellungen speichern</span>
         </button>
       </Form>
+    </>
+  );
+}
+
+/** One text input of the letterhead or payment settings, with its hint and error. */
+function LetterField({
+  name,
+  label,
+  hint,
+  value,
+  error,
+  maxLength,
+  inputMode,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error: string | null;
+  maxLength: number;
+  inputMode?: "numeric";
+}) {
+  return (
+    <div className="kern-form-input">
+      <label className="kern-label" htmlFor={name}>
+        {label}
+      </label>
+      {hint ? (
+        <div className="kern-hint" id={`${name}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      <input
+        id={name}
+        name={name}
+        className="kern-form-input__input"
+        defaultValue={value}
+        aria-describedby={hint ? `${name}-hint` : undefined}
+        aria-invalid={error ? true : undefined}
+        maxLength={maxLength}
+        inputMode={inputMode}
+      />
+      {error ? <p className="kern-error">{error}</p> : null}
+    </div>
+  );
+}
+
+/** The authority's own Rechtsbehelfsbelehrung and fee schedule (empty: the Land profile's). */
+function TextSettingsSections({
+  legalRemedyText,
+  feeScheduleJson,
+  defaultLegalRemedy,
+  defaultFeeScheduleJson,
+  error,
+}: {
+  legalRemedyText: string;
+  feeScheduleJson: string;
+  defaultLegalRemedy: string;
+  defaultFeeScheduleJson: string;
+  error: (field: string) => string | null;
+}) {
+  return (
+    <>
+      <section className="app-section" aria-labelledby="belehrung">
+        <h2 className="kern-heading-medium" id="belehrung">
+          Rechtsbehelfsbelehrung
+        </h2>
+        <div className="kern-form-input">
+          <label className="kern-label" htmlFor="legalRemedyText">
+            Eigener Text (leer: Text des Landesprofils)
+          </label>
+          <div className="kern-hint" id="legalRemedyText-hint">
+            Platzhalter: {"{behoerde}"} für den Namen, {"{anschrift}"} für die Anschrift der Behörde. Vorgabe
+            des Landesprofils: „{defaultLegalRemedy}“
+          </div>
+          <textarea
+            id="legalRemedyText"
+            name="legalRemedyText"
+            className="kern-form-input__input"
+            rows={6}
+            style={{ minHeight: "9rem" }}
+            maxLength={5000}
+            aria-describedby="legalRemedyText-hint"
+            aria-invalid={error("legalRemedyText") ? true : undefined}
+            defaultValue={legalRemedyText}
+          />
+          {error("legalRemedyText") ? <p className="kern-error">{error("legalRemedyText")}</p> : null}
+        </div>
+      </section>
+      <section className="app-section" aria-labelledby="gebuehren">
+        <h2 className="kern-heading-medium" id="gebuehren">
+          Gebührenordnung
+        </h2>
+        <div className="kern-form-input">
+          <label className="kern-label" htmlFor="feeScheduleJson">
+            Eigene Gebührenordnung als JSON (leer: Vorgabe des Landesprofils)
+          </label>
+          <div className="kern-hint" id="feeScheduleJson-hint">
+            Beträge in Cent, Sätze in Promille der Baukosten. Die Vorgabe des Landesprofils ist unten als
+            Vorlage angegeben; ihre Werte sind fachlich noch zu prüfen.
+          </div>
+          <textarea
+            id="feeScheduleJson"
+            name="feeScheduleJson"
+            className="kern-form-input__input"
+            rows={16}
+            style={{ minHeight: "16rem", fontFamily: "monospace" }}
+            aria-describedby="feeScheduleJson-hint"
+            aria-invalid={error("feeScheduleJson") ? true : undefined}
+            defaultValue={feeScheduleJson}
+          />
+          {error("feeScheduleJson") ? <p className="kern-error">{error("feeScheduleJson")}</p> : null}
+        </div>
+        <details>
+          <summary className="kern-body">Vorgabe des Landesprofils anzeigen</summary>
+          <pre className="kern-body--small" style={{ whiteSpace: "pre-wrap" }}>
+            {defaultFeeScheduleJson}
+          </pre>
+        </details>
+      </section>
     </>
   );
 }
