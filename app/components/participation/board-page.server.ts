@@ -172,6 +172,8 @@ async function startRoundTrip(user: Clerk, id: string, form: FormData, intent: s
  * returns the filled form; only the confirmed post starts.
  */
 async function startAction(user: Clerk, id: string, form: FormData) {
+  // A list button never posts intent=start: a forged list intent beside it is not Conform's to parse.
+  form.delete("__intent__");
   const step = confirmStep(form);
   if (step === "back") return answer({ rows: readStartDraft(form).rows.map(rowFromForm) });
   const submission = parseStartForm(form);
