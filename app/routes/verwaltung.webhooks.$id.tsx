@@ -247,98 +247,113 @@ export default function WebhookPage() {
           </IntentButton>
         </Form>
       </section>
-      <section aria-labelledby="protokoll">
-        <h2 className="kern-heading-medium" id="protokoll">
-          Zustellprotokoll ({total})
-        </h2>
-        {deliveries.length === 0 ? (
-          <p className="kern-body">Noch keine Zustellungen.</p>
-        ) : (
-          <table className="kern-table app-table--stacked" data-testid="webhook-deliveries">
-            <thead className="kern-table__head">
-              <tr className="kern-table__row">
-                <th className="kern-table__header" scope="col">
-                  Zeitpunkt
-                </th>
-                <th className="kern-table__header" scope="col">
-                  Ereignis
-                </th>
-                <th className="kern-table__header" scope="col">
-                  Status
-                </th>
-                <th className="kern-table__header" scope="col">
-                  Versuche
-                </th>
-              </tr>
-            </thead>
-            <tbody className="kern-table__body">
-              {deliveries.map((d) => (
-                <tr className="kern-table__row" key={d.id} data-testid={`delivery-${d.id}`}>
-                  <td className="kern-table__cell" data-label="Zeitpunkt">
-                    {dateTime(d.createdAt)}
-                  </td>
-                  <td className="kern-table__cell" data-label="Ereignis">
-                    {d.eventLabel}
-                    <br />
-                    <Link className="kern-link" to={`/behoerde/faelle/${d.applicationId}`}>
-                      Zum Fall
-                    </Link>
-                  </td>
-                  <td className="kern-table__cell" data-label="Status">
-                    {STATUS_LABELS[d.status] ?? d.status}
-                    {d.status === "FAILED" ? (
-                      <Form method="post">
-                        <input type="hidden" name="deliveryId" value={d.id} />
-                        <IntentButton intent="resend" disabled={busy}>
-                          Erneut senden
-                        </IntentButton>
-                      </Form>
-                    ) : null}
-                  </td>
-                  <td className="kern-table__cell" data-label="Versuche">
-                    {d.attempts.length === 0 ? (
-                      "noch keiner"
-                    ) : (
-                      <details>
-                        <summary>
-                          {d.attemptCount} {d.attemptCount === 1 ? "Versuch" : "Versuche"}
-                        </summary>
-                        <ol className="kern-list">
-                          {d.attempts.map((t) => (
-                            <li key={t.id}>
-                              {dateTime(t.startedAt)}:{" "}
-                              {t.httpStatus !== null ? `HTTP ${t.httpStatus}` : t.error} ({t.durationMs} ms)
-                              {t.httpStatus !== null && t.error ? ` – ${t.error}` : null}
-                              {t.responseBody ? <pre className="app-pre">{t.responseBody}</pre> : null}
-                            </li>
-                          ))}
-                        </ol>
-                      </details>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {pages > 1 ? (
-          <nav aria-label="Seiten des Zustellprotokolls" className="app-form-actions">
-            {page > 1 ? (
-              <Link className="kern-link" to={`?seite=${page - 1}`}>
-                Neuere
-              </Link>
-            ) : null}
-            <span className="kern-body">
-              Seite {page} von {pages}
-            </span>
-            {page < pages ? (
-              <Link className="kern-link" to={`?seite=${page + 1}`}>
-                Ältere
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
-      </section>
+      <DeliveryLog deliveries={deliveries} total={total} page={page} pages={pages} busy={busy} />
     </>
+  );
+}
+
+type WebhookPageData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The deliveries to this receiver, newest first, with their attempts and "Erneut senden" for a failed one. */
+function DeliveryLog({
+  deliveries,
+  total,
+  page,
+  pages,
+  busy,
+}: Pick<WebhookPageData, "deliveries" | "total" | "page" | "pages"> & { busy: boolean }) {
+  return (
+    <section aria-labelledby="protokoll">
+      <h2 className="kern-heading-medium" id="protokoll">
+        Zustellprotokoll ({total})
+      </h2>
+      {deliveries.length === 0 ? (
+        <p className="kern-body">Noch keine Zustellungen.</p>
+      ) : (
+        <table className="kern-table app-table--stacked" data-testid="webhook-deliveries">
+          <thead className="kern-table__head">
+            <tr className="kern-table__row">
+              <th className="kern-table__header" scope="col">
+                Zeitpunkt
+              </th>
+              <th className="kern-table__header" scope="col">
+                Ereignis
+              </th>
+              <th className="kern-table__header" scope="col">
+                Status
+              </th>
+              <th className="kern-table__header" scope="col">
+                Versuche
+              </th>
+            </tr>
+          </thead>
+          <tbody className="kern-table__body">
+            {deliveries.map((d) => (
+              <tr className="kern-table__row" key={d.id} data-testid={`delivery-${d.id}`}>
+                <td className="kern-table__cell" data-label="Zeitpunkt">
+                  {dateTime(d.createdAt)}
+                </td>
+                <td className="kern-table__cell" data-label="Ereignis">
+                  {d.eventLabel}
+                  <br />
+                  <Link className="kern-link" to={`/behoerde/faelle/${d.applicationId}`}>
+                    Zum Fall
+                  </Link>
+                </td>
+                <td className="kern-table__cell" data-label="Status">
+                  {STATUS_LABELS[d.status] ?? d.status}
+                  {d.status === "FAILED" ? (
+                    <Form method="post">
+                      <input type="hidden" name="deliveryId" value={d.id} />
+                      <IntentButton intent="resend" disabled={busy}>
+                        Erneut senden
+                      </IntentButton>
+                    </Form>
+                  ) : null}
+                </td>
+                <td className="kern-table__cell" data-label="Versuche">
+                  {d.attempts.length === 0 ? (
+                    "noch keiner"
+                  ) : (
+                    <details>
+                      <summary>
+                        {d.attemptCount} {d.attemptCount === 1 ? "Versuch" : "Versuche"}
+                      </summary>
+                      <ol className="kern-list">
+                        {d.attempts.map((t) => (
+                          <li key={t.id}>
+                            {dateTime(t.startedAt)}:{" "}
+                            {t.httpStatus !== null ? `HTTP ${t.httpStatus}` : t.error} ({t.durationMs} ms)
+                            {t.httpStatus !== null && t.error ? ` – ${t.error}` : null}
+                            {t.responseBody ? <pre className="app-pre">{t.responseBody}</pre> : null}
+                          </li>
+                        ))}
+                      </ol>
+                    </details>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {pages > 1 ? (
+        <nav aria-label="Seiten des Zustellprotokolls" className="app-form-actions">
+          {page > 1 ? (
+            <Link className="kern-link" to={`?seite=${page - 1}`}>
+              Neuere
+            </Link>
+          ) : null}
+          <span className="kern-body">
+            Seite {page} von {pages}
+          </span>
+          {page < pages ? (
+            <Link className="kern-link" to={`?seite=${page + 1}`}>
+              Ältere
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
+    </section>
   );
 }
