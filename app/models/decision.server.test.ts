@@ -10,7 +10,9 @@ import {
   createCompleteDraft,
   createTestDistrict,
   sessionUser,
+  submitCompleteDraft,
 } from "../../test/kit/draft-fixtures";
+import { confirmCaseComplete } from "../../test/kit/participation-fixtures";
 import {
   ALREADY_DECIDED,
   approve,
@@ -54,17 +56,12 @@ beforeAll(async () => {
 });
 
 async function submittedCase() {
-  const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
-  const r = await submitApplication(architect, id, { expectedVersion: version, laterDocumentTypeCodes: [] });
-  if (!r.ok) throw new Error(JSON.stringify(r));
-  return id;
+  return (await submitCompleteDraft(architect, district.gemeinde.id)).id;
 }
 
 async function completeCase() {
   const id = await submittedCase();
-  await startReview(clerk, id);
-  const r = await confirmComplete(clerk, id);
-  if (!r.ok) throw new Error(r.message);
+  await confirmCaseComplete(clerk, id);
   return id;
 }
 

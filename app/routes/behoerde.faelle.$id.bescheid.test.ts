@@ -3,7 +3,13 @@ import { confirmComplete, startReview } from "~/models/review.server";
 import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
+import {
+  createCompleteDraft,
+  createTestDistrict,
+  sessionUser,
+  submitCompleteDraft,
+} from "../../test/kit/draft-fixtures";
+import { confirmCaseComplete } from "../../test/kit/participation-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.faelle.$id.bescheid";
 
@@ -26,11 +32,8 @@ beforeAll(async () => {
 });
 
 async function completeCase() {
-  const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
-  const r = await submitApplication(architect, id, { expectedVersion: version, laterDocumentTypeCodes: [] });
-  if (!r.ok) throw new Error("submit failed");
-  await startReview(clerk, id);
-  await confirmComplete(clerk, id);
+  const { id } = await submitCompleteDraft(architect, district.gemeinde.id);
+  await confirmCaseComplete(clerk, id);
   return id;
 }
 

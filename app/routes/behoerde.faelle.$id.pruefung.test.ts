@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { startReview } from "~/models/review.server";
-import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createCompleteDraft, createTestDistrict, sessionUser } from "../../test/kit/draft-fixtures";
+import { createTestDistrict, sessionUser, submitCompleteDraft } from "../../test/kit/draft-fixtures";
 import { loadRoute, postRoute } from "../../test/kit/route";
 import { action, loader } from "./behoerde.faelle.$id.pruefung";
 
@@ -24,9 +23,7 @@ beforeAll(async () => {
 });
 
 async function caseInReview() {
-  const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
-  const r = await submitApplication(architect, id, { expectedVersion: version, laterDocumentTypeCodes: [] });
-  if (!r.ok) throw new Error("submit failed");
+  const { id } = await submitCompleteDraft(architect, district.gemeinde.id);
   await startReview(clerk, id);
   return id;
 }

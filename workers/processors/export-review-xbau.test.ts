@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listGeneratedDocuments, openGeneratedDocumentForDownload } from "~/models/generated-document.server";
 import { answerItem, sendAnswer } from "~/models/request.server";
 import { confirmComplete, sendRequest } from "~/models/review.server";
-import { submitApplication } from "~/models/submission.server";
 import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
@@ -19,9 +18,9 @@ import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, type Storage } from "../../storage/index";
 import {
   addDocumentVersion,
-  createCompleteDraft,
   createTestDistrict,
   sessionUser,
+  submitCompleteDraft,
 } from "../../test/kit/draft-fixtures";
 import { createExportReviewXbau } from "./export-review-xbau";
 import { XBAU_0200_ENTRY } from "./export-xbau";
@@ -67,10 +66,7 @@ afterAll(async () => {
 });
 
 async function submittedCase() {
-  const { id, version } = await createCompleteDraft(architect, district.gemeinde.id);
-  const r = await submitApplication(architect, id, { expectedVersion: version, laterDocumentTypeCodes: [] });
-  if (!r.ok) throw new Error(JSON.stringify(r));
-  return id;
+  return (await submitCompleteDraft(architect, district.gemeinde.id)).id;
 }
 
 /** The export-review outbox rows of a case (as the relay would hand them to BullMQ). */
