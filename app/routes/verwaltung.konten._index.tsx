@@ -168,71 +168,82 @@ export default function StaffAccounts() {
           </div>
         </Form>
       </section>
-      <section className="app-section" aria-labelledby="konten">
-        <h2 className="kern-heading-medium" id="konten">
-          Konten
-        </h2>
-        <div className="kern-table-responsive">
-          <table className="kern-table">
-            <caption className="kern-title kern-sr-only">Konten der Behörde</caption>
-            <thead className="kern-table__head">
-              <tr className="kern-table__row">
-                <th scope="col" className="kern-table__header">
-                  Name
-                </th>
-                <th scope="col" className="kern-table__header">
-                  Rolle
-                </th>
-                <th scope="col" className="kern-table__header">
-                  Anmeldung
-                </th>
-                <th scope="col" className="kern-table__header">
-                  Letzte Anmeldung
-                </th>
-                <th scope="col" className="kern-table__header">
-                  Aktionen
-                </th>
-              </tr>
-            </thead>
-            <tbody className="kern-table__body">
-              {users.map((u) => (
-                <tr key={u.id} className="kern-table__row" data-testid={`account-${u.email}`}>
-                  <td className="kern-table__cell">
-                    {u.displayName}
-                    <br />
-                    <span className="kern-body kern-body--small">{u.email}</span>
-                  </td>
-                  <td className="kern-table__cell">{rolesLabel(u.roles)}</td>
-                  <td className="kern-table__cell">
-                    {u.disabled ? "gesperrt · " : ""}
-                    {u.totp ? "Passwort und Authenticator-App" : "Passwort"}
-                    {u.providers.length > 0 ? ` · ${u.providers.join(", ")}` : ""}
-                  </td>
-                  <td className="kern-table__cell">
-                    {u.lastLogin
-                      ? `${dateTime.format(new Date(u.lastLogin.at))} (${u.lastLogin.method})`
-                      : "–"}
-                  </td>
-                  <td className="kern-table__cell">
-                    <Link className="kern-link" to={`/verwaltung/konten/${u.id}`}>
-                      Sicherheitsverlauf
-                    </Link>
-                    {u.totp ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="reset-totp" />
-                        <input type="hidden" name="userId" value={u.id} />
-                        <button type="submit" className="kern-btn kern-btn--secondary" disabled={submitting}>
-                          <span className="kern-label">Zwei-Faktor zurücksetzen</span>
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <AccountsTable users={users} submitting={submitting} />
     </>
+  );
+}
+
+/** The authority's accounts with their sign-in methods, last sign-in and the two-factor reset. */
+function AccountsTable({
+  users,
+  submitting,
+}: {
+  users: ReturnType<typeof useLoaderData<typeof loader>>["users"];
+  submitting: boolean;
+}) {
+  return (
+    <section className="app-section" aria-labelledby="konten">
+      <h2 className="kern-heading-medium" id="konten">
+        Konten
+      </h2>
+      <div className="kern-table-responsive">
+        <table className="kern-table">
+          <caption className="kern-title kern-sr-only">Konten der Behörde</caption>
+          <thead className="kern-table__head">
+            <tr className="kern-table__row">
+              <th scope="col" className="kern-table__header">
+                Name
+              </th>
+              <th scope="col" className="kern-table__header">
+                Rolle
+              </th>
+              <th scope="col" className="kern-table__header">
+                Anmeldung
+              </th>
+              <th scope="col" className="kern-table__header">
+                Letzte Anmeldung
+              </th>
+              <th scope="col" className="kern-table__header">
+                Aktionen
+              </th>
+            </tr>
+          </thead>
+          <tbody className="kern-table__body">
+            {users.map((u) => (
+              <tr key={u.id} className="kern-table__row" data-testid={`account-${u.email}`}>
+                <td className="kern-table__cell">
+                  {u.displayName}
+                  <br />
+                  <span className="kern-body kern-body--small">{u.email}</span>
+                </td>
+                <td className="kern-table__cell">{rolesLabel(u.roles)}</td>
+                <td className="kern-table__cell">
+                  {u.disabled ? "gesperrt · " : ""}
+                  {u.totp ? "Passwort und Authenticator-App" : "Passwort"}
+                  {u.providers.length > 0 ? ` · ${u.providers.join(", ")}` : ""}
+                </td>
+                <td className="kern-table__cell">
+                  {u.lastLogin ? `${dateTime.format(new Date(u.lastLogin.at))} (${u.lastLogin.method})` : "–"}
+                </td>
+                <td className="kern-table__cell">
+                  <Link className="kern-link" to={`/verwaltung/konten/${u.id}`}>
+                    Sicherheitsverlauf
+                  </Link>
+                  {u.totp ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="reset-totp" />
+                      <input type="hidden" name="userId" value={u.id} />
+                      <button type="submit" className="kern-btn kern-btn--secondary" disabled={submitting}>
+                        <span className="kern-label">Zwei-Faktor zurücksetzen</span>
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
