@@ -75,28 +75,7 @@ export default function Register() {
   }, [lastResult]);
   const loginHref = redirectTo ? `/anmelden?${new URLSearchParams({ redirectTo })}` : "/anmelden";
 
-  if (sent) {
-    return (
-      <div className="app-narrow">
-        <h1 className="kern-heading-large">Bitte bestätigen Sie Ihre E-Mail-Adresse</h1>
-        <div className="app-section app-stack">
-          <Alert tone="success" title="E-Mail verschickt" announce>
-            <p className="kern-body" data-testid="register-sent">
-              Wir haben eine E-Mail an {sent.sent} geschickt. Öffnen Sie den Link darin, um Ihr Konto
-              anzulegen. Der Link ist {sent.validHours} Stunden gültig.
-            </p>
-          </Alert>
-          <p className="kern-body">
-            Keine E-Mail erhalten? Prüfen Sie den Spam-Ordner. Wenn Sie schon ein Konto haben,{" "}
-            <Link className="kern-link" to={loginHref}>
-              melden Sie sich an
-            </Link>
-            .
-          </p>
-        </div>
-      </div>
-    );
-  }
+  if (sent) return <ConfirmationSent email={sent.sent} validHours={sent.validHours} loginHref={loginHref} />;
 
   return (
     <div className="app-narrow">
@@ -183,6 +162,38 @@ export default function Register() {
           <Link className="kern-link" to={loginHref}>
             Anmelden
           </Link>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** After registering: the confirmation link went out (the same answer for a new or a known address). */
+function ConfirmationSent({
+  email,
+  validHours,
+  loginHref,
+}: {
+  email: string;
+  validHours: number;
+  loginHref: string;
+}) {
+  return (
+    <div className="app-narrow">
+      <h1 className="kern-heading-large">Bitte bestätigen Sie Ihre E-Mail-Adresse</h1>
+      <div className="app-section app-stack">
+        <Alert tone="success" title="E-Mail verschickt" announce>
+          <p className="kern-body" data-testid="register-sent">
+            Wir haben eine E-Mail an {email} geschickt. Öffnen Sie den Link darin, um Ihr Konto anzulegen. Der
+            Link ist {validHours} Stunden gültig.
+          </p>
+        </Alert>
+        <p className="kern-body">
+          Keine E-Mail erhalten? Prüfen Sie den Spam-Ordner. Wenn Sie schon ein Konto haben,{" "}
+          <Link className="kern-link" to={loginHref}>
+            melden Sie sich an
+          </Link>
+          .
         </p>
       </div>
     </div>
