@@ -83,6 +83,41 @@ export interface ConsentView {
   missing: string | null;
 }
 
+/** Who has agreed to the submission so far, or what is still missing and who can give it. */
+function ConsentStatus({ consent, myRole }: { consent: ConsentView; myRole: string | null }) {
+  const basis = consent.basis;
+  return consent.ownerConfirmation ? (
+    <p className="kern-body" data-testid="consent-status">
+      {consent.ownerConfirmation.byName} hat den Antrag in der aktuellen Fassung am{" "}
+      <time dateTime={consent.ownerConfirmation.at}>{formatDateTime(consent.ownerConfirmation.at)}</time> zur
+      Einreichung bestätigt.
+    </p>
+  ) : basis && basis.kind === "MANDATE" ? (
+    <p className="kern-body" data-testid="consent-status">
+      {basis.byName} hat am <time dateTime={basis.at}>{formatDateTime(basis.at)}</time> eine Vollmacht der
+      Bauherrschaft erklärt{basis.filename ? ` (Unterlage „${basis.filename}“)` : ""}.
+    </p>
+  ) : myRole === "BAUHERR" ? (
+    <p className="kern-body" data-testid="consent-status">
+      Als Bauherr:in können Sie selbst einreichen. Reicht eine andere beteiligte Person ein, bestätigen Sie
+      den Antrag bitte vorher hier.
+    </p>
+  ) : (
+    <Alert tone="warning" title="Bestätigung der Bauherrschaft fehlt">
+      <p className="kern-body" data-testid="consent-status">
+        {consent.missing}
+      </p>
+      <p className="kern-body">
+        {consent.owners.length > 0
+          ? `Bestätigen kann: ${consent.owners.map((o) => o.name).join(", ")}.`
+          : consent.ownerInvitationPending
+            ? "Die Einladung an die Bauherrschaft ist noch nicht angenommen."
+            : "Laden Sie die Bauherr:in unten unter „Beteiligte“ ein."}
+      </p>
+    </Alert>
+  );
+}
+
 /** "Wer reicht ein?": the Bauherr confirms, or the Entwurfsverfasser declares the Vollmacht. */
 export function SubmissionConsentPanel({
   applicationId,
@@ -123,36 +158,7 @@ export function SubmissionConsentPanel({
           </p>
         </Alert>
       ) : null}
-      {consent.ownerConfirmation ? (
-        <p className="kern-body" data-testid="consent-status">
-          {consent.ownerConfirmation.byName} hat den Antrag in der aktuellen Fassung am{" "}
-          <time dateTime={consent.ownerConfirmation.at}>{formatDateTime(consent.ownerConfirmation.at)}</time>{" "}
-          zur Einreichung bestätigt.
-        </p>
-      ) : basis && basis.kind === "MANDATE" ? (
-        <p className="kern-body" data-testid="consent-status">
-          {basis.byName} hat am <time dateTime={basis.at}>{formatDateTime(basis.at)}</time> eine Vollmacht der
-          Bauherrschaft erklärt{basis.filename ? ` (Unterlage „${basis.filename}“)` : ""}.
-        </p>
-      ) : myRole === "BAUHERR" ? (
-        <p className="kern-body" data-testid="consent-status">
-          Als Bauherr:in können Sie selbst einreichen. Reicht eine andere beteiligte Person ein, bestätigen
-          Sie den Antrag bitte vorher hier.
-        </p>
-      ) : (
-        <Alert tone="warning" title="Bestätigung der Bauherrschaft fehlt">
-          <p className="kern-body" data-testid="consent-status">
-            {consent.missing}
-          </p>
-          <p className="kern-body">
-            {consent.owners.length > 0
-              ? `Bestätigen kann: ${consent.owners.map((o) => o.name).join(", ")}.`
-              : consent.ownerInvitationPending
-                ? "Die Einladung an die Bauherrschaft ist noch nicht angenommen."
-                : "Laden Sie die Bauherr:in unten unter „Beteiligte“ ein."}
-          </p>
-        </Alert>
-      )}
+      <ConsentStatus consent={consent} myRole={myRole} />
       {myRole === "BAUHERR" ? (
         <Form method="post" action={action} className="app-stack" data-testid="owner-confirm-form">
           <input type="hidden" name="intent" value="confirm-owner" />
