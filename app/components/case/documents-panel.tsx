@@ -82,42 +82,12 @@ export function DocumentsPanel({
               ) : null}
               <ul className="kern-list">
                 {d.versions.map((v) => (
-                  <li
+                  <VersionItem
                     key={v.id}
-                    data-testid="case-document-version"
-                    data-new={v.isNew ? "true" : undefined}
-                    style={v.isNew ? { background: "#fff4ce", padding: "0.25rem" } : undefined}
-                  >
-                    {v.isNew ? (
-                      <span className="kern-badge kern-badge--warning">
-                        <span className="kern-label">neu seit Nachforderung</span>
-                      </span>
-                    ) : null}{" "}
-                    Version {v.versionNumber}: {v.filename} ({v.size}
-                    {v.pageCount ? `, ${v.pageCount} ${v.pageCount === 1 ? "Seite" : "Seiten"}` : ""}),{" "}
-                    <time dateTime={isoString(v.createdAt)}>{formatDateTime(v.createdAt)}</time>,{" "}
-                    {v.uploadedBy}{" "}
-                    {v.mimeType === "application/pdf" ? (
-                      <button
-                        type="button"
-                        className="kern-btn kern-btn--tertiary"
-                        onClick={() => setView({ kind: "view", versionId: v.id })}
-                        aria-label={`${d.title}, Version ${v.versionNumber} anzeigen`}
-                      >
-                        <span className="kern-label">Anzeigen</span>
-                      </button>
-                    ) : null}{" "}
-                    <a className="kern-link" href={`/dateien/${v.id}`} download>
-                      Herunterladen
-                    </a>{" "}
-                    <VersionCheckStatus
-                      version={{
-                        checkStatus: v.checkStatus ?? "ACCEPTED",
-                        checkMessage: v.checkMessage ?? null,
-                        archiveWarnings: v.archiveWarnings ?? [],
-                      }}
-                    />
-                  </li>
+                    doc={d}
+                    version={v}
+                    onShow={() => setView({ kind: "view", versionId: v.id })}
+                  />
                 ))}
               </ul>
             </li>
@@ -165,5 +135,53 @@ export function DocumentsPanel({
         </section>
       ) : null}
     </>
+  );
+}
+
+/** One version of a document: its facts, "Anzeigen" for a PDF, the download and the check status. */
+function VersionItem({
+  doc: d,
+  version: v,
+  onShow,
+}: {
+  doc: CaseDocument;
+  version: CaseDocumentVersion;
+  onShow: () => void;
+}) {
+  return (
+    <li
+      data-testid="case-document-version"
+      data-new={v.isNew ? "true" : undefined}
+      style={v.isNew ? { background: "#fff4ce", padding: "0.25rem" } : undefined}
+    >
+      {v.isNew ? (
+        <span className="kern-badge kern-badge--warning">
+          <span className="kern-label">neu seit Nachforderung</span>
+        </span>
+      ) : null}{" "}
+      Version {v.versionNumber}: {v.filename} ({v.size}
+      {v.pageCount ? `, ${v.pageCount} ${v.pageCount === 1 ? "Seite" : "Seiten"}` : ""}),{" "}
+      <time dateTime={isoString(v.createdAt)}>{formatDateTime(v.createdAt)}</time>, {v.uploadedBy}{" "}
+      {v.mimeType === "application/pdf" ? (
+        <button
+          type="button"
+          className="kern-btn kern-btn--tertiary"
+          onClick={onShow}
+          aria-label={`${d.title}, Version ${v.versionNumber} anzeigen`}
+        >
+          <span className="kern-label">Anzeigen</span>
+        </button>
+      ) : null}{" "}
+      <a className="kern-link" href={`/dateien/${v.id}`} download>
+        Herunterladen
+      </a>{" "}
+      <VersionCheckStatus
+        version={{
+          checkStatus: v.checkStatus ?? "ACCEPTED",
+          checkMessage: v.checkMessage ?? null,
+          archiveWarnings: v.archiveWarnings ?? [],
+        }}
+      />
+    </li>
   );
 }
