@@ -127,61 +127,19 @@ export function CommentsSection({ comments }: { comments: CaseCommentsData }) {
       ) : null}
       <div style={{ display: "flex", flexWrap: "wrap", gap: "1.5rem", alignItems: "flex-start" }}>
         {hydrated && versions.length > 0 ? (
-          <div ref={viewerRef} style={{ flex: "1 1 560px", minWidth: 0 }} data-testid="comment-plan">
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor="comment-plan-version">
-                Plan ansehen und kommentieren
-              </label>
-              <div className="kern-form-input__select-wrapper">
-                <select
-                  id="comment-plan-version"
-                  className="kern-form-input__select"
-                  value={viewed?.versionId ?? ""}
-                  onChange={(e) => {
-                    setViewed(e.target.value ? { versionId: e.target.value, page: 1 } : null);
-                    setActiveThread(null);
-                  }}
-                >
-                  <option value="">keine Unterlage anzeigen</option>
-                  {versions.map((v) => (
-                    <option key={v.id} value={v.id}>
-                      {v.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            {viewed ? (
-              <>
-                <p className="kern-body" id="comment-plan-hint">
-                  Klicken Sie auf die Stelle im Plan, zu der Sie etwas anmerken möchten, und schreiben Sie
-                  dann den Kommentar. Die Nummern im Plan sind die Nummern der Kommentare.
-                </p>
-                <PdfViewer
-                  url={`/dateien/${viewed.versionId}`}
-                  title={viewedLabel}
-                  page={viewed.page}
-                  onPageChange={(page) => setViewed({ ...viewed, page })}
-                  pins={pinsForVersion(threads, viewed.versionId, activeThread)}
-                  onPinClick={showThread}
-                  onPick={(p) => setPicked({ versionId: viewed.versionId, ...p })}
-                  picked={picked?.versionId === viewed.versionId ? picked : null}
-                />
-                {/* Without a pointer: a pin in the middle of the page shown. */}
-                <button
-                  type="button"
-                  className="kern-btn kern-btn--tertiary"
-                  onClick={() =>
-                    setPicked({ versionId: viewed.versionId, page: viewed.page, posX: 0.5, posY: 0.5 })
-                  }
-                >
-                  <span className="kern-label">
-                    Kommentar zu dieser Seite (Markierung in der Seitenmitte)
-                  </span>
-                </button>
-              </>
-            ) : null}
-          </div>
+          <PlanViewer
+            viewerRef={viewerRef}
+            versions={versions}
+            threads={threads}
+            viewed={viewed}
+            onView={setViewed}
+            activeThread={activeThread}
+            onActiveThread={setActiveThread}
+            onShowThread={showThread}
+            picked={picked}
+            onPick={setPicked}
+            viewedLabel={viewedLabel}
+          />
         ) : null}
         <div style={{ flex: "1 1 360px", minWidth: 0 }}>
           <NewCommentForm
@@ -366,8 +324,6 @@ function Thread({
 }) {
   const busy = useNavigation().state === "submitting";
   const resolved = t.resolvedAt !== null;
-  const replyFailed = result && !result.ok && result.form.startsWith("reply:") ? result : null;
-  const replySaved = result?.ok && result.form.startsWith("reply:") ? result.id : null;
   const threadFailed = result && !result.ok && result.form.startsWith("thread:") ? result : null;
   return (
     <li
@@ -443,51 +399,7 @@ function Thread({
         ) : null}
         <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap", alignItems: "flex-start" }}>
           {!resolved ? (
-            <details className="kern-accordion" open={Boolean(replyFailed)} style={{ flex: "1 1 16rem" }}>
-              <summary className="kern-accordion__header">
-                <span className="kern-title">Antworten</span>
-              </summary>
-              <div className="kern-accordion__body">
-                <Form method="post" preventScrollReset key={replySaved ?? "reply"}>
-                  <input type="hidden" name="intent" value="comment-add" />
-                  <input type="hidden" name="parentId" value={t.id} />
-                  <div className={`kern-form-input${replyFailed ? " kern-form-input--error" : ""}`}>
-                    <label className="kern-label" htmlFor={`antwort-${t.id}`}>
-                      Antwort auf Kommentar {number}
-                    </label>
-                    <textarea
-                      id={`antwort-${t.id}`}
-                      name="body"
-                      rows={3}
-                      maxLength={5000}
-                      required
-                      className="kern-form-input__input app-textarea"
-                      defaultValue={replyFailed?.values.body ?? ""}
-                      aria-invalid={replyFailed ? true : undefined}
-                      aria-describedby={replyFailed ? `antwort-${t.id}-error` : undefined}
-                    />
-                    {replyFailed ? (
-                      <p className="kern-error" id={`antwort-${t.id}-error`}>
-                        <span className="kern-body">{replyFailed.message}</span>
-                      </p>
-                    ) : null}
-                  </div>
-                  {t.visibility === "INTERNAL" ? (
-                    <input type="hidden" name="visibility" value="INTERNAL" />
-                  ) : canInternal ? (
-                    <VisibilityChoice
-                      id={`antwort-${t.id}-visibility`}
-                      defaultValue={replyFailed?.values.visibility || "SHARED"}
-                    />
-                  ) : (
-                    <input type="hidden" name="visibility" value="SHARED" />
-                  )}
-                  <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
-                    <span className="kern-label">Antwort senden</span>
-                  </button>
-                </Form>
-              </div>
-            </details>
+            <ReplyForm thread={t} number={number} canInternal={canInternal} result={result} />
           ) : null}
           <Form method="post" preventScrollReset>
             <input type="hidden" name="intent" value={resolved ? "comment-reopen" : "comment-resolve"} />
@@ -499,5 +411,150 @@ function Thread({
         </div>
       </article>
     </li>
+  );
+}
+
+/** The reply form of an open thread (kept open with the text after a refused reply). */
+function ReplyForm({
+  thread: t,
+  number,
+  canInternal,
+  result,
+}: {
+  thread: ThreadData;
+  number: number;
+  canInternal: boolean;
+  result: FormResult | null;
+}) {
+  const busy = useNavigation().state === "submitting";
+  const replyFailed = result && !result.ok && result.form.startsWith("reply:") ? result : null;
+  const replySaved = result?.ok && result.form.startsWith("reply:") ? result.id : null;
+  return (
+    <details className="kern-accordion" open={Boolean(replyFailed)} style={{ flex: "1 1 16rem" }}>
+      <summary className="kern-accordion__header">
+        <span className="kern-title">Antworten</span>
+      </summary>
+      <div className="kern-accordion__body">
+        <Form method="post" preventScrollReset key={replySaved ?? "reply"}>
+          <input type="hidden" name="intent" value="comment-add" />
+          <input type="hidden" name="parentId" value={t.id} />
+          <div className={`kern-form-input${replyFailed ? " kern-form-input--error" : ""}`}>
+            <label className="kern-label" htmlFor={`antwort-${t.id}`}>
+              Antwort auf Kommentar {number}
+            </label>
+            <textarea
+              id={`antwort-${t.id}`}
+              name="body"
+              rows={3}
+              maxLength={5000}
+              required
+              className="kern-form-input__input app-textarea"
+              defaultValue={replyFailed?.values.body ?? ""}
+              aria-invalid={replyFailed ? true : undefined}
+              aria-describedby={replyFailed ? `antwort-${t.id}-error` : undefined}
+            />
+            {replyFailed ? (
+              <p className="kern-error" id={`antwort-${t.id}-error`}>
+                <span className="kern-body">{replyFailed.message}</span>
+              </p>
+            ) : null}
+          </div>
+          {t.visibility === "INTERNAL" ? (
+            <input type="hidden" name="visibility" value="INTERNAL" />
+          ) : canInternal ? (
+            <VisibilityChoice
+              id={`antwort-${t.id}-visibility`}
+              defaultValue={replyFailed?.values.visibility || "SHARED"}
+            />
+          ) : (
+            <input type="hidden" name="visibility" value="SHARED" />
+          )}
+          <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
+            <span className="kern-label">Antwort senden</span>
+          </button>
+        </Form>
+      </div>
+    </details>
+  );
+}
+
+/** The plan chooser and viewer of the comments: pins of the threads, a click places a new pin. */
+function PlanViewer({
+  viewerRef,
+  versions,
+  threads,
+  viewed,
+  onView,
+  activeThread,
+  onActiveThread,
+  onShowThread,
+  picked,
+  onPick,
+  viewedLabel,
+}: {
+  viewerRef: React.RefObject<HTMLDivElement>;
+  versions: CaseCommentsData["versions"];
+  threads: ThreadData[];
+  viewed: { versionId: string; page: number } | null;
+  onView: (viewed: { versionId: string; page: number } | null) => void;
+  activeThread: string | null;
+  onActiveThread: (id: string | null) => void;
+  onShowThread: (id: string) => void;
+  picked: Pick | null;
+  onPick: (picked: Pick | null) => void;
+  viewedLabel: string;
+}) {
+  return (
+    <div ref={viewerRef} style={{ flex: "1 1 560px", minWidth: 0 }} data-testid="comment-plan">
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="comment-plan-version">
+          Plan ansehen und kommentieren
+        </label>
+        <div className="kern-form-input__select-wrapper">
+          <select
+            id="comment-plan-version"
+            className="kern-form-input__select"
+            value={viewed?.versionId ?? ""}
+            onChange={(e) => {
+              onView(e.target.value ? { versionId: e.target.value, page: 1 } : null);
+              onActiveThread(null);
+            }}
+          >
+            <option value="">keine Unterlage anzeigen</option>
+            {versions.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {viewed ? (
+        <>
+          <p className="kern-body" id="comment-plan-hint">
+            Klicken Sie auf die Stelle im Plan, zu der Sie etwas anmerken möchten, und schreiben Sie dann den
+            Kommentar. Die Nummern im Plan sind die Nummern der Kommentare.
+          </p>
+          <PdfViewer
+            url={`/dateien/${viewed.versionId}`}
+            title={viewedLabel}
+            page={viewed.page}
+            onPageChange={(page) => onView({ ...viewed, page })}
+            pins={pinsForVersion(threads, viewed.versionId, activeThread)}
+            onPinClick={onShowThread}
+            onPick={(p) => onPick({ versionId: viewed.versionId, ...p })}
+            picked={picked?.versionId === viewed.versionId ? picked : null}
+          />
+          {/* Without a pointer: a pin in the middle of the page shown. */}
+          <button
+            type="button"
+            className="kern-btn kern-btn--tertiary"
+            onClick={() => onPick({ versionId: viewed.versionId, page: viewed.page, posX: 0.5, posY: 0.5 })}
+          >
+            <span className="kern-label">Kommentar zu dieser Seite (Markierung in der Seitenmitte)</span>
+          </button>
+        </>
+      ) : null}
+    </div>
   );
 }
