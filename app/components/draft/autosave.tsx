@@ -25,6 +25,35 @@ type Status =
   | { state: "saved"; at: string }
   | { state: "failed"; message: string };
 
+/**
+ * Leaving with unsaved changes asks first: in-app navigation through `useBlocker` (proceeds by
+ * itself once "save and leave" has saved), a reload or closing the tab through `beforeunload`.
+ */
+function useLeaveGuards(dirty: { current: boolean }, leaveAfterSave: { current: boolean }) {
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      dirty.current && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (blocker.state === "blocked" && leaveAfterSave.current && !dirty.current) {
+      leaveAfterSave.current = false;
+      blocker.proceed();
+    }
+  });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: dirty is a ref, read when the page unloads
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!dirty.current) return;
+      event.preventDefault();
+      // Older browsers need returnValue set to show their question.
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, []);
+  return blocker;
+}
+
 export function useDraftAutosave({
   formId,
   initialVersion,
@@ -105,27 +134,7 @@ export function useDraftAutosave({
     }
   }, [reply, submitDeferred]);
 
-  const blocker = useBlocker(
-    ({ currentLocation, nextLocation }) =>
-      dirty.current && currentLocation.pathname !== nextLocation.pathname,
-  );
-  useEffect(() => {
-    if (blocker.state === "blocked" && leaveAfterSave.current && !dirty.current) {
-      leaveAfterSave.current = false;
-      blocker.proceed();
-    }
-  });
-
-  useEffect(() => {
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!dirty.current) return;
-      event.preventDefault();
-      // Older browsers need returnValue set to show their question.
-      event.returnValue = "";
-    };
-    window.addEventListener("beforeunload", onBeforeUnload);
-    return () => window.removeEventListener("beforeunload", onBeforeUnload);
-  }, []);
+  const blocker = useLeaveGuards(dirty, leaveAfterSave);
 
   // Values the server has not saved when the form mounts are saved like typed ones.
   const mountedDirty = useRef(initiallyDirty);
