@@ -1,20 +1,11 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { seriousViolations } from "./support/axe.ts";
 
 const ARTIFACTS = path.resolve(import.meta.dirname, ".artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-}
 
 test.describe("Barrierefreiheit und Bildschirmfotos", () => {
   test("Anmeldeseite", async ({ page }) => {

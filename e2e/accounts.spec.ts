@@ -1,9 +1,9 @@
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { DEMO_PASSWORD } from "../prisma/seed-data.ts";
 import { loginAs } from "./support/auth.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { readMailTo } from "./support/mail-server.ts";
 import { runSupportScript } from "./support/script.ts";
 
@@ -25,14 +25,6 @@ let users: { applicant: string; clerk: string };
 test.beforeAll(() => {
   users = createUsers();
 });
-
-/** WCAG 2.1 AA violations of impact serious/critical on the current page (as in accessibility.spec.ts). */
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
-}
 
 async function logout(page: Page) {
   await page.getByRole("button", { name: "Abmelden" }).click();

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { runSupportScript } from "./support/script.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
 
@@ -19,15 +19,6 @@ const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/bauvorlagen");
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const AUFLAGE = "Rauchwarnmelder sind in allen Aufenthaltsräumen einzubauen.";
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-}
 
 interface Seeded {
   agencyEmail: string;

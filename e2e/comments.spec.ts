@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
 
 /**
@@ -21,17 +21,6 @@ const INTERNAL = "Intern: Abstandsfläche mit dem Prüfingenieur klären";
 const SHARED = "Bitte die Maßkette zur Grundstücksgrenze ergänzen.";
 const REPLY = "Wird im nächsten Planstand ergänzt.";
 const NO_JS = "Frage ohne JavaScript: Reicht eine Kopie des Lageplans?";
-
-/** Serious WCAG 2.1 AA problems inside `selector` (the parts this spec is about). */
-async function seriousViolations(page: Page, selector: string) {
-  const result = await new AxeBuilder({ page })
-    .include(selector)
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-}
 
 async function newPage(browser: Browser, email: string, javaScriptEnabled = true): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled });

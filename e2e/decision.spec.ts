@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { createSubmittedCase } from "./support/submitted-case.ts";
 
 /**
@@ -19,15 +19,6 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const ARCHITECT = "architektin@demo.bauantrag.de";
 const CLERK = "sachbearbeiter@demo.bauantrag.de";
 const OWN_CONDITION = "Die Zufahrt ist während der Bauzeit für Rettungsfahrzeuge freizuhalten.";
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-}
 
 async function newPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();

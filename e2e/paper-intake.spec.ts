@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { BAUVORLAGEN_DIR } from "./support/fixture-files.ts";
 import { readMailTo } from "./support/mail-server.ts";
 
@@ -37,15 +37,6 @@ function daysAgo(days: number): { iso: string; german: string } {
     iso: `${get("year")}-${get("month")}-${get("day")}`,
     german: `${get("day")}.${get("month")}.${get("year")}`,
   };
-}
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
 }
 
 async function newPage(browser: Browser, email: string): Promise<Page> {

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { loginAs } from "./support/auth.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { fixturePathFor } from "./support/fixture-files";
 
 /**
@@ -19,15 +19,6 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const ARCHITECT = "architektin@demo.bauantrag.de";
 const BAUHERR = "bauherr@demo.bauantrag.de";
 const CLERK = "sachbearbeiter@demo.bauantrag.de";
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-}
 
 async function openCount(page: Page): Promise<number> {
   const el = page.getByTestId("completeness-count").first();
