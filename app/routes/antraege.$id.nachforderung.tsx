@@ -193,138 +193,11 @@ export default function RequestPage() {
             ) : null}
             <ol className="app-findings">
               {req.items.map((i) => (
-                <li
-                  key={i.id}
-                  className="app-finding"
-                  data-testid="member-request-item"
-                  id={`punkt-${i.position}`}
-                >
-                  <span className="kern-body kern-body--bold">
-                    {i.categoryLabel}: {i.message}
-                  </span>
-                  {i.documentLabel ? (
-                    <div>
-                      <p className="kern-body">
-                        Unterlage: {i.documentLabel}
-                        {i.newVersions.length > 0
-                          ? ` – neu hochgeladen: ${i.newVersions.map((v) => v.label).join(", ")}`
-                          : ""}
-                      </p>
-                      <Form method="post" encType="multipart/form-data" className="app-inline-form">
-                        <input type="hidden" name="typeCode" value={i.documentTypeCode ?? ""} />
-                        <div className="kern-form-input">
-                          <label className="kern-label" htmlFor={`file-${i.id}`}>
-                            Neue Fassung: {i.documentLabel}
-                          </label>
-                          <input
-                            id={`file-${i.id}`}
-                            name="file"
-                            type="file"
-                            accept="application/pdf,image/jpeg,image/png"
-                            className="kern-form-input__input"
-                            required
-                          />
-                        </div>
-                        <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
-                          <span className="kern-label">Datei hochladen</span>
-                        </button>
-                      </Form>
-                    </div>
-                  ) : null}
-                  {i.editHref ? (
-                    <p className="kern-body">
-                      <Link className="kern-link" to={i.editHref}>
-                        Angaben ändern
-                      </Link>
-                    </p>
-                  ) : null}
-                  <Form method="post" className="app-inline-form">
-                    <input type="hidden" name="intent" value="answer" />
-                    <input type="hidden" name="itemId" value={i.id} />
-                    <div className="kern-form-input">
-                      <label className="kern-label" htmlFor={`answer-${i.id}`}>
-                        Antwort zu Punkt {i.position}
-                      </label>
-                      <textarea
-                        id={`answer-${i.id}`}
-                        name="answerText"
-                        className="kern-form-input__input"
-                        rows={3}
-                        maxLength={5000}
-                        defaultValue={i.answerText ?? ""}
-                      />
-                    </div>
-                    <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
-                      <span className="kern-label">Antwort speichern</span>
-                    </button>
-                    {actionData?.itemId === i.id ? (
-                      <p className="kern-body" role="status" data-testid="answer-status">
-                        {actionData.message}
-                      </p>
-                    ) : i.answeredAt ? (
-                      <p className="kern-body kern-body--small">
-                        Beantwortet {formatDateTime(i.answeredAt)}
-                        {i.answeredBy ? ` von ${i.answeredBy}` : ""}
-                      </p>
-                    ) : null}
-                  </Form>
-                </li>
+                <RequestItem key={i.id} item={i} actionData={actionData} busy={busy} />
               ))}
             </ol>
           </section>
-          {documents.length > 0 ? (
-            <section className="app-section" aria-labelledby="neue-fassung">
-              <h2 className="kern-heading-medium" id="neue-fassung">
-                Neue Fassung einer Unterlage
-              </h2>
-              <p className="kern-body">
-                Sie können auch überarbeitete Fassungen bereits eingereichter Unterlagen (z. B. geänderte
-                Pläne) hochladen. Die Bauaufsicht sieht, was seit der Nachforderung neu ist.
-              </p>
-              <Form
-                method="post"
-                encType="multipart/form-data"
-                className="app-inline-form"
-                data-testid="new-version-form"
-              >
-                <div className="kern-form-input">
-                  <label className="kern-label" htmlFor="new-version-type">
-                    Unterlage
-                  </label>
-                  <div className="kern-form-input__select-wrapper">
-                    <select
-                      id="new-version-type"
-                      name="typeCode"
-                      className="kern-form-input__select"
-                      required
-                    >
-                      {documents.map((d) => (
-                        <option key={d.code} value={d.code}>
-                          {d.label}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                </div>
-                <div className="kern-form-input">
-                  <label className="kern-label" htmlFor="new-version-file">
-                    Datei
-                  </label>
-                  <input
-                    id="new-version-file"
-                    name="file"
-                    type="file"
-                    accept="application/pdf,image/jpeg,image/png"
-                    className="kern-form-input__input"
-                    required
-                  />
-                </div>
-                <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
-                  <span className="kern-label">Neue Fassung hochladen</span>
-                </button>
-              </Form>
-            </section>
-          ) : null}
+          {documents.length > 0 ? <NewVersionSection documents={documents} busy={busy} /> : null}
           <section className="app-section" aria-labelledby="absenden">
             <h2 className="kern-heading-medium" id="absenden">
               Nachreichung absenden
@@ -344,5 +217,145 @@ export default function RequestPage() {
         </>
       )}
     </>
+  );
+}
+
+type RequestData = ReturnType<typeof useLoaderData<typeof loader>>;
+type RequestActionData = { ok: boolean; itemId: string | null; message: string } | undefined;
+
+/** One requested point: a new version of its document, a link to change the data, the answer. */
+function RequestItem({
+  item: i,
+  actionData,
+  busy,
+}: {
+  item: NonNullable<RequestData["request"]>["items"][number];
+  actionData: RequestActionData;
+  busy: boolean;
+}) {
+  return (
+    <li className="app-finding" data-testid="member-request-item" id={`punkt-${i.position}`}>
+      <span className="kern-body kern-body--bold">
+        {i.categoryLabel}: {i.message}
+      </span>
+      {i.documentLabel ? (
+        <div>
+          <p className="kern-body">
+            Unterlage: {i.documentLabel}
+            {i.newVersions.length > 0
+              ? ` – neu hochgeladen: ${i.newVersions.map((v) => v.label).join(", ")}`
+              : ""}
+          </p>
+          <Form method="post" encType="multipart/form-data" className="app-inline-form">
+            <input type="hidden" name="typeCode" value={i.documentTypeCode ?? ""} />
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor={`file-${i.id}`}>
+                Neue Fassung: {i.documentLabel}
+              </label>
+              <input
+                id={`file-${i.id}`}
+                name="file"
+                type="file"
+                accept="application/pdf,image/jpeg,image/png"
+                className="kern-form-input__input"
+                required
+              />
+            </div>
+            <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
+              <span className="kern-label">Datei hochladen</span>
+            </button>
+          </Form>
+        </div>
+      ) : null}
+      {i.editHref ? (
+        <p className="kern-body">
+          <Link className="kern-link" to={i.editHref}>
+            Angaben ändern
+          </Link>
+        </p>
+      ) : null}
+      <Form method="post" className="app-inline-form">
+        <input type="hidden" name="intent" value="answer" />
+        <input type="hidden" name="itemId" value={i.id} />
+        <div className="kern-form-input">
+          <label className="kern-label" htmlFor={`answer-${i.id}`}>
+            Antwort zu Punkt {i.position}
+          </label>
+          <textarea
+            id={`answer-${i.id}`}
+            name="answerText"
+            className="kern-form-input__input"
+            rows={3}
+            maxLength={5000}
+            defaultValue={i.answerText ?? ""}
+          />
+        </div>
+        <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
+          <span className="kern-label">Antwort speichern</span>
+        </button>
+        {actionData?.itemId === i.id ? (
+          <p className="kern-body" role="status" data-testid="answer-status">
+            {actionData.message}
+          </p>
+        ) : i.answeredAt ? (
+          <p className="kern-body kern-body--small">
+            Beantwortet {formatDateTime(i.answeredAt)}
+            {i.answeredBy ? ` von ${i.answeredBy}` : ""}
+          </p>
+        ) : null}
+      </Form>
+    </li>
+  );
+}
+
+/** A revised version of a document already submitted (the authority sees what is new). */
+function NewVersionSection({ documents, busy }: { documents: RequestData["documents"]; busy: boolean }) {
+  return (
+    <section className="app-section" aria-labelledby="neue-fassung">
+      <h2 className="kern-heading-medium" id="neue-fassung">
+        Neue Fassung einer Unterlage
+      </h2>
+      <p className="kern-body">
+        Sie können auch überarbeitete Fassungen bereits eingereichter Unterlagen (z. B. geänderte Pläne)
+        hochladen. Die Bauaufsicht sieht, was seit der Nachforderung neu ist.
+      </p>
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        className="app-inline-form"
+        data-testid="new-version-form"
+      >
+        <div className="kern-form-input">
+          <label className="kern-label" htmlFor="new-version-type">
+            Unterlage
+          </label>
+          <div className="kern-form-input__select-wrapper">
+            <select id="new-version-type" name="typeCode" className="kern-form-input__select" required>
+              {documents.map((d) => (
+                <option key={d.code} value={d.code}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="kern-form-input">
+          <label className="kern-label" htmlFor="new-version-file">
+            Datei
+          </label>
+          <input
+            id="new-version-file"
+            name="file"
+            type="file"
+            accept="application/pdf,image/jpeg,image/png"
+            className="kern-form-input__input"
+            required
+          />
+        </div>
+        <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
+          <span className="kern-label">Neue Fassung hochladen</span>
+        </button>
+      </Form>
+    </section>
   );
 }
