@@ -24,6 +24,81 @@ type UploadState =
   | { kind: "done"; message: string }
   | { kind: "error"; message: string };
 
+/**
+ * Sends the upload form with its file by XMLHttpRequest (for the progress bar) and reports each
+ * state; returns the request so the field can abort it when it unmounts.
+ */
+function sendUpload(o: {
+  url: string;
+  form: HTMLFormElement;
+  file: File;
+  setState: (state: UploadState) => void;
+  onSettled: () => void;
+  onSaved: () => void;
+}): XMLHttpRequest {
+  const { form, file } = o;
+  // FormData keeps the DOM order: typeCode comes before the file, as the server expects. The
+  // file's size goes right before the file: with it the server streams the file to storage as
+  // one PUT of known length (faster than a multipart upload) and refuses a body that differs.
+  const body = new FormData();
+  for (const [name, value] of new FormData(form)) {
+    if (name === "file") body.append("fileSize", String(file.size));
+    body.append(name, value);
+  }
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", o.url);
+  xhr.setRequestHeader("Accept", "application/json");
+  xhr.responseType = "json";
+  xhr.upload.onprogress = (e) => {
+    if (!e.lengthComputable) return;
+    const percent = Math.min(100, Math.round((e.loaded / e.total) * 100));
+    o.setState(
+      percent >= 100
+        ? { kind: "processing", filename: file.name }
+        : { kind: "uploading", filename: file.name, percent },
+    );
+  };
+  xhr.upload.onload = () => o.setState({ kind: "processing", filename: file.name });
+  xhr.onerror = () =>
+    o.setState({
+      kind: "error",
+      message: `Die Verbindung wurde unterbrochen; „${file.name}“ wurde nicht gespeichert. Bitte versuchen Sie es erneut.`,
+    });
+  xhr.onload = () => {
+    o.onSettled();
+    const res = xhr.response as {
+      ok?: boolean;
+      message?: string;
+      versionNumber?: number;
+      checkStatus?: string;
+      archiveWarnings?: string[];
+    } | null;
+    if (xhr.status === 200 && res?.ok) {
+      form.reset();
+      const checking =
+        res.checkStatus === "PENDING"
+          ? " Die abschließende Prüfung läuft; das Ergebnis sehen Sie in der Liste."
+          : "";
+      const warnings = res.archiveWarnings?.length
+        ? ` Hinweis zur Archivierung: ${res.archiveWarnings.join(" ")}`
+        : "";
+      o.setState({
+        kind: "done",
+        message: `„${file.name}“ wurde als Version ${res.versionNumber ?? ""} gespeichert.${checking}${warnings}`,
+      });
+      o.onSaved();
+    } else {
+      o.setState({
+        kind: "error",
+        message: res?.message ?? `„${file.name}“ konnte nicht gespeichert werden (Fehler ${xhr.status}).`,
+      });
+    }
+  };
+  o.setState({ kind: "uploading", filename: file.name, percent: 0 });
+  xhr.send(body);
+  return xhr;
+}
+
 export function UploadField({
   applicationId,
   types,
@@ -79,66 +154,16 @@ export function UploadField({
       });
       return;
     }
-    // FormData keeps the DOM order: typeCode comes before the file, as the server expects. The
-    // file's size goes right before the file: with it the server streams the file to storage as
-    // one PUT of known length (faster than a multipart upload) and refuses a body that differs.
-    const body = new FormData();
-    for (const [name, value] of new FormData(form)) {
-      if (name === "file") body.append("fileSize", String(file.size));
-      body.append(name, value);
-    }
-    const xhr = new XMLHttpRequest();
-    xhrRef.current = xhr;
-    xhr.open("POST", `/antraege/${applicationId}/unterlagen/hochladen`);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.responseType = "json";
-    xhr.upload.onprogress = (e) => {
-      if (!e.lengthComputable) return;
-      const percent = Math.min(100, Math.round((e.loaded / e.total) * 100));
-      setState(
-        percent >= 100
-          ? { kind: "processing", filename: file.name }
-          : { kind: "uploading", filename: file.name, percent },
-      );
-    };
-    xhr.upload.onload = () => setState({ kind: "processing", filename: file.name });
-    xhr.onerror = () =>
-      setState({
-        kind: "error",
-        message: `Die Verbindung wurde unterbrochen; „${file.name}“ wurde nicht gespeichert. Bitte versuchen Sie es erneut.`,
-      });
-    xhr.onload = () => {
-      xhrRef.current = null;
-      const res = xhr.response as {
-        ok?: boolean;
-        message?: string;
-        versionNumber?: number;
-        checkStatus?: string;
-        archiveWarnings?: string[];
-      } | null;
-      if (xhr.status === 200 && res?.ok) {
-        form.reset();
-        const checking =
-          res.checkStatus === "PENDING"
-            ? " Die abschließende Prüfung läuft; das Ergebnis sehen Sie in der Liste."
-            : "";
-        const warnings = res.archiveWarnings?.length
-          ? ` Hinweis zur Archivierung: ${res.archiveWarnings.join(" ")}`
-          : "";
-        setState({
-          kind: "done",
-          message: `„${file.name}“ wurde als Version ${res.versionNumber ?? ""} gespeichert.${checking}${warnings}`,
-        });
-        revalidator.revalidate();
-      } else {
-        setState({
-          kind: "error",
-          message: res?.message ?? `„${file.name}“ konnte nicht gespeichert werden (Fehler ${xhr.status}).`,
-        });
-      }
-    };
-    setState({ kind: "uploading", filename: file.name, percent: 0 });
-    xhr.send(body);
+    xhrRef.current = sendUpload({
+      url: `/antraege/${applicationId}/unterlagen/hochladen`,
+      form,
+      file,
+      setState,
+      onSettled: () => {
+        xhrRef.current = null;
+      },
+      onSaved: () => revalidator.revalidate(),
+    });
   }
 
   return (
@@ -156,26 +181,7 @@ export function UploadField({
       {types.length === 1 ? (
         <input type="hidden" name="typeCode" value={types[0]!.code} />
       ) : (
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor={`${id}-typ`}>
-            Art der Unterlage
-          </label>
-          <div className="kern-form-input__select-wrapper">
-            <select
-              className="kern-form-input__select"
-              id={`${id}-typ`}
-              name="typeCode"
-              value={selected}
-              onChange={(e) => setSelected(e.target.value)}
-            >
-              {types.map((t) => (
-                <option key={t.code} value={t.code}>
-                  {t.label}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <TypeSelect id={`${id}-typ`} types={types} selected={selected} onSelect={setSelected} />
       )}
       <div className={`kern-form-input${state.kind === "error" ? " kern-form-input--error" : ""}`}>
         <label className="kern-label" htmlFor={`${id}-datei`}>
@@ -203,30 +209,73 @@ export function UploadField({
           </p>
         ) : null}
       </div>
-      <div id={statusId} aria-live="polite" className="app-upload__status">
-        {state.kind === "uploading" ? (
-          <div className="app-upload__progress">
-            <label className="kern-body kern-body--small" htmlFor={`${id}-fortschritt`}>
-              „{state.filename}“ wird hochgeladen: {state.percent} %
-            </label>
-            <progress id={`${id}-fortschritt`} max={100} value={state.percent} data-testid="upload-progress">
-              {state.percent} %
-            </progress>
-          </div>
-        ) : null}
-        {state.kind === "processing" ? (
-          <p className="kern-body kern-body--small">„{state.filename}“ wird geprüft und gespeichert …</p>
-        ) : null}
-        {state.kind === "done" ? (
-          <p className="kern-body kern-body--small" data-testid="upload-done">
-            <span className="kern-icon kern-icon--success kern-icon--small" aria-hidden="true" />{" "}
-            {state.message}
-          </p>
-        ) : null}
-      </div>
+      <UploadStatus id={id} statusId={statusId} state={state} />
       <button type="submit" className="kern-btn kern-btn--secondary" disabled={busy}>
         <span className="kern-label">{busy ? "Wird hochgeladen …" : "Hochladen"}</span>
       </button>
     </form>
+  );
+}
+
+/** The choice of the document type when the field takes several. */
+function TypeSelect({
+  id,
+  types,
+  selected,
+  onSelect,
+}: {
+  id: string;
+  types: readonly TypeOption[];
+  selected: string;
+  onSelect: (code: string) => void;
+}) {
+  return (
+    <div className="kern-form-input">
+      <label className="kern-label" htmlFor={id}>
+        Art der Unterlage
+      </label>
+      <div className="kern-form-input__select-wrapper">
+        <select
+          className="kern-form-input__select"
+          id={id}
+          name="typeCode"
+          value={selected}
+          onChange={(e) => onSelect(e.target.value)}
+        >
+          {types.map((t) => (
+            <option key={t.code} value={t.code}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}
+
+/** Progress, checking and the saved message of an upload (announced politely). */
+function UploadStatus({ id, statusId, state }: { id: string; statusId: string; state: UploadState }) {
+  return (
+    <div id={statusId} aria-live="polite" className="app-upload__status">
+      {state.kind === "uploading" ? (
+        <div className="app-upload__progress">
+          <label className="kern-body kern-body--small" htmlFor={`${id}-fortschritt`}>
+            „{state.filename}“ wird hochgeladen: {state.percent} %
+          </label>
+          <progress id={`${id}-fortschritt`} max={100} value={state.percent} data-testid="upload-progress">
+            {state.percent} %
+          </progress>
+        </div>
+      ) : null}
+      {state.kind === "processing" ? (
+        <p className="kern-body kern-body--small">„{state.filename}“ wird geprüft und gespeichert …</p>
+      ) : null}
+      {state.kind === "done" ? (
+        <p className="kern-body kern-body--small" data-testid="upload-done">
+          <span className="kern-icon kern-icon--success kern-icon--small" aria-hidden="true" />{" "}
+          {state.message}
+        </p>
+      ) : null}
+    </div>
   );
 }
