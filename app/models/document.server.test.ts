@@ -5,11 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getSessionUserById, type SessionUser } from "~/models/user.server";
+import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
-import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
+import { createTestTenant } from "~/utils/test-tenant.server";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../storage/embedded";
 import { createStorage, type Storage, type StorageConfig } from "../../storage/index";
+import { sessionUser } from "../../test/kit/draft-fixtures";
 import {
   documentIdFor,
   openDocumentVersionForDownload,
@@ -34,13 +35,6 @@ let bauherr: SessionUser;
 let stranger: SessionUser;
 let clerkA: SessionUser;
 let clerkB: SessionUser;
-
-async function sessionUser(roles: ("APPLICANT" | "ARCHITECT" | "CLERK")[], authorityId?: string) {
-  const u = await createTestUser({ roles, authorityId: authorityId ?? null });
-  const s = await getSessionUserById(u.id);
-  if (!s) throw new Error("user missing");
-  return s;
-}
 
 async function createDraft(status: "DRAFT" | "SUBMITTED" = "DRAFT") {
   const app = await db().application.create({
@@ -133,11 +127,11 @@ beforeAll(async () => {
 
   tenantA = await createTestTenant("docs-a");
   tenantB = await createTestTenant("docs-b");
-  architect = await sessionUser(["ARCHITECT"]);
-  bauherr = await sessionUser(["APPLICANT"]);
-  stranger = await sessionUser(["APPLICANT"]);
-  clerkA = await sessionUser(["CLERK"], tenantA.id);
-  clerkB = await sessionUser(["CLERK"], tenantB.id);
+  architect = await sessionUser({ roles: ["ARCHITECT"] });
+  bauherr = await sessionUser({ roles: ["APPLICANT"] });
+  stranger = await sessionUser({ roles: ["APPLICANT"] });
+  clerkA = await sessionUser({ roles: ["CLERK"], authorityId: tenantA.id });
+  clerkB = await sessionUser({ roles: ["CLERK"], authorityId: tenantB.id });
 });
 
 afterAll(async () => {
@@ -361,7 +355,7 @@ describe("uploadDocumentVersion", () => {
       message: "Der Antrag ist bereits eingereicht. Unterlagen können jetzt nicht mehr geändert werden.",
     });
     // A pending (not accepted) invitation gives no access either.
-    const invitee = await sessionUser(["APPLICANT"]);
+    const invitee = await sessionUser({ roles: ["APPLICANT"] });
     await db().applicationMember.create({
       data: { applicationId: appId, userId: invitee.id, email: invitee.email, role: "BAUHERR" },
     });

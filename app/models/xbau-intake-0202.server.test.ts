@@ -3,10 +3,10 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getSessionUserById, type SessionUser } from "~/models/user.server";
+import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
+import { createTestTenant } from "~/utils/test-tenant.server";
 import { type Antrag0200Input, buildAntrag0200Xml } from "~/xbau/baugenehmigung-antrag-0200.server";
 import {
   type AntragGeaendert0202Input,
@@ -17,6 +17,7 @@ import { validateSchematron } from "~/xbau/schematron.server";
 import { validateXml } from "~/xbau/validate.server";
 import type { Storage, StorageConfig } from "../../storage/index";
 import { startTestStorage } from "../../storage/test-support";
+import { sessionUser } from "../../test/kit/draft-fixtures";
 import { createAnswerXbauIntake } from "../../workers/processors/answer-xbau-intake";
 import { type IntakeAttachment, type IntakeResult, importXbauAntrag } from "./xbau-intake.server";
 
@@ -36,13 +37,6 @@ let tenant: { id: string; name: string; xbauKennung: string | null };
 let clerk: SessionUser;
 let otherTenant: { id: string; name: string; xbauKennung: string | null };
 let otherClerk: SessionUser;
-
-async function sessionUser(authorityId: string) {
-  const u = await createTestUser({ roles: ["CLERK"], authorityId });
-  const s = await getSessionUserById(u.id);
-  if (!s) throw new Error("user missing");
-  return s;
-}
 
 async function storedOf(authorityId: string) {
   let objects = 0;
@@ -145,8 +139,8 @@ beforeAll(async () => {
     where: { id: { in: [tenant.id, otherTenant.id] } },
     data: { ags: "13075000" },
   });
-  clerk = await sessionUser(tenant.id);
-  otherClerk = await sessionUser(otherTenant.id);
+  clerk = await sessionUser({ roles: ["CLERK"], authorityId: tenant.id });
+  otherClerk = await sessionUser({ roles: ["CLERK"], authorityId: otherTenant.id });
 });
 
 afterAll(async () => {

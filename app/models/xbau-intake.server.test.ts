@@ -5,15 +5,16 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { Client } from "minio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getSessionUserById, type SessionUser } from "~/models/user.server";
+import type { SessionUser } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
+import { createTestTenant } from "~/utils/test-tenant.server";
 import { type Antrag0200Input, buildAntrag0200Xml } from "~/xbau/baugenehmigung-antrag-0200.server";
 import { readBounded, XML_LIMITS } from "~/xbau/import/safe-xml.server";
 import { fullApplication, sampleDocument } from "~/xbau/sample-applications";
 import type { Storage, StorageConfig } from "../../storage/index";
 import { generatedStream, startTestStorage } from "../../storage/test-support";
+import { sessionUser } from "../../test/kit/draft-fixtures";
 import { createExportXbau } from "../../workers/processors/export-xbau";
 import { createRenderReceipt } from "../../workers/processors/render-receipt";
 import { type IntakeAttachment, importXbauAntrag } from "./xbau-intake.server";
@@ -40,13 +41,6 @@ let clerk: SessionUser;
 let otherTenant: { id: string; name: string; xbauKennung: string | null };
 let otherClerk: SessionUser;
 let applicant: SessionUser;
-
-async function sessionUser(roles: ("APPLICANT" | "CLERK")[], authorityId?: string) {
-  const u = await createTestUser({ roles, authorityId: authorityId ?? null });
-  const s = await getSessionUserById(u.id);
-  if (!s) throw new Error("user missing");
-  return s;
-}
 
 async function objectsOf(authorityId: string): Promise<string[]> {
   const keys: string[] = [];
@@ -113,7 +107,7 @@ beforeAll(async () => {
   ({ storage, config } = s3);
   inspector = new Client({ ...config, pathStyle: true });
   tenant = await createTestTenant("intake");
-  clerk = await sessionUser(["CLERK"], tenant.id);
+  clerk = await sessionUser({ roles: ["CLERK"], authorityId: tenant.id });
   otherTenant = await createTestTenant("intake-b");
   // The sample sites lie in Greifswald (13075039): these tenants stand for Landkreis
   // Vorpommern-Greifswald (Kreis key 13075), whose district it is.
@@ -121,8 +115,8 @@ beforeAll(async () => {
     where: { id: { in: [tenant.id, otherTenant.id] } },
     data: { ags: "13075000" },
   });
-  otherClerk = await sessionUser(["CLERK"], otherTenant.id);
-  applicant = await sessionUser(["APPLICANT"]);
+  otherClerk = await sessionUser({ roles: ["CLERK"], authorityId: otherTenant.id });
+  applicant = await sessionUser({ roles: ["APPLICANT"] });
 });
 
 afterAll(async () => {
@@ -271,7 +265,7 @@ describe("importXbauAntrag: valid messages", () => {
       data: { xbauKennung: null },
     });
     await db().authority.update({ where: { id: own.id }, data: { xbauKennung: `psw:${HANDWRITTEN_AGS}` } });
-    const ownClerk = await sessionUser(["CLERK"], own.id);
+    const ownClerk = await sessionUser({ roles: ["CLERK"], authorityId: own.id });
     const message = await readFile(HANDWRITTEN);
     const result = await importXbauAntrag(
       ownClerk,
@@ -465,7 +459,7 @@ describe("importXbauAntrag: refusals name the element and the reason, and store 
 
   it("a site outside the authority's district (a Greifswald site sent to Nordwestmecklenburg)", async () => {
     const nwm = await createTestTenant("intake-nwm"); // Landkreis Nordwestmecklenburg, 13074000
-    const nwmClerk = await sessionUser(["CLERK"], nwm.id);
+    const nwmClerk = await sessionUser({ roles: ["CLERK"], authorityId: nwm.id });
     const { xml, attachments } = await ourExport(nwm);
     const problems = await expectRefused(nwmClerk, xml, attachments, "authority", {
       element: /gemeindeschluessel$/,
