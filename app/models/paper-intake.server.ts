@@ -782,12 +782,24 @@ export async function inviteFromIntake(
   });
 }
 
-/** The building code the clerk's forms name (from the authority's Land profile). */
-export async function intakeBuildingCode(user: SessionUser, client: Tx = db()): Promise<string> {
+/**
+ * What the clerk's intake form needs of the own authority: the building code it names (from the
+ * Land profile) and the AGS that narrows the Gemeinde suggestions to the district.
+ */
+export async function intakeAuthority(
+  user: SessionUser,
+  client: Tx = db(),
+): Promise<{ buildingCode: string; ags: string | null }> {
   const authority = user.authorityId
-    ? await client.authority.findUnique({ where: { id: user.authorityId }, select: { landProfile: true } })
+    ? await client.authority.findUnique({
+        where: { id: user.authorityId },
+        select: { landProfile: true, ags: true },
+      })
     : null;
-  return resolveProfile(authority?.landProfile ?? "MBO").buildingCode;
+  return {
+    buildingCode: resolveProfile(authority?.landProfile ?? "MBO").buildingCode,
+    ags: authority?.ags ?? null,
+  };
 }
 
 /** Gemeinden a clerk can choose for a registration: the authority's own (and itself as a city). */

@@ -177,6 +177,8 @@ describe("Papierantrag erfassen (route)", () => {
     expect((loaded.data as { municipalities: { id: string }[] }).municipalities.map((m) => m.id)).toEqual([
       district.gemeinde.id,
     ]);
+    // The Gemeindeschlüssel suggestions are narrowed to the clerk's own district (Landkreis key).
+    expect((loaded.data as { authorityAgs: string | null }).authorityAgs).toBe("13074000");
     const added = seen(
       await postRoute(action, clerk, PATH, await form({ ...keyData(), intent: "add-parcel" })),
     );

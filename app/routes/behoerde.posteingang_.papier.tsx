@@ -103,6 +103,7 @@ function IntakeForm({
     values: (values[key] ?? {}) as Values,
     errors,
     buildingCode: loaded.buildingCode,
+    authorityAgs: loaded.authorityAgs,
     namePrefix: `${key}.`,
   });
   const hasErrors = !!actionData && (actionData.formErrors.length > 0 || Object.keys(errors).length > 0);

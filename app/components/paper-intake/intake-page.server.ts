@@ -10,7 +10,7 @@ import { berlinDate } from "~/domain/deadlines";
 import { DOCUMENT_TYPES } from "~/domain/document-types";
 import { uploadMessages } from "~/models/document.server";
 import {
-  intakeBuildingCode,
+  intakeAuthority,
   listIntakeMunicipalities,
   MAX_BACKDATE_DAYS,
   type PaperIntakeFile,
@@ -32,9 +32,11 @@ const MAX_FIELD_BYTES = 20_000;
 export async function loadPaperIntakePage({ request }: LoaderFunctionArgs) {
   const user = await requireAuthorityPermission(request, "review:application:authority");
   const today = berlinDate(new Date());
+  const authority = await intakeAuthority(user);
   return {
     municipalities: await listIntakeMunicipalities(user),
-    buildingCode: await intakeBuildingCode(user),
+    buildingCode: authority.buildingCode,
+    authorityAgs: authority.ags,
     today,
     earliest: addDays(today, -MAX_BACKDATE_DAYS),
     maxFileBytes: env().UPLOAD_MAX_BYTES,
