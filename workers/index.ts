@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { closeRedis } from "~/utils/redis.server";
+import { rasterPool } from "./pdf/raster";
 import { scheduleDeadlineChecks } from "./processors/check-deadlines";
 import { scheduleSessionCleanup } from "./processors/delete-expired-sessions";
 import { scheduleHeartbeat } from "./processors/heartbeat";
@@ -18,6 +19,13 @@ const SHUTDOWN_TIMEOUT_MS = 60_000;
 
 async function main() {
   const running = startWorkers();
+  // Start the stamp rasteriser's threads now rather than inside the first decision job.
+  rasterPool()
+    .warmUp()
+    .then(
+      () => logger.info("page rasteriser ready"),
+      (err: unknown) => logger.warn({ err }, "page rasteriser warm-up failed; it starts on first use"),
+    );
   let shuttingDown = false;
 
   const shutdown = async (signal: NodeJS.Signals) => {

@@ -78,4 +78,13 @@ describe("page rasteriser limits", () => {
     const [page] = await p.render(huge, [1], 18);
     expect([page?.width, page?.height]).toEqual([3600, 3600]);
   });
+
+  it("warms up every thread on a blank sheet and then renders as usual", async () => {
+    const p = new RasterPool(2, 20_000, 20_000);
+    pools.push(p);
+    await p.warmUp(2);
+    const [page] = await p.render(await normalSheet(), [1], 18);
+    expect([page?.width, page?.height]).toEqual([149, 211]);
+    expect(page?.data.some((v) => v < 128)).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { PDFDocument } from "pdf-lib";
 import type { RasterPage, RasterReply, RasterRequest } from "./raster-worker";
 
 /**
@@ -64,6 +65,16 @@ export class RasterPool {
       this.queue.push({ request: { pdf, pages, dpi, maxPixels: MAX_PIXELS }, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Starts every thread and lets each render a blank sheet a few times, so the first Bescheid
+   * of a fresh worker process does not pay PDFium's start-up and WebAssembly warm-up (1–5 s).
+   */
+  async warmUp(rounds = 5): Promise<void> {
+    const blank = await blankSheet();
+    for (let i = 0; i < rounds; i++)
+      await Promise.all(Array.from({ length: this.size }, () => this.render(blank, [1], 18)));
   }
 
   /** Threads a request can use at once (callers split long page ranges by this). */
@@ -168,6 +179,18 @@ export class RasterPool {
       });
     }
   }
+}
+
+let blankBytes: Promise<Uint8Array> | undefined;
+
+/** One blank A4 page (warm-up input). */
+function blankSheet(): Promise<Uint8Array> {
+  blankBytes ??= (async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([595, 842]);
+    return doc.save();
+  })();
+  return blankBytes;
 }
 
 let pool: RasterPool | undefined;
