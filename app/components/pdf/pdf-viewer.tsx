@@ -98,48 +98,15 @@ export function PdfViewer({
 
   return (
     <div className="app-pdf" data-testid="pdf-viewer" data-page={current} data-rendered={rendered ?? ""}>
-      <div className="app-pdf__toolbar" role="toolbar" aria-label={`Ansicht ${title}`}>
-        <button
-          type="button"
-          className="kern-btn kern-btn--tertiary"
-          onClick={() => setPage((p) => Math.max(1, p - 1))}
-          disabled={current <= 1}
-        >
-          <span className="kern-label">Vorherige Seite</span>
-        </button>
-        <span className="kern-body" aria-live="polite" data-testid="pdf-page-label">
-          Seite {current} von {pageCount || "…"}
-        </span>
-        <button
-          type="button"
-          className="kern-btn kern-btn--tertiary"
-          onClick={() => setPage((p) => Math.min(pageCount || 1, p + 1))}
-          disabled={current >= pageCount}
-        >
-          <span className="kern-label">Nächste Seite</span>
-        </button>
-        <button
-          type="button"
-          className="kern-btn kern-btn--tertiary"
-          onClick={() => setZoom((z) => Math.max(0, z - 1))}
-          disabled={zoom <= 0}
-          aria-label="Verkleinern"
-        >
-          <span className="kern-label">−</span>
-        </button>
-        <span className="kern-body" data-testid="pdf-zoom">
-          {Math.round((ZOOMS[zoom] ?? 1) * 100)} %
-        </span>
-        <button
-          type="button"
-          className="kern-btn kern-btn--tertiary"
-          onClick={() => setZoom((z) => Math.min(ZOOMS.length - 1, z + 1))}
-          disabled={zoom >= ZOOMS.length - 1}
-          aria-label="Vergrößern"
-        >
-          <span className="kern-label">+</span>
-        </button>
-      </div>
+      <ViewerToolbar
+        title={title}
+        current={current}
+        pageCount={pageCount}
+        zoom={zoom}
+        onPrevious={() => setPage((p) => Math.max(1, p - 1))}
+        onNext={() => setPage((p) => Math.min(pageCount || 1, p + 1))}
+        onZoom={setZoom}
+      />
       {error ? (
         <p className="kern-body" role="alert">
           {error}
@@ -168,36 +135,7 @@ export function PdfViewer({
             }
             style={{ display: "block", cursor: onPick ? "crosshair" : undefined }}
           />
-          {pagePins.map((p, i) =>
-            onPinClick ? (
-              <button
-                key={p.id}
-                type="button"
-                title={p.label}
-                aria-label={`Kommentar ${p.number ?? i + 1}: ${p.label}`}
-                data-testid="pdf-pin"
-                data-active={p.active ? "true" : undefined}
-                onClick={() => onPinClick(p.id)}
-                style={{
-                  ...pinStyle(p.posX, p.posY, pinColor(p), p.active),
-                  pointerEvents: "auto",
-                  border: 0,
-                }}
-              >
-                {p.number ?? i + 1}
-              </button>
-            ) : (
-              <span
-                key={p.id}
-                title={p.label}
-                data-testid="pdf-pin"
-                data-active={p.active ? "true" : undefined}
-                style={pinStyle(p.posX, p.posY, pinColor(p), p.active)}
-              >
-                {p.number ?? i + 1}
-              </span>
-            ),
-          )}
+          <PinMarkers pins={pagePins} onPinClick={onPinClick} />
           {picked && picked.page === current ? (
             <span data-testid="pdf-pin-new" style={pinStyle(picked.posX, picked.posY, "#1d4ed8")}>
               +
@@ -232,4 +170,106 @@ function pinStyle(x: number, y: number, color: string, active = false): React.CS
     pointerEvents: "none",
     fontWeight: 700,
   };
+}
+
+/** Page and zoom controls of the viewer. */
+function ViewerToolbar({
+  title,
+  current,
+  pageCount,
+  zoom,
+  onPrevious,
+  onNext,
+  onZoom,
+}: {
+  title: string;
+  current: number;
+  pageCount: number;
+  zoom: number;
+  onPrevious: () => void;
+  onNext: () => void;
+  onZoom: (update: (zoom: number) => number) => void;
+}) {
+  return (
+    <div className="app-pdf__toolbar" role="toolbar" aria-label={`Ansicht ${title}`}>
+      <button
+        type="button"
+        className="kern-btn kern-btn--tertiary"
+        onClick={onPrevious}
+        disabled={current <= 1}
+      >
+        <span className="kern-label">Vorherige Seite</span>
+      </button>
+      <span className="kern-body" aria-live="polite" data-testid="pdf-page-label">
+        Seite {current} von {pageCount || "…"}
+      </span>
+      <button
+        type="button"
+        className="kern-btn kern-btn--tertiary"
+        onClick={onNext}
+        disabled={current >= pageCount}
+      >
+        <span className="kern-label">Nächste Seite</span>
+      </button>
+      <button
+        type="button"
+        className="kern-btn kern-btn--tertiary"
+        onClick={() => onZoom((z) => Math.max(0, z - 1))}
+        disabled={zoom <= 0}
+        aria-label="Verkleinern"
+      >
+        <span className="kern-label">−</span>
+      </button>
+      <span className="kern-body" data-testid="pdf-zoom">
+        {Math.round((ZOOMS[zoom] ?? 1) * 100)} %
+      </span>
+      <button
+        type="button"
+        className="kern-btn kern-btn--tertiary"
+        onClick={() => onZoom((z) => Math.min(ZOOMS.length - 1, z + 1))}
+        disabled={zoom >= ZOOMS.length - 1}
+        aria-label="Vergrößern"
+      >
+        <span className="kern-label">+</span>
+      </button>
+    </div>
+  );
+}
+
+/** The comment pins of the shown page: buttons when a click shows the thread, else plain markers. */
+function PinMarkers({ pins: pagePins, onPinClick }: { pins: PagePin[]; onPinClick?: (id: string) => void }) {
+  return (
+    <>
+      {pagePins.map((p, i) =>
+        onPinClick ? (
+          <button
+            key={p.id}
+            type="button"
+            title={p.label}
+            aria-label={`Kommentar ${p.number ?? i + 1}: ${p.label}`}
+            data-testid="pdf-pin"
+            data-active={p.active ? "true" : undefined}
+            onClick={() => onPinClick(p.id)}
+            style={{
+              ...pinStyle(p.posX, p.posY, pinColor(p), p.active),
+              pointerEvents: "auto",
+              border: 0,
+            }}
+          >
+            {p.number ?? i + 1}
+          </button>
+        ) : (
+          <span
+            key={p.id}
+            title={p.label}
+            data-testid="pdf-pin"
+            data-active={p.active ? "true" : undefined}
+            style={pinStyle(p.posX, p.posY, pinColor(p), p.active)}
+          >
+            {p.number ?? i + 1}
+          </span>
+        ),
+      )}
+    </>
+  );
 }
