@@ -4,7 +4,7 @@ import { UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import type { CaseEventType } from "~/domain/case-events";
 import { Prisma, type PrismaClient } from "~/generated/prisma/client";
-import { appendEvent } from "~/models/case-event.server";
+import { appendEvent, notifyInTx } from "~/models/case-event.server";
 import type { Tx } from "~/utils/db.server";
 
 /** Event types whose payload names the generated file (checked by the catalogue's schema). */
@@ -19,7 +19,7 @@ type GeneratedEventType = Extract<
 >;
 
 import { ISSUED_DOCUMENT_KINDS, isIssuedKind } from "~/domain/issued-documents";
-import { type TightSheet, tightSheetsFrom } from "~/domain/tight-sheets";
+import { type TightSheet, tightHintsFor, tightSheetsFrom } from "~/domain/tight-sheets";
 import { type ApplicationSnapshot, readSnapshot } from "~/models/submission.server";
 import { env } from "~/utils/env.server";
 import { generatedKey, getStorage, type Storage } from "../../storage/index";
@@ -214,6 +214,30 @@ export async function storeGenerated(input: StoreGeneratedInput): Promise<Stored
   }
 }
 
+const issuerSelect = { id: true, name: true, addressLine: true, email: true } as const;
+
+/**
+ * Who seals an issued PDF: the agency for its statement, otherwise the case's authority; read
+ * outside the transaction, like the seal it selects.
+ */
+async function issuerOf(input: StoreGeneratedInput) {
+  const { db, app } = input;
+  const application = await db.application.findUniqueOrThrow({
+    where: { id: app.id },
+    select: { fileNumber: true, authority: { select: issuerSelect } },
+  });
+  const issuer =
+    input.kind === "STATEMENT" && input.participationId
+      ? (
+          await db.participation.findUniqueOrThrow({
+            where: { id: input.participationId },
+            select: { agency: { select: issuerSelect } },
+          })
+        ).agency
+      : application.authority;
+  return { issuer, fileNumber: application.fileNumber ?? "ohne Aktenzeichen" };
+}
+
 /**
  * An issued PDF (ISSUED_DOCUMENT_KINDS): verification mark, then the seal of the issuing authority
  * (the agency for its statement, otherwise the case's authority), then storage and row.
@@ -233,25 +257,9 @@ async function storeIssued(input: StoreGeneratedInput): Promise<StoredGenerated>
     id: input.keyId,
     ext: input.ext,
   });
-  const application = await db.application.findUniqueOrThrow({
-    where: { id: app.id },
-    select: {
-      fileNumber: true,
-      authority: { select: { id: true, name: true, addressLine: true, email: true } },
-    },
-  });
-  const issuer =
-    kind === "STATEMENT" && input.participationId
-      ? (
-          await db.participation.findUniqueOrThrow({
-            where: { id: input.participationId },
-            select: { agency: { select: { id: true, name: true, addressLine: true, email: true } } },
-          })
-        ).agency
-      : application.authority;
+  const { issuer, fileNumber } = await issuerOf(input);
   const seal = await sealForAuthority(db, input.sealSource ?? defaultSealSource(), issuer);
   const label = ISSUED_DOCUMENT_KINDS[kind].label;
-  const fileNumber = application.fileNumber ?? "ohne Aktenzeichen";
 
   const result = await db.$transaction(
     async (tx) => {
@@ -367,6 +375,16 @@ async function recordTightSheets(
       title: input.title,
       sheets,
       ...(input.decisionId ? { decisionId: input.decisionId } : {}),
+    },
+  });
+  // The assigned clerk (or, with none, the clerks) hears of it without opening the case.
+  await notifyInTx(tx, "generated.tight-sheets", {
+    applicationId: input.app.id,
+    scope: generatedDocumentId,
+    details: {
+      generatedDocumentId,
+      title: input.title,
+      hints: tightHintsFor(input.kind, sheets).join(" "),
     },
   });
 }
