@@ -207,6 +207,62 @@ export type SubmitStatementResult =
   | Refusal
   | { ok: false; status: 400; errors: StatementErrors; message?: string };
 
+type StoredAttachment = StagedAttachment & { id: string; key: string };
+
+/**
+ * The statement row with its conditions and attachment rows, written inside the caller's
+ * transaction (after the participation is locked and checked) so row and transition commit together.
+ */
+async function createStatement(
+  tx: Tx,
+  {
+    statementId,
+    participationId,
+    value,
+    attachments,
+    authorId,
+    now,
+  }: {
+    statementId: string;
+    participationId: string;
+    value: ValidStatement;
+    attachments: StoredAttachment[];
+    authorId: string;
+    now: Date;
+  },
+): Promise<void> {
+  await tx.statement.create({
+    data: {
+      id: statementId,
+      participationId,
+      outcome: value.outcome,
+      reasons: value.reasons,
+      authorId,
+      submittedAt: now,
+      conditions: {
+        create: value.conditions.map((c, i) => ({
+          position: i + 1,
+          kind: c.kind,
+          text: c.text,
+          legalBasis: c.legalBasis,
+        })),
+      },
+      attachments: {
+        create: attachments.map((a) => ({
+          id: a.id,
+          filename: a.filename,
+          mimeType: a.mimeType,
+          sizeBytes: BigInt(a.sizeBytes),
+          sha256: a.sha256,
+          storageKey: a.key,
+          pageCount: a.pageCount,
+          uploadedById: authorId,
+        })),
+      },
+    },
+  });
+}
+
 export async function submitStatement(
   user: SessionUser,
   participationId: string,
@@ -242,7 +298,7 @@ export async function submitStatement(
   const statementId = randomUUID();
   const stored: string[] = [];
   try {
-    const attachments: (StagedAttachment & { id: string; key: string })[] = [];
+    const attachments: StoredAttachment[] = [];
     for (const a of input.attachments) {
       const id = randomUUID();
       const key = statementAttachmentKey({
@@ -266,36 +322,7 @@ export async function submitStatement(
       if (!p) throw new Refused(notFoundResult());
       const again = answerRefusal({ ...p, hasStatement: p.statement !== null });
       if (again) throw new Refused({ ok: false, status: 409, message: again });
-      await tx.statement.create({
-        data: {
-          id: statementId,
-          participationId,
-          outcome: value.outcome,
-          reasons: value.reasons,
-          authorId: user.id,
-          submittedAt: now,
-          conditions: {
-            create: value.conditions.map((c, i) => ({
-              position: i + 1,
-              kind: c.kind,
-              text: c.text,
-              legalBasis: c.legalBasis,
-            })),
-          },
-          attachments: {
-            create: attachments.map((a) => ({
-              id: a.id,
-              filename: a.filename,
-              mimeType: a.mimeType,
-              sizeBytes: BigInt(a.sizeBytes),
-              sha256: a.sha256,
-              storageKey: a.key,
-              pageCount: a.pageCount,
-              uploadedById: user.id,
-            })),
-          },
-        },
-      });
+      await createStatement(tx, { statementId, participationId, value, attachments, authorId: user.id, now });
       const answered = await transitionParticipation(tx, {
         participationId,
         applicationId: p.applicationId,
