@@ -321,6 +321,83 @@ function parseDeadline(value: string | Date, now: Date): Date | null {
   return at;
 }
 
+/** What startParticipation already knows about the case when it checks each selection. */
+interface SelectionContext {
+  app: CaseRow;
+  agencies: Awaited<ReturnType<typeof registeredAgencies>>;
+  /** Round-1 participations of the case before this start. */
+  existing: { agencyId: string }[];
+  suggestions: ParticipationSuggestion[];
+  versions: Map<string, { filename: string; checkStatus: string }>;
+  now: Date;
+}
+
+/**
+ * One selection checked against the case (registered agency, not yet asked, kind, deadline,
+ * question, shareable and accepted files), refused with a German message naming the agency.
+ * Reads nothing itself: the caller loaded everything under the case lock.
+ */
+function checkSelection(
+  sel: ParticipationSelection,
+  index: number,
+  { app, agencies, existing, suggestions, versions, now }: SelectionContext,
+) {
+  const agency = isUuid(sel.agencyId) ? agencies.find((a) => a.id === sel.agencyId) : undefined;
+  const target = agency ? targetOf(agency) : null;
+  if (!agency || !target) {
+    throw new Refused(`Stelle ${index + 1}: Diese Stelle ist bei Ihrer Behörde nicht registriert.`);
+  }
+  const already = existing.find((p) => p.agencyId === agency.id);
+  if (already) {
+    throw new Refused(
+      `${agency.name} ist an diesem Fall bereits beteiligt. Die Beteiligung wurde nicht ein zweites Mal gestartet.`,
+    );
+  }
+  const base = ruleFor(agency, app, suggestions);
+  // The case's own Gemeinde is always asked for its Einvernehmen; nobody else gives it.
+  if (sel.kind === "MUNICIPAL_CONSENT" && base.participationKind !== "MUNICIPAL_CONSENT") {
+    throw new Refused(
+      `${agency.name}: Das Einvernehmen nach § 36 BauGB gibt nur die Gemeinde des Baugrundstücks. Bitte wählen Sie „Stellungnahme“ oder „Zustimmung“.`,
+    );
+  }
+  const rule =
+    sel.kind && base.participationKind !== "MUNICIPAL_CONSENT"
+      ? withKind(base, sel.kind, app.authority.landProfile)
+      : base;
+  const deadline = parseDeadline(sel.deadline, now);
+  if (!deadline) {
+    throw new Refused(
+      `${agency.name}: Bitte geben Sie eine Frist an, die in der Zukunft und höchstens ein Jahr entfernt liegt.`,
+    );
+  }
+  const question = String(sel.question ?? "").trim();
+  if (question === "" || question.length > MAX_QUESTION) {
+    throw new Refused(
+      `${agency.name}: Bitte formulieren Sie die Frage an die Stelle (höchstens 4.000 Zeichen).`,
+    );
+  }
+  const versionIds = [...new Set(sel.documentVersionIds ?? [])];
+  if (versionIds.length === 0) {
+    throw new Refused(`${agency.name}: Bitte wählen Sie mindestens eine Unterlage aus.`);
+  }
+  if (versionIds.some((v) => !versions.has(v))) {
+    throw new Refused(
+      `${agency.name}: Eine ausgewählte Unterlage gehört nicht zu diesem Fall oder darf nicht weitergegeben werden (der statistische Erhebungsbogen bleibt beim Statistischen Amt).`,
+    );
+  }
+  // Only checked files go out (routing would refuse the others later).
+  const unchecked = versionIds.map((v) => versions.get(v)!).find((v) => v.checkStatus !== "ACCEPTED");
+  if (unchecked) {
+    throw new Refused(
+      unchecked.checkStatus === "PENDING"
+        ? `${agency.name}: „${unchecked.filename}“ wird noch geprüft und kann erst nach der Prüfung weitergegeben werden. Bitte versuchen Sie es in einigen Sekunden erneut.`
+        : `${agency.name}: „${unchecked.filename}“ wurde bei der Prüfung abgelehnt und kann nicht weitergegeben werden.`,
+    );
+  }
+  const reason = String(sel.reason ?? "").trim() || rule.reason;
+  return { agency, rule, deadline, question, versionIds, reason };
+}
+
 /**
  * Starts the participation of the selected agencies, all or nothing, in ONE transaction:
  * Participation rows (PENDING) with their shared versions, case status PARTICIPATION, one case
@@ -371,59 +448,14 @@ export async function startParticipation(
 
       const created: string[] = [];
       for (const [index, sel] of selections.entries()) {
-        const agency = isUuid(sel.agencyId) ? agencies.find((a) => a.id === sel.agencyId) : undefined;
-        const target = agency ? targetOf(agency) : null;
-        if (!agency || !target) {
-          throw new Refused(`Stelle ${index + 1}: Diese Stelle ist bei Ihrer Behörde nicht registriert.`);
-        }
-        const already = existing.find((p) => p.agencyId === agency.id);
-        if (already) {
-          throw new Refused(
-            `${agency.name} ist an diesem Fall bereits beteiligt. Die Beteiligung wurde nicht ein zweites Mal gestartet.`,
-          );
-        }
-        const base = ruleFor(agency, app, suggestions);
-        // The case's own Gemeinde is always asked for its Einvernehmen; nobody else gives it.
-        if (sel.kind === "MUNICIPAL_CONSENT" && base.participationKind !== "MUNICIPAL_CONSENT") {
-          throw new Refused(
-            `${agency.name}: Das Einvernehmen nach § 36 BauGB gibt nur die Gemeinde des Baugrundstücks. Bitte wählen Sie „Stellungnahme“ oder „Zustimmung“.`,
-          );
-        }
-        const rule =
-          sel.kind && base.participationKind !== "MUNICIPAL_CONSENT"
-            ? withKind(base, sel.kind, app.authority.landProfile)
-            : base;
-        const deadline = parseDeadline(sel.deadline, now);
-        if (!deadline) {
-          throw new Refused(
-            `${agency.name}: Bitte geben Sie eine Frist an, die in der Zukunft und höchstens ein Jahr entfernt liegt.`,
-          );
-        }
-        const question = String(sel.question ?? "").trim();
-        if (question === "" || question.length > MAX_QUESTION) {
-          throw new Refused(
-            `${agency.name}: Bitte formulieren Sie die Frage an die Stelle (höchstens 4.000 Zeichen).`,
-          );
-        }
-        const versionIds = [...new Set(sel.documentVersionIds ?? [])];
-        if (versionIds.length === 0) {
-          throw new Refused(`${agency.name}: Bitte wählen Sie mindestens eine Unterlage aus.`);
-        }
-        if (versionIds.some((v) => !versions.has(v))) {
-          throw new Refused(
-            `${agency.name}: Eine ausgewählte Unterlage gehört nicht zu diesem Fall oder darf nicht weitergegeben werden (der statistische Erhebungsbogen bleibt beim Statistischen Amt).`,
-          );
-        }
-        // Only checked files go out (routing would refuse the others later).
-        const unchecked = versionIds.map((v) => versions.get(v)!).find((v) => v.checkStatus !== "ACCEPTED");
-        if (unchecked) {
-          throw new Refused(
-            unchecked.checkStatus === "PENDING"
-              ? `${agency.name}: „${unchecked.filename}“ wird noch geprüft und kann erst nach der Prüfung weitergegeben werden. Bitte versuchen Sie es in einigen Sekunden erneut.`
-              : `${agency.name}: „${unchecked.filename}“ wurde bei der Prüfung abgelehnt und kann nicht weitergegeben werden.`,
-          );
-        }
-        const reason = String(sel.reason ?? "").trim() || rule.reason;
+        const { agency, rule, deadline, question, versionIds, reason } = checkSelection(sel, index, {
+          app,
+          agencies,
+          existing,
+          suggestions,
+          versions,
+          now,
+        });
         const silenceIsConsent = rule.silenceIsConsent;
         const consequence = rule.silenceConsequence;
 
