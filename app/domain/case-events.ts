@@ -417,7 +417,7 @@ export const CASE_EVENTS = {
       sheets: tightSheetsSchema.min(1),
       decisionId: id.optional(),
     }),
-    notifies: null,
+    notifies: "generated.tight-sheets",
   },
   "decision.delivered": {
     label: "Bescheid zugestellt",

@@ -87,6 +87,8 @@ export const NOTIFICATIONS = {
     legalBasis: z.string(),
   }),
   "xbau.skipped": z.object({ message: z.string(), reason: z.string() }),
+  // An issued PDF whose stamp or verification mark found no free area on some sheets.
+  "generated.tight-sheets": z.object({ generatedDocumentId: id, title: z.string(), hints: z.string() }),
 } as const satisfies Record<string, z.ZodObject>;
 
 export type NotificationType = keyof typeof NOTIFICATIONS;

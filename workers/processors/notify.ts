@@ -446,6 +446,20 @@ export const NOTIFY_EVENTS: EventSpecs<NotificationType> = {
       },
     ],
   },
+  "generated.tight-sheets": {
+    includeActor: false,
+    messages: [
+      {
+        audience: "responsible",
+        title: (c) => `Stempel ohne freien Platz – Az. ${c.fileNumber}`,
+        body: (c) =>
+          `In „${c.details.title}“ zum Bauantrag „${c.title}“ fand der Stempel oder der Prüfvermerk nicht überall ` +
+          `einen freien Bereich: ${c.details.hints} Die Datei ist gesiegelt und gültig; bitte sehen Sie die ` +
+          "genannten Blätter an, bevor sie versandt werden.",
+        link: (c) => `/behoerde/faelle/${c.applicationId}#bescheid`,
+      },
+    ],
+  },
   ...PARTICIPATION_NOTIFY_EVENTS,
 };
 

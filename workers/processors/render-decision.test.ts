@@ -15,7 +15,7 @@ import { enqueueInTx } from "~/models/outbox.server";
 import { getSessionUserById, type SessionUser } from "~/models/user.server";
 import { createPrisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { buildJobId, type JobPayload, queueOf } from "~/utils/queue.server";
+import { buildJobId, type JobPayload, type NotifyPayload, parsePayload, queueOf } from "~/utils/queue.server";
 import { createTestTenant, createTestUser } from "~/utils/test-tenant.server";
 import { validateXml } from "~/xbau/validate.server";
 import { loader as bescheidLoader } from "../../app/routes/behoerde.faelle.$id.bescheid";
@@ -27,6 +27,7 @@ import { type RunningWorkers, startWorkers } from "../start";
 import { randomPrefix, waitFor } from "../test-support";
 import type { ProcessorContext } from "../types";
 import { processors } from "./index";
+import { notifyProcessor } from "./notify";
 import { createRenderDecision, decisionSourceKeys } from "./render-decision";
 
 // Real pieces throughout: PostgreSQL, s3rver, BullMQ/Redis and the real notify processor. Ids of
@@ -629,6 +630,31 @@ describe("documents.render-decision", () => {
       sheets: expected,
     });
     expect(isApplicantVisibleEvent("generated.tight-sheets", events[0]?.payload)).toBe(false);
+
+    // One notification job, however often the job ran; the real notify processor tells the clerk.
+    const ours = await db.outboxMessage.findMany({
+      where: {
+        jobName: "system.notify",
+        jobId: { startsWith: buildJobId("system.notify", c.applicationId, "generated.tight-sheets") },
+      },
+      select: { payload: true },
+    });
+    expect(ours).toHaveLength(1);
+    const notifyPayload = parsePayload("system.notify", ours[0]?.payload);
+    await notifyProcessor(notifyPayload, {} as Job<NotifyPayload, unknown, "system.notify">, {
+      db,
+      mailer: null,
+      log: logger,
+    });
+    const told = await db.notification.findMany({
+      where: { applicationId: c.applicationId, type: "generated.tight-sheets" },
+      select: { userId: true, title: true, body: true, link: true },
+    });
+    expect(told.map((n) => n.userId)).toContain(clerk.id);
+    expect(told.every((n) => n.userId !== architect.id)).toBe(true);
+    expect(told[0]?.title).toMatch(/^Stempel ohne freien Platz – Az\. /);
+    expect(told[0]?.body).toContain("Stempel verkleinert auf Blatt 1 – kein freier Bereich");
+    expect(told[0]?.link).toBe(`/behoerde/faelle/${c.applicationId}#bescheid`);
 
     // The clerk's Bescheid page lists the hint beside the stamped Grundriss, the clean plan has none.
     const page = await loadRoute(bescheidLoader, clerk, `/behoerde/faelle/${c.applicationId}/bescheid`, {
