@@ -421,6 +421,49 @@ export interface Deviation {
   legalBasis: string;
 }
 
+/** The draft editor's view of the decision (getDecisionForClerk), kept apart from the case query it nests in. */
+const clerkDecisionSelect = {
+  id: true,
+  kind: true,
+  status: true,
+  reasons: true,
+  reasonSections: true,
+  feeBasisSource: true,
+  paymentReference: true,
+  paymentDueAt: true,
+  legalRemedy: true,
+  deviations: true,
+  constructionCostCents: true,
+  feeLines: true,
+  feeTotalCents: true,
+  version: true,
+  submittedForApprovalAt: true,
+  approvedAt: true,
+  decidedAt: true,
+  validUntil: true,
+  updatedAt: true,
+  draftedBy: { select: { id: true, displayName: true } },
+  approvedBy: { select: { id: true, displayName: true } },
+  decidedBy: { select: { id: true, displayName: true } },
+  conditions: {
+    select: {
+      id: true,
+      position: true,
+      kind: true,
+      text: true,
+      legalBasis: true,
+      reason: true,
+      sourceLabel: true,
+      sourceStatementConditionId: true,
+    },
+    orderBy: { position: "asc" },
+  },
+  documents: {
+    select: { documentVersionId: true, stamp: true, position: true },
+    orderBy: { position: "asc" },
+  },
+} satisfies Prisma.DecisionSelect;
+
 /** Everything the draft editor shows; null when the case has no decision yet. 404 outside the authority. */
 export async function getDecisionForClerk(clerk: SessionUser, applicationId: string) {
   const authorityId = deciderAuthority(clerk);
@@ -463,49 +506,7 @@ export async function getDecisionForClerk(clerk: SessionUser, applicationId: str
         },
         orderBy: [{ typeCode: "asc" }, { createdAt: "asc" }],
       },
-      decision: {
-        select: {
-          id: true,
-          kind: true,
-          status: true,
-          reasons: true,
-          reasonSections: true,
-          feeBasisSource: true,
-          paymentReference: true,
-          paymentDueAt: true,
-          legalRemedy: true,
-          deviations: true,
-          constructionCostCents: true,
-          feeLines: true,
-          feeTotalCents: true,
-          version: true,
-          submittedForApprovalAt: true,
-          approvedAt: true,
-          decidedAt: true,
-          validUntil: true,
-          updatedAt: true,
-          draftedBy: { select: { id: true, displayName: true } },
-          approvedBy: { select: { id: true, displayName: true } },
-          decidedBy: { select: { id: true, displayName: true } },
-          conditions: {
-            select: {
-              id: true,
-              position: true,
-              kind: true,
-              text: true,
-              legalBasis: true,
-              reason: true,
-              sourceLabel: true,
-              sourceStatementConditionId: true,
-            },
-            orderBy: { position: "asc" },
-          },
-          documents: {
-            select: { documentVersionId: true, stamp: true, position: true },
-            orderBy: { position: "asc" },
-          },
-        },
-      },
+      decision: { select: clerkDecisionSelect },
     },
   });
   if (!app) notFound(NOT_FOUND);
@@ -687,6 +688,66 @@ async function lockDecision(tx: Tx, authorityId: string, decisionId: string) {
 }
 
 /**
+ * Why the chosen decisive documents cannot be saved (null = they can): versions of this case
+ * only, and only checked files, since only those can be approved and stamped (the worker would
+ * refuse the others later).
+ */
+async function chosenVersionsRefusal(
+  tx: Tx,
+  applicationId: string,
+  documents: DraftChanges["documents"],
+): Promise<string | null> {
+  const versionIds = documents.map((d) => d.documentVersionId);
+  const chosen = await tx.documentVersion.findMany({
+    where: { id: { in: versionIds }, document: { applicationId } },
+    select: { filename: true, checkStatus: true },
+  });
+  if (chosen.length !== versionIds.length) return "Die Auswahl der Bauvorlagen ist ungültig.";
+  const unchecked = chosen.find((v) => v.checkStatus !== "ACCEPTED");
+  return unchecked ? uncheckedVersionMessage(unchecked) : null;
+}
+
+type KeptCondition = { sourceStatementConditionId: string | null; sourceLabel: string | null };
+
+/**
+ * Writes the draft's conditions and decisive documents as the form has them, inside the save's
+ * transaction (after the versioned update succeeded). A condition the form names by id keeps
+ * its source (`kept`); anything else is new.
+ */
+async function replaceConditionsAndDocuments(
+  tx: Tx,
+  decisionId: string,
+  changes: DraftChanges,
+  kept: Map<string, KeptCondition>,
+): Promise<void> {
+  await tx.decisionCondition.deleteMany({ where: { decisionId } });
+  await tx.decisionCondition.createMany({
+    data: changes.conditions.map((c, i) => {
+      const source = c.id ? kept.get(c.id) : undefined;
+      return {
+        decisionId,
+        position: i + 1,
+        kind: c.kind as ConditionKind,
+        text: c.text.trim(),
+        legalBasis: c.legalBasis?.trim() || null,
+        reason: c.reason?.trim() || null,
+        sourceStatementConditionId: source?.sourceStatementConditionId ?? null,
+        sourceLabel: source?.sourceLabel ?? null,
+      };
+    }),
+  });
+  await tx.decisionDocument.deleteMany({ where: { decisionId } });
+  await tx.decisionDocument.createMany({
+    data: changes.documents.map((d, i) => ({
+      decisionId,
+      documentVersionId: d.documentVersionId,
+      stamp: d.stamp,
+      position: i + 1,
+    })),
+  });
+}
+
+/**
  * Saves the whole draft (what the editor shows). Only when the draft is still at
  * `expectedVersion`; a stale save changes nothing and says who changed it when (the caller keeps
  * the user's input). Saving clears a submission for approval and an approval: what is decided is
@@ -713,18 +774,8 @@ export async function updateDraft(
         currentVersion: decision.version,
       } as const;
 
-    // Decisive documents: versions of this case only.
-    const versionIds = changes.documents.map((d) => d.documentVersionId);
-    const chosen = await tx.documentVersion.findMany({
-      where: { id: { in: versionIds }, document: { applicationId: app.id } },
-      select: { filename: true, checkStatus: true },
-    });
-    if (chosen.length !== versionIds.length)
-      return { ok: false, reason: "invalid", message: "Die Auswahl der Bauvorlagen ist ungültig." } as const;
-    // Only checked files can be approved and stamped (the worker would refuse the others later).
-    const unchecked = chosen.find((v) => v.checkStatus !== "ACCEPTED");
-    if (unchecked)
-      return { ok: false, reason: "invalid", message: uncheckedVersionMessage(unchecked) } as const;
+    const badChoice = await chosenVersionsRefusal(tx, app.id, changes.documents);
+    if (badChoice) return { ok: false, reason: "invalid", message: badChoice } as const;
 
     // Existing conditions keep their source; anything else from the form is a new condition.
     const existing = await tx.decisionCondition.findMany({
@@ -800,31 +851,7 @@ export async function updateDraft(
         currentVersion: decision.version,
       } as const;
 
-    await tx.decisionCondition.deleteMany({ where: { decisionId: decision.id } });
-    await tx.decisionCondition.createMany({
-      data: changes.conditions.map((c, i) => {
-        const kept = c.id ? byId.get(c.id) : undefined;
-        return {
-          decisionId: decision.id,
-          position: i + 1,
-          kind: c.kind as ConditionKind,
-          text: c.text.trim(),
-          legalBasis: c.legalBasis?.trim() || null,
-          reason: c.reason?.trim() || null,
-          sourceStatementConditionId: kept?.sourceStatementConditionId ?? null,
-          sourceLabel: kept?.sourceLabel ?? null,
-        };
-      }),
-    });
-    await tx.decisionDocument.deleteMany({ where: { decisionId: decision.id } });
-    await tx.decisionDocument.createMany({
-      data: changes.documents.map((d, i) => ({
-        decisionId: decision.id,
-        documentVersionId: d.documentVersionId,
-        stamp: d.stamp,
-        position: i + 1,
-      })),
-    });
+    await replaceConditionsAndDocuments(tx, decision.id, changes, byId);
     const version = expectedVersion + 1;
     await appendEvent(tx, {
       applicationId: app.id,
