@@ -76,29 +76,7 @@ export default function Statistik() {
         lead={`Die Fälle Ihrer Behörde seit ${formatDate(stats.from)}: Eingänge, Bearbeitungsdauer, Nachforderungen und überfällige Beteiligungen.`}
       />
 
-      <Form
-        method="get"
-        aria-label="Zeitraum wählen"
-        style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "end" }}
-      >
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor="zeitraum">
-            Zeitraum
-          </label>
-          <div className="kern-form-input__select-wrapper">
-            <select id="zeitraum" name="zeitraum" className="kern-form-input__select" defaultValue={months}>
-              {MONTH_CHOICES.map((m) => (
-                <option key={m} value={m}>
-                  letzte {m} Monate
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <button type="submit" className="kern-btn kern-btn--secondary">
-          <span className="kern-label">Anzeigen</span>
-        </button>
-      </Form>
+      <PeriodForm months={months} />
 
       <section aria-labelledby="kennzahlen" className="app-section">
         <h2 id="kennzahlen" className="kern-heading-medium">
@@ -141,63 +119,7 @@ export default function Statistik() {
           Eingegangene, vollständige und entschiedene Anträge der letzten {months} Monate, neuester Monat
           zuerst.
         </p>
-        <div className="kern-table-responsive">
-          <table className="kern-table app-table-stack" data-testid="stat-months">
-            <caption className="kern-sr-only">
-              Eingegangene, vollständige und entschiedene Anträge je Monat, neuester zuerst
-            </caption>
-            <thead className="kern-table__head">
-              <tr className="kern-table__row">
-                <th scope="col" className="kern-table__header">
-                  Monat
-                </th>
-                <th scope="col" className="kern-table__header kern-table__header--numeric">
-                  Eingegangen
-                </th>
-                <th scope="col" className="kern-table__header kern-table__header--numeric">
-                  Vollständig
-                </th>
-                <th scope="col" className="kern-table__header kern-table__header--numeric">
-                  Entschieden
-                </th>
-              </tr>
-            </thead>
-            <tbody className="kern-table__body">
-              {[...stats.months].reverse().map((m) => (
-                <tr key={m.month} className="kern-table__row">
-                  <th scope="row" className="kern-table__header">
-                    {monthLabel(m.month)}
-                  </th>
-                  <td className="kern-table__cell kern-table__cell--numeric" data-label="Eingegangen">
-                    {m.received}
-                  </td>
-                  <td className="kern-table__cell kern-table__cell--numeric" data-label="Vollständig">
-                    {m.complete}
-                  </td>
-                  <td className="kern-table__cell kern-table__cell--numeric" data-label="Entschieden">
-                    {m.decided}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr className="kern-table__row">
-                <th scope="row" className="kern-table__header">
-                  Summe
-                </th>
-                <td className="kern-table__cell kern-table__cell--numeric" data-label="Eingegangen">
-                  {stats.totals.received}
-                </td>
-                <td className="kern-table__cell kern-table__cell--numeric" data-label="Vollständig">
-                  {stats.totals.complete}
-                </td>
-                <td className="kern-table__cell kern-table__cell--numeric" data-label="Entschieden">
-                  {stats.totals.decided}
-                </td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <MonthTable months={stats.months} totals={stats.totals} />
         <p className="kern-body kern-body--small">
           Eingegangen zählt nach dem Eingangsdatum, vollständig nach der Bestätigung der Vollständigkeit,
           entschieden nach dem Datum des Bescheids (Monate nach deutscher Zeit). Die Mediane beziehen sich auf
@@ -210,72 +132,182 @@ export default function Statistik() {
         <h2 id="ueberfaellig" className="kern-heading-medium">
           Überfällige Beteiligungen
         </h2>
-        {stats.overdue.count === 0 ? (
-          <p className="kern-body" data-testid="stat-overdue-empty">
-            Keine Beteiligung ist über ihre Frist hinaus unbeantwortet.
-          </p>
-        ) : (
-          <div className="kern-table-responsive">
-            <p className="kern-body">{overdueCaption}.</p>
-            <table className="kern-table app-table-stack" data-testid="stat-overdue">
-              <caption className="kern-sr-only">{overdueCaption}</caption>
-              <thead className="kern-table__head">
-                <tr className="kern-table__row">
-                  <th scope="col" className="kern-table__header">
-                    Aktenzeichen / Vorhaben
-                  </th>
-                  <th scope="col" className="kern-table__header">
-                    Beteiligte Stelle
-                  </th>
-                  <th scope="col" className="kern-table__header">
-                    Frist
-                  </th>
-                  <th scope="col" className="kern-table__header">
-                    Status
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="kern-table__body">
-                {stats.overdue.items.map((p) => {
-                  const overdueDays = -daysLeft(new Date(p.deadline), new Date(now));
-                  return (
-                    <tr key={p.id} className="kern-table__row" data-testid="stat-overdue-row">
-                      <td className="kern-table__cell" data-label="Aktenzeichen / Vorhaben">
-                        {canOpenCases ? (
-                          <Link className="kern-link" to={`/behoerde/faelle/${p.applicationId}`}>
-                            <strong>{p.fileNumber ?? "ohne Aktenzeichen"}</strong>
-                          </Link>
-                        ) : (
-                          <strong>{p.fileNumber ?? "ohne Aktenzeichen"}</strong>
-                        )}{" "}
-                        {p.title}
-                      </td>
-                      <td className="kern-table__cell" data-label="Beteiligte Stelle">
-                        {p.agencyName}
-                        <br />
-                        <span className="kern-body kern-body--small">{KIND_LABELS[p.kind] ?? p.kind}</span>
-                      </td>
-                      <td className="kern-table__cell" data-label="Frist">
-                        <time dateTime={isoString(p.deadline)}>{formatDate(p.deadline)}</time>{" "}
-                        <span className="kern-badge kern-badge--danger">
-                          <span className="kern-label">
-                            {overdueDays <= 1
-                              ? "seit 1 Tag überfällig"
-                              : `seit ${overdueDays} Tagen überfällig`}
-                          </span>
-                        </span>
-                      </td>
-                      <td className="kern-table__cell" data-label="Status">
-                        {p.status === "OPENED" ? "geöffnet" : "versandt"}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <OverdueList overdue={stats.overdue} caption={overdueCaption} now={now} canOpenCases={canOpenCases} />
       </section>
     </>
+  );
+}
+
+type Stats = ReturnType<typeof useLoaderData<typeof loader>>["stats"];
+
+/** The period choice (GET, so the figures can be bookmarked and reloaded). */
+function PeriodForm({ months }: { months: number }) {
+  return (
+    <Form
+      method="get"
+      aria-label="Zeitraum wählen"
+      style={{ display: "flex", flexWrap: "wrap", gap: "1rem", alignItems: "end" }}
+    >
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor="zeitraum">
+          Zeitraum
+        </label>
+        <div className="kern-form-input__select-wrapper">
+          <select id="zeitraum" name="zeitraum" className="kern-form-input__select" defaultValue={months}>
+            {MONTH_CHOICES.map((m) => (
+              <option key={m} value={m}>
+                letzte {m} Monate
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <button type="submit" className="kern-btn kern-btn--secondary">
+        <span className="kern-label">Anzeigen</span>
+      </button>
+    </Form>
+  );
+}
+
+/** Received, complete and decided per month, newest first, with the period's totals. */
+function MonthTable({ months, totals }: { months: Stats["months"]; totals: Stats["totals"] }) {
+  return (
+    <div className="kern-table-responsive">
+      <table className="kern-table app-table-stack" data-testid="stat-months">
+        <caption className="kern-sr-only">
+          Eingegangene, vollständige und entschiedene Anträge je Monat, neuester zuerst
+        </caption>
+        <thead className="kern-table__head">
+          <tr className="kern-table__row">
+            <th scope="col" className="kern-table__header">
+              Monat
+            </th>
+            <th scope="col" className="kern-table__header kern-table__header--numeric">
+              Eingegangen
+            </th>
+            <th scope="col" className="kern-table__header kern-table__header--numeric">
+              Vollständig
+            </th>
+            <th scope="col" className="kern-table__header kern-table__header--numeric">
+              Entschieden
+            </th>
+          </tr>
+        </thead>
+        <tbody className="kern-table__body">
+          {[...months].reverse().map((m) => (
+            <tr key={m.month} className="kern-table__row">
+              <th scope="row" className="kern-table__header">
+                {monthLabel(m.month)}
+              </th>
+              <td className="kern-table__cell kern-table__cell--numeric" data-label="Eingegangen">
+                {m.received}
+              </td>
+              <td className="kern-table__cell kern-table__cell--numeric" data-label="Vollständig">
+                {m.complete}
+              </td>
+              <td className="kern-table__cell kern-table__cell--numeric" data-label="Entschieden">
+                {m.decided}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="kern-table__row">
+            <th scope="row" className="kern-table__header">
+              Summe
+            </th>
+            <td className="kern-table__cell kern-table__cell--numeric" data-label="Eingegangen">
+              {totals.received}
+            </td>
+            <td className="kern-table__cell kern-table__cell--numeric" data-label="Vollständig">
+              {totals.complete}
+            </td>
+            <td className="kern-table__cell kern-table__cell--numeric" data-label="Entschieden">
+              {totals.decided}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * Overdue participations, oldest deadline first; the case number links to the case only for
+ * users who may open cases (admins see the figures, not the files).
+ */
+function OverdueList({
+  overdue,
+  caption,
+  now,
+  canOpenCases,
+}: {
+  overdue: Stats["overdue"];
+  caption: string;
+  now: string;
+  canOpenCases: boolean;
+}) {
+  return overdue.count === 0 ? (
+    <p className="kern-body" data-testid="stat-overdue-empty">
+      Keine Beteiligung ist über ihre Frist hinaus unbeantwortet.
+    </p>
+  ) : (
+    <div className="kern-table-responsive">
+      <p className="kern-body">{caption}.</p>
+      <table className="kern-table app-table-stack" data-testid="stat-overdue">
+        <caption className="kern-sr-only">{caption}</caption>
+        <thead className="kern-table__head">
+          <tr className="kern-table__row">
+            <th scope="col" className="kern-table__header">
+              Aktenzeichen / Vorhaben
+            </th>
+            <th scope="col" className="kern-table__header">
+              Beteiligte Stelle
+            </th>
+            <th scope="col" className="kern-table__header">
+              Frist
+            </th>
+            <th scope="col" className="kern-table__header">
+              Status
+            </th>
+          </tr>
+        </thead>
+        <tbody className="kern-table__body">
+          {overdue.items.map((p) => {
+            const overdueDays = -daysLeft(new Date(p.deadline), new Date(now));
+            return (
+              <tr key={p.id} className="kern-table__row" data-testid="stat-overdue-row">
+                <td className="kern-table__cell" data-label="Aktenzeichen / Vorhaben">
+                  {canOpenCases ? (
+                    <Link className="kern-link" to={`/behoerde/faelle/${p.applicationId}`}>
+                      <strong>{p.fileNumber ?? "ohne Aktenzeichen"}</strong>
+                    </Link>
+                  ) : (
+                    <strong>{p.fileNumber ?? "ohne Aktenzeichen"}</strong>
+                  )}{" "}
+                  {p.title}
+                </td>
+                <td className="kern-table__cell" data-label="Beteiligte Stelle">
+                  {p.agencyName}
+                  <br />
+                  <span className="kern-body kern-body--small">{KIND_LABELS[p.kind] ?? p.kind}</span>
+                </td>
+                <td className="kern-table__cell" data-label="Frist">
+                  <time dateTime={isoString(p.deadline)}>{formatDate(p.deadline)}</time>{" "}
+                  <span className="kern-badge kern-badge--danger">
+                    <span className="kern-label">
+                      {overdueDays <= 1 ? "seit 1 Tag überfällig" : `seit ${overdueDays} Tagen überfällig`}
+                    </span>
+                  </span>
+                </td>
+                <td className="kern-table__cell" data-label="Status">
+                  {p.status === "OPENED" ? "geöffnet" : "versandt"}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
