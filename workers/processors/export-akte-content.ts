@@ -8,6 +8,7 @@ import type { ApplicationStatus, Prisma, PrismaClient } from "~/generated/prisma
 import { readApplicationData } from "~/models/draft.server";
 import { GENERATED_KIND_LABELS } from "~/models/generated-document.server";
 import { safeSegment, UniquePaths } from "./export-akte-names";
+import { VERSION_FILE_SELECT } from "./version-file-select";
 
 /**
  * What goes into an Akte export, read from the database in one pass: the case with its parties,
@@ -76,17 +77,8 @@ const AKTE_DOCUMENTS = {
     versions: {
       orderBy: { versionNumber: "asc" },
       select: {
-        id: true,
-        versionNumber: true,
-        filename: true,
-        mimeType: true,
-        sizeBytes: true,
-        sha256: true,
-        storageKey: true,
+        ...VERSION_FILE_SELECT,
         pageCount: true,
-        createdAt: true,
-        checkStatus: true,
-        checkMessage: true,
         uploadedBy: { select: { displayName: true } },
       },
     },

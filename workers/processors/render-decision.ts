@@ -25,6 +25,7 @@ import {
   storeGenerated,
 } from "./generated";
 import { receiptDataFromApplication } from "./render-receipt";
+import { VERSION_FILE_SELECT } from "./version-file-select";
 
 /**
  * `documents.render-decision`: everything a decided Bescheid consists of, in this order:
@@ -97,16 +98,7 @@ export async function loadDecidedDecision(db: PrismaClient, decisionId: string) 
         include: {
           documentVersion: {
             select: {
-              id: true,
-              versionNumber: true,
-              filename: true,
-              mimeType: true,
-              sizeBytes: true,
-              sha256: true,
-              storageKey: true,
-              createdAt: true,
-              checkStatus: true,
-              checkMessage: true,
+              ...VERSION_FILE_SELECT,
               document: { select: { id: true, typeCode: true, title: true, applicationId: true } },
             },
           },

@@ -27,6 +27,7 @@ import { isMergeable, type PackageData, renderParticipationPackage } from "../pd
 import type { Processor, ProcessorContext } from "../types";
 import { findGenerated, type GeneratedDeps, storageOf, storeGenerated } from "./generated";
 import { formatAddress } from "./render-receipt";
+import { VERSION_FILE_SELECT } from "./version-file-select";
 import { exportXbauMessage, xbauIdentityById } from "./xbau-export";
 
 /**
@@ -111,16 +112,7 @@ async function loadParticipation(db: PrismaClient, participationId: string) {
         select: {
           documentVersion: {
             select: {
-              id: true,
-              versionNumber: true,
-              filename: true,
-              mimeType: true,
-              sizeBytes: true,
-              sha256: true,
-              storageKey: true,
-              createdAt: true,
-              checkStatus: true,
-              checkMessage: true,
+              ...VERSION_FILE_SELECT,
               document: { select: { id: true, typeCode: true, title: true } },
             },
           },
