@@ -60,10 +60,6 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AdminOverview() {
   const { authority, users, reviewTargetDays } = useLoaderData<typeof loader>();
-  const a = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const busy = useNavigation().state === "submitting";
-  const targetError = a && !a.ok ? a.message : null;
   return (
     <>
       <PageHeader title="Verwaltung" lead={`Einstellungen und Benutzer:innen von ${authority.name}.`}>
@@ -111,90 +107,8 @@ export default function AdminOverview() {
           ]}
         />
       </section>
-      <section className="app-section" aria-labelledby="bearbeitungsziel">
-        <h2 className="kern-heading-medium" id="bearbeitungsziel">
-          Bearbeitungsziel Vollständigkeitsprüfung
-        </h2>
-        {params.get("gespeichert") === "bearbeitungsziel" && !a ? (
-          <Alert tone="success" title="Gespeichert">
-            <p className="kern-body" data-testid="review-target-saved">
-              Das Bearbeitungsziel wurde gespeichert.{" "}
-              {params.get("verschoben") && params.get("verschoben") !== "0"
-                ? `Die „Nächste Frist“ von ${params.get("verschoben")} offenen Fällen ohne laufende Frist wurde neu berechnet.`
-                : "Offene Fälle ohne laufende Frist waren nicht betroffen."}
-            </p>
-          </Alert>
-        ) : null}
-        <Form method="post" data-testid="review-target-form">
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="reviewTargetDays">
-              Ziel für die Vollständigkeitsprüfung (Kalendertage)
-            </label>
-            <div className="kern-hint" id="reviewTargetDays-hint">
-              Ein neuer Fall zeigt im Posteingang als „Nächste Frist“ dieses Ziel, gerechnet ab Eingang oder
-              letzter Nachreichung, solange keine gesetzliche Frist läuft. Sieht das Landesrecht eine Frist
-              für die Vollständigkeitsprüfung vor, gilt diese. Das Ziel ist keine gesetzliche Frist. Erlaubt
-              sind {MIN_REVIEW_TARGET_DAYS} bis {MAX_REVIEW_TARGET_DAYS} Tage.
-            </div>
-            <input
-              id="reviewTargetDays"
-              name="reviewTargetDays"
-              className="kern-form-input__input"
-              inputMode="numeric"
-              style={{ maxWidth: "8rem" }}
-              aria-describedby={
-                targetError ? "reviewTargetDays-hint reviewTargetDays-error" : "reviewTargetDays-hint"
-              }
-              aria-invalid={targetError ? true : undefined}
-              defaultValue={a && !a.ok ? a.reviewTargetDays : String(reviewTargetDays)}
-            />
-            {targetError ? (
-              <p className="kern-error" id="reviewTargetDays-error">
-                {targetError}
-              </p>
-            ) : null}
-          </div>
-          <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
-            <span className="kern-label">Bearbeitungsziel speichern</span>
-          </button>
-        </Form>
-      </section>
-      <section className="app-section" aria-labelledby="benutzer">
-        <h2 className="kern-heading-medium" id="benutzer">
-          Benutzer:innen
-        </h2>
-        <div className="kern-table-responsive">
-          <table className="kern-table">
-            <caption className="kern-title kern-sr-only">Benutzer:innen der Behörde</caption>
-            <thead className="kern-table__head">
-              <tr className="kern-table__row">
-                <th scope="col" className="kern-table__header">
-                  Name
-                </th>
-                <th scope="col" className="kern-table__header">
-                  E-Mail-Adresse
-                </th>
-                <th scope="col" className="kern-table__header">
-                  Rolle
-                </th>
-                <th scope="col" className="kern-table__header">
-                  Zugang
-                </th>
-              </tr>
-            </thead>
-            <tbody className="kern-table__body">
-              {users.map((u) => (
-                <tr key={u.id} className="kern-table__row">
-                  <td className="kern-table__cell">{u.displayName}</td>
-                  <td className="kern-table__cell">{u.email}</td>
-                  <td className="kern-table__cell">{rolesLabel(u.roles)}</td>
-                  <td className="kern-table__cell">{u.disabledAt ? "gesperrt" : "aktiv"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <ReviewTargetSection reviewTargetDays={reviewTargetDays} />
+      <UserSection users={users} />
       {authority.children.length > 0 ? (
         <section className="app-section" aria-labelledby="beteiligte-stellen">
           <h2 className="kern-heading-medium" id="beteiligte-stellen">
@@ -214,5 +128,108 @@ export default function AdminOverview() {
         </section>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The completeness-check target form with its saved notice; it reads the action's answer itself,
+ * so a refused value stays in the field with its message.
+ */
+function ReviewTargetSection({ reviewTargetDays }: { reviewTargetDays: number }) {
+  const a = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const targetError = a && !a.ok ? a.message : null;
+  return (
+    <section className="app-section" aria-labelledby="bearbeitungsziel">
+      <h2 className="kern-heading-medium" id="bearbeitungsziel">
+        Bearbeitungsziel Vollständigkeitsprüfung
+      </h2>
+      {params.get("gespeichert") === "bearbeitungsziel" && !a ? (
+        <Alert tone="success" title="Gespeichert">
+          <p className="kern-body" data-testid="review-target-saved">
+            Das Bearbeitungsziel wurde gespeichert.{" "}
+            {params.get("verschoben") && params.get("verschoben") !== "0"
+              ? `Die „Nächste Frist“ von ${params.get("verschoben")} offenen Fällen ohne laufende Frist wurde neu berechnet.`
+              : "Offene Fälle ohne laufende Frist waren nicht betroffen."}
+          </p>
+        </Alert>
+      ) : null}
+      <Form method="post" data-testid="review-target-form">
+        <div className="kern-form-input">
+          <label className="kern-label" htmlFor="reviewTargetDays">
+            Ziel für die Vollständigkeitsprüfung (Kalendertage)
+          </label>
+          <div className="kern-hint" id="reviewTargetDays-hint">
+            Ein neuer Fall zeigt im Posteingang als „Nächste Frist“ dieses Ziel, gerechnet ab Eingang oder
+            letzter Nachreichung, solange keine gesetzliche Frist läuft. Sieht das Landesrecht eine Frist für
+            die Vollständigkeitsprüfung vor, gilt diese. Das Ziel ist keine gesetzliche Frist. Erlaubt sind{" "}
+            {MIN_REVIEW_TARGET_DAYS} bis {MAX_REVIEW_TARGET_DAYS} Tage.
+          </div>
+          <input
+            id="reviewTargetDays"
+            name="reviewTargetDays"
+            className="kern-form-input__input"
+            inputMode="numeric"
+            style={{ maxWidth: "8rem" }}
+            aria-describedby={
+              targetError ? "reviewTargetDays-hint reviewTargetDays-error" : "reviewTargetDays-hint"
+            }
+            aria-invalid={targetError ? true : undefined}
+            defaultValue={a && !a.ok ? a.reviewTargetDays : String(reviewTargetDays)}
+          />
+          {targetError ? (
+            <p className="kern-error" id="reviewTargetDays-error">
+              {targetError}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="kern-btn kern-btn--primary" disabled={busy}>
+          <span className="kern-label">Bearbeitungsziel speichern</span>
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+/** The authority's accounts with role and whether they are locked. */
+function UserSection({ users }: { users: ReturnType<typeof useLoaderData<typeof loader>>["users"] }) {
+  return (
+    <section className="app-section" aria-labelledby="benutzer">
+      <h2 className="kern-heading-medium" id="benutzer">
+        Benutzer:innen
+      </h2>
+      <div className="kern-table-responsive">
+        <table className="kern-table">
+          <caption className="kern-title kern-sr-only">Benutzer:innen der Behörde</caption>
+          <thead className="kern-table__head">
+            <tr className="kern-table__row">
+              <th scope="col" className="kern-table__header">
+                Name
+              </th>
+              <th scope="col" className="kern-table__header">
+                E-Mail-Adresse
+              </th>
+              <th scope="col" className="kern-table__header">
+                Rolle
+              </th>
+              <th scope="col" className="kern-table__header">
+                Zugang
+              </th>
+            </tr>
+          </thead>
+          <tbody className="kern-table__body">
+            {users.map((u) => (
+              <tr key={u.id} className="kern-table__row">
+                <td className="kern-table__cell">{u.displayName}</td>
+                <td className="kern-table__cell">{u.email}</td>
+                <td className="kern-table__cell">{rolesLabel(u.roles)}</td>
+                <td className="kern-table__cell">{u.disabledAt ? "gesperrt" : "aktiv"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
