@@ -440,18 +440,6 @@ async function recordVersionInTx(
   docType: DocumentType,
   v: NewVersion,
 ) {
-  const {
-    documentId,
-    versionId,
-    filename,
-    mimeType,
-    sizeBytes,
-    sha256,
-    key,
-    pageCount,
-    archiveWarnings,
-    deepCheckPending,
-  } = v;
   // Blocks a concurrent submission's status change until this commits (and sees it if first).
   // A draft, or a case with an open request; FOR SHARE also holds off sending the answer.
   if (!(await lockApplicantEditable(tx, applicationId)).editable)
@@ -466,7 +454,7 @@ async function recordVersionInTx(
       orderBy: { createdAt: "asc" },
     })) ??
     (await tx.document.create({
-      data: { id: documentId, applicationId, typeCode: docType.code, title: docType.shortLabel },
+      data: { id: v.documentId, applicationId, typeCode: docType.code, title: docType.shortLabel },
       select: { id: true },
     }));
   const last = await tx.documentVersion.aggregate({
@@ -476,26 +464,26 @@ async function recordVersionInTx(
   const versionNumber = (last._max.versionNumber ?? 0) + 1;
   await tx.documentVersion.create({
     data: {
-      id: versionId,
+      id: v.versionId,
       documentId: doc.id,
       versionNumber,
-      filename,
-      mimeType,
-      sizeBytes: BigInt(sizeBytes),
-      sha256,
-      storageKey: key,
-      pageCount,
+      filename: v.filename,
+      mimeType: v.mimeType,
+      sizeBytes: BigInt(v.sizeBytes),
+      sha256: v.sha256,
+      storageKey: v.key,
+      pageCount: v.pageCount,
       uploadedById: user.id,
-      checkStatus: deepCheckPending ? "PENDING" : "ACCEPTED",
-      checkedAt: deepCheckPending ? null : new Date(),
-      archiveWarnings,
+      checkStatus: v.deepCheckPending ? "PENDING" : "ACCEPTED",
+      checkedAt: v.deepCheckPending ? null : new Date(),
+      archiveWarnings: v.archiveWarnings,
     },
   });
-  if (deepCheckPending) {
+  if (v.deepCheckPending) {
     await enqueueInTx(tx, {
       jobName: "documents.check-version",
-      jobId: buildJobId("documents.check-version", versionId),
-      payload: { versionId },
+      jobId: buildJobId("documents.check-version", v.versionId),
+      payload: { versionId: v.versionId },
     });
   }
   // A file has arrived: the document is no longer an open "wird nachgereicht" item.
@@ -507,12 +495,12 @@ async function recordVersionInTx(
     payload: {
       typeCode: docType.code,
       versionNumber,
-      filename,
-      sha256,
-      versionId,
-      sizeBytes,
-      pageCount,
-      ...(archiveWarnings.length > 0 ? { archiveWarnings } : {}),
+      filename: v.filename,
+      sha256: v.sha256,
+      versionId: v.versionId,
+      sizeBytes: v.sizeBytes,
+      pageCount: v.pageCount,
+      ...(v.archiveWarnings.length > 0 ? { archiveWarnings: v.archiveWarnings } : {}),
     },
   });
   return { documentId: doc.id, versionNumber };

@@ -671,20 +671,10 @@ interface Received0200 {
  * exist, then received), documents, open items, follow-up jobs, Aktenzeichen, event; returns the Aktenzeichen.
  */
 async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> {
-  const {
-    who,
-    antrag,
-    applicationId,
-    inboundId,
-    messageKey,
-    storedMessage,
-    versions,
-    receivedAt,
-    answerMessageId,
-  } = r;
+  const { who, antrag, applicationId } = r;
   const { authority } = who;
   await createInboundInTx(tx, {
-    id: inboundId,
+    id: r.inboundId,
     authorityId: authority.id,
     messageId: antrag.messageId,
     messageType: "baugenehmigung.antrag.0200",
@@ -694,10 +684,10 @@ async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> 
     receivedById: who.receivedById,
     apiClientId: who.apiClientId,
     senderReference: antrag.senderReference?.toLowerCase() ?? null,
-    answerMessageId,
-    sha256: storedMessage.sha256,
-    sizeBytes: storedMessage.sizeBytes,
-    storageKey: messageKey,
+    answerMessageId: r.answerMessageId,
+    sha256: r.storedMessage.sha256,
+    sizeBytes: r.storedMessage.sizeBytes,
+    storageKey: r.messageKey,
   });
   await tx.application.create({
     data: {
@@ -710,7 +700,7 @@ async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> 
       data: antrag.data as Prisma.InputJsonValue,
     },
   });
-  const snapshotDocs = await createReceivedDocumentsInTx(tx, applicationId, antrag, versions, who.user.id);
+  const snapshotDocs = await createReceivedDocumentsInTx(tx, applicationId, antrag, r.versions, who.user.id);
   // What is missing is noted as open items (as for an online submission); the formal
   // review decides on a Nachforderung — a received application cannot be sent back unread.
   const completeness = evaluateCompleteness({
@@ -719,8 +709,8 @@ async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> 
     data: antrag.data,
     documents: antrag.documents.map((d) => ({
       typeCode: d.typeCode,
-      hasFile: versions.has(d),
-      toBeSubmittedLater: !versions.has(d),
+      hasFile: r.versions.has(d),
+      toBeSubmittedLater: !r.versions.has(d),
     })),
   });
   for (const jobName of ["documents.render-receipt", "xbau.export-application"] as const) {
@@ -730,11 +720,11 @@ async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> 
       payload: { applicationId },
     });
   }
-  await enqueueAnswer(tx, inboundId);
+  await enqueueAnswer(tx, r.inboundId);
   await notifyInTx(tx, "application.submitted", { applicationId, actorId: who.eventActorId });
-  const { fileNumber } = await allocateFileNumber(tx, authority, receivedAt);
+  const { fileNumber } = await allocateFileNumber(tx, authority, r.receivedAt);
   const snapshot = snapshotOf0200(r, snapshotDocs, completeness.openItems, fileNumber);
-  await tx.inboundMessage.update({ where: { id: inboundId }, data: { applicationId } });
+  await tx.inboundMessage.update({ where: { id: r.inboundId }, data: { applicationId } });
   await appendEvent(tx, {
     applicationId,
     actorId: who.eventActorId,
@@ -743,9 +733,9 @@ async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> 
       message: ANTRAG_0200,
       messageId: antrag.messageId,
       sender: `${antrag.author.name} (${antrag.author.id})`,
-      documents: versions.size,
+      documents: r.versions.size,
       via: who.via,
-      answerMessageId,
+      answerMessageId: r.answerMessageId,
     },
   });
   // Created as a draft above so the rows exist; it is received (submitted) in the same transaction.
@@ -756,7 +746,7 @@ async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> 
     actor: { kind: "authority", id: who.eventActorId },
     set: {
       fileNumber,
-      submittedAt: receivedAt,
+      submittedAt: r.receivedAt,
       snapshot: snapshot as unknown as Prisma.InputJsonValue,
       searchText: buildSearchText({
         fileNumber,
@@ -770,7 +760,7 @@ async function recordReceived0200InTx(tx: Tx, r: Received0200): Promise<string> 
       fileNumber,
       role: "CLERK",
       channel: who.channel,
-      documents: versions.size,
+      documents: r.versions.size,
       openItems: snapshot.openItems.map((o) => ({
         message: o.message,
         documentTypeCodes: o.documentTypeCodes,
