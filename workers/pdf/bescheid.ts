@@ -11,15 +11,16 @@ import {
   clean,
   drawCellLines,
   drawColumnTable,
-  drawLabelledRow,
   drawLetterhead,
   drawPageFooter,
+  drawParticular,
   drawRightAligned,
   drawSignatureBlock,
   embedFonts,
   type Fonts,
   type LetterSender,
   PageCursor,
+  type ParticularsStyle,
   splitAddressLine,
   textWidth,
   wrap,
@@ -239,24 +240,28 @@ export async function renderBescheid(data: BescheidData): Promise<Uint8Array> {
 /** The table of particulars under the title: project, parties, plot, parcels. */
 function drawParticulars(cursor: PageCursor, fonts: Fonts, data: BescheidData) {
   cursor.tag("Table", () => {
-    labelled(cursor, fonts, "Vorhaben", [
+    drawParticular(cursor, fonts, PARTICULARS, "Vorhaben", [
       data.projectTitle || "–",
       ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
     ]);
-    labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
+    drawParticular(cursor, fonts, PARTICULARS, TERMS.bauherr, [
+      data.bauherr.name || "–",
+      ...data.bauherr.details,
+    ]);
     if (data.entwurfsverfasser) {
-      labelled(cursor, fonts, TERMS.entwurfsverfasser, [
+      drawParticular(cursor, fonts, PARTICULARS, TERMS.entwurfsverfasser, [
         data.entwurfsverfasser.name || "–",
         ...data.entwurfsverfasser.details,
       ]);
     }
-    labelled(cursor, fonts, "Baugrundstück", [
+    drawParticular(cursor, fonts, PARTICULARS, "Baugrundstück", [
       data.plot.address || "ohne Anschrift",
       ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
     ]);
-    labelled(
+    drawParticular(
       cursor,
       fonts,
+      PARTICULARS,
       data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
       data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
       "none",
@@ -448,27 +453,14 @@ function paragraphs(cursor: PageCursor, font: PDFFont, text: string) {
   });
 }
 
-function labelled(
-  cursor: PageCursor,
-  { regular, bold }: Fonts,
-  label: string,
-  values: string[],
-  emphasis: "first" | "none" = "first",
-) {
-  drawLabelledRow(cursor, {
-    label,
-    labelFont: regular,
-    labelSize: BODY - 0.5,
-    values,
-    fonts: { first: emphasis === "first" ? bold : regular, rest: regular },
-    size: BODY,
-    valueX: cursor.left + LABEL_WIDTH,
-    lineHeight: lineHeight(BODY),
-    keepLines: 6,
-    repeatLabel: true,
-    gap: 2,
-  });
-}
+/** The particulars (Vorhaben, Bauherr, Baugrundstück …). */
+const PARTICULARS: ParticularsStyle = {
+  size: BODY,
+  lineHeight: lineHeight(BODY),
+  labelWidth: LABEL_WIDTH,
+  gap: 2,
+  repeatLabel: true,
+};
 
 /** "3.  Text …" with a hanging indent and muted note lines (legal basis, source). */
 function numberedItem(cursor: PageCursor, { regular }: Fonts, label: string, text: string, notes: string[]) {

@@ -653,6 +653,44 @@ export function drawLabelledRow(cursor: PageCursor, o: LabelledRowOptions): void
   cursor.y -= o.gap;
 }
 
+/** How a letter sets its particulars: value size, distance between lines, label column, space below a row. */
+export interface ParticularsStyle {
+  size: number;
+  lineHeight: number;
+  labelWidth: number;
+  gap: number;
+  /** Repeats the label as "… (Forts.)" where a row continues on a new page. */
+  repeatLabel?: boolean;
+}
+
+/**
+ * A particulars row as the letters set it: the label half a point smaller and regular, the first
+ * value bold (regular with emphasis "none"), the others regular; rows of up to six lines stay on
+ * one page, longer ones (many Flurstücke) may break.
+ */
+export function drawParticular(
+  cursor: PageCursor,
+  { regular, bold }: Fonts,
+  style: ParticularsStyle,
+  label: string,
+  values: string[],
+  emphasis: "first" | "none" = "first",
+): void {
+  drawLabelledRow(cursor, {
+    label,
+    labelFont: regular,
+    labelSize: style.size - 0.5,
+    values,
+    fonts: { first: emphasis === "first" ? bold : regular, rest: regular },
+    size: style.size,
+    valueX: cursor.left + style.labelWidth,
+    lineHeight: style.lineHeight,
+    keepLines: 6,
+    repeatLabel: style.repeatLabel,
+    gap: style.gap,
+  });
+}
+
 // ---- letters: letterhead and DIN 5008 address block ---------------------------------------------
 
 /**

@@ -7,12 +7,13 @@ import {
   clean,
   drawCellLines,
   drawColumnTable,
-  drawLabelledRow,
   drawPageFooter,
+  drawParticular,
   drawRightAligned,
   embedFonts,
   type Fonts,
   PageCursor,
+  type ParticularsStyle,
   textWidth,
   wrap,
 } from "./layout";
@@ -168,32 +169,38 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   // Angaben zum Antrag
   sectionTitle(cursor, bold, "Angaben zum Antrag");
   cursor.tag("Table", () => {
-    labelled(cursor, fonts, "Vorhaben", [
+    drawParticular(cursor, fonts, PARTICULARS, "Vorhaben", [
       data.projectTitle || "–",
       ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
     ]);
-    labelled(cursor, fonts, "Verfahrensart", [data.procedureLabel]);
-    labelled(cursor, fonts, TERMS.bauherr, [data.bauherr.name || "–", ...data.bauherr.details]);
-    labelled(
+    drawParticular(cursor, fonts, PARTICULARS, "Verfahrensart", [data.procedureLabel]);
+    drawParticular(cursor, fonts, PARTICULARS, TERMS.bauherr, [
+      data.bauherr.name || "–",
+      ...data.bauherr.details,
+    ]);
+    drawParticular(
       cursor,
       fonts,
+      PARTICULARS,
       TERMS.entwurfsverfasser,
       data.entwurfsverfasser
         ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
         : ["nicht angegeben"],
     );
-    labelled(cursor, fonts, "Baugrundstück", [
+    drawParticular(cursor, fonts, PARTICULARS, "Baugrundstück", [
       data.plot.address || "ohne Anschrift",
       ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
     ]);
-    labelled(
+    drawParticular(
       cursor,
       fonts,
+      PARTICULARS,
       data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
       data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
       "none",
     );
-    if (data.submittedBy) labelled(cursor, fonts, "Eingereicht von", [data.submittedBy], "none");
+    if (data.submittedBy)
+      drawParticular(cursor, fonts, PARTICULARS, "Eingereicht von", [data.submittedBy], "none");
   });
 
   drawDocumentTable(cursor, fonts, data.documents);
@@ -387,29 +394,14 @@ function paragraph(
   });
 }
 
-/** A label/value row; the first value is bold (unless emphasis "none"), the rest regular. */
-function labelled(
-  cursor: PageCursor,
-  { regular, bold }: Fonts,
-  label: string,
-  values: string[],
-  emphasis: "first" | "none" = "first",
-) {
-  // Rows of up to six lines stay on one page; longer ones (many Flurstücke) may break.
-  drawLabelledRow(cursor, {
-    label,
-    labelFont: regular,
-    labelSize: BODY - 0.5,
-    values,
-    fonts: { first: emphasis === "first" ? bold : regular, rest: regular },
-    size: BODY,
-    valueX: cursor.left + LABEL_WIDTH,
-    lineHeight: lineHeight(BODY),
-    keepLines: 6,
-    repeatLabel: true,
-    gap: 3,
-  });
-}
+/** The particulars (Vorhaben, Verfahrensart, Bauherr …). */
+const PARTICULARS: ParticularsStyle = {
+  size: BODY,
+  lineHeight: lineHeight(BODY),
+  labelWidth: LABEL_WIDTH,
+  gap: 3,
+  repeatLabel: true,
+};
 
 function drawDocumentTable(cursor: PageCursor, fonts: Fonts, documents: ReceiptDocument[]) {
   const { regular, bold } = fonts;

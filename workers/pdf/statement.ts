@@ -3,11 +3,12 @@ import {
   A4,
   COLORS,
   clean,
-  drawLabelledRow,
   drawPageFooter,
+  drawParticular,
   embedFonts,
   type Fonts,
   PageCursor,
+  type ParticularsStyle,
   textWidth,
   wrap,
 } from "./layout";
@@ -77,9 +78,12 @@ export async function renderStatement(data: StatementPdfData): Promise<Uint8Arra
 
   sectionTitle(cursor, bold, "Vorhaben");
   cursor.tag("Table", () => {
-    labelled(cursor, fonts, "Vorhaben", [data.projectTitle || "–"]);
-    if (data.municipality) labelled(cursor, fonts, "Gemeinde", [data.municipality]);
-    labelled(cursor, fonts, "Anfrage", [data.question, `Rechtsgrundlage: ${data.legalBasis}`]);
+    drawParticular(cursor, fonts, PARTICULARS, "Vorhaben", [data.projectTitle || "–"]);
+    if (data.municipality) drawParticular(cursor, fonts, PARTICULARS, "Gemeinde", [data.municipality]);
+    drawParticular(cursor, fonts, PARTICULARS, "Anfrage", [
+      data.question,
+      `Rechtsgrundlage: ${data.legalBasis}`,
+    ]);
   });
 
   sectionTitle(cursor, bold, "Ergebnis");
@@ -321,17 +325,5 @@ function indented(
   }
 }
 
-function labelled(cursor: PageCursor, { regular, bold }: Fonts, label: string, values: string[]) {
-  drawLabelledRow(cursor, {
-    label,
-    labelFont: regular,
-    labelSize: BODY - 0.5,
-    values,
-    fonts: { first: bold, rest: regular },
-    size: BODY,
-    valueX: cursor.left + LABEL_WIDTH,
-    lineHeight: lh(BODY),
-    keepLines: 6,
-    gap: 3,
-  });
-}
+/** The particulars (Vorhaben, Gemeinde, Anfrage). */
+const PARTICULARS: ParticularsStyle = { size: BODY, lineHeight: lh(BODY), labelWidth: LABEL_WIDTH, gap: 3 };
