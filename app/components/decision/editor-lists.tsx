@@ -1,38 +1,19 @@
 import type { FieldMetadata, FormMetadata } from "@conform-to/react";
+import { RowInput, RowListSection, RowTextArea } from "~/components/conform-list";
 import { CONDITION_KIND_LABELS, CONDITION_KINDS } from "~/domain/decision";
 import type { DecisionEditorValues } from "./editor-values";
 import { NEW_ROWS } from "./editor-values";
 
 /**
- * The Bescheid editor's row lists (Nebenbestimmungen, Abweichungen) on Conform's list helpers:
- * `getFieldList` gives the rows, `form.insert`/`form.remove` give the add/remove buttons. These
- * are real submit buttons (`__intent__`): with JavaScript Conform changes the list in the browser,
- * without it the server applies the same intent and answers with the changed rows.
+ * The Bescheid editor's row lists (Nebenbestimmungen, Abweichungen) as Conform row lists
+ * (~/components/conform-list.tsx: add/remove buttons that work with and without JavaScript).
  */
 
 type EditorForm = FormMetadata<DecisionEditorValues>;
-type ListField<K extends "conditions" | "deviations"> = FieldMetadata<DecisionEditorValues[K]>;
-
-type ButtonProps = ReturnType<EditorForm["insert"]["getButtonProps"]>;
-
-/** A list button: Conform's intent as the submit button's name and value. */
-function ListButton({
-  intent,
-  variant,
-  busy,
-  children,
-}: {
-  intent: ButtonProps;
-  variant: "secondary" | "tertiary";
-  busy: boolean;
-  children: string;
-}) {
-  return (
-    <button type="submit" className={`kern-btn kern-btn--${variant}`} disabled={busy} {...intent}>
-      <span className="kern-label">{children}</span>
-    </button>
-  );
-}
+type ListField<K extends "conditions" | "deviations"> = FieldMetadata<
+  DecisionEditorValues[K],
+  DecisionEditorValues
+>;
 
 export function ConditionsSection({
   form,
@@ -43,35 +24,22 @@ export function ConditionsSection({
   field: ListField<"conditions">;
   busy: boolean;
 }) {
-  const rows = field.getFieldList();
   return (
-    <section className="app-section" aria-labelledby="nebenbestimmungen">
-      <h2 className="kern-heading-medium" id="nebenbestimmungen">
-        Nebenbestimmungen
-      </h2>
-      {rows.length === 0 ? <p className="kern-body">Keine Nebenbestimmungen.</p> : null}
-      <ol className="app-findings" data-testid="decision-conditions">
-        {rows.map((row, i) => (
-          <li key={row.key} className="app-finding" data-testid="decision-condition">
-            <ConditionFields row={row.getFieldset()} n={i + 1} />
-            <ListButton
-              intent={form.remove.getButtonProps({ name: field.name, index: i })}
-              variant="tertiary"
-              busy={busy}
-            >
-              {`Nebenbestimmung ${i + 1} entfernen`}
-            </ListButton>
-          </li>
-        ))}
-      </ol>
-      <ListButton
-        intent={form.insert.getButtonProps({ name: field.name, defaultValue: NEW_ROWS.conditions })}
-        variant="secondary"
-        busy={busy}
-      >
-        Nebenbestimmung hinzufügen
-      </ListButton>
-    </section>
+    <RowListSection
+      id="nebenbestimmungen"
+      title="Nebenbestimmungen"
+      empty="Keine Nebenbestimmungen."
+      form={form}
+      field={field}
+      newRow={NEW_ROWS.conditions}
+      listTestId="decision-conditions"
+      rowTestId="decision-condition"
+      removeLabel={(n) => `Nebenbestimmung ${n} entfernen`}
+      addLabel="Nebenbestimmung hinzufügen"
+      busy={busy}
+    >
+      {(row, n) => <ConditionFields row={row.getFieldset()} n={n} />}
+    </RowListSection>
   );
 }
 
@@ -80,7 +48,6 @@ type ConditionFieldset = ReturnType<FieldMetadata<DecisionEditorValues["conditio
 /** One Nebenbestimmung's inputs; its id and source come back unchanged (the model checks both). */
 function ConditionFields({ row, n }: { row: ConditionFieldset; n: number }) {
   const { id, sourceLabel, kind, legalBasis, text, reason } = row;
-  const reasonHint = `${reason.id}-hint`;
   return (
     <>
       <input type="hidden" key={id.key} name={id.name} defaultValue={id.initialValue ?? ""} />
@@ -116,53 +83,16 @@ function ConditionFields({ row, n }: { row: ConditionFieldset; n: number }) {
             </select>
           </div>
         </div>
-        <div className="kern-form-input" style={{ flex: "1 1 16rem" }}>
-          <label className="kern-label" htmlFor={legalBasis.id}>
-            Rechtsgrundlage ({n}.)
-          </label>
-          <input
-            key={legalBasis.key}
-            id={legalBasis.id}
-            name={legalBasis.name}
-            className="kern-form-input__input"
-            maxLength={300}
-            defaultValue={legalBasis.initialValue}
-          />
-        </div>
+        <RowInput field={legalBasis} label={`Rechtsgrundlage (${n}.)`} maxLength={300} grow />
       </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor={text.id}>
-          Text der Nebenbestimmung {n}
-        </label>
-        <textarea
-          key={text.key}
-          id={text.id}
-          name={text.name}
-          className="kern-form-input__input"
-          rows={2}
-          maxLength={4000}
-          defaultValue={text.initialValue}
-        />
-      </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor={reason.id}>
-          Begründung der Nebenbestimmung {n} (Zweck und Erforderlichkeit)
-        </label>
-        <div className="kern-hint" id={reasonHint}>
-          Steht im Bescheid unter „Begründung – Nebenbestimmungen“. Die Forderung einer beteiligten Stelle
-          allein ist keine Begründung: Nennen Sie, welche gesetzliche Voraussetzung sie sichert.
-        </div>
-        <textarea
-          key={reason.key}
-          id={reason.id}
-          name={reason.name}
-          className="kern-form-input__input"
-          rows={2}
-          maxLength={2000}
-          aria-describedby={reasonHint}
-          defaultValue={reason.initialValue}
-        />
-      </div>
+      <RowTextArea field={text} label={`Text der Nebenbestimmung ${n}`} rows={2} maxLength={4000} />
+      <RowTextArea
+        field={reason}
+        label={`Begründung der Nebenbestimmung ${n} (Zweck und Erforderlichkeit)`}
+        rows={2}
+        maxLength={2000}
+        hint="Steht im Bescheid unter „Begründung – Nebenbestimmungen“. Die Forderung einer beteiligten Stelle allein ist keine Begründung: Nennen Sie, welche gesetzliche Voraussetzung sie sichert."
+      />
     </>
   );
 }
@@ -176,63 +106,28 @@ export function DeviationsSection({
   field: ListField<"deviations">;
   busy: boolean;
 }) {
-  const rows = field.getFieldList();
   return (
-    <section className="app-section" aria-labelledby="abweichungen">
-      <h2 className="kern-heading-medium" id="abweichungen">
-        Zugelassene Abweichungen
-      </h2>
-      {rows.length === 0 ? <p className="kern-body">Keine Abweichungen.</p> : null}
-      <ol className="app-findings">
-        {rows.map((row, i) => {
-          const { text, legalBasis } = row.getFieldset();
-          return (
-            <li key={row.key} className="app-finding" data-testid="decision-deviation">
-              <div className="kern-form-input">
-                <label className="kern-label" htmlFor={text.id}>
-                  Abweichung {i + 1}
-                </label>
-                <textarea
-                  key={text.key}
-                  id={text.id}
-                  name={text.name}
-                  className="kern-form-input__input"
-                  rows={2}
-                  maxLength={2000}
-                  defaultValue={text.initialValue}
-                />
-              </div>
-              <div className="kern-form-input">
-                <label className="kern-label" htmlFor={legalBasis.id}>
-                  Rechtsgrundlage der Abweichung {i + 1}
-                </label>
-                <input
-                  key={legalBasis.key}
-                  id={legalBasis.id}
-                  name={legalBasis.name}
-                  className="kern-form-input__input"
-                  maxLength={300}
-                  defaultValue={legalBasis.initialValue}
-                />
-              </div>
-              <ListButton
-                intent={form.remove.getButtonProps({ name: field.name, index: i })}
-                variant="tertiary"
-                busy={busy}
-              >
-                {`Abweichung ${i + 1} entfernen`}
-              </ListButton>
-            </li>
-          );
-        })}
-      </ol>
-      <ListButton
-        intent={form.insert.getButtonProps({ name: field.name, defaultValue: NEW_ROWS.deviations })}
-        variant="secondary"
-        busy={busy}
-      >
-        Abweichung hinzufügen
-      </ListButton>
-    </section>
+    <RowListSection
+      id="abweichungen"
+      title="Zugelassene Abweichungen"
+      empty="Keine Abweichungen."
+      form={form}
+      field={field}
+      newRow={NEW_ROWS.deviations}
+      rowTestId="decision-deviation"
+      removeLabel={(n) => `Abweichung ${n} entfernen`}
+      addLabel="Abweichung hinzufügen"
+      busy={busy}
+    >
+      {(row, n) => {
+        const { text, legalBasis } = row.getFieldset();
+        return (
+          <>
+            <RowTextArea field={text} label={`Abweichung ${n}`} rows={2} maxLength={2000} />
+            <RowInput field={legalBasis} label={`Rechtsgrundlage der Abweichung ${n}`} maxLength={300} />
+          </>
+        );
+      }}
+    </RowListSection>
   );
 }

@@ -2,6 +2,7 @@ import { type FieldMetadata, type FormMetadata, getFormProps, useForm } from "@c
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { RowListSection, RowTextArea } from "~/components/conform-list";
 import {
   MAX_REQUEST_ITEMS,
   NEW_REQUEST_ITEM,
@@ -76,47 +77,34 @@ function FindingsSection({
   proposed,
 }: {
   form: RequestForm;
-  field: FieldMetadata<ReviewRequestValues["items"]>;
+  field: FieldMetadata<ReviewRequestValues["items"], ReviewRequestValues>;
   categories: Option[];
   documentTypes: Option[];
   proposed: number;
 }) {
-  const rows = field.getFieldList();
   return (
-    <section className="app-section" aria-labelledby="befunde">
-      <h2 className="kern-heading-medium" id="befunde">
-        Befunde
-      </h2>
-      <p className="kern-body">
-        Vorgeschlagen aus der automatischen Prüfung ({proposed}). Entfernen Sie, was nicht nachgefordert
-        werden soll, und ergänzen Sie eigene Punkte. Leere Punkte werden ignoriert.
-      </p>
-      <ol className="app-findings" data-testid="review-items">
-        {rows.map((row, i) => (
-          <li key={row.key} className="app-finding" data-testid="review-item">
-            <ItemFields
-              item={row.getFieldset()}
-              n={i + 1}
-              categories={categories}
-              documentTypes={documentTypes}
-            />
-            <button
-              className="kern-btn kern-btn--tertiary"
-              {...form.remove.getButtonProps({ name: field.name, index: i })}
-            >
-              <span className="kern-label">Punkt {i + 1} entfernen</span>
-            </button>
-          </li>
-        ))}
-      </ol>
-      <button
-        className="kern-btn kern-btn--secondary"
-        disabled={rows.length >= MAX_REQUEST_ITEMS}
-        {...form.insert.getButtonProps({ name: field.name, defaultValue: NEW_REQUEST_ITEM })}
-      >
-        <span className="kern-label">Weiteren Punkt hinzufügen</span>
-      </button>
-    </section>
+    <RowListSection
+      id="befunde"
+      title="Befunde"
+      intro={
+        <p className="kern-body">
+          Vorgeschlagen aus der automatischen Prüfung ({proposed}). Entfernen Sie, was nicht nachgefordert
+          werden soll, und ergänzen Sie eigene Punkte. Leere Punkte werden ignoriert.
+        </p>
+      }
+      form={form}
+      field={field}
+      newRow={NEW_REQUEST_ITEM}
+      listTestId="review-items"
+      rowTestId="review-item"
+      removeLabel={(n) => `Punkt ${n} entfernen`}
+      addLabel="Weiteren Punkt hinzufügen"
+      maxRows={MAX_REQUEST_ITEMS}
+    >
+      {(row, n) => (
+        <ItemFields item={row.getFieldset()} n={n} categories={categories} documentTypes={documentTypes} />
+      )}
+    </RowListSection>
   );
 }
 
@@ -159,20 +147,7 @@ function ItemFields({
         <Select field={category} label="Befundart" options={categories} />
         <Select field={documentTypeCode} label="Betroffene Unterlage" options={documentTypes} none="keine" />
       </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor={message.id}>
-          Was fehlt oder ist mangelhaft?
-        </label>
-        <textarea
-          key={message.key}
-          id={message.id}
-          name={message.name}
-          className="kern-form-input__input"
-          rows={2}
-          maxLength={2000}
-          defaultValue={message.initialValue}
-        />
-      </div>
+      <RowTextArea field={message} label="Was fehlt oder ist mangelhaft?" rows={2} maxLength={2000} />
     </>
   );
 }
