@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { freeWorkerSlot, startWorkerSlot, type WorkerSlot } from "~/utils/worker-slot.server";
 import type { SchematronResult } from "./schematron.server";
 import type { XbauEntrySchema, XmlValidationResult } from "./validate.server";
 import type { ValidationReply, ValidationRequest } from "./validation-worker";
@@ -45,12 +45,7 @@ interface Task {
   reject: (e: Error) => void;
 }
 
-interface Slot {
-  worker: Worker;
-  ready: Promise<void>;
-  task: Task | null;
-  timer: NodeJS.Timeout | null;
-}
+type Slot = WorkerSlot<Task>;
 
 function bootFile(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -89,51 +84,27 @@ export class ValidationPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(bootFile());
-    // Idle workers must not keep a test run, a bench or a shutting-down server alive.
-    worker.unref();
-    let markReady: () => void = () => {};
-    const slot: Slot = {
-      worker,
-      ready: new Promise<void>((r) => {
-        markReady = r;
-      }),
-      task: null,
-      timer: null,
-    };
-    worker.on("message", (m: ValidationReply | { ready: true }) => {
-      if ("ready" in m) {
-        markReady();
-        return;
-      }
+    const slot: Slot = startWorkerSlot<Task, ValidationReply>(bootFile(), (m) => {
       const task = slot.task;
       if (!task || task.id !== m.id) return;
-      this.finish(slot);
+      freeWorkerSlot(slot);
       if (m.ok) task.resolve({ xsd: m.xsd, schematron: m.schematron });
       else task.reject(new ValidationFailedError(m.error));
       this.pump();
     });
     const replace = (reason: string) => {
       const task = slot.task;
-      this.finish(slot);
+      freeWorkerSlot(slot);
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1, this.spawn());
       task?.reject(new ValidationFailedError(reason));
       this.pump();
     };
-    worker.on("error", (err) => replace(`validation worker failed: ${err.message}`));
-    worker.on("exit", (code) => {
+    slot.worker.on("error", (err) => replace(`validation worker failed: ${err.message}`));
+    slot.worker.on("exit", (code) => {
       if (this.slots.includes(slot)) replace(`validation worker exited (${code})`);
     });
     return slot;
-  }
-
-  private finish(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.task = null;
-    // A busy worker keeps the process alive only while it works for someone.
-    slot.worker.unref();
   }
 
   private pump(): void {
@@ -146,7 +117,7 @@ export class ValidationPool {
       slot.timer = setTimeout(() => {
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots.splice(i, 1, this.spawn());
-        this.finish(slot);
+        freeWorkerSlot(slot);
         void slot.worker.terminate();
         task.reject(new ValidationFailedError(`validation took longer than ${this.timeoutMs} ms`));
         this.pump();

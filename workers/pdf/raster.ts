@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { PDFDocument } from "pdf-lib";
+import { freeWorkerSlot, startWorkerSlot, type WorkerSlot } from "~/utils/worker-slot.server";
 import type { RasterPage, RasterReply, RasterRequest } from "./raster-worker";
 
 /**
@@ -37,13 +37,8 @@ interface Task {
   reject: (e: Error) => void;
 }
 
-interface Slot {
-  worker: Worker;
-  ready: Promise<void>;
-  task: Task | null;
-  timer: NodeJS.Timeout | null;
-  id: number;
-}
+/** A thread and its task; `id` names the request it was handed last (a late reply to an older one is ignored). */
+type Slot = WorkerSlot<Task> & { id: number };
 
 const BOOT_FILE = fileURLToPath(new URL("./raster-worker.boot.mjs", import.meta.url));
 
@@ -93,36 +88,22 @@ export class RasterPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOT_FILE);
-    // An idle thread must not keep a test run, a bench or a stopping worker process alive.
-    worker.unref();
-    let markReady: () => void = () => {};
-    const slot: Slot = {
-      worker,
-      ready: new Promise<void>((r) => {
-        markReady = r;
+    const slot: Slot = Object.assign(
+      startWorkerSlot<Task, RasterReply>(BOOT_FILE, (m) => {
+        const task = slot.task;
+        if (!task || slot.id !== m.id) return;
+        freeWorkerSlot(slot);
+        if (m.heapBytes > RECYCLE_HEAP_BYTES) this.replace(slot);
+        if (m.ok) task.resolve(m.pages);
+        else task.reject(new RasterError(m.error));
+        this.pump();
       }),
-      task: null,
-      timer: null,
-      id: 0,
-    };
-    worker.on("message", (m: RasterReply | { ready: true }) => {
-      if ("ready" in m) {
-        markReady();
-        return;
-      }
-      const task = slot.task;
-      if (!task || slot.id !== m.id) return;
-      this.finish(slot);
-      if (m.heapBytes > RECYCLE_HEAP_BYTES) this.replace(slot);
-      if (m.ok) task.resolve(m.pages);
-      else task.reject(new RasterError(m.error));
-      this.pump();
-    });
+      { id: 0 },
+    );
     const failed = (reason: string) => {
       if (!this.slots.includes(slot)) return;
       const task = slot.task;
-      this.finish(slot);
+      freeWorkerSlot(slot);
       if (task) {
         this.replace(slot);
         task.reject(new RasterError(reason));
@@ -133,8 +114,8 @@ export class RasterPool {
         this.slots.splice(this.slots.indexOf(slot), 1);
       }
     };
-    worker.on("error", (err) => failed(`Seitenrenderer fehlgeschlagen: ${err.message}`));
-    worker.on("exit", (code) => failed(`Seitenrenderer beendet (${code})`));
+    slot.worker.on("error", (err) => failed(`Seitenrenderer fehlgeschlagen: ${err.message}`));
+    slot.worker.on("exit", (code) => failed(`Seitenrenderer beendet (${code})`));
     return slot;
   }
 
@@ -143,13 +124,6 @@ export class RasterPool {
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1, this.spawn());
     void slot.worker.terminate();
-  }
-
-  private finish(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.task = null;
-    slot.worker.unref();
   }
 
   private pump(): void {
@@ -166,7 +140,7 @@ export class RasterPool {
         // The limit counts from the moment the thread gets the pages, not from its start-up.
         const limit = this.requestTimeoutMs + this.pageTimeoutMs * task.request.pages.length;
         slot.timer = setTimeout(() => {
-          this.finish(slot);
+          freeWorkerSlot(slot);
           this.replace(slot);
           task.reject(
             new RasterError(
