@@ -1,5 +1,7 @@
-import type { DefaultValue, FieldMetadata, FormMetadata } from "@conform-to/react";
+import { type DefaultValue, type FieldMetadata, type FormMetadata, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ReactNode } from "react";
+import type { z } from "zod";
 
 /**
  * An editor's list of rows on Conform's list helpers (server side: form-lists.ts): a section with
@@ -9,6 +11,23 @@ import type { ReactNode } from "react";
  * intent and answers with the changed rows. Used by the Bescheid editor (Nebenbestimmungen,
  * Abweichungen) and the Nachforderung (Befunde).
  */
+
+/**
+ * The Conform form of an editor with row lists. Its schema never refuses (the model answers in
+ * German); parsing in the browser only lets Conform apply its list intents there and submit
+ * everything else.
+ */
+export function useRowListForm<Values extends Record<string, unknown>>(
+  id: string,
+  schema: z.ZodType<Values>,
+  initial: DefaultValue<Values>,
+) {
+  return useForm<Values>({
+    id,
+    defaultValue: initial,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema, disableAutoCoercion: true }),
+  });
+}
 
 type ButtonProps = ReturnType<FormMetadata["insert"]["getButtonProps"]>;
 

@@ -1,8 +1,8 @@
-import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "~/components/alert";
+import { useRowListForm } from "~/components/conform-list";
 import { IntentButton } from "~/components/intent-button";
 import { DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind, isDecisionKind } from "~/domain/decision";
 import { REASON_SECTION_KEYS, REASON_SECTION_TITLES, REASON_TEXT_MAX } from "~/domain/decision-reasons";
@@ -70,14 +70,7 @@ function EditorForm({
   const [kind, setKind] = useState(initial.kind);
   const [cost, setCost] = useState(initial.constructionCost);
   const canApprove = c.fourEyes && d.status === "AWAITING_APPROVAL" && !d.approvedAt && d.draftedBy.id !== me;
-  const [form, fields] = useForm<DecisionEditorValues>({
-    id: "decision-editor",
-    defaultValue: initial,
-    // The schema never refuses (the model answers in German); parsing here only lets Conform
-    // apply its list intents in the browser and submit everything else.
-    onValidate: ({ formData }) =>
-      parseWithZod(formData, { schema: decisionEditorSchema, disableAutoCoercion: true }),
-  });
+  const [form, fields] = useRowListForm("decision-editor", decisionEditorSchema, initial);
 
   return (
     <>

@@ -1,8 +1,7 @@
-import { type FieldMetadata, type FormMetadata, getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { type FieldMetadata, type FormMetadata, getFormProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { RowListSection, RowTextArea } from "~/components/conform-list";
+import { RowListSection, RowTextArea, useRowListForm } from "~/components/conform-list";
 import {
   MAX_REQUEST_ITEMS,
   NEW_REQUEST_ITEM,
@@ -39,14 +38,7 @@ export function RequestEditor({
   busy: boolean;
   reviewable: boolean;
 }) {
-  const [form, fields] = useForm<ReviewRequestValues>({
-    id: "review-request",
-    defaultValue: initial,
-    // The schema never refuses (the model answers in German); parsing here lets Conform apply
-    // its list intents in the browser and submit everything else.
-    onValidate: ({ formData }) =>
-      parseWithZod(formData, { schema: reviewRequestSchema, disableAutoCoercion: true }),
-  });
+  const [form, fields] = useRowListForm("review-request", reviewRequestSchema, initial);
   return (
     <Form method="post" data-testid="review-form" {...getFormProps(form)}>
       {/* Enter in a field sends (to the confirmation page), not the first row's remove button. */}
