@@ -123,6 +123,11 @@ export function RowListSection<Schema extends Record<string, unknown>, Item>({
 
 type TextFieldMeta = Pick<FieldMetadata<string>, "key" | "id" | "name" | "initialValue">;
 
+/** A row's value that comes back unchanged (an id, a source, a link to the check): a hidden input. */
+export function RowHidden({ field }: { field: TextFieldMeta }) {
+  return <input type="hidden" key={field.key} name={field.name} defaultValue={field.initialValue ?? ""} />;
+}
+
 /** A row's text area with its label (and a hint the text area is described by). */
 export function RowTextArea({
   field,

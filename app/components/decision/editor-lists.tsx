@@ -1,5 +1,5 @@
 import type { FieldMetadata, FormMetadata } from "@conform-to/react";
-import { RowInput, RowListSection, RowTextArea } from "~/components/conform-list";
+import { RowHidden, RowInput, RowListSection, RowTextArea } from "~/components/conform-list";
 import { CONDITION_KIND_LABELS, CONDITION_KINDS } from "~/domain/decision";
 import type { DecisionEditorValues } from "./editor-values";
 import { NEW_ROWS } from "./editor-values";
@@ -50,13 +50,8 @@ function ConditionFields({ row, n }: { row: ConditionFieldset; n: number }) {
   const { id, sourceLabel, kind, legalBasis, text, reason } = row;
   return (
     <>
-      <input type="hidden" key={id.key} name={id.name} defaultValue={id.initialValue ?? ""} />
-      <input
-        type="hidden"
-        key={sourceLabel.key}
-        name={sourceLabel.name}
-        defaultValue={sourceLabel.initialValue ?? ""}
-      />
+      <RowHidden field={id} />
+      <RowHidden field={sourceLabel} />
       <p className="kern-body kern-body--small" data-testid="condition-source">
         {sourceLabel.initialValue
           ? `Quelle: ${sourceLabel.initialValue}`

@@ -1,7 +1,7 @@
 import { type FieldMetadata, type FormMetadata, getFormProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { RowListSection, RowTextArea, useRowListForm } from "~/components/conform-list";
+import { RowHidden, RowListSection, RowTextArea, useRowListForm } from "~/components/conform-list";
 import {
   MAX_REQUEST_ITEMS,
   NEW_REQUEST_ITEM,
@@ -115,13 +115,8 @@ function ItemFields({
   const { keep, category, documentTypeCode, message, ruleId, fieldPath } = item;
   return (
     <>
-      <input type="hidden" key={ruleId.key} name={ruleId.name} defaultValue={ruleId.initialValue ?? ""} />
-      <input
-        type="hidden"
-        key={fieldPath.key}
-        name={fieldPath.name}
-        defaultValue={fieldPath.initialValue ?? ""}
-      />
+      <RowHidden field={ruleId} />
+      <RowHidden field={fieldPath} />
       <div className="kern-form-check">
         <input
           className="kern-form-check__input"
