@@ -166,42 +166,7 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
   cursor.y -= 8;
   drawKeyPanel(cursor, fonts, data);
 
-  // Angaben zum Antrag
-  sectionTitle(cursor, bold, "Angaben zum Antrag");
-  cursor.tag("Table", () => {
-    drawParticular(cursor, fonts, PARTICULARS, "Vorhaben", [
-      data.projectTitle || "–",
-      ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
-    ]);
-    drawParticular(cursor, fonts, PARTICULARS, "Verfahrensart", [data.procedureLabel]);
-    drawParticular(cursor, fonts, PARTICULARS, TERMS.bauherr, [
-      data.bauherr.name || "–",
-      ...data.bauherr.details,
-    ]);
-    drawParticular(
-      cursor,
-      fonts,
-      PARTICULARS,
-      TERMS.entwurfsverfasser,
-      data.entwurfsverfasser
-        ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
-        : ["nicht angegeben"],
-    );
-    drawParticular(cursor, fonts, PARTICULARS, "Baugrundstück", [
-      data.plot.address || "ohne Anschrift",
-      ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
-    ]);
-    drawParticular(
-      cursor,
-      fonts,
-      PARTICULARS,
-      data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
-      data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
-      "none",
-    );
-    if (data.submittedBy)
-      drawParticular(cursor, fonts, PARTICULARS, "Eingereicht von", [data.submittedBy], "none");
-  });
+  drawParticulars(cursor, fonts, data);
 
   drawDocumentTable(cursor, fonts, data.documents);
   if (data.openItems.length > 0) drawOpenItems(cursor, fonts, data.openItems);
@@ -262,6 +227,45 @@ export async function renderReceipt(data: ReceiptData): Promise<Uint8Array> {
 }
 
 // ---- parts --------------------------------------------------------------------------------------
+
+/** "Angaben zum Antrag": project, procedure, parties, site and parcels as a two-column table. */
+function drawParticulars(cursor: PageCursor, fonts: Fonts, data: ReceiptData): void {
+  sectionTitle(cursor, fonts.bold, "Angaben zum Antrag");
+  cursor.tag("Table", () => {
+    drawParticular(cursor, fonts, PARTICULARS, "Vorhaben", [
+      data.projectTitle || "–",
+      ...(data.measure ? [`Art der Maßnahme: ${data.measure}`] : []),
+    ]);
+    drawParticular(cursor, fonts, PARTICULARS, "Verfahrensart", [data.procedureLabel]);
+    drawParticular(cursor, fonts, PARTICULARS, TERMS.bauherr, [
+      data.bauherr.name || "–",
+      ...data.bauherr.details,
+    ]);
+    drawParticular(
+      cursor,
+      fonts,
+      PARTICULARS,
+      TERMS.entwurfsverfasser,
+      data.entwurfsverfasser
+        ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
+        : ["nicht angegeben"],
+    );
+    drawParticular(cursor, fonts, PARTICULARS, "Baugrundstück", [
+      data.plot.address || "ohne Anschrift",
+      ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
+    ]);
+    drawParticular(
+      cursor,
+      fonts,
+      PARTICULARS,
+      data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
+      data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
+      "none",
+    );
+    if (data.submittedBy)
+      drawParticular(cursor, fonts, PARTICULARS, "Eingereicht von", [data.submittedBy], "none");
+  });
+}
 
 function drawLetterhead(cursor: PageCursor, { regular, bold }: Fonts, data: ReceiptData) {
   const { page, left, right } = cursor;
