@@ -27,7 +27,7 @@ import {
 } from "./layout";
 import { headingOutline, setOutline } from "./outline";
 import { finishAsPdfA, pdfIdSeed } from "./pdfa";
-import { formatDate, formatParcel, type ReceiptParcel } from "./receipt";
+import { drawSiteParticulars, formatDate, type ReceiptParcel } from "./receipt";
 import { Tagger } from "./tagging";
 
 /**
@@ -254,18 +254,7 @@ function drawParticulars(cursor: PageCursor, fonts: Fonts, data: BescheidData) {
         ...data.entwurfsverfasser.details,
       ]);
     }
-    drawParticular(cursor, fonts, PARTICULARS, "Baugrundstück", [
-      data.plot.address || "ohne Anschrift",
-      ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
-    ]);
-    drawParticular(
-      cursor,
-      fonts,
-      PARTICULARS,
-      data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
-      data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
-      "none",
-    );
+    drawSiteParticulars(cursor, fonts, PARTICULARS, data.plot);
   });
 }
 

@@ -120,6 +120,30 @@ export function formatParcel(p: ReceiptParcel): string {
   return parts.join(", ") || "–";
 }
 
+/**
+ * The site rows of a letter's particulars (Eingangsbestätigung, Bescheid): address with Gemeinde,
+ * then the Flurstück(e), one per line.
+ */
+export function drawSiteParticulars(
+  cursor: PageCursor,
+  fonts: Fonts,
+  style: ParticularsStyle,
+  plot: { address: string | null; municipality?: string | null; parcels: ReceiptParcel[] },
+): void {
+  drawParticular(cursor, fonts, style, "Baugrundstück", [
+    plot.address || "ohne Anschrift",
+    ...(plot.municipality ? [`Gemeinde ${plot.municipality}`] : []),
+  ]);
+  drawParticular(
+    cursor,
+    fonts,
+    style,
+    plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
+    plot.parcels.length > 0 ? plot.parcels.map(formatParcel) : ["keine angegeben"],
+    "none",
+  );
+}
+
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} Byte`;
   const kb = bytes / 1024;
@@ -250,18 +274,7 @@ function drawParticulars(cursor: PageCursor, fonts: Fonts, data: ReceiptData): v
         ? [data.entwurfsverfasser.name || "–", ...data.entwurfsverfasser.details]
         : ["nicht angegeben"],
     );
-    drawParticular(cursor, fonts, PARTICULARS, "Baugrundstück", [
-      data.plot.address || "ohne Anschrift",
-      ...(data.plot.municipality ? [`Gemeinde ${data.plot.municipality}`] : []),
-    ]);
-    drawParticular(
-      cursor,
-      fonts,
-      PARTICULARS,
-      data.plot.parcels.length === 1 ? "Flurstück" : "Flurstücke",
-      data.plot.parcels.length > 0 ? data.plot.parcels.map(formatParcel) : ["keine angegeben"],
-      "none",
-    );
+    drawSiteParticulars(cursor, fonts, PARTICULARS, data.plot);
     if (data.submittedBy)
       drawParticular(cursor, fonts, PARTICULARS, "Eingereicht von", [data.submittedBy], "none");
   });

@@ -591,30 +591,34 @@ export const notifyProcessor: Processor<"system.notify"> = async (payload, _job,
   const notifications = await composeNotifications(db, payload, app, ctx);
   // Mail only when this worker can send it; otherwise the in-app notification carries the message.
   const sendMail = mailer !== null;
-  const { created, mails } = await db.$transaction(async (tx) => {
-    const created = await createNotificationsInTx(
-      tx,
-      notifications.map(({ email: _email, ...n }) => n),
-    );
-    let mails = 0;
-    if (sendMail) {
-      for (const n of notifications) {
-        const added = await enqueueInTx(tx, {
-          jobName: "system.send-email",
-          jobId: payload.scope
-            ? buildJobId("system.send-email", app.id, payload.event, payload.scope, n.userId)
-            : buildJobId("system.send-email", app.id, payload.event, n.userId),
-          payload: {
-            to: n.email,
-            subject: n.title,
-            text: mailText({ title: n.title, body: n.body ?? "" }, `${ctx.appUrl}${n.link}`),
-          },
-        });
-        if (added) mails++;
+  // A few inserts, yet under a loaded database Prisma's default 5 s expired here once (CI e2e log).
+  const { created, mails } = await db.$transaction(
+    async (tx) => {
+      const created = await createNotificationsInTx(
+        tx,
+        notifications.map(({ email: _email, ...n }) => n),
+      );
+      let mails = 0;
+      if (sendMail) {
+        for (const n of notifications) {
+          const added = await enqueueInTx(tx, {
+            jobName: "system.send-email",
+            jobId: payload.scope
+              ? buildJobId("system.send-email", app.id, payload.event, payload.scope, n.userId)
+              : buildJobId("system.send-email", app.id, payload.event, n.userId),
+            payload: {
+              to: n.email,
+              subject: n.title,
+              text: mailText({ title: n.title, body: n.body ?? "" }, `${ctx.appUrl}${n.link}`),
+            },
+          });
+          if (added) mails++;
+        }
       }
-    }
-    return { created, mails };
-  });
+      return { created, mails };
+    },
+    { timeout: 15_000 },
+  );
   log.info({ event: payload.event, recipients: notifications.length, created, mails }, "notified");
   return { recipients: notifications.length, created, mails };
 };
